@@ -1,0 +1,36 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+
+/**
+ * The one ajv instance shared code uses. `feel` is a known format so schemas can mark FEEL
+ * fields for the designer; its syntax is checked by the node kinds, with better messages.
+ */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+  ajv.addFormat('feel', true);
+  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
+  ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
+  ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
+  ajv.addKeyword({ keyword: 'x-order' });
+  return ajv;
+}
+
+/** A readable message for one ajv error, naming the field. */
+export function describeAjvError(error: ErrorObject, root = ''): { path: string; message: string } {
+  const path = `${root}${error.instancePath}`;
+  const field = path || '(document)';
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty;
+    return { path: `${path}/${missing}`, message: `${path}/${missing} is required` };
+  }
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return { path: `${path}/${extra}`, message: `${path}/${extra} is not a known field` };
+  }
+  if (error.keyword === 'enum') {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+    return { path, message: `${field} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  return { path, message: `${field} ${error.message ?? 'is invalid'}` };
+}
+
+export type { ValidateFunction };

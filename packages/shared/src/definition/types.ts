@@ -1,0 +1,44 @@
+/** A point on the canvas. Layout only: it never changes what a flow does. */
+export interface Position {
+  x: number;
+  y: number;
+}
+
+/** One step of a flow. `kind` names an entry of the node catalogue; `config` follows its schema. */
+export interface FlowNode {
+  id: string;
+  kind: string;
+  label?: string;
+  position?: Position;
+  config?: Record<string, unknown>;
+}
+
+/** A connection from one node's output port to another node. */
+export interface FlowEdge {
+  id: string;
+  source: string;
+  target: string;
+  /** The source node's output port (a decision branch, a task outcome, `done`, `error`...). */
+  sourcePort?: string;
+  label?: string;
+}
+
+/** A workflow definition: the single source of truth the canvas shows and the compiler reads. */
+export interface WorkflowDefinition {
+  schemaVersion: 1;
+  key: string;
+  name: string;
+  description?: string;
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+}
+
+/** A problem found by `validate`, naming the node or edge it concerns. */
+export interface ValidationProblem {
+  code: string;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  /** JSON pointer into the definition, when the problem is in one field. */
+  path?: string;
+}

@@ -1,0 +1,187 @@
+import { findParallelRegions } from '../compile/regions.js';
+import { getNodeKind } from '../nodes/catalogue.js';
+import { createAjv, describeAjvError, type ValidateFunction } from './ajv.js';
+import { definitionSchema } from './schema.js';
+import type { FlowEdge, FlowNode, ValidationProblem, WorkflowDefinition } from './types.js';
+
+let compiled: { definition: ValidateFunction; configs: Map<string, ValidateFunction> } | undefined;
+
+function validators() {
+  if (!compiled) {
+    const ajv = createAjv();
+    compiled = { definition: ajv.compile(definitionSchema), configs: new Map() };
+  }
+  return compiled;
+}
+
+function configValidator(kind: string): ValidateFunction | undefined {
+  const v = validators();
+  if (!v.configs.has(kind)) {
+    const declared = getNodeKind(kind);
+    if (!declared) return undefined;
+    v.configs.set(kind, createAjv().compile(declared.configSchema));
+  }
+  return v.configs.get(kind);
+}
+
+/** The result of `validate`: `ok` only when there are no problems. */
+export interface ValidationResult {
+  ok: boolean;
+  problems: ValidationProblem[];
+}
+
+/**
+ * Checks a workflow definition: the JSON Schema, each node's config against its kind, and the
+ * graph (one start, reachability, dead ends, ports, parallel/join pairing, FEEL syntax).
+ * Never throws for a user mistake; every problem names its node or edge.
+ * @example
+ * const { ok, problems } = validate(definition);
+ * if (!ok) console.log(problems.map((p) => `${p.nodeId ?? p.edgeId}: ${p.message}`));
+ */
+export function validate(input: unknown): ValidationResult {
+  const v = validators();
+  if (!v.definition(input)) {
+    const problems = (v.definition.errors ?? []).map((e) => {
+      const { path, message } = describeAjvError(e);
+      return { code: 'schema', message, path };
+    });
+    return { ok: false, problems };
+  }
+  const definition = input as WorkflowDefinition;
+  const problems = [...checkIds(definition), ...checkNodes(definition), ...checkEdges(definition)];
+  if (problems.length === 0) problems.push(...checkGraph(definition));
+  return { ok: problems.length === 0, problems };
+}
+
+function checkIds({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    if (seen.has(node.id)) problems.push({ code: 'node.duplicateId', message: `Two nodes have the id "${node.id}"; ids must be unique`, nodeId: node.id });
+    seen.add(node.id);
+  }
+  const seenEdges = new Set<string>();
+  for (const edge of edges) {
+    if (seenEdges.has(edge.id)) problems.push({ code: 'edge.duplicateId', message: `Two edges have the id "${edge.id}"; ids must be unique`, edgeId: edge.id });
+    seenEdges.add(edge.id);
+  }
+  return problems;
+}
+
+function checkNodes({ nodes }: WorkflowDefinition): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const starts = nodes.filter((n) => n.kind === 'start');
+  if (starts.length !== 1) {
+    problems.push({
+      code: 'start.count',
+      message: starts.length === 0 ? 'The flow has no start node; add one' : `The flow has ${starts.length} start nodes; keep exactly one`,
+      nodeId: starts[1]?.id,
+    });
+  }
+  for (const node of nodes) {
+    const kind = getNodeKind(node.kind);
+    if (!kind) {
+      problems.push({ code: 'node.unknownKind', message: `Node "${node.id}" has unknown kind "${node.kind}"`, nodeId: node.id, path: '/kind' });
+      continue;
+    }
+    const config = node.config ?? {};
+    const check = configValidator(node.kind)!;
+    if (!check(config)) {
+      for (const e of check.errors ?? []) {
+        const { path, message } = describeAjvError(e, '/config');
+        problems.push({ code: 'node.config', message: `${kind.label} "${node.label ?? node.id}": ${message}`, nodeId: node.id, path });
+      }
+      continue;
+    }
+    problems.push(...(kind.check?.(node, config) ?? []));
+  }
+  return problems;
+}
+
+function checkEdges({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const used = new Map<string, FlowEdge>();
+  for (const edge of edges) {
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source) problems.push({ code: 'edge.missingSource', message: `Edge "${edge.id}" starts at missing node "${edge.source}"`, edgeId: edge.id });
+    if (!target) problems.push({ code: 'edge.missingTarget', message: `Edge "${edge.id}" points to missing node "${edge.target}"`, edgeId: edge.id });
+    if (!source || !target) continue;
+    const targetKind = getNodeKind(target.kind);
+    if (targetKind?.inputs === 'none') {
+      problems.push({ code: 'edge.intoStart', message: `Edge "${edge.id}" leads into "${target.id}", which takes no incoming edges`, edgeId: edge.id });
+    }
+    const sourceKind = getNodeKind(source.kind);
+    if (!sourceKind) continue;
+    const ports = sourceKind.outputs(source.config ?? {});
+    const port = edge.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined);
+    if (!port || !ports.some((p) => p.id === port)) {
+      const names = ports.map((p) => p.id).join(', ') || 'none';
+      problems.push({
+        code: 'edge.unknownPort',
+        message: `Edge "${edge.id}" leaves "${source.id}" from port "${edge.sourcePort ?? ''}"; its ports are: ${names}`,
+        edgeId: edge.id,
+        nodeId: source.id,
+      });
+      continue;
+    }
+    const key = `${source.id}\u0000${port}`;
+    if (used.has(key)) {
+      problems.push({ code: 'edge.portTaken', message: `Port "${port}" of "${source.id}" already has edge "${used.get(key)!.id}"; a port leads to one place`, edgeId: edge.id, nodeId: source.id });
+    }
+    used.set(key, edge);
+  }
+  for (const node of nodes) {
+    const kind = getNodeKind(node.kind);
+    if (!kind) continue;
+    for (const port of kind.outputs(node.config ?? {})) {
+      if (!port.required || used.has(`${node.id}\u0000${port.id}`)) continue;
+      const code = node.kind === 'decision' && port.id === 'default' ? 'decision.noDefault' : 'port.unconnected';
+      const message =
+        code === 'decision.noDefault'
+          ? `Decision "${node.label ?? node.id}" has no default ("otherwise") edge; connect one so every case has a way on`
+          : `"${node.label ?? node.id}" has no edge for "${port.label}"; connect it`;
+      problems.push({ code, message, nodeId: node.id });
+    }
+  }
+  return problems;
+}
+
+function checkGraph(definition: WorkflowDefinition): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const out = outgoing(definition);
+  const startNode = definition.nodes.find((n) => n.kind === 'start')!;
+  const reached = new Set<string>([startNode.id]);
+  const queue = [startNode.id];
+  while (queue.length) {
+    for (const edge of out.get(queue.shift()!) ?? []) {
+      if (!reached.has(edge.target)) {
+        reached.add(edge.target);
+        queue.push(edge.target);
+      }
+    }
+  }
+  for (const node of definition.nodes) {
+    if (!reached.has(node.id)) {
+      problems.push({ code: 'node.unreachable', message: `"${node.label ?? node.id}" cannot be reached from the start`, nodeId: node.id });
+    } else if (node.kind !== 'end' && (out.get(node.id) ?? []).length === 0) {
+      problems.push({ code: 'node.deadEnd', message: `"${node.label ?? node.id}" leads nowhere; connect it or end the flow with an End node`, nodeId: node.id });
+    }
+  }
+  problems.push(...findParallelRegions(definition, out).problems);
+  return problems;
+}
+
+/** Outgoing edges per node id. */
+export function outgoing(definition: WorkflowDefinition): Map<string, FlowEdge[]> {
+  const out = new Map<string, FlowEdge[]>();
+  for (const edge of definition.edges) {
+    const list = out.get(edge.source) ?? [];
+    list.push(edge);
+    out.set(edge.source, list);
+  }
+  return out;
+}
+
+export type { FlowNode };

@@ -1,0 +1,51 @@
+import { evaluate, parseExpression, parseUnaryTests, unaryTest } from 'feelin';
+
+/** Where a FEEL text fails to parse, or `undefined` when it parses. */
+export interface FeelSyntaxError {
+  message: string;
+  position: number;
+}
+
+function firstError(tree: ReturnType<typeof parseExpression>, text: string): FeelSyntaxError | undefined {
+  let at: number | undefined;
+  tree.iterate({
+    enter(node) {
+      if (at === undefined && node.type.isError) at = node.from;
+    },
+  });
+  if (at === undefined) return undefined;
+  return { message: `FEEL syntax error at position ${at + 1} in "${text}"`, position: at };
+}
+
+/**
+ * Checks that a FEEL expression parses, without evaluating it.
+ * @example checkFeelExpression('match.priceVariancePct > 2') // undefined
+ */
+export function checkFeelExpression(text: string): FeelSyntaxError | undefined {
+  if (text.trim() === '') return { message: 'FEEL expression is empty', position: 0 };
+  return firstError(parseExpression(text, {}, undefined), text);
+}
+
+/** Checks that a FEEL unary test (a decision-table input entry such as `> 2` or `-`) parses. */
+export function checkFeelUnaryTests(text: string): FeelSyntaxError | undefined {
+  if (text.trim() === '') return { message: 'FEEL unary test is empty (use "-" for any value)', position: 0 };
+  return firstError(parseUnaryTests(text, {}, undefined), text);
+}
+
+/**
+ * Evaluates a FEEL expression against a context. Missing variables give `null`, as FEEL says.
+ * @example evaluateFeel('invoice.gross > 1000', { invoice: { gross: 1200 } }) // true
+ */
+export function evaluateFeel(text: string, context: Record<string, unknown>): unknown {
+  return evaluate(text, context).value;
+}
+
+/** True when the FEEL condition evaluates to exactly `true` (null and non-booleans are false). */
+export function feelCondition(text: string, context: Record<string, unknown>): boolean {
+  return evaluateFeel(text, context) === true;
+}
+
+/** Evaluates a FEEL unary test against an input value. */
+export function feelUnaryTest(text: string, input: unknown, context: Record<string, unknown>): boolean {
+  return unaryTest(text, { ...context, '?': input }).value === true;
+}

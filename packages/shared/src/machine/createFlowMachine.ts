@@ -1,0 +1,69 @@
+import { assign, setup, type AnyStateMachine } from 'xstate';
+import type { CompiledFlow } from '../compile/compile.js';
+import { decide, type DecisionTableSpec } from '../feel/decisionTable.js';
+import { feelCondition } from '../feel/feel.js';
+import { feelContext, initialCaseContext, type CaseContext, type CaseInput } from './context.js';
+
+/** Any event a case receives. Names are stable: they are stored in the event log. */
+export interface CaseEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
+type Params = Record<string, any>;
+const noEffect = () => {};
+
+/**
+ * Names of the actions that are effects: the engine stores them as data and handlers run them.
+ * The machine itself never runs them.
+ */
+export const EFFECT_ACTIONS = ['exflow.service', 'exflow.task.open', 'exflow.task.close', 'exflow.timer.schedule', 'exflow.timer.cancel'] as const;
+export type EffectActionType = (typeof EFFECT_ACTIONS)[number];
+
+const flowSetup = setup({
+  types: {} as { context: CaseContext; events: CaseEvent; input: CaseInput },
+  guards: {
+    feel: ({ context }, params: Params) => feelCondition(params.expression, feelContext(context)),
+    fromNode: ({ event }, params: Params) => event.nodeId === params.nodeId,
+    taskOutcome: ({ event }, params: Params) => event.nodeId === params.nodeId && event.outcome === params.outcome,
+    timerIs: ({ event }, params: Params) => event.timerId === params.timerId,
+  },
+  actions: {
+    assignServiceResult: assign(({ context, event }, params: Params) => ({
+      vars: { ...context.vars, [params.resultVar]: event.result ?? null },
+    })),
+    assignServiceError: assign(({ context, event }, params: Params) => ({
+      errors: { ...context.errors, [params.nodeId]: event.error ?? 'failed' },
+    })),
+    assignTaskResult: assign(({ context, event }, params: Params) => {
+      const decided = { outcome: String(event.outcome), data: (event.data as Record<string, unknown>) ?? {}, by: (event.actor as string) ?? null };
+      return { tasks: { ...context.tasks, [params.nodeId]: decided }, vars: { ...context.vars, [params.resultVar]: decided } };
+    }),
+    decideTable: assign(({ context }, params: Params) => ({
+      vars: { ...context.vars, [params.resultVar]: decide(params as DecisionTableSpec, feelContext(context)).value },
+    })),
+    countComment: assign(({ context }) => ({ comments: context.comments + 1 })),
+    assignCancellation: assign(({ event }) => ({
+      cancellation: { reason: String(event.reason ?? ''), by: (event.actor as string) ?? null },
+    })),
+    'exflow.service': noEffect,
+    'exflow.task.open': noEffect,
+    'exflow.task.close': noEffect,
+    'exflow.timer.schedule': noEffect,
+    'exflow.timer.cancel': noEffect,
+  },
+});
+
+/**
+ * Builds the executable XState machine for a compiled flow. The runtime drives it with
+ * `initialTransition` / `transition`; the designer's simulator does the same in the browser.
+ * @example
+ * const machine = createFlowMachine(flow);
+ * const [snapshot, effects] = initialTransition(machine, { invoice });
+ */
+export function createFlowMachine(flow: CompiledFlow): AnyStateMachine {
+  return flowSetup.createMachine({
+    ...(flow.machine as object),
+    context: ({ input }: { input: CaseInput }) => initialCaseContext(input),
+  } as any);
+}

@@ -1,0 +1,33 @@
+import type { NodeKind } from './defineNodeKind.js';
+import { decision } from './decision.js';
+import { decisionTable } from './decisionTable.js';
+import { end, join, parallel } from './flowControl.js';
+import { humanTask } from './humanTask.js';
+import { service, threeWayMatch, webhook } from './service.js';
+import { start } from './start.js';
+import { timer } from './timer.js';
+
+// Config types differ per kind; the catalogue is read generically, so it stores them erased.
+type AnyNodeKind = NodeKind<any>;
+
+/** Every node kind, in palette order. */
+export const nodeCatalogue: readonly AnyNodeKind[] = [
+  start,
+  threeWayMatch,
+  decision,
+  decisionTable,
+  humanTask,
+  timer,
+  parallel,
+  join,
+  service,
+  webhook,
+  end,
+];
+
+const byKind = new Map(nodeCatalogue.map((k) => [k.kind, k]));
+
+/** The declaration of a node kind, or `undefined` for an unknown kind. */
+export function getNodeKind(kind: string): AnyNodeKind | undefined {
+  return byKind.get(kind);
+}

@@ -1,0 +1,113 @@
+import { durationToMs } from '../time/duration.js';
+import { defineNodeKind } from './defineNodeKind.js';
+
+export interface TaskOutcome {
+  id: string;
+  label: string;
+}
+
+export interface HumanTaskConfig {
+  title: string;
+  queue: string;
+  candidateRoles?: string[];
+  instructions?: string;
+  /** JSON Schema of the form the person fills in. */
+  form?: Record<string, unknown>;
+  outcomes: TaskOutcome[];
+  /** ISO 8601 duration until the task is due, e.g. PT24H. */
+  dueIn?: string;
+  /** 1 (highest) to 5. */
+  priority?: number;
+  /** Name under which the outcome and form data are kept for later steps. Default: the node id. */
+  resultVar?: string;
+}
+
+export const humanTask = defineNodeKind<HumanTaskConfig>({
+  kind: 'humanTask',
+  label: 'Review / approval',
+  description: 'A person decides: the case waits in a queue until someone completes the task.',
+  group: 'people',
+  icon: '👤',
+  inputs: 'many',
+  outputs: (config) => [
+    ...(config.outcomes ?? []).map((o) => ({ id: o.id, label: o.label || o.id, required: true })),
+    ...(config.dueIn ? [{ id: 'timeout', label: 'past SLA', required: false }] : []),
+  ],
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['title', 'queue', 'outcomes'],
+    properties: {
+      title: { type: 'string', title: 'Task title', minLength: 1 },
+      queue: { type: 'string', title: 'Queue', minLength: 1 },
+      candidateRoles: { type: 'array', title: 'Candidate roles', items: { type: 'string' } },
+      instructions: { type: 'string', title: 'Instructions' },
+      form: { type: 'object', title: 'Form (JSON Schema)' },
+      outcomes: {
+        type: 'array',
+        title: 'Outcomes',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id'],
+          properties: {
+            id: { type: 'string', title: 'Outcome id', pattern: '^[A-Za-z0-9_-]+$' },
+            label: { type: 'string', title: 'Button label' },
+          },
+        },
+      },
+      dueIn: { type: 'string', title: 'Due in (ISO 8601, e.g. PT24H)', pattern: '^P' },
+      priority: { type: 'integer', title: 'Priority (1 highest)', minimum: 1, maximum: 5 },
+      resultVar: { type: 'string', title: 'Keep the decision as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+    },
+  },
+  defaults: {
+    title: 'Review',
+    queue: 'ap-review',
+    outcomes: [
+      { id: 'approve', label: 'Approve' },
+      { id: 'reject', label: 'Reject' },
+    ],
+  },
+  check: (node, config) =>
+    config.dueIn && durationToMs(config.dueIn) === undefined
+      ? [{ code: 'duration.invalid', message: `Due in "${config.dueIn}" is not an ISO 8601 duration like PT24H or P2D`, nodeId: node.id, path: '/config/dueIn' }]
+      : [],
+  compile: (node, config, ctx) => {
+    const timerId = `${node.id}:sla`;
+    const timeout = config.dueIn ? ctx.target('timeout') : undefined;
+    const resultVar = config.resultVar ?? node.id;
+    return {
+      entry: [
+        {
+          type: 'exflow.task.open',
+          params: {
+            nodeId: node.id,
+            title: config.title,
+            queue: config.queue,
+            candidateRoles: config.candidateRoles ?? [],
+            instructions: config.instructions ?? null,
+            form: config.form ?? null,
+            outcomes: config.outcomes,
+            dueIn: config.dueIn ?? null,
+            priority: config.priority ?? 3,
+          },
+        },
+        ...(timeout ? [{ type: 'exflow.timer.schedule', params: { nodeId: node.id, timerId, dueIn: config.dueIn } }] : []),
+      ],
+      exit: [
+        { type: 'exflow.task.close', params: { nodeId: node.id } },
+        ...(timeout ? [{ type: 'exflow.timer.cancel', params: { nodeId: node.id } }] : []),
+      ],
+      on: {
+        'task.completed': config.outcomes.map((o) => ({
+          guard: { type: 'taskOutcome', params: { nodeId: node.id, outcome: o.id } },
+          target: ctx.target(o.id),
+          actions: [{ type: 'assignTaskResult', params: { nodeId: node.id, resultVar } }],
+        })),
+        ...(timeout ? { 'timer.fired': { guard: { type: 'timerIs', params: { timerId } }, target: timeout } } : {}),
+      },
+    };
+  },
+});

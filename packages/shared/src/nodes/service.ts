@@ -1,0 +1,114 @@
+import { defineNodeKind, type JsonSchema, type NodeGroup } from './defineNodeKind.js';
+
+export interface ServiceConfig {
+  service: string;
+  params?: Record<string, unknown>;
+  /** Name under which the result is kept for later steps. Default: the node id. */
+  resultVar?: string;
+}
+
+interface ServiceNodeOptions {
+  kind: string;
+  service?: string;
+  label: string;
+  description: string;
+  group: NodeGroup;
+  icon: string;
+  paramsSchema: JsonSchema;
+  defaultParams: Record<string, unknown>;
+}
+
+/**
+ * Declares a node kind that calls a named service through the effect outbox. The runtime's
+ * service registry runs it; `service.done` keeps the result, `service.failed` takes `error`.
+ */
+export function defineServiceNode(options: ServiceNodeOptions) {
+  return defineNodeKind<ServiceConfig>({
+    kind: options.kind,
+    label: options.label,
+    description: options.description,
+    group: options.group,
+    icon: options.icon,
+    inputs: 'many',
+    outputs: () => [
+      { id: 'done', label: 'done', required: true },
+      { id: 'error', label: 'failed', required: false },
+    ],
+    configSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['service'],
+      properties: {
+        service: options.service
+          ? { const: options.service, title: 'Service', readOnly: true }
+          : { type: 'string', title: 'Service', minLength: 1 },
+        params: { ...options.paramsSchema, title: 'Parameters' },
+        resultVar: { type: 'string', title: 'Keep the result as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      },
+    },
+    defaults: { service: options.service ?? '', params: options.defaultParams },
+    compile: (node, config, ctx) => ({
+      entry: [{ type: 'exflow.service', params: { nodeId: node.id, service: config.service, params: config.params ?? {} } }],
+      on: {
+        'service.done': {
+          guard: { type: 'fromNode', params: { nodeId: node.id } },
+          target: ctx.target('done'),
+          actions: [{ type: 'assignServiceResult', params: { nodeId: node.id, resultVar: config.resultVar ?? node.id } }],
+        },
+        'service.failed': {
+          guard: { type: 'fromNode', params: { nodeId: node.id } },
+          target: ctx.target('error') ?? ctx.failedTarget,
+          actions: [{ type: 'assignServiceError', params: { nodeId: node.id } }],
+        },
+      },
+    }),
+  });
+}
+
+export const service = defineServiceNode({
+  kind: 'service',
+  label: 'Service call',
+  description: 'Calls any registered service by name.',
+  group: 'integration',
+  icon: '⚙',
+  paramsSchema: { type: 'object' },
+  defaultParams: {},
+});
+
+export const threeWayMatch = defineServiceNode({
+  kind: 'threeWayMatch',
+  service: 'threeWayMatch',
+  label: '3-way match',
+  description: 'Compares each invoice line with its PO line and goods receipts, within tolerances.',
+  group: 'checks',
+  icon: '≡',
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      priceTolerancePct: { type: 'number', minimum: 0, title: 'Price tolerance %' },
+      quantityTolerancePct: { type: 'number', minimum: 0, title: 'Quantity tolerance %' },
+      amountTolerance: { type: 'number', minimum: 0, title: 'Amount cap per line' },
+    },
+  },
+  defaultParams: { priceTolerancePct: 2, quantityTolerancePct: 0 },
+});
+
+export const webhook = defineServiceNode({
+  kind: 'webhook',
+  service: 'webhook',
+  label: 'Notify system (webhook)',
+  description: 'POSTs the case to an HTTP endpoint, with an idempotency key so it acts once.',
+  group: 'integration',
+  icon: '↗',
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['url'],
+    properties: {
+      url: { type: 'string', title: 'URL', pattern: '^https?://' },
+      timeoutMs: { type: 'integer', minimum: 100, maximum: 60000, title: 'Timeout (ms)' },
+    },
+  },
+  defaultParams: { url: 'http://localhost:9000/hook' },
+});
