@@ -17,3 +17,5 @@ export { checkFeelExpression, checkFeelUnaryTests, evaluateFeel, feelCondition, 
 export { decide, type DecisionTableResult, type DecisionTableSpec } from './feel/decisionTable.js';
 export { durationToMs } from './time/duration.js';
 export { parseInvoice, invoiceForFeel, invoiceSchema, type Invoice, type InvoiceLine, type InvoiceParty, type SourceChannel, type DecimalString } from './invoice/invoice.js';
+export { threeWayMatch, type MatchPurchaseOrder, type MatchTolerances, type MatchResult, type MatchedLine } from './checks/threeWayMatch.js';
+export type { Finding, ExceptionKind, Severity } from './checks/finding.js';

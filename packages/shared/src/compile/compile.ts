@@ -41,7 +41,7 @@ export function compile(definition: WorkflowDefinition): CompileResult {
 
   const nodes = new Map(definition.nodes.map((n) => [n.id, n]));
   const actions = new Set<string>(['countComment', 'assignCancellation']);
-  const guards = new Set<string>();
+  const guards = new Set<string>(['caseOpen']);
 
   const compileNode = (node: FlowNode, redirect: Map<string, string>): StateConfig => {
     const kind = getNodeKind(node.kind)!;
@@ -85,9 +85,11 @@ export function compile(definition: WorkflowDefinition): CompileResult {
   const machine: StateConfig = {
     id: definition.key,
     initial: start.id,
+    // XState's pure `transition` still takes root events once the machine is done, so a closed
+    // case would reopen as cancelled without this guard.
     on: {
-      'case.comment': { actions: [{ type: 'countComment' }] },
-      'case.cancel': { target: stateTarget(CANCELLED_STATE), actions: [{ type: 'assignCancellation' }] },
+      'case.comment': { guard: { type: 'caseOpen' }, actions: [{ type: 'countComment' }] },
+      'case.cancel': { guard: { type: 'caseOpen' }, target: stateTarget(CANCELLED_STATE), actions: [{ type: 'assignCancellation' }] },
     },
     states: {
       ...compileScope(definition.nodes.map((n) => n.id), new Map()),

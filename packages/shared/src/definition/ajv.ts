@@ -4,8 +4,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
  * The one ajv instance shared code uses. `feel` is a known format so schemas can mark FEEL
  * fields for the designer; its syntax is checked by the node kinds, with better messages.
  */
-export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+export function createAjv(options: { strict?: boolean } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: options.strict ?? true, strictRequired: false });
   ajv.addFormat('feel', true);
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));

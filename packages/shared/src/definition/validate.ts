@@ -162,11 +162,29 @@ function checkGraph(definition: WorkflowDefinition): ValidationProblem[] {
       }
     }
   }
+  // Every non-end kind has a required port, so a node without edges is already caught as
+  // `port.unconnected`; what is left to find is a loop with no way out to an End node.
+  const into = new Map<string, string[]>();
+  for (const edge of definition.edges) {
+    const list = into.get(edge.target) ?? [];
+    list.push(edge.source);
+    into.set(edge.target, list);
+  }
+  const finishes = new Set(definition.nodes.filter((n) => n.kind === 'end').map((n) => n.id));
+  const back = [...finishes];
+  while (back.length) {
+    for (const source of into.get(back.pop()!) ?? []) {
+      if (!finishes.has(source)) {
+        finishes.add(source);
+        back.push(source);
+      }
+    }
+  }
   for (const node of definition.nodes) {
     if (!reached.has(node.id)) {
       problems.push({ code: 'node.unreachable', message: `"${node.label ?? node.id}" cannot be reached from the start`, nodeId: node.id });
-    } else if (node.kind !== 'end' && (out.get(node.id) ?? []).length === 0) {
-      problems.push({ code: 'node.deadEnd', message: `"${node.label ?? node.id}" leads nowhere; connect it or end the flow with an End node`, nodeId: node.id });
+    } else if (!finishes.has(node.id)) {
+      problems.push({ code: 'node.deadEnd', message: `"${node.label ?? node.id}" never leads to an End node; give it a way out of its loop or end the flow with an End node`, nodeId: node.id });
     }
   }
   problems.push(...findParallelRegions(definition, out).problems);

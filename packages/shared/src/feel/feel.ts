@@ -33,11 +33,18 @@ export function checkFeelUnaryTests(text: string): FeelSyntaxError | undefined {
 }
 
 /**
- * Evaluates a FEEL expression against a context. Missing variables give `null`, as FEEL says.
+ * Evaluates a FEEL expression against a context. Missing variables and evaluation errors give
+ * `null`, as FEEL says.
  * @example evaluateFeel('invoice.gross > 1000', { invoice: { gross: 1200 } }) // true
  */
 export function evaluateFeel(text: string, context: Record<string, unknown>): unknown {
-  return evaluate(text, context).value;
+  // feelin throws on a few texts its parser accepts (e.g. `x in >> 2`); a user's
+  // expression must not be able to crash a transition.
+  try {
+    return evaluate(text, context).value;
+  } catch {
+    return null;
+  }
 }
 
 /** True when the FEEL condition evaluates to exactly `true` (null and non-booleans are false). */
@@ -45,7 +52,11 @@ export function feelCondition(text: string, context: Record<string, unknown>): b
   return evaluateFeel(text, context) === true;
 }
 
-/** Evaluates a FEEL unary test against an input value. */
+/** Evaluates a FEEL unary test against an input value; one that cannot be evaluated does not match. */
 export function feelUnaryTest(text: string, input: unknown, context: Record<string, unknown>): boolean {
-  return unaryTest(text, { ...context, '?': input }).value === true;
+  try {
+    return unaryTest(text, { ...context, '?': input }).value === true;
+  } catch {
+    return false;
+  }
 }

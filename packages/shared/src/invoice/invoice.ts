@@ -106,7 +106,9 @@ let validateInvoice: ReturnType<ReturnType<typeof createAjv>['compile']> | undef
 
 export type InvoiceParseResult = { ok: true; invoice: Invoice } | { ok: false; problems: { path: string; message: string }[] };
 
-const toDecimalString = (v: unknown) => new Decimal(v as string | number).toString();
+// A string already matches the schema's decimal pattern and keeps its scale ("1050.00"); a
+// number is written out in full, never in exponent form (Decimal#toString gives "1e-7").
+const toDecimalString = (v: unknown): DecimalString => (typeof v === 'string' ? v : new Decimal(v as number).toFixed());
 
 /**
  * Checks a canonical JSON invoice and normalises every amount to a decimal string.

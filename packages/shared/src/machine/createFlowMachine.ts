@@ -1,4 +1,4 @@
-import { assign, setup, type AnyStateMachine } from 'xstate';
+import { assign, not, or, setup, stateIn, type AnyStateMachine } from 'xstate';
 import type { CompiledFlow } from '../compile/compile.js';
 import { decide, type DecisionTableSpec } from '../feel/decisionTable.js';
 import { feelCondition } from '../feel/feel.js';
@@ -23,6 +23,8 @@ export type EffectActionType = (typeof EFFECT_ACTIONS)[number];
 const flowSetup = setup({
   types: {} as { context: CaseContext; events: CaseEvent; input: CaseInput },
   guards: {
+    // Replaced per flow in `createFlowMachine`: only the flow knows its final states.
+    caseOpen: () => true,
     feel: ({ context }, params: Params) => feelCondition(params.expression, feelContext(context)),
     fromNode: ({ event }, params: Params) => event.nodeId === params.nodeId,
     taskOutcome: ({ event }, params: Params) => event.nodeId === params.nodeId && event.outcome === params.outcome,
@@ -62,8 +64,11 @@ const flowSetup = setup({
  * const [snapshot, effects] = initialTransition(machine, { invoice });
  */
 export function createFlowMachine(flow: CompiledFlow): AnyStateMachine {
-  return flowSetup.createMachine({
-    ...(flow.machine as object),
-    context: ({ input }: { input: CaseInput }) => initialCaseContext(input),
-  } as any);
+  const closed = Object.keys(flow.outcomes).map((id) => stateIn(`#${id}`));
+  return flowSetup
+    .createMachine({
+      ...(flow.machine as object),
+      context: ({ input }: { input: CaseInput }) => initialCaseContext(input),
+    } as any)
+    .provide({ guards: { caseOpen: not(or(closed)) } });
 }

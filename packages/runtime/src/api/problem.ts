@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { ProblemError, VersionConflict, type ProblemDetail } from '../errors.js';
+
+export const PROBLEM_TYPE_BASE = 'https://exflow.dev/problems/';
+
+export function sendProblem(res: Response, status: number, code: string, title: string, detail: string, errors?: ProblemDetail[]) {
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, code, ...(errors ? { errors } : {}), instance: res.req.originalUrl }));
+}
+
+/**
+ * The one place errors become responses: user errors as RFC 9457 problem+json with their
+ * status; body-parser failures (bad JSON, too large) as 400/413; anything else a logged 500.
+ */
+export function problemMiddleware(log: (message: string, context: Record<string, unknown>) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof ProblemError) return sendProblem(res, err.status, err.code, err.title, err.message, err.errors);
+    if (err instanceof VersionConflict) return sendProblem(res, 409, 'version-conflict', 'Conflict', `${err.message}; retry the request`);
+    if (err?.type === 'entity.parse.failed') {
+      return sendProblem(res, 400, 'malformed-json', 'Malformed JSON', `The request body is not valid JSON: ${err.message}`);
+    }
+    if (err?.type === 'entity.too.large') {
+      return sendProblem(res, 413, 'body-too-large', 'Content too large', `The request body is ${err.length} bytes; the limit is ${err.limit} bytes`);
+    }
+    if (err?.code === '23503') {
+      return sendProblem(res, 422, 'reference-missing', 'Unprocessable content', `A referenced record does not exist: ${err.detail ?? err.message}`);
+    }
+    if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+      return sendProblem(res, 415, 'unsupported-encoding', 'Unsupported media type', err.message);
+    }
+    log('unexpected error', { method: req.method, url: req.originalUrl, error: err instanceof Error ? err.stack : String(err) });
+    sendProblem(res, 500, 'internal', 'Internal server error', 'Something went wrong on our side; it has been logged');
+  };
+}

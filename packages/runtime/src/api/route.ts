@@ -1,0 +1,47 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config/config.js';
+import type { Issuer } from '../auth/issuer.js';
+import type { Principal, Role } from '../auth/roles.js';
+import type { Engine } from '../engine/engine.js';
+import type { Realtime } from '../realtime/realtime.js';
+import type { ServiceRegistry } from '../services/registry.js';
+import type { Db } from '../store/db.js';
+
+/** What every handler can use. Built once in `app.ts`. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  engine: Engine;
+  issuer: Issuer;
+  services: ServiceRegistry;
+  /** Tells socket listeners about task changes that are not case transitions (claim, release). */
+  realtime: Pick<Realtime, 'taskChanged'>;
+}
+
+export interface HandlerContext extends AppDeps {
+  /** The signed-in caller; absent only on public routes. */
+  principal: Principal;
+}
+
+/**
+ * One REST route, declared as data: the router, the authorization check and the OpenAPI
+ * document are all built from the same list, so they cannot disagree.
+ */
+export interface Route {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Express path under the API base, e.g. `/definitions/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Roles allowed to call it, or `public` for no token at all. */
+  roles: readonly Role[] | 'public';
+  /** JSON Schema of the request body, checked before the handler runs. */
+  body?: Record<string, unknown>;
+  /** Documented query parameters. */
+  query?: Record<string, { type: 'string' | 'integer' | 'boolean'; description: string }>;
+  /** Documented responses: status → description. */
+  responses: Record<string, string>;
+  handler(req: Request, res: Response, ctx: HandlerContext): Promise<void>;
+}
+
+export const defineRoutes = (routes: Route[]): Route[] => routes;

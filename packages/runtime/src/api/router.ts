@@ -1,0 +1,39 @@
+import { createAjv, describeAjvError } from '@exflow/shared';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Principal } from '../auth/roles.js';
+import { forbidden, unauthorized, unprocessable } from '../errors.js';
+import type { AppDeps, Route } from './route.js';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** Builds the API router from the route table: authentication, role check, body schema, handler. */
+export function buildRouter(routes: Route[], deps: AppDeps): Router {
+  const router = express.Router();
+  const ajv = createAjv({ strict: false });
+  for (const route of routes) {
+    const checkBody = route.body ? ajv.compile(route.body) : undefined;
+    router[route.method](route.path, async (req: Request, res: Response, _next: NextFunction) => {
+      let principal: Principal | undefined;
+      if (route.roles !== 'public') {
+        const match = BEARER.exec(req.get('authorization') ?? '');
+        if (!match) throw unauthorized('This call needs an "Authorization: Bearer <token>" header; get a token from POST /api/v1/auth/login');
+        const who = await deps.issuer.verify(match[1]);
+        const allowed = route.roles;
+        if (!who.roles.some((r) => allowed.includes(r))) {
+          throw forbidden(`${route.method.toUpperCase()} ${route.path} needs one of the roles ${allowed.join(', ')}; you have ${who.roles.join(', ') || 'none'}`);
+        }
+        principal = who;
+      }
+      if (checkBody) {
+        if (req.body === undefined) throw unprocessable('missing-body', 'This call needs a JSON body with Content-Type: application/json');
+        if (!checkBody(req.body)) {
+          const errors = (checkBody.errors ?? []).map((e) => describeAjvError(e));
+          throw unprocessable('invalid-body', `The request body is not valid: ${errors.slice(0, 5).map((e) => e.message).join('; ')}`, errors);
+        }
+      }
+      // public handlers never read the principal
+      await route.handler(req, res, { ...deps, principal: principal as Principal });
+    });
+  }
+  return router;
+}

@@ -1,0 +1,40 @@
+import { ANY_ROLE } from '../../auth/roles.js';
+import { verifyPassword } from '../../auth/passwords.js';
+import { unauthorized } from '../../errors.js';
+import { createUserRepository } from '../../store/userRepository.js';
+import { defineRoutes } from '../route.js';
+
+export const authRoutes = defineRoutes([
+  {
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Sign in with the built-in issuer (embedded mode) and get a bearer token',
+    tag: 'auth',
+    roles: 'public',
+    body: {
+      type: 'object',
+      required: ['email', 'password'],
+      additionalProperties: false,
+      properties: { email: { type: 'string', minLength: 3, maxLength: 200 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
+    },
+    responses: { '200': '{ token, user }', '401': 'Wrong email or password' },
+    async handler(req, res, { db, issuer }) {
+      const { email, password } = req.body as { email: string; password: string };
+      const user = await createUserRepository(db).byEmail(email);
+      if (!user || !(await verifyPassword(password, user.passwordHash))) throw unauthorized('Wrong email or password');
+      const principal = { userId: user.id, tenantId: user.tenantId, email: user.email, name: user.name, roles: user.roles as never };
+      res.json({ token: await issuer.sign(principal), user: { id: user.id, email: user.email, name: user.name, roles: user.roles, tenantId: user.tenantId } });
+    },
+  },
+  {
+    method: 'get',
+    path: '/auth/me',
+    summary: 'Who the bearer token says you are',
+    tag: 'auth',
+    roles: ANY_ROLE,
+    responses: { '200': 'The signed-in user' },
+    async handler(_req, res, { principal }) {
+      res.json({ id: principal.userId, email: principal.email, name: principal.name, roles: principal.roles, tenantId: principal.tenantId });
+    },
+  },
+]);

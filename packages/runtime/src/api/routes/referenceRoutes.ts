@@ -1,0 +1,100 @@
+import { INTAKE } from '../../auth/roles.js';
+import { createReferenceRepository, type GoodsReceiptInput, type PurchaseOrderInput, type SupplierInput } from '../../store/referenceRepository.js';
+import { defineRoutes } from '../route.js';
+
+const decimal = { anyOf: [{ type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }, { type: 'number' }] };
+
+export const referenceRoutes = defineRoutes([
+  {
+    method: 'post',
+    path: '/reference/suppliers',
+    summary: 'Insert or update suppliers',
+    tag: 'reference data',
+    roles: INTAKE,
+    body: {
+      type: 'array',
+      maxItems: 10000,
+      items: {
+        type: 'object',
+        required: ['id', 'name'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string', minLength: 1 },
+          name: { type: 'string', minLength: 1 },
+          taxId: { type: 'string' },
+          country: { type: 'string', pattern: '^[A-Z]{2}$' },
+          bankAccount: { type: 'string' },
+          bankAccountChangedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+    },
+    responses: { '200': '{ upserted }', '422': 'Invalid rows' },
+    async handler(req, res, { db, principal }) {
+      const rows = req.body as SupplierInput[];
+      await createReferenceRepository(db).upsertSuppliers(principal.tenantId, rows);
+      res.json({ upserted: rows.length });
+    },
+  },
+  {
+    method: 'post',
+    path: '/reference/purchase-orders',
+    summary: 'Insert or update purchase orders with their lines',
+    tag: 'reference data',
+    roles: INTAKE,
+    body: {
+      type: 'array',
+      maxItems: 10000,
+      items: {
+        type: 'object',
+        required: ['poNumber', 'currency', 'lines'],
+        additionalProperties: false,
+        properties: {
+          poNumber: { type: 'string', minLength: 1 },
+          supplierId: { type: 'string' },
+          currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+          kind: { enum: ['goods', 'service'] },
+          businessUnit: { type: 'string' },
+          lines: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['lineId', 'quantity', 'unitPrice'],
+              additionalProperties: false,
+              properties: { lineId: { type: 'string', minLength: 1 }, description: { type: 'string' }, quantity: decimal, unitPrice: decimal },
+            },
+          },
+        },
+      },
+    },
+    responses: { '200': '{ upserted }', '422': 'Invalid rows' },
+    async handler(req, res, { db, principal }) {
+      const rows = req.body as PurchaseOrderInput[];
+      await db.transaction((trx) => createReferenceRepository(trx).upsertPurchaseOrders(principal.tenantId, rows));
+      res.json({ upserted: rows.length });
+    },
+  },
+  {
+    method: 'post',
+    path: '/reference/goods-receipts',
+    summary: 'Insert or update goods receipts against PO lines',
+    tag: 'reference data',
+    roles: INTAKE,
+    body: {
+      type: 'array',
+      maxItems: 10000,
+      items: {
+        type: 'object',
+        required: ['id', 'poNumber', 'lineId', 'quantity'],
+        additionalProperties: false,
+        properties: { id: { type: 'string', minLength: 1 }, poNumber: { type: 'string' }, lineId: { type: 'string' }, quantity: decimal, receivedAt: { type: 'string', format: 'date-time' } },
+      },
+    },
+    responses: { '200': '{ upserted }', '422': 'Invalid rows, or a receipt for an unknown PO line' },
+    async handler(req, res, { db, principal }) {
+      const rows = req.body as GoodsReceiptInput[];
+      await createReferenceRepository(db).upsertGoodsReceipts(principal.tenantId, rows);
+      res.json({ upserted: rows.length });
+    },
+  },
+]);

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import { buildOpenApi, API_BASE } from './api/openapi.js';
+import { problemMiddleware, sendProblem } from './api/problem.js';
+import type { AppDeps } from './api/route.js';
+import { buildRouter } from './api/router.js';
+import { routes } from './api/routes/index.js';
+
+export type Log = (message: string, context: Record<string, unknown>) => void;
+
+/** Builds the HTTP app from its dependencies. Does not listen (see main.ts). */
+export function createApp(deps: AppDeps, log: Log): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
+    next();
+  });
+  const openapi = buildOpenApi(routes, '0.1.0');
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await deps.db.raw('select 1');
+      res.json({ status: 'ok', database: deps.config.databaseUrl ? 'postgresql' : 'pglite' });
+    } catch (e) {
+      sendProblem(res, 503, 'database-unavailable', 'Service unavailable', `The database does not answer: ${(e as Error).message}`);
+    }
+  });
+  app.get('/.well-known/jwks.json', (_req, res) => res.json(deps.issuer.jwks()));
+  app.get(`${API_BASE}/openapi.json`, (_req, res) => res.json(openapi));
+  app.use(API_BASE, express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(API_BASE, buildRouter(routes, deps));
+  app.use(API_BASE, (req, res) => sendProblem(res, 404, 'no-such-route', 'Not found', `There is no ${req.method} ${req.originalUrl.split('?')[0]}; see /api/v1/openapi.json`));
+
+  const dist = deps.config.designerDist;
+  if (existsSync(join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
+    // client-side routes of the single-page app
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(dist, 'index.html')));
+  }
+  app.use(problemMiddleware(log));
+  return app;
+}

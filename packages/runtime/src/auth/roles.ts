@@ -1,0 +1,18 @@
+/** Every role the platform knows (ARCHITECTURE.md, Security model). */
+export const ROLES = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'approver', 'auditor', 'integration'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The signed-in caller, from a verified token. */
+export interface Principal {
+  userId: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  roles: Role[];
+}
+
+export const ANY_ROLE: readonly Role[] = ROLES;
+export const READERS: readonly Role[] = ROLES;
+export const DESIGNERS: readonly Role[] = ['tenant_admin', 'process_owner'];
+export const WORKERS: readonly Role[] = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
+export const INTAKE: readonly Role[] = ['tenant_admin', 'process_owner', 'analyst', 'integration'];

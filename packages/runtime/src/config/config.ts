@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Everything the runtime reads from its environment, read once at start. */
+export interface Config {
+  port: number;
+  /** PostgreSQL URL; absent means the embedded PGlite database in `dataDir`. */
+  databaseUrl?: string;
+  /** PostgreSQL schema to use (tests isolate themselves in one). */
+  databaseSchema?: string;
+  dataDir: string;
+  /** Folder of the built designer, served at `/` when it exists. */
+  designerDist: string;
+  /** Largest accepted JSON request body. */
+  bodyLimit: string;
+  /** Milliseconds between polls of the effect and timer workers. */
+  pollMs: number;
+  seedDemo: boolean;
+  tokenTtl: string;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: Number(env.PORT ?? 3000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
+    dataDir: resolve(env.EXFLOW_DATA_DIR ?? resolve(here, '../../../../.data/pglite')),
+    designerDist: resolve(env.EXFLOW_DESIGNER_DIST ?? resolve(here, '../../../designer/dist')),
+    bodyLimit: env.EXFLOW_BODY_LIMIT ?? '1mb',
+    pollMs: Number(env.EXFLOW_POLL_MS ?? 200),
+    seedDemo: env.EXFLOW_SEED_DEMO !== 'false',
+    tokenTtl: env.EXFLOW_TOKEN_TTL ?? '8h',
+  };
+}

@@ -1,0 +1,35 @@
+import type { Engine } from '../engine/engine.js';
+import { ProblemError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { createTimerRepository } from '../store/timerRepository.js';
+
+const skipped = new ProblemError(409, 'timer-taken', 'Conflict', 'timer taken by another worker');
+
+/** Fires due durable timers as `timer.fired` events; the timer row is marked in the same transaction. */
+export function createTimerWorker({ db, engine, log = () => {} }: { db: Db; engine: Engine; log?: (m: string, c: Record<string, unknown>) => void }) {
+  const timers = createTimerRepository(db);
+  return {
+    async tick(): Promise<number> {
+      const due = await timers.due(20);
+      let fired = 0;
+      for (const timer of due) {
+        try {
+          await engine.send(timer.tenantId, timer.caseId, { type: 'timer.fired', timerId: timer.timerId, nodeId: timer.nodeId }, 'system', {
+            within: async (trx) => {
+              if (!(await createTimerRepository(trx).take(timer))) throw skipped;
+            },
+          });
+          fired++;
+        } catch (e) {
+          if (e === skipped) continue;
+          if (e instanceof ProblemError && (e.code === 'event-not-accepted' || e.code === 'case-closed')) {
+            await timers.markStale(timer);
+            continue;
+          }
+          log('timer worker error', { timerId: timer.id, error: String(e) });
+        }
+      }
+      return fired;
+    },
+  };
+}

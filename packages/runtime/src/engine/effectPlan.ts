@@ -1,0 +1,93 @@
+import { durationToMs } from '@exflow/shared';
+import { newId } from '../store/ids.js';
+
+/** An outbox row: work for an effect worker, outside the transition's transaction. */
+export interface PlannedEffect {
+  id: string;
+  node_id: string;
+  kind: 'service';
+  service: string;
+  params: Record<string, unknown>;
+  max_attempts: number;
+}
+
+export interface PlannedTask {
+  id: string;
+  node_id: string;
+  title: string;
+  queue: string;
+  candidate_roles: string[];
+  instructions: string | null;
+  form: Record<string, unknown> | null;
+  outcomes: { id: string; label?: string }[];
+  priority: number;
+  due_at: string | null;
+}
+
+export interface PlannedTimer {
+  id: string;
+  node_id: string;
+  timer_id: string;
+  due_at: string;
+}
+
+/** What a transition's actions ask for, as rows to write in the same transaction. */
+export interface EffectPlan {
+  effects: PlannedEffect[];
+  openTasks: PlannedTask[];
+  closeTaskNodes: string[];
+  timers: PlannedTimer[];
+  cancelTimerNodes: string[];
+}
+
+interface ActionLike {
+  type: string;
+  params?: unknown;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Turns the actions XState returned from a pure transition into rows: outbox effects for
+ * services, tasks to open or close, timers to schedule or cancel. Pure given `now`.
+ */
+export function planEffects(actions: readonly ActionLike[], now: number): EffectPlan {
+  const plan: EffectPlan = { effects: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [] };
+  for (const action of actions) {
+    const p = (action.params ?? {}) as Record<string, any>;
+    switch (action.type) {
+      case 'exflow.service':
+        plan.effects.push({ id: newId(), node_id: p.nodeId, kind: 'service', service: p.service, params: p.params ?? {}, max_attempts: MAX_ATTEMPTS });
+        break;
+      case 'exflow.task.open': {
+        const dueMs = p.dueIn ? durationToMs(p.dueIn) : undefined;
+        plan.openTasks.push({
+          id: newId(),
+          node_id: p.nodeId,
+          title: p.title,
+          queue: p.queue,
+          candidate_roles: p.candidateRoles ?? [],
+          instructions: p.instructions ?? null,
+          form: p.form ?? null,
+          outcomes: p.outcomes ?? [],
+          priority: p.priority ?? 3,
+          due_at: dueMs === undefined ? null : new Date(now + dueMs).toISOString(),
+        });
+        break;
+      }
+      case 'exflow.task.close':
+        plan.closeTaskNodes.push(p.nodeId);
+        break;
+      case 'exflow.timer.schedule':
+        plan.timers.push({ id: newId(), node_id: p.nodeId, timer_id: p.timerId, due_at: new Date(now + (durationToMs(p.dueIn) ?? 0)).toISOString() });
+        break;
+      case 'exflow.timer.cancel':
+        plan.cancelTimerNodes.push(p.nodeId);
+        break;
+      default:
+        // assign and other built-ins were already applied by transition(); nothing to persist
+        break;
+    }
+  }
+  return plan;
+}

@@ -1,0 +1,193 @@
+import { activeNodeIds, invoiceForFeel, type CaseEvent, type Invoice } from '@exflow/shared';
+import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
+import { conflict, notFound, VersionConflict } from '../errors.js';
+import { createCaseRepository, type CaseRecord, type CaseStatus } from '../store/caseRepository.js';
+import type { Db } from '../store/db.js';
+import { createDefinitionRepository } from '../store/definitionRepository.js';
+import { newId } from '../store/ids.js';
+import { planEffects, type EffectPlan } from './effectPlan.js';
+import { createKeyedMutex } from './keyedMutex.js';
+import { createMachineCache, type FlowMachine } from './machineCache.js';
+
+/** A committed change to a case, as published to realtime listeners. */
+export interface CaseChange {
+  tenantId: string;
+  caseId: string;
+  definitionId: string;
+  version: number;
+  status: CaseStatus;
+  outcome: string | null;
+  activeNodes: string[];
+  event: { type: string; seq: number; actor: string | null };
+  tasksOpened: { id: string; nodeId: string; queue: string; title: string }[];
+  tasksClosedNodes: string[];
+}
+
+export interface EngineOptions {
+  db: Db;
+  /** Called after commit, once per committed change. */
+  publish?: (change: CaseChange) => void;
+  now?: () => number;
+}
+
+export interface StartOptions {
+  /** The caller's open transaction (the invoice and its case commit together). */
+  trx?: Db;
+}
+
+export interface SendOptions {
+  /** Work to do in the same transaction, before the transition is written. */
+  within?: (trx: Db) => Promise<void>;
+}
+
+const MAX_RETRIES = 25;
+
+function statusOf(snapshot: AnyMachineSnapshot, flow: FlowMachine['flow']): { status: CaseStatus; outcome: string | null } {
+  if (snapshot.status !== 'done') return { status: 'open', outcome: null };
+  const outcome = flow.outcomes[String(snapshot.value)] ?? 'resolved';
+  return { status: outcome as CaseStatus, outcome };
+}
+
+function persisted(snapshot: AnyMachineSnapshot) {
+  return { status: snapshot.status, value: snapshot.value, context: snapshot.context };
+}
+
+/**
+ * The durable case engine: pure XState transitions, persisted with their effects as data in
+ * one statement per event. Events on one case are serialised in this process by a keyed
+ * mutex and across processes by the version check (a lost race is retried).
+ */
+export function createEngine({ db, publish = () => {}, now = Date.now }: EngineOptions) {
+  const machines = createMachineCache();
+  const caseLock = createKeyedMutex();
+
+  const loadMachine = (exec: Db, tenantId: string, definitionId: string, version: number) =>
+    machines.get(tenantId, definitionId, version, async () => {
+      const found = await createDefinitionRepository(exec).getVersion(tenantId, definitionId, version);
+      if (!found) throw notFound('definition version', `${definitionId}@${version}`);
+      return found.compiled;
+    });
+
+  const afterCommit = (exec: Db, change: CaseChange) => {
+    const pending = (exec as { executionPromise?: Promise<unknown> }).executionPromise;
+    if (exec.isTransaction && pending) pending.then(() => publish(change), () => {});
+    else publish(change);
+  };
+
+  const toChange = (tenantId: string, caseId: string, definitionId: string, version: number, s: { status: CaseStatus; outcome: string | null }, activeNodes: string[], event: CaseEvent, actor: string | null, plan: EffectPlan): CaseChange => ({
+    tenantId,
+    caseId,
+    definitionId,
+    version,
+    status: s.status,
+    outcome: s.outcome,
+    activeNodes,
+    event: { type: event.type, seq: version, actor },
+    tasksOpened: plan.openTasks.map((t) => ({ id: t.id, nodeId: t.node_id, queue: t.queue, title: t.title })),
+    tasksClosedNodes: plan.closeTaskNodes,
+  });
+
+  async function apply(exec: Db, tenantId: string, caseId: string, event: CaseEvent, actor: string | null): Promise<CaseChange> {
+    const cases = createCaseRepository(exec);
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      const record = await cases.get(tenantId, caseId);
+      if (!record) throw notFound('case', caseId);
+      if (record.status !== 'open') {
+        throw conflict('case-closed', `Case ${caseId} is ${record.status}; it accepts no more events`);
+      }
+      const { machine, flow } = await loadMachine(exec, tenantId, record.definitionId, record.definitionVersion);
+      const current = machine.resolveState({ value: record.snapshot.value as StateValue, context: record.snapshot.context });
+      const withActor = { ...event, actor };
+      if (!current.can(withActor)) {
+        throw conflict(
+          'event-not-accepted',
+          `Case ${caseId} is at ${record.activeNodes.join(', ') || 'no step'} and does not accept "${event.type}" there; nothing was changed`,
+        );
+      }
+      const [next, actions] = transition(machine, current, withActor);
+      const plan = planEffects(actions, now());
+      const state = statusOf(next, flow);
+      const activeNodes = activeNodeIds(next.value);
+      const { type, actor: _actor, ...payload } = withActor;
+      const version = await cases.writeTransition({
+        tenantId,
+        caseId,
+        expectedVersion: record.version,
+        snapshot: persisted(next),
+        ...state,
+        activeNodes,
+        event: { type, payload },
+        actor,
+        plan,
+      });
+      if (version !== null) return toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan);
+      // another process wrote first: back off a little, re-read, and try again
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+    }
+    throw new VersionConflict(caseId);
+  }
+
+  return {
+    /** Opens a case on a published version for an invoice; runs it to its first wait. */
+    async startCase(
+      tenantId: string,
+      input: { definitionId: string; version: number; invoiceId: string | null; invoice: Invoice },
+      actor: string | null,
+      options: StartOptions = {},
+    ): Promise<CaseChange> {
+      const exec = options.trx ?? db;
+      const { machine, flow } = await loadMachine(exec, tenantId, input.definitionId, input.version);
+      const [snapshot, actions] = initialTransition(machine, { invoice: invoiceForFeel(input.invoice) });
+      const plan = planEffects(actions, now());
+      const caseId = newId();
+      const state = statusOf(snapshot, flow);
+      const activeNodes = activeNodeIds(snapshot.value);
+      const event = { type: 'case.started', invoiceId: input.invoiceId };
+      await createCaseRepository(exec).writeTransition({
+        tenantId,
+        caseId,
+        expectedVersion: 0,
+        create: { definitionId: input.definitionId, definitionVersion: input.version, invoiceId: input.invoiceId },
+        snapshot: persisted(snapshot),
+        ...state,
+        activeNodes,
+        event: { type: event.type, payload: { invoiceId: input.invoiceId } },
+        actor,
+        plan,
+      });
+      const change = toChange(tenantId, caseId, input.definitionId, 1, state, activeNodes, event, actor, plan);
+      afterCommit(exec, change);
+      return change;
+    },
+
+    /**
+     * Applies one event to a case. Refuses (409) an event the current state does not accept,
+     * and changes nothing then. With `within`, that work and the transition share one
+     * transaction (a task marked completed together with the event that completes it).
+     * Returns the committed change, published to listeners after commit.
+     */
+    async send(tenantId: string, caseId: string, event: CaseEvent, actor: string | null, options: SendOptions = {}): Promise<CaseChange> {
+      // The lock is taken before any connection: with PGlite's single connection, waiting for
+      // the lock while holding a transaction would deadlock against the lock's holder.
+      const change = await caseLock.run(caseId, () =>
+        options.within
+          ? db.transaction(async (trx) => {
+              await options.within!(trx);
+              return apply(trx, tenantId, caseId, event, actor);
+            })
+          : apply(db, tenantId, caseId, event, actor),
+      );
+      publish(change);
+      return change;
+    },
+
+    /** The case record, or 404. */
+    async getCase(tenantId: string, caseId: string): Promise<CaseRecord> {
+      const record = await createCaseRepository(db).get(tenantId, caseId);
+      if (!record) throw notFound('case', caseId);
+      return record;
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

@@ -1,0 +1,98 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp, type Log } from './app.js';
+import { createEmbeddedIssuer } from './auth/issuer.js';
+import { loadConfig, type Config } from './config/config.js';
+import { seedDemo } from './demo/seed.js';
+import { startPoller } from './effects/poller.js';
+import { createEffectWorker } from './effects/effectWorker.js';
+import { createTimerWorker } from './effects/timerWorker.js';
+import { createEngine, type CaseChange, type Engine } from './engine/engine.js';
+import { loadPack } from './packs/templatePack.js';
+import { createRealtime, type Realtime } from './realtime/realtime.js';
+import { builtInServices } from './services/index.js';
+import type { ServiceHandler } from './services/registry.js';
+import { migrate, openDatabase, type Db } from './store/db.js';
+
+export interface RunningExflow {
+  url: string;
+  port: number;
+  db: Db;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Log;
+  /** Extra services (tests register fakes of the outside world here). */
+  services?: Record<string, ServiceHandler>;
+  /** Effect retry backoff base, ms. */
+  baseBackoffMs?: number;
+  leaseMs?: number;
+  /** Run effect and timer workers in this process (default true). */
+  workers?: boolean;
+}
+
+const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
+
+const jsonLog: Log = (message, context) => console.log(JSON.stringify({ time: new Date().toISOString(), message, ...context }));
+
+/** The composition root: config → database → engine → workers → HTTP + Socket.IO → listen. */
+export async function startExflow(config: Config, options: StartOptions = {}): Promise<RunningExflow> {
+  const log = options.log ?? jsonLog;
+  const db = openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.databaseUrl ? undefined : config.dataDir || undefined });
+  await migrate(db, config.databaseSchema);
+  const issuer = await createEmbeddedIssuer(db, config.tokenTtl);
+  let realtime: Realtime | undefined;
+  const engine = createEngine({ db, publish: (change: CaseChange) => realtime?.caseChanged(change) });
+  const services = builtInServices(options.services);
+  if (config.seedDemo) await seedDemo(db, engine, [await loadPack(resolve(templatesDir, 'ap-exceptions'))]);
+
+  const app = createApp({ config, db, engine, issuer, services, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
+  const server = createServer(app);
+  realtime = createRealtime(server, issuer, db);
+  await new Promise<void>((ready) => server.listen(config.port, ready));
+  const port = (server.address() as AddressInfo).port;
+
+  const pollers =
+    options.workers === false
+      ? []
+      : [
+          startPoller(createEffectWorker({ db, engine, services, log, baseBackoffMs: options.baseBackoffMs, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
+          startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
+        ];
+
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    db,
+    engine,
+    async stop() {
+      await Promise.all(pollers.map((p) => p.stop()));
+      await realtime!.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await db.destroy();
+    },
+  };
+}
+
+const isEntry = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntry) {
+  const config = loadConfig();
+  startExflow(config, { leaseMs: Number(process.env.EXFLOW_LEASE_MS ?? 30_000), baseBackoffMs: Number(process.env.EXFLOW_BACKOFF_MS ?? 1000) })
+    .then((running) => {
+      const where = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+      console.log(`Exflow is running at ${running.url} (database: ${where})`);
+      console.log('Sign in as owner@demo.exflow, analyst@demo.exflow, approver@demo.exflow or admin@demo.exflow, password "demo".');
+      const shutdown = () => running.stop().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    })
+    .catch((e) => {
+      console.error('Exflow could not start:', e);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,101 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Issuer } from '../auth/issuer.js';
+import type { Principal } from '../auth/roles.js';
+import type { CaseChange } from '../engine/engine.js';
+import type { Db } from '../store/db.js';
+import { createCaseRepository } from '../store/caseRepository.js';
+import { createDefinitionRepository } from '../store/definitionRepository.js';
+import type { TaskRecord } from '../store/taskRepository.js';
+
+/** What the rest of the runtime tells listeners, always after the change committed. */
+export interface Realtime {
+  caseChanged(change: CaseChange): void;
+  taskChanged(tenantId: string, task: TaskRecord, change: 'claimed' | 'released' | 'completed'): void;
+  close(): Promise<void>;
+}
+
+const roomOf = (tenantId: string, kind: 'tenant' | 'case' | 'queue' | 'definition', id: string) => `${tenantId}|${kind}|${id}`;
+
+type Ack = (answer: { ok: true; room: string } | { ok: false; error: string }) => void;
+
+/**
+ * Socket.IO with a bearer token on the handshake. A client is put in its tenant's room and may
+ * join `case:<id>`, `queue:<name>` and `definition:<id>` rooms of its own tenant only.
+ */
+export function createRealtime(http: HttpServer, issuer: Issuer, db: Db): Realtime {
+  const io = new Server(http, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+
+  io.use(async (socket, next) => {
+    const token = socket.handshake.auth?.token;
+    if (typeof token !== 'string') return next(new Error('unauthorized: pass { auth: { token } } with a bearer token'));
+    try {
+      socket.data.principal = await issuer.verify(token);
+      next();
+    } catch (e) {
+      next(new Error(`unauthorized: ${(e as Error).message}`));
+    }
+  });
+
+  const canJoin = async (p: Principal, kind: string, id: string): Promise<string | undefined> => {
+    if (!id) return 'a room id is needed after the colon';
+    if (kind === 'case') return (await createCaseRepository(db).get(p.tenantId, id)) ? undefined : `no case ${id}`;
+    if (kind === 'definition') return (await createDefinitionRepository(db).get(p.tenantId, id)) ? undefined : `no definition ${id}`;
+    if (kind === 'queue') return undefined;
+    return `unknown room kind "${kind}"; use case:<id>, queue:<name> or definition:<id>`;
+  };
+
+  io.on('connection', (socket: Socket) => {
+    const principal = socket.data.principal as Principal;
+    socket.join(roomOf(principal.tenantId, 'tenant', principal.tenantId));
+    socket.on('join', async (request: { room?: unknown }, ack?: Ack) => {
+      const reply: Ack = typeof ack === 'function' ? ack : () => {};
+      const name = typeof request?.room === 'string' ? request.room : '';
+      const [kind, ...rest] = name.split(':');
+      const id = rest.join(':');
+      const refused = await canJoin(principal, kind, id).catch((e: Error) => e.message);
+      if (refused) return reply({ ok: false, error: refused });
+      await socket.join(roomOf(principal.tenantId, kind as 'case', id));
+      reply({ ok: true, room: name });
+    });
+    socket.on('leave', async (request: { room?: unknown }, ack?: Ack) => {
+      const name = typeof request?.room === 'string' ? request.room : '';
+      const [kind, ...rest] = name.split(':');
+      await socket.leave(roomOf(principal.tenantId, kind as 'case', rest.join(':')));
+      if (typeof ack === 'function') ack({ ok: true, room: name });
+    });
+  });
+
+  return {
+    caseChanged(change) {
+      const { tenantId } = change;
+      const message = {
+        caseId: change.caseId,
+        definitionId: change.definitionId,
+        version: change.version,
+        status: change.status,
+        outcome: change.outcome,
+        activeNodes: change.activeNodes,
+        event: change.event,
+        tasksOpened: change.tasksOpened,
+        tasksClosedNodes: change.tasksClosedNodes,
+      };
+      io.to([roomOf(tenantId, 'tenant', tenantId), roomOf(tenantId, 'case', change.caseId), roomOf(tenantId, 'definition', change.definitionId)]).emit('case.changed', message);
+      for (const task of change.tasksOpened) {
+        io.to(roomOf(tenantId, 'queue', task.queue)).emit('task.changed', { change: 'opened', taskId: task.id, caseId: change.caseId, queue: task.queue, title: task.title, caseVersion: change.version });
+      }
+    },
+    taskChanged(tenantId, task, change) {
+      io.to([roomOf(tenantId, 'queue', task.queue), roomOf(tenantId, 'case', task.caseId)]).emit('task.changed', {
+        change,
+        taskId: task.id,
+        caseId: task.caseId,
+        queue: task.queue,
+        title: task.title,
+        assignee: task.assignee,
+        status: task.status,
+      });
+    },
+    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+  };
+}

@@ -1,0 +1,10 @@
+import { threeWayMatch, type MatchTolerances } from '@exflow/shared';
+import { createReferenceRepository } from '../store/referenceRepository.js';
+import { PermanentServiceError, type ServiceHandler } from './registry.js';
+
+/** 3-way (2-way for service POs) match of the case's invoice against the tenant's PO and receipts. */
+export const threeWayMatchService: ServiceHandler = async ({ tenantId, invoice, params, db }) => {
+  if (!invoice) throw new PermanentServiceError('The case has no invoice to match');
+  const po = invoice.poNumber ? await createReferenceRepository(db).purchaseOrder(tenantId, invoice.poNumber) : undefined;
+  return threeWayMatch(invoice, po, params as MatchTolerances);
+};

@@ -1,0 +1,168 @@
+import type { Db } from './db.js';
+import type { EffectPlan } from '../engine/effectPlan.js';
+import { newId } from './ids.js';
+
+export type CaseStatus = 'open' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
+
+export interface CaseRecord {
+  tenantId: string;
+  id: string;
+  definitionId: string;
+  definitionVersion: number;
+  invoiceId: string | null;
+  status: CaseStatus;
+  outcome: string | null;
+  version: number;
+  snapshot: { value: unknown; context: Record<string, any>; status: string };
+  activeNodes: string[];
+  openedAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface CaseEventRecord {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actor: string | null;
+  createdAt: string;
+}
+
+/** Everything one accepted event changes, written by `writeTransition` in one statement. */
+export interface TransitionWrite {
+  tenantId: string;
+  caseId: string;
+  /** The version the transition was computed from; 0 when the case is new. */
+  expectedVersion: number;
+  /** Present only when the case is being created. */
+  create?: { definitionId: string; definitionVersion: number; invoiceId: string | null };
+  snapshot: unknown;
+  status: CaseStatus;
+  outcome: string | null;
+  activeNodes: string[];
+  event: { type: string; payload: Record<string, unknown> };
+  actor: string | null;
+  plan: EffectPlan;
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
+
+function toCase(row: any): CaseRecord {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    definitionId: row.definition_id,
+    definitionVersion: row.definition_version,
+    invoiceId: row.invoice_id,
+    status: row.status,
+    outcome: row.outcome,
+    version: row.version,
+    snapshot: row.snapshot,
+    activeNodes: row.active_nodes,
+    openedAt: iso(row.opened_at),
+    updatedAt: iso(row.updated_at),
+    closedAt: row.closed_at ? iso(row.closed_at) : null,
+  };
+}
+
+export interface CaseFilter {
+  status?: string;
+  definitionId?: string;
+  invoiceId?: string;
+  limit?: number;
+  /** Opened strictly before this case (id of the last case of the previous page). */
+  before?: { openedAt: string; id: string };
+}
+
+export function createCaseRepository(db: Db) {
+  return {
+    async get(tenantId: string, id: string): Promise<CaseRecord | undefined> {
+      const row = await db('cases').where({ tenant_id: tenantId, id }).first();
+      return row ? toCase(row) : undefined;
+    },
+
+    async list(tenantId: string, filter: CaseFilter): Promise<CaseRecord[]> {
+      const q = db('cases').where({ tenant_id: tenantId });
+      if (filter.status) q.andWhere('status', filter.status);
+      if (filter.definitionId) q.andWhere('definition_id', filter.definitionId);
+      if (filter.invoiceId) q.andWhere('invoice_id', filter.invoiceId);
+      if (filter.before) q.andWhereRaw('(opened_at, id) < (?::timestamptz, ?)', [filter.before.openedAt, filter.before.id]);
+      const rows = await q.orderBy([{ column: 'opened_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filter.limit ?? 50);
+      return rows.map(toCase);
+    },
+
+    async events(tenantId: string, caseId: string, afterSeq = 0): Promise<CaseEventRecord[]> {
+      const rows = await db('case_events').where({ tenant_id: tenantId, case_id: caseId }).andWhere('seq', '>', afterSeq).orderBy('seq');
+      return rows.map((r: any) => ({ seq: r.seq, type: r.type, payload: r.payload, actor: r.actor, createdAt: iso(r.created_at) }));
+    },
+
+    /**
+     * Writes a transition: the case row (insert, or update guarded by the expected version),
+     * its event, outbox effects, tasks opened and closed, timers scheduled and cancelled, and
+     * the audit row, in ONE statement (data-modifying CTEs), so one round trip and atomic even
+     * outside a transaction. Returns the new version, or `null` if the version moved on.
+     */
+    async writeTransition(w: TransitionWrite): Promise<number | null> {
+      const parts: string[] = [];
+      const bindings: unknown[] = [];
+      const snapshot = JSON.stringify(w.snapshot);
+      const active = JSON.stringify(w.activeNodes);
+      const closed = w.status !== 'open';
+      if (w.create) {
+        parts.push(`c AS (INSERT INTO cases (tenant_id, id, definition_id, definition_version, invoice_id, status, outcome, version, snapshot, active_nodes, closed_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?::jsonb, ?::jsonb, CASE WHEN ? THEN now() END)
+          RETURNING tenant_id, id, version)`);
+        bindings.push(w.tenantId, w.caseId, w.create.definitionId, w.create.definitionVersion, w.create.invoiceId, w.status, w.outcome, snapshot, active, closed);
+      } else {
+        parts.push(`c AS (UPDATE cases SET snapshot = ?::jsonb, version = version + 1, status = ?, outcome = ?, active_nodes = ?::jsonb,
+            updated_at = now(), closed_at = CASE WHEN ? THEN now() ELSE closed_at END
+          WHERE tenant_id = ? AND id = ? AND version = ?
+          RETURNING tenant_id, id, version)`);
+        bindings.push(snapshot, w.status, w.outcome, active, closed, w.tenantId, w.caseId, w.expectedVersion);
+      }
+      parts.push(`ev AS (INSERT INTO case_events (tenant_id, case_id, seq, type, payload, actor)
+        SELECT tenant_id, id, version, ?, ?::jsonb, ? FROM c)`);
+      bindings.push(w.event.type, JSON.stringify(w.event.payload), w.actor);
+      parts.push(`au AS (INSERT INTO audit (tenant_id, id, case_id, actor, action, entity, entity_id, data)
+        SELECT tenant_id, ?, id, ?, ?, 'case', id, jsonb_build_object('version', version, 'status', ?::text, 'activeNodes', ?::jsonb) FROM c)`);
+      bindings.push(newId(), w.actor, w.event.type, w.status, active);
+      const { plan } = w;
+      if (plan.closeTaskNodes.length) {
+        parts.push(`tc AS (UPDATE tasks t SET status = 'cancelled', completed_at = now() FROM c
+          WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id AND t.status = 'open'
+            AND t.node_id IN (SELECT jsonb_array_elements_text(?::jsonb)))`);
+        bindings.push(JSON.stringify(plan.closeTaskNodes));
+      }
+      if (plan.cancelTimerNodes.length) {
+        parts.push(`mc AS (UPDATE timers m SET status = 'cancelled' FROM c
+          WHERE m.tenant_id = c.tenant_id AND m.case_id = c.id AND m.status = 'pending'
+            AND m.node_id IN (SELECT jsonb_array_elements_text(?::jsonb)))`);
+        bindings.push(JSON.stringify(plan.cancelTimerNodes));
+      }
+      if (plan.effects.length) {
+        parts.push(`fx AS (INSERT INTO effects (tenant_id, id, case_id, case_version, node_id, kind, service, params, max_attempts)
+          SELECT c.tenant_id, x.id, c.id, c.version, x.node_id, x.kind, x.service, x.params, x.max_attempts
+          FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, kind text, service text, params jsonb, max_attempts int))`);
+        bindings.push(JSON.stringify(plan.effects));
+      }
+      if (plan.openTasks.length) {
+        parts.push(`tk AS (INSERT INTO tasks (tenant_id, id, case_id, node_id, title, queue, candidate_roles, instructions, form, outcomes, priority, due_at)
+          SELECT c.tenant_id, x.id, c.id, x.node_id, x.title, x.queue, x.candidate_roles, x.instructions, x.form, x.outcomes, x.priority, x.due_at
+          FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, title text, queue text, candidate_roles jsonb,
+            instructions text, form jsonb, outcomes jsonb, priority int, due_at timestamptz))`);
+        bindings.push(JSON.stringify(plan.openTasks));
+      }
+      if (plan.timers.length) {
+        parts.push(`tm AS (INSERT INTO timers (tenant_id, id, case_id, node_id, timer_id, due_at)
+          SELECT c.tenant_id, x.id, c.id, x.node_id, x.timer_id, x.due_at
+          FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, timer_id text, due_at timestamptz))`);
+        bindings.push(JSON.stringify(plan.timers));
+      }
+      const result = await db.raw(`WITH ${parts.join(',\n')} SELECT version FROM c`, bindings as any[]);
+      const rows = result.rows as { version: number }[];
+      return rows.length ? rows[0].version : null;
+    },
+  };
+}
+
+export type CaseRepository = ReturnType<typeof createCaseRepository>;

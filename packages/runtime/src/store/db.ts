@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+import { migrationSource } from './migrations/index.js';
+
+// Postgres returns bigint/numeric as text; money stays text (decimal), counts become numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export type Db = Knex;
+
+export interface DbOptions {
+  databaseUrl?: string;
+  schema?: string;
+  /** PGlite data folder; `undefined` with no URL means in memory. */
+  dataDir?: string;
+  poolMax?: number;
+}
+
+/**
+ * Opens the database: PostgreSQL when a URL is given, else the embedded PGlite.
+ * The only place knex is configured; everything else receives the instance.
+ */
+export function openDatabase(options: DbOptions): Db {
+  if (options.databaseUrl) {
+    return knexFactory({
+      client: 'pg',
+      connection: options.databaseUrl,
+      searchPath: options.schema ? [options.schema] : undefined,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+    });
+  }
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  return knexFactory({
+    client: ClientPgLite as unknown as typeof knexFactory.Client,
+    dialect: 'postgres',
+    connection: options.dataDir ? { filename: options.dataDir } : {},
+  } as Knex.Config);
+}
+
+/** Creates the schema if needed and runs every migration. */
+export async function migrate(db: Db, schema?: string): Promise<void> {
+  if (schema) await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
+  await db.migrate.latest({ migrationSource, schemaName: schema });
+}

@@ -1,0 +1,124 @@
+import type { CompiledFlow, WorkflowDefinition } from '@exflow/shared';
+import type { Db } from './db.js';
+
+export interface DefinitionRecord {
+  id: string;
+  key: string;
+  name: string;
+  draft: WorkflowDefinition;
+  draftUpdatedAt: string;
+  draftUpdatedBy: string | null;
+  latestVersion: number | null;
+}
+
+export interface DefinitionVersionRecord {
+  definitionId: string;
+  version: number;
+  definition: WorkflowDefinition;
+  compiled: CompiledFlow;
+  publishedAt: string;
+  publishedBy: string | null;
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
+
+const toDefinition = (r: any): DefinitionRecord => ({
+  id: r.id,
+  key: r.key,
+  name: r.name,
+  draft: r.draft,
+  draftUpdatedAt: iso(r.draft_updated_at),
+  draftUpdatedBy: r.draft_updated_by,
+  latestVersion: r.latest_version,
+});
+
+const toVersion = (r: any): DefinitionVersionRecord => ({
+  definitionId: r.definition_id,
+  version: r.version,
+  definition: r.definition,
+  compiled: r.compiled,
+  publishedAt: iso(r.published_at),
+  publishedBy: r.published_by,
+});
+
+export function createDefinitionRepository(db: Db) {
+  const definitions = () => db('definitions');
+  return {
+    async list(tenantId: string): Promise<DefinitionRecord[]> {
+      return (await definitions().where({ tenant_id: tenantId }).orderBy('name')).map(toDefinition);
+    },
+
+    async get(tenantId: string, id: string): Promise<DefinitionRecord | undefined> {
+      const row = await definitions().where({ tenant_id: tenantId, id }).first();
+      return row ? toDefinition(row) : undefined;
+    },
+
+    async getByKey(tenantId: string, key: string): Promise<DefinitionRecord | undefined> {
+      const row = await definitions().where({ tenant_id: tenantId, key }).first();
+      return row ? toDefinition(row) : undefined;
+    },
+
+    /** Inserts a definition; `false` when the key is taken in this tenant. */
+    async create(tenantId: string, id: string, draft: WorkflowDefinition, actor: string | null): Promise<boolean> {
+      const rows = await definitions()
+        .insert({ tenant_id: tenantId, id, key: draft.key, name: draft.name, draft: JSON.stringify(draft), draft_updated_by: actor })
+        .onConflict(['tenant_id', 'key'])
+        .ignore()
+        .returning('id');
+      return rows.length === 1;
+    },
+
+    async updateDraft(tenantId: string, id: string, draft: WorkflowDefinition, actor: string | null): Promise<void> {
+      await definitions()
+        .where({ tenant_id: tenantId, id })
+        .update({ draft: JSON.stringify(draft), name: draft.name, draft_updated_at: db.fn.now(), draft_updated_by: actor });
+    },
+
+    /** Deletes a definition that was never published; `false` if it has versions. */
+    async deleteUnpublished(tenantId: string, id: string): Promise<boolean> {
+      const n = await definitions().where({ tenant_id: tenantId, id }).whereNull('latest_version').delete();
+      return n === 1;
+    },
+
+    /**
+     * Appends the next immutable version. The row lock on the definition serialises publishes,
+     * so version numbers never collide. Call inside a transaction.
+     */
+    async publish(tenantId: string, id: string, definition: WorkflowDefinition, compiled: CompiledFlow, actor: string | null): Promise<DefinitionVersionRecord> {
+      const current = await definitions().where({ tenant_id: tenantId, id }).forUpdate().first();
+      const version = (current?.latest_version ?? 0) + 1;
+      const [row] = await db('definition_versions')
+        .insert({ tenant_id: tenantId, definition_id: id, version, definition: JSON.stringify(definition), compiled: JSON.stringify(compiled), published_by: actor })
+        .returning('*');
+      await definitions().where({ tenant_id: tenantId, id }).update({ latest_version: version });
+      return toVersion(row);
+    },
+
+    async versions(tenantId: string, id: string): Promise<Omit<DefinitionVersionRecord, 'definition' | 'compiled'>[]> {
+      const rows = await db('definition_versions')
+        .select('definition_id', 'version', 'published_at', 'published_by')
+        .where({ tenant_id: tenantId, definition_id: id })
+        .orderBy('version', 'desc');
+      return rows.map((r: any) => ({ definitionId: r.definition_id, version: r.version, publishedAt: iso(r.published_at), publishedBy: r.published_by }));
+    },
+
+    async getVersion(tenantId: string, id: string, version: number): Promise<DefinitionVersionRecord | undefined> {
+      const row = await db('definition_versions').where({ tenant_id: tenantId, definition_id: id, version }).first();
+      return row ? toVersion(row) : undefined;
+    },
+
+    /** The latest published version of every definition in the tenant, for trigger matching. */
+    async latestPublished(tenantId: string): Promise<DefinitionVersionRecord[]> {
+      const rows = await db('definition_versions as v')
+        .join('definitions as d', function () {
+          this.on('d.tenant_id', 'v.tenant_id').andOn('d.id', 'v.definition_id').andOn('d.latest_version', 'v.version');
+        })
+        .where('v.tenant_id', tenantId)
+        .orderBy('d.created_at')
+        .select('v.*');
+      return rows.map(toVersion);
+    },
+  };
+}
+
+export type DefinitionRepository = ReturnType<typeof createDefinitionRepository>;

@@ -1,0 +1,88 @@
+import type { Db } from './db.js';
+
+export interface EffectRecord {
+  tenantId: string;
+  id: string;
+  caseId: string;
+  caseVersion: number;
+  nodeId: string;
+  kind: string;
+  service: string | null;
+  params: Record<string, unknown>;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lastError: string | null;
+  result: unknown;
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
+
+const toEffect = (r: any): EffectRecord => ({
+  tenantId: r.tenant_id,
+  id: r.id,
+  caseId: r.case_id,
+  caseVersion: r.case_version,
+  nodeId: r.node_id,
+  kind: r.kind,
+  service: r.service,
+  params: r.params,
+  status: r.status,
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+  runAt: iso(r.run_at),
+  lastError: r.last_error,
+  result: r.result,
+});
+
+export function createEffectRepository(db: Db) {
+  return {
+    /**
+     * Claims due effects for this worker: pending ones whose time has come, and running ones
+     * whose lease ran out (their worker died). SKIP LOCKED lets any number of workers share.
+     */
+    async claim(limit: number, leaseMs: number): Promise<EffectRecord[]> {
+      const result = await db.raw(
+        `UPDATE effects e SET status = 'running', attempts = e.attempts + 1, locked_until = now() + (? * interval '1 millisecond')
+         FROM (SELECT tenant_id, id FROM effects
+               WHERE (status = 'pending' AND run_at <= now()) OR (status = 'running' AND locked_until < now())
+               ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED) due
+         WHERE e.tenant_id = due.tenant_id AND e.id = due.id
+         RETURNING e.*`,
+        [leaseMs, limit],
+      );
+      return result.rows.map(toEffect);
+    },
+
+    /**
+     * Records success, fenced by the attempt number: a worker whose lease expired and whose
+     * effect was claimed again cannot overwrite the newer attempt. `false` when fenced.
+     */
+    async complete(effect: EffectRecord, result: unknown): Promise<boolean> {
+      const n = await db('effects')
+        .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
+        .update({ status: 'done', result: JSON.stringify(result ?? null), completed_at: db.fn.now(), locked_until: null });
+      return n === 1;
+    },
+
+    async fail(effect: EffectRecord, error: string): Promise<boolean> {
+      const n = await db('effects')
+        .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
+        .update({ status: 'failed', last_error: error, completed_at: db.fn.now(), locked_until: null });
+      return n === 1;
+    },
+
+    async retryLater(effect: EffectRecord, error: string, delayMs: number): Promise<void> {
+      await db('effects')
+        .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
+        .update({ status: 'pending', last_error: error, locked_until: null, run_at: db.raw("now() + (? * interval '1 millisecond')", [delayMs]) });
+    },
+
+    async forCase(tenantId: string, caseId: string): Promise<EffectRecord[]> {
+      return (await db('effects').where({ tenant_id: tenantId, case_id: caseId }).orderBy('created_at')).map(toEffect);
+    },
+  };
+}
+
+export type EffectRepository = ReturnType<typeof createEffectRepository>;

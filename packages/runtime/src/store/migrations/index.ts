@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as core from './001_core.js';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+// Listed in code (not read from a folder) so they run the same under tsx, vitest and a bundle.
+const migrations: [string, Migration][] = [['001_core', core]];
+
+export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
+  getMigrations: async () => migrations,
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};

@@ -1,0 +1,112 @@
+import type { Db } from './db.js';
+
+export interface TaskRecord {
+  id: string;
+  caseId: string;
+  nodeId: string;
+  title: string;
+  queue: string;
+  candidateRoles: string[];
+  instructions: string | null;
+  form: Record<string, unknown> | null;
+  outcomes: { id: string; label?: string }[];
+  status: 'open' | 'completed' | 'cancelled';
+  priority: number;
+  assignee: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  claimedAt: string | null;
+  completedAt: string | null;
+  completedBy: string | null;
+  outcome: string | null;
+  data: Record<string, unknown> | null;
+}
+
+const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : (v as string));
+
+const toTask = (r: any): TaskRecord => ({
+  id: r.id,
+  caseId: r.case_id,
+  nodeId: r.node_id,
+  title: r.title,
+  queue: r.queue,
+  candidateRoles: r.candidate_roles,
+  instructions: r.instructions,
+  form: r.form,
+  outcomes: r.outcomes,
+  status: r.status,
+  priority: r.priority,
+  assignee: r.assignee,
+  dueAt: iso(r.due_at),
+  createdAt: iso(r.created_at)!,
+  claimedAt: iso(r.claimed_at),
+  completedAt: iso(r.completed_at),
+  completedBy: r.completed_by,
+  outcome: r.outcome,
+  data: r.data,
+});
+
+export interface TaskFilter {
+  queue?: string;
+  assignee?: string;
+  status?: string;
+  caseId?: string;
+  /** Only tasks unassigned (true) or assigned (false). */
+  unassigned?: boolean;
+  limit?: number;
+}
+
+export function createTaskRepository(db: Db) {
+  const tasks = () => db('tasks');
+  return {
+    async list(tenantId: string, filter: TaskFilter): Promise<TaskRecord[]> {
+      const q = tasks().where({ tenant_id: tenantId, status: filter.status ?? 'open' });
+      if (filter.queue) q.andWhere('queue', filter.queue);
+      if (filter.assignee) q.andWhere('assignee', filter.assignee);
+      if (filter.caseId) q.andWhere('case_id', filter.caseId);
+      if (filter.unassigned === true) q.whereNull('assignee');
+      const rows = await q.orderBy([{ column: 'priority' }, { column: 'due_at', nulls: 'last' }, { column: 'created_at' }]).limit(filter.limit ?? 100);
+      return rows.map(toTask);
+    },
+
+    async get(tenantId: string, id: string): Promise<TaskRecord | undefined> {
+      const row = await tasks().where({ tenant_id: tenantId, id }).first();
+      return row ? toTask(row) : undefined;
+    },
+
+    /** Claims an open task for a user; `false` if it is closed or someone else holds it. */
+    async claim(tenantId: string, id: string, userId: string): Promise<boolean> {
+      const n = await tasks()
+        .where({ tenant_id: tenantId, id, status: 'open' })
+        .andWhere((q) => q.whereNull('assignee').orWhere('assignee', userId))
+        .update({ assignee: userId, claimed_at: db.fn.now() });
+      return n === 1;
+    },
+
+    async release(tenantId: string, id: string, userId: string): Promise<boolean> {
+      const n = await tasks().where({ tenant_id: tenantId, id, status: 'open', assignee: userId }).update({ assignee: null, claimed_at: null });
+      return n === 1;
+    },
+
+    /** Marks an open task completed by a user; `false` if it is no longer open or held by another. */
+    async complete(tenantId: string, id: string, userId: string, outcome: string, data: Record<string, unknown>): Promise<boolean> {
+      const n = await tasks()
+        .where({ tenant_id: tenantId, id, status: 'open' })
+        .andWhere((q) => q.whereNull('assignee').orWhere('assignee', userId))
+        .update({ status: 'completed', assignee: userId, completed_by: userId, completed_at: db.fn.now(), outcome, data: JSON.stringify(data) });
+      return n === 1;
+    },
+
+    async countByQueue(tenantId: string): Promise<{ queue: string; open: number; unassigned: number }[]> {
+      const rows = await tasks()
+        .where({ tenant_id: tenantId, status: 'open' })
+        .groupBy('queue')
+        .select('queue')
+        .count({ open: '*' })
+        .select(db.raw('count(*) filter (where assignee is null) as unassigned'));
+      return rows.map((r: any) => ({ queue: r.queue, open: Number(r.open), unassigned: Number(r.unassigned) }));
+    },
+  };
+}
+
+export type TaskRepository = ReturnType<typeof createTaskRepository>;

@@ -1,0 +1,49 @@
+import type { Db } from './db.js';
+
+export interface TimerRecord {
+  tenantId: string;
+  id: string;
+  caseId: string;
+  nodeId: string;
+  timerId: string;
+  dueAt: string;
+  status: 'pending' | 'fired' | 'cancelled';
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
+
+const toTimer = (r: any): TimerRecord => ({
+  tenantId: r.tenant_id,
+  id: r.id,
+  caseId: r.case_id,
+  nodeId: r.node_id,
+  timerId: r.timer_id,
+  dueAt: iso(r.due_at),
+  status: r.status,
+});
+
+export function createTimerRepository(db: Db) {
+  return {
+    async due(limit: number): Promise<TimerRecord[]> {
+      const rows = await db('timers').where('status', 'pending').andWhere('due_at', '<=', db.fn.now()).orderBy('due_at').limit(limit);
+      return rows.map(toTimer);
+    },
+
+    /** Takes a due timer for firing; `false` if another worker has it or it was cancelled. */
+    async take(timer: TimerRecord): Promise<boolean> {
+      const locked = await db('timers').where({ tenant_id: timer.tenantId, id: timer.id, status: 'pending' }).forUpdate().skipLocked().first('id');
+      if (!locked) return false;
+      await db('timers').where({ tenant_id: timer.tenantId, id: timer.id }).update({ status: 'fired', fired_at: db.fn.now() });
+      return true;
+    },
+
+    /** Marks a timer fired without an event (its state was already left). */
+    async markStale(timer: TimerRecord): Promise<void> {
+      await db('timers').where({ tenant_id: timer.tenantId, id: timer.id, status: 'pending' }).update({ status: 'fired', fired_at: db.fn.now() });
+    },
+
+    async forCase(tenantId: string, caseId: string): Promise<TimerRecord[]> {
+      return (await db('timers').where({ tenant_id: tenantId, case_id: caseId }).orderBy('created_at')).map(toTimer);
+    },
+  };
+}
