@@ -19,3 +19,7 @@ export { durationToMs } from './time/duration.js';
 export { parseInvoice, invoiceForFeel, invoiceSchema, type Invoice, type InvoiceLine, type InvoiceParty, type SourceChannel, type DecimalString } from './invoice/invoice.js';
 export { threeWayMatch, type MatchPurchaseOrder, type MatchTolerances, type MatchResult, type MatchedLine } from './checks/threeWayMatch.js';
 export type { Finding, ExceptionKind, Severity } from './checks/finding.js';
+export type { TaxSubtotal, InvoiceAllowanceCharge } from './invoice/invoice.js';
+export type { IntakeResult, IntakeProblem, IntakeProblemCode } from './invoice/intake.js';
+export { parseUblInvoice, type UblIntakeOptions } from './invoice/ubl.js';
+export { parseInvoiceCsv, INVOICE_CSV_COLUMNS, type InvoiceCsvColumn, type CsvIntakeResult, type CsvIntakeError, type CsvIntakeOptions, type CsvErrorCode } from './invoice/csv.js';

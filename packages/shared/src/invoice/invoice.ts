@@ -26,6 +26,37 @@ export interface InvoiceLine {
   taxAmount?: DecimalString;
   /** The PO line this invoice line bills, e.g. "10". */
   poLineRef?: string;
+  /** VAT category code of the line (UNCL5305: S standard, Z zero, E exempt, AE reverse charge, O out of scope, ...). */
+  taxCategory?: string;
+  /**
+   * Set when the document priced the item per more than one unit (UBL `Price/BaseQuantity`,
+   * e.g. 100 per 12 pieces); `unitPrice` is then already divided down to one unit.
+   */
+  priceBaseQuantity?: DecimalString;
+}
+
+/** One row of the VAT breakdown (EN 16931 BG-23): per category and rate. */
+export interface TaxSubtotal {
+  /** UNCL5305 category code: S, Z, E, AE, K, G, O, L, M. */
+  category?: string;
+  rate?: DecimalString;
+  taxableAmount: DecimalString;
+  taxAmount: DecimalString;
+  exemptionReason?: string;
+  exemptionReasonCode?: string;
+}
+
+/** A document-level allowance (discount) or charge (EN 16931 BG-20 / BG-21). */
+export interface InvoiceAllowanceCharge {
+  kind: 'allowance' | 'charge';
+  amount: DecimalString;
+  baseAmount?: DecimalString;
+  /** Percentage applied to `baseAmount`, e.g. "10" for 10 %. */
+  percent?: DecimalString;
+  reason?: string;
+  reasonCode?: string;
+  taxCategory?: string;
+  taxRate?: DecimalString;
 }
 
 /** The canonical invoice every intake format maps to (see DOMAIN.md). */
@@ -39,10 +70,41 @@ export interface Invoice {
   buyer?: InvoiceParty;
   poNumber?: string;
   businessUnit?: string;
+  /** Total without tax, after document-level allowances and charges (EN 16931 BT-109). */
   netTotal: DecimalString;
+  /** Total tax in the invoice currency (BT-110). */
   taxTotal: DecimalString;
+  /** Total with tax (BT-112). */
   grossTotal: DecimalString;
   lines: InvoiceLine[];
+  /** Document type code (UNTDID 1001), e.g. "380" commercial invoice, "381" credit note, "384" corrected invoice. */
+  typeCode?: string;
+  /** The buyer's own reference for routing, e.g. a cost centre or requester code (BT-10). */
+  buyerReference?: string;
+  /** The seller's sales order the invoice bills (BT-14). */
+  salesOrderId?: string;
+  /** The earlier invoice this one corrects or credits (BT-25). */
+  precedingInvoiceNumber?: string;
+  /** Currency in which tax is also accounted when it differs from `currency` (BT-6). */
+  taxCurrency?: string;
+  /** Total tax in `taxCurrency` (BT-111). */
+  taxTotalInTaxCurrency?: DecimalString;
+  /** Sum of the line net amounts (BT-106). */
+  lineNetTotal?: DecimalString;
+  /** Sum of document-level allowances (BT-107). */
+  allowanceTotal?: DecimalString;
+  /** Sum of document-level charges (BT-108). */
+  chargeTotal?: DecimalString;
+  /** Amount already paid (BT-113). */
+  prepaidAmount?: DecimalString;
+  /** Rounding added to reach the payable amount (BT-114). */
+  roundingAmount?: DecimalString;
+  /** Amount due for payment: gross − prepaid + rounding (BT-115). */
+  payableAmount?: DecimalString;
+  /** VAT breakdown per category and rate (BG-23). */
+  taxBreakdown?: TaxSubtotal[];
+  /** Document-level allowances and charges (BG-20, BG-21). */
+  allowanceCharges?: InvoiceAllowanceCharge[];
 }
 
 const decimal = { anyOf: [{ type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }, { type: 'number' }] };
@@ -78,6 +140,54 @@ export const invoiceSchema = {
     netTotal: decimal,
     taxTotal: decimal,
     grossTotal: decimal,
+    typeCode: { type: 'string', maxLength: 10 },
+    buyerReference: { type: 'string', maxLength: 200 },
+    salesOrderId: { type: 'string', maxLength: 100 },
+    precedingInvoiceNumber: { type: 'string', maxLength: 100 },
+    taxCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    taxTotalInTaxCurrency: decimal,
+    lineNetTotal: decimal,
+    allowanceTotal: decimal,
+    chargeTotal: decimal,
+    prepaidAmount: decimal,
+    roundingAmount: decimal,
+    payableAmount: decimal,
+    taxBreakdown: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['taxableAmount', 'taxAmount'],
+        properties: {
+          category: { type: 'string', maxLength: 10 },
+          rate: decimal,
+          taxableAmount: decimal,
+          taxAmount: decimal,
+          exemptionReason: { type: 'string', maxLength: 1000 },
+          exemptionReasonCode: { type: 'string', maxLength: 100 },
+        },
+      },
+    },
+    allowanceCharges: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'amount'],
+        properties: {
+          kind: { enum: ['allowance', 'charge'] },
+          amount: decimal,
+          baseAmount: decimal,
+          percent: decimal,
+          reason: { type: 'string', maxLength: 1000 },
+          reasonCode: { type: 'string', maxLength: 100 },
+          taxCategory: { type: 'string', maxLength: 10 },
+          taxRate: decimal,
+        },
+      },
+    },
     lines: {
       type: 'array',
       minItems: 1,
@@ -96,6 +206,8 @@ export const invoiceSchema = {
           taxRate: decimal,
           taxAmount: decimal,
           poLineRef: { type: 'string', maxLength: 50 },
+          taxCategory: { type: 'string', maxLength: 10 },
+          priceBaseQuantity: decimal,
         },
       },
     },
@@ -109,6 +221,10 @@ export type InvoiceParseResult = { ok: true; invoice: Invoice } | { ok: false; p
 // A string already matches the schema's decimal pattern and keeps its scale ("1050.00"); a
 // number is written out in full, never in exponent form (Decimal#toString gives "1e-7").
 const toDecimalString = (v: unknown): DecimalString => (typeof v === 'string' ? v : new Decimal(v as number).toFixed());
+const optionalDecimals = (raw: Record<string, unknown>, fields: readonly string[]) =>
+  Object.fromEntries(fields.filter((f) => raw[f] !== undefined).map((f) => [f, toDecimalString(raw[f])]));
+
+const OPTIONAL_MONEY = ['taxTotalInTaxCurrency', 'lineNetTotal', 'allowanceTotal', 'chargeTotal', 'prepaidAmount', 'roundingAmount', 'payableAmount'] as const;
 
 /**
  * Checks a canonical JSON invoice and normalises every amount to a decimal string.
@@ -126,19 +242,25 @@ export function parseInvoice(input: unknown): InvoiceParseResult {
     netTotal: toDecimalString(raw.netTotal),
     taxTotal: toDecimalString(raw.taxTotal),
     grossTotal: toDecimalString(raw.grossTotal),
+    ...optionalDecimals(raw, OPTIONAL_MONEY),
+    ...(raw.taxBreakdown
+      ? { taxBreakdown: raw.taxBreakdown.map((t: Record<string, unknown>) => ({ ...t, ...optionalDecimals(t, ['rate', 'taxableAmount', 'taxAmount']) })) }
+      : {}),
+    ...(raw.allowanceCharges
+      ? { allowanceCharges: raw.allowanceCharges.map((a: Record<string, unknown>) => ({ ...a, ...optionalDecimals(a, ['amount', 'baseAmount', 'percent', 'taxRate']) })) }
+      : {}),
     lines: raw.lines.map((line: Record<string, unknown>) => ({
       ...line,
       quantity: toDecimalString(line.quantity),
       unitPrice: toDecimalString(line.unitPrice),
       netAmount: toDecimalString(line.netAmount),
-      ...(line.taxRate !== undefined ? { taxRate: toDecimalString(line.taxRate) } : {}),
-      ...(line.taxAmount !== undefined ? { taxAmount: toDecimalString(line.taxAmount) } : {}),
+      ...optionalDecimals(line, ['taxRate', 'taxAmount', 'priceBaseQuantity']),
     })),
   };
   return { ok: true, invoice };
 }
 
-const MONEY_FIELDS = ['netTotal', 'taxTotal', 'grossTotal'] as const;
+const MONEY_FIELDS = ['netTotal', 'taxTotal', 'grossTotal', ...OPTIONAL_MONEY] as const;
 const LINE_NUMBERS = ['quantity', 'unitPrice', 'netAmount', 'taxRate', 'taxAmount'] as const;
 
 /**
@@ -147,7 +269,7 @@ const LINE_NUMBERS = ['quantity', 'unitPrice', 'netAmount', 'taxRate', 'taxAmoun
  */
 export function invoiceForFeel(invoice: Invoice): Record<string, unknown> {
   const view: Record<string, unknown> = { ...invoice };
-  for (const f of MONEY_FIELDS) view[f] = Number(invoice[f]);
+  for (const f of MONEY_FIELDS) if (invoice[f] !== undefined) view[f] = Number(invoice[f]);
   view.lines = invoice.lines.map((line) => {
     const out: Record<string, unknown> = { ...line };
     for (const f of LINE_NUMBERS) if (line[f] !== undefined) out[f] = Number(line[f]);
