@@ -1,0 +1,137 @@
+import type { ValidationProblem, WorkflowDefinition } from '@exflow/shared';
+
+/** A problem+json body (RFC 9457), as every error response of the API carries. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { path: string; message: string; nodeId?: string; edgeId?: string }[];
+}
+
+/** An error response of the API: `problem` says what went wrong and, for 422, where. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+  }
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  tenantId: string;
+}
+
+export interface DefinitionSummary {
+  id: string;
+  key: string;
+  name: string;
+  draftUpdatedAt: string;
+  latestVersion: number | null;
+}
+
+export interface DefinitionRecord extends DefinitionSummary {
+  draft: WorkflowDefinition;
+}
+
+export interface VersionSummary {
+  version: number;
+  publishedAt: string;
+  publishedBy: string;
+}
+
+export interface VersionRecord {
+  version: number;
+  definition: WorkflowDefinition;
+  compiled: unknown;
+  publishedAt: string;
+}
+
+export interface PublishResult {
+  version: number;
+  publishedAt: string;
+  publishedBy: string;
+}
+
+export interface ApiClientOptions {
+  /** Default `/api/v1` (same origin: the runtime serves the designer). */
+  baseUrl?: string;
+  getToken(): string | null;
+  /** Called on 401 so the app can show the login screen again. */
+  onUnauthorized?(): void;
+  fetch?: typeof fetch;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/**
+ * A typed client for the Exflow REST API. Every call sends the bearer token; every non-2xx
+ * answer becomes an `ApiError` carrying the problem+json body.
+ * @example
+ * const api = createApiClient({ getToken: () => sessionStorage.getItem('exflow.token') });
+ * const flows = await api.listDefinitions();
+ */
+export function createApiClient(options: ApiClientOptions) {
+  const base = options.baseUrl ?? '/api/v1';
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const token = options.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (cause) {
+      throw new ApiError(0, { type: 'about:blank', title: 'The server cannot be reached', status: 0, detail: `Check that the Exflow runtime is running (${String(cause)})` });
+    }
+    if (response.status === 401) options.onUnauthorized?.();
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const data: unknown = text ? safeJson(text) : undefined;
+    if (!response.ok) throw new ApiError(response.status, toProblem(response, data));
+    return data as T;
+  }
+
+  return {
+    login: (email: string, password: string) => request<{ token: string; user: User }>('POST', '/auth/login', { email, password }),
+    listDefinitions: () => request<DefinitionSummary[]>('GET', '/definitions'),
+    createDefinition: (definition: WorkflowDefinition) => request<DefinitionRecord>('POST', '/definitions', definition),
+    getDefinition: (id: string) => request<DefinitionRecord>('GET', `/definitions/${encodeURIComponent(id)}`),
+    saveDraft: (id: string, definition: WorkflowDefinition) => request<DefinitionRecord>('PUT', `/definitions/${encodeURIComponent(id)}/draft`, definition),
+    deleteDefinition: (id: string) => request<void>('DELETE', `/definitions/${encodeURIComponent(id)}`),
+    validateDefinition: (definition: WorkflowDefinition) =>
+      request<{ ok: boolean; problems: ValidationProblem[] }>('POST', '/definitions/validate', definition),
+    publish: (id: string) => request<PublishResult>('POST', `/definitions/${encodeURIComponent(id)}/publish`),
+    listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
+    getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function toProblem(response: Response, data: unknown): Problem {
+  if (data && typeof data === 'object' && 'title' in data) return data as Problem;
+  return {
+    type: 'about:blank',
+    title: response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+    detail: typeof data === 'string' && data ? data.slice(0, 300) : undefined,
+  };
+}
+
+/** One line per problem, for a message shown to the user. */
+export function describeApiError(error: unknown): string {
+  if (error instanceof ApiError) return error.problem.detail ? `${error.problem.title}: ${error.problem.detail}` : error.problem.title;
+  return error instanceof Error ? error.message : String(error);
+}

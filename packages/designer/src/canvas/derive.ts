@@ -1,0 +1,207 @@
+import { getNodeKind, type FlowEdge, type FlowNode, type PortSpec, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
+import type { Edge, Node } from '@xyflow/react';
+import type { ChangeKind, DefinitionDiff } from '../versions/diff.js';
+
+/** Where an edge whose port is not declared (any more) is drawn from, so it stays visible and fixable. */
+export const ORPHAN_HANDLE = '__orphan';
+export const INPUT_HANDLE = 'in';
+
+export type StepNodeData = {
+  node: FlowNode;
+  kindLabel: string;
+  icon: string;
+  group: string;
+  ports: PortSpec[];
+  hasInput: boolean;
+  problems: string[];
+  sim?: 'active' | 'visited';
+  diff?: ChangeKind | 'moved';
+  readOnly: boolean;
+};
+
+export type StepEdgeData = {
+  label?: string;
+  problems: string[];
+  sim?: 'taken';
+  diff?: ChangeKind;
+};
+
+export type StepNode = Node<StepNodeData, 'step'>;
+export type StepEdge = Edge<StepEdgeData, 'step'>;
+
+export interface CanvasInput {
+  definition: WorkflowDefinition;
+  problems: readonly ValidationProblem[];
+  selectedNodeIds?: readonly string[];
+  selectedEdgeIds?: readonly string[];
+  /** Sizes React Flow measured, kept outside the definition (they are not part of the flow). */
+  measured?: ReadonlyMap<string, { width: number; height: number }>;
+  simulation?: { active: readonly string[]; visited: ReadonlySet<string>; edges: ReadonlySet<string> } | null;
+  /** When comparing versions: `definition` is the newer one; removed elements come from `base`. */
+  comparison?: { base: WorkflowDefinition; diff: DefinitionDiff } | null;
+  readOnly?: boolean;
+}
+
+export interface CanvasElements {
+  nodes: StepNode[];
+  edges: StepEdge[];
+}
+
+/** Default spot for a node that has no position yet, so an imported flow is visible before layout. */
+export function fallbackPosition(index: number) {
+  return { x: (index % 8) * 280, y: Math.floor(index / 8) * 180 };
+}
+
+/**
+ * Derives the React Flow nodes and edges from a definition plus its decorations (selection,
+ * problems, simulation path, diff). The canvas never holds state of its own.
+ * @example const { nodes, edges } = deriveCanvas({ definition, problems: [] });
+ */
+export function deriveCanvas(input: CanvasInput): CanvasElements {
+  return createCanvasDeriver()(input);
+}
+
+/**
+ * A memoised `deriveCanvas`: an element whose inputs did not change keeps its object identity,
+ * so React Flow and the memoised node components skip it (what keeps 1,000 nodes fast).
+ */
+export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
+  let nodeCache = new Map<string, { key: unknown[]; node: StepNode }>();
+  let edgeCache = new Map<string, { key: unknown[]; edge: StepEdge }>();
+
+  return (input) => {
+    const { definition, comparison } = input;
+    const readOnly = input.readOnly ?? false;
+    const selectedNodes = new Set(input.selectedNodeIds ?? []);
+    const selectedEdges = new Set(input.selectedEdgeIds ?? []);
+    const { nodeProblems, edgeProblems } = groupProblems(input.problems, definition);
+    const diff = comparison?.diff;
+    const sim = input.simulation;
+
+    const allNodes = comparison ? [...definition.nodes, ...comparison.base.nodes.filter((n) => diff?.nodes[n.id] === 'removed')] : definition.nodes;
+    const nextNodeCache = new Map<string, { key: unknown[]; node: StepNode }>();
+    const nodes = allNodes.map((flowNode, index) => {
+      const measured = input.measured?.get(flowNode.id);
+      const simState = sim?.active.includes(flowNode.id) ? 'active' : sim?.visited.has(flowNode.id) ? 'visited' : undefined;
+      const diffState = diff?.nodes[flowNode.id] ?? (diff?.moved.includes(flowNode.id) ? 'moved' : undefined);
+      const problems = nodeProblems.get(flowNode.id) ?? NONE;
+      const key = [flowNode, selectedNodes.has(flowNode.id), problems.join('\n'), simState, diffState, measured?.width, measured?.height, readOnly, flowNode.position ? -1 : index];
+      const cached = nodeCache.get(flowNode.id);
+      const node = cached && sameKey(cached.key, key) ? cached.node : toStepNode(flowNode, index, { selected: selectedNodes.has(flowNode.id), problems, simState, diffState, measured, readOnly });
+      nextNodeCache.set(flowNode.id, { key, node });
+      return node;
+    });
+
+    const byId = new Map(allNodes.map((n) => [n.id, n]));
+    const allEdges = comparison ? [...definition.edges, ...comparison.base.edges.filter((e) => diff?.edges[e.id] === 'removed')] : definition.edges;
+    const nextEdgeCache = new Map<string, { key: unknown[]; edge: StepEdge }>();
+    const edges: StepEdge[] = [];
+    for (const flowEdge of allEdges) {
+      const source = byId.get(flowEdge.source);
+      if (!source || !byId.has(flowEdge.target)) continue;
+      const problems = edgeProblems.get(flowEdge.id) ?? NONE;
+      const simState = sim?.edges.has(flowEdge.id) ? 'taken' : undefined;
+      const diffState = diff?.edges[flowEdge.id];
+      const key = [flowEdge, source, selectedEdges.has(flowEdge.id), problems.join('\n'), simState, diffState, readOnly];
+      const cached = edgeCache.get(flowEdge.id);
+      const edge = cached && sameKey(cached.key, key) ? cached.edge : toStepEdge(flowEdge, source, { selected: selectedEdges.has(flowEdge.id), problems, simState, diffState, readOnly });
+      nextEdgeCache.set(flowEdge.id, { key, edge });
+      edges.push(edge);
+    }
+    nodeCache = nextNodeCache;
+    edgeCache = nextEdgeCache;
+    return { nodes, edges };
+  };
+}
+
+const NONE: string[] = [];
+
+function groupProblems(problems: readonly ValidationProblem[], definition: WorkflowDefinition) {
+  const edgeIds = new Set(definition.edges.map((e) => e.id));
+  const nodeProblems = new Map<string, string[]>();
+  const edgeProblems = new Map<string, string[]>();
+  for (const p of problems) {
+    if (p.edgeId && edgeIds.has(p.edgeId)) push(edgeProblems, p.edgeId, p.message);
+    else if (p.nodeId) push(nodeProblems, p.nodeId, p.message);
+  }
+  return { nodeProblems, edgeProblems };
+}
+
+function push(map: Map<string, string[]>, id: string, message: string) {
+  const list = map.get(id);
+  if (list) list.push(message);
+  else map.set(id, [message]);
+}
+
+function sameKey(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+interface NodeDecoration {
+  selected: boolean;
+  problems: string[];
+  simState?: 'active' | 'visited';
+  diffState?: ChangeKind | 'moved';
+  measured?: { width: number; height: number };
+  readOnly: boolean;
+}
+
+function toStepNode(flowNode: FlowNode, index: number, d: NodeDecoration): StepNode {
+  const kind = getNodeKind(flowNode.kind);
+  const ghost = d.diffState === 'removed';
+  return {
+    id: flowNode.id,
+    type: 'step',
+    position: flowNode.position ?? fallbackPosition(index),
+    selected: d.selected,
+    draggable: !d.readOnly && !ghost,
+    connectable: !d.readOnly && !ghost,
+    deletable: !d.readOnly && !ghost,
+    selectable: !ghost,
+    ...(d.measured ? { measured: d.measured } : {}),
+    data: {
+      node: flowNode,
+      kindLabel: kind?.label ?? `Unknown kind "${flowNode.kind}"`,
+      icon: kind?.icon ?? '?',
+      group: kind?.group ?? 'unknown',
+      ports: kind ? kind.outputs(flowNode.config ?? {}) : [],
+      hasInput: kind?.inputs !== 'none',
+      problems: d.problems,
+      sim: d.simState,
+      diff: d.diffState,
+      readOnly: d.readOnly,
+    },
+  };
+}
+
+interface EdgeDecoration {
+  selected: boolean;
+  problems: string[];
+  simState?: 'taken';
+  diffState?: ChangeKind;
+  readOnly: boolean;
+}
+
+function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): StepEdge {
+  const ports = getNodeKind(source.kind)?.outputs(source.config ?? {}) ?? [];
+  const portId = flowEdge.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined);
+  const port = ports.find((p) => p.id === portId);
+  const ghost = d.diffState === 'removed';
+  return {
+    id: flowEdge.id,
+    type: 'step',
+    source: flowEdge.source,
+    target: flowEdge.target,
+    sourceHandle: port ? port.id : ORPHAN_HANDLE,
+    targetHandle: INPUT_HANDLE,
+    selected: d.selected,
+    selectable: !ghost,
+    deletable: !d.readOnly && !ghost,
+    data: {
+      label: flowEdge.label ?? (port && ports.length > 1 ? port.label : undefined),
+      problems: d.problems,
+      sim: d.simState,
+      diff: d.diffState,
+    },
+  };
+}
