@@ -76,8 +76,9 @@ export function createDefinitionRepository(db: Db) {
 
     /** Deletes a definition that was never published; `false` if it has versions. */
     async deleteUnpublished(tenantId: string, id: string): Promise<boolean> {
-      const n = await definitions().where({ tenant_id: tenantId, id }).whereNull('latest_version').delete();
-      return n === 1;
+      // returning() because knex-pglite answers delete() with a raw result, not a count
+      const rows = await definitions().where({ tenant_id: tenantId, id }).whereNull('latest_version').delete().returning('id');
+      return rows.length === 1;
     },
 
     /**

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config/config.js';
+import { startExflow, type RunningExflow, type StartOptions } from '../main.js';
+import { openDatabase } from '../store/db.js';
+
+export type TestDatabaseKind = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL too when DATABASE_URL is set (CI sets it). */
+export function testDatabaseKinds(): TestDatabaseKind[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestServerOptions extends StartOptions {
+  database?: TestDatabaseKind;
+  seedDemo?: boolean;
+  /** PGlite folder (default: in memory) or PostgreSQL schema to reuse (default: a fresh one). */
+  dataDir?: string;
+  schema?: string;
+  designerDist?: string;
+  pollMs?: number;
+  bodyLimit?: string;
+}
+
+export interface TestServer extends RunningExflow {
+  /** A bearer token for a demo user (password "demo"). */
+  login(email: string): Promise<string>;
+  database: TestDatabaseKind;
+  schema?: string;
+}
+
+/**
+ * Starts a whole Exflow (API, Socket.IO, workers) on a free port against a throw-away
+ * database: in-memory PGlite, or a fresh schema in the PostgreSQL of DATABASE_URL.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const database = options.database ?? 'pglite';
+  if (database === 'postgres' && !process.env.DATABASE_URL) throw new Error('DATABASE_URL is not set; cannot start a PostgreSQL test server');
+  const schema = database === 'postgres' ? (options.schema ?? `t_${randomBytes(6).toString('hex')}`) : undefined;
+  const config = {
+    ...loadConfig({}),
+    port: 0,
+    databaseUrl: database === 'postgres' ? process.env.DATABASE_URL : undefined,
+    databaseSchema: schema,
+    dataDir: options.dataDir ?? '',
+    pollMs: options.pollMs ?? 50,
+    seedDemo: options.seedDemo ?? true,
+    ...(options.designerDist ? { designerDist: options.designerDist } : {}),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+  };
+  const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
+  return {
+    ...running,
+    database,
+    schema,
+    async login(email: string) {
+      const response = await fetch(`${running.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'demo' }),
+      });
+      if (!response.ok) throw new Error(`login as ${email} failed: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { token: string }).token;
+    },
+    async stop() {
+      await running.stop();
+      if (schema && !options.schema) {
+        const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL });
+        await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+        await admin.destroy();
+      }
+    },
+  };
+}

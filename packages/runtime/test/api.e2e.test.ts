@@ -1,0 +1,143 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { eventually, httpClient } from './support/http.js';
+import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
+
+interface Message {
+  name: string;
+  payload: any;
+}
+
+function connect(url: string, token: string): Promise<{ socket: Socket; messages: Message[] }> {
+  const socket = io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'] });
+  const messages: Message[] = [];
+  socket.onAny((name, payload) => messages.push({ name, payload }));
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve({ socket, messages }));
+    socket.once('connect_error', reject);
+  });
+}
+
+describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (database) => {
+  let server: TestServer;
+  let owner: ReturnType<typeof httpClient>;
+  let analyst: ReturnType<typeof httpClient>;
+  let analystToken: string;
+  let definitionId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ database });
+    owner = httpClient(server.url, await server.login('owner@demo.exflow'));
+    analystToken = await server.login('analyst@demo.exflow');
+    analyst = httpClient(server.url, analystToken);
+    const created = await owner('POST', '/api/v1/definitions', priceVarianceFlow('pv-e2e'));
+    expect(created.status).toBe(201);
+    definitionId = created.body.id;
+    const published = await owner('POST', `/api/v1/definitions/${definitionId}/publish`);
+    expect(published.status).toBe(201);
+    expect(published.body.version).toBe(1);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('reads the published version back, immutable and compiled', async () => {
+    const version = await owner('GET', `/api/v1/definitions/${definitionId}/versions/1`);
+    expect(version.status).toBe(200);
+    expect(version.body.definition.key).toBe('pv-e2e');
+    expect(version.body.compiled.machine.initial).toBe('start');
+    const versions = await owner('GET', `/api/v1/definitions/${definitionId}/versions`);
+    expect(versions.body.map((v: { version: number }) => v.version)).toEqual([1]);
+  });
+
+  it('routes a 5 % price variance to procurement, streams every change, and resolves on approval', async () => {
+    const { socket, messages } = await connect(server.url, analystToken);
+    try {
+      const joined = await socket.emitWithAck('join', { room: 'queue:procurement' });
+      expect(joined).toEqual({ ok: true, room: 'queue:procurement' });
+
+      const posted = await analyst('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OVER-1', '126.00'), { 'Idempotency-Key': 'e2e-over-1' });
+      expect(posted.status).toBe(201);
+      const caseId: string = posted.body.case.id;
+      expect(posted.body.case.activeNodes).toEqual(['match']);
+
+      const task = await eventually(async () => {
+        const tasks = await analyst('GET', `/api/v1/tasks?queue=procurement&caseId=${caseId}`);
+        return tasks.body[0];
+      }, 10_000, 'a procurement task');
+      expect(task).toMatchObject({ queue: 'procurement', title: 'Review price variance', status: 'open' });
+      const reviewCase = await analyst('GET', `/api/v1/cases/${caseId}`);
+      expect(reviewCase.body.context.vars.match.maxPriceVariancePct).toBe(5);
+      expect(reviewCase.body.context.vars.match.withinTolerance).toBe(false);
+
+      const refused = await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept', data: {} });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toContain('/data/reason');
+
+      const done = await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept', data: { reason: 'Agreed surcharge for express delivery' } });
+      expect(done.status).toBe(200);
+      expect(done.body.case.status).toBe('resolved');
+
+      const final = await analyst('GET', `/api/v1/cases/${caseId}`);
+      expect(final.body).toMatchObject({ status: 'resolved', outcome: 'resolved', activeNodes: ['accepted'] });
+      const history = await analyst('GET', `/api/v1/cases/${caseId}/events`);
+      expect(history.body.map((e: { type: string }) => e.type)).toEqual(['case.started', 'service.done', 'task.completed']);
+      expect(history.body.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3]);
+      expect(history.body[2].actor).toBe('u-analyst');
+
+      const caseMessages = await eventually(async () => {
+        const mine = messages.filter((m) => m.name === 'case.changed' && m.payload.caseId === caseId);
+        return mine.length >= 3 && mine;
+      }, 5_000, 'three case.changed messages');
+      expect(caseMessages.map((m) => m.payload.version)).toEqual([1, 2, 3]);
+      expect(caseMessages.map((m) => m.payload.event.type)).toEqual(['case.started', 'service.done', 'task.completed']);
+      expect(caseMessages[2].payload.status).toBe('resolved');
+      const taskMessages = messages.filter((m) => m.name === 'task.changed' && m.payload.caseId === caseId);
+      expect(taskMessages.map((m) => m.payload.change)).toEqual(['opened', 'completed']);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('resolves an invoice within tolerance with no human task', async () => {
+    const posted = await analyst('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OK-1', '121.20'));
+    expect(posted.status).toBe(201);
+    const caseId = posted.body.case.id;
+    const resolved = await eventually(async () => {
+      const c = await analyst('GET', `/api/v1/cases/${caseId}`);
+      return c.body.status !== 'open' && c.body;
+    }, 10_000, 'the case to close');
+    expect(resolved).toMatchObject({ status: 'resolved', activeNodes: ['autoApproved'] });
+    const tasks = await analyst('GET', `/api/v1/tasks?caseId=${caseId}&status=completed`);
+    const open = await analyst('GET', `/api/v1/tasks?caseId=${caseId}`);
+    expect([...tasks.body, ...open.body]).toEqual([]);
+  });
+
+  it('answers a repeated Idempotency-Key with the first result and refuses it for another body', async () => {
+    const body = invoiceWithChairPrice('E2E-IDEM-1', '120.00');
+    const first = await analyst('POST', '/api/v1/invoices?definition=pv-e2e', body, { 'Idempotency-Key': 'idem-1' });
+    const again = await analyst('POST', '/api/v1/invoices?definition=pv-e2e', body, { 'Idempotency-Key': 'idem-1' });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const cases = await analyst('GET', `/api/v1/cases?invoiceId=${first.body.invoice.id}`);
+    expect(cases.body).toHaveLength(1);
+    const other = await analyst('POST', '/api/v1/invoices?definition=pv-e2e', { ...body, invoiceNumber: 'E2E-IDEM-2' }, { 'Idempotency-Key': 'idem-1' });
+    expect(other.status).toBe(422);
+    expect(other.headers.get('content-type')).toContain('application/problem+json');
+    expect(other.body.code).toBe('idempotency-key-reused');
+  });
+
+  it('refuses a socket without a token and a room of another tenant\'s case', async () => {
+    await expect(connect(server.url, 'not-a-token')).rejects.toThrow(/unauthorized/);
+    const { socket } = await connect(server.url, analystToken);
+    try {
+      expect(await socket.emitWithAck('join', { room: 'case:does-not-exist' })).toEqual({ ok: false, error: 'no case does-not-exist' });
+    } finally {
+      socket.disconnect();
+    }
+  });
+});

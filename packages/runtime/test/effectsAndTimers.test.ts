@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PermanentServiceError } from '../src/services/registry.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { plainInvoice, serviceFlow, slaFlow } from './support/flows.js';
+import { eventually, httpClient } from './support/http.js';
+
+describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s', (database) => {
+  let server: TestServer;
+  let owner: ReturnType<typeof httpClient>;
+  const failuresLeft = new Map<string, number>();
+  const calls = new Map<string, number>();
+
+  async function publish(definition: object) {
+    const created = await owner('POST', '/api/v1/definitions', definition);
+    expect(created.status).toBe(201);
+    expect((await owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+  }
+
+  async function open(flow: string, number: string) {
+    const posted = await owner('POST', `/api/v1/invoices?definition=${flow}`, plainInvoice(number));
+    expect(posted.status).toBe(201);
+    return posted.body.case.id as string;
+  }
+
+  const closed = (caseId: string) =>
+    eventually(async () => {
+      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+      return c.status !== 'open' && c;
+    }, 15_000, `case ${caseId} to close`);
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      database,
+      seedDemo: true,
+      services: {
+        // fails as often as the test set for the invoice number, then answers
+        flaky: async ({ invoice, idempotencyKey }) => {
+          const key = invoice!.invoiceNumber;
+          calls.set(key, (calls.get(key) ?? 0) + 1);
+          const left = failuresLeft.get(key) ?? 0;
+          if (left > 0) {
+            failuresLeft.set(key, left - 1);
+            throw new Error(`temporarily down (${left} more)`);
+          }
+          return { ok: true, key: idempotencyKey };
+        },
+        refusing: async () => {
+          throw new PermanentServiceError('supplier portal says: no such supplier');
+        },
+      },
+    });
+    owner = httpClient(server.url, await server.login('admin@demo.exflow'));
+    await publish(serviceFlow('flaky-flow', 'flaky', { errorEdge: true }));
+    await publish(serviceFlow('flaky-nowhere', 'flaky'));
+    await publish(serviceFlow('refusing-flow', 'refusing', { errorEdge: true }));
+    await publish(serviceFlow('waiting-flow', 'flaky', { wait: 'PT1S' }));
+    await publish(slaFlow('sla-flow', 'PT1S'));
+    await publish(slaFlow('sla-long', 'PT1H'));
+  });
+  afterAll(() => server?.stop());
+
+  it('retries a failing service with backoff and goes on when it answers', async () => {
+    failuresLeft.set('R-1', 2);
+    const caseId = await open('flaky-nowhere', 'R-1');
+    const c = await closed(caseId);
+    expect(c.status).toBe('resolved');
+    expect(calls.get('R-1')).toBe(3);
+    expect(c.effects).toHaveLength(1);
+    expect(c.effects[0]).toMatchObject({ status: 'done', attempts: 3, lastError: 'temporarily down (1 more)' });
+    expect(c.context.vars.call).toEqual({ ok: true, key: c.effects[0].id });
+  });
+
+  it('after the last attempt sends service.failed, which takes the error edge', async () => {
+    failuresLeft.set('R-2', 99);
+    const caseId = await open('flaky-flow', 'R-2');
+    const c = await closed(caseId);
+    expect(c).toMatchObject({ status: 'rejected', activeNodes: ['broken'] });
+    expect(c.effects[0]).toMatchObject({ status: 'failed', attempts: 5 });
+    expect(calls.get('R-2')).toBe(5);
+    const history = (await owner('GET', `/api/v1/cases/${caseId}/events`)).body;
+    expect(history.at(-1)).toMatchObject({ type: 'service.failed', actor: 'system', payload: { nodeId: 'call', error: expect.stringContaining('temporarily down') } });
+  });
+
+  it('does not retry a permanent failure', async () => {
+    const caseId = await open('refusing-flow', 'R-3');
+    const c = await closed(caseId);
+    expect(c.status).toBe('rejected');
+    expect(c.effects[0]).toMatchObject({ status: 'failed', attempts: 1, lastError: 'supplier portal says: no such supplier' });
+  });
+
+  it('a service with no error edge ends the case failed', async () => {
+    failuresLeft.set('R-4', 99);
+    const caseId = await open('flaky-nowhere', 'R-4');
+    expect(await closed(caseId)).toMatchObject({ status: 'failed', outcome: 'failed' });
+  });
+
+  it('fires a durable wait timer as an event', async () => {
+    const caseId = await open('waiting-flow', 'T-1');
+    const waiting = await eventually(async () => {
+      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+      return c.activeNodes[0] === 'wait' && c;
+    }, 5_000, 'the wait state');
+    expect(waiting.timers).toEqual([expect.objectContaining({ nodeId: 'wait', status: 'pending' })]);
+    const c = await closed(caseId);
+    expect(c.status).toBe('resolved');
+    expect(c.timers).toEqual([expect.objectContaining({ status: 'fired' })]);
+  });
+
+  it('escalates a task past its SLA: the task is cancelled and a new one opens', async () => {
+    const caseId = await open('sla-flow', 'S-1');
+    const escalated = await eventually(async () => {
+      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+      return c.activeNodes[0] === 'escalate' && c;
+    }, 8_000, 'escalation');
+    expect(escalated.tasks).toEqual([expect.objectContaining({ nodeId: 'escalate', queue: 'controller' })]);
+    const cancelled = await owner('GET', `/api/v1/tasks?caseId=${caseId}&status=cancelled`);
+    expect(cancelled.body.map((t: { nodeId: string }) => t.nodeId)).toEqual(['review']);
+  });
+
+  it('completing a task before its SLA cancels the timer', async () => {
+    const caseId = await open('sla-long', 'S-2');
+    const task = await eventually(async () => (await owner('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the task');
+    expect(Date.parse(task.dueAt) - Date.now()).toBeGreaterThan(59 * 60_000);
+    expect((await owner('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'approve' })).status).toBe(200);
+    const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+    expect(c.status).toBe('resolved');
+    expect(c.timers).toEqual([expect.objectContaining({ nodeId: 'review', status: 'cancelled' })]);
+  });
+
+  it('cancelling a case closes its open task and stops its timer', async () => {
+    const caseId = await open('sla-long', 'S-3');
+    await eventually(async () => (await owner('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the task');
+    const r = await owner('POST', `/api/v1/cases/${caseId}/events`, { type: 'case.cancel', reason: 'duplicate of S-2' });
+    expect(r.status).toBe(202);
+    const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+    expect(c).toMatchObject({ status: 'cancelled', tasks: [], timers: [expect.objectContaining({ status: 'cancelled' })] });
+    expect(c.context.cancellation).toEqual({ reason: 'duplicate of S-2', by: 'u-admin' });
+  });
+});
