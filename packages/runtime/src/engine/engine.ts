@@ -8,6 +8,7 @@ import { newId } from '../store/ids.js';
 import { planEffects, type EffectPlan } from './effectPlan.js';
 import { createKeyedMutex } from './keyedMutex.js';
 import { createMachineCache, type FlowMachine } from './machineCache.js';
+import { createRecentCases } from './recentCases.js';
 
 /** A committed change to a case, as published to realtime listeners. */
 export interface CaseChange {
@@ -87,41 +88,64 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
     tasksClosedNodes: plan.closeTaskNodes,
   });
 
-  async function apply(exec: Db, tenantId: string, caseId: string, event: CaseEvent, actor: string | null): Promise<CaseChange> {
+  /**
+   * The last committed state of recently used cases, so a send usually costs one round trip.
+   * Only an optimisation: the version check in the write catches a stale entry (another
+   * process moved the case), which is then dropped and re-read.
+   */
+  const recent = createRecentCases(10_000);
+
+  async function apply(exec: Db, tenantId: string, caseId: string, event: CaseEvent, actor: string | null): Promise<{ change: CaseChange; record: CaseRecord }> {
     const cases = createCaseRepository(exec);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const record = await cases.get(tenantId, caseId);
+      const cached = recent.get(tenantId, caseId);
+      const record = cached ?? (await cases.get(tenantId, caseId));
       if (!record) throw notFound('case', caseId);
+      const refuse = (error: Error) => {
+        if (!cached) throw error;
+        recent.drop(tenantId, caseId); // maybe stale: decide on what the database says
+      };
       if (record.status !== 'open') {
-        throw conflict('case-closed', `Case ${caseId} is ${record.status}; it accepts no more events`);
+        refuse(conflict('case-closed', `Case ${caseId} is ${record.status}; it accepts no more events`));
+        continue;
       }
       const { machine, flow } = await loadMachine(exec, tenantId, record.definitionId, record.definitionVersion);
       const current = machine.resolveState({ value: record.snapshot.value as StateValue, context: record.snapshot.context });
       const withActor = { ...event, actor };
       if (!current.can(withActor)) {
-        throw conflict(
-          'event-not-accepted',
-          `Case ${caseId} is at ${record.activeNodes.join(', ') || 'no step'} and does not accept "${event.type}" there; nothing was changed`,
+        refuse(
+          conflict(
+            'event-not-accepted',
+            `Case ${caseId} is at ${record.activeNodes.join(', ') || 'no step'} and does not accept "${event.type}" there; nothing was changed`,
+          ),
         );
+        continue;
       }
       const [next, actions] = transition(machine, current, withActor);
       const plan = planEffects(actions, now());
       const state = statusOf(next, flow);
       const activeNodes = activeNodeIds(next.value);
       const { type, actor: _actor, ...payload } = withActor;
+      const snapshot = persisted(next);
       const version = await cases.writeTransition({
         tenantId,
         caseId,
         expectedVersion: record.version,
-        snapshot: persisted(next),
+        snapshot,
         ...state,
         activeNodes,
         event: { type, payload },
         actor,
         plan,
       });
-      if (version !== null) return toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan);
-      // another process wrote first: back off a little, re-read, and try again
+      if (version !== null) {
+        return {
+          change: toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan),
+          record: { ...record, version, snapshot, status: state.status, outcome: state.outcome, activeNodes },
+        };
+      }
+      // another process wrote first: forget what we knew, back off a little, re-read, retry
+      recent.drop(tenantId, caseId);
       await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
     }
     throw new VersionConflict(caseId);
@@ -169,14 +193,16 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
     async send(tenantId: string, caseId: string, event: CaseEvent, actor: string | null, options: SendOptions = {}): Promise<CaseChange> {
       // The lock is taken before any connection: with PGlite's single connection, waiting for
       // the lock while holding a transaction would deadlock against the lock's holder.
-      const change = await caseLock.run(caseId, () =>
-        options.within
-          ? db.transaction(async (trx) => {
+      const { change } = await caseLock.run(caseId, async () => {
+        const applied = options.within
+          ? await db.transaction(async (trx) => {
               await options.within!(trx);
               return apply(trx, tenantId, caseId, event, actor);
             })
-          : apply(db, tenantId, caseId, event, actor),
-      );
+          : await apply(db, tenantId, caseId, event, actor);
+        recent.set(applied.record); // only once committed
+        return applied;
+      });
       publish(change);
       return change;
     },

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const runtimeDir = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ChildRuntime {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+}
+
+/** Starts `src/main.ts` in a child process and resolves with its address once it listens. */
+export function startChildRuntime(env: Record<string, string>): Promise<ChildRuntime> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: runtimeDir,
+    env: { ...process.env, PORT: '0', EXFLOW_POLL_MS: '50', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`child runtime did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Exflow is running at (http:\/\/localhost:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ url: match[1], process: child, output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`child runtime exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** SIGKILL: no shutdown hooks, no flushing; as a power cut is to the process. */
+export function killHard(child: ChildRuntime): Promise<void> {
+  return new Promise((resolve) => {
+    child.process.removeAllListeners('exit');
+    child.process.once('exit', () => resolve());
+    child.process.kill('SIGKILL');
+  });
+}
+
+export function stopGently(child: ChildRuntime): Promise<void> {
+  return new Promise((resolve) => {
+    child.process.removeAllListeners('exit');
+    child.process.once('exit', () => resolve());
+    child.process.kill('SIGTERM');
+  });
+}
