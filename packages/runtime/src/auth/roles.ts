@@ -16,3 +16,5 @@ export const READERS: readonly Role[] = ROLES;
 export const DESIGNERS: readonly Role[] = ['tenant_admin', 'process_owner'];
 export const WORKERS: readonly Role[] = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
 export const INTAKE: readonly Role[] = ['tenant_admin', 'process_owner', 'analyst', 'integration'];
+export const AUDITORS: readonly Role[] = ['auditor', 'tenant_admin', 'platform_admin'];
+export const ADMINS: readonly Role[] = ['tenant_admin', 'platform_admin'];

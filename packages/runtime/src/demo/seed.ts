@@ -19,6 +19,7 @@ export const DEMO_USERS: { id: string; email: string; name: string; roles: Role[
   { id: 'u-approver', email: 'approver@demo.exflow', name: 'Pat Approver', roles: ['approver'] },
   { id: 'u-admin', email: 'admin@demo.exflow', name: 'Ada Admin', roles: ['tenant_admin'] },
   { id: 'u-integration', email: 'erp@demo.exflow', name: 'ERP connector', roles: ['integration'] },
+  { id: 'u-auditor', email: 'auditor@demo.exflow', name: 'Aud Itor', roles: ['auditor'] },
 ];
 
 /**

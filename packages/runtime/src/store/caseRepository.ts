@@ -111,13 +111,13 @@ export function createCaseRepository(db: Db) {
       if (w.create) {
         parts.push(`c AS (INSERT INTO cases (tenant_id, id, definition_id, definition_version, invoice_id, status, outcome, version, snapshot, active_nodes, closed_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?::jsonb, ?::jsonb, CASE WHEN ? THEN now() END)
-          RETURNING tenant_id, id, version)`);
+          RETURNING tenant_id, id, version, invoice_id)`);
         bindings.push(w.tenantId, w.caseId, w.create.definitionId, w.create.definitionVersion, w.create.invoiceId, w.status, w.outcome, snapshot, active, closed);
       } else {
         parts.push(`c AS (UPDATE cases SET snapshot = ?::jsonb, version = version + 1, status = ?, outcome = ?, active_nodes = ?::jsonb,
             updated_at = now(), closed_at = CASE WHEN ? THEN now() ELSE closed_at END
           WHERE tenant_id = ? AND id = ? AND version = ?
-          RETURNING tenant_id, id, version)`);
+          RETURNING tenant_id, id, version, invoice_id)`);
         bindings.push(snapshot, w.status, w.outcome, active, closed, w.tenantId, w.caseId, w.expectedVersion);
       }
       parts.push(`ev AS (INSERT INTO case_events (tenant_id, case_id, seq, type, payload, actor)
@@ -146,10 +146,17 @@ export function createCaseRepository(db: Db) {
         bindings.push(JSON.stringify(plan.effects));
       }
       if (plan.openTasks.length) {
-        parts.push(`tk AS (INSERT INTO tasks (tenant_id, id, case_id, node_id, title, queue, candidate_roles, instructions, form, outcomes, priority, due_at)
-          SELECT c.tenant_id, x.id, c.id, x.node_id, x.title, x.queue, x.candidate_roles, x.instructions, x.form, x.outcomes, x.priority, x.due_at
-          FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, title text, queue text, candidate_roles jsonb,
-            instructions text, form jsonb, outcomes jsonb, priority int, due_at timestamptz))`);
+        // what the inbox lists, filters and sorts on is copied onto the task here (its rank is
+        // set by the tasks_rank trigger, migration 003), so listing never joins
+        parts.push(`tk AS (INSERT INTO tasks (tenant_id, id, case_id, node_id, title, queue, candidate_roles, instructions, form, outcomes, priority, due_at,
+            invoice_number, supplier_id, supplier_name, business_unit, amount, currency, exception_kind, value_at_risk)
+          SELECT c.tenant_id, x.id, c.id, x.node_id, x.title, x.queue, x.candidate_roles, x.instructions, x.form, x.outcomes, x.priority, x.due_at,
+            i.invoice_number, i.supplier_id, i.supplier_name, coalesce(i.body->>'businessUnit', po.business_unit), i.gross_total, i.currency,
+            x.exception_kind, coalesce(x.value_at_risk, i.gross_total)
+          FROM c CROSS JOIN jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, title text, queue text, candidate_roles jsonb,
+            instructions text, form jsonb, outcomes jsonb, priority int, due_at timestamptz, exception_kind text, value_at_risk numeric)
+          LEFT JOIN invoices i ON i.tenant_id = c.tenant_id AND i.id = c.invoice_id
+          LEFT JOIN purchase_orders po ON po.tenant_id = i.tenant_id AND po.po_number = i.po_number)`);
         bindings.push(JSON.stringify(plan.openTasks));
       }
       if (plan.timers.length) {

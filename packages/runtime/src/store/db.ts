@@ -3,6 +3,7 @@ import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
 import { migrationSource } from './migrations/index.js';
+import { enableRowLevelSecurity } from './rowLevelSecurity.js';
 
 // Postgres returns bigint/numeric as text; money stays text (decimal), counts become numbers.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -42,4 +43,5 @@ export function openDatabase(options: DbOptions): Db {
 export async function migrate(db: Db, schema?: string): Promise<void> {
   if (schema) await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
   await db.migrate.latest({ migrationSource, schemaName: schema });
+  await enableRowLevelSecurity(db);
 }

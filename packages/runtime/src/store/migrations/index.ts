@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import * as core from './001_core.js';
+import * as workspace from './003_workspace.js';
+import * as trust from './004_trust.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -7,7 +9,11 @@ interface Migration {
 }
 
 // Listed in code (not read from a folder) so they run the same under tsx, vitest and a bundle.
-const migrations: [string, Migration][] = [['001_core', core]];
+const migrations: [string, Migration][] = [
+  ['001_core', core],
+  ['003_workspace', workspace],
+  ['004_trust', trust],
+];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
   getMigrations: async () => migrations,
