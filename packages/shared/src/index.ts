@@ -23,3 +23,19 @@ export type { TaxSubtotal, InvoiceAllowanceCharge } from './invoice/invoice.js';
 export type { IntakeResult, IntakeProblem, IntakeProblemCode } from './invoice/intake.js';
 export { parseUblInvoice, type UblIntakeOptions } from './invoice/ubl.js';
 export { parseInvoiceCsv, INVOICE_CSV_COLUMNS, type InvoiceCsvColumn, type CsvIntakeResult, type CsvIntakeError, type CsvIntakeOptions, type CsvErrorCode } from './invoice/csv.js';
+export { duplicateCheck, normaliseInvoiceNumber, sameSupplier, type EarlierInvoice, type DuplicateParams, type DuplicateMatch, type DuplicateResult } from './checks/duplicateCheck.js';
+export { taxCheck, type TaxRate, type TaxCheckParams, type TaxCheckContext, type TaxCheckResult, type TaxedLine } from './checks/taxCheck.js';
+export { supplierCheck, type SupplierMaster, type BankAccountChange, type SupplierCheckParams, type SupplierCheckResult } from './checks/supplierCheck.js';
+export { missingPoCheck, type PoHeader, type MissingPoParams, type MissingPoReason, type MissingPoResult } from './checks/missingPoCheck.js';
+export { minorUnits } from './checks/money.js';
+export { routeTaken, type RecordedCaseEvent } from './machine/route.js';
+export {
+  parseSuppliersCsv,
+  parsePurchaseOrdersCsv,
+  parseGoodsReceiptsCsv,
+  type SupplierRecord,
+  type PurchaseOrderRecord,
+  type GoodsReceiptRecord,
+  type CsvRecord,
+  type ReferenceCsvResult,
+} from './reference/referenceCsv.js';

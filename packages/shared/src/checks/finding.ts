@@ -1,12 +1,28 @@
 /** Exception kinds from DOMAIN.md's taxonomy that the checks can report. */
 export type ExceptionKind =
+  // commercial mismatch
   | 'priceVariance'
   | 'quantityVariance'
   | 'missingGoodsReceipt'
-  | 'missingPo'
   | 'unmatchedLine'
+  | 'amountVariance'
+  // data quality
+  | 'missingPo'
+  | 'poSupplierMismatch'
   | 'currencyMismatch'
-  | 'amountVariance';
+  | 'unknownSupplier'
+  | 'arithmeticError'
+  // duplicate
+  | 'duplicateInvoice'
+  | 'suspectedDuplicate'
+  // tax discrepancy
+  | 'taxLineMismatch'
+  | 'taxTotalMismatch'
+  | 'taxRateInvalid'
+  // supplier data conflict (fraud risk)
+  | 'taxIdMismatch'
+  | 'bankAccountMismatch'
+  | 'bankAccountChanged';
 
 export type Severity = 'info' | 'warning' | 'high';
 

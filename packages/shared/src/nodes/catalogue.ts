@@ -1,10 +1,14 @@
 import type { NodeKind } from './defineNodeKind.js';
 import { decision } from './decision.js';
 import { decisionTable } from './decisionTable.js';
+import { duplicateCheck } from './duplicateCheck.js';
 import { end, join, parallel } from './flowControl.js';
 import { humanTask } from './humanTask.js';
+import { missingPoCheck } from './missingPoCheck.js';
 import { service, threeWayMatch, webhook } from './service.js';
 import { start } from './start.js';
+import { supplierCheck } from './supplierCheck.js';
+import { taxCheck } from './taxCheck.js';
 import { timer } from './timer.js';
 
 // Config types differ per kind; the catalogue is read generically, so it stores them erased.
@@ -14,6 +18,10 @@ type AnyNodeKind = NodeKind<any>;
 export const nodeCatalogue: readonly AnyNodeKind[] = [
   start,
   threeWayMatch,
+  duplicateCheck,
+  taxCheck,
+  supplierCheck,
+  missingPoCheck,
   decision,
   decisionTable,
   humanTask,
