@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
 import { buildOpenApi, API_BASE } from './api/openapi.js';
 import { problemMiddleware, sendProblem } from './api/problem.js';
 import type { AppDeps } from './api/route.js';
@@ -14,10 +16,31 @@ export function createApp(deps: AppDeps, log: Log): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use((_req, res, next) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' });
-    next();
-  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          // ajv compiles validators with new Function in the designer (schemas only, never user text)
+          scriptSrc: ["'self'", "'unsafe-eval'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          connectSrc: ["'self'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  const limit = (perMinute: number, what: string) =>
+    rateLimit({
+      windowMs: 60_000,
+      limit: perMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res) => sendProblem(res, 429, 'rate-limited', 'Too many requests', `More than ${perMinute} ${what} requests a minute from your address; wait a minute and retry`),
+    });
+  app.use(`${API_BASE}/auth/login`, limit(deps.config.rateLimits.auth, 'sign-in'));
+  app.use(`${API_BASE}/invoices`, limit(deps.config.rateLimits.intake, 'intake'));
   const openapi = buildOpenApi(routes, '0.1.0');
 
   app.get('/health', async (_req, res) => {

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp, type Log } from './app.js';
-import { createEmbeddedIssuer } from './auth/issuer.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { createEmbeddedIssuer, type Issuer } from './auth/issuer.js';
+import { createOidcVerifier } from './auth/oidc.js';
 import { loadConfig, type Config } from './config/config.js';
 import { seedDemo } from './demo/seed.js';
 import { startPoller } from './effects/poller.js';
@@ -21,6 +23,7 @@ export interface RunningExflow {
   port: number;
   db: Db;
   engine: Engine;
+  issuer: Issuer;
   stop(): Promise<void>;
 }
 
@@ -45,14 +48,17 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const db = openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.databaseUrl ? undefined : config.dataDir || undefined });
   await migrate(db, config.databaseSchema);
   const issuer = await createEmbeddedIssuer(db, config.tokenTtl);
+  const authenticator = config.oidc
+    ? createAuthenticator(db, await createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim } }), 'oidc')
+    : createAuthenticator(db, issuer, 'embedded');
   let realtime: Realtime | undefined;
   const engine = createEngine({ db, publish: (change: CaseChange) => realtime?.caseChanged(change) });
   const services = builtInServices(options.services);
-  if (config.seedDemo) await seedDemo(db, engine, [await loadPack(resolve(templatesDir, 'ap-exceptions'))]);
+  if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
-  const app = createApp({ config, db, engine, issuer, services, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
+  const app = createApp({ config, db, engine, issuer, authenticator, services, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
   const server = createServer(app);
-  realtime = createRealtime(server, issuer, db);
+  realtime = createRealtime(server, authenticator, db);
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
 
@@ -69,6 +75,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     port,
     db,
     engine,
+    issuer,
     async stop() {
       await Promise.all(pollers.map((p) => p.stop()));
       await realtime!.close();

@@ -37,6 +37,9 @@ export function buildOpenApi(routes: Route[], version: string) {
       ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
       parameters: [...pathParams, ...queryParams],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: stripIds(route.body) } } } } : {}),
+      ...(route.rawBody
+        ? { requestBody: { required: true, description: `${route.rawBody.description} (at most ${route.rawBody.limit})`, content: Object.fromEntries(route.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string' } }])) } }
+        : {}),
       responses,
     };
   }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config/config.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Issuer } from '../auth/issuer.js';
 import type { Principal, Role } from '../auth/roles.js';
 import type { Engine } from '../engine/engine.js';
@@ -12,7 +13,9 @@ export interface AppDeps {
   config: Config;
   db: Db;
   engine: Engine;
+  /** The built-in issuer (signs demo sign-ins; off for sign-in when an OIDC issuer is configured). */
   issuer: Issuer;
+  authenticator: Authenticator;
   services: ServiceRegistry;
   /** Tells socket listeners about task changes that are not case transitions (claim, release). */
   realtime: Pick<Realtime, 'taskChanged'>;
@@ -37,6 +40,11 @@ export interface Route {
   roles: readonly Role[] | 'public';
   /** JSON Schema of the request body, checked before the handler runs. */
   body?: Record<string, unknown>;
+  /**
+   * A non-JSON body (XML, CSV): read as text after the role check, into `req.body`, when the
+   * Content-Type is one of `contentTypes` (else 415); larger than `limit` is 413.
+   */
+  rawBody?: { contentTypes: readonly string[]; limit: string; description: string };
   /** Documented query parameters. */
   query?: Record<string, { type: 'string' | 'integer' | 'boolean'; description: string }>;
   /** Documented responses: status → description. */

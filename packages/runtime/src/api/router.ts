@@ -1,7 +1,9 @@
 import { createAjv, describeAjvError } from '@exflow/shared';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Principal } from '../auth/roles.js';
+import { actAsTenant } from '../auth/tenancy.js';
 import { forbidden, unauthorized, unprocessable } from '../errors.js';
+import { readRawBody } from './rawBody.js';
 import type { AppDeps, Route } from './route.js';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -17,13 +19,16 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
       if (route.roles !== 'public') {
         const match = BEARER.exec(req.get('authorization') ?? '');
         if (!match) throw unauthorized('This call needs an "Authorization: Bearer <token>" header; get a token from POST /api/v1/auth/login');
-        const who = await deps.issuer.verify(match[1]);
+        let who = await deps.authenticator.authenticate(match[1]);
+        const actingIn = req.get('x-exflow-tenant');
+        if (actingIn) who = await actAsTenant(deps.db, who, actingIn);
         const allowed = route.roles;
         if (!who.roles.some((r) => allowed.includes(r))) {
           throw forbidden(`${route.method.toUpperCase()} ${route.path} needs one of the roles ${allowed.join(', ')}; you have ${who.roles.join(', ') || 'none'}`);
         }
         principal = who;
       }
+      if (route.rawBody) req.body = await readRawBody(req, res, route.rawBody);
       if (checkBody) {
         if (req.body === undefined) throw unprocessable('missing-body', 'This call needs a JSON body with Content-Type: application/json');
         if (!checkBody(req.body)) {

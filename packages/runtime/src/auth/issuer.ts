@@ -3,7 +3,8 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, Si
 import { unauthorized } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { createKeyRepository } from '../store/keyRepository.js';
-import { ROLES, type Principal, type Role } from './roles.js';
+import { principalFromClaims } from './claims.js';
+import type { Principal } from './roles.js';
 
 export const EMBEDDED_ISSUER = 'urn:exflow:embedded';
 export const AUDIENCE = 'exflow';
@@ -46,9 +47,7 @@ export async function createEmbeddedIssuer(db: Db, ttl: string): Promise<Issuer>
     async verify(token) {
       try {
         const { payload } = await jwtVerify(token, keySet, { issuer: EMBEDDED_ISSUER, audience: AUDIENCE });
-        const roles = (Array.isArray(payload.roles) ? payload.roles : []).filter((r): r is Role => (ROLES as readonly string[]).includes(r as string));
-        if (!payload.sub || typeof payload.tid !== 'string') throw new Error('token lacks sub or tid');
-        return { userId: payload.sub, tenantId: payload.tid, roles, email: String(payload.email ?? ''), name: String(payload.name ?? '') };
+        return principalFromClaims(payload, { tenant: 'tid', roles: 'roles' });
       } catch (e) {
         throw unauthorized(`The bearer token is not valid (${(e as Error).message}); sign in again`);
       }

@@ -13,8 +13,8 @@ export interface Principal {
 
 export const ANY_ROLE: readonly Role[] = ROLES;
 export const READERS: readonly Role[] = ROLES;
-export const DESIGNERS: readonly Role[] = ['tenant_admin', 'process_owner'];
-export const WORKERS: readonly Role[] = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
-export const INTAKE: readonly Role[] = ['tenant_admin', 'process_owner', 'analyst', 'integration'];
+export const DESIGNERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner'];
+export const WORKERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'approver'];
+export const INTAKE: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'integration'];
 export const AUDITORS: readonly Role[] = ['auditor', 'tenant_admin', 'platform_admin'];
 export const ADMINS: readonly Role[] = ['tenant_admin', 'platform_admin'];

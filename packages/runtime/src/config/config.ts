@@ -17,6 +17,14 @@ export interface Config {
   pollMs: number;
   seedDemo: boolean;
   tokenTtl: string;
+  /** Folder for attachment bytes; unset keeps them in the database. */
+  attachmentsDir?: string;
+  /** Largest attachment accepted, bytes. */
+  attachmentMaxBytes: number;
+  /** An external OIDC issuer; when set, the built-in sign-in is off. */
+  oidc?: { issuer: string; audience: string; tenantClaim: string; rolesClaim: string };
+  /** Requests per minute per client address on sign-in and on invoice intake. */
+  rateLimits: { auth: number; intake: number };
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -32,5 +40,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollMs: Number(env.EXFLOW_POLL_MS ?? 200),
     seedDemo: env.EXFLOW_SEED_DEMO !== 'false',
     tokenTtl: env.EXFLOW_TOKEN_TTL ?? '8h',
+    attachmentsDir: env.EXFLOW_ATTACHMENTS_DIR ? resolve(env.EXFLOW_ATTACHMENTS_DIR) : undefined,
+    attachmentMaxBytes: Number(env.EXFLOW_ATTACHMENT_MAX_BYTES ?? 10 * 1024 * 1024),
+    oidc: env.EXFLOW_OIDC_ISSUER
+      ? {
+          issuer: env.EXFLOW_OIDC_ISSUER,
+          audience: env.EXFLOW_OIDC_AUDIENCE ?? 'exflow',
+          tenantClaim: env.EXFLOW_OIDC_TENANT_CLAIM ?? 'tid',
+          rolesClaim: env.EXFLOW_OIDC_ROLES_CLAIM ?? 'roles',
+        }
+      : undefined,
+    rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200) },
   };
 }

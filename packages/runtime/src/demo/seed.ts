@@ -7,12 +7,27 @@ import { stableHash } from '../ingest/stableHash.js';
 import { installPack, type TemplatePack } from '../packs/templatePack.js';
 import type { Db } from '../store/db.js';
 import { createInvoiceRepository } from '../store/invoiceRepository.js';
+import { createTenantRepository } from '../store/tenantRepository.js';
 import { createUserRepository } from '../store/userRepository.js';
 
 export const DEMO_TENANT = 'demo';
 export const DEMO_PASSWORD = 'demo';
 
-export const DEMO_USERS: { id: string; email: string; name: string; roles: Role[] }[] = [
+interface SeedUser {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  tenantId?: string;
+}
+
+/** Two MSPs with a client each, to show tenancy and white-label branding. */
+export const DEMO_MSPS = [
+  { id: 'msp-north', name: 'NorthLedger Services', branding: { productName: 'NorthLedger Flow', primaryColor: '#0b6e4f', accentColor: '#f4d35e', supportEmail: 'help@northledger.example' }, client: { id: 'acme', name: 'Acme Manufacturing' } },
+  { id: 'msp-south', name: 'SouthBooks BPO', branding: { productName: 'SouthBooks Exceptions', primaryColor: '#7a1f5c', accentColor: '#ffb703', supportEmail: 'care@southbooks.example' }, client: { id: 'globex', name: 'Globex Retail' } },
+];
+
+export const DEMO_USERS: SeedUser[] = [
   { id: 'u-owner', email: 'owner@demo.exflow', name: 'Olivia Owner', roles: ['process_owner'] },
   { id: 'u-analyst', email: 'analyst@demo.exflow', name: 'Ari Analyst', roles: ['analyst'] },
   { id: 'u-analyst2', email: 'analyst2@demo.exflow', name: 'Bea Analyst', roles: ['analyst'] },
@@ -20,6 +35,12 @@ export const DEMO_USERS: { id: string; email: string; name: string; roles: Role[
   { id: 'u-admin', email: 'admin@demo.exflow', name: 'Ada Admin', roles: ['tenant_admin'] },
   { id: 'u-integration', email: 'erp@demo.exflow', name: 'ERP connector', roles: ['integration'] },
   { id: 'u-auditor', email: 'auditor@demo.exflow', name: 'Aud Itor', roles: ['auditor'] },
+  { id: 'u-approver2', email: 'approver2@demo.exflow', name: 'Quinn Approver', roles: ['approver'] },
+  { id: 'u-north-admin', email: 'platform@northledger.example', name: 'Nora North', roles: ['platform_admin'], tenantId: 'msp-north' },
+  { id: 'u-south-admin', email: 'platform@southbooks.example', name: 'Sam South', roles: ['platform_admin'], tenantId: 'msp-south' },
+  { id: 'u-acme-analyst', email: 'analyst@acme.example', name: 'Ann Acme', roles: ['analyst'], tenantId: 'acme' },
+  { id: 'u-acme-admin', email: 'admin@acme.example', name: 'Art Acme', roles: ['tenant_admin'], tenantId: 'acme' },
+  { id: 'u-globex-analyst', email: 'analyst@globex.example', name: 'Gil Globex', roles: ['analyst'], tenantId: 'globex' },
 ];
 
 /**
@@ -28,11 +49,24 @@ export const DEMO_USERS: { id: string; email: string; name: string; roles: Role[
  */
 export async function seedDemo(db: Db, engine: Engine, packs: TemplatePack[]): Promise<void> {
   const users = createUserRepository(db);
+  const tenants = createTenantRepository(db);
   await users.upsertTenant(DEMO_TENANT, 'Demo Corp');
+  await tenants.setPolicies(DEMO_TENANT, {
+    fourEyesThreshold: 10_000,
+    approvalLimits: [
+      { role: 'analyst', maxAmount: 5_000 },
+      { role: 'approver', maxAmount: 50_000 },
+      { role: 'tenant_admin', maxAmount: 1_000_000 },
+    ],
+  });
+  for (const msp of DEMO_MSPS) {
+    await tenants.upsert({ id: msp.id, name: msp.name, kind: 'msp', branding: msp.branding, policies: { priceTolerancePct: 2, fourEyesThreshold: 25_000 }, overridable: ['priceTolerancePct'] });
+    await tenants.upsert({ id: msp.client.id, name: msp.client.name, kind: 'client', parentId: msp.id });
+  }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  for (const user of DEMO_USERS) {
+  for (const { tenantId, ...user } of DEMO_USERS) {
     const existing = await users.byEmail(user.email);
-    await users.upsert({ tenantId: DEMO_TENANT, ...user, passwordHash: existing?.passwordHash ?? passwordHash });
+    await users.upsert({ tenantId: tenantId ?? DEMO_TENANT, ...user, passwordHash: existing?.passwordHash ?? passwordHash });
   }
   for (const pack of packs) await installPack(db, DEMO_TENANT, pack, { publish: true, referenceData: true, actor: 'u-owner' });
   if ((await createInvoiceRepository(db).count(DEMO_TENANT)) > 0) return;

@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { Issuer } from '../auth/issuer.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/roles.js';
 import type { CaseChange } from '../engine/engine.js';
 import type { Db } from '../store/db.js';
@@ -8,10 +8,14 @@ import { createCaseRepository } from '../store/caseRepository.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
 import type { TaskRecord } from '../store/taskRepository.js';
 
+/** A task change that is not a case transition: a person took, gave back or re-ranked a task. */
+export type TaskChangeKind = 'claimed' | 'released' | 'completed' | 'reassigned' | 'reprioritised';
+export type TaskChangeSubject = Pick<TaskRecord, 'id' | 'caseId' | 'queue' | 'title' | 'assignee' | 'status' | 'priority'>;
+
 /** What the rest of the runtime tells listeners, always after the change committed. */
 export interface Realtime {
   caseChanged(change: CaseChange): void;
-  taskChanged(tenantId: string, task: TaskRecord, change: 'claimed' | 'released' | 'completed'): void;
+  taskChanged(tenantId: string, task: TaskChangeSubject, change: TaskChangeKind): void;
   close(): Promise<void>;
 }
 
@@ -23,14 +27,14 @@ type Ack = (answer: { ok: true; room: string } | { ok: false; error: string }) =
  * Socket.IO with a bearer token on the handshake. A client is put in its tenant's room and may
  * join `case:<id>`, `queue:<name>` and `definition:<id>` rooms of its own tenant only.
  */
-export function createRealtime(http: HttpServer, issuer: Issuer, db: Db): Realtime {
+export function createRealtime(http: HttpServer, authenticator: Authenticator, db: Db): Realtime {
   const io = new Server(http, { path: '/socket.io', serveClient: false, cors: { origin: false } });
 
   io.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;
     if (typeof token !== 'string') return next(new Error('unauthorized: pass { auth: { token } } with a bearer token'));
     try {
-      socket.data.principal = await issuer.verify(token);
+      socket.data.principal = await authenticator.authenticate(token);
       next();
     } catch (e) {
       next(new Error(`unauthorized: ${(e as Error).message}`));
@@ -94,6 +98,7 @@ export function createRealtime(http: HttpServer, issuer: Issuer, db: Db): Realti
         title: task.title,
         assignee: task.assignee,
         status: task.status,
+        priority: task.priority,
       });
     },
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
 import { startExflow, type RunningExflow, type StartOptions } from '../main.js';
 import { openDatabase } from '../store/db.js';
 
@@ -19,6 +19,8 @@ export interface TestServerOptions extends StartOptions {
   designerDist?: string;
   pollMs?: number;
   bodyLimit?: string;
+  rateLimits?: { auth: number; intake: number };
+  oidc?: Config['oidc'];
 }
 
 export interface TestServer extends RunningExflow {
@@ -44,8 +46,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dataDir: options.dataDir ?? '',
     pollMs: options.pollMs ?? 50,
     seedDemo: options.seedDemo ?? true,
+    oidc: options.oidc,
     ...(options.designerDist ? { designerDist: options.designerDist } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    rateLimits: options.rateLimits ?? { auth: 10_000, intake: 1_000_000 },
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

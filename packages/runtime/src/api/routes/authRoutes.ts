@@ -1,6 +1,6 @@
 import { ANY_ROLE } from '../../auth/roles.js';
 import { verifyPassword } from '../../auth/passwords.js';
-import { unauthorized } from '../../errors.js';
+import { ProblemError, unauthorized } from '../../errors.js';
 import { createUserRepository } from '../../store/userRepository.js';
 import { defineRoutes } from '../route.js';
 
@@ -18,7 +18,10 @@ export const authRoutes = defineRoutes([
       properties: { email: { type: 'string', minLength: 3, maxLength: 200 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
     },
     responses: { '200': '{ token, user }', '401': 'Wrong email or password' },
-    async handler(req, res, { db, issuer }) {
+    async handler(req, res, { db, issuer, authenticator }) {
+      if (authenticator.mode !== 'embedded') {
+        throw new ProblemError(404, 'embedded-sign-in-off', 'Not found', 'The built-in sign-in is off because an external OIDC issuer is configured; sign in there and send its token');
+      }
       const { email, password } = req.body as { email: string; password: string };
       const user = await createUserRepository(db).byEmail(email);
       if (!user || !(await verifyPassword(password, user.passwordHash))) throw unauthorized('Wrong email or password');

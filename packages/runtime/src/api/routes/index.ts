@@ -1,4 +1,5 @@
 import type { Route } from '../route.js';
+import { adminRoutes } from './adminRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
@@ -8,4 +9,4 @@ import { referenceRoutes } from './referenceRoutes.js';
 import { taskRoutes } from './taskRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...caseRoutes, ...taskRoutes, ...referenceRoutes, ...auditRoutes];
+export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...caseRoutes, ...taskRoutes, ...referenceRoutes, ...auditRoutes, ...adminRoutes];

@@ -1,0 +1,161 @@
+import { mintApiKey } from '../../auth/apiKeys.js';
+import { ADMINS, READERS, ROLES } from '../../auth/roles.js';
+import { effectiveBranding, effectivePolicies, loadTenantWithParent } from '../../auth/tenancy.js';
+import { forbidden, notFound, unprocessable } from '../../errors.js';
+import { createApiKeyRepository } from '../../store/apiKeyRepository.js';
+import { createAuditRepository } from '../../store/auditRepository.js';
+import { createTenantRepository, type Branding } from '../../store/tenantRepository.js';
+import { param } from '../params.js';
+import { defineRoutes } from '../route.js';
+
+const color = { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' };
+
+/** Policy keys a tenant may set (inherited from its MSP where the MSP allows overriding). */
+export const POLICY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    priceTolerancePct: { type: 'number', minimum: 0, maximum: 100 },
+    quantityTolerancePct: { type: 'number', minimum: 0, maximum: 100 },
+    amountTolerance: { type: 'number', minimum: 0 },
+    fourEyesThreshold: { type: 'number', minimum: 0 },
+    approvalLimits: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['role', 'maxAmount'],
+        properties: { role: { enum: [...ROLES] }, businessUnit: { type: 'string' }, maxAmount: { type: 'number', minimum: 0 } },
+      },
+    },
+    allowedTemplates: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+export const adminRoutes = defineRoutes([
+  {
+    method: 'get',
+    path: '/api-keys',
+    summary: 'List API keys of the tenant (never their secrets)',
+    tag: 'admin',
+    roles: ADMINS,
+    responses: { '200': 'Keys' },
+    async handler(_req, res, { db, principal }) {
+      const keys = await createApiKeyRepository(db).list(principal.tenantId);
+      res.json(keys.map(({ secretHash: _hash, tenantId: _t, ...k }) => k));
+    },
+  },
+  {
+    method: 'post',
+    path: '/api-keys',
+    summary: 'Create an API key for an integration; the key is in this answer only',
+    tag: 'admin',
+    roles: ADMINS,
+    body: {
+      type: 'object',
+      required: ['name', 'role'],
+      additionalProperties: false,
+      properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, role: { enum: ['integration', 'auditor', 'analyst'] } },
+    },
+    responses: { '201': '{ id, name, role, key }' },
+    async handler(req, res, { db, principal }) {
+      const { name, role } = req.body as { name: string; role: string };
+      const minted = mintApiKey();
+      await createApiKeyRepository(db).insert({ tenantId: principal.tenantId, id: minted.id, name, role, secretHash: minted.secretHash, createdBy: principal.userId });
+      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'apiKey.created', entity: 'apiKey', entityId: minted.id, data: { name, role } });
+      res.status(201).json({ id: minted.id, name, role, key: minted.key });
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api-keys/:id',
+    summary: 'Revoke an API key',
+    tag: 'admin',
+    roles: ADMINS,
+    responses: { '204': 'Revoked', '404': 'Unknown or already revoked key' },
+    async handler(req, res, { db, principal }) {
+      if (!(await createApiKeyRepository(db).revoke(principal.tenantId, param(req, 'id')))) throw notFound('active API key', param(req, 'id'));
+      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'apiKey.revoked', entity: 'apiKey', entityId: param(req, 'id') });
+      res.status(204).end();
+    },
+  },
+  {
+    method: 'get',
+    path: '/branding',
+    summary: 'The brand your tenant shows: its MSP\'s, else its own, else Exflow\'s',
+    tag: 'tenancy',
+    roles: READERS,
+    responses: { '200': 'Branding' },
+    async handler(_req, res, { db, principal }) {
+      const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
+      res.json(effectiveBranding(tenant, parent));
+    },
+  },
+  {
+    method: 'put',
+    path: '/branding',
+    summary: 'Set the brand of your tenant (an MSP\'s brand is what its clients\' users see)',
+    tag: 'tenancy',
+    roles: ['platform_admin'],
+    body: {
+      type: 'object',
+      required: ['productName'],
+      additionalProperties: false,
+      properties: {
+        productName: { type: 'string', minLength: 1, maxLength: 60 },
+        logoUrl: { type: 'string', pattern: '^(https://|data:image/(png|svg\\+xml|jpeg);base64,)', maxLength: 200000 },
+        primaryColor: color,
+        accentColor: color,
+        supportEmail: { type: 'string', format: 'email' },
+        supportUrl: { type: 'string', pattern: '^https://' },
+      },
+    },
+    responses: { '200': 'Saved' },
+    async handler(req, res, { db, principal }) {
+      await createTenantRepository(db).setBranding(principal.tenantId, req.body as Branding);
+      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'branding.changed', entity: 'tenant', entityId: principal.tenantId, data: req.body });
+      res.json(req.body);
+    },
+  },
+  {
+    method: 'get',
+    path: '/policies',
+    summary: 'Policies in force (inherited from the MSP, overridden where it allows), your own and the overridable keys',
+    tag: 'tenancy',
+    roles: READERS,
+    responses: { '200': '{ effective, own, inherited, overridable }' },
+    async handler(_req, res, { db, principal }) {
+      const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
+      res.json({ effective: effectivePolicies(tenant, parent), own: tenant.policies, inherited: parent?.policies ?? {}, overridable: parent ? parent.overridable : Object.keys(POLICY_SCHEMA.properties), ownOverridable: tenant.overridable });
+    },
+  },
+  {
+    method: 'put',
+    path: '/policies',
+    summary: 'Set your tenant\'s policies; an MSP also says which keys its clients may override',
+    tag: 'tenancy',
+    roles: ADMINS,
+    body: {
+      type: 'object',
+      required: ['policies'],
+      additionalProperties: false,
+      properties: { policies: POLICY_SCHEMA, overridable: { type: 'array', items: { enum: Object.keys(POLICY_SCHEMA.properties) } } },
+    },
+    responses: { '200': 'Saved', '422': 'A key your MSP does not let you override' },
+    async handler(req, res, { db, principal }) {
+      const { policies, overridable } = req.body as { policies: Record<string, unknown>; overridable?: string[] };
+      const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
+      if (parent) {
+        const refused = Object.keys(policies).filter((k) => !parent.overridable.includes(k));
+        if (refused.length) {
+          throw unprocessable('policy-not-overridable', `Your MSP "${parent.name}" does not let clients override ${refused.join(', ')}`, refused.map((k) => ({ path: `/policies/${k}`, message: 'not overridable' })));
+        }
+      }
+      if (overridable && tenant.kind !== 'msp') throw forbidden('Only an MSP tenant says which policies its clients may override');
+      await createTenantRepository(db).setPolicies(principal.tenantId, policies, overridable);
+      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'policies.changed', entity: 'tenant', entityId: principal.tenantId, data: { policies, overridable } });
+      const updated = await loadTenantWithParent(db, principal.tenantId);
+      res.json({ effective: effectivePolicies(updated.tenant, updated.parent), own: updated.tenant.policies });
+    },
+  },
+]);

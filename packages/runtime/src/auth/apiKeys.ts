@@ -1,0 +1,37 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { unauthorized } from '../errors.js';
+import { createApiKeyRepository } from '../store/apiKeyRepository.js';
+import type { Db } from '../store/db.js';
+import { ROLES, type Principal, type Role } from './roles.js';
+
+const PREFIX = 'exf_';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** True when a bearer credential is an API key rather than a JWT. */
+export const isApiKey = (credential: string) => credential.startsWith(PREFIX);
+
+/**
+ * A new key: `exf_<id>_<secret>`. Only the SHA-256 of the secret is stored (the secret is 256
+ * random bits, so a plain hash is enough); the whole key is shown once, to its creator.
+ */
+export function mintApiKey(): { id: string; secret: string; key: string; secretHash: string } {
+  const id = randomBytes(9).toString('hex');
+  const secret = randomBytes(32).toString('base64url');
+  return { id, secret, key: `${PREFIX}${id}_${secret}`, secretHash: sha256(secret) };
+}
+
+/** Resolves an API key to the principal it acts as; refuses unknown, wrong or revoked keys. */
+export async function verifyApiKey(db: Db, credential: string): Promise<Principal> {
+  const match = /^exf_([0-9a-f]{18})_([A-Za-z0-9_-]{43})$/.exec(credential);
+  if (!match) throw unauthorized('The API key is malformed');
+  const repo = createApiKeyRepository(db);
+  const key = await repo.byId(match[1]);
+  const expected = Buffer.from(key?.secretHash ?? sha256('no such key'), 'hex');
+  const actual = Buffer.from(sha256(match[2]), 'hex');
+  if (!key || !timingSafeEqual(expected, actual)) throw unauthorized('The API key is not valid');
+  if (key.revokedAt) throw unauthorized(`The API key "${key.name}" was revoked on ${key.revokedAt}`);
+  void repo.touch(key.id).catch(() => {});
+  const role = (ROLES as readonly string[]).includes(key.role) ? (key.role as Role) : undefined;
+  return { userId: `apikey:${key.id}`, tenantId: key.tenantId, email: '', name: `API key ${key.name}`, roles: role ? [role] : [] };
+}

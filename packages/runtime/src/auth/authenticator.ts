@@ -1,0 +1,22 @@
+import { unauthorized } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { isApiKey, verifyApiKey } from './apiKeys.js';
+import type { TokenVerifier } from './oidc.js';
+import type { Principal } from './roles.js';
+
+export interface Authenticator {
+  /** Who a bearer credential (JWT or API key) belongs to; 401 when it is not valid. */
+  authenticate(credential: string): Promise<Principal>;
+  /** `embedded` when the built-in issuer signs in users; `oidc` when an external issuer does. */
+  mode: 'embedded' | 'oidc';
+}
+
+export function createAuthenticator(db: Db, tokens: TokenVerifier, mode: Authenticator['mode']): Authenticator {
+  return {
+    mode,
+    async authenticate(credential) {
+      if (!credential) throw unauthorized('No credential given');
+      return isApiKey(credential) ? verifyApiKey(db, credential) : tokens.verify(credential);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../src/api/routes/index.js';
+import { ROLES, type Role } from '../src/auth/roles.js';
+import { startTestServer, type TestServer } from '../src/testing/testServer.js';
+import { httpClient } from './support/http.js';
+
+// Generated from the route table: every route, called with each role alone and with no
+// token, is allowed or refused (401/403) exactly as the table says.
+describe('authorization follows the route table', () => {
+  let server: TestServer;
+  const tokens = new Map<Role, string>();
+
+  beforeAll(async () => {
+    server = await startTestServer({ seedDemo: true, workers: false });
+    for (const role of ROLES) {
+      tokens.set(role, await server.issuer.sign({ userId: `probe-${role}`, tenantId: 'demo', email: `${role}@probe`, name: role, roles: [role] }));
+    }
+  });
+  afterAll(() => server?.stop());
+
+  const concrete = (path: string) => `/api/v1${path.replace(/:[A-Za-z]+/g, 'probe-id')}`;
+
+  for (const route of routes) {
+    it(`${route.method.toUpperCase()} ${route.path}`, async () => {
+      const body = route.method === 'get' || route.method === 'delete' ? undefined : {};
+      const anonymous = await httpClient(server.url)(route.method.toUpperCase(), concrete(route.path), body);
+      if (route.roles === 'public') {
+        expect(anonymous.status).not.toBe(401);
+        return;
+      }
+      expect(anonymous.status).toBe(401);
+      const allowed = route.roles;
+      for (const role of ROLES) {
+        const answer = await httpClient(server.url, tokens.get(role))(route.method.toUpperCase(), concrete(route.path), body);
+        if (allowed.includes(role)) expect([role, answer.status]).not.toEqual([role, 403]);
+        else expect([role, answer.status, answer.body?.code]).toEqual([role, 403, 'forbidden']);
+        expect(answer.status).not.toBe(401);
+      }
+    });
+  }
+});
