@@ -7,5 +7,6 @@ export default defineConfig({
     passWithNoTests: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ['test/globalSetup.ts'],
   },
 });

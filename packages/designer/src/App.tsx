@@ -1,10 +1,58 @@
-import { nodeCatalogue } from '@exflow/shared';
+import { useMemo, useState } from 'react';
+import { ApiProvider } from './api/ApiProvider.js';
+import { createApiClient } from './api/client.js';
+import { DesignerPage } from './app/DesignerPage.js';
+import { useHashRoute } from './app/useHashRoute.js';
+import { LoginScreen } from './auth/LoginScreen.js';
+import { clearSession, loadSession, saveSession, type Session } from './auth/session.js';
+import { FlowListPage } from './flows/FlowListPage.js';
 
+/** The designer app: sign in, then the flow list or one flow's designer. */
 export function App() {
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const [route, navigate] = useHashRoute();
+  const api = useMemo(
+    () =>
+      createApiClient({
+        getToken: () => loadSession()?.token ?? null,
+        onUnauthorized: () => {
+          clearSession();
+          setSession(null);
+        },
+      }),
+    [],
+  );
+  if (!session) {
+    return (
+      <LoginScreen
+        onSignedIn={(s) => {
+          saveSession(s);
+          setSession(s);
+        }}
+      />
+    );
+  }
+  const signOut = () => {
+    clearSession();
+    setSession(null);
+  };
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Exflow</h1>
-      <p>The designer is coming. Node kinds available: {nodeCatalogue.map((k) => k.label).join(', ')}.</p>
-    </main>
+    <ApiProvider api={api} user={session.user}>
+      {route.page === 'designer' ? (
+        <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
+      ) : (
+        <div className="app-shell">
+          <header className="app-header">
+            <div className="brand">
+              <span className="brand__mark" aria-hidden>⟶</span> Exflow <span className="brand__product">Designer</span>
+            </div>
+            <div className="app-header__user">
+              {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
+            </div>
+          </header>
+          <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />
+        </div>
+      )}
+    </ApiProvider>
   );
 }

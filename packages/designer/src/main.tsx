@@ -1,3 +1,7 @@
+import '@xyflow/react/dist/base.css';
+import './styles/base.css';
+import './styles/canvas.css';
+import './styles/panels.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';

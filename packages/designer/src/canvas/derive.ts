@@ -1,5 +1,5 @@
 import { getNodeKind, type FlowEdge, type FlowNode, type PortSpec, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
-import type { Edge, Node } from '@xyflow/react';
+import { MarkerType, type Edge, type EdgeMarker, type Node } from '@xyflow/react';
 import type { ChangeKind, DefinitionDiff } from '../versions/diff.js';
 
 /** Where an edge whose port is not declared (any more) is drawn from, so it stays visible and fixable. */
@@ -182,6 +182,19 @@ interface EdgeDecoration {
   readOnly: boolean;
 }
 
+const MARKER_COLOURS = { plain: '#8a94a6', selected: '#2456d6', problem: '#c9302c', taken: '#0f8a5f', added: '#2f9e5f', removed: '#d9534f', changed: '#d99a2b' } as const;
+const markers = Object.fromEntries(
+  Object.entries(MARKER_COLOURS).map(([k, color]) => [k, { type: MarkerType.ArrowClosed, color, width: 14, height: 14, markerUnits: 'userSpaceOnUse' }]),
+) as Record<keyof typeof MARKER_COLOURS, EdgeMarker>;
+
+/** One arrowhead per edge state, sized in pixels so a thick highlighted edge keeps a normal arrow. */
+function markerFor(d: EdgeDecoration): EdgeMarker {
+  if (d.diffState) return markers[d.diffState];
+  if (d.problems.length) return markers.problem;
+  if (d.selected) return markers.selected;
+  return d.simState ? markers.taken : markers.plain;
+}
+
 function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): StepEdge {
   const ports = getNodeKind(source.kind)?.outputs(source.config ?? {}) ?? [];
   const portId = flowEdge.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined);
@@ -197,6 +210,7 @@ function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): St
     selected: d.selected,
     selectable: !ghost,
     deletable: !d.readOnly && !ghost,
+    markerEnd: markerFor(d),
     data: {
       label: flowEdge.label ?? (port && ports.length > 1 ? port.label : undefined),
       problems: d.problems,

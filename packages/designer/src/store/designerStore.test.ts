@@ -73,6 +73,14 @@ describe('history', () => {
     expect(s().definition.nodes[1].label).toBe('Large?');
   });
 
+  it('drops undone steps from the selection', () => {
+    const { s } = setup(fourNodeFlow());
+    const id = s().addNode('timer', { x: 0, y: 300 });
+    expect(s().selectedNodeIds).toEqual([id]);
+    s().undo();
+    expect(s().selectedNodeIds).toEqual([]);
+  });
+
   it('a new edit clears the redo stack', () => {
     const { s } = setup(fourNodeFlow());
     s().deleteElements({ edgeIds: ['e1'] });

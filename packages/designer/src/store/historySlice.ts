@@ -36,6 +36,16 @@ export function problemsOf(definition: WorkflowDefinition): ValidationProblem[] 
   return problems;
 }
 
+/** The selection without ids the definition no longer has (after undo, redo, delete). */
+function prunedSelection(s: DesignerState, definition: WorkflowDefinition): Pick<DesignerState, 'selectedNodeIds' | 'selectedEdgeIds'> | undefined {
+  if (s.selectedNodeIds.length === 0 && s.selectedEdgeIds.length === 0) return undefined;
+  const nodes = new Set(definition.nodes.map((n) => n.id));
+  const edges = new Set(definition.edges.map((e) => e.id));
+  const selectedNodeIds = s.selectedNodeIds.filter((id) => nodes.has(id));
+  const selectedEdgeIds = s.selectedEdgeIds.filter((id) => edges.has(id));
+  return selectedNodeIds.length === s.selectedNodeIds.length && selectedEdgeIds.length === s.selectedEdgeIds.length ? undefined : { selectedNodeIds, selectedEdgeIds };
+}
+
 export const createHistorySlice =
   (now: () => number = Date.now): StateCreator<DesignerState, [], [], HistorySlice> =>
   (set, get) => {
@@ -52,6 +62,7 @@ export const createHistorySlice =
         if (options.record !== false) last = { key: options.coalesceKey, at };
         if (options.layoutOnly) problemCache.set(next, problems);
         set({
+          ...(options.layoutOnly ? undefined : prunedSelection(get(), next)),
           definition: next,
           problems: problemsOf(next),
           revision: revision + 1,
@@ -69,14 +80,14 @@ export const createHistorySlice =
         const previous = past.at(-1);
         if (!previous) return;
         last = { at: 0 };
-        set({ definition: previous, problems: problemsOf(previous), past: past.slice(0, -1), future: [definition, ...future], revision: revision + 1 });
+        set({ ...prunedSelection(get(), previous), definition: previous, problems: problemsOf(previous), past: past.slice(0, -1), future: [definition, ...future], revision: revision + 1 });
       },
       redo() {
         const { past, future, definition, revision } = get();
         const next = future[0];
         if (!next) return;
         last = { at: 0 };
-        set({ definition: next, problems: problemsOf(next), past: [...past, definition], future: future.slice(1), revision: revision + 1 });
+        set({ ...prunedSelection(get(), next), definition: next, problems: problemsOf(next), past: [...past, definition], future: future.slice(1), revision: revision + 1 });
       },
     };
   };

@@ -1,0 +1,147 @@
+import type { ValidationProblem, WorkflowDefinition } from '@exflow/shared';
+import { useNodesInitialized, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, describeApiError, type DefinitionRecord, type VersionRecord, type VersionSummary } from '../api/client.js';
+import { useApi } from '../api/ApiProvider.js';
+import { Canvas } from '../canvas/Canvas.js';
+import { Palette } from '../canvas/Palette.js';
+import { useAutoLayout } from '../canvas/useAutoLayout.js';
+import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts.js';
+import { selectDefinition } from '../store/flowSlice.js';
+import { selectComparison } from '../store/viewSlice.js';
+import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
+import { diffDefinitions, hasChanges } from '../versions/diff.js';
+import { CanvasBanner } from './CanvasBanner.js';
+import { ShortcutHelp } from './ShortcutHelp.js';
+import { SidePanel } from './SidePanel.js';
+import { TopBar } from './TopBar.js';
+import { useAutosave } from './useAutosave.js';
+
+/** The designer of one flow: palette, canvas, side panel, top bar; saves and publishes through the API. */
+export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord; onBack(): void }) {
+  const { api } = useApi();
+  const store = useDesignerStore();
+  const flow = useReactFlow();
+  const layout = useAutoLayout();
+  const definition = useDesigner(selectDefinition);
+  const comparison = useDesigner(selectComparison);
+  const readOnly = comparison !== null;
+  const [help, setHelp] = useState(false);
+  const [versions, setVersions] = useState<VersionSummary[]>([]);
+  const [versionsError, setVersionsError] = useState<string | undefined>();
+  const [latest, setLatest] = useState<WorkflowDefinition | null>(null);
+  const [publishing, setPublishing] = useState(false);
+  const [publishBlocked, setPublishBlocked] = useState(false);
+  const [serverProblems, setServerProblems] = useState<ValidationProblem[] | undefined>();
+  const [notice, setNotice] = useState<string | null>(null);
+  const cache = useRef(new Map<number, Promise<VersionRecord>>());
+
+  const save = useCallback(async (d: WorkflowDefinition) => void (await api.saveDraft(record.id, d)), [api, record.id]);
+  const { state: saveState, flush } = useAutosave(store, save);
+
+  const fetchVersion = useCallback(
+    (version: number) => {
+      let found = cache.current.get(version);
+      if (!found) {
+        found = api.getVersion(record.id, version);
+        found.catch(() => cache.current.delete(version));
+        cache.current.set(version, found);
+      }
+      return found;
+    },
+    [api, record.id],
+  );
+  const loadVersion = useCallback(async (v: number) => (await fetchVersion(v)).definition, [fetchVersion]);
+  const loadCompiled = useCallback(async (v: number) => (await fetchVersion(v)).compiled, [fetchVersion]);
+
+  const refreshVersions = useCallback(async () => {
+    try {
+      const list = await api.listVersions(record.id);
+      setVersions(list);
+      setVersionsError(undefined);
+      setLatest(list[0] ? await loadVersion(list[0].version) : null);
+    } catch (e) {
+      setVersionsError(describeApiError(e));
+    }
+  }, [api, record.id, loadVersion]);
+  useEffect(() => void refreshVersions(), [refreshVersions]);
+
+  // an imported flow may have no positions: lay it out once, before the user touches it
+  const initialised = useNodesInitialized();
+  const firstRender = useRef(false);
+  useEffect(() => {
+    if (!initialised || firstRender.current) return;
+    firstRender.current = true;
+    performance.mark('exflow:first-render');
+    const { definition: d } = store.getState();
+    if (d.nodes.some((n) => !n.position)) void layout({ record: false }).then(() => performance.mark('exflow:layout-done'));
+    else performance.mark('exflow:layout-done');
+  }, [initialised, layout, store]);
+
+  const publishState = useMemo(() => {
+    if (versions.length === 0) return { label: 'Draft · never published', tone: 'new' as const };
+    const v = versions[0].version;
+    if (!latest) return { label: `Published v${v}`, tone: 'published' as const };
+    return hasChanges(diffDefinitions(latest, definition)) ? { label: `Draft · changes since v${v}`, tone: 'draft' as const } : { label: `Published v${v} · up to date`, tone: 'published' as const };
+  }, [versions, latest, definition]);
+
+  const publish = async () => {
+    setNotice(null);
+    if (store.getState().problems.length > 0) {
+      setPublishBlocked(true);
+      store.getState().setPanel('problems');
+      return;
+    }
+    setPublishing(true);
+    try {
+      await flush();
+      const result = await api.publish(record.id);
+      setPublishBlocked(false);
+      setServerProblems(undefined);
+      setNotice(`Published version ${result.version}`);
+      await refreshVersions();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 422 && e.problem.errors) {
+        setServerProblems(e.problem.errors.map((p) => ({ code: p.code ?? 'server', message: p.message, nodeId: p.nodeId, edgeId: p.edgeId, path: p.path })));
+        setPublishBlocked(true);
+        store.getState().setPanel('problems');
+      } else setNotice(`Publish failed: ${describeApiError(e)}`);
+    } finally {
+      setPublishing(false);
+    }
+  };
+
+  const fit = useCallback(() => void flow.fitView({ duration: 250, padding: 0.12 }), [flow]);
+  const runLayout = useCallback(() => void layout(), [layout]);
+  const openHelp = useCallback(() => setHelp(true), []);
+  useCanvasShortcuts({ readOnly, layout: runLayout, onHelp: openHelp });
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(null), 5000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  return (
+    <div className="designer">
+      <TopBar
+        saveState={saveState}
+        publishState={publishState}
+        publishing={publishing}
+        readOnly={readOnly}
+        onBack={() => void flush().finally(onBack)}
+        onLayout={runLayout}
+        onFit={fit}
+        onHelp={openHelp}
+        onPublish={() => void publish()}
+      />
+      <div className="designer__body">
+        <Palette disabled={readOnly} />
+        <main className="designer__canvas">
+          <Canvas onOpenProblems={() => store.getState().setPanel('problems')} overlay={<CanvasBanner notice={notice} />} />
+        </main>
+        <SidePanel versions={versions} versionsError={versionsError} loadVersion={loadVersion} loadCompiled={loadCompiled} publishBlocked={publishBlocked} serverProblems={serverProblems} />
+      </div>
+      {help && <ShortcutHelp onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

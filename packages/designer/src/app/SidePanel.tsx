@@ -1,0 +1,64 @@
+import type { ValidationProblem, WorkflowDefinition } from '@exflow/shared';
+import type { VersionSummary } from '../api/client.js';
+import { ProblemsPanel } from '../canvas/ProblemsPanel.js';
+import { Inspector } from '../inspector/Inspector.js';
+import { SimulatorPanel } from '../simulate/SimulatorPanel.js';
+import { selectProblemCount } from '../store/flowSlice.js';
+import { selectSimulation } from '../store/simulationSlice.js';
+import { selectPanel, type SidePanel as Tab } from '../store/viewSlice.js';
+import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
+import { CompiledPanel } from '../versions/CompiledPanel.js';
+import { VersionsPanel } from '../versions/VersionsPanel.js';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'inspect', label: 'Inspect' },
+  { id: 'problems', label: 'Problems' },
+  { id: 'simulate', label: 'Simulate' },
+  { id: 'versions', label: 'Versions' },
+  { id: 'compiled', label: 'Compiled' },
+];
+
+export interface SidePanelProps {
+  versions: VersionSummary[];
+  versionsError?: string;
+  loadVersion(version: number): Promise<WorkflowDefinition>;
+  loadCompiled(version: number): Promise<unknown>;
+  publishBlocked: boolean;
+  serverProblems?: ValidationProblem[];
+}
+
+/** The panel docked at the right: inspector, problems, simulator, versions, compiled machine. */
+export function SidePanel(props: SidePanelProps) {
+  const store = useDesignerStore();
+  const panel = useDesigner(selectPanel);
+  const problemCount = useDesigner(selectProblemCount);
+  const simulating = useDesigner(selectSimulation) !== null;
+  return (
+    <aside className="side-panel" aria-label="Details">
+      <nav className="tabs" role="tablist">
+        {TABS.map((tab) => (
+          <button
+            key={tab.id}
+            type="button"
+            role="tab"
+            aria-selected={panel === tab.id}
+            className={`tabs__tab ${panel === tab.id ? 'is-active' : ''}`}
+            onClick={() => store.getState().setPanel(tab.id)}
+            data-testid={`tab-${tab.id}`}
+          >
+            {tab.label}
+            {tab.id === 'problems' && problemCount > 0 && <span className="tabs__count">{problemCount}</span>}
+            {tab.id === 'simulate' && simulating && <span className="tabs__live" aria-label="running" />}
+          </button>
+        ))}
+      </nav>
+      <div className="side-panel__body">
+        {panel === 'inspect' && <Inspector />}
+        {panel === 'problems' && <ProblemsPanel publishBlocked={props.publishBlocked} serverProblems={props.serverProblems} />}
+        {panel === 'simulate' && <SimulatorPanel />}
+        {panel === 'versions' && <VersionsPanel versions={props.versions} loadVersion={props.loadVersion} error={props.versionsError} />}
+        {panel === 'compiled' && <CompiledPanel versions={props.versions} loadCompiled={props.loadCompiled} />}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ValidationProblem } from '@exflow/shared';
+import { selectDefinition, selectProblems } from '../store/flowSlice.js';
+import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
+
+/** Every problem of the draft; each entry selects and shows its step or connection. */
+export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlocked: boolean; serverProblems?: ValidationProblem[] }) {
+  const problems = useDesigner(selectProblems);
+  const definition = useDesigner(selectDefinition);
+  const store = useDesignerStore();
+  const shown = problems.length ? problems : (serverProblems ?? []);
+  const nameOf = (p: ValidationProblem) => {
+    if (p.edgeId) return `Connection ${p.edgeId}`;
+    const node = definition.nodes.find((n) => n.id === p.nodeId);
+    return node ? (node.label ?? node.id) : 'Flow';
+  };
+  return (
+    <div className="problems" data-testid="problems-panel">
+      {publishBlocked && shown.length > 0 && (
+        <div className="banner banner--error">
+          Publishing is blocked by {shown.length} problem{shown.length === 1 ? '' : 's'}. Fix each one below; click it to find it on the canvas.
+        </div>
+      )}
+      {shown.length === 0 ? (
+        <div className="problems__none">
+          <span className="problems__tick" aria-hidden>✓</span>
+          <strong>No problems</strong>
+          <span>The flow is valid and can be simulated and published.</span>
+        </div>
+      ) : (
+        <ul className="problems__list">
+          {shown.map((p, i) => {
+            const target = p.edgeId ? { edgeId: p.edgeId } : p.nodeId ? { nodeId: p.nodeId } : undefined;
+            return (
+              <li key={`${p.code}-${i}`}>
+                <button type="button" className="problem" disabled={!target} onClick={() => target && store.getState().reveal(target)} data-problem-code={p.code}>
+                  <span className="problem__icon" aria-hidden>!</span>
+                  <span className="problem__body">
+                    <span className="problem__where">{nameOf(p)}</span>
+                    <span className="problem__message">{p.message}</span>
+                  </span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

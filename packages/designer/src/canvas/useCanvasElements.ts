@@ -1,0 +1,40 @@
+import { useMemo, useRef } from 'react';
+import { selectDefinition, selectProblems } from '../store/flowSlice.js';
+import { selectSelectedEdgeIds, selectSelectedNodeIds } from '../store/selectionSlice.js';
+import { selectSimulation } from '../store/simulationSlice.js';
+import { selectComparison } from '../store/viewSlice.js';
+import { useDesigner } from '../store/DesignerStoreProvider.js';
+import { simulationPath } from '../simulate/simulator.js';
+import { createCanvasDeriver, type CanvasElements } from './derive.js';
+
+const NO_PROBLEMS: never[] = [];
+
+/**
+ * The canvas elements for the current store state: the draft (or the compared version), with
+ * selection, problems and the simulated path. Recomputed only when one of those changes.
+ */
+export function useCanvasElements(measured: ReadonlyMap<string, { width: number; height: number }>): CanvasElements & { readOnly: boolean } {
+  const definition = useDesigner(selectDefinition);
+  const problems = useDesigner(selectProblems);
+  const selectedNodeIds = useDesigner(selectSelectedNodeIds);
+  const selectedEdgeIds = useDesigner(selectSelectedEdgeIds);
+  const simulation = useDesigner(selectSimulation);
+  const comparison = useDesigner(selectComparison);
+  const derive = useRef(createCanvasDeriver()).current;
+  const path = useMemo(() => (simulation ? simulationPath(simulation) : null), [simulation]);
+
+  return useMemo(() => {
+    const readOnly = comparison !== null;
+    const elements = derive({
+      definition: comparison ? comparison.target : definition,
+      problems: comparison ? NO_PROBLEMS : problems,
+      selectedNodeIds,
+      selectedEdgeIds,
+      measured,
+      simulation: comparison ? null : path,
+      comparison: comparison ? { base: comparison.base, diff: comparison.diff } : null,
+      readOnly,
+    });
+    return { ...elements, readOnly };
+  }, [derive, definition, problems, selectedNodeIds, selectedEdgeIds, measured, path, comparison]);
+}

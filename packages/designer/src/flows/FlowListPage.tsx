@@ -1,0 +1,153 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { describeApiError, type DefinitionRecord, type DefinitionSummary, type VersionSummary } from '../api/client.js';
+import { useApi } from '../api/ApiProvider.js';
+import { downloadJson } from '../versions/download.js';
+import { duplicateDefinition } from './flowFactory.js';
+import { ImportDialog } from './ImportDialog.js';
+import { NewFlowDialog } from './NewFlowDialog.js';
+
+/** Every flow of the tenant: its draft, its published versions, and what can be done with them. */
+export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
+  const { api } = useApi();
+  const [flows, setFlows] = useState<DefinitionSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'new' | 'import' | null>(null);
+  const [expanded, setExpanded] = useState<Record<string, VersionSummary[] | 'loading'>>({});
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setFlows(await api.listDefinitions());
+      setError(null);
+    } catch (e) {
+      setError(describeApiError(e));
+    }
+  }, [api]);
+  useEffect(() => void refresh(), [refresh]);
+  const takenKeys = useMemo(() => new Set((flows ?? []).map((f) => f.key)), [flows]);
+
+  const act = async (work: () => Promise<unknown>) => {
+    try {
+      await work();
+      await refresh();
+    } catch (e) {
+      setError(describeApiError(e));
+    }
+  };
+  const duplicate = (flow: DefinitionSummary) =>
+    act(async () => {
+      const { draft } = await api.getDefinition(flow.id);
+      await api.createDefinition(duplicateDefinition(draft, takenKeys));
+    });
+  const exportDraft = (flow: DefinitionSummary) => act(async () => downloadJson(`${flow.key}.workflow.json`, (await api.getDefinition(flow.id)).draft));
+  const exportVersion = (flow: DefinitionSummary, version: number) => act(async () => downloadJson(`${flow.key}.v${version}.workflow.json`, (await api.getVersion(flow.id, version)).definition));
+  const remove = (flow: DefinitionSummary) => act(() => api.deleteDefinition(flow.id));
+  const toggleVersions = async (flow: DefinitionSummary) => {
+    if (expanded[flow.id]) return setExpanded(({ [flow.id]: _, ...rest }) => rest);
+    setExpanded((e) => ({ ...e, [flow.id]: 'loading' }));
+    try {
+      const list = await api.listVersions(flow.id);
+      setExpanded((e) => ({ ...e, [flow.id]: list }));
+    } catch (err) {
+      setError(describeApiError(err));
+    }
+  };
+  const opened = (record: DefinitionRecord) => {
+    setDialog(null);
+    onOpen(record.id);
+  };
+
+  return (
+    <div className="flow-list">
+      <div className="flow-list__head">
+        <div>
+          <h1>Flows</h1>
+          <p>Exception workflows of your tenant. Drafts are yours to change; published versions are what cases run.</p>
+        </div>
+        <div className="flow-list__actions">
+          <button type="button" className="btn btn--secondary" onClick={() => setDialog('import')} data-testid="import-open">Import</button>
+          <button type="button" className="btn btn--primary" onClick={() => setDialog('new')} data-testid="new-flow">New flow</button>
+        </div>
+      </div>
+      {error && <div className="banner banner--error" role="alert">{error}</div>}
+      {flows === null ? (
+        <p className="panel-intro">Loading…</p>
+      ) : flows.length === 0 ? (
+        <div className="empty-state">
+          <strong>No flows yet</strong>
+          <span>Create one from scratch or from the price-variance template, or import a definition.</span>
+        </div>
+      ) : (
+        <table className="flow-table" data-testid="flow-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Status</th>
+              <th>Draft edited</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {flows.map((flow) => {
+              const versions = expanded[flow.id];
+              return [
+                <tr key={flow.id} data-flow-key={flow.key}>
+                  <td>
+                    <button type="button" className="link" onClick={() => onOpen(flow.id)}>{flow.name}</button>
+                    <div className="flow-table__key">{flow.key}</div>
+                  </td>
+                  <td>
+                    {flow.latestVersion ? (
+                      <button type="button" className="chip chip--published chip--button" onClick={() => void toggleVersions(flow)} title="Show versions">
+                        v{flow.latestVersion} published {versions ? '▴' : '▾'}
+                      </button>
+                    ) : (
+                      <span className="chip chip--new">Draft only</span>
+                    )}
+                  </td>
+                  <td className="flow-table__muted">{new Date(flow.draftUpdatedAt).toLocaleString()}</td>
+                  <td className="flow-table__actions">
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => onOpen(flow.id)}>Open</button>
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void duplicate(flow)}>Duplicate</button>
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportDraft(flow)}>Export</button>
+                    {confirmDelete === flow.id ? (
+                      <button type="button" className="btn btn--danger btn--small" onClick={() => { setConfirmDelete(null); void remove(flow); }}>Really delete?</button>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn btn--danger-ghost btn--small"
+                        disabled={flow.latestVersion !== null}
+                        title={flow.latestVersion !== null ? 'Published flows cannot be deleted: cases may run on them' : 'Delete this draft'}
+                        onClick={() => setConfirmDelete(flow.id)}
+                      >
+                        Delete
+                      </button>
+                    )}
+                  </td>
+                </tr>,
+                versions && (
+                  <tr key={`${flow.id}-versions`} className="flow-table__versions">
+                    <td colSpan={4}>
+                      {versions === 'loading' ? 'Loading versions…' : (
+                        <ul>
+                          {versions.map((v) => (
+                            <li key={v.version}>
+                              <strong>v{v.version}</strong> · {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
+                              <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportVersion(flow, v.version)}>Export</button>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ),
+              ];
+            })}
+          </tbody>
+        </table>
+      )}
+      {dialog === 'new' && <NewFlowDialog takenKeys={takenKeys} onClose={() => setDialog(null)} onCreated={opened} />}
+      {dialog === 'import' && <ImportDialog onClose={() => setDialog(null)} onImported={opened} />}
+    </div>
+  );
+}

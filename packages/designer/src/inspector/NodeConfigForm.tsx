@@ -1,0 +1,52 @@
+import { getNodeKind, type FlowNode, type ValidationProblem } from '@exflow/shared';
+import Form from '@rjsf/core';
+import type { RJSFSchema } from '@rjsf/utils';
+import { useMemo } from 'react';
+import { selectDefinition } from '../store/flowSlice.js';
+import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
+import { sameJson } from '../versions/diff.js';
+import { invoiceFields, upstreamFields } from './availableFields.js';
+import { buttonTemplates, formFields, formValidator, formWidgets, ObjectFieldTemplate } from './formTheme.js';
+import { errorSchemaFor, uiSchemaFor } from './formSupport.js';
+
+const templates = { ButtonTemplates: buttonTemplates, ObjectFieldTemplate };
+const INVOICE_FIELDS = invoiceFields();
+const defaultsBehaviour = { emptyObjectFields: 'skipDefaults', arrayMinItems: { populate: 'never' } } as const;
+
+/** The selected step's config as a form rendered from its kind's `configSchema` (no form per kind). */
+export function NodeConfigForm({ node, problems, readOnly }: { node: FlowNode; problems: ValidationProblem[]; readOnly: boolean }) {
+  const store = useDesignerStore();
+  const definition = useDesigner(selectDefinition);
+  const kind = getNodeKind(node.kind);
+  const schema = kind?.configSchema as RJSFSchema | undefined;
+  const uiSchema = useMemo(() => ({ ...(schema ? uiSchemaFor(schema) : {}), 'ui:submitButtonOptions': { norender: true } }), [schema]);
+  const extraErrors = useMemo(() => errorSchemaFor(problems), [problems]);
+  const upstream = useMemo(() => upstreamFields(definition, node.id), [definition.edges, definition.nodes, node.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const formContext = useMemo(() => ({ kind: node.kind, fields: [...upstream, ...INVOICE_FIELDS] }), [node.kind, upstream]);
+  if (!schema) return <p className="inspector__note">This step's kind “{node.kind}” is not in the catalogue, so it cannot be configured.</p>;
+  return (
+    <Form
+      key={node.id}
+      className="config-form"
+      schema={schema}
+      uiSchema={uiSchema}
+      formData={node.config ?? {}}
+      validator={formValidator}
+      widgets={formWidgets}
+      fields={formFields}
+      templates={templates}
+      formContext={formContext}
+      extraErrors={extraErrors}
+      showErrorList={false}
+      noValidate
+      readonly={readOnly}
+      idPrefix={`cfg-${node.id}`}
+      experimental_defaultFormStateBehavior={defaultsBehaviour}
+      onChange={({ formData }) => {
+        const next = (formData ?? {}) as Record<string, unknown>;
+        // rjsf reports its own normalisation too; only a real edit becomes an undo step
+        if (!readOnly && !sameJson(next, node.config ?? {})) store.getState().updateNodeConfig(node.id, next);
+      }}
+    />
+  );
+}

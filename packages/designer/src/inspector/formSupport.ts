@@ -1,0 +1,83 @@
+import type { JsonSchema, ValidationProblem } from '@exflow/shared';
+import type { ErrorSchema, UiSchema } from '@rjsf/utils';
+
+/**
+ * A uiSchema derived from a config schema, never written per kind: objects without declared
+ * properties (a task's form, a generic service's params) are edited as JSON; read-only
+ * consts are shown read-only.
+ */
+export function uiSchemaFor(schema: JsonSchema): UiSchema {
+  const ui: UiSchema = {};
+  const s = schema as Record<string, any>;
+  if (s.type === 'object' && !s.properties) return { 'ui:field': 'json' };
+  if (s.readOnly || 'const' in s) ui['ui:readonly'] = true;
+  if (s.type === 'string' && /instructions|description/i.test(String(s.title ?? ''))) ui['ui:widget'] = 'textarea';
+  for (const [name, child] of Object.entries<JsonSchema>(s.properties ?? {})) {
+    const childUi = uiSchemaFor(child);
+    if (Object.keys(childUi).length) ui[name] = childUi;
+  }
+  if (s.type === 'array' && s.items) {
+    const itemsUi = uiSchemaFor(s.items);
+    // list entries of plain values need no label of their own ("Candidate roles-1")
+    if (s.items.type !== 'object' && s.items.type !== 'array') itemsUi['ui:options'] = { label: false };
+    ui.items = itemsUi;
+    ui['ui:options'] = { orderable: true };
+  }
+  return ui;
+}
+
+/**
+ * Shared `validate()` problems of one node as rjsf errors on their fields, so each field turns
+ * red with the same message the problem list shows. FEEL syntax is left to the FEEL widget,
+ * which checks as the user types.
+ */
+export function errorSchemaFor(problems: readonly ValidationProblem[]): ErrorSchema {
+  const root: Record<string, any> = {};
+  for (const problem of problems) {
+    if (!problem.path?.startsWith('/config/') || problem.code === 'feel.syntax') continue;
+    const segments = problem.path.slice('/config/'.length).split('/').filter(Boolean);
+    let at = root;
+    for (const segment of segments) at = at[segment] ??= {};
+    (at.__errors ??= []).push(problem.message.replace(/^[^:]+: /, ''));
+  }
+  return root as ErrorSchema;
+}
+
+/** A human-task form groups its fields the way finance teams think of a task. */
+const GROUP_HINTS: Record<string, { label: string; fields: string[] }[]> = {
+  humanTask: [
+    { label: 'Assignment', fields: ['queue', 'candidateRoles'] },
+    { label: 'SLA', fields: ['dueIn', 'priority'] },
+    { label: 'Task', fields: ['title', 'instructions'] },
+    { label: 'Outcomes', fields: ['outcomes'] },
+    { label: 'Form', fields: ['form'] },
+    { label: 'Result', fields: ['resultVar'] },
+  ],
+};
+
+/**
+ * The collapsible groups of a config form: declared hints for a kind, else the scalar fields
+ * together under "Settings" and each list or object in its own group.
+ */
+export function groupsFor(kind: string, schema: JsonSchema): { label: string; fields: string[] }[] {
+  const properties = Object.entries<Record<string, any>>((schema as Record<string, any>).properties ?? {});
+  const known = new Set(properties.map(([name]) => name));
+  const hinted = GROUP_HINTS[kind]?.map((g) => ({ ...g, fields: g.fields.filter((f) => known.has(f)) })).filter((g) => g.fields.length);
+  if (hinted) {
+    const covered = new Set(hinted.flatMap((g) => g.fields));
+    const rest = [...known].filter((f) => !covered.has(f));
+    return rest.length ? [...hinted, { label: 'More', fields: rest }] : hinted;
+  }
+  const scalars = properties.filter(([, p]) => p.type !== 'array' && p.type !== 'object').map(([n]) => n);
+  const groups = scalars.length ? [{ label: 'Settings', fields: scalars }] : [];
+  for (const [name, prop] of properties) if (prop.type === 'array' || prop.type === 'object') groups.push({ label: String(prop.title ?? name), fields: [name] });
+  return groups;
+}
+
+/** True when a value counts as filled in (the dot on a group header). */
+export function isFilled(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}

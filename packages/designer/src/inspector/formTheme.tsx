@@ -1,0 +1,74 @@
+import type { IconButtonProps, ObjectFieldTemplateProps, RegistryFieldsType, RegistryWidgetsType } from '@rjsf/utils';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import { useState } from 'react';
+import { FeelWidget } from './FeelWidget.js';
+import { groupsFor, isFilled } from './formSupport.js';
+import { JsonField } from './JsonField.js';
+
+/** rjsf's validator knowing shared's formats; field errors come from shared `validate()` instead. */
+export const formValidator = customizeValidator({
+  customFormats: { feel: () => true, date: /^\d{4}-\d{2}-\d{2}$/ },
+  ajvOptionsOverrides: { strict: false },
+});
+
+export const formWidgets: RegistryWidgetsType = { feel: FeelWidget };
+export const formFields: RegistryFieldsType = { json: JsonField };
+
+function button(label: string, className: string) {
+  return function Button({ onClick, disabled, title, id }: IconButtonProps) {
+    return (
+      <button type="button" id={id} className={`form-btn ${className}`} onClick={onClick} disabled={disabled} title={title} aria-label={title}>
+        {label}
+      </button>
+    );
+  };
+}
+
+export const buttonTemplates = {
+  AddButton: button('+ Add', 'form-btn--add'),
+  CopyButton: button('⧉', 'form-btn--icon'),
+  MoveUpButton: button('↑', 'form-btn--icon'),
+  MoveDownButton: button('↓', 'form-btn--icon'),
+  RemoveButton: button('✕', 'form-btn--icon form-btn--danger'),
+  ClearButton: button('✕', 'form-btn--icon'),
+};
+
+/** The root of a config form in collapsible groups, a dot on those filled in; nested objects stay flat. */
+export function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
+  const { properties, fieldPathId, schema, formData, registry, onAddProperty } = props;
+  const AddButton = registry.templates.ButtonTemplates.AddButton;
+  const isRoot = fieldPathId.path.length === 0;
+  if (!isRoot) {
+    return (
+      <div className="form-object" id={fieldPathId.$id}>
+        {properties.filter((p) => !p.hidden).map((p) => p.content)}
+        {schema.additionalProperties && !schema.properties && <AddButton onClick={onAddProperty} registry={registry} />}
+      </div>
+    );
+  }
+  const kind = (registry.formContext as { kind?: string } | undefined)?.kind ?? '';
+  const byName = new Map(properties.map((p) => [p.name, p]));
+  return (
+    <div className="form-groups" id={fieldPathId.$id}>
+      {groupsFor(kind, schema as Record<string, unknown>).map((group) => (
+        <FormGroup key={group.label} label={group.label} filled={group.fields.some((f) => isFilled((formData as Record<string, unknown> | undefined)?.[f]))}>
+          {group.fields.map((f) => byName.get(f)?.content)}
+        </FormGroup>
+      ))}
+    </div>
+  );
+}
+
+function FormGroup({ label, filled, children }: { label: string; filled: boolean; children: React.ReactNode }) {
+  const [open, setOpen] = useState(true);
+  return (
+    <section className={`form-group-box ${open ? 'is-open' : ''}`}>
+      <button type="button" className="form-group-box__head" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
+        <span className="form-group-box__chevron" aria-hidden>{open ? '▾' : '▸'}</span>
+        {label}
+        {filled && <span className="form-group-box__dot" title="Filled in" />}
+      </button>
+      {open && <div className="form-group-box__body">{children}</div>}
+    </section>
+  );
+}
