@@ -20,6 +20,8 @@ export interface TaskRecord {
   completedBy: string | null;
   outcome: string | null;
   data: Record<string, unknown> | null;
+  /** Approvals given so far (four-eyes: the first approval waits for a second person). */
+  approvals: { by: string; onBehalfOf: string[]; at: string }[];
 }
 
 const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : (v as string));
@@ -44,6 +46,7 @@ const toTask = (r: any): TaskRecord => ({
   completedBy: r.completed_by,
   outcome: r.outcome,
   data: r.data,
+  approvals: r.approvals ?? [],
 });
 
 export interface TaskFilter {
@@ -95,6 +98,16 @@ export function createTaskRepository(db: Db) {
         .andWhere((q) => q.whereNull('assignee').orWhere('assignee', userId))
         .update({ status: 'completed', assignee: userId, completed_by: userId, completed_at: db.fn.now(), outcome, data: JSON.stringify(data) });
       return n === 1;
+    },
+
+    /** Records a first approval and gives the task back to its queue for the second approver. */
+    async addApproval(tenantId: string, id: string, approval: { by: string; onBehalfOf: string[]; at: string }, expectedCount: number): Promise<boolean> {
+      const rows = await tasks()
+        .where({ tenant_id: tenantId, id, status: 'open' })
+        .andWhereRaw('jsonb_array_length(approvals) = ?', [expectedCount])
+        .update({ approvals: db.raw(`approvals || ?::jsonb`, [JSON.stringify([approval])]), assignee: null, claimed_at: null })
+        .returning('id');
+      return rows.length === 1;
     },
 
     async countByQueue(tenantId: string): Promise<{ queue: string; open: number; unassigned: number }[]> {

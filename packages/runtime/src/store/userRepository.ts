@@ -17,6 +17,10 @@ export function createUserRepository(db: Db) {
       const row = await db('users').whereRaw('lower(email) = lower(?)', [email]).first();
       return row ? toUser(row) : undefined;
     },
+    async byId(tenantId: string, id: string): Promise<UserRecord | undefined> {
+      const row = await db('users').where({ tenant_id: tenantId, id }).first();
+      return row ? toUser(row) : undefined;
+    },
     async upsertTenant(id: string, name: string): Promise<void> {
       await db('tenants').insert({ id, name }).onConflict('id').ignore();
     },

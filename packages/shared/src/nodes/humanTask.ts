@@ -1,3 +1,4 @@
+import { checkFeelExpression } from '../feel/feel.js';
 import { durationToMs } from '../time/duration.js';
 import { defineNodeKind } from './defineNodeKind.js';
 
@@ -20,6 +21,16 @@ export interface HumanTaskConfig {
   priority?: number;
   /** Name under which the outcome and form data are kept for later steps. Default: the node id. */
   resultVar?: string;
+  /**
+   * Makes the task an approval: the runtime enforces segregation of duties on it (no
+   * self-approval, approver limits from the authority matrix, four-eyes above a threshold).
+   */
+  approval?: {
+    /** Outcomes that approve (limits and four-eyes apply to them). Default: ["approve"]. */
+    approveOutcomes?: string[];
+    /** FEEL for the amount being approved. Default: invoice.grossTotal. */
+    amount?: string;
+  };
 }
 
 export const humanTask = defineNodeKind<HumanTaskConfig>({
@@ -60,6 +71,15 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
       dueIn: { type: 'string', title: 'Due in (ISO 8601, e.g. PT24H)', pattern: '^P' },
       priority: { type: 'integer', title: 'Priority (1 highest)', minimum: 1, maximum: 5 },
       resultVar: { type: 'string', title: 'Keep the decision as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      approval: {
+        type: 'object',
+        title: 'Approval (segregation of duties, limits, four-eyes)',
+        additionalProperties: false,
+        properties: {
+          approveOutcomes: { type: 'array', title: 'Outcomes that approve', items: { type: 'string' } },
+          amount: { type: 'string', title: 'Amount approved (FEEL)', format: 'feel' },
+        },
+      },
     },
   },
   defaults: {
@@ -70,10 +90,14 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
       { id: 'reject', label: 'Reject' },
     ],
   },
-  check: (node, config) =>
-    config.dueIn && durationToMs(config.dueIn) === undefined
+  check: (node, config) => [
+    ...(config.dueIn && durationToMs(config.dueIn) === undefined
       ? [{ code: 'duration.invalid', message: `Due in "${config.dueIn}" is not an ISO 8601 duration like PT24H or P2D`, nodeId: node.id, path: '/config/dueIn' }]
-      : [],
+      : []),
+    ...(config.approval?.amount && checkFeelExpression(config.approval.amount)
+      ? [{ code: 'feel.syntax', message: `Approval amount: ${checkFeelExpression(config.approval.amount)!.message}`, nodeId: node.id, path: '/config/approval/amount' }]
+      : []),
+  ],
   compile: (node, config, ctx) => {
     const timerId = `${node.id}:sla`;
     const timeout = config.dueIn ? ctx.target('timeout') : undefined;

@@ -1,7 +1,10 @@
 import { createAjv, describeAjvError } from '@exflow/shared';
 import type { Principal } from '../../auth/roles.js';
 import { READERS, WORKERS } from '../../auth/roles.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
+import { gateApproval } from '../../engine/approvalGate.js';
+import { delegatedAuthority } from '../../auth/delegatedRoles.js';
+import { conflict, forbidden, notFound, ProblemError, unprocessable } from '../../errors.js';
+import { createAuditRepository } from '../../store/auditRepository.js';
 import { createTaskRepository, type TaskRecord } from '../../store/taskRepository.js';
 import type { Db } from '../../store/db.js';
 import { param, queryInt, queryString } from '../params.js';
@@ -27,9 +30,9 @@ async function loadTask(db: Db, principal: Principal, id: string): Promise<TaskR
   return task;
 }
 
-function assertCandidate(task: TaskRecord, principal: Principal) {
-  if (task.candidateRoles.length && !task.candidateRoles.some((r) => (principal.roles as string[]).includes(r))) {
-    throw forbidden(`Task "${task.title}" is for ${task.candidateRoles.join(' or ')}; you are ${principal.roles.join(', ') || 'without a role'}`);
+function assertCandidate(task: TaskRecord, principal: Principal, roles: readonly string[] = principal.roles) {
+  if (task.candidateRoles.length && !task.candidateRoles.some((r) => roles.includes(r))) {
+    throw forbidden(`Task "${task.title}" is for ${task.candidateRoles.join(' or ')}; you are ${roles.join(', ') || 'without a role'}`);
   }
 }
 
@@ -128,7 +131,7 @@ export const taskRoutes = defineRoutes([
     responses: { '200': 'Completed', '403': 'Not a candidate', '404': 'Unknown task', '409': 'Closed or held by someone else', '422': 'Unknown outcome or invalid form data' },
     async handler(req, res, { db, engine, principal, realtime }) {
       const task = await loadTask(db, principal, param(req, 'id'));
-      assertCandidate(task, principal);
+      assertCandidate(task, principal, (await delegatedAuthority(db, principal)).roles);
       const { outcome, data = {} } = req.body as { outcome: string; data?: Record<string, unknown> };
       if (!task.outcomes.some((o) => o.id === outcome)) {
         throw unprocessable('unknown-outcome', `/outcome "${outcome}" is not one of ${task.outcomes.map((o) => o.id).join(', ')}`, [{ path: '/outcome', message: 'unknown outcome' }]);
@@ -140,7 +143,31 @@ export const taskRoutes = defineRoutes([
           throw unprocessable('invalid-form', `The form is not complete: ${errors.map((e) => e.message).join('; ')}`, errors);
         }
       }
-      const change = await engine.send(principal.tenantId, task.caseId, { type: 'task.completed', nodeId: task.nodeId, taskId: task.id, outcome, data }, principal.userId, {
+      const gate = await gateApproval(db, principal, task, outcome);
+      const approval = gate && { by: principal.userId, onBehalfOf: gate.attempt.onBehalfOf, at: new Date().toISOString() };
+      if (gate?.decision.kind === 'refuse') {
+        await createAuditRepository(db).record(principal.tenantId, {
+          caseId: task.caseId,
+          actor: principal.userId,
+          action: 'sod.refused',
+          entity: 'task',
+          entityId: task.id,
+          data: { code: gate.decision.code, reason: gate.decision.reason, outcome, amount: gate.attempt.amount },
+        });
+        throw new ProblemError(403, gate.decision.code, 'Forbidden', gate.decision.reason);
+      }
+      if (gate?.decision.kind === 'first-approval') {
+        if (!(await createTaskRepository(db).addApproval(principal.tenantId, task.id, approval!, task.approvals.length))) {
+          throw conflict('task-unavailable', 'The task changed meanwhile (completed, or approved by someone else); reload it');
+        }
+        await createAuditRepository(db).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'approval.first', entity: 'task', entityId: task.id, data: { outcome, amount: gate.attempt.amount, onBehalfOf: approval!.onBehalfOf } });
+        const waiting = await loadTask(db, principal, task.id);
+        realtime.taskChanged(principal.tenantId, waiting, 'released');
+        res.status(202).json({ task: waiting, awaitingSecondApproval: true });
+        return;
+      }
+      const approvedBy = gate ? [...task.approvals, approval!] : undefined;
+      const change = await engine.send(principal.tenantId, task.caseId, { type: 'task.completed', nodeId: task.nodeId, taskId: task.id, outcome, data, ...(approvedBy ? { approvedBy } : {}) }, principal.userId, {
         within: async (trx) => {
           if (!(await createTaskRepository(trx).complete(principal.tenantId, task.id, principal.userId, outcome, data))) {
             throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');

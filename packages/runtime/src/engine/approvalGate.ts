@@ -1,0 +1,50 @@
+import { evaluateFeel, feelContext, type CaseContext, type HumanTaskConfig } from '@exflow/shared';
+import { delegatedAuthority } from '../auth/delegatedRoles.js';
+import type { Principal } from '../auth/roles.js';
+import { effectivePolicies, loadTenantWithParent } from '../auth/tenancy.js';
+import { createCaseRepository } from '../store/caseRepository.js';
+import type { Db } from '../store/db.js';
+import { createDefinitionRepository } from '../store/definitionRepository.js';
+import type { TaskRecord } from '../store/taskRepository.js';
+import { decideApproval, type ApprovalAttempt, type ApprovalDecision, type ApprovalLimit } from './approvalRules.js';
+
+export interface ApprovalGateResult {
+  decision: ApprovalDecision;
+  attempt: ApprovalAttempt;
+}
+
+/**
+ * Gathers the facts for segregation of duties on a task completion and decides. `undefined`
+ * when the task is not an approval (its node has no `approval` config).
+ */
+export async function gateApproval(db: Db, principal: Principal, task: TaskRecord, outcome: string, now = new Date()): Promise<ApprovalGateResult | undefined> {
+  const record = await createCaseRepository(db).get(principal.tenantId, task.caseId);
+  if (!record) return undefined;
+  const version = await createDefinitionRepository(db).getVersion(principal.tenantId, record.definitionId, record.definitionVersion);
+  const node = version?.definition.nodes.find((n) => n.id === task.nodeId);
+  const approval = (node?.config as HumanTaskConfig | undefined)?.approval;
+  if (!approval) return undefined;
+
+  const context = record.snapshot.context as CaseContext;
+  const amount = Number(evaluateFeel(approval.amount ?? 'invoice.grossTotal', feelContext(context)) ?? 0);
+  const invoice = record.invoiceId ? await db('invoices').where({ tenant_id: principal.tenantId, id: record.invoiceId }).first('received_by', 'last_edited_by') : undefined;
+  const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
+  const policies = effectivePolicies(tenant, parent) as { approvalLimits?: ApprovalLimit[]; fourEyesThreshold?: number };
+
+  const authority = await delegatedAuthority(db, principal, now);
+
+  const attempt: ApprovalAttempt = {
+    actor: principal.userId,
+    authorityRoles: authority.roles,
+    onBehalfOf: authority.onBehalfOf,
+    outcome,
+    approveOutcomes: approval.approveOutcomes ?? ['approve'],
+    amount,
+    businessUnit: (context.invoice.businessUnit as string | undefined) ?? null,
+    submittedBy: invoice?.received_by ?? null,
+    lastEditedBy: invoice?.last_edited_by ?? null,
+    priorApprovals: task.approvals,
+    policies,
+  };
+  return { decision: decideApproval(attempt), attempt };
+}
