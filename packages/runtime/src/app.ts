@@ -8,8 +8,8 @@ import { problemMiddleware, sendProblem } from './api/problem.js';
 import type { AppDeps } from './api/route.js';
 import { buildRouter } from './api/router.js';
 import { routes } from './api/routes/index.js';
+import type { Log } from './logging.js';
 
-export type Log = (message: string, context: Record<string, unknown>) => void;
 
 /** Builds the HTTP app from its dependencies. Does not listen (see main.ts). */
 export function createApp(deps: AppDeps, log: Log): Express {

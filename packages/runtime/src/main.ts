@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp, type Log } from './app.js';
+import { createApp } from './app.js';
+import { jsonLog, type Log } from './logging.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { createEmbeddedIssuer, type Issuer } from './auth/issuer.js';
 import { createOidcVerifier } from './auth/oidc.js';
@@ -40,7 +41,6 @@ export interface StartOptions {
 
 const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
 
-const jsonLog: Log = (message, context) => console.log(JSON.stringify({ time: new Date().toISOString(), message, ...context }));
 
 /** The composition root: config → database → engine → workers → HTTP + Socket.IO → listen. */
 export async function startExflow(config: Config, options: StartOptions = {}): Promise<RunningExflow> {
