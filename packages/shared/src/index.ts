@@ -39,3 +39,4 @@ export {
   type CsvRecord,
   type ReferenceCsvResult,
 } from './reference/referenceCsv.js';
+export { createCaseFeed, type CaseFeed, type FeedResult } from './events/caseFeed.js';

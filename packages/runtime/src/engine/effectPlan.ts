@@ -1,5 +1,6 @@
 import { durationToMs } from '@exflow/shared';
 import { newId } from '../store/ids.js';
+import { taskFacts } from './taskFacts.js';
 
 /** An outbox row: work for an effect worker, outside the transition's transaction. */
 export interface PlannedEffect {
@@ -22,6 +23,9 @@ export interface PlannedTask {
   outcomes: { id: string; label?: string }[];
   priority: number;
   due_at: string | null;
+  /** For the inbox (see `taskFacts`); supplier, amount and business unit come from the invoice row. */
+  exception_kind: string | null;
+  value_at_risk: string | null;
 }
 
 export interface PlannedTimer {
@@ -49,10 +53,19 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Turns the actions XState returned from a pure transition into rows: outbox effects for
- * services, tasks to open or close, timers to schedule or cancel. Pure given `now`.
+ * services, tasks to open or close, timers to schedule or cancel. Pure given `now` and the
+ * context the transition produced (tasks carry the inbox's facts from it).
  */
-export function planEffects(actions: readonly ActionLike[], now: number): EffectPlan {
+export function planEffects(actions: readonly ActionLike[], now: number, context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> }): EffectPlan {
   const plan: EffectPlan = { effects: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [] };
+  let facts: { exception_kind: string | null; value_at_risk: string | null } | undefined;
+  const factsOf = () => {
+    if (!facts) {
+      const found = taskFacts(context);
+      facts = { exception_kind: found.exceptionKind, value_at_risk: found.valueAtRisk };
+    }
+    return facts;
+  };
   for (const action of actions) {
     const p = (action.params ?? {}) as Record<string, any>;
     switch (action.type) {
@@ -72,6 +85,7 @@ export function planEffects(actions: readonly ActionLike[], now: number): Effect
           outcomes: p.outcomes ?? [],
           priority: p.priority ?? 3,
           due_at: dueMs === undefined ? null : new Date(now + dueMs).toISOString(),
+          ...factsOf(),
         });
         break;
       }

@@ -122,7 +122,7 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
         continue;
       }
       const [next, actions] = transition(machine, current, withActor);
-      const plan = planEffects(actions, now());
+      const plan = planEffects(actions, now(), next.context);
       const state = statusOf(next, flow);
       const activeNodes = activeNodeIds(next.value);
       const { type, actor: _actor, ...payload } = withActor;
@@ -162,7 +162,7 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
       const exec = options.trx ?? db;
       const { machine, flow } = await loadMachine(exec, tenantId, input.definitionId, input.version);
       const [snapshot, actions] = initialTransition(machine, { invoice: invoiceForFeel(input.invoice) });
-      const plan = planEffects(actions, now());
+      const plan = planEffects(actions, now(), snapshot.context);
       const caseId = newId();
       const state = statusOf(snapshot, flow);
       const activeNodes = activeNodeIds(snapshot.value);

@@ -36,6 +36,9 @@ const toEffect = (r: any): EffectRecord => ({
   result: r.result,
 });
 
+/** Attempts a failed effect gets when a person re-queues it. */
+const MAX_RETRY_BUDGET = 5;
+
 export function createEffectRepository(db: Db) {
   return {
     /**
@@ -77,6 +80,26 @@ export function createEffectRepository(db: Db) {
       await db('effects')
         .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
         .update({ status: 'pending', last_error: error, locked_until: null, run_at: db.raw("now() + (? * interval '1 millisecond')", [delayMs]) });
+    },
+
+    /**
+     * Puts an effect back in the queue, due now: a failed one with a fresh retry budget (its
+     * attempts keep counting), a pending one waiting for its backoff without further wait.
+     * Returns the effect, or `undefined` when it is running, done, or was never tried.
+     */
+    async retry(tenantId: string, caseId: string, id: string, budget = MAX_RETRY_BUDGET): Promise<EffectRecord | undefined> {
+      const rows = await db('effects')
+        .where({ tenant_id: tenantId, case_id: caseId, id })
+        .andWhere((q) => q.where('status', 'failed').orWhere((p) => p.where('status', 'pending').andWhere('attempts', '>', 0)))
+        .update({
+          status: 'pending',
+          run_at: db.fn.now(),
+          locked_until: null,
+          completed_at: null,
+          max_attempts: db.raw('CASE WHEN status = ? THEN attempts + ? ELSE max_attempts END', ['failed', budget]),
+        })
+        .returning('*');
+      return rows.length ? toEffect(rows[0]) : undefined;
     },
 
     async forCase(tenantId: string, caseId: string): Promise<EffectRecord[]> {

@@ -3,11 +3,13 @@ import { adminRoutes } from './adminRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
+import { caseWorkRoutes } from './caseWorkRoutes.js';
 import { definitionRoutes } from './definitionRoutes.js';
+import { inboxRoutes } from './inboxRoutes.js';
 import { delegationRoutes } from './delegationRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { taskRoutes } from './taskRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...caseRoutes, ...taskRoutes, ...referenceRoutes, ...auditRoutes, ...adminRoutes, ...delegationRoutes];
+export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...caseRoutes, ...caseWorkRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...auditRoutes, ...adminRoutes, ...delegationRoutes];
