@@ -4,8 +4,8 @@ import { invoice } from './checkFixtures.js';
 
 const master: SupplierMaster = { id: 'SUP-1', name: 'Acme GmbH', taxId: 'DE123456789', country: 'DE', bankAccount: 'DE89 3704 0044 0532 0130 00' };
 const history = (validFrom: string): BankAccountChange[] => [
-  { account: 'DE02120300000000202051', validFrom: '2020-01-01', previousAccount: null },
-  { account: 'DE89370400440532013000', validFrom, previousAccount: 'DE02120300000000202051' },
+  { account: 'DE02120300000000202051', validFrom: '2020-01-01', change: false, previousAccount: null },
+  { account: 'DE89370400440532013000', validFrom, change: true, previousAccount: 'DE02120300000000202051' },
 ];
 const kinds = (r: ReturnType<typeof supplierCheck>) => r.findings.map((f) => f.kind);
 const TODAY = '2027-06-30';
@@ -49,8 +49,10 @@ describe('supplierCheck', () => {
     expect(check('2026-10-26')).toBe(false);
   });
 
-  it('the first account on record is not a change', () => {
-    const r = supplierCheck(invoice(), master, [{ account: 'DE89370400440532013000', validFrom: '2027-06-29', previousAccount: null }], {}, TODAY);
-    expect(r.bankAccountChangedRecently).toBe(false);
+  it('the first account on record is not a change; a change reported without the old account is', () => {
+    const first = supplierCheck(invoice(), master, [{ account: 'DE89370400440532013000', validFrom: '2027-06-29', change: false, previousAccount: null }], {}, TODAY);
+    expect(first.bankAccountChangedRecently).toBe(false);
+    const reported = supplierCheck(invoice(), master, [{ account: 'DE89370400440532013000', validFrom: '2027-06-29', change: true, previousAccount: null }], {}, TODAY);
+    expect(reported).toMatchObject({ bankAccountChangedRecently: true, previousBankAccount: null });
   });
 });

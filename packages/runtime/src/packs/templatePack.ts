@@ -1,15 +1,33 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compile, validate, type WorkflowDefinition } from '@exflow/shared';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
 import { newId } from '../store/ids.js';
 import { createReferenceRepository, type GoodsReceiptInput, type PurchaseOrderInput, type SupplierInput } from '../store/referenceRepository.js';
 
+/** What a sample's case should look like: the nodes it passed through, in order, and its status. */
+export interface PackExpectation {
+  route: string[];
+  status: string;
+}
+
+/** One thing done to a sample's case after intake: a person completes a task, or an SLA runs out. */
+export type PackStep =
+  | { complete: string; outcome: string; data?: Record<string, unknown>; by: string }
+  | { timeout: string };
+
 export interface PackSample {
   file: string;
   flow: string;
-  expect: { route: string[]; status: string };
+  /** Right after intake, once the case waits (for a person, a timer) or has closed. */
+  expect: PackExpectation;
+  /** For a sample that waits for people: what they do, in order, ... */
+  steps?: PackStep[];
+  /** ... and how the case ends then. */
+  end?: PackExpectation;
 }
 
 /** A template pack as read from `templates/<pack>/pack.json` and the files it names. */
@@ -17,12 +35,26 @@ export interface TemplatePack {
   name: string;
   title: string;
   version: string;
+  description: string;
   flows: WorkflowDefinition[];
   referenceData: { suppliers: SupplierInput[]; purchaseOrders: PurchaseOrderInput[]; goodsReceipts: GoodsReceiptInput[] };
   samples: (PackSample & { invoice: unknown })[];
 }
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
+
+/** The `templates/` folder of this repository, where the built-in packs live. */
+export const builtInTemplatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../templates');
+
+/** A pack name is a folder name: lower case letters, digits and dashes. */
+export const PACK_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** Names of the packs in a templates folder (sub-folders with a pack.json), sorted. */
+export async function listPackNames(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory() && PACK_NAME.test(e.name) && existsSync(join(dir, e.name, 'pack.json'))).map((e) => e.name).sort();
+}
 
 export async function loadPack(dir: string): Promise<TemplatePack> {
   const manifest = await readJson(join(dir, 'pack.json'));
@@ -33,7 +65,7 @@ export async function loadPack(dir: string): Promise<TemplatePack> {
   }
   const referenceData = manifest.referenceData ? await readJson(join(dir, manifest.referenceData)) : { suppliers: [], purchaseOrders: [], goodsReceipts: [] };
   const samples = await Promise.all((manifest.samples ?? []).map(async (s: PackSample) => ({ ...s, invoice: await readJson(join(dir, s.file)) })));
-  return { name: manifest.name, title: manifest.title, version: manifest.version, flows, referenceData, samples };
+  return { name: manifest.name, title: manifest.title, version: manifest.version, description: manifest.description ?? '', flows, referenceData, samples };
 }
 
 export interface InstallOptions {
@@ -44,7 +76,7 @@ export interface InstallOptions {
 }
 
 /** Installs a pack's flows (skipping keys the tenant already has) and, optionally, its reference data. */
-export async function installPack(db: Db, tenantId: string, pack: TemplatePack, options: InstallOptions): Promise<{ installed: string[]; skipped: string[] }> {
+export async function installPack(db: Db, tenantId: string, pack: TemplatePack, options: InstallOptions): Promise<{ installed: string[]; skipped: string[]; referenceData: null | { suppliers: number; purchaseOrders: number; goodsReceipts: number } }> {
   return db.transaction(async (trx) => {
     const definitions = createDefinitionRepository(trx);
     const installed: string[] = [];
@@ -62,12 +94,13 @@ export async function installPack(db: Db, tenantId: string, pack: TemplatePack, 
       }
       installed.push(flow.key);
     }
+    const { suppliers = [], purchaseOrders = [], goodsReceipts = [] } = pack.referenceData;
     if (options.referenceData) {
       const reference = createReferenceRepository(trx);
-      await reference.upsertSuppliers(tenantId, pack.referenceData.suppliers);
-      await reference.upsertPurchaseOrders(tenantId, pack.referenceData.purchaseOrders);
-      await reference.upsertGoodsReceipts(tenantId, pack.referenceData.goodsReceipts);
+      await reference.upsertSuppliers(tenantId, suppliers);
+      await reference.upsertPurchaseOrders(tenantId, purchaseOrders);
+      await reference.upsertGoodsReceipts(tenantId, goodsReceipts);
     }
-    return { installed, skipped };
+    return { installed, skipped, referenceData: options.referenceData ? { suppliers: suppliers.length, purchaseOrders: purchaseOrders.length, goodsReceipts: goodsReceipts.length } : null };
   });
 }

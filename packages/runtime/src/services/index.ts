@@ -1,8 +1,20 @@
+import { duplicateCheckService } from './duplicateCheckService.js';
+import { missingPoCheckService } from './missingPoCheckService.js';
 import { createServiceRegistry, type ServiceHandler } from './registry.js';
+import { supplierCheckService } from './supplierCheckService.js';
+import { taxCheckService } from './taxCheckService.js';
 import { threeWayMatchService } from './threeWayMatchService.js';
 import { webhookService } from './webhookService.js';
 
 /** The built-in services, by the name flows use in their service nodes. */
 export function builtInServices(extra: Record<string, ServiceHandler> = {}) {
-  return createServiceRegistry({ threeWayMatch: threeWayMatchService, webhook: webhookService, ...extra });
+  return createServiceRegistry({
+    threeWayMatch: threeWayMatchService,
+    duplicateCheck: duplicateCheckService,
+    taxCheck: taxCheckService,
+    supplierCheck: supplierCheckService,
+    missingPoCheck: missingPoCheckService,
+    webhook: webhookService,
+    ...extra,
+  });
 }

@@ -1,4 +1,4 @@
-import type { Invoice, SourceChannel } from '@exflow/shared';
+import { normaliseInvoiceNumber, type EarlierInvoice, type Invoice, type SourceChannel } from '@exflow/shared';
 import type { Db } from './db.js';
 
 export interface StoredInvoice {
@@ -30,6 +30,9 @@ export function createInvoiceRepository(db: Db) {
           tenant_id: tenantId,
           id,
           invoice_number: invoice.invoiceNumber,
+          invoice_number_key: normaliseInvoiceNumber(invoice.invoiceNumber),
+          issue_date: invoice.issueDate,
+          document_type: invoice.documentType,
           supplier_id: invoice.supplier.id ?? null,
           supplier_name: invoice.supplier.name,
           po_number: invoice.poNumber ?? null,
@@ -66,6 +69,46 @@ export function createInvoiceRepository(db: Db) {
     async body(tenantId: string, id: string): Promise<Invoice | null> {
       const row = await db('invoices').where({ tenant_id: tenantId, id }).first('body');
       return row?.body ?? null;
+    },
+
+    /**
+     * Invoices received before the one of `caseId` that could duplicate `invoice`: the same
+     * normalised number, or the same gross amount with an issue date within `windowDays`.
+     * The duplicate check decides which really are (supplier, document type, edit distance).
+     */
+    async duplicateCandidates(tenantId: string, caseId: string, invoice: Invoice, windowDays: number, limit = 200): Promise<EarlierInvoice[]> {
+      const current = await db('cases as c').join('invoices as i', function () {
+        this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
+      }).where({ 'c.tenant_id': tenantId, 'c.id': caseId }).first('i.id', 'i.received_at');
+      const rows = await db('invoices as i')
+        .leftJoin('cases as c', function () {
+          this.on('c.tenant_id', 'i.tenant_id').andOn('c.invoice_id', 'i.id');
+        })
+        .where('i.tenant_id', tenantId)
+        .modify((q) => {
+          if (current) q.whereNot('i.id', current.id).where((w) => w.where('i.received_at', '<', current.received_at).orWhere((x) => x.where('i.received_at', current.received_at).andWhere('i.id', '<', current.id)));
+        })
+        .where((w) =>
+          w
+            .where('i.invoice_number_key', normaliseInvoiceNumber(invoice.invoiceNumber))
+            .orWhere((x) => x.where('i.gross_total', invoice.grossTotal).whereRaw('i.issue_date BETWEEN ?::date - ?::int AND ?::date + ?::int', [invoice.issueDate, windowDays, invoice.issueDate, windowDays])),
+        )
+        .orderBy('i.received_at', 'desc')
+        .limit(limit)
+        .select('i.id', 'i.invoice_number', 'i.document_type', 'i.supplier_id', 'i.supplier_name', 'i.currency', 'i.gross_total', 'i.received_at', 'c.id as case_id', 'c.status as case_status')
+        .select(db.raw(`i.body->'supplier'->>'taxId' AS supplier_tax_id, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_day`));
+      return rows.map((r: any) => ({
+        invoiceId: r.id,
+        invoiceNumber: r.invoice_number,
+        documentType: r.document_type,
+        supplier: { id: r.supplier_id ?? undefined, name: r.supplier_name, taxId: r.supplier_tax_id ?? undefined },
+        issueDate: r.issue_day,
+        currency: r.currency,
+        grossTotal: String(r.gross_total),
+        receivedAt: iso(r.received_at),
+        caseId: r.case_id ?? null,
+        caseStatus: r.case_status ?? null,
+      }));
     },
 
     async count(tenantId: string): Promise<number> {

@@ -16,7 +16,9 @@ export interface BankAccountChange {
   account: string;
   /** Date or timestamp (ISO 8601) from which the account applies. */
   validFrom: string;
-  /** The account before, when this entry replaced one (null for the first account on record). */
+  /** Whether this entry replaced an account (false for the first account on record). */
+  change: boolean;
+  /** The account it replaced, when known. */
   previousAccount: string | null;
 }
 
@@ -95,7 +97,7 @@ export function supplierCheck(
       valueAtRisk: invoice.grossTotal,
     });
   }
-  const changes = history.filter((h) => h.previousAccount !== null && compact(h.previousAccount) !== compact(h.account)).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
+  const changes = history.filter((h) => h.change).sort((a, b) => a.validFrom.localeCompare(b.validFrom));
   const last = changes.at(-1);
   const sinceChange = last ? daysBetween(last.validFrom, today) : null;
   const nearIssue = last ? Math.abs(daysBetween(last.validFrom, invoice.issueDate)) <= days : false;
@@ -104,7 +106,7 @@ export function supplierCheck(
     findings.push({
       kind: 'bankAccountChanged',
       severity: 'high',
-      message: `The bank account of ${master.name} changed on ${last!.validFrom.slice(0, 10)} from ${last!.previousAccount} to ${last!.account}: verify the change with the supplier on a known contact before paying`,
+      message: `The bank account of ${master.name} changed on ${last!.validFrom.slice(0, 10)}${last!.previousAccount ? ` from ${last!.previousAccount}` : ''} to ${last!.account}: verify the change with the supplier on a known contact before paying`,
       valueAtRisk: invoice.grossTotal,
     });
   }

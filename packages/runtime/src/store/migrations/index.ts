@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as core from './001_core.js';
+import * as finance from './002_finance.js';
 import * as workspace from './003_workspace.js';
 import * as trust from './004_trust.js';
 
@@ -11,6 +12,7 @@ interface Migration {
 // Listed in code (not read from a folder) so they run the same under tsx, vitest and a bundle.
 const migrations: [string, Migration][] = [
   ['001_core', core],
+  ['002_finance', finance],
   ['003_workspace', workspace],
   ['004_trust', trust],
 ];

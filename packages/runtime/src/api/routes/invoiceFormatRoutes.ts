@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { parseInvoiceCsv, parseUblInvoice } from '@exflow/shared';
+import type { Request } from 'express';
+import { INTAKE } from '../../auth/roles.js';
+import { badRequest, unprocessable } from '../../errors.js';
+import { receiveBatch, type BatchProgress, type BatchResult } from '../../ingest/batchIntake.js';
+import { receiveInvoice } from '../../ingest/intake.js';
+import { stableHash } from '../../ingest/stableHash.js';
+import type { Db } from '../../store/db.js';
+import { createDefinitionRepository } from '../../store/definitionRepository.js';
+import { queryString } from '../params.js';
+import { defineRoutes } from '../route.js';
+
+/** XML as the UBL parser takes it: it refuses more than 5 MiB itself. */
+const XML_LIMIT = '5mb';
+/** CSV can hold thousands of invoices; progress is streamed (Accept: application/x-ndjson). */
+const CSV_LIMIT = '50mb';
+const NDJSON = 'application/x-ndjson';
+
+const definitionQuery = { definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' } };
+
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key !== undefined && (key.length === 0 || key.length > 200)) throw badRequest('The Idempotency-Key header must be 1 to 200 characters');
+  return key;
+}
+
+async function assertPublished(db: Db, tenantId: string, key: string | undefined) {
+  if (!key) return;
+  const versions = await createDefinitionRepository(db).latestPublished(tenantId);
+  if (!versions.some((v) => v.definition.key === key)) {
+    throw unprocessable('unknown-definition', `No published definition with key "${key}"; publish it first or leave out "definition"`, [{ path: 'definition', message: 'unknown definition key' }]);
+  }
+}
+
+export const invoiceFormatRoutes = defineRoutes([
+  {
+    method: 'post',
+    path: '/invoices/ubl',
+    summary:
+      'Receive a UBL 2.1 / Peppol BIS 3 Invoice or CreditNote (XML) and open its case. Documents with a DOCTYPE or entities are refused (422) and nothing is stored. Idempotency-Key as for JSON.',
+    tag: 'invoices',
+    roles: INTAKE,
+    rawBody: { contentTypes: ['application/xml', 'text/xml'], limit: XML_LIMIT, description: 'The UBL document' },
+    query: definitionQuery,
+    responses: {
+      '201': 'Stored, case opened; warnings list figures that do not add up (kept as stated)',
+      '200': 'Replay of an earlier request with the same key',
+      '413': 'Larger than 5 MB',
+      '415': 'Not application/xml or text/xml',
+      '422': 'Refused document (each problem with its element path and code), or key reused for a different document',
+    },
+    async handler(req, res, { db, engine, principal }) {
+      const key = idempotencyKey(req);
+      const xml = req.body as string;
+      const parsed = parseUblInvoice(xml);
+      if (!parsed.ok) {
+        throw unprocessable('invalid-ubl', `The document was refused: ${parsed.problems.slice(0, 3).map((p) => p.message).join('; ')}`, parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })));
+      }
+      const definition = queryString(req, 'definition');
+      const result = await receiveInvoice(db, engine, principal, {
+        invoice: parsed.invoice,
+        channel: 'ubl',
+        idempotencyKey: key,
+        requestHash: stableHash({ xml: createHash('sha256').update(xml).digest('hex'), definition: definition ?? null }),
+        definitionKey: definition,
+      });
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
+      res.status(result.status).json({ ...result.body, warnings: parsed.warnings });
+    },
+  },
+  {
+    method: 'post',
+    path: '/invoices/csv',
+    summary:
+      'Receive many invoices from CSV (one row per invoice line; columns as parseInvoiceCsv). Each good invoice is received on its own (channel csv); rows with errors are reported and left out. With Accept: application/x-ndjson the answer streams progress lines, then the result.',
+    tag: 'invoices',
+    roles: INTAKE,
+    rawBody: { contentTypes: ['text/csv'], limit: CSV_LIMIT, description: 'The CSV file' },
+    query: definitionQuery,
+    responses: {
+      '200': '{ received, replayed, refused, rowErrors, invoices, errors, warnings }; as NDJSON: {type:"progress",phase,done,total} lines, then {type:"result",...}',
+      '413': 'Larger than 50 MB',
+      '415': 'Not text/csv',
+      '422': 'No invoice could be read (header or every row wrong): errors name row and column; nothing stored',
+    },
+    async handler(req, res, { db, engine, principal }) {
+      const key = idempotencyKey(req);
+      const definition = queryString(req, 'definition');
+      await assertPublished(db, principal.tenantId, definition);
+      const stream = (req.get('accept') ?? '').includes(NDJSON);
+      const send = (line: object) => res.write(`${JSON.stringify(line)}\n`);
+      const progress = (p: BatchProgress) => stream && send({ type: 'progress', ...p });
+      const csv = parseInvoiceCsv(req.body as string, { onProgress: (done, total) => progress({ phase: 'parse', done, total }) });
+      if (csv.invoices.length === 0 && csv.errors.length > 0) {
+        if (stream) return void res.end(`${JSON.stringify({ type: 'result', received: 0, replayed: 0, refused: 0, rowErrors: csv.errors.length, invoices: [], errors: csv.errors, warnings: csv.warnings })}\n`);
+        throw unprocessable('invalid-csv', `No invoice could be read: ${csv.errors.slice(0, 3).map((e) => `row ${e.row}: ${e.message}`).join('; ')}`, csv.errors.map((e) => ({ path: `row ${e.row}${e.column ? `/${e.column}` : ''}`, message: e.message, code: e.code })));
+      }
+      if (stream) res.status(200).type(NDJSON);
+      let batch: Awaited<ReturnType<typeof receiveBatch>>;
+      try {
+        batch = await receiveBatch(db, engine, principal, { invoices: csv.invoices, channel: 'csv', idempotencyKey: key, definitionKey: definition, onProgress: progress });
+      } catch (error) {
+        if (!stream) throw error;
+        // the status line is gone already: say so in the stream; what was received stays received
+        return void res.end(`${JSON.stringify({ type: 'error', code: 'internal', detail: `The import stopped: ${(error as Error).message}. Invoices received so far are stored; send the file again with the same Idempotency-Key to continue.` })}\n`);
+      }
+      const result: BatchResult = { ...batch, rowErrors: csv.errors.length, errors: [...csv.errors, ...batch.errors], warnings: csv.warnings };
+      if (stream) res.end(`${JSON.stringify({ type: 'result', ...result })}\n`);
+      else res.json(result);
+    },
+  },
+]);

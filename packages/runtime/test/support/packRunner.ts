@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { routeTaken } from '@exflow/shared';
+import { expect } from 'vitest';
+import { hashPassword } from '../../src/auth/passwords.js';
+import type { Role } from '../../src/auth/roles.js';
+import type { PackExpectation, PackSample, PackStep } from '../../src/packs/templatePack.js';
+import type { TestServer } from '../../src/testing/testServer.js';
+import { createUserRepository } from '../../src/store/userRepository.js';
+import { eventually, httpClient } from './http.js';
+
+const templates = new URL('../../../../templates/', import.meta.url);
+
+/** A pack's manifest as the tests read it (its samples, in order). */
+export const readPackManifest = (pack: string): { name: string; flows: string[]; samples: PackSample[] } =>
+  JSON.parse(readFileSync(new URL(`${pack}/pack.json`, templates), 'utf8'));
+
+export const readSampleInvoice = (pack: string, file: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`${pack}/${file}`, templates), 'utf8'));
+
+const ROLES: Role[] = ['tenant_admin', 'process_owner', 'analyst', 'approver', 'integration'];
+
+/** A fresh tenant with one user per role (password "demo"), and an HTTP client for each role. */
+export async function createTenant(server: TestServer, tenantId: string): Promise<Record<string, ReturnType<typeof httpClient>>> {
+  const users = createUserRepository(server.db);
+  await users.upsertTenant(tenantId, `Tenant ${tenantId}`);
+  const passwordHash = await hashPassword('demo');
+  const clients: Record<string, ReturnType<typeof httpClient>> = {};
+  for (const role of ROLES) {
+    const email = `${role}@${tenantId}.test`;
+    await users.upsert({ tenantId, id: `${tenantId}-${role}`, email, name: `${role} of ${tenantId}`, roles: [role], passwordHash });
+    clients[role] = httpClient(server.url, await server.login(email));
+  }
+  return clients;
+}
+
+type Client = ReturnType<typeof httpClient>;
+
+/** Waits until the case stops moving by itself: no effect pending, and closed or waiting (task or timer). */
+export function settled(client: Client, caseId: string, what = 'the case to settle') {
+  return eventually(async () => {
+    const c = (await client('GET', `/api/v1/cases/${caseId}`)).body;
+    const busy = c.effects.some((e: { status: string }) => e.status === 'pending' || e.status === 'running');
+    const waiting = c.tasks.length > 0 || c.timers.some((t: { status: string }) => t.status === 'pending');
+    return !busy && (c.status !== 'open' || waiting) && c;
+  }, 15_000, what);
+}
+
+/** The route the case took (replayed from its history) and its status. */
+export async function routeOf(client: Client, caseId: string): Promise<PackExpectation> {
+  const c = (await client('GET', `/api/v1/cases/${caseId}`)).body;
+  const version = (await client('GET', `/api/v1/definitions/${c.definitionId}/versions/${c.definitionVersion}`)).body;
+  const events = (await client('GET', `/api/v1/cases/${caseId}/events`)).body;
+  return { route: routeTaken(version.compiled, c.context.invoice, events), status: c.status };
+}
+
+/** Does one step of a sample: a person completes the node's open task, or the node's timer is made due now. */
+export async function runStep(server: TestServer, tenantId: string, clients: Record<string, Client>, caseId: string, step: PackStep) {
+  const reader = clients.tenant_admin!;
+  if ('timeout' in step) {
+    const timers = (await reader('GET', `/api/v1/cases/${caseId}`)).body.timers.filter((t: { nodeId: string; status: string }) => t.nodeId === step.timeout && t.status === 'pending');
+    expect(timers, `a pending timer on ${step.timeout}`).toHaveLength(1);
+    // the SLA runs out now instead of in hours: the timer worker fires it as it would then
+    await server.db('timers').where({ tenant_id: tenantId, id: timers[0].id }).update({ due_at: server.db.fn.now() });
+    await eventually(async () => {
+      const c = (await reader('GET', `/api/v1/cases/${caseId}`)).body;
+      return c.timers.find((t: { id: string }) => t.id === timers[0].id)?.status === 'fired';
+    }, 10_000, `the timer of ${step.timeout} to fire`);
+  } else {
+    const tasks = (await reader('GET', `/api/v1/tasks?caseId=${caseId}`)).body.filter((t: { nodeId: string }) => t.nodeId === step.complete);
+    expect(tasks, `an open task on ${step.complete}`).toHaveLength(1);
+    const done = await clients[step.by]!('POST', `/api/v1/tasks/${tasks[0].id}/complete`, { outcome: step.outcome, data: step.data ?? {} });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+  }
+  await settled(reader, caseId, `the case to settle after ${JSON.stringify(step)}`);
+}
