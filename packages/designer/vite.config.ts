@@ -6,5 +6,5 @@ export default defineConfig({
   server: { proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },
   // ELK (the auto-layout engine) is 1.4 MB on its own and loads lazily, in a worker
   worker: { format: 'es' },
-  build: { chunkSizeWarningLimit: 1500 },
+  build: { chunkSizeWarningLimit: 1500, sourcemap: process.env.EXFLOW_SOURCEMAP === '1' },
 });

@@ -4,6 +4,7 @@ import { describeApiError, type DefinitionRecord } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { createDesignerStore, type DesignerStore } from '../store/designerStore.js';
 import { DesignerStoreProvider } from '../store/DesignerStoreProvider.js';
+import { quickLayout } from '../canvas/quickLayout.js';
 import { DesignerWorkspace } from './DesignerWorkspace.js';
 
 /** Loads one definition's draft and opens the designer on it, with a store of its own. */
@@ -18,7 +19,14 @@ export function DesignerPage({ definitionId, onBack }: { definitionId: string; o
       (record) => {
         if (!live) return;
         performance.mark('exflow:definition-loaded');
-        setLoaded({ record, store: createDesignerStore({ definition: record.draft }) });
+        const store = createDesignerStore({ definition: record.draft });
+        const { definition } = store.getState();
+        // an imported flow may have no positions at all: place it before the first render
+        if (definition.nodes.length > 0 && definition.nodes.every((n) => !n.position)) {
+          const positions = quickLayout(definition);
+          store.getState().commit({ ...definition, nodes: definition.nodes.map((n) => ({ ...n, position: positions[n.id] })) }, { layoutOnly: true, record: false });
+        }
+        setLoaded({ record, store });
       },
       (e: unknown) => live && setError(describeApiError(e)),
     );

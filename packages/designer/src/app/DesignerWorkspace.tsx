@@ -1,16 +1,14 @@
 import type { ValidationProblem, WorkflowDefinition } from '@exflow/shared';
-import { useNodesInitialized, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeApiError, type DefinitionRecord, type VersionRecord, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../canvas/Palette.js';
 import { useAutoLayout } from '../canvas/useAutoLayout.js';
 import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts.js';
-import { selectDefinition } from '../store/flowSlice.js';
 import { selectComparison } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
-import { diffDefinitions, hasChanges } from '../versions/diff.js';
 import { CanvasBanner } from './CanvasBanner.js';
 import { ShortcutHelp } from './ShortcutHelp.js';
 import { SidePanel } from './SidePanel.js';
@@ -23,7 +21,6 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
   const store = useDesignerStore();
   const flow = useReactFlow();
   const layout = useAutoLayout();
-  const definition = useDesigner(selectDefinition);
   const comparison = useDesigner(selectComparison);
   const readOnly = comparison !== null;
   const [help, setHelp] = useState(false);
@@ -66,25 +63,6 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
   }, [api, record.id, loadVersion]);
   useEffect(() => void refreshVersions(), [refreshVersions]);
 
-  // an imported flow may have no positions: lay it out once, before the user touches it
-  const initialised = useNodesInitialized();
-  const firstRender = useRef(false);
-  useEffect(() => {
-    if (!initialised || firstRender.current) return;
-    firstRender.current = true;
-    performance.mark('exflow:first-render');
-    const { definition: d } = store.getState();
-    if (d.nodes.some((n) => !n.position)) void layout({ record: false }).then(() => performance.mark('exflow:layout-done'));
-    else performance.mark('exflow:layout-done');
-  }, [initialised, layout, store]);
-
-  const publishState = useMemo(() => {
-    if (versions.length === 0) return { label: 'Draft · never published', tone: 'new' as const };
-    const v = versions[0].version;
-    if (!latest) return { label: `Published v${v}`, tone: 'published' as const };
-    return hasChanges(diffDefinitions(latest, definition)) ? { label: `Draft · changes since v${v}`, tone: 'draft' as const } : { label: `Published v${v} · up to date`, tone: 'published' as const };
-  }, [versions, latest, definition]);
-
   const publish = async () => {
     setNotice(null);
     if (store.getState().problems.length > 0) {
@@ -125,7 +103,8 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
     <div className="designer">
       <TopBar
         saveState={saveState}
-        publishState={publishState}
+        versions={versions}
+        latest={latest}
         publishing={publishing}
         readOnly={readOnly}
         onBack={() => void flush().finally(onBack)}

@@ -1,11 +1,17 @@
-import { selectFlowName } from '../store/flowSlice.js';
+import type { WorkflowDefinition } from '@exflow/shared';
+import { useDeferredValue, useMemo } from 'react';
+import type { VersionSummary } from '../api/client.js';
+import { selectDefinition, selectFlowName } from '../store/flowSlice.js';
 import { selectCanRedo, selectCanUndo } from '../store/historySlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
+import { diffDefinitions, hasChanges } from '../versions/diff.js';
 import type { SaveState } from './useAutosave.js';
 
 export interface TopBarProps {
   saveState: SaveState;
-  publishState: { label: string; tone: 'draft' | 'published' | 'new' };
+  versions: VersionSummary[];
+  /** The latest published definition, to tell whether the draft differs from it. */
+  latest: WorkflowDefinition | null;
   publishing: boolean;
   readOnly: boolean;
   onBack(): void;
@@ -21,7 +27,7 @@ export function TopBar(props: TopBarProps) {
   const name = useDesigner(selectFlowName);
   const canUndo = useDesigner(selectCanUndo);
   const canRedo = useDesigner(selectCanRedo);
-  const { saveState, publishState, readOnly } = props;
+  const { saveState, readOnly } = props;
   const saveText =
     saveState.status === 'error' ? `Not saved: ${saveState.message}` : saveState.status === 'saved' ? (saveState.at ? 'All changes saved' : 'Saved') : saveState.status === 'saving' ? 'Saving…' : 'Unsaved changes';
   return (
@@ -31,7 +37,7 @@ export function TopBar(props: TopBarProps) {
       </button>
       <div className="topbar__title">
         <h1>{name}</h1>
-        <span className={`chip chip--${publishState.tone}`} data-testid="publish-state">{publishState.label}</span>
+        <PublishState versions={props.versions} latest={props.latest} />
         <span className={`topbar__save ${saveState.status === 'error' ? 'is-error' : ''}`} data-testid="save-state">{saveText}</span>
       </div>
       <div className="topbar__tools">
@@ -48,4 +54,17 @@ export function TopBar(props: TopBarProps) {
       </div>
     </header>
   );
+}
+
+/** "Draft · changes since v3" or "Published v3 · up to date": draft versus published, always visible. */
+function PublishState({ versions, latest }: { versions: VersionSummary[]; latest: WorkflowDefinition | null }) {
+  // deferred: comparing 1,000 steps must not slow down a drag
+  const definition = useDeferredValue(useDesigner(selectDefinition));
+  const state = useMemo(() => {
+    if (versions.length === 0) return { label: 'Draft · never published', tone: 'new' };
+    const v = versions[0].version;
+    if (!latest) return { label: `Published v${v}`, tone: 'published' };
+    return hasChanges(diffDefinitions(latest, definition)) ? { label: `Draft · changes since v${v}`, tone: 'draft' } : { label: `Published v${v} · up to date`, tone: 'published' };
+  }, [versions, latest, definition]);
+  return <span className={`chip chip--${state.tone}`} data-testid="publish-state">{state.label}</span>;
 }

@@ -11,7 +11,9 @@ import {
   type EdgeChange,
   type NodeChange,
   type OnDelete,
+  type Viewport,
 } from '@xyflow/react';
+import type { WorkflowDefinition } from '@exflow/shared';
 import { useCallback, useEffect, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import { connectionProblem } from '../store/definitionOps.js';
 import { selectFocusRequest } from '../store/viewSlice.js';
@@ -43,6 +45,20 @@ const minimapColour = (node: StepNode) => (node.data.problems.length ? '#dc2626'
 /** Past this many steps React Flow only renders what is in view. */
 const VIRTUALISE_FROM = 300;
 
+/**
+ * How a flow opens: a small one fitted to the view; a large one at a readable zoom on its
+ * start (fitting 1,000 steps would shrink them to dots and render every one); an empty one
+ * unfitted, or React Flow would zoom onto the first dropped step and move the next drops.
+ */
+function openingView(definition: WorkflowDefinition): { fit: boolean; viewport?: Viewport } {
+  if (definition.nodes.length === 0) return { fit: false };
+  if (definition.nodes.length <= VIRTUALISE_FROM) return { fit: true };
+  const start = definition.nodes.find((n) => n.kind === 'start') ?? definition.nodes[0];
+  const zoom = 0.75;
+  const at = start.position ?? { x: 0, y: 0 };
+  return { fit: false, viewport: { x: 60 - at.x * zoom, y: 320 - at.y * zoom, zoom } };
+}
+
 /** The flow canvas: a view of the definition in the store, never a second copy of it. */
 export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; overlay?: React.ReactNode }) {
   const store = useDesignerStore();
@@ -51,9 +67,8 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
   const { nodes, edges, readOnly } = useCanvasElements(measured);
   const dragging = useRef(false);
   const [quickAdd, setQuickAdd] = useState<{ x: number; y: number } | null>(null);
-  // fit only a flow that has steps when opened: on an empty canvas React Flow would zoom onto
-  // the first dropped step and the next drops would land away from the pointer
-  const [fitOnOpen] = useState(() => store.getState().definition.nodes.length > 0);
+  const [opening] = useState(() => openingView(store.getState().definition));
+  const firstMeasure = useRef(true);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepNode>[]) => {
@@ -66,6 +81,10 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
           positions[change.id] = { x: Math.round(change.position.x), y: Math.round(change.position.y) };
           moved = true;
         } else if (change.type === 'dimensions' && change.dimensions) {
+          if (firstMeasure.current) {
+            firstMeasure.current = false;
+            performance.mark('exflow:first-render');
+          }
           sized ??= new Map();
           sized.set(change.id, change.dimensions);
         } else if (change.type === 'select') {
@@ -169,8 +188,9 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
         nodesConnectable={!readOnly}
         connectionLineType={ConnectionLineType.SmoothStep}
         onlyRenderVisibleElements={nodes.length > VIRTUALISE_FROM}
-        fitView={fitOnOpen}
+        fitView={opening.fit}
         fitViewOptions={fitViewOptions}
+        defaultViewport={opening.viewport}
         minZoom={0.05}
         maxZoom={2}
         proOptions={proOptions}

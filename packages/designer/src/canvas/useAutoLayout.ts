@@ -16,6 +16,7 @@ export function useAutoLayout() {
     async (options: { record?: boolean; fit?: boolean } = {}) => {
       const { definition } = store.getState();
       if (definition.nodes.length === 0) return;
+      performance.mark('exflow:auto-layout-start');
       const sizes = new Map<string, { width: number; height: number }>();
       for (const node of definition.nodes) {
         const measured = flow.getInternalNode(node.id)?.measured;
@@ -31,6 +32,7 @@ export function useAutoLayout() {
       if (store.getState().definition !== definition) return; // edited meanwhile: do not overwrite
       if (options.record === false) store.getState().commit({ ...definition, nodes: definition.nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position })) }, { layoutOnly: true, record: false });
       else store.getState().applyLayout(positions);
+      performance.mark('exflow:auto-layout-done');
       if (options.fit !== false) requestAnimationFrame(() => void flow.fitView({ duration: 250, padding: 0.12 }));
     },
     [store, flow],

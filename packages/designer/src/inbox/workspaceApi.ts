@@ -1,0 +1,271 @@
+import type { Invoice, MatchResult, WorkflowDefinition } from '@exflow/shared';
+import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
+
+export type InboxView = 'mine' | 'unclaimed' | 'team';
+
+export interface InboxFilters {
+  queue?: string;
+  assignee?: string;
+  exceptionKind?: string;
+  supplier?: string;
+  businessUnit?: string;
+  amountMin?: string;
+  amountMax?: string;
+  dueAfter?: string;
+  dueBefore?: string;
+}
+
+export interface InboxTask {
+  id: string;
+  caseId: string;
+  nodeId: string;
+  title: string;
+  queue: string;
+  candidateRoles: string[];
+  priority: number;
+  assignee: string | null;
+  assigneeName: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  claimedAt: string | null;
+  invoiceNumber: string | null;
+  supplierId: string | null;
+  supplierName: string | null;
+  businessUnit: string | null;
+  amount: string | null;
+  currency: string | null;
+  exceptionKind: string | null;
+  valueAtRisk: string | null;
+  rankAt: string;
+}
+
+export interface Facet {
+  value: string;
+  count: number;
+  label?: string;
+}
+
+export interface InboxSummary {
+  lead: boolean;
+  views: { mine: number; unclaimed: number; team: number };
+  queues: { queue: string; open: number; unclaimed: number; mine: number; overdue: number; canWork: boolean }[];
+  facets: { exceptionKinds: Facet[]; suppliers: Facet[]; businessUnits: Facet[] };
+}
+
+export interface TeamMember {
+  id: string;
+  name: string;
+  email: string;
+  roles: string[];
+  lead: boolean;
+}
+
+export interface Task {
+  id: string;
+  caseId: string;
+  nodeId: string;
+  title: string;
+  queue: string;
+  candidateRoles: string[];
+  instructions: string | null;
+  form: Record<string, unknown> | null;
+  outcomes: { id: string; label?: string }[];
+  status: 'open' | 'completed' | 'cancelled';
+  priority: number;
+  assignee: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  completedBy: string | null;
+  outcome: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface Effect {
+  id: string;
+  nodeId: string;
+  service: string | null;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: number;
+  maxAttempts: number;
+  runAt: string;
+  lastError: string | null;
+}
+
+export interface Timer {
+  id: string;
+  nodeId: string;
+  timerId: string;
+  dueAt: string;
+  status: 'pending' | 'fired' | 'cancelled';
+}
+
+export interface CaseDetail {
+  id: string;
+  status: 'open' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
+  outcome: string | null;
+  version: number;
+  activeNodes: string[];
+  definitionId: string;
+  definitionVersion: number;
+  invoiceId: string | null;
+  openedAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  context: {
+    invoice: Record<string, unknown>;
+    vars: Record<string, unknown> & { match?: MatchResult };
+    tasks: Record<string, { outcome: string; data: Record<string, unknown>; by: string | null }>;
+    errors: Record<string, unknown>;
+    cancellation: { reason: string; by: string | null } | null;
+  };
+  tasks: Task[];
+  timers: Timer[];
+  effects: Effect[];
+}
+
+export interface CaseEvent {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actor: string | null;
+  createdAt: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  actor: string | null;
+  actorName: string | null;
+  action: string;
+  entity: string;
+  entityId: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface Comment {
+  id: string;
+  caseId: string;
+  taskId: string | null;
+  author: string;
+  authorName: string | null;
+  text: string;
+  mentions: string[];
+  createdAt: string;
+}
+
+export interface Attachment {
+  id: string;
+  caseId: string;
+  taskId: string | null;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  uploadedBy: string;
+  uploadedByName: string | null;
+  createdAt: string;
+}
+
+export interface PurchaseOrderEvidence {
+  poNumber: string;
+  supplierId: string | null;
+  currency: string;
+  kind: string;
+  businessUnit: string | null;
+  lines: { lineId: string; description: string | null; quantity: string; unitPrice: string; receivedQuantity: string; receipts: { id: string; quantity: string; receivedAt: string }[] }[];
+}
+
+export interface Evidence {
+  invoice: { id: string; invoiceNumber: string; channel: string; receivedAt: string; body: Invoice } | null;
+  purchaseOrder: PurchaseOrderEvidence | null;
+  supplier: { id: string; name: string; taxId: string | null; country: string | null; bankAccount: string | null; bankAccountChangedAt: string | null } | null;
+}
+
+export interface VersionRecord {
+  version: number;
+  definition: WorkflowDefinition;
+  compiled: unknown;
+}
+
+export type WorkspaceApi = ReturnType<typeof createWorkspaceApi>;
+
+const enc = encodeURIComponent;
+
+/**
+ * The analyst workspace's REST calls (inbox, tasks, cases, comments, attachments), with the
+ * same bearer token and problem+json errors (`ApiError`) as the designer's `createApiClient`.
+ * @example const inbox = await createWorkspaceApi({ getToken }).inbox('unclaimed', {});
+ */
+export function createWorkspaceApi(options: ApiClientOptions) {
+  const base = options.baseUrl ?? '/api/v1';
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+
+  async function send(method: string, path: string, init: { body?: BodyInit; contentType?: string } = {}): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+    const token = options.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (init.contentType) headers['Content-Type'] = init.contentType;
+    let response: Response;
+    try {
+      response = await doFetch(`${base}${path}`, { method, headers, body: init.body });
+    } catch (cause) {
+      throw new ApiError(0, { type: 'about:blank', title: 'The server cannot be reached', status: 0, detail: `Check your network (${String(cause)})` });
+    }
+    if (response.status === 401) options.onUnauthorized?.();
+    if (!response.ok) {
+      const text = await response.text();
+      let problem: Problem;
+      try {
+        problem = JSON.parse(text) as Problem;
+      } catch {
+        problem = { type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status, detail: text.slice(0, 300) };
+      }
+      throw new ApiError(response.status, problem);
+    }
+    return response;
+  }
+
+  const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await send(method, path, body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' });
+    const text = await r.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+
+  const query = (params: Record<string, string | undefined>) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
+    const s = q.toString();
+    return s ? `?${s}` : '';
+  };
+
+  return {
+    inbox: (view: InboxView, filters: InboxFilters, cursor?: string, limit = 50) =>
+      json<{ items: InboxTask[]; nextCursor: string | null }>('GET', `/inbox${query({ view, ...filters, cursor, limit: String(limit) })}`),
+    inboxSummary: () => json<InboxSummary>('GET', '/inbox/summary'),
+    mentions: () => json<Comment[]>('GET', '/inbox/mentions'),
+    team: () => json<TeamMember[]>('GET', '/team'),
+    bulkReassign: (taskIds: string[], assignee: string, reason?: string) => json<{ changed: number }>('POST', '/inbox/bulk/reassign', { taskIds, assignee, ...(reason ? { reason } : {}) }),
+    bulkPriority: (taskIds: string[], priority: number, reason?: string) => json<{ changed: number }>('POST', '/inbox/bulk/priority', { taskIds, priority, ...(reason ? { reason } : {}) }),
+
+    task: (id: string) => json<Task>('GET', `/tasks/${enc(id)}`),
+    claim: (id: string) => json<Task>('POST', `/tasks/${enc(id)}/claim`),
+    release: (id: string) => json<Task>('POST', `/tasks/${enc(id)}/release`),
+    reassign: (id: string, assignee: string, reason?: string) => json<InboxTask>('POST', `/tasks/${enc(id)}/reassign`, { assignee, ...(reason ? { reason } : {}) }),
+    complete: (id: string, outcome: string, data: Record<string, unknown>) =>
+      json<{ task: Task; case: { id: string; version: number; status: string; activeNodes: string[] } }>('POST', `/tasks/${enc(id)}/complete`, { outcome, data }),
+
+    caseDetail: (id: string) => json<CaseDetail>('GET', `/cases/${enc(id)}`),
+    caseEvents: (id: string, after = 0) => json<CaseEvent[]>('GET', `/cases/${enc(id)}/events?after=${after}`),
+    caseAudit: (id: string) => json<AuditEntry[]>('GET', `/cases/${enc(id)}/audit`),
+    evidence: (id: string) => json<Evidence>('GET', `/cases/${enc(id)}/evidence`),
+    cancelCase: (id: string, reason: string) => json<{ version: number }>('POST', `/cases/${enc(id)}/events`, { type: 'case.cancel', reason }),
+    retryEffect: (caseId: string, effectId: string) => json<Effect>('POST', `/cases/${enc(caseId)}/effects/${enc(effectId)}/retry`),
+    comments: (caseId: string) => json<Comment[]>('GET', `/cases/${enc(caseId)}/comments`),
+    addComment: (caseId: string, text: string, taskId?: string) => json<{ comment: Comment }>('POST', `/cases/${enc(caseId)}/comments`, { text, ...(taskId ? { taskId } : {}) }),
+    attachments: (caseId: string) => json<Attachment[]>('GET', `/cases/${enc(caseId)}/attachments`),
+    upload: async (caseId: string, file: File, taskId?: string) =>
+      (await send('POST', `/cases/${enc(caseId)}/attachments${query({ filename: file.name, taskId })}`, { body: file, contentType: file.type || 'application/octet-stream' })).json() as Promise<Attachment>,
+    download: async (caseId: string, attachmentId: string) => (await send('GET', `/cases/${enc(caseId)}/attachments/${enc(attachmentId)}`)).blob(),
+    version: (definitionId: string, version: number) => json<VersionRecord>('GET', `/definitions/${enc(definitionId)}/versions/${version}`),
+  };
+}
