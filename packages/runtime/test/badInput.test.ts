@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { httpClient } from './support/http.js';
-import { tableCounts } from './support/tableCounts.js';
+import { quiescent, tableCounts } from './support/tableCounts.js';
 
 describe.each(testDatabaseKinds())('bad input is refused with problem+json and changes nothing, on %s', (database) => {
   let server: TestServer;
@@ -13,7 +13,7 @@ describe.each(testDatabaseKinds())('bad input is refused with problem+json and c
     server = await startTestServer({ database, bodyLimit: '64kb' });
     owner = httpClient(server.url, await server.login('owner@demo.exflow'));
     // let the demo cases reach their first wait, so nothing moves under the counts
-    await new Promise((r) => setTimeout(r, 500));
+    await quiescent(server.db);
     before = await tableCounts(server.db);
   });
 

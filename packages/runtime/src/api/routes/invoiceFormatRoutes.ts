@@ -89,6 +89,7 @@ export const invoiceFormatRoutes = defineRoutes([
       const definition = queryString(req, 'definition');
       await assertPublished(db, principal.tenantId, definition);
       const stream = (req.get('accept') ?? '').includes(NDJSON);
+      if (stream) res.status(200).type(NDJSON);
       const send = (line: object) => res.write(`${JSON.stringify(line)}\n`);
       const progress = (p: BatchProgress) => stream && send({ type: 'progress', ...p });
       const csv = parseInvoiceCsv(req.body as string, { onProgress: (done, total) => progress({ phase: 'parse', done, total }) });
@@ -96,7 +97,6 @@ export const invoiceFormatRoutes = defineRoutes([
         if (stream) return void res.end(`${JSON.stringify({ type: 'result', received: 0, replayed: 0, refused: 0, rowErrors: csv.errors.length, invoices: [], errors: csv.errors, warnings: csv.warnings })}\n`);
         throw unprocessable('invalid-csv', `No invoice could be read: ${csv.errors.slice(0, 3).map((e) => `row ${e.row}: ${e.message}`).join('; ')}`, csv.errors.map((e) => ({ path: `row ${e.row}${e.column ? `/${e.column}` : ''}`, message: e.message, code: e.code })));
       }
-      if (stream) res.status(200).type(NDJSON);
       let batch: Awaited<ReturnType<typeof receiveBatch>>;
       try {
         batch = await receiveBatch(db, engine, principal, { invoices: csv.invoices, channel: 'csv', idempotencyKey: key, definitionKey: definition, onProgress: progress });
