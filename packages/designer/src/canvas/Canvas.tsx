@@ -198,9 +198,11 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.3} color="#c9d0db" />
         <Controls showInteractive={false} position="bottom-left" />
         <MiniMap<StepNode> pannable zoomable nodeColor={minimapColour} nodeStrokeWidth={0} maskColor="rgba(240, 243, 248, 0.7)" position="bottom-right" />
-        <Panel position="top-left">
-          <ProblemPill onOpen={onOpenProblems} />
-        </Panel>
+        {!readOnly && (
+          <Panel position="top-left">
+            <ProblemPill onOpen={onOpenProblems} />
+          </Panel>
+        )}
         {overlay && <Panel position="top-center">{overlay}</Panel>}
         <AppendPad disabled={readOnly} />
         <ConnectionHint />

@@ -63,7 +63,9 @@ export function VersionsPanel({ versions, loadVersion, error }: { versions: Vers
             <ul className="diff-list">
               {[...Object.entries(comparison.diff.nodes).map(([id, k]) => ({ id, k, what: 'step' })), ...Object.entries(comparison.diff.edges).map(([id, k]) => ({ id, k, what: 'connection' }))].map(({ id, k, what }) => (
                 <li key={`${what}-${id}`} className={`diff-list__item diff-${k}`}>
-                  <span className="diff-list__kind">{k}</span> {what} <code>{id}</code>
+                  <button type="button" onClick={() => store.getState().reveal(what === 'step' ? { nodeId: id } : { edgeId: id })} disabled={k === 'removed'}>
+                    <span className="diff-list__kind">{k}</span> {what} <code>{id}</code>
+                  </button>
                 </li>
               ))}
             </ul>
