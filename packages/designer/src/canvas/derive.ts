@@ -146,9 +146,19 @@ interface NodeDecoration {
   readOnly: boolean;
 }
 
+/**
+ * A step's size before the browser has measured it: steps outside the view are never rendered
+ * (and so never measured) in a large flow, yet the minimap and fit-to-view need their extent.
+ */
+export function estimatedSize(portCount: number): { width: number; height: number } {
+  return { width: 200, height: 72 + (portCount > 1 ? 10 + portCount * 19 : 0) };
+}
+
 function toStepNode(flowNode: FlowNode, index: number, d: NodeDecoration): StepNode {
   const kind = getNodeKind(flowNode.kind);
   const ghost = d.diffState === 'removed';
+  const ports = kind ? kind.outputs(flowNode.config ?? {}) : [];
+  const estimate = estimatedSize(ports.length);
   return {
     id: flowNode.id,
     type: 'step',
@@ -158,13 +168,15 @@ function toStepNode(flowNode: FlowNode, index: number, d: NodeDecoration): StepN
     connectable: !d.readOnly && !ghost,
     deletable: !d.readOnly && !ghost,
     selectable: !ghost,
+    initialWidth: estimate.width,
+    initialHeight: estimate.height,
     ...(d.measured ? { measured: d.measured } : {}),
     data: {
       node: flowNode,
       kindLabel: kind?.label ?? `Unknown kind "${flowNode.kind}"`,
       icon: kind?.icon ?? '?',
       group: kind?.group ?? 'unknown',
-      ports: kind ? kind.outputs(flowNode.config ?? {}) : [],
+      ports,
       hasInput: kind?.inputs !== 'none',
       problems: d.problems,
       sim: d.simState,
