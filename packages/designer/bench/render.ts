@@ -29,12 +29,32 @@ function time(fn: () => unknown, runs: number): { first: number; median: number 
 }
 
 console.log(`Definition: ${definition.nodes.length} steps, ${definition.edges.length} connections, ${(JSON.stringify(definition).length / 1024).toFixed(0)} KiB`);
+// shared remembers FEEL syntax verdicts per text, so repeated runs on the same definition are
+// warm. Each cold sample gets conditions no run has seen (as after a paste or an import); the
+// warm samples are what an edit costs (every other condition is unchanged).
+const fresh = (run: number) => ({
+  ...definition,
+  nodes: definition.nodes.map((n) =>
+    n.kind === 'decision'
+      ? { ...n, config: { branches: (n.config as { branches: { condition: string }[] }).branches.map((b) => ({ ...b, condition: `${b.condition} and ${run} = ${run}` })) } }
+      : n,
+  ),
+});
+const coldSamples: number[] = [];
+for (let run = 1; run <= 9; run++) {
+  const d = fresh(run);
+  const t = performance.now();
+  validate(d);
+  compile(d);
+  coldSamples.push(performance.now() - t);
+}
 const v = time(() => validate(definition), 15);
 const c = time(() => compile(definition), 15);
-console.log(`validate  first ${ms(v.first)}  median ${ms(v.median)}`);
-console.log(`compile   first ${ms(c.first)}  median ${ms(c.median)}  (compile validates too)`);
+console.log(`validate + compile, unseen conditions (median of 9): ${ms(median(coldSamples))}  target < 50 ms: ${median(coldSamples) < 50 ? 'PASS' : 'MISS'}`);
+console.log(`validate  first ${ms(v.first)}  warm median ${ms(v.median)}`);
+console.log(`compile   first ${ms(c.first)}  warm median ${ms(c.median)}  (compile validates too)`);
 const total = v.median + c.median;
-console.log(`compile + validate (median): ${ms(total)}  target < 50 ms: ${total < 50 ? 'PASS' : 'MISS'}`);
+console.log(`compile + validate, warm (an edit; median): ${ms(total)}  target < 50 ms: ${total < 50 ? 'PASS' : 'MISS'}`);
 
 if (!hasChromium) {
   console.log('Chromium not found at /usr/bin/chromium: browser part skipped (apt-get install -y chromium)');

@@ -18,18 +18,37 @@ function firstError(tree: ReturnType<typeof parseExpression>, text: string): Fee
 }
 
 /**
+ * Remembers the syntax verdict per text. Parsing is most of `validate`'s time and the same
+ * conditions are checked again on every edit and by `compile`; the verdict of a text never
+ * changes, so this cache is invisible except for speed (the one module-level state in shared).
+ */
+function memoised(check: (text: string) => FeelSyntaxError | undefined, max = 5000) {
+  const verdicts = new Map<string, FeelSyntaxError | undefined>();
+  return (text: string) => {
+    if (verdicts.has(text)) return verdicts.get(text);
+    const verdict = check(text);
+    if (verdicts.size >= max) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(text, verdict);
+    return verdict;
+  };
+}
+
+const expressionVerdict = memoised((text) => firstError(parseExpression(text, {}, undefined), text));
+const unaryTestsVerdict = memoised((text) => firstError(parseUnaryTests(text, {}, undefined), text));
+
+/**
  * Checks that a FEEL expression parses, without evaluating it.
  * @example checkFeelExpression('match.priceVariancePct > 2') // undefined
  */
 export function checkFeelExpression(text: string): FeelSyntaxError | undefined {
   if (text.trim() === '') return { message: 'FEEL expression is empty', position: 0 };
-  return firstError(parseExpression(text, {}, undefined), text);
+  return expressionVerdict(text);
 }
 
 /** Checks that a FEEL unary test (a decision-table input entry such as `> 2` or `-`) parses. */
 export function checkFeelUnaryTests(text: string): FeelSyntaxError | undefined {
   if (text.trim() === '') return { message: 'FEEL unary test is empty (use "-" for any value)', position: 0 };
-  return firstError(parseUnaryTests(text, {}, undefined), text);
+  return unaryTestsVerdict(text);
 }
 
 /**
