@@ -10,7 +10,10 @@ export type Money = InstanceType<typeof Money>;
 // ISO 4217 currencies without a minor unit, or with three decimals; every other has two.
 const MINOR_UNITS: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, CLP: 0, VND: 0, XAF: 0, XOF: 0, HUF: 2, BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3 };
 
-/** Decimal places of a currency's minor unit: 2 for EUR, 0 for JPY, 3 for KWD. */
+/**
+ * Decimal places of a currency's minor unit: 2 for EUR, 0 for JPY, 3 for KWD.
+ * @example minorUnits('JPY') // 0
+ */
 export const minorUnits = (currency: string): number => MINOR_UNITS[currency] ?? 2;
 
 /** `value` rounded half-up to the currency's minor unit. */
