@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { INVOICE_CSV_COLUMNS } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
-import { eventually, httpClient } from './support/http.js';
-import { settled } from './support/packRunner.js';
+import { httpClient } from './support/http.js';
+import { readPackManifest, readSampleInvoice, settled } from './support/packRunner.js';
 import { quiescent, tableCounts } from './support/tableCounts.js';
 
 const ublDir = fileURLToPath(new URL('../../../../shared/data/ubl', import.meta.url));
@@ -222,11 +222,21 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
     });
 
     it('the demo tenant got every sample of both packs, each on its flow', async () => {
-      const cases = await eventually(async () => {
-        const list = (await owner('GET', '/api/v1/cases?limit=200')).body;
-        return list.length >= 28 && list;
-      }, 10_000, 'the demo cases');
-      expect(cases.length).toBeGreaterThanOrEqual(28);
+      const received = await server.db('invoices as i')
+        .join('cases as c', function () {
+          this.on('c.tenant_id', 'i.tenant_id').andOn('c.invoice_id', 'i.id');
+        })
+        .join('definitions as d', function () {
+          this.on('d.tenant_id', 'c.tenant_id').andOn('d.id', 'c.definition_id');
+        })
+        .where('i.tenant_id', 'demo')
+        .select('i.invoice_number', 'd.key');
+      for (const pack of ['ap-exceptions', 'finance-ops']) {
+        for (const sample of readPackManifest(pack).samples) {
+          const number = readSampleInvoice(pack, sample.file).invoiceNumber;
+          expect(received, `${pack}/${sample.file}`).toContainEqual({ invoice_number: number, key: sample.flow });
+        }
+      }
     });
   });
 });
