@@ -39,7 +39,7 @@ describe('sameSupplier', () => {
 describe('duplicateCheck', () => {
   it('finds nothing among unrelated invoices', () => {
     const r = duplicateCheck(invoice(), [earlier({ supplier: { id: 'SUP-2', name: 'Other' } }), earlier({ invoiceNumber: 'X-1', grossTotal: '50.00' })]);
-    expect(r).toMatchObject({ ok: true, duplicate: false, suspected: false, match: null, compared: 2, findings: [] });
+    expect(r).toMatchObject({ ok: true, duplicate: false, suspected: false, match: null, compared: 2, valueAtRisk: '0', findings: [] });
   });
 
   it('an exact duplicate is the same supplier and normalised number, whatever the amount, date or currency', () => {
@@ -47,6 +47,7 @@ describe('duplicateCheck', () => {
     expect(r.duplicate).toBe(true);
     expect(r.match).toMatchObject({ invoiceId: 'inv-earlier', match: 'exact', editDistance: 0, caseId: 'case-1' });
     expect(r.findings).toEqual([expect.objectContaining({ kind: 'duplicateInvoice', severity: 'high', valueAtRisk: '119.00' })]);
+    expect(r.valueAtRisk).toBe('119.00');
   });
 
   it('a credit note is not a duplicate of the invoice it credits, but is of an earlier credit note', () => {

@@ -6,7 +6,7 @@ const po: PoHeader = { poNumber: 'PO-1', supplierId: 'SUP-1', currency: 'EUR', k
 
 describe('missingPoCheck', () => {
   it('passes an invoice whose PO exists, for its supplier and currency', () => {
-    expect(missingPoCheck(invoice(), po)).toMatchObject({ ok: true, poFound: true, reason: null, findings: [] });
+    expect(missingPoCheck(invoice(), po)).toMatchObject({ ok: true, poFound: true, reason: null, valueAtRisk: '0', findings: [] });
   });
 
   it('no PO number: missing, unless within the non-PO limit (boundary inclusive)', () => {

@@ -18,7 +18,7 @@ describe('supplierCheck', () => {
 
   it('an unknown supplier puts the whole invoice at risk', () => {
     const r = supplierCheck(invoice(), undefined, [], {}, TODAY);
-    expect(r).toMatchObject({ ok: false, known: false, unknownSupplier: true });
+    expect(r).toMatchObject({ ok: false, known: false, unknownSupplier: true, valueAtRisk: '119.00' });
     expect(r.findings).toEqual([expect.objectContaining({ kind: 'unknownSupplier', severity: 'high', valueAtRisk: '119.00' })]);
   });
 

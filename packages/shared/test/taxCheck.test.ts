@@ -63,7 +63,7 @@ describe('taxCheck', () => {
   it('flags net, gross and payable arithmetic', () => {
     const r = taxCheck(invoice({ netTotal: '100.00', grossTotal: '120.00', payableAmount: '100.00', prepaidAmount: '10.00' }), { rates });
     expect(kinds(r)).toEqual(['arithmeticError', 'arithmeticError']);
-    expect(r).toMatchObject({ grossDifference: '1', payableDifference: '-10', maxDifference: 10 });
+    expect(r).toMatchObject({ grossDifference: '1', payableDifference: '-10', maxDifference: 10, valueAtRisk: '10.00' });
     const allowance = invoice({ netTotal: '90.00', taxTotal: '17.10', grossTotal: '107.10', allowanceCharges: [{ kind: 'allowance', amount: '10.00', taxRate: '19' }] });
     expect(taxCheck(allowance, { rates })).toMatchObject({ ok: true, netDifference: '0' });
   });

@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import type { Invoice, InvoiceParty } from '../invoice/invoice.js';
-import type { Finding } from './finding.js';
+import { largestValueAtRisk, type Finding } from './finding.js';
 import { daysBetween, Money } from './money.js';
 
 /** An invoice the tenant received before, as the duplicate check compares it. */
@@ -43,6 +43,8 @@ export interface DuplicateResult {
   invoiceNumberKey: string;
   /** How many earlier invoices were compared. */
   compared: number;
+  /** The most money any one finding puts at risk (decimal string); "0" when there is none. */
+  valueAtRisk: string;
   findings: Finding[];
 }
 
@@ -127,6 +129,7 @@ export function duplicateCheck(invoice: Invoice, earlier: readonly EarlierInvoic
     match: best,
     invoiceNumberKey: key,
     compared: earlier.length,
+    valueAtRisk: largestValueAtRisk(findings),
     findings,
   };
 }

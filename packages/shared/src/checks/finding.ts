@@ -1,3 +1,5 @@
+import { Money } from './money.js';
+
 /** Exception kinds from DOMAIN.md's taxonomy that the checks can report. */
 export type ExceptionKind =
   // commercial mismatch
@@ -33,4 +35,15 @@ export interface Finding {
   message: string;
   lineId?: string;
   valueAtRisk: string;
+}
+
+/**
+ * The most money any one finding puts at risk (findings of one check overlap, so they are not
+ * added up), as a decimal string; "0" without findings.
+ * @example largestValueAtRisk([{ valueAtRisk: '12.50', ... }, { valueAtRisk: '3', ... }]) // '12.50'
+ */
+export function largestValueAtRisk(findings: readonly Finding[]): string {
+  let best: Finding | undefined;
+  for (const f of findings) if (!best || new Money(f.valueAtRisk).gt(best.valueAtRisk)) best = f;
+  return best?.valueAtRisk ?? '0';
 }

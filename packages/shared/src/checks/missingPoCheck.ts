@@ -1,5 +1,5 @@
 import type { Invoice } from '../invoice/invoice.js';
-import type { Finding } from './finding.js';
+import { largestValueAtRisk, type Finding } from './finding.js';
 import { Money } from './money.js';
 
 /** The purchase order as the missing-PO check needs it. */
@@ -25,6 +25,8 @@ export interface MissingPoResult {
   reason: MissingPoReason | null;
   /** No PO number, and the gross amount is within the non-PO limit. */
   nonPoSpend: boolean;
+  /** The most money any one finding puts at risk (decimal string); "0" when there is none. */
+  valueAtRisk: string;
   findings: Finding[];
 }
 
@@ -37,9 +39,9 @@ export interface MissingPoResult {
  */
 export function missingPoCheck(invoice: Invoice, po: PoHeader | undefined, params: MissingPoParams = {}): MissingPoResult {
   const poNumber = invoice.poNumber ?? null;
-  const fail = (reason: MissingPoReason, finding: Finding): MissingPoResult => ({ ok: false, poNumber, poFound: !!po, reason, nonPoSpend: false, findings: [finding] });
+  const fail = (reason: MissingPoReason, finding: Finding): MissingPoResult => ({ ok: false, poNumber, poFound: !!po, reason, nonPoSpend: false, valueAtRisk: largestValueAtRisk([finding]), findings: [finding] });
   if (!poNumber) {
-    if (new Money(invoice.grossTotal).abs().lte(params.nonPoLimit ?? 0)) return { ok: true, poNumber, poFound: false, reason: null, nonPoSpend: true, findings: [] };
+    if (new Money(invoice.grossTotal).abs().lte(params.nonPoLimit ?? 0)) return { ok: true, poNumber, poFound: false, reason: null, nonPoSpend: true, valueAtRisk: '0', findings: [] };
     return fail('noPoNumber', { kind: 'missingPo', severity: 'high', message: `Invoice ${invoice.invoiceNumber} names no purchase order and is over the non-PO limit of ${params.nonPoLimit ?? 0}`, valueAtRisk: invoice.grossTotal });
   }
   if (!po) return fail('poNotFound', { kind: 'missingPo', severity: 'high', message: `Purchase order ${poNumber} named on invoice ${invoice.invoiceNumber} does not exist`, valueAtRisk: invoice.grossTotal });
@@ -49,5 +51,5 @@ export function missingPoCheck(invoice: Invoice, po: PoHeader | undefined, param
   if (po.currency !== invoice.currency) {
     return fail('currencyMismatch', { kind: 'currencyMismatch', severity: 'high', message: `Invoice is in ${invoice.currency}, purchase order ${poNumber} in ${po.currency}; amounts are not converted`, valueAtRisk: invoice.grossTotal });
   }
-  return { ok: true, poNumber, poFound: true, reason: null, nonPoSpend: false, findings: [] };
+  return { ok: true, poNumber, poFound: true, reason: null, nonPoSpend: false, valueAtRisk: '0', findings: [] };
 }

@@ -1,5 +1,5 @@
 import type { Invoice } from '../invoice/invoice.js';
-import type { Finding } from './finding.js';
+import { largestValueAtRisk, type Finding } from './finding.js';
 import { daysBetween } from './money.js';
 
 /** The supplier as master data knows it. */
@@ -40,6 +40,8 @@ export interface SupplierCheckResult {
   previousBankAccount: string | null;
   /** Days from the last change to `today`. */
   daysSinceBankAccountChange: number | null;
+  /** The most money any one finding puts at risk (decimal string); "0" when there is none. */
+  valueAtRisk: string;
   findings: Finding[];
 }
 
@@ -77,7 +79,7 @@ export function supplierCheck(
       message: `Supplier ${invoice.supplier.name}${invoice.supplier.id ? ` (${invoice.supplier.id})` : ''} is not in supplier master data`,
       valueAtRisk: invoice.grossTotal,
     });
-    return { ...base, ok: false, unknownSupplier: true, taxIdMismatch: false, bankAccountMismatch: false, bankAccountChangedRecently: false, findings };
+    return { ...base, ok: false, unknownSupplier: true, taxIdMismatch: false, bankAccountMismatch: false, bankAccountChangedRecently: false, valueAtRisk: largestValueAtRisk(findings), findings };
   }
   const taxIdMismatch = !!invoice.supplier.taxId && !!master.taxId && !sameTaxId(invoice.supplier.taxId, master.taxId);
   if (taxIdMismatch) {
@@ -121,6 +123,7 @@ export function supplierCheck(
     bankAccountChangedAt: last?.validFrom ?? null,
     previousBankAccount: last?.previousAccount ?? null,
     daysSinceBankAccountChange: sinceChange,
+    valueAtRisk: largestValueAtRisk(findings),
     findings,
   };
 }

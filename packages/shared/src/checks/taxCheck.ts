@@ -1,5 +1,5 @@
 import type { Invoice } from '../invoice/invoice.js';
-import type { Finding } from './finding.js';
+import { largestValueAtRisk, type Finding } from './finding.js';
 import { amountText, minorUnits, Money, moneyText, roundToCurrency } from './money.js';
 
 /** One VAT rate valid in a country, from the rates table (percent, "19" for 19 %). */
@@ -54,6 +54,8 @@ export interface TaxCheckResult {
   /** Rates on the invoice that are not valid in the country on the issue date. */
   invalidRates: string[];
   lines: TaxedLine[];
+  /** The most money any one finding puts at risk (decimal string); "0" when there is none. */
+  valueAtRisk: string;
   findings: Finding[];
 }
 
@@ -198,6 +200,7 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
     maxDifference: maxDiff.toDecimalPlaces(minorUnits(currency) + 2).toNumber(),
     invalidRates: [...invalidRates],
     lines,
+    valueAtRisk: largestValueAtRisk(findings),
     findings,
   };
 }
