@@ -6,11 +6,14 @@ import { useHashRoute } from './app/useHashRoute.js';
 import { LoginScreen } from './auth/LoginScreen.js';
 import { clearSession, loadSession, saveSession, type Session } from './auth/session.js';
 import { FlowListPage } from './flows/FlowListPage.js';
+import { WorkspaceApp } from './inbox/WorkspaceApp.js';
+import { useWorkspaceRoute } from './inbox/workspaceRoute.js';
 
 /** The designer app: sign in, then the flow list or one flow's designer. */
 export function App() {
   const [session, setSession] = useState<Session | null>(() => loadSession());
   const [route, navigate] = useHashRoute();
+  const workspaceRoute = useWorkspaceRoute(session?.user.roles ?? []);
   const api = useMemo(
     () =>
       createApiClient({
@@ -38,7 +41,9 @@ export function App() {
   };
   return (
     <ApiProvider api={api} user={session.user}>
-      {route.page === 'designer' ? (
+      {workspaceRoute ? (
+        <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
+      ) : route.page === 'designer' ? (
         <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
       ) : (
         <div className="app-shell">
@@ -47,6 +52,7 @@ export function App() {
               <span className="brand__mark" aria-hidden>⟶</span> Exflow <span className="brand__product">Designer</span>
             </div>
             <div className="app-header__user">
+              <a className="btn btn--ghost btn--small" href="#/inbox">Inbox</a>
               {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
             </div>
           </header>

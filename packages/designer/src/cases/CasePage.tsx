@@ -1,0 +1,268 @@
+import type { CompiledFlow, WorkflowDefinition } from '@exflow/shared';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { describeApiError } from '../api/client.js';
+import { dateTime, money } from '../inbox/format.js';
+import { formatDuration } from '../inbox/sla.js';
+import { useNow } from '../inbox/useNow.js';
+import { useWorkspace } from '../inbox/WorkspaceApp.js';
+import type { AuditEntry, CaseDetail, Effect, Evidence } from '../inbox/workspaceApi.js';
+import { workspaceHref } from '../inbox/workspaceRoute.js';
+import { AttachmentsPanel } from './AttachmentsPanel.js';
+import { CaseMap } from './CaseMap.js';
+import { CommentsPanel } from './CommentsPanel.js';
+import { describeEvent } from './describeEvent.js';
+import { useCaseHistory } from './useCaseHistory.js';
+
+const WORKERS = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
+const OPERATORS = ['tenant_admin', 'process_owner'];
+
+/**
+ * A case: its flow with the path taken and where it stands, the event timeline (who, what,
+ * when, why), the audit trail, open tasks, timers and effects with their retry state; live.
+ */
+export function CasePage({ caseId }: { caseId: string }) {
+  const { api, user, nameOf } = useWorkspace();
+  const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [flow, setFlow] = useState<{ definition: WorkflowDefinition; compiled: CompiledFlow | null } | null>(null);
+  const [evidence, setEvidence] = useState<Evidence | null>(null);
+  const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      const [d, a] = await Promise.all([api.caseDetail(caseId), api.caseAudit(caseId)]);
+      setDetail(d);
+      setAudit(a);
+    } catch (e) {
+      setError(describeApiError(e));
+    }
+  }, [api, caseId]);
+  useEffect(() => void reload(), [reload]);
+  useEffect(() => {
+    if (!detail) return;
+    if (!flow) {
+      api.version(detail.definitionId, detail.definitionVersion).then(
+        (v) => setFlow({ definition: v.definition, compiled: (v.compiled as CompiledFlow) ?? null }),
+        (e) => setError(describeApiError(e)),
+      );
+      api.evidence(caseId).then(setEvidence, () => setEvidence(null));
+    }
+  }, [api, caseId, detail, flow]);
+  const history = useCaseHistory(api, caseId, () => void reload());
+
+  if (error && !detail) return <div className="page-message"><p>{error}</p><a className="btn btn--secondary" href="#/inbox">Back to the inbox</a></div>;
+  if (!detail) return <div className="page-message">Loading the case…</div>;
+
+  const nodeLabel = (id: string) => flow?.definition.nodes.find((n) => n.id === id)?.label ?? id;
+  const invoice = evidence?.invoice?.body;
+  const open = detail.status === 'open';
+  return (
+    <div className="case-page" data-testid="case-page" data-case-status={detail.status}>
+      <div className="task-page__head">
+        <div>
+          <a href="#/inbox" className="ws-back">← Inbox</a>
+          <h1>
+            Case {invoice ? `for ${invoice.invoiceNumber}` : detail.id.slice(0, 8)} <span className={`chip case-status case-status--${detail.status}`} data-testid="case-status">{detail.status}</span>
+          </h1>
+          <div className="task-page__meta">
+            {invoice && <span>{invoice.supplier.name} · {money(invoice.grossTotal, invoice.currency)}</span>}
+            <span>{flow?.definition.name ?? detail.definitionId} v{detail.definitionVersion}</span>
+            <span>opened {dateTime(detail.openedAt)}</span>
+            {open ? <span>now at <strong data-testid="case-active">{detail.activeNodes.map(nodeLabel).join(', ')}</strong></span> : <span>closed {dateTime(detail.closedAt)}</span>}
+            <span className="ws-muted">version {history.version}</span>
+          </div>
+        </div>
+        <div className="task-page__actions">{open && user.roles.some((r) => WORKERS.includes(r)) && <CancelCase caseId={caseId} onDone={() => void reload()} />}</div>
+      </div>
+      {error && <div className="banner banner--error" role="alert">{error}</div>}
+      {detail.context.cancellation && <div className="banner banner--warn">Cancelled by {nameOf(detail.context.cancellation.by)}: {detail.context.cancellation.reason}</div>}
+
+      <section className="ws-card ws-card--flush">
+        {flow ? <CaseMap definition={flow.definition} compiled={flow.compiled} invoice={detail.context.invoice} events={history.events} activeNodes={detail.activeNodes} /> : <div className="case-map case-map--loading">Loading the flow…</div>}
+      </section>
+
+      <div className="case-page__grid">
+        <section className="ws-card">
+          <h2>Timeline</h2>
+          <ol className="timeline" data-testid="timeline">
+            {history.events.map((e) => {
+              const line = describeEvent(e, nodeLabel);
+              return (
+                <li key={e.seq} data-seq={e.seq}>
+                  <span className="timeline__when">{dateTime(e.createdAt)}</span>
+                  <span className="timeline__who">{nameOf(e.actor)}</span>
+                  <span className="timeline__what">{line.what}</span>
+                  {line.why && <span className="timeline__why">{line.why}</span>}
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+        <div className="case-page__col">
+          <section className="ws-card">
+            <h2>Open tasks</h2>
+            {detail.tasks.length ? (
+              <ul className="plain-list">
+                {detail.tasks.map((t) => (
+                  <li key={t.id}>
+                    <a href={workspaceHref({ page: 'task', taskId: t.id })}>{t.title}</a> <span className="ws-muted">· {t.queue} · {t.assignee ? nameOf(t.assignee) : 'unclaimed'}</span>
+                  </li>
+                ))}
+              </ul>
+            ) : <p className="ws-muted">None.</p>}
+          </section>
+          <section className="ws-card">
+            <h2>Timers</h2>
+            <TimerList detail={detail} nodeLabel={nodeLabel} />
+          </section>
+          <section className="ws-card">
+            <h2>Effects</h2>
+            <EffectList caseId={caseId} effects={detail.effects} nodeLabel={nodeLabel} canRetry={user.roles.some((r) => OPERATORS.includes(r))} onRetried={() => void reload()} />
+          </section>
+        </div>
+      </div>
+
+      <section className="ws-card">
+        <h2>Audit trail</h2>
+        <table className="ws-table audit-table" data-testid="audit">
+          <thead><tr><th>When</th><th>Who</th><th>Action</th><th>Details</th></tr></thead>
+          <tbody>
+            {audit.map((a) => (
+              <tr key={a.id}>
+                <td>{dateTime(a.createdAt)}</td>
+                <td>{a.actorName ?? nameOf(a.actor)}</td>
+                <td><code>{a.action}</code></td>
+                <td className="audit-table__data">{auditDetails(a, nodeLabel, nameOf)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <div className="case-page__grid">
+        <section className="ws-card">
+          <h2>Comments</h2>
+          <CommentsPanel caseId={caseId} revision={history.revision} closed={!open} />
+        </section>
+        <section className="ws-card">
+          <h2>Files</h2>
+          <AttachmentsPanel caseId={caseId} closed={false} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function auditDetails(a: AuditEntry, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string): string {
+  const d = a.data as Record<string, any>;
+  if (a.action === 'task.reassigned') return `${nameOf(d.from ?? null)} → ${nameOf(d.to ?? null)}${d.reason ? ` (${d.reason})` : ''}`;
+  if (a.action === 'task.reprioritised') return `P${d.from} → P${d.to}${d.reason ? ` (${d.reason})` : ''}`;
+  if (a.action === 'attachment.added') return `${d.filename} (${d.contentType})`;
+  if (a.action === 'effect.retried') return `${d.service ?? ''} at ${nodeLabel(String(d.nodeId ?? ''))}, was ${d.status} after ${d.attempts} attempt(s)`;
+  if (a.entity === 'case' && Array.isArray(d.activeNodes)) return `v${d.version} · ${d.status} · at ${d.activeNodes.map((n: string) => nodeLabel(n)).join(', ') || '—'}`;
+  return JSON.stringify(d);
+}
+
+function TimerList({ detail, nodeLabel }: { detail: CaseDetail; nodeLabel(id: string): string }) {
+  const now = useNow(1000);
+  const pending = detail.timers.filter((t) => t.status === 'pending');
+  if (!pending.length) return <p className="ws-muted">No open timers.</p>;
+  return (
+    <ul className="plain-list">
+      {pending.map((t) => {
+        const left = Date.parse(t.dueAt) - now;
+        return (
+          <li key={t.id}>
+            {nodeLabel(t.nodeId)} {t.timerId.endsWith(':sla') ? 'SLA' : 'timer'} <span className="ws-muted">· due {dateTime(t.dueAt)} ({left > 0 ? `in ${formatDuration(left)}` : 'now'})</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function EffectList({ caseId, effects, nodeLabel, canRetry, onRetried }: { caseId: string; effects: Effect[]; nodeLabel(id: string): string; canRetry: boolean; onRetried(): void }) {
+  const { api } = useWorkspace();
+  const [error, setError] = useState<string | null>(null);
+  if (!effects.length) return <p className="ws-muted">No effects.</p>;
+  const retryable = (e: Effect) => e.status === 'failed' || (e.status === 'pending' && e.attempts > 0);
+  return (
+    <>
+      <table className="ws-table effects-table" data-testid="effects">
+        <thead><tr><th>Step</th><th>Status</th><th className="num">Attempts</th><th>Next / last error</th><th /></tr></thead>
+        <tbody>
+          {effects.map((e) => (
+            <tr key={e.id} className={`effect effect--${e.status}`}>
+              <td>{nodeLabel(e.nodeId)} <span className="ws-muted">{e.service}</span></td>
+              <td><span className={`chip effect-chip effect-chip--${e.status}`}>{e.status === 'pending' && e.attempts > 0 ? 'retrying' : e.status}</span></td>
+              <td className="num">{e.attempts} / {e.maxAttempts}</td>
+              <td>
+                {e.status === 'pending' && <div className="ws-muted">next try {dateTime(e.runAt)}</div>}
+                {e.lastError && <div className="effect__error">{e.lastError}</div>}
+              </td>
+              <td>
+                {canRetry && retryable(e) && (
+                  <button
+                    type="button"
+                    className="btn btn--secondary btn--small"
+                    onClick={async () => {
+                      setError(null);
+                      try {
+                        await api.retryEffect(caseId, e.id);
+                        onRetried();
+                      } catch (err) {
+                        setError(describeApiError(err));
+                      }
+                    }}
+                  >
+                    {e.status === 'failed' ? 'Retry' : 'Retry now'}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {error && <div className="field-error" role="alert">{error}</div>}
+    </>
+  );
+}
+
+function CancelCase({ caseId, onDone }: { caseId: string; onDone(): void }) {
+  const { api } = useWorkspace();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await api.cancelCase(caseId, reason);
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setError(describeApiError(err));
+    }
+  };
+  return (
+    <>
+      <button type="button" className="btn btn--danger-ghost" onClick={() => setOpen(true)}>Cancel case…</button>
+      {open && (
+        <div className="modal-backdrop" role="dialog" aria-modal="true" aria-label="Cancel the case">
+          <form className="modal" onSubmit={submit}>
+            <div className="modal__head"><h2>Cancel this case?</h2></div>
+            <p>Open tasks close and timers stop. The reason goes into the case history and the audit trail.</p>
+            <label className="inspector__field">
+              <span>Reason</span>
+              <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} required />
+            </label>
+            {error && <div className="banner banner--error">{error}</div>}
+            <div className="modal__actions">
+              <button type="button" className="btn btn--ghost" onClick={() => setOpen(false)}>Keep it</button>
+              <button type="submit" className="btn btn--danger" disabled={!reason.trim()}>Cancel case</button>
+            </div>
+          </form>
+        </div>
+      )}
+    </>
+  );
+}

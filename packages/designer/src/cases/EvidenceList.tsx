@@ -1,0 +1,74 @@
+import { exceptionLabel, money } from '../inbox/format.js';
+import type { CaseDetail, Evidence } from '../inbox/workspaceApi.js';
+
+interface FindingLike {
+  kind: string;
+  severity?: string;
+  message?: string;
+  valueAtRisk?: string;
+}
+
+const findingsOf = (result: unknown): FindingLike[] | null => {
+  const findings = result && typeof result === 'object' ? (result as { findings?: unknown }).findings : undefined;
+  return Array.isArray(findings) ? (findings as FindingLike[]) : null;
+};
+
+/**
+ * The evidence the flow gathered: every check result it kept (its findings with the money at
+ * risk), the decisions already taken, failed steps, and the supplier's master record.
+ */
+export function EvidenceList({ detail, evidence, nodeLabel, nameOf }: { detail: CaseDetail; evidence: Evidence | null; nodeLabel(id: string): string; nameOf(id: string | null): string }) {
+  const currency = evidence?.invoice?.body.currency ?? 'EUR';
+  const checks = Object.entries(detail.context.vars).filter(([, v]) => findingsOf(v));
+  const decisions = Object.entries(detail.context.tasks);
+  const errors = Object.entries(detail.context.errors);
+  const supplier = evidence?.supplier;
+  return (
+    <div className="evidence" data-testid="evidence">
+      {checks.map(([name, result]) => {
+        const findings = findingsOf(result)!;
+        const atRisk = (result as { valueAtRisk?: string }).valueAtRisk;
+        return (
+          <div key={name} className="evidence__item">
+            <div className="evidence__title">
+              <strong>{name}</strong>
+              {findings.length ? <span className="chip chip--bad">{findings.length} finding{findings.length === 1 ? '' : 's'}</span> : <span className="chip chip--ok">clean</span>}
+              {atRisk !== undefined && <span className="ws-muted">at risk {money(atRisk, currency)}</span>}
+            </div>
+            <ul className="evidence__findings">
+              {findings.map((f, i) => (
+                <li key={i} className={`finding finding--${f.severity ?? 'info'}`}>
+                  <span className="exc-chip">{exceptionLabel(f.kind)}</span> {f.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        );
+      })}
+      {errors.map(([nodeId, error]) => (
+        <div key={nodeId} className="evidence__item">
+          <div className="evidence__title"><strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--bad">failed</span></div>
+          <div className="finding finding--high">{String(error)}</div>
+        </div>
+      ))}
+      {decisions.map(([nodeId, d]) => (
+        <div key={nodeId} className="evidence__item">
+          <div className="evidence__title"><strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--ok">{d.outcome}</span> <span className="ws-muted">by {nameOf(d.by)}</span></div>
+          {Object.keys(d.data).length > 0 && <div className="ws-muted">{Object.entries(d.data).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')}</div>}
+        </div>
+      ))}
+      {supplier && (
+        <div className="evidence__item">
+          <div className="evidence__title"><strong>Supplier master record</strong></div>
+          <dl className="kv">
+            <dt>Name</dt><dd>{supplier.name}</dd>
+            <dt>Tax id</dt><dd>{supplier.taxId ?? '—'}</dd>
+            <dt>Country</dt><dd>{supplier.country ?? '—'}</dd>
+            <dt>Bank account</dt><dd>{supplier.bankAccount ?? '—'}{supplier.bankAccountChangedAt && <span className="finding finding--warning"> changed {new Date(supplier.bankAccountChangedAt).toLocaleDateString()}</span>}</dd>
+          </dl>
+        </div>
+      )}
+      {!checks.length && !errors.length && !decisions.length && !supplier && <p className="ws-muted">No evidence gathered yet.</p>}
+    </div>
+  );
+}

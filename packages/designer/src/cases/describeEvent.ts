@@ -1,0 +1,49 @@
+import type { CaseEvent } from '../inbox/workspaceApi.js';
+
+/** A line of the case timeline: what happened and, when the event says, why. */
+export interface EventLine {
+  what: string;
+  why: string | null;
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
+
+function serviceSummary(result: unknown): string | null {
+  if (!result || typeof result !== 'object') return null;
+  const r = result as { withinTolerance?: boolean; findings?: { message?: string }[]; maxPriceVariancePct?: number };
+  if (Array.isArray(r.findings)) {
+    if (!r.findings.length) return r.withinTolerance === false ? 'outside tolerance' : 'no findings';
+    return r.findings.map((f) => f.message).filter(Boolean).slice(0, 2).join('; ');
+  }
+  return null;
+}
+
+/**
+ * Says an event of the case history in a reader's words, with the reason it carries (the
+ * form's `reason`, the cancellation reason, the service error, the comment).
+ * @example describeEvent({ type: 'case.cancel', payload: { reason: 'duplicate' } }, label) // { what: 'Case cancelled', why: 'duplicate' }
+ */
+export function describeEvent(event: Pick<CaseEvent, 'type' | 'payload'>, nodeLabel: (id: string) => string): EventLine {
+  const p = event.payload ?? {};
+  const node = typeof p.nodeId === 'string' ? nodeLabel(p.nodeId) : null;
+  switch (event.type) {
+    case 'case.started':
+      return { what: 'Case opened for the invoice', why: null };
+    case 'service.done':
+      return { what: `${node ?? 'Service'} done`, why: serviceSummary(p.result) };
+    case 'service.failed':
+      return { what: `${node ?? 'Service'} failed`, why: text(p.error) };
+    case 'task.completed': {
+      const data = (p.data ?? {}) as Record<string, unknown>;
+      return { what: `${node ?? 'Task'}: ${String(p.outcome ?? 'completed')}`, why: text(data.reason) ?? text(data.comment) };
+    }
+    case 'timer.fired':
+      return { what: `${node ?? 'Timer'}: time is up`, why: typeof p.timerId === 'string' && p.timerId.endsWith(':sla') ? 'past its SLA' : null };
+    case 'case.comment':
+      return { what: 'Comment', why: text(p.text) };
+    case 'case.cancel':
+      return { what: 'Case cancelled', why: text(p.reason) };
+    default:
+      return { what: node ? `${event.type} (${node})` : event.type, why: null };
+  }
+}

@@ -1,0 +1,83 @@
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { User } from '../api/client.js';
+import { CasePage } from '../cases/CasePage.js';
+import { LiveProvider, useLive } from '../cases/live.js';
+import { InboxPage } from './InboxPage.js';
+import { TaskPage } from './TaskPage.js';
+import './workspace.css';
+import { createWorkspaceApi, type TeamMember, type WorkspaceApi } from './workspaceApi.js';
+import { canDesign, type WorkspaceRoute } from './workspaceRoute.js';
+
+interface Workspace {
+  api: WorkspaceApi;
+  user: User;
+  team: TeamMember[];
+  /** A person's name from their id ("Exflow" for the system, the id when unknown). */
+  nameOf(id: string | null | undefined): string;
+}
+
+const WorkspaceContext = createContext<Workspace | null>(null);
+
+export function useWorkspace(): Workspace {
+  const value = useContext(WorkspaceContext);
+  if (!value) throw new Error('useWorkspace() is used outside <WorkspaceApp>');
+  return value;
+}
+
+/**
+ * The analyst workspace: inbox, task view and case view, live over one Socket.IO connection.
+ * Rendered by `App` for `#/inbox`, `#/tasks/<id>` and `#/cases/<id>`.
+ */
+export function WorkspaceApp({ route, user, token, onSignOut }: { route: WorkspaceRoute; user: User; token: string; onSignOut(): void }) {
+  const signOut = useRef(onSignOut);
+  signOut.current = onSignOut;
+  const api = useMemo(() => createWorkspaceApi({ getToken: () => token, onUnauthorized: () => signOut.current() }), [token]);
+  const [team, setTeam] = useState<TeamMember[]>([]);
+  useEffect(() => {
+    api.team().then(setTeam, () => setTeam([]));
+  }, [api]);
+  const workspace = useMemo<Workspace>(() => {
+    const names = new Map(team.map((m) => [m.id, m.name]));
+    return { api, user, team, nameOf: (id) => (!id ? '—' : id === 'system' ? 'Exflow' : names.get(id) ?? id) };
+  }, [api, user, team]);
+  return (
+    <WorkspaceContext.Provider value={workspace}>
+      <LiveProvider token={token}>
+        <div className="app-shell ws-shell">
+          <WorkspaceHeader route={route} user={user} onSignOut={onSignOut} />
+          <main className="ws-main">{page(route)}</main>
+        </div>
+      </LiveProvider>
+    </WorkspaceContext.Provider>
+  );
+}
+
+function page(route: WorkspaceRoute): ReactNode {
+  if (route.page === 'task') return <TaskPage key={route.taskId} taskId={route.taskId} />;
+  if (route.page === 'case') return <CasePage key={route.caseId} caseId={route.caseId} />;
+  return <InboxPage />;
+}
+
+function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; user: User; onSignOut(): void }) {
+  const { connected, connection } = useLive();
+  return (
+    <header className="app-header">
+      <div className="ws-header__left">
+        <div className="brand">
+          <span className="brand__mark" aria-hidden>⟶</span> Exflow <span className="brand__product">Workspace</span>
+        </div>
+        <nav className="ws-nav">
+          <a href="#/inbox" className={route.page === 'inbox' ? 'is-current' : ''}>Inbox</a>
+          {canDesign(user.roles) && <a href="#/">Flows</a>}
+        </nav>
+      </div>
+      <div className="app-header__user">
+        <span className={`ws-live ${connected ? 'is-on' : connection ? 'is-lost' : ''}`} data-testid="live-status" title="Updates arrive live over Socket.IO">
+          {connected ? 'Live' : connection ? 'Reconnecting…' : 'Connecting…'}
+        </span>
+        {user.name}
+        <button type="button" className="btn btn--ghost btn--small" onClick={onSignOut}>Sign out</button>
+      </div>
+    </header>
+  );
+}

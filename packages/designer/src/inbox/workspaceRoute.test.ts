@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { toErrorSchema } from './formErrors.js';
+import { parseWorkspaceRoute, workspaceHref } from './workspaceRoute.js';
+
+describe('parseWorkspaceRoute', () => {
+  it('reads the inbox, a task and a case', () => {
+    expect(parseWorkspaceRoute('#/inbox', ['process_owner'])).toEqual({ page: 'inbox' });
+    expect(parseWorkspaceRoute('#/tasks/t%201', [])).toEqual({ page: 'task', taskId: 't 1' });
+    expect(parseWorkspaceRoute(workspaceHref({ page: 'case', caseId: 'c/2' }), [])).toEqual({ page: 'case', caseId: 'c/2' });
+  });
+  it('sends people who do not design flows to the inbox, and leaves the designer its routes', () => {
+    expect(parseWorkspaceRoute('', ['analyst'])).toEqual({ page: 'inbox' });
+    expect(parseWorkspaceRoute('#/', ['process_owner'])).toBeNull();
+    expect(parseWorkspaceRoute('#/flows/abc', ['analyst'])).toBeNull();
+  });
+});
+
+describe('toErrorSchema', () => {
+  it('puts each server error on the field its path names', () => {
+    expect(toErrorSchema([{ path: '/data/reason', message: 'is required' }, { path: '/data/lines/0/qty', message: 'must be > 0' }, { path: '/data', message: 'too short' }])).toEqual({
+      reason: { __errors: ['is required'] },
+      lines: { 0: { qty: { __errors: ['must be > 0'] } } },
+      __errors: ['too short'],
+    });
+  });
+});

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+/** The designer as `npx -y pnpm@10.34.8 --filter @exflow/designer build` leaves it (the test script builds it first). */
+export const DESIGNER_DIST = fileURLToPath(new URL('../../../designer/dist/', import.meta.url));
+/** Screenshots for people to look at; gitignored. */
+export const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
+
+/** Debian's Chromium, headless, with nothing phoning home (the designer's tests launch it the same way). Never downloads a browser. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
