@@ -1,15 +1,16 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useLiveMessage } from '../cases/live.js';
 import { describeApiError } from '../api/client.js';
 import { BulkBar } from './BulkBar.js';
 import { InboxFiltersBar } from './InboxFiltersBar.js';
 import { createInboxStore, selectError, selectItems, selectLoading, selectNextCursor, selectSelected, selectSummary, selectView } from './inboxStore.js';
 import { InboxStoreProvider, useInbox, useInboxStore } from './InboxStoreProvider.js';
 import { SlaChip } from './SlaChip.js';
-import { exceptionLabel, money } from './format.js';
+import { dateTime, exceptionLabel, money } from './format.js';
 import { useInboxData } from './useInboxData.js';
 import { useNow } from './useNow.js';
 import { useWorkspace } from './WorkspaceApp.js';
-import type { InboxTask, InboxView } from './workspaceApi.js';
+import type { Comment, InboxTask, InboxView } from './workspaceApi.js';
 import { workspaceHref } from './workspaceRoute.js';
 
 /** The task inbox: my tasks, the unclaimed ones I may take, the team's (leads); live. */
@@ -39,6 +40,8 @@ function Inbox() {
       <aside className="inbox__side">
         <h2 className="ws-side-title">Queues</h2>
         <QueueList />
+        <h2 className="ws-side-title ws-side-title--spaced">Mentioning you</h2>
+        <MentionList />
       </aside>
       <section className="inbox__main">
         <div className="inbox__head">
@@ -92,6 +95,30 @@ function QueueList() {
               {q.overdue > 0 && <span className="queue__overdue" title="past their SLA">{q.overdue} overdue</span>}
             </span>
           </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function MentionList() {
+  const { api, nameOf } = useWorkspace();
+  const [mentions, setMentions] = useState<Comment[] | null>(null);
+  const load = useCallback(() => api.mentions().then(setMentions, () => setMentions([])), [api]);
+  useEffect(() => void load(), [load]);
+  useLiveMessage('case.changed', (m) => {
+    if (m.event.type === 'case.comment') void load();
+  });
+  if (!mentions) return null;
+  if (!mentions.length) return <p className="ws-muted">Nobody mentioned you yet.</p>;
+  return (
+    <ul className="mention-list" data-testid="mentions">
+      {mentions.slice(0, 5).map((c) => (
+        <li key={c.id}>
+          <a href={workspaceHref({ page: 'case', caseId: c.caseId })}>
+            <strong>{c.authorName ?? nameOf(c.author)}</strong> <span className="ws-muted">{dateTime(c.createdAt)}</span>
+            <span className="mention-list__text">{c.text}</span>
+          </a>
         </li>
       ))}
     </ul>

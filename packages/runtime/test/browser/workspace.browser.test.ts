@@ -105,6 +105,13 @@ describe.skipIf(!hasChromium)('analyst workspace in Chromium, two analysts side 
     await ari.screenshot({ path: join(ARTIFACTS, 'workspace-task-refused.png'), fullPage: true });
   });
 
+  it('a comment mentioning a colleague shows in the other analyst\'s case view as it is posted', async () => {
+    await ari.fill('[data-testid=comments] textarea', '@analyst2 the supplier says express delivery was ordered, can you confirm?');
+    await ari.click('[data-testid=comments] button[type=submit]');
+    await ari.waitForSelector('[data-testid=comments] .mention:has-text("@analyst2")');
+    await bea.waitForSelector('[data-testid=timeline] li:has-text("express delivery was ordered")', { timeout: 5000 });
+  });
+
   it('completes the task with the form; both analysts see the case move on', async () => {
     await ari.fill('[data-testid=decision] textarea, [data-testid=decision] input[type=text]', 'Surcharge agreed with the supplier for express delivery');
     await ari.click('[data-testid=decision] button[data-outcome=accept]');
