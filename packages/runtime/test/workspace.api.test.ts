@@ -352,5 +352,8 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     expect((await inbox(admin, 'view=team')).items.map((t) => t.id)).toEqual([first.taskId]);
     expect((await inbox(analyst2, 'view=mine')).items.map((t) => t.id)).toEqual([first.taskId]);
     expect((await approver('GET', '/api/v1/inbox/summary')).body.queues.find((q: any) => q.queue === queue)).toMatchObject({ open: 1, unclaimed: 0 });
+    const auditor = httpClient(server.url, await server.login('auditor@demo.exflow'));
+    expect((await auditor('GET', '/api/v1/inbox?view=unclaimed')).body.items).toEqual([]); // reads, but takes no task
+    expect((await auditor('GET', '/api/v1/inbox/summary')).body.views.unclaimed).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ export type InboxView = 'mine' | 'unclaimed' | 'team';
 export interface InboxFilter {
   view: InboxView;
   userId: string;
-  /** The caller's roles: unclaimed tasks are those whose candidate roles meet them (or have none). */
+  /** The caller's worker roles: unclaimed tasks are those whose candidate roles meet them (or have none); none, no unclaimed task. */
   roles: readonly string[];
   queue?: string;
   /** Team view only: tasks held by this user. */
@@ -126,8 +126,9 @@ const toInboxTask = (r: any): InboxTask => ({
   rankAt: r.rank_key,
 });
 
-/** The caller may take a task whose candidate roles are empty or include one of theirs. */
-const CANDIDATE_SQL = `(t.candidate_roles = '[]'::jsonb OR jsonb_exists_any(t.candidate_roles, ARRAY(SELECT jsonb_array_elements_text(?::jsonb))))`;
+/** The caller may take a task whose candidate roles are empty or include one of theirs; with no worker role, none. */
+const candidateSql = (roles: readonly string[]): [string, string[]] =>
+  roles.length ? [`(t.candidate_roles = '[]'::jsonb OR jsonb_exists_any(t.candidate_roles, ARRAY(SELECT jsonb_array_elements_text(?::jsonb))))`, [JSON.stringify(roles)]] : ['false', []];
 
 /** Keeps only the ids given, as a JSON array binding (same on PostgreSQL and PGlite). */
 const IDS_SQL = `(SELECT jsonb_array_elements_text(?::jsonb))`;
@@ -141,7 +142,7 @@ export function createInboxRepository(db: Db) {
   function listQuery(tenantId: string, f: InboxFilter): Knex.QueryBuilder {
     const q = inboxRows().where('t.tenant_id', tenantId).andWhere('t.status', 'open');
     if (f.view === 'mine') q.andWhere('t.assignee', f.userId);
-    if (f.view === 'unclaimed') q.whereNull('t.assignee').andWhereRaw(CANDIDATE_SQL, [JSON.stringify(f.roles)]);
+    if (f.view === 'unclaimed') q.whereNull('t.assignee').andWhereRaw(...candidateSql(f.roles));
     if (f.view === 'team' && f.assignee) q.andWhere('t.assignee', f.assignee);
     if (f.queue) q.andWhere('t.queue', f.queue);
     if (f.exceptionKind) q.andWhere('t.exception_kind', f.exceptionKind);
@@ -182,7 +183,7 @@ export function createInboxRepository(db: Db) {
 
     /** Counts per queue and per view, and the values the filters can take, over open tasks. */
     async summary(tenantId: string, userId: string, roles: readonly string[], lead: boolean): Promise<InboxSummary> {
-      const candidate = JSON.stringify(roles);
+      const [candidate, candidateBindings] = candidateSql(roles);
       const queueRows = await db('tasks as t')
         .where({ 't.tenant_id': tenantId, 't.status': 'open' })
         .groupBy('t.queue')
@@ -190,16 +191,16 @@ export function createInboxRepository(db: Db) {
         .select('t.queue')
         .select(
           db.raw('count(*)::int as open'),
-          db.raw(`count(*) filter (where t.assignee is null and ${CANDIDATE_SQL})::int as unclaimed`, [candidate]),
+          db.raw(`count(*) filter (where t.assignee is null and ${candidate})::int as unclaimed`, candidateBindings),
           db.raw('count(*) filter (where t.assignee = ?)::int as mine', [userId]),
           db.raw('count(*) filter (where t.due_at < now())::int as overdue'),
-          db.raw(`bool_or(${CANDIDATE_SQL}) as can_work`, [candidate]),
+          db.raw(`bool_or(${candidate}) as can_work`, candidateBindings),
         );
       const queues: QueueCount[] = queueRows
         .map((r: any) => ({ queue: r.queue, open: r.open, unclaimed: r.unclaimed, mine: r.mine, overdue: r.overdue, canWork: !!r.can_work }))
         .filter((q: QueueCount) => lead || q.canWork || q.mine > 0);
       const visible = db('tasks as t').where({ 't.tenant_id': tenantId, 't.status': 'open' });
-      if (!lead) visible.andWhere((w) => w.where('t.assignee', userId).orWhere((u) => u.whereNull('t.assignee').andWhereRaw(CANDIDATE_SQL, [candidate])));
+      if (!lead) visible.andWhere((w) => w.where('t.assignee', userId).orWhere((u) => u.whereNull('t.assignee').andWhereRaw(candidate, candidateBindings)));
       const facetRows = await visible
         .select(db.raw(`coalesce(t.exception_kind, '') as exception_kind`), db.raw(`coalesce(t.supplier_id, t.supplier_name, '') as supplier`), db.raw(`coalesce(t.business_unit, '') as business_unit`))
         .select(db.raw('max(t.supplier_name) as supplier_name'), db.raw('count(*)::int as n'))

@@ -25,6 +25,9 @@ async function requireLead(db: Db, principal: Principal, what: string): Promise<
   }
 }
 
+/** The roles that may take tasks at all; an auditor has none, so nothing is "unclaimed" for them. */
+const workerRoles = (principal: Principal) => principal.roles.filter((r) => (WORKERS as readonly string[]).includes(r));
+
 /** A query problem names the parameter; nothing is read or changed. */
 const badQuery = (name: string, message: string) => unprocessable('invalid-query', `Query parameter "${name}" ${message}`, [{ path: name, message }]);
 
@@ -52,7 +55,7 @@ function readFilter(query: (name: string) => string | undefined, principal: Prin
   return {
     view,
     userId: principal.userId,
-    roles: principal.roles,
+    roles: workerRoles(principal),
     queue: query('queue'),
     assignee,
     exceptionKind: query('exceptionKind'),
@@ -82,8 +85,8 @@ function readCursor(value: string | undefined): InboxCursor | undefined {
 
 /** Someone may take a task when they hold a worker role its candidate roles allow. */
 function canWork(member: Pick<TeamMember, 'roles'>, candidateRoles: readonly string[]): boolean {
-  const workerRoles = member.roles.filter((r) => (WORKERS as readonly string[]).includes(r));
-  return candidateRoles.length ? workerRoles.some((r) => candidateRoles.includes(r)) : workerRoles.length > 0;
+  const worker = member.roles.filter((r) => (WORKERS as readonly string[]).includes(r));
+  return candidateRoles.length ? worker.some((r) => candidateRoles.includes(r)) : worker.length > 0;
 }
 
 async function loadAssignee(db: Db, principal: Principal, assignee: string): Promise<TeamMember> {
@@ -173,7 +176,7 @@ export const inboxRoutes = defineRoutes([
     responses: { '200': '{ lead, views, queues, facets }' },
     async handler(_req, res, { db, principal }) {
       const lead = await isLead(db, principal);
-      res.json({ lead, ...(await createInboxRepository(db).summary(principal.tenantId, principal.userId, principal.roles, lead)) });
+      res.json({ lead, ...(await createInboxRepository(db).summary(principal.tenantId, principal.userId, workerRoles(principal), lead)) });
     },
   },
   {
