@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
 import { ApiProvider } from './api/ApiProvider.js';
+import { Brand, SupportContact } from './branding/Brand.js';
+import { BrandingProvider } from './branding/BrandingProvider.js';
 import { createApiClient } from './api/client.js';
 import { DesignerPage } from './app/DesignerPage.js';
 import { useHashRoute } from './app/useHashRoute.js';
@@ -41,24 +43,25 @@ export function App() {
   };
   return (
     <ApiProvider api={api} user={session.user}>
-      {workspaceRoute ? (
-        <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
-      ) : route.page === 'designer' ? (
-        <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
-      ) : (
-        <div className="app-shell">
-          <header className="app-header">
-            <div className="brand">
-              <span className="brand__mark" aria-hidden>⟶</span> Exflow <span className="brand__product">Designer</span>
-            </div>
-            <div className="app-header__user">
-              <a className="btn btn--ghost btn--small" href="#/inbox">Inbox</a>
-              {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
-            </div>
-          </header>
-          <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />
-        </div>
-      )}
+      <BrandingProvider api={api}>
+        {workspaceRoute ? (
+          <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
+        ) : route.page === 'designer' ? (
+          <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
+        ) : (
+          <div className="app-shell">
+            <header className="app-header">
+              <Brand area="Designer" />
+              <div className="app-header__user">
+                <SupportContact />
+                <a className="btn btn--ghost btn--small" href="#/inbox">Inbox</a>
+                {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
+              </div>
+            </header>
+            <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />
+          </div>
+        )}
+      </BrandingProvider>
     </ApiProvider>
   );
 }

@@ -50,6 +50,16 @@ export interface VersionRecord {
   publishedAt: string;
 }
 
+/** The brand a tenant's users see (their MSP's for an MSP's clients). */
+export interface Branding {
+  productName: string;
+  logoUrl?: string;
+  primaryColor?: string;
+  accentColor?: string;
+  supportEmail?: string;
+  supportUrl?: string;
+}
+
 export interface PublishResult {
   version: number;
   publishedAt: string;
@@ -109,6 +119,7 @@ export function createApiClient(options: ApiClientOptions) {
     publish: (id: string) => request<PublishResult>('POST', `/definitions/${encodeURIComponent(id)}/publish`),
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
+    getBranding: () => request<Branding>('GET', '/branding'),
   };
 }
 

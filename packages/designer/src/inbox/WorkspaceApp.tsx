@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { User } from '../api/client.js';
+import { Brand, SupportContact } from '../branding/Brand.js';
 import { CasePage } from '../cases/CasePage.js';
 import { LiveProvider, useLive } from '../cases/live.js';
 import { InboxPage } from './InboxPage.js';
@@ -63,15 +64,14 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
   return (
     <header className="app-header">
       <div className="ws-header__left">
-        <div className="brand">
-          <span className="brand__mark" aria-hidden>⟶</span> Exflow <span className="brand__product">Workspace</span>
-        </div>
+        <Brand area="Workspace" />
         <nav className="ws-nav">
           <a href="#/inbox" className={route.page === 'inbox' ? 'is-current' : ''}>Inbox</a>
           {canDesign(user.roles) && <a href="#/">Flows</a>}
         </nav>
       </div>
       <div className="app-header__user">
+        <SupportContact />
         <span className={`ws-live ${connected ? 'is-on' : connection ? 'is-lost' : ''}`} data-testid="live-status" title="Updates arrive live over Socket.IO">
           {connected ? 'Live' : connection ? 'Reconnecting…' : 'Connecting…'}
         </span>
