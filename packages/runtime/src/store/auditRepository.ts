@@ -16,6 +16,19 @@ export interface AuditRecord {
   hash: string;
 }
 
+/** A case's audit row as the case view shows it: with the actor's name. */
+export interface CaseAuditEntry {
+  id: string;
+  caseId: string | null;
+  actor: string | null;
+  actorName: string | null;
+  action: string;
+  entity: string;
+  entityId: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+}
+
 export interface AuditBreak {
   seq: number;
   id: string;
@@ -57,6 +70,28 @@ export function createAuditRepository(db: Db) {
         entity_id: entry.entityId,
         data: JSON.stringify(entry.data ?? {}),
       });
+    },
+
+    /** One case's trail, in chain order, with the actors' names. */
+    async forCase(tenantId: string, caseId: string): Promise<CaseAuditEntry[]> {
+      const rows = await db('audit as a')
+        .leftJoin('users as u', function () {
+          this.on('u.tenant_id', 'a.tenant_id').andOn('u.id', 'a.actor');
+        })
+        .where({ 'a.tenant_id': tenantId, 'a.case_id': caseId })
+        .orderBy('a.seq')
+        .select('a.id', 'a.case_id', 'a.actor', 'a.action', 'a.entity', 'a.entity_id', 'a.data', 'a.created_at', 'u.name as actor_name');
+      return rows.map((r: any) => ({
+        id: r.id,
+        caseId: r.case_id,
+        actor: r.actor,
+        actorName: r.actor_name ?? null,
+        action: r.action,
+        entity: r.entity,
+        entityId: r.entity_id,
+        data: r.data,
+        createdAt: iso(r.created_at),
+      }));
     },
 
     async list(tenantId: string, range: { from?: string; to?: string; caseId?: string; limit?: number }): Promise<AuditRecord[]> {

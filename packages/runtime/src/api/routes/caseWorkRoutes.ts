@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { READERS, WORKERS } from '../../auth/roles.js';
 import { ProblemError, conflict, notFound, unprocessable } from '../../errors.js';
 import { createAttachmentRepository } from '../../store/attachmentRepository.js';
-import { createCaseAuditRepository } from '../../store/caseAuditRepository.js';
+import { createAuditRepository } from '../../store/auditRepository.js';
 import { createCaseRepository, type CaseRecord } from '../../store/caseRepository.js';
 import { createCommentRepository } from '../../store/commentRepository.js';
 import type { Db } from '../../store/db.js';
@@ -58,7 +58,7 @@ export const caseWorkRoutes = defineRoutes([
     responses: { '200': 'Audit entries', '404': 'Unknown case' },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
-      res.json(await createCaseAuditRepository(db).forCase(principal.tenantId, c.id));
+      res.json(await createAuditRepository(db).forCase(principal.tenantId, c.id));
     },
   },
   {
@@ -96,7 +96,7 @@ export const caseWorkRoutes = defineRoutes([
         if (!retried) {
           throw conflict('effect-not-retryable', `Effect ${effectId} is ${current.status}${current.status === 'pending' ? ' and has not been tried yet' : ''}; only a failed effect, or one waiting to retry, can be retried`);
         }
-        await createCaseAuditRepository(trx).append(principal.tenantId, {
+        await createAuditRepository(trx).record(principal.tenantId, {
           caseId: c.id,
           actor: principal.userId,
           action: 'effect.retried',
@@ -194,7 +194,7 @@ export const caseWorkRoutes = defineRoutes([
       const attachment = await db
         .transaction(async (trx) => {
           const stored = await createAttachmentRepository(trx, config.attachmentsDir).insert(principal.tenantId, { id, caseId: c.id, taskId: taskId ?? null, filename, contentType, uploadedBy: principal.userId, content });
-          await createCaseAuditRepository(trx).append(principal.tenantId, { caseId: c.id, actor: principal.userId, action: 'attachment.added', entity: 'attachment', entityId: id, data: { filename, contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 } });
+          await createAuditRepository(trx).record(principal.tenantId, { caseId: c.id, actor: principal.userId, action: 'attachment.added', entity: 'attachment', entityId: id, data: { filename, contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 } });
           return stored;
         })
         .catch(async (e) => {

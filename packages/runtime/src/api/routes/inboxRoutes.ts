@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/roles.js';
 import { READERS, WORKERS } from '../../auth/roles.js';
 import { conflict, forbidden, notFound, unprocessable, type ProblemDetail } from '../../errors.js';
-import { createCaseAuditRepository } from '../../store/caseAuditRepository.js';
+import { createAuditRepository } from '../../store/auditRepository.js';
 import { createCommentRepository } from '../../store/commentRepository.js';
 import type { Db } from '../../store/db.js';
 import { createInboxRepository, type TaskRef, type InboxCursor, type InboxFilter, type InboxView, type TeamMember } from '../../store/inboxRepository.js';
@@ -128,11 +128,11 @@ async function bulk(
   await db.transaction(async (trx) => {
     const changed = await write(trx, taskIds);
     if (changed.length !== taskIds.length) throw conflict('selection-changed', 'A selected task was completed or cancelled meanwhile; nothing was changed, reload and try again');
-    const auditRepo = createCaseAuditRepository(trx);
+    const auditRepo = createAuditRepository(trx);
     for (const id of taskIds) {
       const task = found.get(id)!;
       const entry = audit(task);
-      await auditRepo.append(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: entry.action, entity: 'task', entityId: id, data: entry.data });
+      await auditRepo.record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: entry.action, entity: 'task', entityId: id, data: entry.data });
     }
   });
 }
@@ -215,7 +215,7 @@ export const inboxRoutes = defineRoutes([
       const { lead } = req.body as { lead: boolean };
       await db.transaction(async (trx) => {
         if (!(await createInboxRepository(trx).setLead(principal.tenantId, userId, lead))) throw notFound('user', userId);
-        await createCaseAuditRepository(trx).append(principal.tenantId, { caseId: null, actor: principal.userId, action: lead ? 'user.lead.granted' : 'user.lead.revoked', entity: 'user', entityId: userId, data: { lead } });
+        await createAuditRepository(trx).record(principal.tenantId, { caseId: null, actor: principal.userId, action: lead ? 'user.lead.granted' : 'user.lead.revoked', entity: 'user', entityId: userId, data: { lead } });
       });
       res.json(await repo.member(principal.tenantId, userId));
     },
@@ -255,7 +255,7 @@ export const inboxRoutes = defineRoutes([
         if (!lead) q.andWhere('assignee', principal.userId);
         const n = await q.update({ assignee, claimed_at: trx.fn.now() });
         if (n !== 1) throw conflict('task-unavailable', 'The task was completed, cancelled or taken meanwhile');
-        await createCaseAuditRepository(trx).append(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.reassigned', entity: 'task', entityId: id, data: { from: task.assignee, to: assignee, queue: task.queue, ...(reason ? { reason } : {}) } });
+        await createAuditRepository(trx).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.reassigned', entity: 'task', entityId: id, data: { from: task.assignee, to: assignee, queue: task.queue, ...(reason ? { reason } : {}) } });
       });
       const updated = (await repo.get(principal.tenantId, id))!;
       realtime.taskChanged(principal.tenantId, { ...updated, status: 'open' }, 'reassigned');
