@@ -1,3 +1,4 @@
+import type { InboxTask, TaskView, TeamMember } from '@exflow/shared';
 import type { Invoice, MatchResult, WorkflowDefinition } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
@@ -15,29 +16,9 @@ export interface InboxFilters {
   dueBefore?: string;
 }
 
-export interface InboxTask {
-  id: string;
-  caseId: string;
-  nodeId: string;
-  title: string;
-  queue: string;
-  candidateRoles: string[];
-  priority: number;
-  assignee: string | null;
-  assigneeName: string | null;
-  dueAt: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  invoiceNumber: string | null;
-  supplierId: string | null;
-  supplierName: string | null;
-  businessUnit: string | null;
-  amount: string | null;
-  currency: string | null;
-  exceptionKind: string | null;
-  valueAtRisk: string | null;
-  rankAt: string;
-}
+export type { InboxTask, TeamMember };
+/** A task as the task view shows it. */
+export type Task = TaskView;
 
 export interface Facet {
   value: string;
@@ -50,35 +31,6 @@ export interface InboxSummary {
   views: { mine: number; unclaimed: number; team: number };
   queues: { queue: string; open: number; unclaimed: number; mine: number; overdue: number; canWork: boolean }[];
   facets: { exceptionKinds: Facet[]; suppliers: Facet[]; businessUnits: Facet[] };
-}
-
-export interface TeamMember {
-  id: string;
-  name: string;
-  email: string;
-  roles: string[];
-  lead: boolean;
-}
-
-export interface Task {
-  id: string;
-  caseId: string;
-  nodeId: string;
-  title: string;
-  queue: string;
-  candidateRoles: string[];
-  instructions: string | null;
-  form: Record<string, unknown> | null;
-  outcomes: { id: string; label?: string }[];
-  status: 'open' | 'completed' | 'cancelled';
-  priority: number;
-  assignee: string | null;
-  dueAt: string | null;
-  createdAt: string;
-  completedAt: string | null;
-  completedBy: string | null;
-  outcome: string | null;
-  data: Record<string, unknown> | null;
 }
 
 export interface Effect {

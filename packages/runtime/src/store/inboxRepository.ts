@@ -1,3 +1,4 @@
+import type { InboxTask, TeamMember } from '@exflow/shared';
 import type { Knex } from 'knex';
 import type { Db } from './db.js';
 
@@ -30,32 +31,6 @@ export interface InboxFilter {
 export interface InboxCursor {
   rankAt: string;
   id: string;
-}
-
-/** A task as the inbox shows it: the task plus the invoice facts copied onto it when it opened. */
-export interface InboxTask {
-  id: string;
-  caseId: string;
-  nodeId: string;
-  title: string;
-  queue: string;
-  candidateRoles: string[];
-  priority: number;
-  assignee: string | null;
-  assigneeName: string | null;
-  dueAt: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  invoiceNumber: string | null;
-  supplierId: string | null;
-  supplierName: string | null;
-  businessUnit: string | null;
-  amount: string | null;
-  currency: string | null;
-  exceptionKind: string | null;
-  valueAtRisk: string | null;
-  /** The effective due time the list is sorted by (see docs/workspace.md). */
-  rankAt: string;
 }
 
 export interface QueueCount {
@@ -91,13 +66,7 @@ export interface TaskRef {
   priority: number;
 }
 
-export interface TeamMember {
-  id: string;
-  name: string;
-  email: string;
-  roles: string[];
-  lead: boolean;
-}
+export type { InboxTask, TeamMember };
 
 const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : String(v));
 const text = (v: unknown) => (v == null ? null : String(v));

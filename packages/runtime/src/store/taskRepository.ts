@@ -1,28 +1,8 @@
+import type { TaskView } from '@exflow/shared';
 import type { Db } from './db.js';
 
-export interface TaskRecord {
-  id: string;
-  caseId: string;
-  nodeId: string;
-  title: string;
-  queue: string;
-  candidateRoles: string[];
-  instructions: string | null;
-  form: Record<string, unknown> | null;
-  outcomes: { id: string; label?: string }[];
-  status: 'open' | 'completed' | 'cancelled';
-  priority: number;
-  assignee: string | null;
-  dueAt: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  completedAt: string | null;
-  completedBy: string | null;
-  outcome: string | null;
-  data: Record<string, unknown> | null;
-  /** Approvals given so far (four-eyes: the first approval waits for a second person). */
-  approvals: { by: string; onBehalfOf: string[]; at: string }[];
-}
+/** A task row as the API answers it. */
+export type TaskRecord = TaskView;
 
 const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : (v as string));
 
