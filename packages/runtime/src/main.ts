@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +59,12 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
 
   const app = createApp({ config, db, engine, issuer, authenticator, services, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
   const server = createServer(app);
-  realtime = createRealtime(server, authenticator, db);
+  // several processes on one PostgreSQL broadcast through it; PGlite is one process
+  const broadcastPool = config.databaseUrl
+    ? new pg.Pool({ connectionString: config.databaseUrl, max: 4, options: config.databaseSchema ? `-c search_path=${config.databaseSchema}` : undefined })
+    : undefined;
+  broadcastPool?.on('error', (e) => log('broadcast pool error', { error: String(e) }));
+  realtime = createRealtime(server, authenticator, db, { pool: broadcastPool, channelPrefix: `exflow:${config.databaseSchema ?? 'public'}` });
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
 
@@ -79,6 +85,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     async stop() {
       await Promise.all(pollers.map((p) => p.stop()));
       await realtime!.close();
+      await broadcastPool?.end();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await db.destroy();

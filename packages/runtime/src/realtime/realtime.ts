@@ -1,4 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/roles.js';
@@ -19,6 +21,16 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
+export interface RealtimeOptions {
+  /**
+   * A PostgreSQL pool: messages then go through the Socket.IO Postgres adapter (LISTEN/NOTIFY),
+   * so a change committed by one runtime process reaches the clients of every process.
+   */
+  pool?: pg.Pool;
+  /** NOTIFY channel prefix; processes that share it share their broadcasts. */
+  channelPrefix?: string;
+}
+
 const roomOf = (tenantId: string, kind: 'tenant' | 'case' | 'queue' | 'definition', id: string) => `${tenantId}|${kind}|${id}`;
 
 type Ack = (answer: { ok: true; room: string } | { ok: false; error: string }) => void;
@@ -27,8 +39,9 @@ type Ack = (answer: { ok: true; room: string } | { ok: false; error: string }) =
  * Socket.IO with a bearer token on the handshake. A client is put in its tenant's room and may
  * join `case:<id>`, `queue:<name>` and `definition:<id>` rooms of its own tenant only.
  */
-export function createRealtime(http: HttpServer, authenticator: Authenticator, db: Db): Realtime {
+export function createRealtime(http: HttpServer, authenticator: Authenticator, db: Db, options: RealtimeOptions = {}): Realtime {
   const io = new Server(http, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+  if (options.pool) io.adapter(createAdapter(options.pool, { channelPrefix: options.channelPrefix ?? 'socket.io' }));
 
   io.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;

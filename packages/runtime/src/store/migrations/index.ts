@@ -3,6 +3,7 @@ import * as core from './001_core.js';
 import * as finance from './002_finance.js';
 import * as workspace from './003_workspace.js';
 import * as trust from './004_trust.js';
+import * as realtime from './005_realtime.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ const migrations: [string, Migration][] = [
   ['002_finance', finance],
   ['003_workspace', workspace],
   ['004_trust', trust],
+  ['005_realtime', realtime],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
