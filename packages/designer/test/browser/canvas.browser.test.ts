@@ -1,41 +1,71 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyFlow } from '../fixtures.js';
-import { createFakeApi } from './fakeApi.js';
-import { ARTIFACTS, centre, hasChromium, launchBrowser, mouseDrag, serveDist, signInPage } from './harness.js';
+import { ARTIFACTS, centre, DIST, hasChromium, launchBrowser, mouseDrag, signInPage } from './harness.js';
+
+interface TestServer {
+  url: string;
+  login(email: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+// The designer as the runtime serves it, against the real API (imported by path at run time,
+// as in e2e/publish.e2e.test.ts: the designer does not depend on the runtime package).
+const serverModule = new URL('../../../runtime/src/testing/testServer.ts', import.meta.url);
+const hasRuntime = existsSync(fileURLToPath(serverModule));
 
 const node = (id: string) => `.react-flow__node[data-id="${id}"]`;
 const sourceHandle = (id: string, port: string) => `${node(id)} .react-flow__handle.source[data-handleid="${port}"]`;
 const targetHandle = (id: string) => `${node(id)} .react-flow__handle.target`;
 
-describe.skipIf(!hasChromium)('designer canvas in Chromium', () => {
+describe.skipIf(!hasChromium || !hasRuntime)('designer canvas in Chromium, served by the runtime', () => {
   let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveDist>>;
+  let server: TestServer;
   let page: Page;
-  const api = createFakeApi([emptyFlow()]);
+  let token: string;
+  let definitionId: string;
+  const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${server.url}/api/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    expect(response.status).toBeLessThan(300);
+    return (await response.json()) as T;
+  };
+  /** The draft as the runtime stored it, once it passes `check` (the designer saves as you go). */
   const lastSaved = async (check: (d: WorkflowDefinition) => boolean): Promise<WorkflowDefinition> => {
-    await expect.poll(() => api.saves.some(check) && check(api.saves.at(-1)!), { timeout: 5000 }).toBe(true);
-    return api.saves.at(-1)!;
+    let draft: WorkflowDefinition | undefined;
+    await expect
+      .poll(async () => {
+        draft = (await rest<{ draft: WorkflowDefinition }>('GET', `/definitions/${definitionId}`)).draft;
+        return check(draft);
+      }, { timeout: 8000 })
+      .toBe(true);
+    return draft!;
   };
   const pill = () => page.locator('[data-testid=problem-pill]');
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    server = await serveDist();
+    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as { startTestServer(options?: { designerDist?: string; workers?: boolean }): Promise<TestServer> };
+    server = await startTestServer({ designerDist: DIST, workers: false });
+    token = await server.login('owner@demo.exflow');
+    definitionId = (await rest<{ id: string }>('POST', '/definitions', emptyFlow())).id;
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await api.install(page);
-    await signInPage(page);
-    await page.goto(`${server.url}/#/flows/def-1`);
+    await signInPage(page, token);
+    await page.goto(`${server.url}/#/flows/${definitionId}`);
     await page.waitForSelector('[data-testid=canvas] .react-flow__pane');
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    await server?.stop();
   });
 
   it('builds a four-step flow from an empty canvas by dragging from the palette and connecting handles', async () => {
@@ -169,5 +199,17 @@ describe.skipIf(!hasChromium)('designer canvas in Chromium', () => {
     await page.click(`${node('decision')} .step__title`);
     await page.click('[data-testid=tab-inspect]');
     await page.screenshot({ path: `${ARTIFACTS}canvas.png` });
+  });
+
+  it('publishes the flow it built, and the REST API returns that version', async () => {
+    const draft = await lastSaved(() => true);
+    await page.click('[data-testid=publish]');
+    await expect.poll(() => page.locator('[data-testid=publish-state]').textContent(), { timeout: 10_000 }).toBe('Published v1 · up to date');
+    const v1 = await rest<{ version: number; definition: WorkflowDefinition; compiled: { machine: { initial: string } } }>('GET', `/definitions/${definitionId}/versions/1`);
+    expect(v1.version).toBe(1);
+    expect(v1.definition.nodes.map((n) => [n.id, n.kind])).toEqual(draft.nodes.map((n) => [n.id, n.kind]));
+    expect(v1.definition.edges.map((e) => `${e.source}:${e.sourcePort}->${e.target}`)).toEqual(['start:out->decision', 'decision:b1->end', 'decision:default->end_2']);
+    expect((v1.definition.nodes.find((n) => n.id === 'decision')!.config as { branches: { condition: string }[] }).branches[0].condition).toBe('invoice.grossTotal > 10000');
+    expect(v1.compiled.machine.initial).toBe('start');
   });
 });
