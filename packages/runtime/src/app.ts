@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps, log: Log): Express {
   app.get('/health', async (_req, res) => {
     try {
       await deps.db.raw('select 1');
-      res.json({ status: 'ok', database: deps.config.databaseUrl ? 'postgresql' : 'pglite' });
+      res.json({ status: 'ok', database: deps.config.databaseUrl ? 'postgresql' : 'pglite', rowLevelSecurityOnReads: deps.scopeReads });
     } catch (e) {
       sendProblem(res, 503, 'database-unavailable', 'Service unavailable', `The database does not answer: ${(e as Error).message}`);
     }

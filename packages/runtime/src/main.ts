@@ -19,6 +19,7 @@ import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler } from './services/registry.js';
 import { migrate, openDatabase, type Db } from './store/db.js';
+import { canUseTenantScope } from './store/tenantScope.js';
 
 export interface RunningExflow {
   url: string;
@@ -57,7 +58,8 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const services = builtInServices(options.services);
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
-  const app = createApp({ config, db, engine, issuer, authenticator, services, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
+  const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
+  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl

@@ -1,5 +1,6 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenantScope } from '../src/store/tenantScope.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { readTemplate, invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { eventually, httpClient } from './support/http.js';
@@ -78,6 +79,23 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     } finally {
       socket.disconnect();
     }
+  });
+
+  it.runIf(database === 'postgres')('reads go through row-level security: the router\'s tenant scope sees one tenant even with no filter', async () => {
+    expect((await httpClient(server.url)('GET', '/health')).body.rowLevelSecurityOnReads).toBe(true);
+    const unfiltered = (tenant: string) => withTenantScope(server.db, tenant, async (scoped) => ({
+      cases: (await scoped('cases').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+      invoices: (await scoped('invoices').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+      tasks: (await scoped('tasks').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+      audit: (await scoped('audit').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+    }));
+    const globexView = await unfiltered('globex');
+    expect(globexView).toEqual({ cases: [], invoices: [], tasks: [], audit: [] });
+    const acmeView = await unfiltered('acme');
+    expect(new Set([...acmeView.cases, ...acmeView.invoices, ...acmeView.tasks, ...acmeView.audit])).toEqual(new Set(['acme']));
+    expect(acmeView.cases).toHaveLength(1);
+    // and the scope is read-only: a handler that forgot itself could not write either
+    await expect(withTenantScope(server.db, 'acme', (scoped) => scoped('cases').update({ status: 'cancelled' }))).rejects.toThrow(/read-only/);
   });
 
   it.runIf(database === 'postgres')('row-level security hides other tenants from the application role even without the filter', async () => {

@@ -17,6 +17,11 @@ export interface AppDeps {
   issuer: Issuer;
   authenticator: Authenticator;
   services: ServiceRegistry;
+  /**
+   * Reads (GET) run as the application role under row-level security for the caller's tenant
+   * (PostgreSQL with the `exflow_app` role): the second wall behind the repositories' filter.
+   */
+  scopeReads: boolean;
   /** Tells socket listeners about task changes that are not case transitions (claim, release). */
   realtime: Pick<Realtime, 'taskChanged'>;
 }

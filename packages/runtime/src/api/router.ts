@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Principal } from '../auth/roles.js';
 import { actAsTenant } from '../auth/tenancy.js';
 import { forbidden, unauthorized, unprocessable } from '../errors.js';
+import { withTenantScope } from '../store/tenantScope.js';
 import { readRawBody } from './rawBody.js';
 import type { AppDeps, Route } from './route.js';
 
@@ -35,6 +36,11 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
           const errors = (checkBody.errors ?? []).map((e) => describeAjvError(e));
           throw unprocessable('invalid-body', `The request body is not valid: ${errors.slice(0, 5).map((e) => e.message).join('; ')}`, errors);
         }
+      }
+      if (principal && deps.scopeReads && route.method === 'get') {
+        const who = principal;
+        await withTenantScope(deps.db, who.tenantId, (scoped) => route.handler(req, res, { ...deps, db: scoped, principal: who }));
+        return;
       }
       // public handlers never read the principal
       await route.handler(req, res, { ...deps, principal: principal as Principal });

@@ -23,6 +23,8 @@ export interface Config {
   attachmentMaxBytes: number;
   /** An external OIDC issuer; when set, the built-in sign-in is off. */
   oidc?: { issuer: string; audience: string; tenantClaim: string; rolesClaim: string };
+  /** Run API reads under row-level security (`auto`: on PostgreSQL when the app role is usable). */
+  rlsReads: 'auto' | 'off';
   /** Requests per minute per client address on sign-in and on invoice intake. */
   rateLimits: { auth: number; intake: number };
 }
@@ -50,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           rolesClaim: env.EXFLOW_OIDC_ROLES_CLAIM ?? 'roles',
         }
       : undefined,
+    rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
     rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200) },
   };
 }
