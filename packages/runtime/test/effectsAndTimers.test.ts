@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEffectWorker } from '../src/effects/effectWorker.js';
+import { builtInServices } from '../src/services/index.js';
 import { PermanentServiceError } from '../src/services/registry.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { plainInvoice, serviceFlow, slaFlow } from './support/flows.js';
@@ -135,5 +137,31 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
     expect(c).toMatchObject({ status: 'cancelled', tasks: [], timers: [expect.objectContaining({ status: 'cancelled' })] });
     expect(c.context.cancellation).toEqual({ reason: 'duplicate of S-2', by: 'u-admin' });
+  });
+});
+
+describe.each(testDatabaseKinds())('leaving a service step withdraws its call, on %s', (database) => {
+  let server: TestServer;
+  let admin: ReturnType<typeof httpClient>;
+  let calls = 0;
+
+  beforeAll(async () => {
+    // no workers: the call stays queued until the test runs a worker by hand
+    server = await startTestServer({ database, seedDemo: true, workers: false, services: { counted: async () => ({ n: ++calls }) } });
+    admin = httpClient(server.url, await server.login('admin@demo.exflow'));
+    const created = await admin('POST', '/api/v1/definitions', serviceFlow('withdrawn-flow', 'counted', { errorEdge: true }));
+    expect((await admin('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+  });
+  afterAll(() => server?.stop());
+
+  it('cancelling the case cancels the queued call, and no worker makes it afterwards', async () => {
+    const posted = await admin('POST', '/api/v1/invoices?definition=withdrawn-flow', plainInvoice('W-1'));
+    const caseId = posted.body.case.id;
+    expect((await admin('GET', `/api/v1/cases/${caseId}`)).body.effects).toEqual([expect.objectContaining({ nodeId: 'call', status: 'pending' })]);
+    expect((await admin('POST', `/api/v1/cases/${caseId}/events`, { type: 'case.cancel', reason: 'sent in error' })).status).toBe(202);
+    expect((await admin('GET', `/api/v1/cases/${caseId}`)).body.effects).toEqual([expect.objectContaining({ nodeId: 'call', status: 'cancelled' })]);
+    const worker = createEffectWorker({ db: server.db, engine: server.engine, services: builtInServices({ counted: async () => ({ n: ++calls }) }) });
+    await worker.tick();
+    expect(calls).toBe(0);
   });
 });

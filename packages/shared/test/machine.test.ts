@@ -73,9 +73,10 @@ describe('human tasks', () => {
     const { machine } = build(reviewFlow);
     const { snapshot } = begin(machine);
     const [, actions] = transition(machine, snapshot, { type: 'service.done', nodeId: 'check' });
-    expect(types(actions)).toEqual(['exflow.task.open', 'exflow.timer.schedule']);
-    expect(actions[0]).toMatchObject({ params: { nodeId: 'review', queue: 'ap-review', outcomes: [{ id: 'approve' }, { id: 'reject' }], dueIn: 'PT24H' } });
-    expect(actions[1]).toMatchObject({ params: { nodeId: 'review', timerId: 'review:sla', dueIn: 'PT24H' } });
+    expect(types(actions)).toEqual(['exflow.service.cancel', 'exflow.task.open', 'exflow.timer.schedule']);
+    expect(actions[0]).toMatchObject({ params: { nodeId: 'check' } });
+    expect(actions[1]).toMatchObject({ params: { nodeId: 'review', queue: 'ap-review', outcomes: [{ id: 'approve' }, { id: 'reject' }], dueIn: 'PT24H' } });
+    expect(actions[2]).toMatchObject({ params: { nodeId: 'review', timerId: 'review:sla', dueIn: 'PT24H' } });
   });
 
   it('refuses task.completed with an unknown outcome, or for another node', () => {
@@ -247,6 +248,9 @@ describe('parallel', () => {
     const [failed, actions] = transition(machine, begin(machine).snapshot, { type: 'service.failed', nodeId: 'tax', error: 'down' });
     expect(failed.value).toBe('__failed');
     expect(failed.status).toBe('done');
-    expect(actions.filter((a) => a.type.startsWith('exflow.'))).toEqual([]);
+    // leaving the parallel withdraws every branch's call not yet made; nothing new starts
+    const effects = actions.filter((a) => a.type.startsWith('exflow.'));
+    expect(effects.every((a) => a.type === 'exflow.service.cancel')).toBe(true);
+    expect(effects.map((a) => (a.params as { nodeId: string }).nodeId).sort()).toEqual(['match', 'tax']);
   });
 });

@@ -37,7 +37,7 @@ export interface Effect {
   id: string;
   nodeId: string;
   service: string | null;
-  status: 'pending' | 'running' | 'done' | 'failed';
+  status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
   attempts: number;
   maxAttempts: number;
   runAt: string;

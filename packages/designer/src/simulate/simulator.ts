@@ -177,6 +177,8 @@ function nextPending(before: PendingWork[], actions: Effect[], active: string[])
     if (type === 'exflow.service') {
       pending = pending.filter((p) => !(p.type === 'service' && p.nodeId === nodeId));
       pending.push({ type: 'service', nodeId, service: String(params.service), params: params.params ?? {} });
+    } else if (type === 'exflow.service.cancel') {
+      pending = pending.filter((p) => !(p.type === 'service' && p.nodeId === nodeId));
     } else if (type === 'exflow.task.open') {
       pending.push({ type: 'task', nodeId, title: String(params.title ?? nodeId), queue: String(params.queue ?? ''), outcomes: params.outcomes ?? [], form: params.form ?? null });
     } else if (type === 'exflow.task.close') {

@@ -38,6 +38,8 @@ export interface PlannedTimer {
 /** What a transition's actions ask for, as rows to write in the same transaction. */
 export interface EffectPlan {
   effects: PlannedEffect[];
+  /** Nodes left: their effects not yet started are withdrawn. */
+  cancelEffectNodes: string[];
   openTasks: PlannedTask[];
   closeTaskNodes: string[];
   timers: PlannedTimer[];
@@ -57,7 +59,7 @@ const MAX_ATTEMPTS = 5;
  * context the transition produced (tasks carry the inbox's facts from it).
  */
 export function planEffects(actions: readonly ActionLike[], now: number, context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> }): EffectPlan {
-  const plan: EffectPlan = { effects: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [] };
+  const plan: EffectPlan = { effects: [], cancelEffectNodes: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [] };
   let facts: { exception_kind: string | null; value_at_risk: string | null } | undefined;
   const factsOf = () => {
     if (!facts) {
@@ -71,6 +73,9 @@ export function planEffects(actions: readonly ActionLike[], now: number, context
     switch (action.type) {
       case 'exflow.service':
         plan.effects.push({ id: newId(), node_id: p.nodeId, kind: 'service', service: p.service, params: p.params ?? {}, max_attempts: MAX_ATTEMPTS });
+        break;
+      case 'exflow.service.cancel':
+        plan.cancelEffectNodes.push(p.nodeId);
         break;
       case 'exflow.task.open': {
         const dueMs = p.dueIn ? durationToMs(p.dueIn) : undefined;

@@ -139,6 +139,12 @@ export function createCaseRepository(db: Db) {
             AND m.node_id IN (SELECT jsonb_array_elements_text(?::jsonb)))`);
         bindings.push(JSON.stringify(plan.cancelTimerNodes));
       }
+      if (plan.cancelEffectNodes.length) {
+        parts.push(`xc AS (UPDATE effects x SET status = 'cancelled', completed_at = now() FROM c
+          WHERE x.tenant_id = c.tenant_id AND x.case_id = c.id AND x.status = 'pending'
+            AND x.node_id IN (SELECT jsonb_array_elements_text(?::jsonb)))`);
+        bindings.push(JSON.stringify(plan.cancelEffectNodes));
+      }
       if (plan.effects.length) {
         parts.push(`fx AS (INSERT INTO effects (tenant_id, id, case_id, case_version, node_id, kind, service, params, max_attempts)
           SELECT c.tenant_id, x.id, c.id, c.version, x.node_id, x.kind, x.service, x.params, x.max_attempts

@@ -9,7 +9,7 @@ export interface EffectRecord {
   kind: string;
   service: string | null;
   params: Record<string, unknown>;
-  status: 'pending' | 'running' | 'done' | 'failed';
+  status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
   attempts: number;
   maxAttempts: number;
   runAt: string;

@@ -17,7 +17,7 @@ const noEffect = () => {};
  * Names of the actions that are effects: the engine stores them as data and handlers run them.
  * The machine itself never runs them.
  */
-export const EFFECT_ACTIONS = ['exflow.service', 'exflow.task.open', 'exflow.task.close', 'exflow.timer.schedule', 'exflow.timer.cancel'] as const;
+export const EFFECT_ACTIONS = ['exflow.service', 'exflow.service.cancel', 'exflow.task.open', 'exflow.task.close', 'exflow.timer.schedule', 'exflow.timer.cancel'] as const;
 export type EffectActionType = (typeof EFFECT_ACTIONS)[number];
 
 const flowSetup = setup({
@@ -49,6 +49,7 @@ const flowSetup = setup({
       cancellation: { reason: String(event.reason ?? ''), by: (event.actor as string) ?? null },
     })),
     'exflow.service': noEffect,
+    'exflow.service.cancel': noEffect,
     'exflow.task.open': noEffect,
     'exflow.task.close': noEffect,
     'exflow.timer.schedule': noEffect,

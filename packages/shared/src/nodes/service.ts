@@ -49,6 +49,8 @@ export function defineServiceNode(options: ServiceNodeOptions) {
     defaults: { service: options.service ?? '', params: options.defaultParams },
     compile: (node, config, ctx) => ({
       entry: [{ type: 'exflow.service', params: { nodeId: node.id, service: config.service, params: config.params ?? {} } }],
+      // leaving the step any other way (cancelled, escalated) withdraws a call not yet made
+      exit: [{ type: 'exflow.service.cancel', params: { nodeId: node.id } }],
       on: {
         'service.done': {
           guard: { type: 'fromNode', params: { nodeId: node.id } },
