@@ -48,6 +48,22 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
     expect((await as.approver2('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(200);
   });
 
+  it('refuses the approval to whoever last corrected the invoice, and records the correction', async () => {
+    const posted = await as.owner('POST', '/api/v1/invoices?definition=invoice-approval', invoiceOf('SOD-EDIT', 2_000));
+    const invoiceId = posted.body.invoice.id;
+    const taskId = (await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${posted.body.case.id}`)).body[0], 5_000, 'the task')).id;
+    const corrected = await as.approver('PUT', `/api/v1/invoices/${invoiceId}`, { ...invoiceOf('SOD-EDIT', 2_000), poNumber: 'PO-1001' });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.body.poNumber).toBe('PO-1001');
+    const refused = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
+    expect([refused.status, refused.body.code]).toEqual([403, 'sod.self-approval']);
+    expect(refused.body.detail).toContain('last edited');
+    const trail = ((await as.auditor('GET', '/api/v1/audit')).body as { action: string; entityId: string; data: { changed: string[] } }[]).filter((r) => r.action === 'invoice.corrected' && r.entityId === invoiceId);
+    expect(trail.map((r) => r.data.changed)).toEqual([['poNumber']]);
+    expect((await as.approver2('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(200);
+    expect((await as.approver('PUT', `/api/v1/invoices/${invoiceId}`, { invoiceNumber: 'x' })).status).toBe(422);
+  });
+
   it('refuses an approval above the approver\'s limit, and lets a higher limit approve', async () => {
     const { caseId, taskId } = await openApproval(as.owner, 'SOD-2', 8_000);
     const r = await as.analyst('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });

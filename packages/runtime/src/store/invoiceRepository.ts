@@ -50,6 +50,27 @@ export function createInvoiceRepository(db: Db) {
       return rows.length === 1;
     },
 
+    /** Replaces an invoice's data with a correction and records who made it (segregation of duties reads it). */
+    async correct(tenantId: string, id: string, invoice: Invoice, editor: string): Promise<boolean> {
+      const rows = await db('invoices')
+        .where({ tenant_id: tenantId, id })
+        .update({
+          invoice_number: invoice.invoiceNumber,
+          invoice_number_key: normaliseInvoiceNumber(invoice.invoiceNumber),
+          issue_date: invoice.issueDate,
+          document_type: invoice.documentType,
+          supplier_id: invoice.supplier.id ?? null,
+          supplier_name: invoice.supplier.name,
+          po_number: invoice.poNumber ?? null,
+          currency: invoice.currency,
+          gross_total: invoice.grossTotal,
+          body: JSON.stringify(invoice),
+          last_edited_by: editor,
+        })
+        .returning('id');
+      return rows.length === 1;
+    },
+
     async byIdempotencyKey(tenantId: string, key: string): Promise<IdempotentEntry | undefined> {
       const row = await db('invoices').where({ tenant_id: tenantId, idempotency_key: key }).first('id', 'request_hash', 'response');
       return row ? { id: row.id, requestHash: row.request_hash, response: row.response } : undefined;

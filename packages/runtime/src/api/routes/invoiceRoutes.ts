@@ -1,8 +1,9 @@
 import { invoiceSchema, parseInvoice } from '@exflow/shared';
-import { INTAKE, READERS } from '../../auth/roles.js';
+import { INTAKE, READERS, WORKERS } from '../../auth/roles.js';
 import { badRequest, notFound, unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
 import { stableHash } from '../../ingest/stableHash.js';
+import { createAuditRepository } from '../../store/auditRepository.js';
 import { createInvoiceRepository } from '../../store/invoiceRepository.js';
 import { param, queryString } from '../params.js';
 import { defineRoutes } from '../route.js';
@@ -44,6 +45,31 @@ export const invoiceRoutes = defineRoutes([
       const found = await createInvoiceRepository(db).get(principal.tenantId, param(req, 'id'));
       if (!found) throw notFound('invoice', param(req, 'id'));
       res.json(found);
+    },
+  },
+  {
+    method: 'put',
+    path: '/invoices/:id',
+    summary: 'Correct a received invoice (e.g. a mistyped PO number). The corrector is recorded as its last editor and may not approve it; running cases keep the data they started with.',
+    tag: 'invoices',
+    roles: WORKERS,
+    body: invoiceSchema,
+    responses: { '200': 'Corrected', '404': 'Unknown invoice', '422': 'Invalid invoice' },
+    async handler(req, res, { db, principal }) {
+      const parsed = parseInvoice(req.body);
+      if (!parsed.ok) throw unprocessable('invalid-invoice', `The invoice is not valid: ${parsed.problems.map((p) => p.message).join('; ')}`, parsed.problems);
+      const id = param(req, 'id');
+      const corrected = await db.transaction(async (trx) => {
+        const before = await createInvoiceRepository(trx).body(principal.tenantId, id);
+        if (!before || !(await createInvoiceRepository(trx).correct(principal.tenantId, id, parsed.invoice, principal.userId))) return false;
+        const [old, now] = [before as unknown as Record<string, unknown>, parsed.invoice as unknown as Record<string, unknown>];
+        // compared by content: the stored copy comes back from jsonb with its keys reordered
+        const changed = Object.keys({ ...old, ...now }).filter((k) => stableHash(old[k] ?? null) !== stableHash(now[k] ?? null));
+        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: 'invoice.corrected', entity: 'invoice', entityId: id, data: { changed } });
+        return true;
+      });
+      if (!corrected) throw notFound('invoice', id);
+      res.json(await createInvoiceRepository(db).get(principal.tenantId, id));
     },
   },
 ]);
