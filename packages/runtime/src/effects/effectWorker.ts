@@ -44,11 +44,12 @@ export function createEffectWorker(options: EffectWorkerOptions) {
 
   async function run(effect: EffectRecord): Promise<void> {
     const handler = effect.service ? services.get(effect.service) : undefined;
+    let result: unknown;
     try {
       if (!handler) throw new PermanentServiceError(`No service named "${effect.service}" is registered`);
       const record = await createCaseRepository(db).get(effect.tenantId, effect.caseId);
       const invoice = record?.invoiceId ? await createInvoiceRepository(db).body(effect.tenantId, record.invoiceId) : null;
-      const result = await handler({
+      result = await handler({
         tenantId: effect.tenantId,
         caseId: effect.caseId,
         nodeId: effect.nodeId,
@@ -58,7 +59,6 @@ export function createEffectWorker(options: EffectWorkerOptions) {
         idempotencyKey: effect.id,
         db,
       });
-      await report(effect, { type: 'service.done', nodeId: effect.nodeId, effectId: effect.id, result }, (trx) => createEffectRepository(trx).complete(effect, result));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const permanent = error instanceof PermanentServiceError;
@@ -70,7 +70,11 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       }
       log('effect failed for good', { effectId: effect.id, attempts: effect.attempts, error: message });
       await report(effect, { type: 'service.failed', nodeId: effect.nodeId, effectId: effect.id, error: message }, (trx) => createEffectRepository(trx).fail(effect, message));
+      return;
     }
+    // The service answered: a failure to record that (fenced, a database error) is not a service
+    // failure. The effect stays running; when its lease runs out it is run again, same key.
+    await report(effect, { type: 'service.done', nodeId: effect.nodeId, effectId: effect.id, result }, (trx) => createEffectRepository(trx).complete(effect, result));
   }
 
   return {
