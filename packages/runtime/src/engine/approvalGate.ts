@@ -26,7 +26,9 @@ export async function gateApproval(db: Db, principal: Principal, task: TaskRecor
   if (!approval) return undefined;
 
   const context = record.snapshot.context as CaseContext;
-  const amount = Number(evaluateFeel(approval.amount ?? 'invoice.grossTotal', feelContext(context)) ?? 0);
+  // an expression that gives no number leaves the amount unknown (NaN), never 0
+  const value = evaluateFeel(approval.amount ?? 'invoice.grossTotal', feelContext(context));
+  const amount = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   const invoice = record.invoiceId ? await db('invoices').where({ tenant_id: principal.tenantId, id: record.invoiceId }).first('received_by', 'last_edited_by') : undefined;
   const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
   const policies = effectivePolicies(tenant, parent) as { approvalLimits?: ApprovalLimit[]; fourEyesThreshold?: number };

@@ -50,6 +50,9 @@ export function decideApproval(a: ApprovalAttempt): ApprovalDecision {
     return { kind: 'refuse', code: 'sod.self-approval', reason: `${a.lastEditedBy} last edited this invoice and cannot complete its approval; another approver must` };
   }
   if (!a.approveOutcomes.includes(a.outcome)) return { kind: 'complete' };
+  if (!Number.isFinite(a.amount) && (a.policies.approvalLimits?.length || a.policies.fourEyesThreshold !== undefined)) {
+    return { kind: 'refuse', code: 'sod.amount-unknown', reason: 'The amount to approve could not be computed, so approval limits and four-eyes cannot be checked; fix the approval amount of this step' };
+  }
   const limit = approvalLimit(a.policies.approvalLimits, a.authorityRoles, a.businessUnit);
   if (limit !== undefined && a.amount > limit) {
     return {
