@@ -4,6 +4,7 @@ import * as finance from './002_finance.js';
 import * as workspace from './003_workspace.js';
 import * as trust from './004_trust.js';
 import * as realtime from './005_realtime.js';
+import * as auditOrder from './006_audit_order.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const migrations: [string, Migration][] = [
   ['003_workspace', workspace],
   ['004_trust', trust],
   ['005_realtime', realtime],
+  ['006_audit_order', auditOrder],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
