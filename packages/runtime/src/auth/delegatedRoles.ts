@@ -8,6 +8,7 @@ export async function delegatedAuthority(db: Db, principal: Principal, now = new
   const delegations = await createDelegationRepository(db).activeTo(principal.tenantId, principal.userId, now.toISOString());
   if (!delegations.length) return { roles: principal.roles, onBehalfOf: [] };
   const users = createUserRepository(db);
-  const delegated = await Promise.all(delegations.map(async (d) => (await users.byId(principal.tenantId, d.fromUser))?.roles ?? []));
+  const delegated: string[][] = [];
+  for (const d of delegations) delegated.push((await users.byId(principal.tenantId, d.fromUser))?.roles ?? []);
   return { roles: [...new Set([...principal.roles, ...(delegated.flat() as Role[])])], onBehalfOf: delegations.map((d) => d.fromUser) };
 }

@@ -33,6 +33,8 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       await engine.send(effect.tenantId, effect.caseId, { type: event.type as string, ...event }, 'system', {
         within: async (trx) => {
           if (!(await mark(trx))) throw new ProblemError(409, 'effect-fenced', 'Conflict', `effect ${effect.id} was taken over by another worker`);
+          // the case left this step and came back: the answer belongs to the earlier visit
+          if (await createEffectRepository(trx).supersededBy(effect)) throw new ProblemError(409, 'event-not-accepted', 'Conflict', `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
         },
       });
     } catch (e) {

@@ -12,7 +12,7 @@ export const webhookService: ServiceHandler = async ({ params, idempotencyKey, c
     method: 'POST',
     headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
     body: JSON.stringify({ tenantId, caseId, nodeId, invoiceNumber: invoice?.invoiceNumber ?? null, supplier: invoice?.supplier?.name ?? null }),
-    signal: AbortSignal.timeout(Number(params.timeoutMs ?? 10_000)),
+    signal: AbortSignal.timeout(Math.min(Number(params.timeoutMs ?? 10_000), 20_000)),
   });
   const text = await response.text();
   if (response.status >= 400 && response.status < 500 && response.status !== 429) {

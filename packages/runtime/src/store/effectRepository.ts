@@ -102,6 +102,15 @@ export function createEffectRepository(db: Db) {
       return rows.length ? toEffect(rows[0]) : undefined;
     },
 
+    /** Whether the case has since asked again for the same step (a later visit): then this effect's answer is stale. */
+    async supersededBy(effect: EffectRecord): Promise<boolean> {
+      const newer = await db('effects')
+        .where({ tenant_id: effect.tenantId, case_id: effect.caseId, node_id: effect.nodeId })
+        .andWhere('case_version', '>', effect.caseVersion)
+        .first('id');
+      return Boolean(newer);
+    },
+
     async forCase(tenantId: string, caseId: string): Promise<EffectRecord[]> {
       return (await db('effects').where({ tenant_id: tenantId, case_id: caseId }).orderBy('created_at')).map(toEffect);
     },

@@ -109,7 +109,7 @@ export const webhook = defineServiceNode({
     required: ['url'],
     properties: {
       url: { type: 'string', title: 'URL', pattern: '^https?://' },
-      timeoutMs: { type: 'integer', minimum: 100, maximum: 60000, title: 'Timeout (ms)' },
+      timeoutMs: { type: 'integer', minimum: 100, maximum: 20000, title: 'Timeout (ms, at most 20 s: below the worker lease)' },
     },
   },
   defaultParams: { url: 'http://localhost:9000/hook' },

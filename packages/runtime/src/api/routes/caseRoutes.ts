@@ -66,11 +66,10 @@ export const caseRoutes = defineRoutes([
       const id = param(req, 'id');
       const found = await createCaseRepository(db).get(principal.tenantId, id);
       if (!found) throw notFound('case', id);
-      const [tasks, timers, effects] = await Promise.all([
-        createTaskRepository(db).list(principal.tenantId, { caseId: id, status: 'open' }),
-        createTimerRepository(db).forCase(principal.tenantId, id),
-        createEffectRepository(db).forCase(principal.tenantId, id),
-      ]);
+      // one after the other: reads share one connection (the tenant-scoped transaction)
+      const tasks = await createTaskRepository(db).list(principal.tenantId, { caseId: id, status: 'open' });
+      const timers = await createTimerRepository(db).forCase(principal.tenantId, id);
+      const effects = await createEffectRepository(db).forCase(principal.tenantId, id);
       res.json({ ...summary(found), context: found.snapshot.context, stateValue: found.snapshot.value, tasks, timers, effects });
     },
   },

@@ -72,10 +72,9 @@ export const caseWorkRoutes = defineRoutes([
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const invoice = c.invoiceId ? await createInvoiceRepository(db).get(principal.tenantId, c.invoiceId) : undefined;
       const evidence = createEvidenceRepository(db);
-      const [purchaseOrder, supplier] = await Promise.all([
-        invoice?.body.poNumber ? evidence.purchaseOrder(principal.tenantId, invoice.body.poNumber) : null,
-        invoice?.body.supplier.id ? evidence.supplier(principal.tenantId, invoice.body.supplier.id) : null,
-      ]);
+      // one after the other: reads share one connection (the tenant-scoped transaction)
+      const purchaseOrder = invoice?.body.poNumber ? await evidence.purchaseOrder(principal.tenantId, invoice.body.poNumber) : null;
+      const supplier = invoice?.body.supplier.id ? await evidence.supplier(principal.tenantId, invoice.body.supplier.id) : null;
       res.json({ invoice: invoice ?? null, purchaseOrder, supplier });
     },
   },
