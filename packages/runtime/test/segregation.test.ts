@@ -92,6 +92,18 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
     expect(history.at(-1).payload.approvedBy.map((a: { by: string }) => a.by)).toEqual(['u-approver', 'u-approver2']);
   });
 
+  it('a correction after the first of two approvals withdraws it: four-eyes starts again', async () => {
+    const posted = await as.owner('POST', '/api/v1/invoices?definition=invoice-approval', invoiceOf('SOD-EDIT-2', 12_000));
+    const taskId = (await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${posted.body.case.id}`)).body[0], 5_000, 'the task')).id;
+    expect((await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(202);
+    expect((await as.admin('PUT', `/api/v1/invoices/${posted.body.invoice.id}`, { ...invoiceOf('SOD-EDIT-2', 12_000), businessUnit: 'Plant Cologne' })).status).toBe(200);
+    expect((await as.admin('GET', `/api/v1/tasks/${taskId}`)).body.approvals).toEqual([]);
+    // the same approver again is a first approval now, not the second
+    const again = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
+    expect([again.status, again.body.awaitingSecondApproval]).toEqual([202, true]);
+    expect((await as.approver2('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(200);
+  });
+
   it('refuses delegation to oneself, to an auditor, in a loop, or to someone who is away; each recorded', async () => {
     const period = (days: number) => ({ startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + days * 86_400_000).toISOString() });
     const self = await as.approver('POST', '/api/v1/delegations', { toUserId: 'u-approver', ...period(3) });

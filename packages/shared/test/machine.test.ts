@@ -249,8 +249,25 @@ describe('parallel', () => {
     expect(failed.value).toBe('__failed');
     expect(failed.status).toBe('done');
     // leaving the parallel withdraws every branch's call not yet made; nothing new starts
-    const effects = actions.filter((a) => a.type.startsWith('exflow.'));
+    const effects = actions.filter((a) => a.type.startsWith('exflow.')) as unknown as { type: string; params: { nodeId: string } }[];
     expect(effects.every((a) => a.type === 'exflow.service.cancel')).toBe(true);
-    expect(effects.map((a) => (a.params as { nodeId: string }).nodeId).sort()).toEqual(['match', 'tax']);
+    expect(effects.map((a) => a.params.nodeId).sort()).toEqual(['match', 'tax']);
+  });
+});
+
+describe('an edge from a step back to itself', () => {
+  const askAgain = flow(
+    [start(), task('review', ['approve', 'moreInfo']), end()],
+    edges('start>review', 'review.approve>end', 'review.moreInfo>review'),
+  );
+
+  it('closes the completed task and opens a new one', () => {
+    const { machine } = build(askAgain);
+    const { snapshot } = begin(machine);
+    const [again, actions] = transition(machine, snapshot, { type: 'task.completed', nodeId: 'review', outcome: 'moreInfo', data: {} });
+    expect(activeNodeIds(again.value)).toEqual(['review']);
+    expect(types(actions)).toEqual(['exflow.task.close', 'exflow.task.open']);
+    const [done] = transition(machine, again, { type: 'task.completed', nodeId: 'review', outcome: 'approve', data: {} });
+    expect(done.status).toBe('done');
   });
 });

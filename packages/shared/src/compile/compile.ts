@@ -51,7 +51,7 @@ export function compile(definition: WorkflowDefinition): CompileResult {
       const edge = edges.find((e) => (e.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined)) === port);
       return edge ? (redirect.get(edge.target) ?? stateTarget(edge.target)) : undefined;
     };
-    const state = kind.compile!(node, node.config ?? {}, { target, edgesOut: edges, failedTarget: stateTarget(FAILED_STATE) });
+    const state = reenterSelf(kind.compile!(node, node.config ?? {}, { target, edgesOut: edges, failedTarget: stateTarget(FAILED_STATE) }), stateTarget(node.id));
     collectNames(state, actions, guards);
     return { id: node.id, ...state };
   };
@@ -104,6 +104,21 @@ export function compile(definition: WorkflowDefinition): CompileResult {
   return {
     ok: true,
     flow: { key: definition.key, name: definition.name, machine, outcomes, actions: [...actions].sort(), guards: [...guards].sort() },
+  };
+}
+
+/**
+ * An edge from a step back to itself must leave and enter it again (close the task and open a
+ * new one, call the service again); XState v5 does neither for a self-transition unless told.
+ */
+function reenterSelf(state: StateConfig, self: string): StateConfig {
+  const mark = (t: unknown): unknown => (t && typeof t === 'object' && (t as { target?: string }).target === self ? { ...t, reenter: true } : t);
+  const each = (v: unknown) => (Array.isArray(v) ? v.map(mark) : mark(v));
+  const on = state.on as Record<string, unknown> | undefined;
+  return {
+    ...state,
+    ...(on ? { on: Object.fromEntries(Object.entries(on).map(([event, t]) => [event, each(t)])) } : {}),
+    ...(state.always ? { always: each(state.always) } : {}),
   };
 }
 

@@ -65,7 +65,14 @@ export const invoiceRoutes = defineRoutes([
         const [old, now] = [before as unknown as Record<string, unknown>, parsed.invoice as unknown as Record<string, unknown>];
         // compared by content: the stored copy comes back from jsonb with its keys reordered
         const changed = Object.keys({ ...old, ...now }).filter((k) => stableHash(old[k] ?? null) !== stableHash(now[k] ?? null));
-        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: 'invoice.corrected', entity: 'invoice', entityId: id, data: { changed } });
+        // approvals given on the old data no longer stand: four-eyes starts again
+        const reset = await trx('tasks')
+          .where({ tenant_id: principal.tenantId, status: 'open' })
+          .whereIn('case_id', trx('cases').select('id').where({ tenant_id: principal.tenantId, invoice_id: id }))
+          .andWhereRaw(`approvals <> '[]'::jsonb`)
+          .update({ approvals: JSON.stringify([]) })
+          .returning('id');
+        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: 'invoice.corrected', entity: 'invoice', entityId: id, data: { changed, approvalsWithdrawnOnTasks: reset.map((r: { id: string }) => r.id) } });
         return true;
       });
       if (!corrected) throw notFound('invoice', id);
