@@ -5,6 +5,7 @@ import * as workspace from './003_workspace.js';
 import * as trust from './004_trust.js';
 import * as realtime from './005_realtime.js';
 import * as auditOrder from './006_audit_order.js';
+import * as auditSequence from './007_audit_sequence.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,6 +20,7 @@ const migrations: [string, Migration][] = [
   ['004_trust', trust],
   ['005_realtime', realtime],
   ['006_audit_order', auditOrder],
+  ['007_audit_sequence', auditSequence],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
