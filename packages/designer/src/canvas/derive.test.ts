@@ -10,7 +10,9 @@ describe('deriveCanvas', () => {
     const { nodes, edges } = deriveCanvas({ definition, problems: [] });
     expect(nodes.map((n) => n.id)).toEqual(definition.nodes.map((n) => n.id));
     const decision = nodes.find((n) => n.id === 'withinTolerance')!;
-    expect(decision.position).toEqual({ x: 460, y: 160 });
+    // the canvas places a step exactly where the definition says
+    expect(decision.position).toEqual(definition.nodes.find((n) => n.id === 'withinTolerance')!.position);
+    expect(decision.position).toEqual({ x: 480, y: 180 });
     expect(decision.data.ports.map((p) => p.id)).toEqual(['yes', 'default']);
     expect(nodes.find((n) => n.id === 'start')!.data.hasInput).toBe(false);
     expect(edges).toHaveLength(definition.edges.length);
