@@ -18,17 +18,32 @@ BEGIN
       RAISE NOTICE 'cannot create role exflow_app; row-level security policies are created without it';
     END;
   END IF;
+  -- only what is missing is changed: another process may be running on these tables, and
+  -- ALTER TABLE / CREATE POLICY / GRANT take locks that could deadlock with its transactions
   FOR t IN SELECT c.table_name FROM information_schema.columns c
            JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name AND tb.table_type = 'BASE TABLE'
            WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t.table_name);
-    EXECUTE format('DROP POLICY IF EXISTS tenant_isolation ON %I', t.table_name);
-    EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = current_setting(''exflow.tenant_id'', true)) WITH CHECK (tenant_id = current_setting(''exflow.tenant_id'', true))', t.table_name);
+    IF NOT (SELECT relrowsecurity FROM pg_class WHERE oid = format('%I.%I', current_schema(), t.table_name)::regclass) THEN
+      EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t.table_name);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = current_schema() AND tablename = t.table_name AND policyname = 'tenant_isolation') THEN
+      EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = current_setting(''exflow.tenant_id'', true)) WITH CHECK (tenant_id = current_setting(''exflow.tenant_id'', true))', t.table_name);
+    END IF;
   END LOOP;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'exflow_app') THEN
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO exflow_app', current_schema());
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO exflow_app', current_schema());
-    EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO exflow_app', current_schema());
+    IF NOT has_schema_privilege('exflow_app', current_schema(), 'USAGE') THEN
+      EXECUTE format('GRANT USAGE ON SCHEMA %I TO exflow_app', current_schema());
+    END IF;
+    FOR t IN SELECT tablename AS table_name FROM pg_tables WHERE schemaname = current_schema() LOOP
+      IF NOT has_table_privilege('exflow_app', format('%I.%I', current_schema(), t.table_name), 'SELECT, INSERT, UPDATE, DELETE') THEN
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO exflow_app', t.table_name);
+      END IF;
+    END LOOP;
+    FOR t IN SELECT sequencename AS table_name FROM pg_sequences WHERE schemaname = current_schema() LOOP
+      IF NOT has_sequence_privilege('exflow_app', format('%I.%I', current_schema(), t.table_name), 'USAGE') THEN
+        EXECUTE format('GRANT USAGE ON SEQUENCE %I TO exflow_app', t.table_name);
+      END IF;
+    END LOOP;
   END IF;
 END $$`;
 
