@@ -40,4 +40,4 @@ export {
   type ReferenceCsvResult,
 } from './reference/referenceCsv.js';
 export { createCaseFeed, type CaseFeed, type FeedResult } from './events/caseFeed.js';
-export type { TaskView, InboxTask, TeamMember } from './api/workspace.js';
+export type { TaskView, InboxTask, InboxFilters, TeamMember } from './api/workspace.js';

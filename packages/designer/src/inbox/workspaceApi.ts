@@ -1,22 +1,11 @@
-import type { InboxTask, TaskView, TeamMember } from '@exflow/shared';
+import type { InboxFilters, InboxTask, TaskView, TeamMember } from '@exflow/shared';
 import type { Invoice, MatchResult, WorkflowDefinition } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
-export interface InboxFilters {
-  queue?: string;
-  assignee?: string;
-  exceptionKind?: string;
-  supplier?: string;
-  businessUnit?: string;
-  amountMin?: string;
-  amountMax?: string;
-  dueAfter?: string;
-  dueBefore?: string;
-}
 
-export type { InboxTask, TeamMember };
+export type { InboxFilters, InboxTask, TeamMember };
 /** A task as the task view shows it. */
 export type Task = TaskView;
 

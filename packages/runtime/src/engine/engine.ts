@@ -206,13 +206,6 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
       publish(change);
       return change;
     },
-
-    /** The case record, or 404. */
-    async getCase(tenantId: string, caseId: string): Promise<CaseRecord> {
-      const record = await createCaseRepository(db).get(tenantId, caseId);
-      if (!record) throw notFound('case', caseId);
-      return record;
-    },
   };
 }
 

@@ -1,28 +1,15 @@
-import type { InboxTask, TeamMember } from '@exflow/shared';
+import type { InboxFilters, InboxTask, TeamMember } from '@exflow/shared';
 import type { Knex } from 'knex';
 import type { Db } from './db.js';
 
 /** Whose tasks: the caller's own, the unclaimed ones the caller may take, or everyone's (leads). */
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
-export interface InboxFilter {
+export interface InboxFilter extends InboxFilters {
   view: InboxView;
   userId: string;
   /** The caller's worker roles: unclaimed tasks are those whose candidate roles meet them (or have none); none, no unclaimed task. */
   roles: readonly string[];
-  queue?: string;
-  /** Team view only: tasks held by this user. */
-  assignee?: string;
-  exceptionKind?: string;
-  /** Supplier id or, when the invoice had none, supplier name. */
-  supplier?: string;
-  businessUnit?: string;
-  /** Invoice gross total bounds, decimal strings. */
-  amountMin?: string;
-  amountMax?: string;
-  /** Due-time bounds, ISO 8601. */
-  dueAfter?: string;
-  dueBefore?: string;
   /** The last task of the previous page. */
   after?: InboxCursor;
   limit: number;

@@ -89,16 +89,6 @@ export function createTaskRepository(db: Db) {
         .returning('id');
       return rows.length === 1;
     },
-
-    async countByQueue(tenantId: string): Promise<{ queue: string; open: number; unassigned: number }[]> {
-      const rows = await tasks()
-        .where({ tenant_id: tenantId, status: 'open' })
-        .groupBy('queue')
-        .select('queue')
-        .count({ open: '*' })
-        .select(db.raw('count(*) filter (where assignee is null) as unassigned'));
-      return rows.map((r: any) => ({ queue: r.queue, open: Number(r.open), unassigned: Number(r.unassigned) }));
-    },
   };
 }
 

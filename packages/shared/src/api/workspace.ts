@@ -62,3 +62,20 @@ export interface TeamMember {
   roles: string[];
   lead: boolean;
 }
+
+/** Filters of the inbox list (`GET /inbox` query parameters). */
+export interface InboxFilters {
+  queue?: string;
+  /** Team view only: tasks held by this user. */
+  assignee?: string;
+  exceptionKind?: string;
+  /** Supplier id or, when the invoice had none, supplier name. */
+  supplier?: string;
+  businessUnit?: string;
+  /** Invoice gross total bounds, decimal strings. */
+  amountMin?: string;
+  amountMax?: string;
+  /** Due-time bounds, ISO 8601. */
+  dueAfter?: string;
+  dueBefore?: string;
+}
