@@ -55,7 +55,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     : createAuthenticator(db, issuer, 'embedded');
   let realtime: Realtime | undefined;
   const engine = createEngine({ db, publish: (change: CaseChange) => realtime?.caseChanged(change) });
-  const services = builtInServices(options.services);
+  const services = builtInServices(options.services, { egressAllow: config.egressAllow });
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));

@@ -39,8 +39,8 @@ describe.each(testDatabaseKinds())('a runtime killed with SIGKILL loses nothing,
   const schema = `crash_${randomBytes(5).toString('hex')}`;
   const env: Record<string, string> =
     database === 'postgres'
-      ? { DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100' }
-      : { DATABASE_URL: '', EXFLOW_DATA_DIR: dataDir, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100' };
+      ? { DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' }
+      : { DATABASE_URL: '', EXFLOW_DATA_DIR: dataDir, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' };
   let child: ChildRuntime | undefined;
 
   afterAll(async () => {
