@@ -18,6 +18,7 @@ import { loadPack } from './packs/templatePack.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler } from './services/registry.js';
+import { DataDirInUseError } from './store/dataDirLock.js';
 import { migrate, openDatabase, type Db } from './store/db.js';
 import { canUseTenantScope } from './store/tenantScope.js';
 
@@ -108,7 +109,8 @@ if (isEntry) {
       process.once('SIGTERM', shutdown);
     })
     .catch((e) => {
-      console.error('Exflow could not start:', e);
+      // a folder in use is the operator's to fix: its message says how, a stack would only hide it
+      console.error('Exflow could not start:', e instanceof DataDirInUseError ? e.message : e);
       process.exit(1);
     });
 }
