@@ -45,7 +45,7 @@ describe('a PGlite data folder is used by one process at a time', () => {
     expect(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(third.process.pid));
     await stopGently(third);
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
-  }, 300_000);
+  }, 12 * 60_000);
 
   it('in one process: a second open is refused until the first is destroyed; a lock of a dead pid is taken over', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exflow-lock-'));

@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config/config.js';
 import { checkEgress, forbiddenRange, parseAllowEntry } from '../src/services/egress.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { plainInvoice } from './support/flows.js';
-import { eventually, httpClient } from './support/http.js';
+import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
 describe('egress policy: address classification', () => {
   it.each([
@@ -120,7 +120,7 @@ describe.each(testDatabaseKinds())('webhook steps go through the egress policy, 
     return eventually(async () => {
       const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
       return c.status !== 'open' && c;
-    }, 60_000, `case ${caseId} to close`);
+    }, PATIENCE_MS, `case ${caseId} to close`);
   }
 
   it('a call to 127.0.0.1 without allow-list takes the error path with the egress error, once, audited; no request arrives', async () => {
@@ -194,12 +194,12 @@ describe('the operator allow-list (EXFLOW_EGRESS_ALLOW) lets the test server rea
       const c = await eventually(async () => {
         const found = (await owner('GET', `/api/v1/cases/${posted.body.case.id}`)).body;
         return found.status !== 'open' && found;
-      }, 60_000, 'the case to close');
+      }, PATIENCE_MS, 'the case to close');
       expect(c.status).toBe('resolved');
       expect(receiver.requests).toHaveLength(1);
     } finally {
       await server.stop();
       await receiver.close();
     }
-  }, 120_000);
+  }, TEST_TIMEOUT_MS);
 });
