@@ -18,6 +18,7 @@ import { loadPack } from './packs/templatePack.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler } from './services/registry.js';
+import { DataDirInUseError } from './store/dataDirLock.js';
 import { migrate, openDatabase, type Db } from './store/db.js';
 import { canUseTenantScope } from './store/tenantScope.js';
 
@@ -55,7 +56,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     : createAuthenticator(db, issuer, 'embedded');
   let realtime: Realtime | undefined;
   const engine = createEngine({ db, publish: (change: CaseChange) => realtime?.caseChanged(change) });
-  const services = builtInServices(options.services);
+  const services = builtInServices(options.services, { egressAllow: config.egressAllow });
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
@@ -108,7 +109,8 @@ if (isEntry) {
       process.once('SIGTERM', shutdown);
     })
     .catch((e) => {
-      console.error('Exflow could not start:', e);
+      // a folder in use is the operator's to fix: its message says how, a stack would only hide it
+      console.error('Exflow could not start:', e instanceof DataDirInUseError ? e.message : e);
       process.exit(1);
     });
 }

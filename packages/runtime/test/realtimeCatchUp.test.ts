@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
-import { eventually, httpClient } from './support/http.js';
+import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
 /** A TCP proxy whose network can be cut (every connection dropped, new ones refused) and restored. */
 async function startCuttableProxy(targetPort: number) {
@@ -56,7 +56,7 @@ describe.each(testDatabaseKinds())('a client that loses its connection catches u
     await owner('POST', `/api/v1/definitions/${created.body.id}/publish`);
     const posted = await call('POST', '/api/v1/invoices?definition=catch-up', invoiceWithChairPrice('CATCH-1', '126.00'));
     caseId = posted.body.case.id;
-    await eventually(async () => (await call('GET', `/api/v1/cases/${caseId}`)).body.activeNodes[0] === 'procurementReview', 10_000, 'the case to wait for review');
+    await eventually(async () => (await call('GET', `/api/v1/cases/${caseId}`)).body.activeNodes[0] === 'procurementReview', PATIENCE_MS, 'the case to wait for review');
   });
   afterAll(() => server?.stop());
 
@@ -99,13 +99,13 @@ describe.each(testDatabaseKinds())('a client that loses its connection catches u
     const comment = (text: string) => call('POST', `/api/v1/cases/${caseId}/events`, { type: 'case.comment', text });
 
     try {
-      await eventually(async () => feed.lastVersion === 2, 5_000, 'the history so far');
+      await eventually(async () => feed.lastVersion === 2, PATIENCE_MS, 'the history so far');
       for (let i = 1; i <= 3; i++) expect((await comment(`before ${i}`)).status).toBe(202);
-      await eventually(async () => feed.lastVersion === 5, 5_000, 'three live changes');
+      await eventually(async () => feed.lastVersion === 5, PATIENCE_MS, 'three live changes');
       expect(applied.filter((s) => s.source === 'socket').map((s) => s.version)).toEqual([3, 4, 5]);
 
       proxy.cut();
-      await eventually(async () => !socket.connected, 5_000, 'the client to notice the drop');
+      await eventually(async () => !socket.connected, PATIENCE_MS, 'the client to notice the drop');
       for (let i = 1; i <= 20; i++) expect((await comment(`while dropped ${i}`)).status).toBe(202);
       expect(socket.connected).toBe(false);
       expect(feed.lastVersion).toBe(5);
@@ -113,7 +113,7 @@ describe.each(testDatabaseKinds())('a client that loses its connection catches u
       proxy.restore();
       // changes keep coming while the client reconnects and catches up: they may arrive twice
       for (let i = 1; i <= 5; i++) expect((await comment(`after ${i}`)).status).toBe(202);
-      await eventually(async () => socket.connected && feed.lastVersion === 30, 10_000, 'the client to catch up to version 30');
+      await eventually(async () => socket.connected && feed.lastVersion === 30, PATIENCE_MS, 'the client to catch up to version 30');
       await new Promise((r) => setTimeout(r, 300)); // anything late must not be applied again
 
       expect(connects).toBe(2);
@@ -131,5 +131,5 @@ describe.each(testDatabaseKinds())('a client that loses its connection catches u
       socket.disconnect();
       await proxy.close();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });

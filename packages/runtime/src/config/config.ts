@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAllowList } from '../services/egress.js';
 
 /** Everything the runtime reads from its environment, read once at start. */
 export interface Config {
@@ -27,6 +28,11 @@ export interface Config {
   rlsReads: 'auto' | 'off';
   /** Requests per minute per client address on sign-in and on invoice intake. */
   rateLimits: { auth: number; intake: number };
+  /**
+   * Hosts, addresses and CIDR networks outbound calls may reach although they are not public
+   * (`EXFLOW_EGRESS_ALLOW`, comma-separated); platform admins add more through the API.
+   */
+  egressAllow: string[];
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -54,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
     rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200) },
+    egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
   };
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import { lockDataDir } from './dataDirLock.js';
 import { migrationSource } from './migrations/index.js';
 import { enableRowLevelSecurity } from './rowLevelSecurity.js';
 
@@ -21,6 +22,8 @@ export interface DbOptions {
 /**
  * Opens the database: PostgreSQL when a URL is given, else the embedded PGlite.
  * The only place knex is configured; everything else receives the instance.
+ * A PGlite data folder is locked for this process until `destroy()` (`DataDirInUseError`
+ * when another live process holds it).
  */
 export function openDatabase(options: DbOptions): Db {
   if (options.databaseUrl) {
@@ -31,12 +34,25 @@ export function openDatabase(options: DbOptions): Db {
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
   }
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  return knexFactory({
+  if (!options.dataDir) return knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, dialect: 'postgres', connection: {} } as Knex.Config);
+  mkdirSync(options.dataDir, { recursive: true });
+  const release = lockDataDir(options.dataDir);
+  const db = knexFactory({
     client: ClientPgLite as unknown as typeof knexFactory.Client,
     dialect: 'postgres',
-    connection: options.dataDir ? { filename: options.dataDir } : {},
+    connection: { filename: options.dataDir },
   } as Knex.Config);
+  // the folder is free again once PGlite has closed it (knex's destroy() ends in its client's)
+  const client = db.client as { destroy(callback?: unknown): Promise<void> };
+  const destroy = client.destroy.bind(client);
+  client.destroy = async (callback?: unknown) => {
+    try {
+      return await destroy(callback);
+    } finally {
+      release();
+    }
+  };
+  return db;
 }
 
 /** Creates the schema if needed and runs every migration. */

@@ -21,6 +21,8 @@ export interface TestServerOptions extends StartOptions {
   bodyLimit?: string;
   rateLimits?: { auth: number; intake: number };
   oidc?: Config['oidc'];
+  /** Egress allow-list, as `EXFLOW_EGRESS_ALLOW` (tests allow-list their loopback receivers here). */
+  egressAllow?: string[];
 }
 
 export interface TestServer extends RunningExflow {
@@ -50,6 +52,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.designerDist ? { designerDist: options.designerDist } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     rateLimits: options.rateLimits ?? { auth: 10_000, intake: 1_000_000 },
+    egressAllow: options.egressAllow ?? [],
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

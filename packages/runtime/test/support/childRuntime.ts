@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 const runtimeDir = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The longest a child runtime may take to listen (tsx, PGlite, migrations and the demo seed on a busy machine). */
+export const CHILD_START_MS = 180_000;
+
 export interface ChildRuntime {
   url: string;
   process: ChildProcess;
@@ -18,7 +21,8 @@ export function startChildRuntime(env: Record<string, string>): Promise<ChildRun
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child runtime did not start:\n${output}`)), 60_000);
+    // a ceiling, not a budget: it resolves as soon as the child listens; a loaded machine may need minutes
+    const timer = setTimeout(() => reject(new Error(`child runtime did not start within ${CHILD_START_MS / 1000} s:\n${output}`)), CHILD_START_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Exflow is running at (http:\/\/localhost:\d+)/.exec(output);

@@ -27,8 +27,18 @@ export function httpClient(baseUrl: string, token?: string) {
   };
 }
 
+/**
+ * How long a test waits for something that should happen. Generous on purpose: the suite runs
+ * on a loaded machine, and a wait that holds returns as soon as it holds, so only a real
+ * failure ever waits this long. The test's own timeout must be longer (see `TEST_TIMEOUT_MS`).
+ */
+export const PATIENCE_MS = 120_000;
+
+/** Per-test timeout for tests that wait on asynchronous work: above any one `eventually`. */
+export const TEST_TIMEOUT_MS = 4 * PATIENCE_MS;
+
 /** Polls `check` until it returns a value other than undefined/false, or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = PATIENCE_MS, what = 'condition'): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

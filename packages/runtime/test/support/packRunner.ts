@@ -6,7 +6,7 @@ import type { Role } from '../../src/auth/roles.js';
 import type { PackExpectation, PackSample, PackStep } from '../../src/packs/templatePack.js';
 import type { TestServer } from '../../src/testing/testServer.js';
 import { createUserRepository } from '../../src/store/userRepository.js';
-import { eventually, httpClient } from './http.js';
+import { eventually, httpClient, PATIENCE_MS } from './http.js';
 
 const templates = new URL('../../../../templates/', import.meta.url);
 
@@ -41,7 +41,7 @@ export function settled(client: Client, caseId: string, what = 'the case to sett
     const busy = c.effects.some((e: { status: string }) => e.status === 'pending' || e.status === 'running');
     const waiting = c.tasks.length > 0 || c.timers.some((t: { status: string }) => t.status === 'pending');
     return !busy && (c.status !== 'open' || waiting) && c;
-  }, 15_000, what);
+  }, PATIENCE_MS, what);
 }
 
 /** The route the case took (replayed from its history) and its status. */
@@ -63,7 +63,7 @@ export async function runStep(server: TestServer, tenantId: string, clients: Rec
     await eventually(async () => {
       const c = (await reader('GET', `/api/v1/cases/${caseId}`)).body;
       return c.timers.find((t: { id: string }) => t.id === timers[0].id)?.status === 'fired';
-    }, 10_000, `the timer of ${step.timeout} to fire`);
+    }, PATIENCE_MS, `the timer of ${step.timeout} to fire`);
   } else {
     const tasks = (await reader('GET', `/api/v1/tasks?caseId=${caseId}`)).body.filter((t: { nodeId: string }) => t.nodeId === step.complete);
     expect(tasks, `an open task on ${step.complete}`).toHaveLength(1);

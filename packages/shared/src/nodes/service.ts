@@ -100,7 +100,7 @@ export const webhook = defineServiceNode({
   kind: 'webhook',
   service: 'webhook',
   label: 'Notify system (webhook)',
-  description: 'POSTs the case to an HTTP endpoint, with an idempotency key so it acts once.',
+  description: 'POSTs the case to an HTTP endpoint, with an idempotency key so it acts once; keeps of the answer only what you declare. Non-public addresses are refused unless a platform admin allow-lists them.',
   group: 'integration',
   icon: '↗',
   paramsSchema: {
@@ -110,7 +110,22 @@ export const webhook = defineServiceNode({
     properties: {
       url: { type: 'string', title: 'URL', pattern: '^https?://' },
       timeoutMs: { type: 'integer', minimum: 100, maximum: 20000, title: 'Timeout (ms, at most 20 s: below the worker lease)' },
+      store: {
+        enum: ['status', 'none', 'fields'],
+        title: 'Keep of the answer',
+        description: 'status: its HTTP status (default); none: nothing; fields: the status and the fields listed below',
+      },
+      fields: {
+        type: 'array',
+        title: 'Answer fields to keep',
+        description: 'Paths into the JSON answer, e.g. reference or result.id; only text, numbers and booleans are kept',
+        items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$' },
+        minItems: 1,
+        maxItems: 20,
+      },
     },
+    if: { required: ['store'], properties: { store: { const: 'fields' } } },
+    then: { required: ['fields'] },
   },
-  defaultParams: { url: 'http://localhost:9000/hook' },
+  defaultParams: { url: 'https://erp.example.com/hook', store: 'status' },
 });
