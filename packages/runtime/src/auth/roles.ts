@@ -9,6 +9,11 @@ export interface Principal {
   email: string;
   name: string;
   roles: Role[];
+  /**
+   * Set for an API key: the user who created it. Segregation of duties counts the key as that
+   * person (a key never is a second pair of eyes, nor a way round self-approval).
+   */
+  keyCreatedBy?: string | null;
 }
 
 export const ANY_ROLE: readonly Role[] = ROLES;

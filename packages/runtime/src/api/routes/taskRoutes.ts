@@ -144,7 +144,7 @@ export const taskRoutes = defineRoutes([
         }
       }
       const gate = await gateApproval(db, principal, task, outcome);
-      const approval = gate && { by: principal.userId, onBehalfOf: gate.attempt.onBehalfOf, at: new Date().toISOString() };
+      const approval = gate && { by: principal.userId, onBehalfOf: [...gate.attempt.actsAs, ...gate.attempt.onBehalfOf], at: new Date().toISOString() };
       if (gate?.decision.kind === 'refuse') {
         await createAuditRepository(db).record(principal.tenantId, {
           caseId: task.caseId,
