@@ -18,6 +18,11 @@ export interface Principal {
 
 export const ANY_ROLE: readonly Role[] = ROLES;
 export const READERS: readonly Role[] = ROLES;
+/**
+ * People's work: tasks, inboxes, comments, attachments, the team and delegations. Every role but
+ * `integration`, whose keys are for intake and reference data (docs/security.md).
+ */
+export const STAFF: readonly Role[] = ROLES.filter((r) => r !== 'integration');
 export const DESIGNERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner'];
 export const WORKERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'approver'];
 export const INTAKE: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'integration'];
