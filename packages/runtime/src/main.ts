@@ -60,7 +60,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
+  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl

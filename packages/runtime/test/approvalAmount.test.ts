@@ -13,17 +13,57 @@ const unknownAmountFlow = {
   nodes: approvalFlow.nodes.map((n) => (n.id === 'approve' ? { ...n, config: { ...n.config, approval: { approveOutcomes: ['approve'], amount: 'vars.notComputed.total' } } } : n)),
 };
 
-describe.each(testDatabaseKinds())('an approval amount that is not a number, on %s', (database) => {
+describe.each(testDatabaseKinds())('the amount an approval is judged by, on %s', (database) => {
   let server: TestServer;
   const as: Record<string, Client> = {};
 
   beforeAll(async () => {
     server = await startTestServer({ database, workers: false });
-    for (const [name, email] of Object.entries({ owner: 'owner@demo.exflow', analyst: 'analyst@demo.exflow', approver2: 'approver2@demo.exflow' })) {
+    for (const [name, email] of Object.entries({ owner: 'owner@demo.exflow', analyst: 'analyst@demo.exflow', approver: 'approver@demo.exflow', approver2: 'approver2@demo.exflow', admin: 'admin@demo.exflow' })) {
       as[name] = httpClient(server.url, await server.login(email));
     }
-    const created = await as.owner('POST', '/api/v1/definitions', unknownAmountFlow);
-    expect((await as.owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+    for (const flow of [unknownAmountFlow, approvalFlow]) {
+      const created = await as.owner('POST', '/api/v1/definitions', flow);
+      expect((await as.owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+    }
+  });
+
+  async function openApproval(invoice: Record<string, unknown>) {
+    const posted = await as.owner('POST', '/api/v1/invoices?definition=invoice-approval', invoice);
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    const caseId: string = posted.body.case.id;
+    const task = await eventually(async () => (await as.owner('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the approval task');
+    return { caseId, taskId: task.id as string, invoice: posted.body.invoice };
+  }
+
+  /** `gross` with every amount negated: a negative invoice (a reversal). */
+  const negated = (number: string, gross: number) => {
+    const invoice = invoiceOf(number, gross);
+    const neg = (v: string) => (-Number(v)).toFixed(2);
+    return { ...invoice, netTotal: neg(invoice.netTotal), taxTotal: neg(invoice.taxTotal), grossTotal: neg(invoice.grossTotal), lines: invoice.lines.map((l) => ({ ...l, unitPrice: neg(l.unitPrice), netAmount: neg(l.netAmount) })) };
+  };
+
+  it('compares a negative amount by its absolute value: -600,000 is above the analyst\'s 5,000 and needs four eyes', async () => {
+    const { caseId, taskId } = await openApproval(negated('SOD-NEG', 600_000));
+    const analyst = await as.analyst('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
+    expect([analyst.status, analyst.body.code]).toEqual([403, 'sod.over-limit']);
+    expect(analyst.body.detail).toContain('-600000 (an exposure of 600000) is above your limit of 5000');
+    const approver = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
+    expect([approver.status, approver.body.code]).toEqual([403, 'sod.over-limit']);
+    // the tenant admin may approve up to 1,000,000, and above 10,000 a second person must too
+    const admin = await as.admin('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
+    expect([admin.status, admin.body.awaitingSecondApproval]).toEqual([202, true]);
+    expect((await as.owner('GET', `/api/v1/cases/${caseId}`)).body.status).toBe('open');
+  });
+
+  it('identifies a credit note by its type code and holds it to the same limits and four-eyes', async () => {
+    const { taskId, invoice } = await openApproval({ ...invoiceOf('SOD-CN', 20_000), typeCode: '381' });
+    expect((await as.owner('GET', `/api/v1/invoices/${invoice.id}`)).body.body.documentType).toBe('creditNote');
+    const analyst = await as.analyst('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
+    expect([analyst.status, analyst.body.code]).toEqual([403, 'sod.over-limit']);
+    expect(analyst.body.detail).toContain('a credit note of 20000');
+    expect((await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(202);
+    expect((await as.approver2('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(200);
   });
   afterAll(() => server?.stop());
 

@@ -20,6 +20,19 @@ describe('authorization follows the route table', () => {
 
   const concrete = (path: string) => `/api/v1${path.replace(/:[A-Za-z]+/g, 'probe-id')}`;
 
+  // docs/security.md: integration is intake and reference data. People's work (tasks, inboxes,
+  // comments, attachments, the team, delegations) is refused to it, whatever the table says next.
+  it('refuses integration the people\'s work', async () => {
+    const peoplesWork = ['/tasks', '/tasks/:id', '/cases/:id/comments', '/cases/:id/attachments', '/cases/:id/attachments/:attachmentId', '/team', '/inbox', '/inbox/summary', '/inbox/mentions', '/delegations'];
+    for (const path of peoplesWork) {
+      const route = routes.find((r) => r.method === 'get' && r.path === path);
+      expect(route, path).toBeDefined();
+      expect([path, route!.roles]).not.toEqual([path, expect.arrayContaining(['integration'])]);
+      const answer = await httpClient(server.url, tokens.get('integration'))('GET', concrete(path));
+      expect([path, answer.status, answer.body?.code]).toEqual([path, 403, 'forbidden']);
+    }
+  });
+
   for (const route of routes) {
     it(`${route.method.toUpperCase()} ${route.path}`, async () => {
       const body = route.method === 'get' || route.method === 'delete' ? undefined : {};

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
-import { createTenant, readPackManifest, readSampleInvoice, routeOf, runStep, settled } from './support/packRunner.js';
+import { addUser, createTenant, readPackManifest, readSampleInvoice, routeOf, runStep, settled } from './support/packRunner.js';
 
 const PACKS = ['ap-exceptions', 'finance-ops'];
 
@@ -43,5 +43,34 @@ describe.each(testDatabaseKinds())('template packs on %s', (database) => {
       for (const step of sample.steps) await runStep(server, tenantId, clients, caseId, step);
       expect(await routeOf(clients.tenant_admin!, caseId), 'after the steps').toEqual(sample.end);
     });
+  });
+
+  // The packs' approving steps carry `approval`, so the tenant's authority matrix and four-eyes
+  // hold on them: 60,000 is above an approver's 50,000 and above the 10,000 four-eyes threshold.
+  it('approval-sla: 60,000 is refused to an approver (limit 50,000) and needs two people with authority', async () => {
+    const tenantId = 't-authority';
+    const clients = await createTenant(server, tenantId);
+    expect((await clients.process_owner!('POST', '/api/v1/templates/ap-exceptions/install', { publish: true, referenceData: true })).status).toBe(200);
+    const controller = await addUser(server, tenantId, 'controller', ['approver', 'tenant_admin']);
+    const cfo = await addUser(server, tenantId, 'cfo', ['approver', 'tenant_admin']);
+    const invoice = { ...readSampleInvoice('ap-exceptions', 'samples/approval-on-time.json'), invoiceNumber: 'ACL-2026-LARGE', netTotal: '50000.00', taxTotal: '10000.00', grossTotal: '60000.00' };
+    const posted = await clients.integration!('POST', '/api/v1/invoices?definition=approval-sla', invoice);
+    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+    const caseId: string = posted.body.case.id;
+    await settled(clients.tenant_admin!, caseId);
+    const task = (await clients.tenant_admin!('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0];
+    const complete = (who: typeof cfo) => who('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'approve', data: { reason: 'Checked with the requester' } });
+
+    for (const approver of [clients.approver!, clients['approver#2']!]) {
+      const refused = await complete(approver);
+      expect([refused.status, refused.body.code], JSON.stringify(refused.body)).toEqual([403, 'sod.over-limit']);
+      expect(refused.body.detail).toContain('above your limit of 50000');
+    }
+    expect((await complete(controller)).status).toBe(202);
+    const again = await complete(controller);
+    expect([again.status, again.body.code]).toEqual([403, 'sod.four-eyes']);
+    const done = await complete(cfo);
+    expect([done.status, done.body.case?.status]).toEqual([200, 'resolved']);
+    expect(await routeOf(clients.tenant_admin!, caseId)).toEqual({ route: ['start', 'approval', 'approved'], status: 'resolved' });
   });
 });

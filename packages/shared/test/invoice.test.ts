@@ -56,6 +56,13 @@ describe('parseInvoice: the rest', () => {
     expect(parsed(posted({ documentType: 'creditNote' })).documentType).toBe('creditNote');
   });
 
+  it('takes a credit-note type code (UNTDID 1001, e.g. 381) without a stated documentType as a credit note', () => {
+    expect(parsed(posted({ typeCode: '381' })).documentType).toBe('creditNote');
+    expect(parsed(posted({ typeCode: '380' })).documentType).toBe('invoice');
+    // a stated documentType is kept as stated (UBL takes it from the root element)
+    expect(parsed(posted({ typeCode: '381', documentType: 'invoice' })).documentType).toBe('invoice');
+  });
+
   it('keeps the other fields and leaves the input alone', () => {
     const input = posted({ grossTotal: 1050 });
     const copy = structuredClone(input);

@@ -22,8 +22,11 @@ export interface AppDeps {
    * (PostgreSQL with the `exflow_app` role): the second wall behind the repositories' filter.
    */
   scopeReads: boolean;
-  /** Tells socket listeners about task changes that are not case transitions (claim, release). */
-  realtime: Pick<Realtime, 'taskChanged'>;
+  /**
+   * Tells socket listeners about task changes that are not case transitions (claim, release),
+   * and drops the live sockets of a revoked key or a disabled user.
+   */
+  realtime: Pick<Realtime, 'taskChanged' | 'disconnect'>;
 }
 
 export interface HandlerContext extends AppDeps {

@@ -8,6 +8,12 @@ const PREFIX = 'exf_';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The actor id an API key's actions are recorded under (`invoices.received_by`, audit). */
+export const apiKeyActor = (keyId: string) => `apikey:${keyId}`;
+
+/** The key id of an actor id written by `apiKeyActor`, else `undefined`. */
+export const apiKeyIdOf = (actor: string) => (actor.startsWith('apikey:') ? actor.slice('apikey:'.length) : undefined);
+
 /** True when a bearer credential is an API key rather than a JWT. */
 export const isApiKey = (credential: string) => credential.startsWith(PREFIX);
 
@@ -33,5 +39,5 @@ export async function verifyApiKey(db: Db, credential: string): Promise<Principa
   if (key.revokedAt) throw unauthorized(`The API key "${key.name}" was revoked on ${key.revokedAt}`);
   void repo.touch(key.id).catch(() => {});
   const role = (ROLES as readonly string[]).includes(key.role) ? (key.role as Role) : undefined;
-  return { userId: `apikey:${key.id}`, tenantId: key.tenantId, email: '', name: `API key ${key.name}`, roles: role ? [role] : [] };
+  return { userId: apiKeyActor(key.id), tenantId: key.tenantId, email: '', name: `API key ${key.name}`, roles: role ? [role] : [], keyCreatedBy: key.createdBy };
 }

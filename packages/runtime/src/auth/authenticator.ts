@@ -1,11 +1,12 @@
 import { unauthorized } from '../errors.js';
 import type { Db } from '../store/db.js';
+import { createUserRepository } from '../store/userRepository.js';
 import { isApiKey, verifyApiKey } from './apiKeys.js';
 import type { TokenVerifier } from './oidc.js';
 import type { Principal } from './roles.js';
 
 export interface Authenticator {
-  /** Who a bearer credential (JWT or API key) belongs to; 401 when it is not valid. */
+  /** Who a bearer credential (JWT or API key) belongs to; 401 when it is not valid, revoked or its user disabled. */
   authenticate(credential: string): Promise<Principal>;
   /** `embedded` when the built-in issuer signs in users; `oidc` when an external issuer does. */
   mode: 'embedded' | 'oidc';
@@ -16,7 +17,11 @@ export function createAuthenticator(db: Db, tokens: TokenVerifier, mode: Authent
     mode,
     async authenticate(credential) {
       if (!credential) throw unauthorized('No credential given');
-      return isApiKey(credential) ? verifyApiKey(db, credential) : tokens.verify(credential);
+      if (isApiKey(credential)) return verifyApiKey(db, credential);
+      const principal = await tokens.verify(credential);
+      // a token outlives a disabled account: the account is checked at every call
+      if (await createUserRepository(db).isDisabled(principal.tenantId, principal.userId)) throw unauthorized('This account is disabled; ask your tenant admin');
+      return principal;
     },
   };
 }

@@ -9,10 +9,20 @@ export interface Principal {
   email: string;
   name: string;
   roles: Role[];
+  /**
+   * Set for an API key: the user who created it. Segregation of duties counts the key as that
+   * person (a key never is a second pair of eyes, nor a way round self-approval).
+   */
+  keyCreatedBy?: string | null;
 }
 
 export const ANY_ROLE: readonly Role[] = ROLES;
 export const READERS: readonly Role[] = ROLES;
+/**
+ * People's work: tasks, inboxes, comments, attachments, the team and delegations. Every role but
+ * `integration`, whose keys are for intake and reference data (docs/security.md).
+ */
+export const STAFF: readonly Role[] = ROLES.filter((r) => r !== 'integration');
 export const DESIGNERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner'];
 export const WORKERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'approver'];
 export const INTAKE: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'integration'];

@@ -27,6 +27,19 @@ export const DEMO_MSPS = [
   { id: 'msp-south', name: 'SouthBooks BPO', branding: { productName: 'SouthBooks Exceptions', primaryColor: '#7a1f5c', accentColor: '#ffb703', supportEmail: 'care@southbooks.example' }, client: { id: 'globex', name: 'Globex Retail' } },
 ];
 
+/**
+ * The demo tenant's authority matrix: analysts approve up to 5,000, approvers up to 50,000,
+ * tenant admins up to 1,000,000; above 10,000 two different people must approve.
+ */
+export const DEMO_POLICIES = {
+  fourEyesThreshold: 10_000,
+  approvalLimits: [
+    { role: 'analyst' as Role, maxAmount: 5_000 },
+    { role: 'approver' as Role, maxAmount: 50_000 },
+    { role: 'tenant_admin' as Role, maxAmount: 1_000_000 },
+  ],
+};
+
 export const DEMO_USERS: SeedUser[] = [
   { id: 'u-owner', email: 'owner@demo.exflow', name: 'Olivia Owner', roles: ['process_owner'] },
   { id: 'u-analyst', email: 'analyst@demo.exflow', name: 'Ari Analyst', roles: ['analyst'] },
@@ -51,14 +64,7 @@ export async function seedDemo(db: Db, engine: Engine, packs: TemplatePack[]): P
   const users = createUserRepository(db);
   const tenants = createTenantRepository(db);
   await users.upsertTenant(DEMO_TENANT, 'Demo Corp');
-  await tenants.setPolicies(DEMO_TENANT, {
-    fourEyesThreshold: 10_000,
-    approvalLimits: [
-      { role: 'analyst', maxAmount: 5_000 },
-      { role: 'approver', maxAmount: 50_000 },
-      { role: 'tenant_admin', maxAmount: 1_000_000 },
-    ],
-  });
+  await tenants.setPolicies(DEMO_TENANT, DEMO_POLICIES);
   for (const msp of DEMO_MSPS) {
     await tenants.upsert({ id: msp.id, name: msp.name, kind: 'msp', branding: msp.branding, policies: { priceTolerancePct: 2, fourEyesThreshold: 25_000 }, overridable: ['priceTolerancePct'] });
     await tenants.upsert({ id: msp.client.id, name: msp.client.name, kind: 'client', parentId: msp.id });

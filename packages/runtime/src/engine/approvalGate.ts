@@ -1,12 +1,24 @@
 import { evaluateFeel, feelContext, type CaseContext, type HumanTaskConfig } from '@exflow/shared';
+import { apiKeyIdOf } from '../auth/apiKeys.js';
 import { delegatedAuthority } from '../auth/delegatedRoles.js';
 import type { Principal } from '../auth/roles.js';
 import { effectivePolicies, loadTenantWithParent } from '../auth/tenancy.js';
+import { createApiKeyRepository } from '../store/apiKeyRepository.js';
 import { createCaseRepository } from '../store/caseRepository.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
 import type { TaskRecord } from '../store/taskRepository.js';
 import { decideApproval, type ApprovalAttempt, type ApprovalDecision, type ApprovalLimit } from './approvalRules.js';
+
+/**
+ * The person accountable for a recorded actor: an API key's creator (when known), else the
+ * actor. So an invoice submitted through a key counts as submitted by whoever minted the key.
+ */
+async function accountable(db: Db, actor: string | null): Promise<string | null> {
+  const keyId = actor ? apiKeyIdOf(actor) : undefined;
+  if (!keyId) return actor;
+  return (await createApiKeyRepository(db).byId(keyId))?.createdBy ?? actor;
+}
 
 export interface ApprovalGateResult {
   decision: ApprovalDecision;
@@ -35,16 +47,20 @@ export async function gateApproval(db: Db, principal: Principal, task: TaskRecor
 
   const authority = await delegatedAuthority(db, principal, now);
 
+  const viaApiKey = apiKeyIdOf(principal.userId) !== undefined;
   const attempt: ApprovalAttempt = {
     actor: principal.userId,
+    actsAs: viaApiKey && principal.keyCreatedBy ? [principal.keyCreatedBy] : [],
+    viaApiKey,
     authorityRoles: authority.roles,
     onBehalfOf: authority.onBehalfOf,
     outcome,
     approveOutcomes: approval.approveOutcomes ?? ['approve'],
     amount,
+    documentType: context.invoice.documentType === 'creditNote' ? 'creditNote' : 'invoice',
     businessUnit: (context.invoice.businessUnit as string | undefined) ?? null,
-    submittedBy: invoice?.received_by ?? null,
-    lastEditedBy: invoice?.last_edited_by ?? null,
+    submittedBy: await accountable(db, invoice?.received_by ?? null),
+    lastEditedBy: await accountable(db, invoice?.last_edited_by ?? null),
     priorApprovals: task.approvals,
     policies,
   };

@@ -16,7 +16,11 @@ export interface PackExpectation {
 
 /** One thing done to a sample's case after intake: a person completes a task, or an SLA runs out. */
 export type PackStep =
-  | { complete: string; outcome: string; data?: Record<string, unknown>; by: string }
+  /**
+   * `by`: the role of the person who completes the task; a list when several people must (an
+   * approval above the four-eyes threshold), each entry a different person with that role.
+   */
+  | { complete: string; outcome: string; data?: Record<string, unknown>; by: string | string[] }
   | { timeout: string };
 
 export interface PackSample {

@@ -18,6 +18,11 @@ export type TaskChangeSubject = Pick<TaskRecord, 'id' | 'caseId' | 'queue' | 'ti
 export interface Realtime {
   caseChanged(change: CaseChange): void;
   taskChanged(tenantId: string, task: TaskChangeSubject, change: TaskChangeKind): void;
+  /**
+   * Drops every live socket of a principal (a user id, or `apikey:<id>` for a key), on every
+   * runtime process: call it after revoking a key or disabling a user has committed.
+   */
+  disconnect(tenantId: string, principalId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,7 +36,9 @@ export interface RealtimeOptions {
   channelPrefix?: string;
 }
 
-const roomOf = (tenantId: string, kind: 'tenant' | 'case' | 'queue' | 'definition', id: string) => `${tenantId}|${kind}|${id}`;
+const roomOf = (tenantId: string, kind: 'tenant' | 'case' | 'queue' | 'definition' | 'principal', id: string) => `${tenantId}|${kind}|${id}`;
+/** Rooms a client may join and leave; its tenant and principal rooms are the server's. */
+const CLIENT_ROOM_KINDS = ['case', 'queue', 'definition'];
 
 type Ack = (answer: { ok: true; room: string } | { ok: false; error: string }) => void;
 
@@ -65,6 +72,10 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
   io.on('connection', (socket: Socket) => {
     const principal = socket.data.principal as Principal;
     socket.join(roomOf(principal.tenantId, 'tenant', principal.tenantId));
+    // one room per principal, so revoking a key or disabling a user reaches its sockets on any process
+    socket.join(roomOf(principal.tenantId, 'principal', principal.userId));
+    // a revocation that committed between the handshake and joining that room missed this socket
+    authenticator.authenticate(socket.handshake.auth.token).catch(() => socket.disconnect(true));
     socket.on('join', async (request: { room?: unknown }, ack?: Ack) => {
       const reply: Ack = typeof ack === 'function' ? ack : () => {};
       const name = typeof request?.room === 'string' ? request.room : '';
@@ -78,6 +89,10 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
     socket.on('leave', async (request: { room?: unknown }, ack?: Ack) => {
       const name = typeof request?.room === 'string' ? request.room : '';
       const [kind, ...rest] = name.split(':');
+      if (!CLIENT_ROOM_KINDS.includes(kind)) {
+        if (typeof ack === 'function') ack({ ok: false, error: `unknown room kind "${kind}"; use case:<id>, queue:<name> or definition:<id>` });
+        return;
+      }
       await socket.leave(roomOf(principal.tenantId, kind as 'case', rest.join(':')));
       if (typeof ack === 'function') ack({ ok: true, room: name });
     });
@@ -113,6 +128,10 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
         status: task.status,
         priority: task.priority,
       });
+    },
+    async disconnect(tenantId, principalId) {
+      // through the adapter: the sockets of every process sharing the PostgreSQL
+      io.in(roomOf(tenantId, 'principal', principalId)).disconnectSockets(true);
     },
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };

@@ -7,9 +7,13 @@ export interface UserRecord {
   name: string;
   roles: string[];
   passwordHash: string | null;
+  /** When a tenant admin disabled the user; null while they may sign in. */
+  disabledAt?: string | null;
 }
 
-const toUser = (r: any): UserRecord => ({ tenantId: r.tenant_id, id: r.id, email: r.email, name: r.name, roles: r.roles, passwordHash: r.password_hash });
+const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : (v as string));
+
+const toUser = (r: any): UserRecord => ({ tenantId: r.tenant_id, id: r.id, email: r.email, name: r.name, roles: r.roles, passwordHash: r.password_hash, disabledAt: iso(r.disabled_at) });
 
 export function createUserRepository(db: Db) {
   return {
@@ -20,6 +24,15 @@ export function createUserRepository(db: Db) {
     async byId(tenantId: string, id: string): Promise<UserRecord | undefined> {
       const row = await db('users').where({ tenant_id: tenantId, id }).first();
       return row ? toUser(row) : undefined;
+    },
+    /** True when the user exists and is disabled (a user the database does not know, e.g. from an OIDC issuer, is not). */
+    async isDisabled(tenantId: string, id: string): Promise<boolean> {
+      const row = await db('users').where({ tenant_id: tenantId, id }).whereNotNull('disabled_at').first('id');
+      return Boolean(row);
+    },
+    /** Disables or enables a user; false when there is no such user. */
+    async setDisabled(tenantId: string, id: string, disabled: boolean): Promise<boolean> {
+      return (await db('users').where({ tenant_id: tenantId, id }).update({ disabled_at: disabled ? db.fn.now() : null })) === 1;
     },
     async upsertTenant(id: string, name: string): Promise<void> {
       await db('tenants').insert({ id, name }).onConflict('id').ignore();

@@ -5,6 +5,8 @@ import { hashPassword } from '../../src/auth/passwords.js';
 import type { Role } from '../../src/auth/roles.js';
 import type { PackExpectation, PackSample, PackStep } from '../../src/packs/templatePack.js';
 import type { TestServer } from '../../src/testing/testServer.js';
+import { DEMO_POLICIES } from '../../src/demo/seed.js';
+import { createTenantRepository } from '../../src/store/tenantRepository.js';
 import { createUserRepository } from '../../src/store/userRepository.js';
 import { eventually, httpClient, PATIENCE_MS } from './http.js';
 
@@ -18,19 +20,28 @@ export const readSampleInvoice = (pack: string, file: string): Record<string, un
 
 const ROLES: Role[] = ['tenant_admin', 'process_owner', 'analyst', 'approver', 'integration'];
 
-/** A fresh tenant with one user per role (password "demo"), and an HTTP client for each role. */
+/**
+ * A fresh tenant with one user per role and a second approver (`approver#2`, for four-eyes),
+ * password "demo", an HTTP client for each, and the demo tenant's authority matrix.
+ */
 export async function createTenant(server: TestServer, tenantId: string): Promise<Record<string, ReturnType<typeof httpClient>>> {
   const users = createUserRepository(server.db);
   await users.upsertTenant(tenantId, `Tenant ${tenantId}`);
-  const passwordHash = await hashPassword('demo');
+  await createTenantRepository(server.db).setPolicies(tenantId, DEMO_POLICIES);
   const clients: Record<string, ReturnType<typeof httpClient>> = {};
-  for (const role of ROLES) {
-    const email = `${role}@${tenantId}.test`;
-    await users.upsert({ tenantId, id: `${tenantId}-${role}`, email, name: `${role} of ${tenantId}`, roles: [role], passwordHash });
-    clients[role] = httpClient(server.url, await server.login(email));
-  }
+  for (const role of ROLES) clients[role] = await addUser(server, tenantId, role, [role]);
+  clients['approver#2'] = await addUser(server, tenantId, 'approver-2', ['approver']);
   return clients;
 }
+
+/** A user of the tenant (password "demo") and an HTTP client signed in as them. */
+export async function addUser(server: TestServer, tenantId: string, name: string, roles: Role[]): Promise<ReturnType<typeof httpClient>> {
+  const email = `${name}@${tenantId}.test`;
+  await createUserRepository(server.db).upsert({ tenantId, id: `${tenantId}-${name}`, email, name: `${name} of ${tenantId}`, roles, passwordHash: await demoHash });
+  return httpClient(server.url, await server.login(email));
+}
+
+const demoHash = hashPassword('demo');
 
 type Client = ReturnType<typeof httpClient>;
 
@@ -67,8 +78,15 @@ export async function runStep(server: TestServer, tenantId: string, clients: Rec
   } else {
     const tasks = (await reader('GET', `/api/v1/tasks?caseId=${caseId}`)).body.filter((t: { nodeId: string }) => t.nodeId === step.complete);
     expect(tasks, `an open task on ${step.complete}`).toHaveLength(1);
-    const done = await clients[step.by]!('POST', `/api/v1/tasks/${tasks[0].id}/complete`, { outcome: step.outcome, data: step.data ?? {} });
-    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    // several people in turn (four-eyes): the n-th with a role is `role`, then `role#2`
+    const people = (Array.isArray(step.by) ? step.by : [step.by]).map((role, i, all) => {
+      const nth = all.slice(0, i).filter((r) => r === role).length;
+      return nth ? `${role}#${nth + 1}` : role;
+    });
+    for (const [i, who] of people.entries()) {
+      const done = await clients[who]!('POST', `/api/v1/tasks/${tasks[0].id}/complete`, { outcome: step.outcome, data: step.data ?? {} });
+      expect([who, done.status], JSON.stringify(done.body)).toEqual([who, i < people.length - 1 ? 202 : 200]);
+    }
   }
   await settled(reader, caseId, `the case to settle after ${JSON.stringify(step)}`);
 }

@@ -214,6 +214,9 @@ export const invoiceSchema = {
   },
 } as const;
 
+/** UNTDID 1001 codes Peppol BIS 3 lists for credit notes. */
+export const CREDIT_NOTE_CODES: ReadonlySet<string> = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
+
 let validateInvoice: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
 
 export type InvoiceParseResult = { ok: true; invoice: Invoice } | { ok: false; problems: { path: string; message: string }[] };
@@ -238,7 +241,8 @@ export function parseInvoice(input: unknown): InvoiceParseResult {
   const raw = input as Record<string, any>;
   const invoice: Invoice = {
     ...(raw as Invoice),
-    documentType: raw.documentType ?? 'invoice',
+    // without a stated type, a credit-note type code (e.g. 381) makes it a credit note
+    documentType: raw.documentType ?? (CREDIT_NOTE_CODES.has(raw.typeCode) ? 'creditNote' : 'invoice'),
     netTotal: toDecimalString(raw.netTotal),
     taxTotal: toDecimalString(raw.taxTotal),
     grossTotal: toDecimalString(raw.grossTotal),

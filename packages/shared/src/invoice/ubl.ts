@@ -1,6 +1,6 @@
 import { amountFromText, type Amount } from './decimal.js';
 import type { IntakeProblem, IntakeResult } from './intake.js';
-import { parseInvoice, type InvoiceLine } from './invoice.js';
+import { CREDIT_NOTE_CODES, parseInvoice, type InvoiceLine } from './invoice.js';
 import { DEFAULT_MAX_XML_BYTES, parseXmlSafely } from './safeXml.js';
 import { totalsWarnings } from './ublChecks.js';
 import { omitUndefined } from './omitUndefined.js';
@@ -29,8 +29,6 @@ const UBL_KINDS: Record<string, UblKind> = {
   },
 };
 
-/** UNTDID 1001 codes Peppol BIS 3 lists for credit notes. */
-const CREDIT_NOTE_CODES = new Set(['81', '83', '261', '262', '296', '308', '381', '396', '420', '458', '532']);
 const CURRENCY = /^[A-Z]{3}$/;
 /** Peppol: an order reference of "NA" means there is no purchase order, only a sales order. */
 const NO_PURCHASE_ORDER = 'NA';

@@ -1,10 +1,11 @@
-import { mintApiKey } from '../../auth/apiKeys.js';
+import { apiKeyActor, mintApiKey } from '../../auth/apiKeys.js';
 import { ADMINS, READERS, ROLES } from '../../auth/roles.js';
 import { effectiveBranding, effectivePolicies, loadTenantWithParent } from '../../auth/tenancy.js';
 import { forbidden, notFound, unprocessable } from '../../errors.js';
 import { createApiKeyRepository } from '../../store/apiKeyRepository.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
 import { createTenantRepository, type Branding } from '../../store/tenantRepository.js';
+import { createUserRepository } from '../../store/userRepository.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
 
@@ -69,14 +70,37 @@ export const adminRoutes = defineRoutes([
   {
     method: 'delete',
     path: '/api-keys/:id',
-    summary: 'Revoke an API key',
+    summary: 'Revoke an API key; its live sockets are dropped',
     tag: 'admin',
     roles: ADMINS,
     responses: { '204': 'Revoked', '404': 'Unknown or already revoked key' },
-    async handler(req, res, { db, principal }) {
+    async handler(req, res, { db, principal, realtime }) {
       if (!(await createApiKeyRepository(db).revoke(principal.tenantId, param(req, 'id')))) throw notFound('active API key', param(req, 'id'));
       await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'apiKey.revoked', entity: 'apiKey', entityId: param(req, 'id') });
+      await realtime.disconnect(principal.tenantId, apiKeyActor(param(req, 'id')));
       res.status(204).end();
+    },
+  },
+  {
+    method: 'put',
+    path: '/team/:userId/disabled',
+    summary: 'Disable a user (sign-in and their tokens refused, live sockets dropped) or enable them again',
+    tag: 'admin',
+    roles: ADMINS,
+    body: { type: 'object', required: ['disabled'], additionalProperties: false, properties: { disabled: { type: 'boolean' } } },
+    responses: { '200': '{ id, disabled }', '404': 'Unknown user', '422': 'Disabling yourself' },
+    async handler(req, res, { db, principal, realtime }) {
+      const userId = param(req, 'userId');
+      const { disabled } = req.body as { disabled: boolean };
+      if (disabled && userId === principal.userId) {
+        throw unprocessable('disable-self', 'You cannot disable your own account; ask another admin', [{ path: 'userId', message: 'is you' }]);
+      }
+      await db.transaction(async (trx) => {
+        if (!(await createUserRepository(trx).setDisabled(principal.tenantId, userId, disabled))) throw notFound('user', userId);
+        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: disabled ? 'user.disabled' : 'user.enabled', entity: 'user', entityId: userId });
+      });
+      if (disabled) await realtime.disconnect(principal.tenantId, userId);
+      res.json({ id: userId, disabled });
     },
   },
   {

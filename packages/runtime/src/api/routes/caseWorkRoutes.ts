@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { READERS, WORKERS } from '../../auth/roles.js';
+import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
 import { ProblemError, conflict, notFound, unprocessable } from '../../errors.js';
 import { createAttachmentRepository } from '../../store/attachmentRepository.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
@@ -113,7 +113,7 @@ export const caseWorkRoutes = defineRoutes([
     path: '/cases/:id/comments',
     summary: 'Comments on a case, oldest first, with the users they mention',
     tag: 'cases',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': 'Comments', '404': 'Unknown case' },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
@@ -155,7 +155,7 @@ export const caseWorkRoutes = defineRoutes([
     path: '/cases/:id/attachments',
     summary: 'Files attached to a case',
     tag: 'cases',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': 'Attachments (without their bytes)', '404': 'Unknown case' },
     async handler(req, res, { db, config, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
@@ -208,7 +208,7 @@ export const caseWorkRoutes = defineRoutes([
     path: '/cases/:id/attachments/:attachmentId',
     summary: 'Download an attachment (as a file, never rendered inline)',
     tag: 'cases',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': 'The file', '404': 'Unknown case or attachment' },
     async handler(req, res, { db, config, principal }) {
       const caseId = param(req, 'id');

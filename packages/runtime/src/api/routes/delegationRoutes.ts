@@ -1,4 +1,4 @@
-import { READERS, WORKERS, type Role } from '../../auth/roles.js';
+import { READERS, STAFF, WORKERS, type Role } from '../../auth/roles.js';
 import { checkDelegation } from '../../engine/delegationRules.js';
 import { notFound, unprocessable } from '../../errors.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
@@ -14,7 +14,7 @@ export const delegationRoutes = defineRoutes([
     path: '/delegations',
     summary: 'Delegations of approval authority in the tenant',
     tag: 'governance',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': 'Delegations' },
     async handler(_req, res, { db, principal }) {
       res.json(await createDelegationRepository(db).list(principal.tenantId));

@@ -1,5 +1,5 @@
 import type { Principal } from '../../auth/roles.js';
-import { READERS, WORKERS } from '../../auth/roles.js';
+import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
 import { conflict, forbidden, notFound, unprocessable, type ProblemDetail } from '../../errors.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
 import { createCommentRepository } from '../../store/commentRepository.js';
@@ -143,7 +143,7 @@ export const inboxRoutes = defineRoutes([
     path: '/inbox',
     summary: 'The task inbox: your tasks, the unclaimed tasks you may take, or (leads) the team\'s; filtered, sorted by priority (effective due time), one page at a time',
     tag: 'inbox',
-    roles: READERS,
+    roles: STAFF,
     query: {
       view: { type: 'string', description: 'mine, unclaimed (default) or team (leads only)' },
       queue: { type: 'string', description: 'Only this queue' },
@@ -172,7 +172,7 @@ export const inboxRoutes = defineRoutes([
     path: '/inbox/summary',
     summary: 'Counts per view and per queue (open, unclaimed, yours, overdue) and the values the inbox filters can take',
     tag: 'inbox',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': '{ lead, views, queues, facets }' },
     async handler(_req, res, { db, principal }) {
       const lead = await isLead(db, principal);
@@ -184,7 +184,7 @@ export const inboxRoutes = defineRoutes([
     path: '/inbox/mentions',
     summary: 'The latest comments that mention you, newest first',
     tag: 'inbox',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': 'Comments' },
     async handler(_req, res, { db, principal }) {
       res.json(await createCommentRepository(db).mentioning(principal.tenantId, principal.userId, 20));
@@ -195,7 +195,7 @@ export const inboxRoutes = defineRoutes([
     path: '/team',
     summary: 'The people of your tenant (to reassign to, to mention), with their roles and lead flag',
     tag: 'inbox',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': 'Users' },
     async handler(_req, res, { db, principal }) {
       res.json(await createInboxRepository(db).team(principal.tenantId));

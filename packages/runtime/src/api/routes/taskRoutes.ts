@@ -1,6 +1,6 @@
 import { createAjv, describeAjvError } from '@exflow/shared';
 import type { Principal } from '../../auth/roles.js';
-import { READERS, WORKERS } from '../../auth/roles.js';
+import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
 import { gateApproval } from '../../engine/approvalGate.js';
 import { delegatedAuthority } from '../../auth/delegatedRoles.js';
 import { conflict, forbidden, notFound, ProblemError, unprocessable } from '../../errors.js';
@@ -42,7 +42,7 @@ export const taskRoutes = defineRoutes([
     path: '/tasks',
     summary: 'List tasks by queue or assignee (assignee=me for your own), highest priority and earliest due first',
     tag: 'tasks',
-    roles: READERS,
+    roles: STAFF,
     query: {
       queue: { type: 'string', description: 'Queue name' },
       assignee: { type: 'string', description: 'User id, or "me"' },
@@ -75,7 +75,7 @@ export const taskRoutes = defineRoutes([
     path: '/tasks/:id',
     summary: 'Get a task with its form and outcomes',
     tag: 'tasks',
-    roles: READERS,
+    roles: STAFF,
     responses: { '200': 'Task', '404': 'Unknown task' },
     async handler(req, res, { db, principal }) {
       res.json(await loadTask(db, principal, param(req, 'id')));
@@ -144,7 +144,7 @@ export const taskRoutes = defineRoutes([
         }
       }
       const gate = await gateApproval(db, principal, task, outcome);
-      const approval = gate && { by: principal.userId, onBehalfOf: gate.attempt.onBehalfOf, at: new Date().toISOString() };
+      const approval = gate && { by: principal.userId, onBehalfOf: [...gate.attempt.actsAs, ...gate.attempt.onBehalfOf], at: new Date().toISOString() };
       if (gate?.decision.kind === 'refuse') {
         await createAuditRepository(db).record(principal.tenantId, {
           caseId: task.caseId,
