@@ -24,7 +24,9 @@ export const authRoutes = defineRoutes([
       }
       const { email, password } = req.body as { email: string; password: string };
       const user = await createUserRepository(db).byEmail(email);
-      if (!user || !(await verifyPassword(password, user.passwordHash))) throw unauthorized('Wrong email or password');
+      // the hash runs for an unknown email too (against a stand-in), so timing does not tell them apart
+      const matches = await verifyPassword(password, user?.passwordHash);
+      if (!user || !matches) throw unauthorized('Wrong email or password');
       if (user.disabledAt) throw unauthorized('This account is disabled; ask your tenant admin');
       const principal = { userId: user.id, tenantId: user.tenantId, email: user.email, name: user.name, roles: user.roles as never };
       res.json({ token: await issuer.sign(principal), user: { id: user.id, email: user.email, name: user.name, roles: user.roles, tenantId: user.tenantId } });
