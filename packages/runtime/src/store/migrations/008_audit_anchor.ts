@@ -14,6 +14,8 @@ import type { Knex } from 'knex';
  * - `case_events`: UPDATE, DELETE and TRUNCATE refused; each transition's audit row carries the
  *   hash of its event (`data.event`), and events written before this migration are anchored
  *   by one `case.events.anchored` audit row per case.
+ * - the tenant scope of API reads can no longer be moved by code running under it: the
+ *   functions row-level security reads it through (policies: rowLevelSecurity.ts).
  */
 const statements = [
   `CREATE TABLE audit_heads (
@@ -93,6 +95,26 @@ const statements = [
    SELECT tenant_id, 'anchor-' || md5(tenant_id || '|' || case_id), case_id, NULL, 'case.events.anchored', 'case', case_id,
      jsonb_build_object('events', jsonb_agg(jsonb_build_object('seq', seq, 'hash', case_event_hash(tenant_id, case_id, seq, type, payload, actor, created_at)) ORDER BY seq))
    FROM case_events GROUP BY tenant_id, case_id ORDER BY tenant_id, case_id`,
+
+  // the tenant scope of API reads (see tenantScope.ts): the owner proves the scope's tenant with
+  // a keyed hash bound to this backend and transaction; policies accept the tenant only with its
+  // proof, so the application role setting exflow.tenant_id itself scopes to no tenant at all
+  `CREATE TABLE exflow_scope_secret (secret text NOT NULL)`,
+  `INSERT INTO exflow_scope_secret (secret)
+   SELECT encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text || clock_timestamp()::text, 'UTF8')), 'hex')`,
+  `CREATE FUNCTION exflow_scope_proof(tenant text) RETURNS text LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
+     SELECT encode(sha256(convert_to(s.secret || '|' || encode(sha256(convert_to(s.secret || '|' || tenant || '|' || pg_backend_pid()::text
+       || '|' || extract(epoch FROM transaction_timestamp())::text, 'UTF8')), 'hex'), 'UTF8')), 'hex')
+     FROM exflow_scope_secret s
+   $$`,
+  `REVOKE EXECUTE ON FUNCTION exflow_scope_proof(text) FROM PUBLIC`,
+  `CREATE FUNCTION exflow_current_tenant() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+     SELECT t FROM (SELECT current_setting('exflow.tenant_id', true) AS t, current_setting('exflow.tenant_proof', true) AS proof) x
+     WHERE t <> '' AND proof = exflow_scope_proof(t)
+   $$`,
+  `CREATE FUNCTION exflow_current_tenant_parent() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+     SELECT parent_id FROM tenants WHERE id = exflow_current_tenant()
+   $$`,
 ];
 
 export async function up(knex: Knex): Promise<void> {
