@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.js';
 import { jsonLog, type Log } from './logging.js';
 import { createAuthenticator } from './auth/authenticator.js';
+import { createAuditCheckpointer } from './auth/auditCheckpoints.js';
 import { createEmbeddedIssuer, type Issuer } from './auth/issuer.js';
 import { createOidcVerifier } from './auth/oidc.js';
 import { loadConfig, type Config } from './config/config.js';
@@ -60,7 +61,8 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log);
+  const auditCheckpoints = createAuditCheckpointer(db, issuer);
+  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl
@@ -77,6 +79,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
       : [
           startPoller(createEffectWorker({ db, engine, services, log, baseBackoffMs: options.baseBackoffMs, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
           startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
+          startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })),
         ];
 
   return {

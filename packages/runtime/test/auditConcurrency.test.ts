@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditCheckpointer, verifyAuditTrail } from '../src/auth/auditCheckpoints.js';
 import { createAuditRepository } from '../src/store/auditRepository.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 
@@ -20,5 +21,29 @@ describe.each(testDatabaseKinds())('the audit chain under concurrent writers, on
     const verified = await audit.verify('audit-race');
     expect(verified.rows).toBe(200);
     expect(verified.breaks).toEqual([]);
+  });
+
+  it('writers on many chains of one tenant, verified and checkpointed while they write, never show a false break', async () => {
+    const audit = createAuditRepository(server.db);
+    const checkpointer = createAuditCheckpointer(server.db, server.issuer);
+    const seen: unknown[] = [];
+    let writing = true;
+    const watcher = (async () => {
+      while (writing) {
+        await checkpointer.tick();
+        const v = await verifyAuditTrail(server.db, server.issuer, 'audit-race');
+        if (!v.intact) seen.push({ breaks: v.breaks, findings: v.findings });
+      }
+    })();
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => audit.record('audit-race', { caseId: i % 4 === 0 ? null : `chain-${i % 10}`, actor: 'u', action: 'test.write', entity: 'test', entityId: `many.${round}.${i}` })),
+      );
+    }
+    writing = false;
+    await watcher;
+    expect(seen).toEqual([]);
+    const final = await verifyAuditTrail(server.db, server.issuer, 'audit-race');
+    expect(final).toMatchObject({ intact: true, rows: 400, breaks: [], findings: [] });
   });
 });

@@ -101,8 +101,8 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
   it.runIf(database === 'postgres')('row-level security hides other tenants from the application role even without the filter', async () => {
     const visible = (tenant: string | null) =>
       server.db.transaction(async (trx) => {
+        if (tenant) await trx.raw(`SELECT set_config('exflow.tenant_id', ?, true), set_config('exflow.tenant_proof', exflow_scope_proof(?), true)`, [tenant, tenant]);
         await trx.raw('SET LOCAL ROLE exflow_app');
-        if (tenant) await trx.raw(`SELECT set_config('exflow.tenant_id', ?, true)`, [tenant]);
         const cases = await trx.raw('SELECT tenant_id, count(*)::int AS n FROM cases GROUP BY tenant_id ORDER BY tenant_id');
         const tasks = await trx.raw('SELECT DISTINCT tenant_id FROM tasks');
         return { cases: cases.rows, taskTenants: tasks.rows.map((r: { tenant_id: string }) => r.tenant_id) };
@@ -115,8 +115,8 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     // and it cannot write into another tenant either
     await expect(
       server.db.transaction(async (trx) => {
+        await trx.raw(`SELECT set_config('exflow.tenant_id', 'globex', true), set_config('exflow.tenant_proof', exflow_scope_proof('globex'), true)`);
         await trx.raw('SET LOCAL ROLE exflow_app');
-        await trx.raw(`SELECT set_config('exflow.tenant_id', 'globex', true)`);
         await trx.raw(`UPDATE cases SET status = 'cancelled' WHERE id = ?`, [acmeCase]).then((r) => {
           if (r.rowCount === 0) throw new Error('no row visible to update');
         });
@@ -124,10 +124,43 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     ).rejects.toThrow(/no row visible/);
     await expect(
       server.db.transaction(async (trx) => {
+        await trx.raw(`SELECT set_config('exflow.tenant_id', 'globex', true), set_config('exflow.tenant_proof', exflow_scope_proof('globex'), true)`);
         await trx.raw('SET LOCAL ROLE exflow_app');
-        await trx.raw(`SELECT set_config('exflow.tenant_id', 'globex', true)`);
         await trx.raw(`INSERT INTO suppliers (tenant_id, id, name) VALUES ('acme', 'planted', 'Planted Ltd')`);
       }),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it.runIf(database === 'postgres')('code running in a tenant scope cannot move it to another tenant, nor read signing keys or other tenants', async () => {
+    const casesIn = (scoped: typeof server.db) => scoped('cases').select('tenant_id').then((rows) => rows.map((r: { tenant_id: string }) => r.tenant_id));
+    // globex's code setting the tenant the way the scope used to be set: no tenant's rows at all
+    const moved = await withTenantScope(server.db, 'globex', async (scoped) => {
+      await scoped.raw(`SELECT set_config('exflow.tenant_id', 'acme', true)`);
+      const afterSetConfig = await casesIn(scoped);
+      await scoped.raw(`SET LOCAL exflow.tenant_id = 'acme'`);
+      const afterSet = await casesIn(scoped);
+      // nor with the proof it was given for its own tenant
+      const proof = (await scoped.raw(`SELECT current_setting('exflow.tenant_proof', true) AS p`)).rows[0].p ?? '';
+      await scoped.raw(`SELECT set_config('exflow.tenant_id', 'acme', true), set_config('exflow.tenant_proof', ?, true)`, [proof]);
+      const withOwnProof = await casesIn(scoped);
+      return { afterSetConfig, afterSet, withOwnProof };
+    });
+    expect(moved).toEqual({ afterSetConfig: [], afterSet: [], withOwnProof: [] });
+    expect(new Set(await withTenantScope(server.db, 'acme', casesIn))).toEqual(new Set(['acme']));
+    // the proof cannot be made, nor its secret or the signing keys read, by the application role
+    const refused = (sql: string) => expect(withTenantScope(server.db, 'acme', (scoped) => scoped.raw(sql))).rejects.toThrow(/permission denied/);
+    await refused(`SELECT exflow_scope_proof('globex')`);
+    await refused(`SELECT * FROM exflow_scope_secret`);
+    await refused(`SELECT private_jwk FROM signing_keys`);
+    await refused(`SELECT id FROM signing_keys`);
+    // tenants: its own row and its MSP's (Acme is a client of North Ledger), no one else's
+    const tenants = await withTenantScope(server.db, 'acme', (scoped) => scoped('tenants').pluck('id'));
+    const acme = await server.db('tenants').where({ id: 'acme' }).first('parent_id');
+    expect(new Set(tenants)).toEqual(new Set(['acme', acme.parent_id].filter(Boolean)));
+    const msp = await withTenantScope(server.db, acme.parent_id, (scoped) => scoped('tenants').pluck('id'));
+    expect(msp).toContain('acme');
+    expect(msp).not.toContain('globex');
+    // and the reads that need tenants still work under the scope
+    expect((await httpClient(server.url, globexToken)('GET', '/api/v1/branding')).status).toBe(200);
   });
 });

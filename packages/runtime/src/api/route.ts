@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config/config.js';
+import type { AuditCheckpointer } from '../auth/auditCheckpoints.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Issuer } from '../auth/issuer.js';
 import type { Principal, Role } from '../auth/roles.js';
@@ -16,6 +17,8 @@ export interface AppDeps {
   /** The built-in issuer (signs demo sign-ins; off for sign-in when an OIDC issuer is configured). */
   issuer: Issuer;
   authenticator: Authenticator;
+  /** Signs audit checkpoints (on the owner's connection, outside the read-only tenant scope). */
+  auditCheckpoints: AuditCheckpointer;
   services: ServiceRegistry;
   /**
    * Reads (GET) run as the application role under row-level security for the caller's tenant

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { CompactSign, compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { unauthorized } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { createKeyRepository } from '../store/keyRepository.js';
@@ -14,6 +14,10 @@ export interface Issuer {
   sign(principal: Principal): Promise<string>;
   verify(token: string): Promise<Principal>;
   jwks(): { keys: JWK[] };
+  /** Signs a statement that is not a token (an audit checkpoint): a compact JWS with its own `typ`. */
+  signStatement(typ: string, payload: Record<string, unknown>): Promise<{ keyId: string; jws: string }>;
+  /** The payload of a statement this issuer's key signed with that `typ`; `undefined` if the signature or `typ` is wrong. */
+  verifyStatement(typ: string, jws: string): Promise<Record<string, unknown> | undefined>;
 }
 
 export async function createEmbeddedIssuer(db: Db, ttl: string): Promise<Issuer> {
@@ -53,5 +57,18 @@ export async function createEmbeddedIssuer(db: Db, ttl: string): Promise<Issuer>
       }
     },
     jwks: () => publicJwks,
+    async signStatement(typ, payload) {
+      const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', kid, typ }).sign(privateKey);
+      return { keyId: kid, jws };
+    },
+    async verifyStatement(typ, jws) {
+      try {
+        const { payload, protectedHeader } = await compactVerify(jws, keySet);
+        if (protectedHeader.typ !== typ) return undefined;
+        return JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }

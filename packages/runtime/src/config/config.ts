@@ -16,6 +16,8 @@ export interface Config {
   bodyLimit: string;
   /** Milliseconds between polls of the effect and timer workers. */
   pollMs: number;
+  /** How often the runtime signs a checkpoint of each tenant's audit head that moved, ms. */
+  auditCheckpointMs: number;
   seedDemo: boolean;
   tokenTtl: string;
   /** Folder for attachment bytes; unset keeps them in the database. */
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     designerDist: resolve(env.EXFLOW_DESIGNER_DIST ?? resolve(here, '../../../designer/dist')),
     bodyLimit: env.EXFLOW_BODY_LIMIT ?? '1mb',
     pollMs: Number(env.EXFLOW_POLL_MS ?? 200),
+    auditCheckpointMs: Number(env.EXFLOW_AUDIT_CHECKPOINT_MS ?? 60_000),
     seedDemo: env.EXFLOW_SEED_DEMO !== 'false',
     tokenTtl: env.EXFLOW_TOKEN_TTL ?? '8h',
     attachmentsDir: env.EXFLOW_ATTACHMENTS_DIR ? resolve(env.EXFLOW_ATTACHMENTS_DIR) : undefined,

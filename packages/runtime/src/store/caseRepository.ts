@@ -121,10 +121,13 @@ export function createCaseRepository(db: Db) {
         bindings.push(snapshot, w.status, w.outcome, active, closed, w.tenantId, w.caseId, w.expectedVersion);
       }
       parts.push(`ev AS (INSERT INTO case_events (tenant_id, case_id, seq, type, payload, actor)
-        SELECT tenant_id, id, version, ?, ?::jsonb, ? FROM c)`);
+        SELECT tenant_id, id, version, ?, ?::jsonb, ? FROM c
+        RETURNING case_event_hash(tenant_id, case_id, seq, type, payload, actor, created_at) AS hash)`);
       bindings.push(w.event.type, JSON.stringify(w.event.payload), w.actor);
+      // the event's hash rides in the transition's audit row, so the chain covers the event
       parts.push(`au AS (INSERT INTO audit (tenant_id, id, case_id, actor, action, entity, entity_id, data)
-        SELECT tenant_id, ?, id, ?, ?, 'case', id, jsonb_build_object('version', version, 'status', ?::text, 'activeNodes', ?::jsonb) FROM c)`);
+        SELECT tenant_id, ?, id, ?, ?, 'case', id, jsonb_build_object('version', version, 'status', ?::text, 'activeNodes', ?::jsonb,
+          'event', jsonb_build_object('seq', version, 'hash', ev.hash)) FROM c, ev)`);
       bindings.push(newId(), w.actor, w.event.type, w.status, active);
       const { plan } = w;
       if (plan.closeTaskNodes.length) {

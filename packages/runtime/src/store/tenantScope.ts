@@ -5,12 +5,23 @@ export const APP_ROLE = 'exflow_app';
 /**
  * Runs work in a read-only transaction as the application role, with row-level security
  * restricted to one tenant: whatever the queries inside forget to filter, PostgreSQL does.
+ *
+ * Still as the owner, it sets `exflow.tenant_id` and beside it `exflow.tenant_proof`, a keyed
+ * hash of the tenant, this backend and this transaction that only the owner can compute
+ * (`exflow_scope_proof`, migration 008); then it becomes `exflow_app`. The policies read the
+ * tenant through `exflow_current_tenant()`, which accepts it only with its proof: code under
+ * the scope that sets `exflow.tenant_id` to another tenant sees no tenant's rows at all.
  * @example withTenantScope(db, 'acme', (scoped) => scoped('cases').select()) // Acme's cases only
  */
 export function withTenantScope<T>(db: Db, tenantId: string, work: (scoped: Db) => Promise<T>): Promise<T> {
   return db.transaction(
     async (trx) => {
-      await trx.raw(`SELECT set_config('role', ?, true), set_config('exflow.tenant_id', ?, true)`, [APP_ROLE, tenantId]);
+      // the proof is computed (in FROM) before the projection switches the role
+      await trx.raw(
+        `SELECT set_config('exflow.tenant_id', ?, true), set_config('exflow.tenant_proof', p.proof, true), set_config('role', ?, true)
+         FROM (SELECT exflow_scope_proof(?) AS proof) p`,
+        [tenantId, APP_ROLE, tenantId],
+      );
       return work(trx);
     },
     { readOnly: true },

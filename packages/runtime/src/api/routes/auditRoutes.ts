@@ -1,5 +1,6 @@
 import { AUDITORS } from '../../auth/roles.js';
 import { badRequest } from '../../errors.js';
+import { verifyAuditTrail } from '../../auth/auditCheckpoints.js';
 import { createAuditRepository, type AuditRecord } from '../../store/auditRepository.js';
 import { queryString } from '../params.js';
 import { defineRoutes } from '../route.js';
@@ -50,13 +51,18 @@ export const auditRoutes = defineRoutes([
   {
     method: 'get',
     path: '/audit/verify',
-    summary: 'Recompute the audit hash chains; lists every row that breaks them',
+    summary: 'Recompute the audit hash chains, the tenant head, the signed checkpoints and the case events; lists every break and finding, then signs a checkpoint of an intact head',
     tag: 'audit',
     roles: AUDITORS,
-    responses: { '200': '{ intact, rows, chains, breaks }' },
-    async handler(_req, res, { db, principal }) {
-      const result = await createAuditRepository(db).verify(principal.tenantId);
-      res.json({ intact: result.breaks.length === 0, ...result });
+    responses: {
+      '200':
+        '{ intact, rows, chains, checkpoints, breaks: [{ seq, id, chain, caseId, action, problem: hash|link|head }], findings: [{ problem: missing|truncated|head|rolled-back|checkpoint|checkpoint-signature|event-changed|event-missing|event-unanchored, ... }] }',
+    },
+    async handler(_req, res, { db, principal, issuer, auditCheckpoints }) {
+      const result = await verifyAuditTrail(db, issuer, principal.tenantId);
+      // an intact head is signed now, so a later rollback to before this moment is caught
+      if (result.intact) await auditCheckpoints.checkpoint(principal.tenantId);
+      res.json(result);
     },
   },
 ]);

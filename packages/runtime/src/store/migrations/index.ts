@@ -6,6 +6,7 @@ import * as trust from './004_trust.js';
 import * as realtime from './005_realtime.js';
 import * as auditOrder from './006_audit_order.js';
 import * as auditSequence from './007_audit_sequence.js';
+import * as auditAnchor from './008_audit_anchor.js';
 import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 
@@ -23,6 +24,7 @@ const migrations: [string, Migration][] = [
   ['005_realtime', realtime],
   ['006_audit_order', auditOrder],
   ['007_audit_sequence', auditSequence],
+  ['008_audit_anchor', auditAnchor],
   ['010_user_disabled', userDisabled],
   ['011_egress_allow', egressAllow],
 ];
