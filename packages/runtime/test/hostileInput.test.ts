@@ -112,11 +112,38 @@ describe.each(testDatabaseKinds())('hostile input is refused at the edge with a 
     expect422(r, 'invalid-unicode', '/data/reason');
   });
 
+  it('a path or query parameter longer than the OpenAPI document allows is a 422 naming it', async () => {
+    expect422(await analyst('GET', `/api/v1/tasks?queue=${'q'.repeat(501)}`), 'invalid-parameter', 'queue');
+    expect422(await analyst('GET', `/api/v1/cases/${'c'.repeat(201)}`), 'invalid-parameter', 'id');
+    expect((await analyst('GET', `/api/v1/tasks?queue=${'q'.repeat(500)}`)).status).toBe(200);
+  });
+
   it('a number JSON cannot represent (1e309 parses as Infinity) is a 422, not stored as null', async () => {
     const before = (await admin('GET', '/api/v1/policies')).body;
     const r = await admin('PUT', '/api/v1/policies', '{"policies":{"fourEyesThreshold":1e309}}');
     expect422(r, 'non-finite-number', '/policies/fourEyesThreshold');
     expect422(await admin('PUT', '/api/v1/policies', '{"policies":{"priceTolerancePct":-1e400}}'), 'non-finite-number', '/policies/priceTolerancePct');
     expect((await admin('GET', '/api/v1/policies')).body).toEqual(before);
+  });
+});
+
+describe('every API response is rate limited per address, as the OpenAPI document says', () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  it('carries RateLimit headers, and past EXFLOW_RATE_LIMIT_API answers 429 with Retry-After', async () => {
+    server = await startTestServer({ seedDemo: false, workers: false, rateLimits: { auth: 100, intake: 100, api: 3 } });
+    const call = httpClient(server.url);
+    const first = await call('GET', '/api/v1/cases');
+    expect(first.status).toBe(401);
+    expect(first.headers.get('ratelimit')).toMatch(/r=2/);
+    expect(first.headers.get('ratelimit-policy')).toMatch(/q=3/);
+    await call('GET', '/api/v1/openapi.json');
+    await call('GET', '/api/v1/nothing-here');
+    const refused = await call('GET', '/api/v1/cases');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ code: 'rate-limited' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call('GET', '/health')).status).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { unprocessable } from '../errors.js';
+import { MAX_PATH_PARAM_LENGTH, MAX_QUERY_LENGTH, type Route } from './route.js';
 
 /** The deepest JSON a request body may nest (the body itself is level 1). */
 export const MAX_JSON_DEPTH = 64;
@@ -70,6 +71,22 @@ export function checkTextBody(text: string): void {
   const at = fault === 'nul' ? text.indexOf('\0') : text.search(LONE_SURROGATE);
   const line = text.slice(0, at).split('\n').length;
   refuseText(`body line ${line}`, `Line ${line} of the body`, fault);
+}
+
+/** Refuses path parameters and documented string query parameters longer than the OpenAPI document says. */
+export function checkParameterLengths(req: Request, route: Route): void {
+  for (const [name, value] of Object.entries(req.params ?? {})) {
+    if (String(value).length > MAX_PATH_PARAM_LENGTH) {
+      throw unprocessable('invalid-parameter', `Path parameter "${name}" is longer than ${MAX_PATH_PARAM_LENGTH} characters`, [{ path: name, message: `longer than ${MAX_PATH_PARAM_LENGTH} characters` }]);
+    }
+  }
+  for (const [name, spec] of Object.entries(route.query ?? {})) {
+    const value = req.query[name];
+    const max = spec.type === 'string' ? (spec.maxLength ?? MAX_QUERY_LENGTH) : MAX_QUERY_LENGTH;
+    if (typeof value === 'string' && value.length > max) {
+      throw unprocessable('invalid-parameter', `Query parameter "${name}" is longer than ${max} characters`, [{ path: name, message: `longer than ${max} characters` }]);
+    }
+  }
 }
 
 /** Every string in a parsed query value (a string, a repeated parameter's array, an object). */

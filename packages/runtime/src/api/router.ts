@@ -4,7 +4,7 @@ import type { Principal } from '../auth/roles.js';
 import { actAsTenant } from '../auth/tenancy.js';
 import { forbidden, unauthorized, unprocessable } from '../errors.js';
 import { withTenantScope } from '../store/tenantScope.js';
-import { checkJsonBody, checkRequestText, checkTextBody } from './inputGuard.js';
+import { checkJsonBody, checkParameterLengths, checkRequestText, checkTextBody } from './inputGuard.js';
 import { readRawBody } from './rawBody.js';
 import type { AppDeps, Route } from './route.js';
 
@@ -21,6 +21,7 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
     const checkBody = route.body ? ajv.compile(route.body) : undefined;
     router[route.method](route.path, async (req: Request, res: Response, _next: NextFunction) => {
       checkRequestText(req);
+      checkParameterLengths(req, route);
       let principal: Principal | undefined;
       if (route.roles !== 'public') {
         const match = BEARER.exec(req.get('authorization') ?? '');

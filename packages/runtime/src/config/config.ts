@@ -25,8 +25,8 @@ export interface Config {
   oidc?: { issuer: string; audience: string; tenantClaim: string; rolesClaim: string };
   /** Run API reads under row-level security (`auto`: on PostgreSQL when the app role is usable). */
   rlsReads: 'auto' | 'off';
-  /** Requests per minute per client address on sign-in and on invoice intake. */
-  rateLimits: { auth: number; intake: number };
+  /** Requests per minute per client address on sign-in, on invoice intake and on the whole API. */
+  rateLimits: { auth: number; intake: number; api: number };
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -53,6 +53,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
-    rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200) },
+    rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200), api: Number(env.EXFLOW_RATE_LIMIT_API ?? 6000) },
   };
 }

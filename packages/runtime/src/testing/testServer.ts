@@ -19,7 +19,7 @@ export interface TestServerOptions extends StartOptions {
   designerDist?: string;
   pollMs?: number;
   bodyLimit?: string;
-  rateLimits?: { auth: number; intake: number };
+  rateLimits?: { auth: number; intake: number; api?: number };
   oidc?: Config['oidc'];
 }
 
@@ -49,7 +49,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     oidc: options.oidc,
     ...(options.designerDist ? { designerDist: options.designerDist } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
-    rateLimits: options.rateLimits ?? { auth: 10_000, intake: 1_000_000 },
+    rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {
