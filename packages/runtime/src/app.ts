@@ -39,6 +39,7 @@ export function createApp(deps: AppDeps, log: Log): Express {
       legacyHeaders: false,
       handler: (_req, res) => sendProblem(res, 429, 'rate-limited', 'Too many requests', `More than ${perMinute} ${what} requests a minute from your address; wait a minute and retry`),
     });
+  app.use(API_BASE, limit(deps.config.rateLimits.api, 'API'));
   app.use(`${API_BASE}/auth/login`, limit(deps.config.rateLimits.auth, 'sign-in'));
   app.use(`${API_BASE}/invoices`, limit(deps.config.rateLimits.intake, 'intake'));
   const openapi = buildOpenApi(routes, '0.1.0');

@@ -3,11 +3,19 @@ import { ProblemError, VersionConflict, type ProblemDetail } from '../errors.js'
 
 export const PROBLEM_TYPE_BASE = 'https://exflow.dev/problems/';
 
+/** Bounds of a problem's texts and of its errors[] (as the OpenAPI document says). */
+export const PROBLEM_DETAIL_MAX = 10_000;
+export const PROBLEM_TEXT_MAX = 2_000;
+export const PROBLEM_ERRORS_MAX = 1_000;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 export function sendProblem(res: Response, status: number, code: string, title: string, detail: string, errors?: ProblemDetail[]) {
+  const listed = errors?.slice(0, PROBLEM_ERRORS_MAX).map((e) => ({ ...e, message: cut(e.message, PROBLEM_TEXT_MAX), ...(e.path !== undefined ? { path: cut(e.path, PROBLEM_TEXT_MAX) } : {}) }));
   res
     .status(status)
     .type('application/problem+json')
-    .send(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, code, ...(errors ? { errors } : {}), instance: res.req.originalUrl }));
+    .send(JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail: cut(detail, PROBLEM_DETAIL_MAX), code, ...(listed ? { errors: listed } : {}), instance: cut(res.req.originalUrl, 2000) }));
 }
 
 /**

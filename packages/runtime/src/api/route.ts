@@ -37,6 +37,11 @@ export interface HandlerContext extends AppDeps {
   principal: Principal;
 }
 
+/** The longest query parameter value the router accepts unless a route says otherwise. */
+export const MAX_QUERY_LENGTH = 500;
+/** The longest path parameter (an id, a key, a pack name) the router accepts. */
+export const MAX_PATH_PARAM_LENGTH = 200;
+
 /**
  * One REST route, declared as data: the router, the authorization check and the OpenAPI
  * document are all built from the same list, so they cannot disagree.
@@ -56,8 +61,12 @@ export interface Route {
    * Content-Type is one of `contentTypes` (else 415); larger than `limit` is 413.
    */
   rawBody?: { contentTypes: readonly string[]; limit: string; description: string };
-  /** Documented query parameters. */
-  query?: Record<string, { type: 'string' | 'integer' | 'boolean'; description: string }>;
+  /**
+   * Documented query parameters. A string longer than `maxLength` (default
+   * {@link MAX_QUERY_LENGTH}) is refused with 422 by the router; an integer's `minimum` and
+   * `maximum` are the bounds its handler enforces (`queryInt`).
+   */
+  query?: Record<string, { type: 'string'; description: string; maxLength?: number } | { type: 'integer'; description: string; minimum: number; maximum: number } | { type: 'boolean'; description: string }>;
   /** Documented responses: status → description. */
   responses: Record<string, string>;
   handler(req: Request, res: Response, ctx: HandlerContext): Promise<void>;

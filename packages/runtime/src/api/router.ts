@@ -4,18 +4,24 @@ import type { Principal } from '../auth/roles.js';
 import { actAsTenant } from '../auth/tenancy.js';
 import { forbidden, unauthorized, unprocessable } from '../errors.js';
 import { withTenantScope } from '../store/tenantScope.js';
+import { checkJsonBody, checkParameterLengths, checkRequestText, checkTextBody } from './inputGuard.js';
 import { readRawBody } from './rawBody.js';
 import type { AppDeps, Route } from './route.js';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
-/** Builds the API router from the route table: authentication, role check, body schema, handler. */
+/**
+ * Builds the API router from the route table: text the database cannot store refused,
+ * authentication, role check, body schema, handler.
+ */
 export function buildRouter(routes: Route[], deps: AppDeps): Router {
   const router = express.Router();
   const ajv = createAjv({ strict: false });
   for (const route of routes) {
     const checkBody = route.body ? ajv.compile(route.body) : undefined;
     router[route.method](route.path, async (req: Request, res: Response, _next: NextFunction) => {
+      checkRequestText(req);
+      checkParameterLengths(req, route);
       let principal: Principal | undefined;
       if (route.roles !== 'public') {
         const match = BEARER.exec(req.get('authorization') ?? '');
@@ -29,7 +35,10 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
         }
         principal = who;
       }
-      if (route.rawBody) req.body = await readRawBody(req, res, route.rawBody);
+      if (route.rawBody) {
+        req.body = await readRawBody(req, res, route.rawBody);
+        checkTextBody(req.body as string);
+      } else if (req.body !== undefined) checkJsonBody(req.body);
       if (checkBody) {
         if (req.body === undefined) throw unprocessable('missing-body', 'This call needs a JSON body with Content-Type: application/json');
         if (!checkBody(req.body)) {

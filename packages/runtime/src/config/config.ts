@@ -28,8 +28,8 @@ export interface Config {
   oidc?: { issuer: string; audience: string; tenantClaim: string; rolesClaim: string };
   /** Run API reads under row-level security (`auto`: on PostgreSQL when the app role is usable). */
   rlsReads: 'auto' | 'off';
-  /** Requests per minute per client address on sign-in and on invoice intake. */
-  rateLimits: { auth: number; intake: number };
+  /** Requests per minute per client address on sign-in, on invoice intake and on the whole API. */
+  rateLimits: { auth: number; intake: number; api: number };
   /**
    * Hosts, addresses and CIDR networks outbound calls may reach although they are not public
    * (`EXFLOW_EGRESS_ALLOW`, comma-separated); platform admins add more through the API.
@@ -62,7 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
-    rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200) },
+    rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200), api: Number(env.EXFLOW_RATE_LIMIT_API ?? 6000) },
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
   };
 }

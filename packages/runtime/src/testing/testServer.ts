@@ -19,7 +19,7 @@ export interface TestServerOptions extends StartOptions {
   designerDist?: string;
   pollMs?: number;
   bodyLimit?: string;
-  rateLimits?: { auth: number; intake: number };
+  rateLimits?: { auth: number; intake: number; api?: number };
   oidc?: Config['oidc'];
   /** Egress allow-list, as `EXFLOW_EGRESS_ALLOW` (tests allow-list their loopback receivers here). */
   egressAllow?: string[];
@@ -51,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     oidc: options.oidc,
     ...(options.designerDist ? { designerDist: options.designerDist } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
-    rateLimits: options.rateLimits ?? { auth: 10_000, intake: 1_000_000 },
+    rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });

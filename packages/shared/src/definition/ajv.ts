@@ -10,6 +10,7 @@ export function createAjv(options: { strict?: boolean } = {}): Ajv {
   ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
   ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
   ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
+  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
   ajv.addKeyword({ keyword: 'x-order' });
   return ajv;
 }

@@ -9,7 +9,7 @@ export const definitionSchema = {
   required: ['schemaVersion', 'key', 'name', 'nodes', 'edges'],
   properties: {
     schemaVersion: { const: 1 },
-    key: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+    key: { type: 'string', maxLength: 64, pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
     name: { type: 'string', minLength: 1, maxLength: 200 },
     description: { type: 'string', maxLength: 4000 },
     nodes: {
@@ -20,8 +20,8 @@ export const definitionSchema = {
         additionalProperties: false,
         required: ['id', 'kind'],
         properties: {
-          id: { type: 'string', pattern: '^(?!__)[A-Za-z_][A-Za-z0-9_-]{0,63}$' },
-          kind: { type: 'string' },
+          id: { type: 'string', maxLength: 64, pattern: '^(?!__)[A-Za-z_][A-Za-z0-9_-]{0,63}$' },
+          kind: { type: 'string', maxLength: 64 },
           label: { type: 'string', maxLength: 200 },
           position: {
             type: 'object',
@@ -42,9 +42,9 @@ export const definitionSchema = {
         required: ['id', 'source', 'target'],
         properties: {
           id: { type: 'string', minLength: 1, maxLength: 100 },
-          source: { type: 'string' },
-          target: { type: 'string' },
-          sourcePort: { type: 'string' },
+          source: { type: 'string', maxLength: 64 },
+          target: { type: 'string', maxLength: 64 },
+          sourcePort: { type: 'string', maxLength: 100 },
           label: { type: 'string', maxLength: 200 },
         },
       },

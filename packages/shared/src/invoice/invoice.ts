@@ -107,7 +107,7 @@ export interface Invoice {
   allowanceCharges?: InvoiceAllowanceCharge[];
 }
 
-const decimal = { anyOf: [{ type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }, { type: 'number' }] };
+const decimal = { anyOf: [{ type: 'string', maxLength: 50, pattern: '^-?\\d+(\\.\\d+)?$' }, { type: 'number' }] };
 const party = {
   type: 'object',
   additionalProperties: false,
@@ -117,7 +117,7 @@ const party = {
     name: { type: 'string', minLength: 1, maxLength: 300 },
     taxId: { type: 'string', maxLength: 50 },
     bankAccount: { type: 'string', maxLength: 50 },
-    country: { type: 'string', pattern: '^[A-Z]{2}$' },
+    country: { type: 'string', maxLength: 2, pattern: '^[A-Z]{2}$' },
   },
 };
 
@@ -130,9 +130,9 @@ export const invoiceSchema = {
   properties: {
     documentType: { enum: ['invoice', 'creditNote'] },
     invoiceNumber: { type: 'string', minLength: 1, maxLength: 100 },
-    issueDate: { type: 'string', format: 'date' },
-    dueDate: { type: 'string', format: 'date' },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    issueDate: { type: 'string', format: 'date', maxLength: 10 },
+    dueDate: { type: 'string', format: 'date', maxLength: 10 },
+    currency: { type: 'string', maxLength: 3, pattern: '^[A-Z]{3}$' },
     supplier: party,
     buyer: party,
     poNumber: { type: 'string', maxLength: 100 },
@@ -144,7 +144,7 @@ export const invoiceSchema = {
     buyerReference: { type: 'string', maxLength: 200 },
     salesOrderId: { type: 'string', maxLength: 100 },
     precedingInvoiceNumber: { type: 'string', maxLength: 100 },
-    taxCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    taxCurrency: { type: 'string', maxLength: 3, pattern: '^[A-Z]{3}$' },
     taxTotalInTaxCurrency: decimal,
     lineNetTotal: decimal,
     allowanceTotal: decimal,

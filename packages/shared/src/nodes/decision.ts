@@ -36,7 +36,7 @@ export const decision = defineNodeKind<DecisionConfig>({
           additionalProperties: false,
           required: ['id', 'condition'],
           properties: {
-            id: { type: 'string', title: 'Port id', pattern: '^[A-Za-z0-9_-]+$' },
+            id: { type: 'string', title: 'Port id', maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' },
             label: { type: 'string', title: 'Label' },
             condition: { type: 'string', title: 'Condition (FEEL)', format: 'feel' },
           },

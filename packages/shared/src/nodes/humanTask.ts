@@ -63,7 +63,7 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
           additionalProperties: false,
           required: ['id'],
           properties: {
-            id: { type: 'string', title: 'Outcome id', pattern: '^[A-Za-z0-9_-]+$' },
+            id: { type: 'string', title: 'Outcome id', maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' },
             label: { type: 'string', title: 'Button label' },
           },
         },

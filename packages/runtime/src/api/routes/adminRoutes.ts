@@ -9,7 +9,7 @@ import { createUserRepository } from '../../store/userRepository.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
 
-const color = { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' };
+const color = { type: 'string', maxLength: 7, pattern: '^#[0-9a-fA-F]{6}$' };
 
 /** Policy keys a tenant may set (inherited from its MSP where the MSP allows overriding). */
 export const POLICY_SCHEMA = {
@@ -22,14 +22,15 @@ export const POLICY_SCHEMA = {
     fourEyesThreshold: { type: 'number', minimum: 0 },
     approvalLimits: {
       type: 'array',
+      maxItems: 1000,
       items: {
         type: 'object',
         additionalProperties: false,
         required: ['role', 'maxAmount'],
-        properties: { role: { enum: [...ROLES] }, businessUnit: { type: 'string' }, maxAmount: { type: 'number', minimum: 0 } },
+        properties: { role: { enum: [...ROLES] }, businessUnit: { type: 'string', maxLength: 100 }, maxAmount: { type: 'number', minimum: 0 } },
       },
     },
-    allowedTemplates: { type: 'array', items: { type: 'string' } },
+    allowedTemplates: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 } },
   },
 };
 
@@ -130,8 +131,8 @@ export const adminRoutes = defineRoutes([
         logoUrl: { type: 'string', pattern: '^(https://|data:image/(png|svg\\+xml|jpeg);base64,)', maxLength: 200000 },
         primaryColor: color,
         accentColor: color,
-        supportEmail: { type: 'string', format: 'email' },
-        supportUrl: { type: 'string', pattern: '^https://' },
+        supportEmail: { type: 'string', format: 'email', maxLength: 254 },
+        supportUrl: { type: 'string', pattern: '^https://', maxLength: 2000 },
       },
     },
     responses: { '200': 'Saved' },
@@ -163,7 +164,7 @@ export const adminRoutes = defineRoutes([
       type: 'object',
       required: ['policies'],
       additionalProperties: false,
-      properties: { policies: POLICY_SCHEMA, overridable: { type: 'array', items: { enum: Object.keys(POLICY_SCHEMA.properties) } } },
+      properties: { policies: POLICY_SCHEMA, overridable: { type: 'array', maxItems: 100, items: { enum: Object.keys(POLICY_SCHEMA.properties) } } },
     },
     responses: { '200': 'Saved', '422': 'A key your MSP does not let you override' },
     async handler(req, res, { db, principal }) {

@@ -38,7 +38,7 @@ export const caseRoutes = defineRoutes([
       status: { type: 'string', description: 'open, resolved, rejected, cancelled or failed' },
       definitionId: { type: 'string', description: 'Only cases of this definition' },
       invoiceId: { type: 'string', description: 'Only cases of this invoice' },
-      limit: { type: 'integer', description: '1 to 200, default 50' },
+      limit: { type: 'integer', minimum: 1, maximum: 200, description: '1 to 200, default 50' },
     },
     responses: { '200': 'Cases' },
     async handler(req, res, { db, principal }) {
@@ -79,7 +79,7 @@ export const caseRoutes = defineRoutes([
     summary: 'The case history, oldest first; `after` gives only events after that version',
     tag: 'cases',
     roles: READERS,
-    query: { after: { type: 'integer', description: 'Only events with a higher version (to catch up after a reconnect)' } },
+    query: { after: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'Only events with a higher version (to catch up after a reconnect)' } },
     responses: { '200': 'Events', '404': 'Unknown case' },
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');

@@ -30,7 +30,7 @@ export const delegationRoutes = defineRoutes([
       type: 'object',
       required: ['toUserId', 'startsAt', 'endsAt'],
       additionalProperties: false,
-      properties: { toUserId: { type: 'string', minLength: 1 }, startsAt: { type: 'string', format: 'date-time' }, endsAt: { type: 'string', format: 'date-time' } },
+      properties: { toUserId: { type: 'string', minLength: 1, maxLength: 200 }, startsAt: { type: 'string', format: 'date-time', maxLength: 40 }, endsAt: { type: 'string', format: 'date-time', maxLength: 40 } },
     },
     responses: { '201': 'Delegated', '422': 'Refused: self, loop, chain, overlap, conflict or bad period (code says which)' },
     async handler(req, res, { db, principal }) {

@@ -156,7 +156,7 @@ export const inboxRoutes = defineRoutes([
       dueAfter: { type: 'string', description: 'Due at or after this time (ISO 8601)' },
       dueBefore: { type: 'string', description: 'Due at or before this time (ISO 8601)' },
       cursor: { type: 'string', description: 'nextCursor of the previous page' },
-      limit: { type: 'integer', description: '1 to 200, default 50' },
+      limit: { type: 'integer', minimum: 1, maximum: 200, description: '1 to 200, default 50' },
     },
     responses: { '200': '{ items, nextCursor }', '403': 'view=team and you are not a lead', '422': 'A bad query parameter (named in errors[].path)' },
     async handler(req, res, { db, principal }) {
@@ -311,7 +311,7 @@ export const inboxRoutes = defineRoutes([
       additionalProperties: false,
       properties: {
         taskIds: { type: 'array', minItems: 1, maxItems: MAX_BULK, items: { type: 'string', minLength: 1, maxLength: 100 } },
-        priority: { type: 'integer', minimum: 1, maximum: 5 },
+        priority: { type: 'integer', format: 'int32', minimum: 1, maximum: 5 },
         reason: reasonSchema,
       },
     },

@@ -2,7 +2,7 @@ import { INTAKE } from '../../auth/roles.js';
 import { createReferenceRepository, type GoodsReceiptInput, type PurchaseOrderInput, type SupplierInput } from '../../store/referenceRepository.js';
 import { defineRoutes } from '../route.js';
 
-const decimal = { anyOf: [{ type: 'string', pattern: '^-?\\d+(\\.\\d+)?$' }, { type: 'number' }] };
+const decimal = { anyOf: [{ type: 'string', maxLength: 50, pattern: '^-?\\d+(\\.\\d+)?$' }, { type: 'number' }] };
 
 export const referenceRoutes = defineRoutes([
   {
@@ -19,12 +19,12 @@ export const referenceRoutes = defineRoutes([
         required: ['id', 'name'],
         additionalProperties: false,
         properties: {
-          id: { type: 'string', minLength: 1 },
-          name: { type: 'string', minLength: 1 },
-          taxId: { type: 'string' },
-          country: { type: 'string', pattern: '^[A-Z]{2}$' },
-          bankAccount: { type: 'string' },
-          bankAccountChangedAt: { type: 'string', format: 'date-time' },
+          id: { type: 'string', minLength: 1, maxLength: 100 },
+          name: { type: 'string', minLength: 1, maxLength: 300 },
+          taxId: { type: 'string', maxLength: 50 },
+          country: { type: 'string', maxLength: 2, pattern: '^[A-Z]{2}$' },
+          bankAccount: { type: 'string', maxLength: 50 },
+          bankAccountChangedAt: { type: 'string', format: 'date-time', maxLength: 40 },
         },
       },
     },
@@ -49,19 +49,20 @@ export const referenceRoutes = defineRoutes([
         required: ['poNumber', 'currency', 'lines'],
         additionalProperties: false,
         properties: {
-          poNumber: { type: 'string', minLength: 1 },
-          supplierId: { type: 'string' },
-          currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+          poNumber: { type: 'string', minLength: 1, maxLength: 100 },
+          supplierId: { type: 'string', maxLength: 100 },
+          currency: { type: 'string', maxLength: 3, pattern: '^[A-Z]{3}$' },
           kind: { enum: ['goods', 'service'] },
-          businessUnit: { type: 'string' },
+          businessUnit: { type: 'string', maxLength: 100 },
           lines: {
             type: 'array',
             minItems: 1,
+            maxItems: 10000,
             items: {
               type: 'object',
               required: ['lineId', 'quantity', 'unitPrice'],
               additionalProperties: false,
-              properties: { lineId: { type: 'string', minLength: 1 }, description: { type: 'string' }, quantity: decimal, unitPrice: decimal },
+              properties: { lineId: { type: 'string', minLength: 1, maxLength: 50 }, description: { type: 'string', maxLength: 1000 }, quantity: decimal, unitPrice: decimal },
             },
           },
         },
@@ -87,7 +88,7 @@ export const referenceRoutes = defineRoutes([
         type: 'object',
         required: ['id', 'poNumber', 'lineId', 'quantity'],
         additionalProperties: false,
-        properties: { id: { type: 'string', minLength: 1 }, poNumber: { type: 'string' }, lineId: { type: 'string' }, quantity: decimal, receivedAt: { type: 'string', format: 'date-time' } },
+        properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, poNumber: { type: 'string', maxLength: 100 }, lineId: { type: 'string', maxLength: 50 }, quantity: decimal, receivedAt: { type: 'string', format: 'date-time', maxLength: 40 } },
       },
     },
     responses: { '200': '{ upserted }', '422': 'Invalid rows, or a receipt for an unknown PO line' },

@@ -49,7 +49,7 @@ export const taskRoutes = defineRoutes([
       unassigned: { type: 'boolean', description: 'true: only unclaimed tasks' },
       status: { type: 'string', description: 'open (default), completed or cancelled' },
       caseId: { type: 'string', description: 'Only tasks of this case' },
-      limit: { type: 'integer', description: '1 to 500, default 100' },
+      limit: { type: 'integer', minimum: 1, maximum: 500, description: '1 to 500, default 100' },
     },
     responses: { '200': 'Tasks' },
     async handler(req, res, { db, principal }) {
@@ -126,7 +126,7 @@ export const taskRoutes = defineRoutes([
       type: 'object',
       required: ['outcome'],
       additionalProperties: false,
-      properties: { outcome: { type: 'string', minLength: 1 }, data: { type: 'object' } },
+      properties: { outcome: { type: 'string', minLength: 1, maxLength: 1000 }, data: { type: 'object' } },
     },
     responses: { '200': 'Completed', '403': 'Not a candidate', '404': 'Unknown task', '409': 'Closed or held by someone else', '422': 'Unknown outcome or invalid form data' },
     async handler(req, res, { db, engine, principal, realtime }) {
