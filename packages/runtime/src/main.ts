@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
 import { createEngine, type CaseChange, type Engine } from './engine/engine.js';
 import { loadPack } from './packs/templatePack.js';
+import { createBroadcastConnections } from './realtime/broadcastConnections.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler } from './services/registry.js';
@@ -62,11 +62,12 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args) } }, log);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
-  const broadcastPool = config.databaseUrl
-    ? new pg.Pool({ connectionString: config.databaseUrl, max: 4, options: config.databaseSchema ? `-c search_path=${config.databaseSchema}` : undefined })
-    : undefined;
-  broadcastPool?.on('error', (e) => log('broadcast pool error', { error: String(e) }));
-  realtime = createRealtime(server, authenticator, db, { pool: broadcastPool, channelPrefix: `exflow:${config.databaseSchema ?? 'public'}` });
+  const broadcastPool = config.databaseUrl ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log }) : undefined;
+  realtime = createRealtime(server, authenticator, db, {
+    pool: broadcastPool,
+    channelPrefix: `exflow:${config.databaseSchema ?? 'public'}`,
+    onError: (e) => log('broadcast failed', { error: e instanceof Error ? e.message : String(e) }),
+  });
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
 
