@@ -34,7 +34,7 @@ export interface StartOptions {
   log?: Log;
   /** Extra services (tests register fakes of the outside world here). */
   services?: Record<string, ServiceHandler>;
-  /** Effect retry backoff base, ms. */
+  /** First retry interval of the default retry policy, ms (a node's own policy overrides it). */
   baseBackoffMs?: number;
   leaseMs?: number;
   /** Run effect and timer workers in this process (default true). */
@@ -75,7 +75,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     options.workers === false
       ? []
       : [
-          startPoller(createEffectWorker({ db, engine, services, log, baseBackoffMs: options.baseBackoffMs, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
+          startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
           startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
         ];
 
