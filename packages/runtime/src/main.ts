@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
 import { createEngine, type CaseChange, type Engine } from './engine/engine.js';
 import { loadPack } from './packs/templatePack.js';
+import { createBroadcastConnections } from './realtime/broadcastConnections.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler } from './services/registry.js';
@@ -36,7 +36,7 @@ export interface StartOptions {
   log?: Log;
   /** Extra services (tests register fakes of the outside world here). */
   services?: Record<string, ServiceHandler>;
-  /** Effect retry backoff base, ms. */
+  /** First retry interval of the default retry policy, ms (a node's own policy overrides it). */
   baseBackoffMs?: number;
   leaseMs?: number;
   /** Run effect and timer workers in this process (default true). */
@@ -65,11 +65,12 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
-  const broadcastPool = config.databaseUrl
-    ? new pg.Pool({ connectionString: config.databaseUrl, max: 4, options: config.databaseSchema ? `-c search_path=${config.databaseSchema}` : undefined })
-    : undefined;
-  broadcastPool?.on('error', (e) => log('broadcast pool error', { error: String(e) }));
-  realtime = createRealtime(server, authenticator, db, { pool: broadcastPool, channelPrefix: `exflow:${config.databaseSchema ?? 'public'}` });
+  const broadcastPool = config.databaseUrl ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log }) : undefined;
+  realtime = createRealtime(server, authenticator, db, {
+    pool: broadcastPool,
+    channelPrefix: `exflow:${config.databaseSchema ?? 'public'}`,
+    onError: (e) => log('broadcast failed', { error: e instanceof Error ? e.message : String(e) }),
+  });
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
 
@@ -77,7 +78,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     options.workers === false
       ? []
       : [
-          startPoller(createEffectWorker({ db, engine, services, log, baseBackoffMs: options.baseBackoffMs, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
+          startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
           startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
           startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })),
         ];

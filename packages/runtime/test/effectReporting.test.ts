@@ -44,7 +44,7 @@ describe.each(testDatabaseKinds())('a service that answered is never reported as
         return server.engine.send(tenantId, id, event, actor, options);
       },
     };
-    const worker = createEffectWorker({ db: server.db, engine, services: builtInServices({ flaky }), baseBackoffMs: 1, leaseMs: 300, batchSize: 100 });
+    const worker = createEffectWorker({ db: server.db, engine, services: builtInServices({ flaky }), defaultRetryPolicy: { initialInterval: 'PT0.001S' }, leaseMs: 300, batchSize: 100 });
     const c = await eventually(async () => {
       await worker.tick();
       const found = (await admin('GET', `/api/v1/cases/${caseId}`)).body;

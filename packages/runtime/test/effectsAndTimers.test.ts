@@ -52,8 +52,9 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
       },
     });
     owner = httpClient(server.url, await server.login('admin@demo.exflow'));
-    await publish(serviceFlow('flaky-flow', 'flaky', { errorEdge: true }));
-    await publish(serviceFlow('flaky-nowhere', 'flaky'));
+    const fiveAttempts = { maximumAttempts: 5, initialInterval: 'PT0.02S' };
+    await publish(serviceFlow('flaky-flow', 'flaky', { errorEdge: true, retry: fiveAttempts }));
+    await publish(serviceFlow('flaky-nowhere', 'flaky', { retry: fiveAttempts }));
     await publish(serviceFlow('refusing-flow', 'refusing', { errorEdge: true }));
     await publish(serviceFlow('waiting-flow', 'flaky', { wait: 'PT1S' }));
     await publish(slaFlow('sla-flow', 'PT1S'));
@@ -90,10 +91,10 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     expect(c.effects[0]).toMatchObject({ status: 'failed', attempts: 1, lastError: 'supplier portal says: no such supplier' });
   });
 
-  it('a service with no error edge ends the case failed', async () => {
+  it('a service with no error edge puts the case in an incident at that step when its retries are spent', async () => {
     failuresLeft.set('R-4', 99);
     const caseId = await open('flaky-nowhere', 'R-4');
-    expect(await closed(caseId)).toMatchObject({ status: 'failed', outcome: 'failed' });
+    expect(await closed(caseId)).toMatchObject({ status: 'incident', outcome: null, activeNodes: ['call'] });
   });
 
   it('fires a durable wait timer as an event', async () => {

@@ -16,6 +16,7 @@ export { activeNodeIds } from './machine/activeNodes.js';
 export { checkFeelExpression, checkFeelUnaryTests, evaluateFeel, feelCondition, type FeelSyntaxError } from './feel/feel.js';
 export { decide, type DecisionTableResult, type DecisionTableSpec } from './feel/decisionTable.js';
 export { durationToMs } from './time/duration.js';
+export { DEFAULT_RETRY_POLICY, nextRetry, retryPolicySchema, type RetryPolicy, type RetryDecision, type FailedAttempt } from './retry/retryPolicy.js';
 export { parseInvoice, invoiceForFeel, invoiceSchema, type Invoice, type InvoiceLine, type InvoiceParty, type SourceChannel, type DecimalString } from './invoice/invoice.js';
 export { threeWayMatch, type MatchPurchaseOrder, type MatchTolerances, type MatchResult, type MatchedLine } from './checks/threeWayMatch.js';
 export { largestValueAtRisk, type Finding, type ExceptionKind, type Severity } from './checks/finding.js';

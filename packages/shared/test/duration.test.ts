@@ -11,11 +11,13 @@ describe('durationToMs', () => {
     ['PT30S', 30_000],
     ['P1DT2H30M15S', 26.5 * HOUR + 15_000],
     ['PT0S', 0],
+    ['PT0.05S', 50],
+    ['PT1.5S', 1500],
   ])('%s is %i ms', (text, ms) => {
     expect(durationToMs(text)).toBe(ms);
   });
 
-  it.each(['P', 'PT', 'P2DT', 'P1M', 'P1Y', 'P1W', '24h', 'PT1.5H', '-PT1H', ' PT1H', 'pt1h', ''])('refuses %j', (text) => {
+  it.each(['P', 'PT', 'P2DT', 'P1M', 'P1Y', 'P1W', '24h', 'PT1.5H', 'PT0.0001S', 'PT.5S', '-PT1H', ' PT1H', 'pt1h', ''])('refuses %j', (text) => {
     expect(durationToMs(text)).toBeUndefined();
   });
 });

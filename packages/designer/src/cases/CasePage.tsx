@@ -55,7 +55,8 @@ export function CasePage({ caseId }: { caseId: string }) {
 
   const nodeLabel = (id: string) => flow?.definition.nodes.find((n) => n.id === id)?.label ?? id;
   const invoice = evidence?.invoice?.body;
-  const open = detail.status === 'open';
+  // a case in an incident is still open: it waits at its step for a retry
+  const open = detail.status === 'open' || detail.status === 'incident';
   return (
     <div className="case-page" data-testid="case-page" data-case-status={detail.status}>
       <div className="task-page__head">

@@ -33,6 +33,8 @@ export function describeEvent(event: Pick<CaseEvent, 'type' | 'payload'>, nodeLa
       return { what: `${node ?? 'Service'} done`, why: serviceSummary(p.result) };
     case 'service.failed':
       return { what: `${node ?? 'Service'} failed`, why: text(p.error) };
+    case 'incident.raised':
+      return { what: `Incident: ${node ?? 'a service'} failed after ${String(p.attempts ?? '?')} attempt(s); the case waits for a retry`, why: text(p.error) };
     case 'task.completed': {
       const data = (p.data ?? {}) as Record<string, unknown>;
       return { what: `${node ?? 'Task'}: ${String(p.outcome ?? 'completed')}`, why: text(data.reason) ?? text(data.comment) };

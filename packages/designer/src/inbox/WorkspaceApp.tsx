@@ -2,6 +2,7 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState, type R
 import type { User } from '../api/client.js';
 import { Brand, SupportContact } from '../branding/Brand.js';
 import { CasePage } from '../cases/CasePage.js';
+import { IncidentsPage } from '../cases/IncidentsPage.js';
 import { LiveProvider, useLive } from '../cases/live.js';
 import { InboxPage } from './InboxPage.js';
 import { TaskPage } from './TaskPage.js';
@@ -27,7 +28,7 @@ export function useWorkspace(): Workspace {
 
 /**
  * The analyst workspace: inbox, task view and case view, live over one Socket.IO connection.
- * Rendered by `App` for `#/inbox`, `#/tasks/<id>` and `#/cases/<id>`.
+ * Rendered by `App` for `#/inbox`, `#/incidents`, `#/tasks/<id>` and `#/cases/<id>`.
  */
 export function WorkspaceApp({ route, user, token, onSignOut }: { route: WorkspaceRoute; user: User; token: string; onSignOut(): void }) {
   const signOut = useRef(onSignOut);
@@ -56,6 +57,7 @@ export function WorkspaceApp({ route, user, token, onSignOut }: { route: Workspa
 function page(route: WorkspaceRoute): ReactNode {
   if (route.page === 'task') return <TaskPage key={route.taskId} taskId={route.taskId} />;
   if (route.page === 'case') return <CasePage key={route.caseId} caseId={route.caseId} />;
+  if (route.page === 'incidents') return <IncidentsPage />;
   return <InboxPage />;
 }
 
@@ -67,6 +69,7 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
         <Brand area="Workspace" />
         <nav className="ws-nav">
           <a href="#/inbox" className={route.page === 'inbox' ? 'is-current' : ''}>Inbox</a>
+          <a href="#/incidents" className={route.page === 'incidents' ? 'is-current' : ''}>Incidents</a>
           {canDesign(user.roles) && <a href="#/">Flows</a>}
         </nav>
       </div>

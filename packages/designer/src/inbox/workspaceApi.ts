@@ -33,6 +33,24 @@ export interface Effect {
   lastError: string | null;
 }
 
+/** A case waiting at a step whose call failed past its retry policy (GET /incidents). */
+export interface Incident {
+  id: string;
+  caseId: string;
+  effectId: string;
+  nodeId: string;
+  service: string | null;
+  error: string;
+  reason: string;
+  attempts: number;
+  raisedAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  resolution: string | null;
+  definitionId: string;
+  caseStatus: string;
+}
+
 export interface Timer {
   id: string;
   nodeId: string;
@@ -43,7 +61,7 @@ export interface Timer {
 
 export interface CaseDetail {
   id: string;
-  status: 'open' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
+  status: 'open' | 'incident' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
   outcome: string | null;
   version: number;
   activeNodes: string[];
@@ -200,6 +218,7 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     caseAudit: (id: string) => json<AuditEntry[]>('GET', `/cases/${enc(id)}/audit`),
     evidence: (id: string) => json<Evidence>('GET', `/cases/${enc(id)}/evidence`),
     cancelCase: (id: string, reason: string) => json<{ version: number }>('POST', `/cases/${enc(id)}/events`, { type: 'case.cancel', reason }),
+    incidents: (filters: { status?: 'open' | 'resolved' | 'all'; service?: string; definitionId?: string } = {}) => json<Incident[]>('GET', `/incidents${query(filters)}`),
     retryEffect: (caseId: string, effectId: string) => json<Effect>('POST', `/cases/${enc(caseId)}/effects/${enc(effectId)}/retry`),
     comments: (caseId: string) => json<Comment[]>('GET', `/cases/${enc(caseId)}/comments`),
     addComment: (caseId: string, text: string, taskId?: string) => json<{ comment: Comment }>('POST', `/cases/${enc(caseId)}/comments`, { text, ...(taskId ? { taskId } : {}) }),

@@ -5,6 +5,7 @@ import { parseWorkspaceRoute, workspaceHref } from './workspaceRoute.js';
 describe('parseWorkspaceRoute', () => {
   it('reads the inbox, a task and a case', () => {
     expect(parseWorkspaceRoute('#/inbox', ['process_owner'])).toEqual({ page: 'inbox' });
+    expect(parseWorkspaceRoute(workspaceHref({ page: 'incidents' }), ['process_owner'])).toEqual({ page: 'incidents' });
     expect(parseWorkspaceRoute('#/tasks/t%201', [])).toEqual({ page: 'task', taskId: 't 1' });
     expect(parseWorkspaceRoute(workspaceHref({ page: 'case', caseId: 'c/2' }), [])).toEqual({ page: 'case', caseId: 'c/2' });
   });

@@ -1,21 +1,22 @@
 import { useEffect, useState } from 'react';
 
-/** A page of the analyst workspace: the inbox, one task, one case. */
-export type WorkspaceRoute = { page: 'inbox' } | { page: 'task'; taskId: string } | { page: 'case'; caseId: string };
+/** A page of the analyst workspace: the inbox, one task, one case, the incidents. */
+export type WorkspaceRoute = { page: 'inbox' } | { page: 'incidents' } | { page: 'task'; taskId: string } | { page: 'case'; caseId: string };
 
 /** Roles that design flows; everyone else starts in the inbox. */
 const DESIGN_ROLES = ['tenant_admin', 'process_owner'];
 
 /**
- * `#/inbox`, `#/tasks/<id>`, `#/cases/<id>`; `null` for the designer's own routes. A user who
+ * `#/inbox`, `#/incidents`, `#/tasks/<id>`, `#/cases/<id>`; `null` for the designer's own routes. A user who
  * cannot design flows lands in the inbox instead of the flow list.
  * @example parseWorkspaceRoute('#/tasks/t-1', ['analyst']) // { page: 'task', taskId: 't-1' }
  */
 export function parseWorkspaceRoute(hash: string, roles: readonly string[]): WorkspaceRoute | null {
-  const m = /^#\/(inbox|tasks|cases)(?:\/([^/?#]+))?/.exec(hash);
+  const m = /^#\/(inbox|incidents|tasks|cases)(?:\/([^/?#]+))?/.exec(hash);
   if (m?.[1] === 'tasks' && m[2]) return { page: 'task', taskId: decodeURIComponent(m[2]) };
   if (m?.[1] === 'cases' && m[2]) return { page: 'case', caseId: decodeURIComponent(m[2]) };
   if (m?.[1] === 'inbox') return { page: 'inbox' };
+  if (m?.[1] === 'incidents') return { page: 'incidents' };
   const home = hash === '' || hash === '#' || hash === '#/';
   return home && !roles.some((r) => DESIGN_ROLES.includes(r)) ? { page: 'inbox' } : null;
 }
@@ -23,6 +24,7 @@ export function parseWorkspaceRoute(hash: string, roles: readonly string[]): Wor
 export function workspaceHref(route: WorkspaceRoute): string {
   if (route.page === 'task') return `#/tasks/${encodeURIComponent(route.taskId)}`;
   if (route.page === 'case') return `#/cases/${encodeURIComponent(route.caseId)}`;
+  if (route.page === 'incidents') return '#/incidents';
   return '#/inbox';
 }
 

@@ -1,5 +1,9 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { ProblemError, VersionConflict, type ProblemDetail } from '../errors.js';
+import { isConnectionLoss } from '../store/connectionLoss.js';
+
+/** Seconds a client is asked to wait after the database connection was lost. */
+export const CONNECTION_LOSS_RETRY_AFTER = 2;
 
 export const PROBLEM_TYPE_BASE = 'https://exflow.dev/problems/';
 
@@ -20,7 +24,8 @@ export function sendProblem(res: Response, status: number, code: string, title: 
 
 /**
  * The one place errors become responses: user errors as RFC 9457 problem+json with their
- * status; body-parser failures (bad JSON, too large) as 400/413; anything else a logged 500.
+ * status; body-parser failures (bad JSON, too large) as 400/413; a lost database connection
+ * as 503 with Retry-After (the request can be sent again); anything else a logged 500.
  */
 export function problemMiddleware(log: (message: string, context: Record<string, unknown>) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -37,6 +42,11 @@ export function problemMiddleware(log: (message: string, context: Record<string,
     }
     if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
       return sendProblem(res, 415, 'unsupported-encoding', 'Unsupported media type', err.message);
+    }
+    if (isConnectionLoss(err)) {
+      log('database connection lost during a request', { method: req.method, url: req.originalUrl, error: String(err?.message ?? err) });
+      res.set('Retry-After', String(CONNECTION_LOSS_RETRY_AFTER));
+      return sendProblem(res, 503, 'database-unavailable', 'Service unavailable', `The database connection was lost while answering (${err?.message ?? err}); retry in ${CONNECTION_LOSS_RETRY_AFTER} seconds`);
     }
     log('unexpected error', { method: req.method, url: req.originalUrl, error: err instanceof Error ? err.stack : String(err) });
     sendProblem(res, 500, 'internal', 'Internal server error', 'Something went wrong on our side; it has been logged');

@@ -1,6 +1,7 @@
+import { nextRetry, type CaseEvent, type RetryPolicy } from '@exflow/shared';
 import type { Engine } from '../engine/engine.js';
 import { ProblemError } from '../errors.js';
-import { PermanentServiceError, type ServiceRegistry } from '../services/registry.js';
+import { isNonRetryable, PermanentServiceError, type ServiceRegistry } from '../services/registry.js';
 import type { Db } from '../store/db.js';
 import { createEffectRepository, type EffectRecord } from '../store/effectRepository.js';
 import { createCaseRepository } from '../store/caseRepository.js';
@@ -10,9 +11,11 @@ export interface EffectWorkerOptions {
   db: Db;
   engine: Engine;
   services: ServiceRegistry;
-  /** Delay before retry n is base × 2^(n−1), with jitter, capped at `maxBackoffMs`. */
-  baseBackoffMs?: number;
-  maxBackoffMs?: number;
+  /**
+   * Fills in what a node's retry policy leaves out (shared's `DEFAULT_RETRY_POLICY` fills the
+   * rest): 1 s, doubling, at most 5 minutes apart, for 24 hours.
+   */
+  defaultRetryPolicy?: RetryPolicy;
   leaseMs?: number;
   batchSize?: number;
   log?: (message: string, context: Record<string, unknown>) => void;
@@ -21,22 +24,31 @@ export interface EffectWorkerOptions {
 const isNotAccepted = (e: unknown) => e instanceof ProblemError && (e.code === 'event-not-accepted' || e.code === 'case-closed');
 
 /**
- * Runs outbox effects: claims due rows, calls the service, and reports the outcome back to the
- * case as `service.done` / `service.failed`, marking the effect in the same transaction.
+ * Runs outbox effects: claims due rows, calls the service, retries by the effect's retry policy
+ * (shared's `nextRetry`), and reports the outcome back to the case as `service.done` /
+ * `service.failed`, or, when the policy is spent at a step with no error edge, as an incident;
+ * the effect is marked in the same transaction.
  */
 export function createEffectWorker(options: EffectWorkerOptions) {
-  const { db, engine, services, baseBackoffMs = 1000, maxBackoffMs = 5 * 60_000, leaseMs = 30_000, batchSize = 10, log = () => {} } = options;
+  const { db, engine, services, defaultRetryPolicy, leaseMs = 30_000, batchSize = 10, log = () => {} } = options;
   const effects = createEffectRepository(db);
 
-  async function report(effect: EffectRecord, event: Record<string, unknown>, mark: (trx: Db) => Promise<boolean>) {
+  /** What the case is told: an event (`service.done`, `service.failed`), or that it waits in an incident. */
+  type Outcome = { send: CaseEvent } | { incident: { reason: string; error: string } };
+
+  async function report(effect: EffectRecord, outcome: Outcome, mark: (trx: Db) => Promise<boolean>) {
+    const within = async (trx: Db) => {
+      if (!(await mark(trx))) throw new ProblemError(409, 'effect-fenced', 'Conflict', `effect ${effect.id} was taken over by another worker`);
+      // the case left this step and came back: the answer belongs to the earlier visit
+      if (await createEffectRepository(trx).supersededBy(effect)) throw new ProblemError(409, 'event-not-accepted', 'Conflict', `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
+    };
     try {
-      await engine.send(effect.tenantId, effect.caseId, { type: event.type as string, ...event }, 'system', {
-        within: async (trx) => {
-          if (!(await mark(trx))) throw new ProblemError(409, 'effect-fenced', 'Conflict', `effect ${effect.id} was taken over by another worker`);
-          // the case left this step and came back: the answer belongs to the earlier visit
-          if (await createEffectRepository(trx).supersededBy(effect)) throw new ProblemError(409, 'event-not-accepted', 'Conflict', `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
-        },
-      });
+      if ('incident' in outcome) {
+        const { id: effectId, nodeId, service, attempts } = effect;
+        await engine.raiseIncident(effect.tenantId, effect.caseId, { effectId, nodeId, service, attempts, ...outcome.incident }, { within });
+      } else {
+        await engine.send(effect.tenantId, effect.caseId, outcome.send, 'system', { within });
+      }
     } catch (e) {
       if (!isNotAccepted(e)) throw e;
       // the case moved on (cancelled, or the step was left): the effect is finished anyway
@@ -63,20 +75,36 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const permanent = error instanceof PermanentServiceError;
-      if (!permanent && effect.attempts < effect.maxAttempts) {
-        const delay = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (effect.attempts - 1)) * (0.8 + Math.random() * 0.4);
-        log('effect failed, will retry', { effectId: effect.id, attempt: effect.attempts, delay: Math.round(delay), error: message });
-        await effects.retryLater(effect, message, delay);
+      const code = (error as { code?: unknown })?.code;
+      const decision = nextRetry(
+        { ...defaultRetryPolicy, ...effect.retryPolicy },
+        {
+          attempt: effect.attempts - effect.policyAttemptsBase,
+          firstAttemptAt: Date.parse(effect.policyStartedAt),
+          now: Date.now(),
+          errorCode: typeof code === 'string' ? code : error instanceof Error ? error.name : undefined,
+          nonRetryable: isNonRetryable(error),
+          jitter: Math.random(),
+        },
+      );
+      if (decision.retry) {
+        log('effect failed, will retry', { effectId: effect.id, attempt: effect.attempts, delay: decision.delayMs, error: message });
+        await effects.retryLater(effect, message, decision.delayMs);
         return;
       }
-      log('effect failed for good', { effectId: effect.id, attempts: effect.attempts, error: message });
-      await report(effect, { type: 'service.failed', nodeId: effect.nodeId, effectId: effect.id, error: message }, (trx) => createEffectRepository(trx).fail(effect, message));
+      log('effect failed for good', { effectId: effect.id, attempts: effect.attempts, reason: decision.reason, error: message });
+      const fail = (trx: Db) => createEffectRepository(trx).fail(effect, message);
+      if (effect.onFailure === 'incident') {
+        // no error edge to take: the case waits at this step until someone retries the call
+        await report(effect, { incident: { reason: decision.reason, error: message } }, fail);
+        return;
+      }
+      await report(effect, { send: { type: 'service.failed', nodeId: effect.nodeId, effectId: effect.id, error: message } }, fail);
       return;
     }
     // The service answered: a failure to record that (fenced, a database error) is not a service
     // failure. The effect stays running; when its lease runs out it is run again, same key.
-    await report(effect, { type: 'service.done', nodeId: effect.nodeId, effectId: effect.id, result }, (trx) => createEffectRepository(trx).complete(effect, result));
+    await report(effect, { send: { type: 'service.done', nodeId: effect.nodeId, effectId: effect.id, result } }, (trx) => createEffectRepository(trx).complete(effect, result));
   }
 
   return {

@@ -1,4 +1,4 @@
-import { durationToMs } from '@exflow/shared';
+import { durationToMs, type RetryPolicy } from '@exflow/shared';
 import { newId } from '../store/ids.js';
 import { taskFacts } from './taskFacts.js';
 
@@ -9,7 +9,12 @@ export interface PlannedEffect {
   kind: 'service';
   service: string;
   params: Record<string, unknown>;
+  /** Attempts per run of the retry policy; 0: until its deadline. */
   max_attempts: number;
+  /** The node's retry policy (missing fields: the worker's default). */
+  retry_policy: RetryPolicy | null;
+  /** When the policy is spent: take the node's error edge, or wait in an incident. */
+  on_failure: 'error-edge' | 'incident';
 }
 
 export interface PlannedTask {
@@ -51,8 +56,6 @@ interface ActionLike {
   params?: unknown;
 }
 
-const MAX_ATTEMPTS = 5;
-
 /**
  * Turns the actions XState returned from a pure transition into rows: outbox effects for
  * services, tasks to open or close, timers to schedule or cancel. Pure given `now` and the
@@ -72,7 +75,16 @@ export function planEffects(actions: readonly ActionLike[], now: number, context
     const p = (action.params ?? {}) as Record<string, any>;
     switch (action.type) {
       case 'exflow.service':
-        plan.effects.push({ id: newId(), node_id: p.nodeId, kind: 'service', service: p.service, params: p.params ?? {}, max_attempts: MAX_ATTEMPTS });
+        plan.effects.push({
+          id: newId(),
+          node_id: p.nodeId,
+          kind: 'service',
+          service: p.service,
+          params: p.params ?? {},
+          max_attempts: p.retry?.maximumAttempts ?? 0,
+          retry_policy: p.retry ?? null,
+          on_failure: p.onFailure === 'incident' ? 'incident' : 'error-edge',
+        });
         break;
       case 'exflow.service.cancel':
         plan.cancelEffectNodes.push(p.nodeId);

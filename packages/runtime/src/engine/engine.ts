@@ -1,7 +1,9 @@
 import { activeNodeIds, invoiceForFeel, type CaseEvent, type Invoice } from '@exflow/shared';
 import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import { conflict, notFound, VersionConflict } from '../errors.js';
-import { createCaseRepository, type CaseRecord, type CaseStatus } from '../store/caseRepository.js';
+import { createAuditRepository } from '../store/auditRepository.js';
+import { createCaseRepository, LIVE_STATUSES, type CaseRecord, type CaseStatus, type IncidentWrite } from '../store/caseRepository.js';
+import { createIncidentRepository } from '../store/incidentRepository.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
 import { newId } from '../store/ids.js';
@@ -34,6 +36,17 @@ export interface EngineOptions {
 export interface StartOptions {
   /** The caller's open transaction (the invoice and its case commit together). */
   trx?: Db;
+}
+
+/** A call that failed past its retry policy, at a step with no error edge to take. */
+export interface IncidentRaise {
+  effectId: string;
+  nodeId: string;
+  service: string | null;
+  error: string;
+  /** Why the retries stopped: `attempts`, `deadline` or `non-retryable`. */
+  reason: string;
+  attempts: number;
 }
 
 export interface SendOptions {
@@ -105,7 +118,7 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
         if (!cached) throw error;
         recent.drop(tenantId, caseId); // maybe stale: decide on what the database says
       };
-      if (record.status !== 'open') {
+      if (!LIVE_STATUSES.includes(record.status)) {
         refuse(conflict('case-closed', `Case ${caseId} is ${record.status}; it accepts no more events`));
         continue;
       }
@@ -123,21 +136,44 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
       }
       const [next, actions] = transition(machine, current, withActor);
       const plan = planEffects(actions, now(), next.context);
-      const state = statusOf(next, flow);
+      let state = statusOf(next, flow);
       const activeNodes = activeNodeIds(next.value);
+      // a case in an incident stays in it while it still waits at an incident's step
+      const waiting = record.status === 'incident' ? await createIncidentRepository(exec).openForCase(tenantId, caseId) : [];
+      const left = waiting.filter((i) => next.status === 'done' || !activeNodes.includes(i.nodeId));
+      if (state.status === 'open' && left.length < waiting.length) state = { status: 'incident', outcome: null };
+      const incidents: IncidentWrite | undefined = left.length
+        ? { resolveNodes: left.map((i) => i.nodeId), resolution: event.type === 'service.done' ? 'retried' : event.type }
+        : undefined;
       const { type, actor: _actor, ...payload } = withActor;
       const snapshot = persisted(next);
-      const version = await cases.writeTransition({
-        tenantId,
-        caseId,
-        expectedVersion: record.version,
-        snapshot,
-        ...state,
-        activeNodes,
-        event: { type, payload },
-        actor,
-        plan,
-      });
+      const write = async (x: Db) => {
+        const written = await createCaseRepository(x).writeTransition({
+          tenantId,
+          caseId,
+          expectedVersion: record.version,
+          snapshot,
+          ...state,
+          activeNodes,
+          event: { type, payload },
+          actor,
+          plan,
+          incidents,
+        });
+        // audited one row at a time: each row links to the one before it in the case's chain
+        for (const i of written === null ? [] : left) {
+          await createAuditRepository(x).record(tenantId, {
+            caseId,
+            actor,
+            action: 'incident.resolved',
+            entity: 'incident',
+            entityId: i.id,
+            data: { nodeId: i.nodeId, effectId: i.effectId, resolution: incidents!.resolution, version: written },
+          });
+        }
+        return written;
+      };
+      const version = left.length && !exec.isTransaction ? await exec.transaction(write) : await write(exec);
       if (version !== null) {
         return {
           change: toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan),
@@ -151,7 +187,60 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
     throw new VersionConflict(caseId);
   }
 
+  /** Puts a case in an incident at a step; refuses (409) when the case no longer waits there. */
+  async function raise(exec: Db, tenantId: string, caseId: string, incident: IncidentRaise): Promise<{ change: CaseChange; record: CaseRecord }> {
+    const cases = createCaseRepository(exec);
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      const record = await cases.get(tenantId, caseId);
+      if (!record) throw notFound('case', caseId);
+      if (!LIVE_STATUSES.includes(record.status)) throw conflict('case-closed', `Case ${caseId} is ${record.status}`);
+      if (!record.activeNodes.includes(incident.nodeId)) throw conflict('event-not-accepted', `Case ${caseId} no longer waits at ${incident.nodeId}`);
+      const state = { status: 'incident' as const, outcome: null };
+      const event = { type: 'incident.raised', ...incident };
+      const { type, ...payload } = event;
+      const empty = planEffects([], now());
+      const version = await cases.writeTransition({
+        tenantId,
+        caseId,
+        expectedVersion: record.version,
+        snapshot: record.snapshot,
+        ...state,
+        activeNodes: record.activeNodes,
+        event: { type, payload },
+        actor: 'system',
+        plan: empty,
+        incidents: { raise: { id: newId(), ...incident } },
+      });
+      if (version !== null) {
+        return {
+          change: toChange(tenantId, caseId, record.definitionId, version, state, record.activeNodes, event as CaseEvent, 'system', empty),
+          record: { ...record, version, ...state },
+        };
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+    }
+    throw new VersionConflict(caseId);
+  }
+
   return {
+    /**
+     * The case waits in an incident at `incident.nodeId`: status `incident`, the step stays
+     * current, an `incident.raised` event and audit row, an open incident row. A later
+     * `service.done` for the step (a successful retry) resolves it and the case moves on.
+     */
+    async raiseIncident(tenantId: string, caseId: string, incident: IncidentRaise, options: SendOptions = {}): Promise<CaseChange> {
+      const { change } = await caseLock.run(caseId, async () => {
+        const raised = await db.transaction(async (trx) => {
+          await options.within?.(trx);
+          return raise(trx, tenantId, caseId, incident);
+        });
+        recent.set(raised.record);
+        return raised;
+      });
+      publish(change);
+      return change;
+    },
+
     /** Opens a case on a published version for an invoice; runs it to its first wait. */
     async startCase(
       tenantId: string,

@@ -31,9 +31,11 @@ export interface RealtimeOptions {
    * A PostgreSQL pool: messages then go through the Socket.IO Postgres adapter (LISTEN/NOTIFY),
    * so a change committed by one runtime process reaches the clients of every process.
    */
-  pool?: pg.Pool;
+  pool?: Pick<pg.Pool, 'query' | 'connect'>;
   /** NOTIFY channel prefix; processes that share it share their broadcasts. */
   channelPrefix?: string;
+  /** A NOTIFY or LISTEN that failed (the database went away); the adapter carries on. */
+  onError?: (error: unknown) => void;
 }
 
 const roomOf = (tenantId: string, kind: 'tenant' | 'case' | 'queue' | 'definition' | 'principal', id: string) => `${tenantId}|${kind}|${id}`;
@@ -48,7 +50,9 @@ type Ack = (answer: { ok: true; room: string } | { ok: false; error: string }) =
  */
 export function createRealtime(http: HttpServer, authenticator: Authenticator, db: Db, options: RealtimeOptions = {}): Realtime {
   const io = new Server(http, { path: '/socket.io', serveClient: false, cors: { origin: false } });
-  if (options.pool) io.adapter(createAdapter(options.pool, { channelPrefix: options.channelPrefix ?? 'socket.io' }));
+  if (options.pool) {
+    io.adapter(createAdapter(options.pool as pg.Pool, { channelPrefix: options.channelPrefix ?? 'socket.io', errorHandler: options.onError ?? (() => {}) }));
+  }
 
   io.use(async (socket, next) => {
     const token = socket.handshake.auth?.token;

@@ -16,8 +16,25 @@ export interface ServiceCall {
 
 export type ServiceHandler = (call: ServiceCall) => Promise<unknown>;
 
-/** A failure that retrying cannot fix (bad parameters, a 4xx answer): no more attempts. */
-export class PermanentServiceError extends Error {}
+/**
+ * A failure that retrying cannot fix (bad parameters, a 4xx answer, an egress refusal): no
+ * more attempts, whatever the node's retry policy. `code` is matched against the policy's
+ * `nonRetryableErrors` too. Any error with `nonRetryable: true` is treated the same.
+ */
+export class PermanentServiceError extends Error {
+  readonly nonRetryable = true;
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'PermanentServiceError';
+  }
+}
+
+/** Whether a service's error says not to retry: a `PermanentServiceError`, or any error flagged `nonRetryable: true`. */
+export const isNonRetryable = (error: unknown): boolean =>
+  error instanceof PermanentServiceError || (typeof error === 'object' && error !== null && (error as { nonRetryable?: unknown }).nonRetryable === true);
 
 export type ServiceRegistry = ReadonlyMap<string, ServiceHandler>;
 

@@ -2,7 +2,11 @@ import type { Db } from './db.js';
 import type { EffectPlan } from '../engine/effectPlan.js';
 import { newId } from './ids.js';
 
-export type CaseStatus = 'open' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
+/** `incident`: open, but waiting at a step whose call failed past its retry policy (see incidentRepository). */
+export type CaseStatus = 'open' | 'incident' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
+
+/** Statuses a case can still move on from. */
+export const LIVE_STATUSES: readonly CaseStatus[] = ['open', 'incident'];
 
 export interface CaseRecord {
   tenantId: string;
@@ -43,6 +47,14 @@ export interface TransitionWrite {
   event: { type: string; payload: Record<string, unknown> };
   actor: string | null;
   plan: EffectPlan;
+  /** Incidents raised (the case waits at a failed call) or resolved (the case left their step). */
+  incidents?: IncidentWrite;
+}
+
+export interface IncidentWrite {
+  raise?: { id: string; effectId: string; nodeId: string; service: string | null; error: string; reason: string; attempts: number };
+  resolveNodes?: string[];
+  resolution?: string;
 }
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
@@ -107,7 +119,7 @@ export function createCaseRepository(db: Db) {
       const bindings: unknown[] = [];
       const snapshot = JSON.stringify(w.snapshot);
       const active = JSON.stringify(w.activeNodes);
-      const closed = w.status !== 'open';
+      const closed = !LIVE_STATUSES.includes(w.status);
       if (w.create) {
         parts.push(`c AS (INSERT INTO cases (tenant_id, id, definition_id, definition_version, invoice_id, status, outcome, version, snapshot, active_nodes, closed_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?::jsonb, ?::jsonb, CASE WHEN ? THEN now() END)
@@ -149,9 +161,9 @@ export function createCaseRepository(db: Db) {
         bindings.push(JSON.stringify(plan.cancelEffectNodes));
       }
       if (plan.effects.length) {
-        parts.push(`fx AS (INSERT INTO effects (tenant_id, id, case_id, case_version, node_id, kind, service, params, max_attempts)
-          SELECT c.tenant_id, x.id, c.id, c.version, x.node_id, x.kind, x.service, x.params, x.max_attempts
-          FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, kind text, service text, params jsonb, max_attempts int))`);
+        parts.push(`fx AS (INSERT INTO effects (tenant_id, id, case_id, case_version, node_id, kind, service, params, max_attempts, retry_policy, on_failure)
+          SELECT c.tenant_id, x.id, c.id, c.version, x.node_id, x.kind, x.service, x.params, x.max_attempts, x.retry_policy, x.on_failure
+          FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, kind text, service text, params jsonb, max_attempts int, retry_policy jsonb, on_failure text))`);
         bindings.push(JSON.stringify(plan.effects));
       }
       if (plan.openTasks.length) {
@@ -173,6 +185,21 @@ export function createCaseRepository(db: Db) {
           SELECT c.tenant_id, x.id, c.id, x.node_id, x.timer_id, x.due_at
           FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, timer_id text, due_at timestamptz))`);
         bindings.push(JSON.stringify(plan.timers));
+      }
+      const raise = w.incidents?.raise;
+      if (raise) {
+        // a retried call that fails again past its policy reopens the same incident
+        parts.push(`ir AS (INSERT INTO incidents (tenant_id, id, case_id, effect_id, node_id, service, error, reason, attempts)
+          SELECT tenant_id, ?, id, ?, ?, ?, ?, ?, ? FROM c
+          ON CONFLICT (tenant_id, effect_id) DO UPDATE SET error = EXCLUDED.error, reason = EXCLUDED.reason, attempts = EXCLUDED.attempts,
+            updated_at = now(), resolved_at = NULL, resolution = NULL)`);
+        bindings.push(raise.id, raise.effectId, raise.nodeId, raise.service, raise.error, raise.reason, raise.attempts);
+      }
+      if (w.incidents?.resolveNodes?.length) {
+        parts.push(`iv AS (UPDATE incidents i SET resolved_at = now(), updated_at = now(), resolution = ? FROM c
+          WHERE i.tenant_id = c.tenant_id AND i.case_id = c.id AND i.resolved_at IS NULL
+            AND i.node_id IN (SELECT jsonb_array_elements_text(?::jsonb)))`);
+        bindings.push(w.incidents.resolution ?? 'resolved', JSON.stringify(w.incidents.resolveNodes));
       }
       const result = await db.raw(`WITH ${parts.join(',\n')} SELECT version FROM c`, bindings as any[]);
       const rows = result.rows as { version: number }[];

@@ -17,6 +17,11 @@ export interface DbOptions {
   /** PGlite data folder; `undefined` with no URL means in memory. */
   dataDir?: string;
   poolMax?: number;
+  /**
+   * `application_name` of every connection (unless the URL sets one), so an operator (or a
+   * failover drill) can tell this runtime's backends apart in `pg_stat_activity`.
+   */
+  applicationName?: string;
 }
 
 /**
@@ -29,7 +34,7 @@ export function openDatabase(options: DbOptions): Db {
   if (options.databaseUrl) {
     return knexFactory({
       client: 'pg',
-      connection: options.databaseUrl,
+      connection: { connectionString: options.databaseUrl, application_name: options.applicationName ?? 'exflow' },
       searchPath: options.schema ? [options.schema] : undefined,
       pool: { min: 0, max: options.poolMax ?? 10 },
     });

@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '@exflow/shared';
 import type { Db } from './db.js';
 
 export interface EffectRecord {
@@ -11,7 +12,14 @@ export interface EffectRecord {
   params: Record<string, unknown>;
   status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
   attempts: number;
+  /** Attempts per run of the retry policy; 0: until its deadline. */
   maxAttempts: number;
+  retryPolicy: RetryPolicy | null;
+  /** When the policy is spent: take the node's error edge, or wait in an incident. */
+  onFailure: 'error-edge' | 'incident';
+  /** The current run of the retry policy: when it started, and the attempts made before it. */
+  policyStartedAt: string;
+  policyAttemptsBase: number;
   runAt: string;
   lastError: string | null;
   result: unknown;
@@ -31,13 +39,14 @@ const toEffect = (r: any): EffectRecord => ({
   status: r.status,
   attempts: r.attempts,
   maxAttempts: r.max_attempts,
+  retryPolicy: r.retry_policy ?? null,
+  onFailure: r.on_failure ?? 'error-edge',
+  policyStartedAt: iso(r.policy_started_at ?? r.created_at),
+  policyAttemptsBase: r.policy_attempts_base ?? 0,
   runAt: iso(r.run_at),
   lastError: r.last_error,
   result: r.result,
 });
-
-/** Attempts a failed effect gets when a person re-queues it. */
-const MAX_RETRY_BUDGET = 5;
 
 export function createEffectRepository(db: Db) {
   return {
@@ -83,11 +92,11 @@ export function createEffectRepository(db: Db) {
     },
 
     /**
-     * Puts an effect back in the queue, due now: a failed one with a fresh retry budget (its
-     * attempts keep counting), a pending one waiting for its backoff without further wait.
-     * Returns the effect, or `undefined` when it is running, done, or was never tried.
+     * Puts an effect back in the queue, due now: a failed one starts a fresh run of its retry
+     * policy (its attempts keep counting), a pending one waiting for its backoff runs without
+     * further wait. Returns the effect, or `undefined` when it is running, done, or was never tried.
      */
-    async retry(tenantId: string, caseId: string, id: string, budget = MAX_RETRY_BUDGET): Promise<EffectRecord | undefined> {
+    async retry(tenantId: string, caseId: string, id: string): Promise<EffectRecord | undefined> {
       const rows = await db('effects')
         .where({ tenant_id: tenantId, case_id: caseId, id })
         .andWhere((q) => q.where('status', 'failed').orWhere((p) => p.where('status', 'pending').andWhere('attempts', '>', 0)))
@@ -96,7 +105,8 @@ export function createEffectRepository(db: Db) {
           run_at: db.fn.now(),
           locked_until: null,
           completed_at: null,
-          max_attempts: db.raw('CASE WHEN status = ? THEN attempts + ? ELSE max_attempts END', ['failed', budget]),
+          policy_started_at: db.raw('CASE WHEN status = ? THEN now() ELSE policy_started_at END', ['failed']),
+          policy_attempts_base: db.raw('CASE WHEN status = ? THEN attempts ELSE policy_attempts_base END', ['failed']),
         })
         .returning('*');
       return rows.length ? toEffect(rows[0]) : undefined;

@@ -1,10 +1,10 @@
-import type { WorkflowDefinition } from '@exflow/shared';
+import type { RetryPolicy, WorkflowDefinition } from '@exflow/shared';
 
 /** start → service → end, with an optional error edge and a timer in between. */
-export function serviceFlow(key: string, service: string, options: { errorEdge?: boolean; wait?: string; params?: Record<string, unknown> } = {}): WorkflowDefinition {
+export function serviceFlow(key: string, service: string, options: { errorEdge?: boolean; wait?: string; params?: Record<string, unknown>; retry?: RetryPolicy } = {}): WorkflowDefinition {
   const nodes: WorkflowDefinition['nodes'] = [
     { id: 'start', kind: 'start' },
-    { id: 'call', kind: 'service', config: { service, params: options.params ?? {}, resultVar: 'call' } },
+    { id: 'call', kind: 'service', config: { service, params: options.params ?? {}, resultVar: 'call', ...(options.retry ? { retry: options.retry } : {}) } },
     { id: 'done', kind: 'end', config: { outcome: 'resolved' } },
   ];
   const edges: WorkflowDefinition['edges'] = [

@@ -1,3 +1,4 @@
+import { retryPolicySchema, type RetryPolicy } from '../retry/retryPolicy.js';
 import { defineNodeKind, type JsonSchema, type NodeGroup } from './defineNodeKind.js';
 
 export interface ServiceConfig {
@@ -5,6 +6,8 @@ export interface ServiceConfig {
   params?: Record<string, unknown>;
   /** Name under which the result is kept for later steps. Default: the node id. */
   resultVar?: string;
+  /** How a failed call is retried; missing fields take `DEFAULT_RETRY_POLICY`'s. */
+  retry?: RetryPolicy;
 }
 
 interface ServiceNodeOptions {
@@ -20,7 +23,9 @@ interface ServiceNodeOptions {
 
 /**
  * Declares a node kind that calls a named service through the effect outbox. The runtime's
- * service registry runs it; `service.done` keeps the result, `service.failed` takes `error`.
+ * service registry runs it, retrying by the node's `retry` policy; `service.done` keeps the
+ * result, `service.failed` takes `error`. With no `error` edge, a call whose retries are spent
+ * puts the case in an incident at this step (`onFailure: 'incident'`) until someone retries it.
  */
 export function defineServiceNode(options: ServiceNodeOptions) {
   return defineNodeKind<ServiceConfig>({
@@ -44,11 +49,23 @@ export function defineServiceNode(options: ServiceNodeOptions) {
           : { type: 'string', title: 'Service', minLength: 1 },
         params: { ...options.paramsSchema, title: 'Parameters' },
         resultVar: { type: 'string', title: 'Keep the result as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+        retry: retryPolicySchema,
       },
     },
     defaults: { service: options.service ?? '', params: options.defaultParams },
     compile: (node, config, ctx) => ({
-      entry: [{ type: 'exflow.service', params: { nodeId: node.id, service: config.service, params: config.params ?? {} } }],
+      entry: [
+        {
+          type: 'exflow.service',
+          params: {
+            nodeId: node.id,
+            service: config.service,
+            params: config.params ?? {},
+            ...(config.retry ? { retry: config.retry } : {}),
+            onFailure: ctx.target('error') ? 'error-edge' : 'incident',
+          },
+        },
+      ],
       // leaving the step any other way (cancelled, escalated) withdraws a call not yet made
       exit: [{ type: 'exflow.service.cancel', params: { nodeId: node.id } }],
       on: {

@@ -35,7 +35,7 @@ export const caseRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     query: {
-      status: { type: 'string', description: 'open, resolved, rejected, cancelled or failed' },
+      status: { type: 'string', description: 'open, incident, resolved, rejected, cancelled or failed' },
       definitionId: { type: 'string', description: 'Only cases of this definition' },
       invoiceId: { type: 'string', description: 'Only cases of this invoice' },
       limit: { type: 'integer', minimum: 1, maximum: 200, description: '1 to 200, default 50' },
@@ -43,8 +43,8 @@ export const caseRoutes = defineRoutes([
     responses: { '200': 'Cases' },
     async handler(req, res, { db, principal }) {
       const status = queryString(req, 'status');
-      if (status && !['open', 'resolved', 'rejected', 'cancelled', 'failed'].includes(status)) {
-        throw unprocessable('invalid-filter', `status "${status}" is not one of open, resolved, rejected, cancelled, failed`, [{ path: 'status', message: 'unknown status' }]);
+      if (status && !['open', 'incident', 'resolved', 'rejected', 'cancelled', 'failed'].includes(status)) {
+        throw unprocessable('invalid-filter', `status "${status}" is not one of open, incident, resolved, rejected, cancelled, failed`, [{ path: 'status', message: 'unknown status' }]);
       }
       const cases = await createCaseRepository(db).list(principal.tenantId, {
         status,

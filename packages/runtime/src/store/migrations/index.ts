@@ -7,6 +7,7 @@ import * as realtime from './005_realtime.js';
 import * as auditOrder from './006_audit_order.js';
 import * as auditSequence from './007_audit_sequence.js';
 import * as auditAnchor from './008_audit_anchor.js';
+import * as incidents from './009_incidents.js';
 import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 
@@ -25,6 +26,7 @@ const migrations: [string, Migration][] = [
   ['006_audit_order', auditOrder],
   ['007_audit_sequence', auditSequence],
   ['008_audit_anchor', auditAnchor],
+  ['009_incidents', incidents],
   ['010_user_disabled', userDisabled],
   ['011_egress_allow', egressAllow],
 ];
