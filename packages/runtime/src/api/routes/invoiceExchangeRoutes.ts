@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { parseCiiInvoice, type IntakeResult, type SourceChannel } from '@exflow/shared';
+import { INTAKE } from '../../auth/roles.js';
+import { unprocessable } from '../../errors.js';
+import { receiveInvoice } from '../../ingest/intake.js';
+import { stableHash } from '../../ingest/stableHash.js';
+import { queryString } from '../params.js';
+import { defineRoutes, type Route } from '../route.js';
+import { idempotencyKey } from './invoiceFormatRoutes.js';
+
+/** Each parser refuses more than 5 MiB itself; the body limit only has to let that through. */
+const DOCUMENT_LIMIT = '5mb';
+const definitionQuery = { definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' } };
+
+interface DocumentFormat {
+  path: string;
+  /** Name of the syntax in messages, e.g. "UN/CEFACT CII". */
+  label: string;
+  channel: SourceChannel;
+  /** The problem+json `code` of a refused document. */
+  refusal: string;
+  contentTypes: readonly string[];
+  summary: string;
+  parse(text: string): IntakeResult;
+}
+
+/**
+ * A route that reads one document of a format into the canonical invoice and receives it like
+ * the UBL route: same idempotency (the key replays; a different document with it is 422), same
+ * answer plus `warnings`, and a refusal is 422 naming each element or segment, storing nothing.
+ */
+function documentRoute(format: DocumentFormat): Route {
+  return {
+    method: 'post',
+    path: format.path,
+    summary: format.summary,
+    tag: 'invoices',
+    roles: INTAKE,
+    rawBody: { contentTypes: format.contentTypes, limit: DOCUMENT_LIMIT, description: `The ${format.label} document` },
+    query: definitionQuery,
+    responses: {
+      '201': 'Stored, case opened; warnings list figures that do not add up (kept as stated)',
+      '200': 'Replay of an earlier request with the same key',
+      '413': 'Larger than 5 MB',
+      '415': `Not ${format.contentTypes.join(' or ')}`,
+      '422': `Refused document (each problem with its ${format.channel === 'cii' ? 'element path' : 'segment and element'} and code), or key reused for a different document`,
+    },
+    async handler(req, res, { db, engine, principal }) {
+      const key = idempotencyKey(req);
+      const text = req.body as string;
+      const parsed = format.parse(text);
+      if (!parsed.ok) {
+        throw unprocessable(format.refusal, `The document was refused: ${parsed.problems.slice(0, 3).map((p) => p.message).join('; ')}`, parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })));
+      }
+      const definition = queryString(req, 'definition');
+      const result = await receiveInvoice(db, engine, principal, {
+        invoice: parsed.invoice,
+        channel: format.channel,
+        idempotencyKey: key,
+        requestHash: stableHash({ document: createHash('sha256').update(text).digest('hex'), definition: definition ?? null }),
+        definitionKey: definition,
+      });
+      if (result.replayed) res.set('Idempotent-Replayed', 'true');
+      res.status(result.status).json({ ...result.body, warnings: parsed.warnings });
+    },
+  };
+}
+
+export const invoiceExchangeRoutes = defineRoutes([
+  documentRoute({
+    path: '/invoices/cii',
+    label: 'UN/CEFACT CII',
+    channel: 'cii',
+    refusal: 'invalid-cii',
+    contentTypes: ['application/xml', 'text/xml'],
+    summary:
+      'Receive a UN/CEFACT Cross Industry Invoice (CII D16B, EN 16931; also the XML of Factur-X / ZUGFeRD), invoice or credit note (TypeCode 381), and open its case (channel cii). DOCTYPE/entities refused (422), nothing stored. Idempotency-Key as for JSON.',
+    parse: (text) => parseCiiInvoice(text),
+  }),
+]);

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { httpClient } from './support/http.js';
+import { quiescent, tableCounts } from './support/tableCounts.js';
+
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../shared/test/fixtures/intake/${name}`, import.meta.url)), 'utf8');
+
+/** A raw (non-JSON) request over real HTTP. */
+async function send(url: string, token: string, path: string, body: string, contentType: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers }, body });
+  const text = await response.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIFACT INVOIC, e-mail) on %s', (database) => {
+  let server: TestServer;
+  let token: string;
+  let owner: ReturnType<typeof httpClient>;
+  const post = (path: string, body: string, contentType: string, headers: Record<string, string> = {}) => send(server.url, token, path, body, contentType, headers);
+
+  /** Posts a refused document and shows that not one row changed anywhere. */
+  async function expectRefusedUnchanged(path: string, body: string, contentType: string, status = 422) {
+    await quiescent(server.db);
+    const before = await tableCounts(server.db);
+    const r = await post(path, body, contentType);
+    expect(r.status, JSON.stringify(r.body)).toBe(status);
+    expect(r.headers.get('content-type')).toContain('application/problem+json');
+    expect(await tableCounts(server.db)).toEqual(before);
+    return r.body;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ database, pollMs: 20 });
+    token = await server.login('admin@demo.exflow');
+    owner = httpClient(server.url, token);
+  });
+  afterAll(() => server?.stop());
+
+  describe('UN/CEFACT CII', () => {
+    it('stores an invoice and a credit note with exactly the document totals, on channel cii', async () => {
+      const invoice = await post('/api/v1/invoices/cii?definition=missing-po', fixture('cii-invoice.xml'), 'application/xml');
+      expect(invoice.status, JSON.stringify(invoice.body)).toBe(201);
+      expect(invoice.body).toMatchObject({ invoice: { invoiceNumber: 'EXF-0001', channel: 'cii' }, warnings: [] });
+      expect(invoice.body.case).not.toBeNull();
+      const stored = await owner('GET', `/api/v1/invoices/${invoice.body.invoice.id}`);
+      expect(stored.body).toMatchObject({ channel: 'cii', body: { netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40', payableAmount: '190.40', poNumber: 'PO-4711', supplier: { bankAccount: 'DE89370400440532013000' } } });
+      expect(stored.body.body.lines).toHaveLength(2);
+
+      const credit = await post('/api/v1/invoices/cii', fixture('cii-creditnote.xml'), 'text/xml');
+      expect(credit.status, JSON.stringify(credit.body)).toBe(201);
+      const storedCredit = await owner('GET', `/api/v1/invoices/${credit.body.invoice.id}`);
+      expect(storedCredit.body.body).toMatchObject({ documentType: 'creditNote', typeCode: '381', grossTotal: '35.70', taxTotal: '5.70', precedingInvoiceNumber: 'EXF-0001' });
+    });
+
+    it('refuses XXE, billion laughs and a missing element with 422 naming it, storing nothing', async () => {
+      const xxe = await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('cii-xxe.xml'), 'application/xml');
+      expect(xxe).toMatchObject({ code: 'invalid-cii', errors: [expect.objectContaining({ code: 'xml.doctype', path: '(document)' })] });
+      await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('billion-laughs.xml'), 'application/xml');
+      const missing = await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('cii-invoice.xml').replace('<ram:ID>EXF-0001</ram:ID>', ''), 'application/xml');
+      expect(missing.errors).toEqual([expect.objectContaining({ code: 'cii.missing', path: 'rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:ID' })]);
+      expect(missing.detail).toMatch(/ram:ID is missing/);
+    });
+
+    it('the UBL route points a CII document to /invoices/cii, and the CII route a UBL one back', async () => {
+      const atUbl = await expectRefusedUnchanged('/api/v1/invoices/ubl', fixture('cii-invoice.xml'), 'application/xml');
+      expect(atUbl).toMatchObject({ code: 'cii-sent-to-ubl' });
+      expect(atUbl.detail).toContain('POST /api/v1/invoices/cii');
+      const atCii = await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('invoice-custom-prefixes.xml'), 'application/xml');
+      expect(atCii.errors[0]).toMatchObject({ code: 'cii.notInvoice' });
+    });
+
+    it('honours Idempotency-Key, refuses a wrong content type (415) and a body over 5 MB (413)', async () => {
+      const xml = fixture('cii-creditnote.xml').replace('EXF-CN-0001', 'EXF-CN-IDEM');
+      const first = await post('/api/v1/invoices/cii', xml, 'application/xml', { 'Idempotency-Key': 'cii-1' });
+      expect(first.status).toBe(201);
+      const again = await post('/api/v1/invoices/cii', xml, 'application/xml', { 'Idempotency-Key': 'cii-1' });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body.invoice.id).toBe(first.body.invoice.id);
+      const other = await post('/api/v1/invoices/cii', fixture('cii-invoice.xml'), 'application/xml', { 'Idempotency-Key': 'cii-1' });
+      expect([other.status, other.body.code]).toEqual([422, 'idempotency-key-reused']);
+      await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('cii-invoice.xml'), 'text/plain', 415);
+      await expectRefusedUnchanged('/api/v1/invoices/cii', `<a>${'x'.repeat(5 * 1024 * 1024 + 1)}</a>`, 'application/xml', 413);
+    });
+  });
+});
