@@ -91,4 +91,33 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       await expectRefusedUnchanged('/api/v1/invoices/cii', `<a>${'x'.repeat(5 * 1024 * 1024 + 1)}</a>`, 'application/xml', 413);
     });
   });
+
+  describe('ANSI X12 810', () => {
+    it('stores an invoice with exactly the TDS total and TXI tax, and a credit memo, on channel x12', async () => {
+      const r = await post('/api/v1/invoices/x12?definition=missing-po', fixture('x12-810-invoice.edi'), 'application/edi-x12');
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body).toMatchObject({ invoice: { invoiceNumber: 'EXF-0001', channel: 'x12' }, warnings: [] });
+      const stored = await owner('GET', `/api/v1/invoices/${r.body.invoice.id}`);
+      expect(stored.body).toMatchObject({ channel: 'x12', body: { grossTotal: '190.40', taxTotal: '30.40', netTotal: '160.00', currency: 'EUR', poNumber: 'PO-4711' } });
+      const credit = await post('/api/v1/invoices/x12', fixture('x12-810-creditmemo.edi'), 'text/plain');
+      expect(credit.status, JSON.stringify(credit.body)).toBe(201);
+      expect((await owner('GET', `/api/v1/invoices/${credit.body.invoice.id}`)).body.body).toMatchObject({ documentType: 'creditNote', grossTotal: '35.70' });
+    });
+
+    it('refuses a missing BIG02, wrong separators and a wrong content type, storing nothing', async () => {
+      const missing = await expectRefusedUnchanged('/api/v1/invoices/x12', fixture('x12-810-invoice.edi').replace('BIG*20240301*EXF-0001*', 'BIG*20240301**'), 'text/plain');
+      expect(missing).toMatchObject({ code: 'invalid-x12', errors: [expect.objectContaining({ path: 'BIG02', code: 'x12.missing' })] });
+      expect(missing.detail).toContain('BIG02 (invoice number) is missing');
+      const separators = await expectRefusedUnchanged('/api/v1/invoices/x12', fixture('x12-810-invoice.edi').replace('CUR*SE*EUR', 'CUR|SE|EUR'), 'text/plain');
+      expect(separators.errors[0]).toMatchObject({ code: 'x12.syntax', path: 'segment 5' });
+      await expectRefusedUnchanged('/api/v1/invoices/x12', fixture('x12-810-invoice.edi'), 'application/xml', 415);
+    });
+
+    it('honours Idempotency-Key', async () => {
+      const edi = fixture('x12-810-creditmemo.edi').replace('EXF-CN-0001', 'EXF-CN-X12');
+      const first = await post('/api/v1/invoices/x12', edi, 'text/plain', { 'Idempotency-Key': 'x12-1' });
+      const again = await post('/api/v1/invoices/x12', edi, 'text/plain', { 'Idempotency-Key': 'x12-1' });
+      expect([first.status, again.status, again.body.invoice.id]).toEqual([201, 200, first.body.invoice.id]);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseCiiInvoice, type IntakeResult, type SourceChannel } from '@exflow/shared';
+import { parseCiiInvoice, parseX12Invoice, type IntakeResult, type SourceChannel } from '@exflow/shared';
 import { INTAKE } from '../../auth/roles.js';
 import { unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
@@ -76,5 +76,15 @@ export const invoiceExchangeRoutes = defineRoutes([
     summary:
       'Receive a UN/CEFACT Cross Industry Invoice (CII D16B, EN 16931; also the XML of Factur-X / ZUGFeRD), invoice or credit note (TypeCode 381), and open its case (channel cii). DOCTYPE/entities refused (422), nothing stored. Idempotency-Key as for JSON.',
     parse: (text) => parseCiiInvoice(text),
+  }),
+  documentRoute({
+    path: '/invoices/x12',
+    label: 'ANSI X12 810',
+    channel: 'x12',
+    refusal: 'invalid-x12',
+    contentTypes: ['application/edi-x12', 'text/plain'],
+    summary:
+      'Receive an ANSI ASC X12 810 invoice (version 004010; one ST…SE transaction set per interchange, separators read from ISA) and open its case (channel x12). Envelope counts and control numbers must match; refusals name the segment or element (e.g. BIG02). Idempotency-Key as for JSON.',
+    parse: (text) => parseX12Invoice(text),
   }),
 ]);
