@@ -120,4 +120,32 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       expect([first.status, again.status, again.body.invoice.id]).toEqual([201, 200, first.body.invoice.id]);
     });
   });
+
+  describe('UN/EDIFACT INVOIC D96A', () => {
+    it('stores an invoice and a credit note with exactly the MOA totals, on channel edifact', async () => {
+      const r = await post('/api/v1/invoices/edifact?definition=missing-po', fixture('edifact-invoic.edi'), 'application/edifact');
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body).toMatchObject({ invoice: { invoiceNumber: 'EXF-0001', channel: 'edifact' }, warnings: [] });
+      const stored = await owner('GET', `/api/v1/invoices/${r.body.invoice.id}`);
+      expect(stored.body).toMatchObject({ channel: 'edifact', body: { lineNetTotal: '150.00', netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40', supplier: { name: 'Müller + Söhne GmbH' } } });
+      const credit = await post('/api/v1/invoices/edifact', fixture('edifact-invoic-creditnote.edi'), 'application/edifact');
+      expect(credit.status, JSON.stringify(credit.body)).toBe(201);
+      expect((await owner('GET', `/api/v1/invoices/${credit.body.invoice.id}`)).body.body).toMatchObject({ documentType: 'creditNote', grossTotal: '35.70', taxTotal: '5.70' });
+    });
+
+    it('refuses a missing total, a broken envelope and a wrong content type, storing nothing', async () => {
+      const missing = await expectRefusedUnchanged('/api/v1/invoices/edifact', fixture('edifact-invoic.edi').replace('MOA+79:150.00', 'MOA+79'), 'application/edifact');
+      expect(missing).toMatchObject({ code: 'invalid-edifact', errors: [expect.objectContaining({ path: 'MOA+79', code: 'edifact.missing' })] });
+      const envelope = await expectRefusedUnchanged('/api/v1/invoices/edifact', fixture('edifact-invoic.edi').replace('UNZ+1+EXF905', 'UNZ+1+OTHER'), 'application/edifact');
+      expect(envelope.errors[0]).toMatchObject({ path: 'UNZ02' });
+      await expectRefusedUnchanged('/api/v1/invoices/edifact', fixture('edifact-invoic.edi'), 'text/csv', 415);
+    });
+
+    it('honours Idempotency-Key', async () => {
+      const edi = fixture('edifact-invoic-creditnote.edi').replace('EXF-CN-0001', 'EXF-CN-EDI');
+      const first = await post('/api/v1/invoices/edifact', edi, 'application/edifact', { 'Idempotency-Key': 'edifact-1' });
+      const again = await post('/api/v1/invoices/edifact', edi, 'application/edifact', { 'Idempotency-Key': 'edifact-1' });
+      expect([first.status, again.status, again.body.invoice.id]).toEqual([201, 200, first.body.invoice.id]);
+    });
+  });
 });

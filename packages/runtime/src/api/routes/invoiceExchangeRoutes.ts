@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseCiiInvoice, parseX12Invoice, type IntakeResult, type SourceChannel } from '@exflow/shared';
+import { parseCiiInvoice, parseEdifactInvoice, parseX12Invoice, type IntakeResult, type SourceChannel } from '@exflow/shared';
 import { INTAKE } from '../../auth/roles.js';
 import { unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
@@ -86,5 +86,15 @@ export const invoiceExchangeRoutes = defineRoutes([
     summary:
       'Receive an ANSI ASC X12 810 invoice (version 004010; one ST…SE transaction set per interchange, separators read from ISA) and open its case (channel x12). Envelope counts and control numbers must match; refusals name the segment or element (e.g. BIG02). Idempotency-Key as for JSON.',
     parse: (text) => parseX12Invoice(text),
+  }),
+  documentRoute({
+    path: '/invoices/edifact',
+    label: 'UN/EDIFACT INVOIC',
+    channel: 'edifact',
+    refusal: 'invalid-edifact',
+    contentTypes: ['application/edifact'],
+    summary:
+      'Receive a UN/EDIFACT INVOIC message (directory D96A; one message per interchange; UNA service characters and the release character honoured) and open its case (channel edifact). Envelope counts and references must match; refusals name the segment (e.g. MOA+79). Idempotency-Key as for JSON.',
+    parse: (text) => parseEdifactInvoice(text),
   }),
 ]);
