@@ -148,4 +148,55 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       expect([first.status, again.status, again.body.invoice.id]).toEqual([201, 200, first.body.invoice.id]);
     });
   });
+
+  describe('e-mail', () => {
+    const attachmentRows = async () => Number((await server.db('attachments').count({ n: '*' }))[0]!.n);
+
+    it('receives each XML attachment as its own invoice (channel email) and keeps the mail and PDF on each case', async () => {
+      const r = await post('/api/v1/invoices/email?definition=missing-po', fixture('invoice-mail.eml'), 'message/rfc822');
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.message).toMatchObject({ subject: 'Invoice EXF-0001 and credit note EXF-CN-0001', from: 'billing@mueller.example' });
+      expect(r.body.attachments.map((a: any) => [a.filename, a.outcome, a.syntax])).toEqual([
+        ['EXF-0001.xml', 'received', 'ubl'],
+        ['EXF-CN-0001.xml', 'received', 'cii'],
+        ['EXF-0001.pdf', 'evidence', undefined],
+        ['terms.txt', 'ignored', undefined],
+      ]);
+      expect(r.body.attachments[2].reason).toMatch(/PDF without machine-readable invoice data/);
+      const [ubl, cii] = r.body.attachments;
+      const storedUbl = await owner('GET', `/api/v1/invoices/${ubl.invoice.id}`);
+      expect(storedUbl.body).toMatchObject({ channel: 'email', body: { invoiceNumber: 'EXF-0001', netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40' } });
+      expect((await owner('GET', `/api/v1/invoices/${cii.invoice.id}`)).body).toMatchObject({ channel: 'email', body: { documentType: 'creditNote', grossTotal: '35.70' } });
+      for (const received of [ubl, cii]) {
+        expect(received.evidence.attachmentIds).toHaveLength(2);
+        const files = await owner('GET', `/api/v1/cases/${received.case.id}/attachments`);
+        expect(files.body.map((f: any) => f.contentType).sort()).toEqual(['application/pdf', 'message/rfc822']);
+      }
+    });
+
+    it('replays every invoice of the mail with the same Idempotency-Key, storing nothing twice', async () => {
+      const eml = fixture('invoice-mail.eml');
+      const first = await post('/api/v1/invoices/email', eml, 'message/rfc822', { 'Idempotency-Key': 'mail-1' });
+      expect(first.status).toBe(201);
+      await quiescent(server.db);
+      const [before, files] = [await tableCounts(server.db), await attachmentRows()];
+      const again = await post('/api/v1/invoices/email', eml, 'message/rfc822', { 'Idempotency-Key': 'mail-1' });
+      expect(again.status).toBe(200);
+      expect(again.body.attachments.slice(0, 2).map((a: any) => [a.outcome, a.invoice.id])).toEqual(first.body.attachments.slice(0, 2).map((a: any) => ['replayed', a.invoice.id]));
+      expect([await tableCounts(server.db), await attachmentRows()]).toEqual([before, files]);
+    });
+
+    it('refuses a mail with no readable invoice, listing each attachment, and stores nothing (not even evidence)', async () => {
+      const files = await attachmentRows();
+      const refused = await expectRefusedUnchanged('/api/v1/invoices/email', fixture('refused-mail.eml'), 'message/rfc822');
+      expect(refused.code).toBe('no-invoice-in-email');
+      expect(refused.errors).toEqual([
+        expect.objectContaining({ code: 'cii.missing', path: 'attachment[1] credit.xml: rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:ID' }),
+        expect.objectContaining({ code: 'email.evidence', path: 'attachment[2] scan.pdf' }),
+      ]);
+      expect(await attachmentRows()).toBe(files);
+      expect((await expectRefusedUnchanged('/api/v1/invoices/email', 'not a mail at all', 'message/rfc822')).code).toBe('invalid-email');
+      await expectRefusedUnchanged('/api/v1/invoices/email', fixture('invoice-mail.eml'), 'text/plain', 415);
+    });
+  });
 });

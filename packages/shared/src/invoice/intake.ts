@@ -26,6 +26,8 @@ export type IntakeProblemCode =
   | 'edifact.notInvoice'
   | 'edifact.missing'
   | 'edifact.invalid'
+  | 'email.tooLarge'
+  | 'email.malformed'
   | 'schema';
 
 /**
