@@ -23,6 +23,10 @@ export { largestValueAtRisk, type Finding, type ExceptionKind, type Severity } f
 export type { TaxSubtotal, InvoiceAllowanceCharge } from './invoice/invoice.js';
 export type { IntakeResult, IntakeProblem, IntakeProblemCode } from './invoice/intake.js';
 export { parseUblInvoice, type UblIntakeOptions } from './invoice/ubl.js';
+export { parseCiiInvoice, CII_NAMESPACE, type CiiIntakeOptions } from './invoice/cii.js';
+export { parseX12Invoice, type X12IntakeOptions } from './invoice/x12.js';
+export { parseEdifactInvoice, type EdifactIntakeOptions } from './invoice/edifact.js';
+export { readInvoiceEmail, DEFAULT_MAX_EMAIL_BYTES, type EmailAttachment, type EmailIntakeOptions, type EmailIntakeResult, type InvoiceEmail } from './invoice/email.js';
 export { parseInvoiceCsv, INVOICE_CSV_COLUMNS, type InvoiceCsvColumn, type CsvIntakeResult, type CsvIntakeError, type CsvIntakeOptions, type CsvErrorCode } from './invoice/csv.js';
 export { duplicateCheck, normaliseInvoiceNumber, sameSupplier, type EarlierInvoice, type DuplicateParams, type DuplicateMatch, type DuplicateResult } from './checks/duplicateCheck.js';
 export { taxCheck, type TaxRate, type TaxCheckParams, type TaxCheckContext, type TaxCheckResult, type TaxedLine } from './checks/taxCheck.js';

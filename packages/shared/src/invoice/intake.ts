@@ -2,7 +2,9 @@ import type { Invoice } from './invoice.js';
 
 /**
  * Stable codes for what can be wrong with an incoming document. `xml.*` is about the bytes,
- * `ubl.*` about the UBL content, `schema` about the canonical invoice built from it.
+ * `ubl.*` / `cii.*` about the XML content, `x12.*` and `edifact.*` about EDI interchanges
+ * (`syntax`: separators, envelopes, control counts), `schema` about the canonical invoice
+ * built from it.
  */
 export type IntakeProblemCode =
   | 'xml.tooLarge'
@@ -11,6 +13,21 @@ export type IntakeProblemCode =
   | 'ubl.notInvoice'
   | 'ubl.missing'
   | 'ubl.invalid'
+  | 'cii.notInvoice'
+  | 'cii.missing'
+  | 'cii.invalid'
+  | 'x12.tooLarge'
+  | 'x12.syntax'
+  | 'x12.notInvoice'
+  | 'x12.missing'
+  | 'x12.invalid'
+  | 'edifact.tooLarge'
+  | 'edifact.syntax'
+  | 'edifact.notInvoice'
+  | 'edifact.missing'
+  | 'edifact.invalid'
+  | 'email.tooLarge'
+  | 'email.malformed'
   | 'schema';
 
 /**

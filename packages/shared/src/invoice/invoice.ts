@@ -5,7 +5,8 @@ import { createAjv, describeAjvError } from '../definition/ajv.js';
 /** A decimal amount as text ("1050.00"): money never passes through binary floating point. */
 export type DecimalString = string;
 
-export type SourceChannel = 'api' | 'portal' | 'email' | 'edi' | 'ubl' | 'csv';
+/** How an invoice arrived: the API (JSON), the portal, e-mail, EDI, or the XML/CSV/EDI intake that read it. */
+export type SourceChannel = 'api' | 'portal' | 'email' | 'edi' | 'ubl' | 'cii' | 'x12' | 'edifact' | 'csv';
 
 export interface InvoiceParty {
   id?: string;

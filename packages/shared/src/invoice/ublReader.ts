@@ -37,8 +37,11 @@ export interface UblReader {
 
 const DATE = /^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?$/;
 
-/** A reader over the document whose root element is `root`. */
-export function createUblReader(rootEl: XmlElement, rootName: string): { reader: UblReader; root: UblNode } {
+/**
+ * A reader over the document whose root element is `root`. `syntax` prefixes the problem codes
+ * (`ubl.missing`, `cii.missing`): the reader itself only knows paths, not vocabularies.
+ */
+export function createUblReader(rootEl: XmlElement, rootName: string, syntax: 'ubl' | 'cii' = 'ubl'): { reader: UblReader; root: UblNode } {
   const problems: IntakeProblem[] = [];
   const warnings: string[] = [];
   const root: UblNode = { el: rootEl, path: rootName };
@@ -58,10 +61,10 @@ export function createUblReader(rootEl: XmlElement, rootName: string): { reader:
   const text = (node: UblNode | undefined, ...names: string[]) => textOf(one(node, ...names)?.el);
   const attribute = (node: UblNode | undefined, name: string) => attributeOf(node?.el, name);
   const missing = (path: string, why: string) => {
-    problems.push({ code: 'ubl.missing', path, message: `${path} is missing: ${why}` });
+    problems.push({ code: `${syntax}.missing`, path, message: `${path} is missing: ${why}` });
   };
   const invalid = (path: string, message: string) => {
-    problems.push({ code: 'ubl.invalid', path, message: `${path} ${message}` });
+    problems.push({ code: `${syntax}.invalid`, path, message: `${path} ${message}` });
   };
 
   const requiredText = (node: UblNode | undefined, names: string[], why: string) => {

@@ -19,7 +19,8 @@ const NDJSON = 'application/x-ndjson';
 
 const definitionQuery = { definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' } };
 
-function idempotencyKey(req: Request): string | undefined {
+/** The Idempotency-Key header, checked: 1 to 200 characters when present. */
+export function idempotencyKey(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
   if (key !== undefined && (key.length === 0 || key.length > 200)) throw badRequest('The Idempotency-Key header must be 1 to 200 characters');
   return key;
@@ -38,7 +39,7 @@ export const invoiceFormatRoutes = defineRoutes([
     method: 'post',
     path: '/invoices/ubl',
     summary:
-      'Receive a UBL 2.1 / Peppol BIS 3 Invoice or CreditNote (XML) and open its case. Documents with a DOCTYPE or entities are refused (422) and nothing is stored. Idempotency-Key as for JSON.',
+      'Receive a UBL 2.1 / Peppol BIS 3 Invoice or CreditNote (XML) and open its case. Documents with a DOCTYPE or entities are refused (422) and nothing is stored; a CII invoice is refused with a pointer to /invoices/cii. Idempotency-Key as for JSON.',
     tag: 'invoices',
     roles: INTAKE,
     rawBody: { contentTypes: ['application/xml', 'text/xml'], limit: XML_LIMIT, description: 'The UBL document' },
@@ -54,6 +55,9 @@ export const invoiceFormatRoutes = defineRoutes([
       const key = idempotencyKey(req);
       const xml = req.body as string;
       const parsed = parseUblInvoice(xml);
+      if (!parsed.ok && parsed.problems[0]?.code === 'ubl.notInvoice' && parsed.problems[0].path === 'CrossIndustryInvoice') {
+        throw unprocessable('cii-sent-to-ubl', 'The document is a UN/CEFACT CII invoice (<rsm:CrossIndustryInvoice>), not UBL: send it to POST /api/v1/invoices/cii', [{ path: 'CrossIndustryInvoice', message: 'a CII invoice: use POST /api/v1/invoices/cii', code: 'ubl.notInvoice' }]);
+      }
       if (!parsed.ok) {
         throw unprocessable('invalid-ubl', `The document was refused: ${parsed.problems.slice(0, 3).map((p) => p.message).join('; ')}`, parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })));
       }

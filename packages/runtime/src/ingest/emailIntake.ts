@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { EmailAttachment, InvoiceEmail } from '@exflow/shared';
+import type { Principal } from '../auth/roles.js';
+import type { Engine } from '../engine/engine.js';
+import { createAttachmentRepository } from '../store/attachmentRepository.js';
+import { createAuditRepository } from '../store/auditRepository.js';
+import type { Db } from '../store/db.js';
+import { newId } from '../store/ids.js';
+import { receiveInvoice, type IntakeResponse } from './intake.js';
+import { stableHash } from './stableHash.js';
+
+/** What happened to one attachment of a received e-mail, as the API answers it. */
+export interface EmailAttachmentOutcome {
+  index: number;
+  filename: string;
+  contentType: string;
+  outcome: 'received' | 'replayed' | 'refused' | 'evidence' | 'ignored';
+  syntax?: 'ubl' | 'cii';
+  invoice?: IntakeResponse['body']['invoice'];
+  case?: IntakeResponse['body']['case'];
+  warnings?: string[];
+  problems?: { path: string; message: string; code: string }[];
+  reason?: string;
+  /** Case attachments the mail (and its PDFs) were kept as, on this invoice's case. */
+  evidence?: { attachmentIds: string[] } | { stored: false; reason: string };
+}
+
+export interface EmailIntakeRequest {
+  email: InvoiceEmail;
+  /** The message exactly as received, kept as evidence. */
+  raw: Buffer;
+  idempotencyKey?: string;
+  definitionKey?: string;
+  attachmentsDir?: string;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Keeps the mail and its PDFs on the case the invoice opened, with an audit record each. */
+async function keepEvidence(db: Db, principal: Principal, caseId: string, files: { filename: string; contentType: string; content: Buffer }[], folder?: string): Promise<string[]> {
+  const ids = files.map(() => newId());
+  try {
+    await db.transaction(async (trx) => {
+      for (const [i, file] of files.entries()) {
+        const stored = await createAttachmentRepository(trx, folder).insert(principal.tenantId, { id: ids[i]!, caseId, taskId: null, ...file, uploadedBy: principal.userId });
+        await createAuditRepository(trx).record(principal.tenantId, { caseId, actor: principal.userId, action: 'attachment.added', entity: 'attachment', entityId: stored.id, data: { filename: file.filename, contentType: file.contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, source: 'email' } });
+      }
+    });
+  } catch (error) {
+    for (const id of ids) await createAttachmentRepository(db, folder).discard(principal.tenantId, id);
+    throw error;
+  }
+  return ids;
+}
+
+/**
+ * Receives every invoice attachment of an e-mail through the ordinary intake (channel
+ * `email`), one intake per attachment: the Idempotency-Key is extended with the attachment's
+ * position, so replaying the mail replays each invoice. Each case opened gets the mail itself
+ * and its PDF attachments as case attachments (evidence). The caller refuses the mail when no
+ * attachment is a readable invoice, so a refusal stores nothing.
+ */
+export async function receiveInvoiceEmail(db: Db, engine: Engine, principal: Principal, request: EmailIntakeRequest): Promise<EmailAttachmentOutcome[]> {
+  const messageHash = sha256(request.raw);
+  const pdfs = request.email.attachments.filter((a) => a.kind === 'evidence');
+  const mailName = `${(request.email.subject ?? 'message').replace(/[^\w .-]+/g, '_').trim().slice(0, 100) || 'message'}.eml`;
+  const outcomes: EmailAttachmentOutcome[] = [];
+  for (const a of request.email.attachments) {
+    const base = { index: a.index, filename: a.filename, contentType: a.contentType };
+    if (a.kind !== 'invoice' || !a.result) {
+      outcomes.push({ ...base, outcome: a.kind === 'evidence' ? 'evidence' : 'ignored', reason: a.reason });
+      continue;
+    }
+    if (!a.result.ok) {
+      outcomes.push({ ...base, outcome: 'refused', syntax: a.syntax, problems: a.result.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })) });
+      continue;
+    }
+    const received = await receiveInvoice(db, engine, principal, {
+      invoice: a.result.invoice,
+      channel: 'email',
+      idempotencyKey: request.idempotencyKey ? `${request.idempotencyKey}#${a.index}` : undefined,
+      requestHash: stableHash({ message: messageHash, attachment: sha256(a.content), definition: request.definitionKey ?? null }),
+      definitionKey: request.definitionKey,
+    });
+    const outcome: EmailAttachmentOutcome = { ...base, outcome: received.replayed ? 'replayed' : 'received', syntax: a.syntax, invoice: received.body.invoice, case: received.body.case, warnings: a.result.warnings };
+    if (!received.replayed) {
+      outcome.evidence = received.body.case
+        ? { attachmentIds: await keepEvidence(db, principal, received.body.case.id, [{ filename: mailName, contentType: 'message/rfc822', content: request.raw }, ...pdfs.map((p: EmailAttachment) => ({ filename: p.filename, contentType: 'application/pdf', content: Buffer.from(p.content) }))], request.attachmentsDir) }
+        : { stored: false, reason: 'No flow opened a case for this invoice, and evidence is kept on cases; the invoice itself is stored.' };
+    }
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
