@@ -58,7 +58,8 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       const joined = await socket.emitWithAck('join', { room: 'queue:procurement' });
       expect(joined).toEqual({ ok: true, room: 'queue:procurement' });
 
-      const posted = await analyst('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OVER-1', '126.00'), { 'Idempotency-Key': 'e2e-over-1' });
+      // accepting a variance is an approval: the owner submits, so the analyst may accept
+      const posted = await owner('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OVER-1', '126.00'), { 'Idempotency-Key': 'e2e-over-1' });
       expect(posted.status).toBe(201);
       const caseId: string = posted.body.case.id;
       expect(posted.body.case.activeNodes).toEqual(['match']);

@@ -7,6 +7,7 @@ import { createApiKeyRepository } from '../store/apiKeyRepository.js';
 import { createCaseRepository } from '../store/caseRepository.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
+import { createInvoiceRepository } from '../store/invoiceRepository.js';
 import type { TaskRecord } from '../store/taskRepository.js';
 import { decideApproval, type ApprovalAttempt, type ApprovalDecision, type ApprovalLimit } from './approvalRules.js';
 
@@ -41,7 +42,7 @@ export async function gateApproval(db: Db, principal: Principal, task: TaskRecor
   // an expression that gives no number leaves the amount unknown (NaN), never 0
   const value = evaluateFeel(approval.amount ?? 'invoice.grossTotal', feelContext(context));
   const amount = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  const invoice = record.invoiceId ? await db('invoices').where({ tenant_id: principal.tenantId, id: record.invoiceId }).first('received_by', 'last_edited_by') : undefined;
+  const invoice = record.invoiceId ? await createInvoiceRepository(db).authors(principal.tenantId, record.invoiceId) : undefined;
   const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
   const policies = effectivePolicies(tenant, parent) as { approvalLimits?: ApprovalLimit[]; fourEyesThreshold?: number };
 
@@ -59,8 +60,8 @@ export async function gateApproval(db: Db, principal: Principal, task: TaskRecor
     amount,
     documentType: context.invoice.documentType === 'creditNote' ? 'creditNote' : 'invoice',
     businessUnit: (context.invoice.businessUnit as string | undefined) ?? null,
-    submittedBy: await accountable(db, invoice?.received_by ?? null),
-    lastEditedBy: await accountable(db, invoice?.last_edited_by ?? null),
+    submittedBy: await accountable(db, invoice?.receivedBy ?? null),
+    lastEditedBy: await accountable(db, invoice?.lastEditedBy ?? null),
     priorApprovals: task.approvals,
     policies,
   };

@@ -87,6 +87,12 @@ export function createInvoiceRepository(db: Db) {
         : undefined;
     },
 
+    /** Who submitted the invoice and who last corrected it (segregation of duties). */
+    async authors(tenantId: string, id: string): Promise<{ receivedBy: string | null; lastEditedBy: string | null } | undefined> {
+      const row = await db('invoices').where({ tenant_id: tenantId, id }).first('received_by', 'last_edited_by');
+      return row ? { receivedBy: row.received_by ?? null, lastEditedBy: row.last_edited_by ?? null } : undefined;
+    },
+
     async body(tenantId: string, id: string): Promise<Invoice | null> {
       const row = await db('invoices').where({ tenant_id: tenantId, id }).first('body');
       return row?.body ?? null;

@@ -89,6 +89,27 @@ export function createTaskRepository(db: Db) {
         .returning('id');
       return rows.length === 1;
     },
+
+    /**
+     * Gives an open task to `assignee`. With `holder`, only while that person still holds it (a
+     * holder hands over what they hold); without, whoever holds it (a lead overrides).
+     */
+    async reassign(tenantId: string, id: string, assignee: string, holder?: string): Promise<boolean> {
+      const q = tasks().where({ tenant_id: tenantId, id, status: 'open' });
+      if (holder !== undefined) q.andWhere('assignee', holder);
+      return (await q.update({ assignee, claimed_at: db.fn.now() })) === 1;
+    },
+
+    /** Withdraws the approvals given on the open tasks of an invoice's cases; the ids of those tasks. */
+    async withdrawApprovalsOfInvoice(tenantId: string, invoiceId: string): Promise<string[]> {
+      const rows = await tasks()
+        .where({ tenant_id: tenantId, status: 'open' })
+        .whereIn('case_id', db('cases').select('id').where({ tenant_id: tenantId, invoice_id: invoiceId }))
+        .andWhereRaw(`approvals <> '[]'::jsonb`)
+        .update({ approvals: JSON.stringify([]) })
+        .returning('id');
+      return rows.map((r: { id: string }) => r.id);
+    },
   };
 }
 

@@ -1,29 +1,16 @@
 import type { Principal } from '../../auth/roles.js';
-import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
-import { conflict, forbidden, notFound, unprocessable, type ProblemDetail } from '../../errors.js';
+import { STAFF, WORKERS } from '../../auth/roles.js';
+import { notFound, unprocessable } from '../../errors.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
 import { createCommentRepository } from '../../store/commentRepository.js';
-import type { Db } from '../../store/db.js';
-import { createInboxRepository, type TaskRef, type InboxCursor, type InboxFilter, type InboxView, type TeamMember } from '../../store/inboxRepository.js';
+import { createInboxRepository, type InboxCursor, type InboxFilter, type InboxView } from '../../store/inboxRepository.js';
+import { createTaskWork, isLead, requireLead } from '../../tasks/taskWork.js';
 import { param, queryString } from '../params.js';
-import type { HandlerContext } from '../route.js';
 import { defineRoutes } from '../route.js';
 
 const VIEWS: InboxView[] = ['mine', 'unclaimed', 'team'];
 const DECIMAL = /^\d{1,15}(\.\d{1,6})?$/;
 const MAX_BULK = 200;
-
-/** Leads see and act on the whole team's tasks: tenant admins, and users flagged `lead`. */
-async function isLead(db: Db, principal: Principal): Promise<boolean> {
-  if (principal.roles.includes('tenant_admin')) return true;
-  return (await createInboxRepository(db).member(principal.tenantId, principal.userId))?.lead ?? false;
-}
-
-async function requireLead(db: Db, principal: Principal, what: string): Promise<void> {
-  if (!(await isLead(db, principal))) {
-    throw forbidden(`${what} is for leads (tenant admins, or users a tenant admin marked as lead with PUT /team/:userId/lead)`);
-  }
-}
 
 /** The roles that may take tasks at all; an auditor has none, so nothing is "unclaimed" for them. */
 const workerRoles = (principal: Principal) => principal.roles.filter((r) => (WORKERS as readonly string[]).includes(r));
@@ -83,59 +70,7 @@ function readCursor(value: string | undefined): InboxCursor | undefined {
   throw badQuery('cursor', 'is not a cursor this API returned; pass nextCursor of the previous page as it is');
 }
 
-/** Someone may take a task when they hold a worker role its candidate roles allow. */
-function canWork(member: Pick<TeamMember, 'roles'>, candidateRoles: readonly string[]): boolean {
-  const worker = member.roles.filter((r) => (WORKERS as readonly string[]).includes(r));
-  return candidateRoles.length ? worker.some((r) => candidateRoles.includes(r)) : worker.length > 0;
-}
-
-async function loadAssignee(db: Db, principal: Principal, assignee: string): Promise<TeamMember> {
-  const member = await createInboxRepository(db).member(principal.tenantId, assignee);
-  if (!member) throw unprocessable('unknown-assignee', `/assignee "${assignee}" is not a user of this tenant`, [{ path: '/assignee', message: 'unknown user' }]);
-  return member;
-}
-
 const reasonSchema = { type: 'string', minLength: 1, maxLength: 1000 };
-
-/** Reassigns or re-ranks tasks after checking every one; changes all of them or none. */
-async function bulk(
-  ctx: HandlerContext,
-  taskIds: string[],
-  check: (task: { id: string; candidateRoles: string[]; status: string }, index: number) => ProblemDetail | undefined,
-  write: (trx: Db, ids: string[]) => Promise<string[]>,
-  audit: (task: TaskRef) => { action: string; data: Record<string, unknown> },
-) {
-  const { db, principal } = ctx;
-  const unique = [...new Set(taskIds)];
-  if (unique.length !== taskIds.length) {
-    const index = taskIds.findIndex((id, i) => taskIds.indexOf(id) !== i);
-    throw unprocessable('invalid-body', `/taskIds/${index} repeats task ${taskIds[index]}`, [{ path: `/taskIds/${index}`, message: 'listed twice' }]);
-  }
-  const found = new Map((await createInboxRepository(db).byIds(principal.tenantId, taskIds)).map((t) => [t.id, t]));
-  const problems: ProblemDetail[] = [];
-  taskIds.forEach((id, index) => {
-    const task = found.get(id);
-    if (!task) problems.push({ path: `/taskIds/${index}`, message: `no task ${id}` });
-    else if (task.status !== 'open') problems.push({ path: `/taskIds/${index}`, message: `task ${id} is ${task.status}` });
-    else {
-      const problem = check(task, index);
-      if (problem) problems.push(problem);
-    }
-  });
-  if (problems.length) {
-    throw unprocessable('invalid-selection', `Nothing was changed: ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
-  }
-  await db.transaction(async (trx) => {
-    const changed = await write(trx, taskIds);
-    if (changed.length !== taskIds.length) throw conflict('selection-changed', 'A selected task was completed or cancelled meanwhile; nothing was changed, reload and try again');
-    const auditRepo = createAuditRepository(trx);
-    for (const id of taskIds) {
-      const task = found.get(id)!;
-      const entry = audit(task);
-      await auditRepo.record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: entry.action, entity: 'task', entityId: id, data: entry.data });
-    }
-  });
-}
 
 export const inboxRoutes = defineRoutes([
   {
@@ -234,32 +169,8 @@ export const inboxRoutes = defineRoutes([
     },
     responses: { '200': 'The task', '403': 'Neither its holder nor a lead', '404': 'Unknown task', '409': 'Closed, or taken meanwhile', '422': 'The assignee cannot work this task' },
     async handler(req, res, ctx) {
-      const { db, principal, realtime } = ctx;
-      const id = param(req, 'id');
       const { assignee, reason } = req.body as { assignee: string; reason?: string };
-      const repo = createInboxRepository(db);
-      const [task] = await repo.byIds(principal.tenantId, [id]);
-      if (!task) throw notFound('task', id);
-      if (task.status !== 'open') throw conflict('task-unavailable', `Task is ${task.status}`);
-      const lead = await isLead(db, principal);
-      if (!lead && task.assignee !== principal.userId) {
-        throw forbidden(task.assignee ? `Only ${task.assignee}, who holds the task, or a lead can reassign it` : 'Claim the task first, or ask a lead to assign it');
-      }
-      const member = await loadAssignee(db, principal, assignee);
-      if (!canWork(member, task.candidateRoles)) {
-        throw unprocessable('assignee-not-candidate', `/assignee ${member.name} cannot work "${task.title}": it is for ${task.candidateRoles.join(' or ') || 'workers'}; ${member.name} is ${member.roles.join(', ') || 'without a role'}`, [{ path: '/assignee', message: 'not a candidate for this task' }]);
-      }
-      await db.transaction(async (trx) => {
-        // the holder hands over only what they still hold; a lead overrides whoever holds it
-        const q = trx('tasks').where({ tenant_id: principal.tenantId, id, status: 'open' });
-        if (!lead) q.andWhere('assignee', principal.userId);
-        const n = await q.update({ assignee, claimed_at: trx.fn.now() });
-        if (n !== 1) throw conflict('task-unavailable', 'The task was completed, cancelled or taken meanwhile');
-        await createAuditRepository(trx).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.reassigned', entity: 'task', entityId: id, data: { from: task.assignee, to: assignee, queue: task.queue, ...(reason ? { reason } : {}) } });
-      });
-      const updated = (await repo.get(principal.tenantId, id))!;
-      realtime.taskChanged(principal.tenantId, { ...updated, status: 'open' }, 'reassigned');
-      res.json(updated);
+      res.json(await createTaskWork(ctx).reassign(ctx.principal, param(req, 'id'), assignee, reason));
     },
   },
   {
@@ -280,23 +191,8 @@ export const inboxRoutes = defineRoutes([
     },
     responses: { '200': '{ changed }', '403': 'Not a lead', '409': 'A task closed meanwhile (nothing changed)', '422': 'A task or the assignee is not valid (named in errors[].path; nothing changed)' },
     async handler(req, res, ctx) {
-      const { db, principal, realtime } = ctx;
-      await requireLead(db, principal, 'Bulk reassignment');
       const { taskIds, assignee, reason } = req.body as { taskIds: string[]; assignee: string; reason?: string };
-      const member = await loadAssignee(db, principal, assignee);
-      await bulk(
-        ctx,
-        taskIds,
-        (task, index) => (canWork(member, task.candidateRoles) ? undefined : { path: `/taskIds/${index}`, message: `${member.name} cannot work task ${task.id} (for ${task.candidateRoles.join(' or ')})` }),
-        (trx, ids) => createInboxRepository(trx).assign(principal.tenantId, ids, assignee),
-        (task) => ({ action: 'task.reassigned', data: { from: task.assignee, to: assignee, queue: task.queue, bulk: true, ...(reason ? { reason } : {}) } }),
-      );
-      const repo = createInboxRepository(db);
-      for (const id of taskIds) {
-        const t = await repo.get(principal.tenantId, id);
-        if (t) realtime.taskChanged(principal.tenantId, { ...t, status: 'open' }, 'reassigned');
-      }
-      res.json({ changed: taskIds.length });
+      res.json(await createTaskWork(ctx).bulkReassign(ctx.principal, taskIds, assignee, reason));
     },
   },
   {
@@ -317,22 +213,8 @@ export const inboxRoutes = defineRoutes([
     },
     responses: { '200': '{ changed }', '403': 'Not a lead', '409': 'A task closed meanwhile (nothing changed)', '422': 'A task is not valid (named in errors[].path; nothing changed)' },
     async handler(req, res, ctx) {
-      const { db, principal, realtime } = ctx;
-      await requireLead(db, principal, 'Bulk re-prioritisation');
       const { taskIds, priority, reason } = req.body as { taskIds: string[]; priority: number; reason?: string };
-      await bulk(
-        ctx,
-        taskIds,
-        () => undefined,
-        (trx, ids) => createInboxRepository(trx).setPriority(principal.tenantId, ids, priority),
-        (task) => ({ action: 'task.reprioritised', data: { from: task.priority, to: priority, ...(reason ? { reason } : {}) } }),
-      );
-      const repo = createInboxRepository(db);
-      for (const id of taskIds) {
-        const t = await repo.get(principal.tenantId, id);
-        if (t) realtime.taskChanged(principal.tenantId, { ...t, status: 'open' }, 'reprioritised');
-      }
-      res.json({ changed: taskIds.length });
+      res.json(await createTaskWork(ctx).bulkReprioritise(ctx.principal, taskIds, priority, reason));
     },
   },
 ]);

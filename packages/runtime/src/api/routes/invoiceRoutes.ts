@@ -3,8 +3,8 @@ import { INTAKE, READERS, WORKERS } from '../../auth/roles.js';
 import { badRequest, notFound, unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
 import { stableHash } from '../../ingest/stableHash.js';
-import { createAuditRepository } from '../../store/auditRepository.js';
 import { createInvoiceRepository } from '../../store/invoiceRepository.js';
+import { createTaskWork } from '../../tasks/taskWork.js';
 import { param, queryString } from '../params.js';
 import { defineRoutes } from '../route.js';
 
@@ -55,28 +55,12 @@ export const invoiceRoutes = defineRoutes([
     roles: WORKERS,
     body: invoiceSchema,
     responses: { '200': 'Corrected', '404': 'Unknown invoice', '422': 'Invalid invoice' },
-    async handler(req, res, { db, principal }) {
+    async handler(req, res, ctx) {
       const parsed = parseInvoice(req.body);
       if (!parsed.ok) throw unprocessable('invalid-invoice', `The invoice is not valid: ${parsed.problems.map((p) => p.message).join('; ')}`, parsed.problems);
-      const id = param(req, 'id');
-      const corrected = await db.transaction(async (trx) => {
-        const before = await createInvoiceRepository(trx).body(principal.tenantId, id);
-        if (!before || !(await createInvoiceRepository(trx).correct(principal.tenantId, id, parsed.invoice, principal.userId))) return false;
-        const [old, now] = [before as unknown as Record<string, unknown>, parsed.invoice as unknown as Record<string, unknown>];
-        // compared by content: the stored copy comes back from jsonb with its keys reordered
-        const changed = Object.keys({ ...old, ...now }).filter((k) => stableHash(old[k] ?? null) !== stableHash(now[k] ?? null));
-        // approvals given on the old data no longer stand: four-eyes starts again
-        const reset = await trx('tasks')
-          .where({ tenant_id: principal.tenantId, status: 'open' })
-          .whereIn('case_id', trx('cases').select('id').where({ tenant_id: principal.tenantId, invoice_id: id }))
-          .andWhereRaw(`approvals <> '[]'::jsonb`)
-          .update({ approvals: JSON.stringify([]) })
-          .returning('id');
-        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: 'invoice.corrected', entity: 'invoice', entityId: id, data: { changed, approvalsWithdrawnOnTasks: reset.map((r: { id: string }) => r.id) } });
-        return true;
-      });
-      if (!corrected) throw notFound('invoice', id);
-      res.json(await createInvoiceRepository(db).get(principal.tenantId, id));
+      const corrected = await createTaskWork(ctx).correctInvoice(ctx.principal, param(req, 'id'), parsed.invoice);
+      if (!corrected) throw notFound('invoice', param(req, 'id'));
+      res.json(corrected);
     },
   },
 ]);
