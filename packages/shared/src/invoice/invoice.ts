@@ -64,6 +64,8 @@ export interface Invoice {
   documentType: 'invoice' | 'creditNote';
   invoiceNumber: string;
   issueDate: string;
+  /** The date VAT became chargeable (BT-7), when it differs from the issue date; the tax check reads rates on it. */
+  taxPointDate?: string;
   dueDate?: string;
   currency: string;
   supplier: InvoiceParty;
@@ -131,6 +133,7 @@ export const invoiceSchema = {
     documentType: { enum: ['invoice', 'creditNote'] },
     invoiceNumber: { type: 'string', minLength: 1, maxLength: 100 },
     issueDate: { type: 'string', format: 'date' },
+    taxPointDate: { type: 'string', format: 'date' },
     dueDate: { type: 'string', format: 'date' },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     supplier: party,

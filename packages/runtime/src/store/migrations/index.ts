@@ -6,6 +6,7 @@ import * as trust from './004_trust.js';
 import * as realtime from './005_realtime.js';
 import * as auditOrder from './006_audit_order.js';
 import * as auditSequence from './007_audit_sequence.js';
+import * as triage from './012_triage.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +22,7 @@ const migrations: [string, Migration][] = [
   ['005_realtime', realtime],
   ['006_audit_order', auditOrder],
   ['007_audit_sequence', auditSequence],
+  ['012_triage', triage],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
