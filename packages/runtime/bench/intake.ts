@@ -1,8 +1,10 @@
 /**
  * Intake benchmark (not a test): invoices per second through the whole path, over HTTP:
- * intake (JSON, or UBL XML parsed and mapped) → case opened → duplicate, tax and supplier checks
- * run by the effect worker → routed by a decision to an end. On PGlite (in memory) and on
- * PostgreSQL (DATABASE_URL, default the local one, in a throw-away schema).
+ * intake (JSON, or UBL XML parsed and mapped) → triage → case opened → duplicate, tax and
+ * supplier checks run by the effect worker → routed by a decision to an end; then intake →
+ * triage → routed by the ap-exceptions routing table (no `?definition=`), and triage alone
+ * (in process, one invoice after another) to show its share of intake. On PGlite (in memory)
+ * and on PostgreSQL (DATABASE_URL, default the local one, in a throw-away schema).
  * Run: `npx -y pnpm@10.34.8 bench:intake` (BENCH_INVOICES per format, BENCH_SENDERS concurrent).
  */
 import { randomBytes } from 'node:crypto';
@@ -10,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import type { WorkflowDefinition } from '@exflow/shared';
 import { hashPassword } from '../src/auth/passwords.js';
 import { loadConfig } from '../src/config/config.js';
+import { parseInvoice } from '@exflow/shared';
+import { triageInvoice } from '../src/ingest/triage.js';
 import { startExflow, type RunningExflow } from '../src/main.js';
 import { openDatabase } from '../src/store/db.js';
 import { createUserRepository } from '../src/store/userRepository.js';
@@ -18,6 +22,7 @@ const INVOICES = Number(process.env.BENCH_INVOICES ?? 300);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TENANT = 'bench-intake';
+const ROUTED = 'bench-routed';
 const sample = JSON.parse(readFileSync(new URL('../../../templates/ap-exceptions/samples/tax-correct.json', import.meta.url), 'utf8'));
 
 /** The checks every invoice goes through, then a routing decision; no person, so every case ends. */
@@ -113,6 +118,37 @@ async function login(running: RunningExflow, email: string) {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
+/** Intake → triage → routed by the routing table: the route is chosen inside intake's transaction. */
+async function measureRouted(running: RunningExflow, token: string) {
+  const started = Date.now();
+  const outcomes = new Map<string, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < INVOICES) {
+        const n = next++;
+        const body = await call(running, token, '/invoices', JSON.stringify(invoiceFor(n)), 'application/json');
+        const key = `${body.triage.outcome}${body.triage.route.flow ? ` → ${body.triage.route.flow}` : ''}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+      }
+    }),
+  );
+  return { perSecond: INVOICES / ((Date.now() - started) / 1000), outcomes: [...outcomes].map(([k, v]) => `${v} ${k}`).join(', ') };
+}
+
+/** Triage alone, in process, on invoices already stored: what it adds to each intake. */
+async function measureTriage(running: RunningExflow, tenantId: string) {
+  const rows: { id: string; body: unknown }[] = await running.db('invoices').where({ tenant_id: tenantId }).limit(INVOICES).select('id', 'body');
+  const today = new Date().toISOString().slice(0, 10);
+  const started = Date.now();
+  for (const row of rows) {
+    const parsed = parseInvoice(row.body);
+    if (!parsed.ok) throw new Error('stored invoice does not parse');
+    await running.db.transaction((trx) => triageInvoice(trx, tenantId, row.id, parsed.invoice, {}, today));
+  }
+  return rows.length / ((Date.now() - started) / 1000);
+}
+
 async function measure(running: RunningExflow, token: string, format: 'json' | 'ubl') {
   const started = Date.now();
   const latencies: number[] = [];
@@ -162,12 +198,25 @@ async function run(name: string, databaseUrl?: string) {
     await call(running, owner, '/templates/ap-exceptions/install', JSON.stringify({ publish: false, referenceData: true }), 'application/json');
     const created = await call(running, owner, '/definitions', JSON.stringify(flow), 'application/json');
     await call(running, owner, `/definitions/${created.id}/publish`, '', 'application/json');
+    let jsonIntake = 0;
     for (const format of ['json', 'ubl'] as const) {
       const r = await measure(running, erp, format);
+      if (format === 'json') jsonIntake = r.intakePerSecond;
       console.log(
-        `${name.padEnd(10)} ${format.padEnd(4)}  intake ${r.intakePerSecond.toFixed(0).padStart(5)} invoices/s   intake → checks → routed ${r.endToEndPerSecond.toFixed(0).padStart(5)} invoices/s   POST p50 ${r.p50} ms, p95 ${r.p95} ms`,
+        `${name.padEnd(10)} ${format.padEnd(4)}  intake (with triage) ${r.intakePerSecond.toFixed(0).padStart(5)} invoices/s   intake → checks → routed ${r.endToEndPerSecond.toFixed(0).padStart(5)} invoices/s   POST p50 ${r.p50} ms, p95 ${r.p95} ms`,
       );
     }
+    // a second tenant with the pack published and its routing table: no ?definition=, routing decides
+    await users.upsertTenant(ROUTED, 'Bench routed');
+    await users.upsert({ tenantId: ROUTED, id: 'bench-routed-owner', email: 'owner@routed.bench.test', name: 'Routed owner', roles: ['process_owner'], passwordHash });
+    await users.upsert({ tenantId: ROUTED, id: 'bench-routed-erp', email: 'erp@routed.bench.test', name: 'Routed ERP', roles: ['integration'], passwordHash });
+    await call(running, await login(running, 'owner@routed.bench.test'), '/templates/ap-exceptions/install', JSON.stringify({ publish: true, referenceData: true }), 'application/json');
+    const routed = await measureRouted(running, await login(running, 'erp@routed.bench.test'));
+    console.log(`${name.padEnd(10)} json  intake → triage → routed ${routed.perSecond.toFixed(0).padStart(5)} invoices/s   (${routed.outcomes})`);
+    const triagePerSecond = await measureTriage(running, TENANT);
+    console.log(
+      `${name.padEnd(10)} triage alone ${triagePerSecond.toFixed(0).padStart(5)} invoices/s, one at a time: about ${((100 * jsonIntake) / triagePerSecond).toFixed(0)} % of the JSON intake time (budget: 33 %)`,
+    );
   } finally {
     await running.stop();
     if (schema) {

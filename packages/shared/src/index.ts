@@ -19,7 +19,22 @@ export { durationToMs } from './time/duration.js';
 export { DEFAULT_RETRY_POLICY, nextRetry, retryPolicySchema, type RetryPolicy, type RetryDecision, type FailedAttempt } from './retry/retryPolicy.js';
 export { parseInvoice, invoiceForFeel, invoiceSchema, type Invoice, type InvoiceLine, type InvoiceParty, type SourceChannel, type DecimalString } from './invoice/invoice.js';
 export { threeWayMatch, type MatchPurchaseOrder, type MatchTolerances, type MatchResult, type MatchedLine } from './checks/threeWayMatch.js';
-export { largestValueAtRisk, type Finding, type ExceptionKind, type Severity } from './checks/finding.js';
+export { largestValueAtRisk, EXCEPTION_KINDS, type Finding, type ExceptionKind, type Severity } from './checks/finding.js';
+export {
+  triage,
+  triageParams,
+  resolveCheckParams,
+  effectiveTaxRates,
+  rankFindings,
+  CHECK_POLICY_KEYS,
+  TRIAGE_DEFAULTS,
+  type CheckName,
+  type TriageParams,
+  type TriageReference,
+  type TriageFinding,
+  type TriageResult,
+} from './checks/triage.js';
+export { chooseIntakeRoute, checkRoutingTable, routingTableSchema, type RoutingRule, type RoutingTable, type CandidateFlow, type IntakeRoute, type TriageOutcome } from './checks/routing.js';
 export type { TaxSubtotal, InvoiceAllowanceCharge } from './invoice/invoice.js';
 export type { IntakeResult, IntakeProblem, IntakeProblemCode } from './invoice/intake.js';
 export { parseUblInvoice, type UblIntakeOptions } from './invoice/ubl.js';

@@ -42,3 +42,9 @@ export async function loadTenantWithParent(db: Db, tenantId: string): Promise<{ 
   if (!tenant) throw forbidden(`Tenant "${tenantId}" does not exist`);
   return { tenant, parent: tenant.parentId ? await tenants.get(tenant.parentId) : undefined };
 }
+
+/** The policies in force for a tenant (see `effectivePolicies`). */
+export async function tenantPolicies(db: Db, tenantId: string): Promise<Record<string, unknown>> {
+  const { tenant, parent } = await loadTenantWithParent(db, tenantId);
+  return effectivePolicies(tenant, parent);
+}

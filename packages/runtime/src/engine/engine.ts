@@ -244,13 +244,13 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
     /** Opens a case on a published version for an invoice; runs it to its first wait. */
     async startCase(
       tenantId: string,
-      input: { definitionId: string; version: number; invoiceId: string | null; invoice: Invoice },
+      input: { definitionId: string; version: number; invoiceId: string | null; invoice: Invoice; triage?: Record<string, unknown> },
       actor: string | null,
       options: StartOptions = {},
     ): Promise<CaseChange> {
       const exec = options.trx ?? db;
       const { machine, flow } = await loadMachine(exec, tenantId, input.definitionId, input.version);
-      const [snapshot, actions] = initialTransition(machine, { invoice: invoiceForFeel(input.invoice) });
+      const [snapshot, actions] = initialTransition(machine, { invoice: invoiceForFeel(input.invoice), ...(input.triage ? { triage: input.triage } : {}) });
       const plan = planEffects(actions, now(), snapshot.context);
       const caseId = newId();
       const state = statusOf(snapshot, flow);

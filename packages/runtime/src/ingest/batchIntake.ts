@@ -18,6 +18,8 @@ export interface BatchInvoiceOutcome {
   invoiceId: string;
   caseId: string | null;
   replayed: boolean;
+  /** Triage's verdict: exception, started, touchless or unrouted (absent on an answer stored before triage). */
+  triageOutcome?: string;
 }
 
 /** An invoice of the batch refused at intake (e.g. its key was used for another invoice). */
@@ -70,7 +72,7 @@ export async function receiveBatch(db: Db, engine: Engine, principal: Principal,
         requestHash: stableHash({ invoice, definition: request.definitionKey ?? null }),
         definitionKey: request.definitionKey,
       });
-      outcomes.push({ invoiceNumber: invoice.invoiceNumber, supplier, invoiceId: result.body.invoice.id, caseId: result.body.case?.id ?? null, replayed: result.replayed });
+      outcomes.push({ invoiceNumber: invoice.invoiceNumber, supplier, invoiceId: result.body.invoice.id, caseId: result.body.case?.id ?? null, replayed: result.replayed, ...(result.body.triage ? { triageOutcome: result.body.triage.outcome } : {}) });
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
       errors.push({ invoiceNumber: invoice.invoiceNumber, supplier, code: error.code, message: error.message });

@@ -1,11 +1,14 @@
-import { feelCondition, invoiceForFeel, type Invoice, type SourceChannel } from '@exflow/shared';
+import { chooseIntakeRoute, invoiceForFeel, rankFindings, type Invoice, type IntakeRoute, type SourceChannel, type TriageFinding, type TriageOutcome, type TriageResult } from '@exflow/shared';
 import type { Principal } from '../auth/roles.js';
+import { tenantPolicies } from '../auth/tenancy.js';
 import type { CaseChange, Engine } from '../engine/engine.js';
 import { unprocessable } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository, type DefinitionVersionRecord } from '../store/definitionRepository.js';
 import { newId } from '../store/ids.js';
 import { createInvoiceRepository } from '../store/invoiceRepository.js';
+import { createRoutingRepository } from '../store/routingRepository.js';
+import { triageInvoice } from './triage.js';
 
 export interface IntakeRequest {
   invoice: Invoice;
@@ -20,18 +23,40 @@ export interface IntakeRequest {
 export interface IntakeResponse {
   status: 200 | 201;
   replayed: boolean;
-  body: { invoice: { id: string; invoiceNumber: string; channel: SourceChannel }; case: null | { id: string; status: string; version: number; activeNodes: string[]; definitionId: string; definitionVersion: number } };
+  body: {
+    invoice: { id: string; invoiceNumber: string; channel: SourceChannel };
+    case: null | { id: string; status: string; version: number; activeNodes: string[]; definitionId: string; definitionVersion: number };
+    triage: IntakeTriage;
+  };
 }
 
-function triggerMatches(version: DefinitionVersionRecord, invoice: Record<string, unknown>): boolean {
-  const start = version.definition.nodes.find((n) => n.kind === 'start');
-  const trigger = (start?.config as { trigger?: string } | undefined)?.trigger;
-  return !trigger || feelCondition(trigger, { invoice });
+/** Triage's verdict as the intake answer, the invoice and the case context carry it. */
+export interface IntakeTriage {
+  outcome: TriageOutcome;
+  /** Riskiest first. */
+  findings: TriageFinding[];
+  valueAtRisk: string;
+  route: { flow: string | null; by: IntakeRoute['by']; rule: number | null; finding: string | null };
 }
+
+const triggerOf = (version: DefinitionVersionRecord): string | undefined => {
+  const start = version.definition.nodes.find((n) => n.kind === 'start');
+  return (start?.config as { trigger?: string } | undefined)?.trigger;
+};
+
+/** The triage result as a case's context keeps it: amounts as numbers for FEEL, kinds as a list. */
+const triageForCase = (verdict: IntakeTriage, result: TriageResult) => ({
+  ...verdict,
+  findings: verdict.findings.map((f) => ({ ...f, valueAtRisk: Number(f.valueAtRisk) })),
+  kinds: [...new Set(verdict.findings.map((f) => f.kind))],
+  valueAtRisk: Number(verdict.valueAtRisk),
+  summary: result.summary,
+});
 
 /**
- * Stores an invoice and opens its case on the chosen published flow, in one transaction.
- * A repeated idempotency key returns the first answer and stores nothing.
+ * Stores an invoice, triages it (the tenant's check suite, docs/checks.md) and opens its case
+ * on the flow routing chooses, in one transaction. A repeated idempotency key returns the first
+ * answer and stores nothing.
  */
 export async function receiveInvoice(db: Db, engine: Engine, principal: Principal, request: IntakeRequest): Promise<IntakeResponse> {
   const { tenantId } = principal;
@@ -54,24 +79,43 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
     const idempotency = request.idempotencyKey ? { key: request.idempotencyKey, hash: request.requestHash } : undefined;
     if (!(await invoices.insert(tenantId, id, request.invoice, request.channel, principal.userId, idempotency))) return undefined; // a twin request won
     const versions = await createDefinitionRepository(trx).latestPublished(tenantId);
-    const feelInvoice = invoiceForFeel(request.invoice);
-    let chosen: DefinitionVersionRecord | undefined;
-    if (request.definitionKey) {
-      chosen = versions.find((v) => v.definition.key === request.definitionKey);
-      if (!chosen) throw unprocessable('unknown-definition', `No published definition with key "${request.definitionKey}"; publish it first or leave out "definition"`, [{ path: 'definition', message: 'unknown definition key' }]);
-    } else {
-      chosen = versions.find((v) => triggerMatches(v, feelInvoice));
+    if (request.definitionKey && !versions.some((v) => v.definition.key === request.definitionKey)) {
+      throw unprocessable('unknown-definition', `No published definition with key "${request.definitionKey}"; publish it first or leave out "definition"`, [{ path: 'definition', message: 'unknown definition key' }]);
     }
+    const policies = await tenantPolicies(trx, tenantId);
+    const result = await triageInvoice(trx, tenantId, id, request.invoice, policies, new Date().toISOString().slice(0, 10));
+    const table = await createRoutingRepository(trx).get(tenantId);
+    const feelInvoice = invoiceForFeel(request.invoice);
+    const route = chooseIntakeRoute({
+      findings: result.findings,
+      table,
+      invoice: feelInvoice,
+      flows: versions.map((v) => ({ key: v.definition.key, trigger: triggerOf(v) })),
+      definitionKey: request.definitionKey,
+    });
+    const verdict: IntakeTriage = {
+      outcome: route.outcome,
+      findings: rankFindings(result.findings),
+      valueAtRisk: result.valueAtRisk,
+      route: { flow: route.flow, by: route.by, rule: route.rule, finding: route.finding?.kind ?? null },
+    };
+    const chosen = route.flow ? versions.find((v) => v.definition.key === route.flow) : undefined;
     if (chosen) {
-      change = await engine.startCase(tenantId, { definitionId: chosen.definitionId, version: chosen.version, invoiceId: id, invoice: request.invoice }, principal.userId, { trx });
+      change = await engine.startCase(
+        tenantId,
+        { definitionId: chosen.definitionId, version: chosen.version, invoiceId: id, invoice: request.invoice, triage: triageForCase(verdict, result) },
+        principal.userId,
+        { trx },
+      );
     }
     const body: IntakeResponse['body'] = {
       invoice: { id, invoiceNumber: request.invoice.invoiceNumber, channel: request.channel },
       case: change && chosen
         ? { id: change.caseId, status: change.status, version: change.version, activeNodes: change.activeNodes, definitionId: chosen.definitionId, definitionVersion: chosen.version }
         : null,
+      triage: verdict,
     };
-    await invoices.saveResponse(tenantId, id, body);
+    await invoices.saveTriage(tenantId, id, { findings: verdict.findings, outcome: verdict.outcome, detail: { valueAtRisk: result.valueAtRisk, route: verdict.route, summary: result.summary, params: result.params } }, body);
     return { status: 201 as const, replayed: false, body };
   });
   if (outcome) return outcome;

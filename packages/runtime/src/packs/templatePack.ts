@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compile, validate, type WorkflowDefinition } from '@exflow/shared';
+import { checkRoutingTable, compile, createAjv, routingTableSchema, validate, type RoutingTable, type WorkflowDefinition } from '@exflow/shared';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
 import { newId } from '../store/ids.js';
+import { createRoutingRepository } from '../store/routingRepository.js';
 import { createReferenceRepository, type GoodsReceiptInput, type PurchaseOrderInput, type SupplierInput } from '../store/referenceRepository.js';
 
 /** What a sample's case should look like: the nodes it passed through, in order, and its status. */
@@ -43,6 +44,8 @@ export interface TemplatePack {
   flows: WorkflowDefinition[];
   referenceData: { suppliers: SupplierInput[]; purchaseOrders: PurchaseOrderInput[]; goodsReceipts: GoodsReceiptInput[] };
   samples: (PackSample & { invoice: unknown })[];
+  /** The pack's default routing table (finding kinds → its flows), installed when the tenant has none. */
+  routing: RoutingTable | null;
 }
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
@@ -69,7 +72,13 @@ export async function loadPack(dir: string): Promise<TemplatePack> {
   }
   const referenceData = manifest.referenceData ? await readJson(join(dir, manifest.referenceData)) : { suppliers: [], purchaseOrders: [], goodsReceipts: [] };
   const samples = await Promise.all((manifest.samples ?? []).map(async (s: PackSample) => ({ ...s, invoice: await readJson(join(dir, s.file)) })));
-  return { name: manifest.name, title: manifest.title, version: manifest.version, description: manifest.description ?? '', flows, referenceData, samples };
+  const routing: RoutingTable | null = manifest.routing ? await readJson(join(dir, manifest.routing)) : null;
+  if (routing) {
+    const validateTable = createAjv().compile(routingTableSchema);
+    const problems = validateTable(routing) ? checkRoutingTable(routing, new Set(flows.map((f) => f.key))) : [{ path: '', message: validateTable.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ') ?? 'invalid' }];
+    if (problems.length) throw new Error(`Template ${manifest.name}/${manifest.routing} is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+  }
+  return { name: manifest.name, title: manifest.title, version: manifest.version, description: manifest.description ?? '', flows, referenceData, samples, routing };
 }
 
 export interface InstallOptions {
@@ -80,7 +89,7 @@ export interface InstallOptions {
 }
 
 /** Installs a pack's flows (skipping keys the tenant already has) and, optionally, its reference data. */
-export async function installPack(db: Db, tenantId: string, pack: TemplatePack, options: InstallOptions): Promise<{ installed: string[]; skipped: string[]; referenceData: null | { suppliers: number; purchaseOrders: number; goodsReceipts: number } }> {
+export async function installPack(db: Db, tenantId: string, pack: TemplatePack, options: InstallOptions): Promise<{ installed: string[]; skipped: string[]; referenceData: null | { suppliers: number; purchaseOrders: number; goodsReceipts: number }; routing?: 'installed' | 'kept' }> {
   return db.transaction(async (trx) => {
     const definitions = createDefinitionRepository(trx);
     const installed: string[] = [];
@@ -105,6 +114,8 @@ export async function installPack(db: Db, tenantId: string, pack: TemplatePack, 
       await reference.upsertPurchaseOrders(tenantId, purchaseOrders);
       await reference.upsertGoodsReceipts(tenantId, goodsReceipts);
     }
-    return { installed, skipped, referenceData: options.referenceData ? { suppliers: suppliers.length, purchaseOrders: purchaseOrders.length, goodsReceipts: goodsReceipts.length } : null };
+    // a tenant's own routing table is never replaced: the pack's is its default
+    const routing = pack.routing ? ((await createRoutingRepository(trx).putIfAbsent(tenantId, pack.routing, options.actor)) ? 'installed' : 'kept') : null;
+    return { installed, skipped, ...(routing ? { routing } : {}), referenceData: options.referenceData ? { suppliers: suppliers.length, purchaseOrders: purchaseOrders.length, goodsReceipts: goodsReceipts.length } : null };
   });
 }

@@ -1,4 +1,4 @@
-import { normaliseInvoiceNumber, type EarlierInvoice, type Invoice, type SourceChannel } from '@exflow/shared';
+import { normaliseInvoiceNumber, type EarlierInvoice, type Invoice, type SourceChannel, type TriageFinding, type TriageOutcome } from '@exflow/shared';
 import type { Db } from './db.js';
 
 export interface StoredInvoice {
@@ -8,6 +8,10 @@ export interface StoredInvoice {
   channel: SourceChannel;
   receivedAt: string;
   body: Invoice;
+  /** What triage found at intake, and what it decided (null for invoices received before triage). */
+  findings: TriageFinding[];
+  triageOutcome: TriageOutcome | null;
+  triage: Record<string, unknown> | null;
 }
 
 export interface IdempotentEntry {
@@ -19,7 +23,7 @@ export interface IdempotentEntry {
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
 
 export function createInvoiceRepository(db: Db) {
-  return {
+  const repository = {
     /**
      * Inserts an invoice; with an idempotency key already used in this tenant it inserts
      * nothing and returns `false` (a concurrent twin waits for the first to commit).
@@ -80,10 +84,27 @@ export function createInvoiceRepository(db: Db) {
       await db('invoices').where({ tenant_id: tenantId, id }).update({ response: JSON.stringify(response) });
     },
 
+    /** Stores triage's findings and verdict with the invoice, and the answer a replay gets. */
+    async saveTriage(tenantId: string, id: string, triage: { findings: TriageFinding[]; outcome: TriageOutcome; detail: Record<string, unknown> }, response: unknown): Promise<void> {
+      await db('invoices')
+        .where({ tenant_id: tenantId, id })
+        .update({ findings: JSON.stringify(triage.findings), triage_outcome: triage.outcome, triage: JSON.stringify(triage.detail), response: JSON.stringify(response) });
+    },
+
     async get(tenantId: string, id: string): Promise<StoredInvoice | undefined> {
       const row = await db('invoices').where({ tenant_id: tenantId, id }).first();
       return row
-        ? { id: row.id, invoiceNumber: row.invoice_number, supplierName: row.supplier_name, channel: row.channel, receivedAt: iso(row.received_at), body: row.body }
+        ? {
+            id: row.id,
+            invoiceNumber: row.invoice_number,
+            supplierName: row.supplier_name,
+            channel: row.channel,
+            receivedAt: iso(row.received_at),
+            body: row.body,
+            findings: row.findings ?? [],
+            triageOutcome: row.triage_outcome ?? null,
+            triage: row.triage ?? null,
+          }
         : undefined;
     },
 
@@ -107,6 +128,16 @@ export function createInvoiceRepository(db: Db) {
       const current = await db('cases as c').join('invoices as i', function () {
         this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
       }).where({ 'c.tenant_id': tenantId, 'c.id': caseId }).first('i.id', 'i.received_at');
+      return repository.receivedBefore(tenantId, current, invoice, windowDays, limit);
+    },
+
+    /** Like `duplicateCandidates`, for the invoice `invoiceId` itself (triage, before it has a case). */
+    async duplicateCandidatesOfInvoice(tenantId: string, invoiceId: string, invoice: Invoice, windowDays: number, limit = 200): Promise<EarlierInvoice[]> {
+      const current = await db('invoices').where({ tenant_id: tenantId, id: invoiceId }).first('id', 'received_at');
+      return repository.receivedBefore(tenantId, current, invoice, windowDays, limit);
+    },
+
+    async receivedBefore(tenantId: string, current: { id: string; received_at: Date | string } | undefined, invoice: Invoice, windowDays: number, limit: number): Promise<EarlierInvoice[]> {
       const rows = await db('invoices as i')
         .leftJoin('cases as c', function () {
           this.on('c.tenant_id', 'i.tenant_id').andOn('c.invoice_id', 'i.id');
@@ -143,4 +174,5 @@ export function createInvoiceRepository(db: Db) {
       return Number(n);
     },
   };
+  return repository;
 }

@@ -77,6 +77,19 @@ export function sameSupplier(a: Pick<InvoiceParty, 'id' | 'name' | 'taxId'>, b: 
   return normaliseName(a.name) === normaliseName(b.name);
 }
 
+const evidenceOf = (m: DuplicateMatch) => ({
+  invoiceId: m.invoiceId,
+  invoiceNumber: m.invoiceNumber,
+  issueDate: m.issueDate,
+  currency: m.currency,
+  grossTotal: m.grossTotal,
+  caseId: m.caseId ?? null,
+  caseStatus: m.caseStatus ?? null,
+  match: m.match,
+  editDistance: m.editDistance,
+  daysApart: m.daysApart,
+});
+
 /**
  * Looks for the invoice among the tenant's earlier ones (DOMAIN.md, duplicate check).
  * Exact: same supplier and document type, same normalised number. Fuzzy (suspect): same
@@ -111,6 +124,8 @@ export function duplicateCheck(invoice: Invoice, earlier: readonly EarlierInvoic
     findings.push({
       kind: 'duplicateInvoice',
       severity: 'high',
+      ruleId: 'EXF-DUP-EXACT',
+      figures: { earlierInvoice: evidenceOf(best) },
       message: `Invoice ${invoice.invoiceNumber} from ${invoice.supplier.name} was already received as ${best.invoiceNumber} (issued ${best.issueDate}, ${best.currency} ${best.grossTotal})`,
       valueAtRisk: invoice.grossTotal,
     });
@@ -118,6 +133,8 @@ export function duplicateCheck(invoice: Invoice, earlier: readonly EarlierInvoic
     findings.push({
       kind: 'suspectedDuplicate',
       severity: 'warning',
+      ruleId: 'EXF-DUP-FUZZY',
+      figures: { earlierInvoice: evidenceOf(best) },
       message: `Invoice ${invoice.invoiceNumber} looks like ${best.invoiceNumber} from the same supplier: same amount ${best.currency} ${best.grossTotal}, issued ${best.daysApart} day(s) apart, numbers ${best.editDistance} edit(s) apart`,
       valueAtRisk: invoice.grossTotal,
     });

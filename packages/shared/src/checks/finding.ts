@@ -1,30 +1,35 @@
 import { Money } from './money.js';
 
-/** Exception kinds from DOMAIN.md's taxonomy that the checks can report. */
-export type ExceptionKind =
-  // commercial mismatch
-  | 'priceVariance'
-  | 'quantityVariance'
-  | 'missingGoodsReceipt'
-  | 'unmatchedLine'
-  | 'amountVariance'
+/**
+ * Exception kinds from DOMAIN.md's taxonomy that the checks can report, riskiest first: when
+ * two findings weigh the same (severity, value at risk), the earlier kind decides the route.
+ */
+export const EXCEPTION_KINDS = [
+  // duplicate and supplier data conflict (payment and fraud risk)
+  'duplicateInvoice',
+  'bankAccountChanged',
+  'bankAccountMismatch',
+  'taxIdMismatch',
+  'unknownSupplier',
+  'suspectedDuplicate',
   // data quality
-  | 'missingPo'
-  | 'poSupplierMismatch'
-  | 'currencyMismatch'
-  | 'unknownSupplier'
-  | 'arithmeticError'
-  // duplicate
-  | 'duplicateInvoice'
-  | 'suspectedDuplicate'
-  // tax discrepancy
-  | 'taxLineMismatch'
-  | 'taxTotalMismatch'
-  | 'taxRateInvalid'
-  // supplier data conflict (fraud risk)
-  | 'taxIdMismatch'
-  | 'bankAccountMismatch'
-  | 'bankAccountChanged';
+  'missingPo',
+  'poSupplierMismatch',
+  'currencyMismatch',
+  // commercial mismatch
+  'priceVariance',
+  'amountVariance',
+  'quantityVariance',
+  'missingGoodsReceipt',
+  'unmatchedLine',
+  // tax discrepancy and arithmetic
+  'taxRateInvalid',
+  'taxTotalMismatch',
+  'taxLineMismatch',
+  'arithmeticError',
+] as const;
+
+export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 export type Severity = 'info' | 'warning' | 'high';
 
@@ -35,6 +40,10 @@ export interface Finding {
   message: string;
   lineId?: string;
   valueAtRisk: string;
+  /** The business rule broken, when a standard names it (EN 16931 "BR-CO-16"), else an Exflow rule id. */
+  ruleId?: string;
+  /** The figures behind the message (stated, computed, difference; the earlier invoice of a duplicate). */
+  figures?: Record<string, unknown>;
 }
 
 /**

@@ -51,7 +51,9 @@ export interface TaxCheckResult {
   payableDifference: string;
   /** The largest of the absolute differences above and of the lines, as a number for FEEL routing. */
   maxDifference: number;
-  /** Rates on the invoice that are not valid in the country on the issue date. */
+  /** The date rates are read on: the tax point date (BT-7), else the issue date. */
+  rateDate: string;
+  /** Rates on the invoice that are not valid in the country on `rateDate`. */
   invalidRates: string[];
   lines: TaxedLine[];
   /** The most money any one finding puts at risk (decimal string); "0" when there is none. */
@@ -80,7 +82,8 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
   const lineTol = new Money(params.lineTolerance ?? 0.01);
   const headerTol = new Money(params.headerTolerance ?? 0.01);
   const country = invoice.supplier.country ?? context.country ?? null;
-  const countryRates = context.rates.filter((r) => r.country === country && validOn(r, invoice.issueDate));
+  const rateDate = invoice.taxPointDate ?? invoice.issueDate;
+  const countryRates = context.rates.filter((r) => r.country === country && validOn(r, rateDate));
   const canCheckRates = (params.checkRates ?? true) && country !== null && countryRates.length > 0;
   const findings: Finding[] = [];
   const invalidRates = new Set<string>();
@@ -111,7 +114,9 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
           kind: 'taxRateInvalid',
           severity: 'high',
           lineId,
-          message: `Line ${lineId}: VAT rate ${rate} % is not valid in ${country} on ${invoice.issueDate} (valid: ${countryRates.map((r) => `${r.rate} %`).join(', ')})`,
+          ruleId: 'EXF-TAX-RATE',
+          figures: { rate: rate.toString(), country, date: rateDate, validRates: countryRates.map((r) => r.rate) },
+          message: `Line ${lineId}: VAT rate ${rate} % is not valid in ${country} on ${rateDate} (valid: ${countryRates.map((r) => `${r.rate} %`).join(', ')})`,
           valueAtRisk: amountText(line.taxAmount !== undefined ? new Money(line.taxAmount).abs() : net.times(rate).div(100).abs(), currency),
         });
       }
@@ -129,6 +134,8 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
         kind: 'taxLineMismatch',
         severity: 'warning',
         lineId,
+        ruleId: 'EXF-TAX-LINE',
+        figures: { stated: line.taxAmount, computed: moneyText(expected), difference: moneyText(difference) },
         message: `Line ${lineId}: tax ${line.taxAmount} ≠ ${rate} % × ${line.netAmount} = ${moneyText(expected)} (difference ${moneyText(difference)}, tolerance ${lineTol})`,
         valueAtRisk: amountText(difference.abs(), currency),
       });
@@ -163,19 +170,23 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
       findings.push({
         kind: 'taxTotalMismatch',
         severity: 'warning',
+        ruleId: 'BR-CO-14',
+        figures: { stated: invoice.taxTotal, computed: moneyText(stated.minus(taxDifference)), difference: moneyText(taxDifference) },
         message: `Tax total ${invoice.taxTotal} ≠ ${moneyText(stated.minus(taxDifference))} from the lines (difference ${moneyText(taxDifference)}, tolerance ${headerTol})`,
         valueAtRisk: amountText(taxDifference.abs(), currency),
       });
     }
   }
 
-  const arithmetic = (label: string, actual: Money, expected: Money): Money => {
+  const arithmetic = (ruleId: string, label: string, actual: Money, expected: Money): Money => {
     const difference = actual.minus(expected);
     note(difference);
     if (difference.abs().gt(headerTol)) {
       findings.push({
         kind: 'arithmeticError',
         severity: 'warning',
+        ruleId,
+        figures: { stated: moneyText(actual), computed: moneyText(expected), difference: moneyText(difference) },
         message: `${label}: ${moneyText(actual)} stated, ${moneyText(expected)} computed (difference ${moneyText(difference)})`,
         valueAtRisk: amountText(difference.abs(), currency),
       });
@@ -183,12 +194,13 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
     return difference;
   };
   const net = new Money(invoice.netTotal);
-  const netDifference = arithmetic('Net total ≠ sum of lines − allowances + charges', net, lineNet.minus(allowances).plus(charges));
-  const grossDifference = arithmetic('Gross total ≠ net + tax', new Money(invoice.grossTotal), net.plus(stated));
+  if (invoice.lineNetTotal !== undefined) arithmetic('BR-CO-10', 'Sum of line net amounts (BT-106) ≠ the lines', new Money(invoice.lineNetTotal), lineNet);
+  const netDifference = arithmetic('BR-CO-13', 'Net total ≠ sum of lines − allowances + charges', net, lineNet.minus(allowances).plus(charges));
+  const grossDifference = arithmetic('BR-CO-15', 'Gross total ≠ net + tax', new Money(invoice.grossTotal), net.plus(stated));
   const payableDifference =
     invoice.payableAmount === undefined
       ? new Money(0)
-      : arithmetic('Payable amount ≠ gross − prepaid + rounding', new Money(invoice.payableAmount), new Money(invoice.grossTotal).minus(invoice.prepaidAmount ?? 0).plus(invoice.roundingAmount ?? 0));
+      : arithmetic('BR-CO-16', 'Payable amount ≠ gross − prepaid + rounding', new Money(invoice.payableAmount), new Money(invoice.grossTotal).minus(invoice.prepaidAmount ?? 0).plus(invoice.roundingAmount ?? 0));
 
   return {
     ok: findings.length === 0,
@@ -198,6 +210,7 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
     grossDifference: moneyText(grossDifference),
     payableDifference: moneyText(payableDifference),
     maxDifference: maxDiff.toDecimalPlaces(minorUnits(currency) + 2).toNumber(),
+    rateDate,
     invalidRates: [...invalidRates],
     lines,
     valueAtRisk: largestValueAtRisk(findings),

@@ -65,6 +65,8 @@ export interface Invoice {
   documentType: 'invoice' | 'creditNote';
   invoiceNumber: string;
   issueDate: string;
+  /** The date VAT became chargeable (BT-7), when it differs from the issue date; the tax check reads rates on it. */
+  taxPointDate?: string;
   dueDate?: string;
   currency: string;
   supplier: InvoiceParty;
@@ -132,6 +134,7 @@ export const invoiceSchema = {
     documentType: { enum: ['invoice', 'creditNote'] },
     invoiceNumber: { type: 'string', minLength: 1, maxLength: 100 },
     issueDate: { type: 'string', format: 'date', maxLength: 10 },
+    taxPointDate: { type: 'string', format: 'date', maxLength: 10 },
     dueDate: { type: 'string', format: 'date', maxLength: 10 },
     currency: { type: 'string', maxLength: 3, pattern: '^[A-Z]{3}$' },
     supplier: party,

@@ -14,10 +14,12 @@ export interface CaseContext {
 /** Input a case starts from. */
 export interface CaseInput {
   invoice: Record<string, unknown>;
+  /** What intake's triage found (findings, outcome, route), kept as the result `triage` so FEEL sees `triage.findings`. */
+  triage?: Record<string, unknown>;
 }
 
 export function initialCaseContext(input: CaseInput): CaseContext {
-  return { invoice: input.invoice, vars: {}, tasks: {}, errors: {}, comments: 0, cancellation: null };
+  return { invoice: input.invoice, vars: input.triage ? { triage: input.triage } : {}, tasks: {}, errors: {}, comments: 0, cancellation: null };
 }
 
 /**

@@ -30,7 +30,36 @@ export const POLICY_SCHEMA = {
         properties: { role: { enum: [...ROLES] }, businessUnit: { type: 'string', maxLength: 100 }, maxAmount: { type: 'number', minimum: 0 } },
       },
     },
-    allowedTemplates: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 } },
+    allowedTemplates: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 }, description: 'Template packs the tenant may list and install (absent: all)' },
+    // check parameters triage and check nodes use (docs/checks.md, "Parameters")
+    nonPoLimit: { type: 'number', minimum: 0 },
+    duplicateWindowDays: { type: 'integer', minimum: 0, maximum: 366 },
+    duplicateMaxEditDistance: { type: 'integer', minimum: 0, maximum: 10 },
+    taxLineTolerance: { type: 'number', minimum: 0 },
+    taxHeaderTolerance: { type: 'number', minimum: 0 },
+    recentBankChangeDays: { type: 'integer', minimum: 0, maximum: 3660 },
+    flowOverridableParams: {
+      type: 'array',
+      description: "Check parameters a flow's node may set differently from this policy",
+      maxItems: 20,
+      items: { enum: ['priceTolerancePct', 'quantityTolerancePct', 'amountTolerance', 'nonPoLimit', 'duplicateWindowDays', 'duplicateMaxEditDistance', 'taxLineTolerance', 'taxHeaderTolerance', 'recentBankChangeDays'] },
+    },
+    taxRates: {
+      type: 'array',
+      description: "The tenant's own VAT rates; rows for a country replace the shared table's rows for it",
+      maxItems: 500,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['country', 'rate'],
+        properties: {
+          country: { type: 'string', maxLength: 2, pattern: '^[A-Z]{2}$' },
+          rate: { type: 'string', maxLength: 9, pattern: '^\\d{1,3}(\\.\\d{1,4})?$' },
+          validFrom: { type: 'string', format: 'date', maxLength: 10 },
+          validTo: { type: 'string', format: 'date', maxLength: 10 },
+        },
+      },
+    },
   },
 };
 

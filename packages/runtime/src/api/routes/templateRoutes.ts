@@ -1,10 +1,19 @@
 import { join } from 'node:path';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
-import { notFound } from '../../errors.js';
+import { tenantPolicies } from '../../auth/tenancy.js';
+import { forbidden, notFound } from '../../errors.js';
+import type { Db } from '../../store/db.js';
 import { builtInTemplatesDir, installPack, listPackNames, loadPack, PACK_NAME } from '../../packs/templatePack.js';
 import { createDefinitionRepository } from '../../store/definitionRepository.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
+
+/** The packs the tenant may see and install: the policy `allowedTemplates` (set by its MSP), else all. */
+async function allowedPacks(db: Db, tenantId: string): Promise<(name: string) => boolean> {
+  const allowed = (await tenantPolicies(db, tenantId)).allowedTemplates;
+  if (!Array.isArray(allowed)) return () => true;
+  return (name) => allowed.includes(name);
+}
 
 export const templateRoutes = defineRoutes([
   {
@@ -16,7 +25,8 @@ export const templateRoutes = defineRoutes([
     responses: { '200': 'Packs' },
     async handler(_req, res, { db, principal }) {
       const existing = new Set((await createDefinitionRepository(db).list(principal.tenantId)).map((d) => d.key));
-      const packs = await Promise.all((await listPackNames(builtInTemplatesDir)).map((name) => loadPack(join(builtInTemplatesDir, name))));
+      const allowed = await allowedPacks(db, principal.tenantId);
+      const packs = await Promise.all((await listPackNames(builtInTemplatesDir)).filter(allowed).map((name) => loadPack(join(builtInTemplatesDir, name))));
       res.json(
         packs.map((p) => ({
           name: p.name,
@@ -33,7 +43,7 @@ export const templateRoutes = defineRoutes([
   {
     method: 'post',
     path: '/templates/:pack/install',
-    summary: 'Install a template pack in your tenant: its flows (as drafts, or published), and optionally its reference data. Flow keys the tenant already has are skipped.',
+    summary: "Install a template pack in your tenant: its flows (as drafts, or published), optionally its reference data, and its routing table when the tenant has none. Flow keys the tenant already has are skipped; a pack outside the policy allowedTemplates is refused (403).",
     tag: 'templates',
     roles: DESIGNERS,
     body: {
@@ -45,10 +55,11 @@ export const templateRoutes = defineRoutes([
         referenceData: { type: 'boolean', description: "Also upsert the pack's suppliers, purchase orders and goods receipts" },
       },
     },
-    responses: { '200': '{ pack, installed, skipped, referenceData }', '404': 'No such pack' },
+    responses: { '200': '{ pack, installed, skipped, referenceData, routing }', '403': "The tenant's policy allowedTemplates does not include the pack", '404': 'No such pack' },
     async handler(req, res, { db, principal }) {
       const name = param(req, 'pack');
       if (!PACK_NAME.test(name) || !(await listPackNames(builtInTemplatesDir)).includes(name)) throw notFound('template pack', name);
+      if (!(await allowedPacks(db, principal.tenantId))(name)) throw forbidden(`Template pack "${name}" is not in this tenant's allowedTemplates policy; ask your MSP to allow it`);
       const pack = await loadPack(join(builtInTemplatesDir, name));
       const { publish, referenceData } = req.body as { publish: boolean; referenceData: boolean };
       const result = await installPack(db, principal.tenantId, pack, { publish, referenceData, actor: principal.userId });

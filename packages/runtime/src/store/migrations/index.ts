@@ -10,6 +10,7 @@ import * as auditAnchor from './008_audit_anchor.js';
 import * as incidents from './009_incidents.js';
 import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
+import * as triage from './012_triage.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,6 +30,7 @@ const migrations: [string, Migration][] = [
   ['009_incidents', incidents],
   ['010_user_disabled', userDisabled],
   ['011_egress_allow', egressAllow],
+  ['012_triage', triage],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
