@@ -37,7 +37,7 @@ describe.runIf(process.env.DATABASE_URL)('the runtime survives losing its Postgr
   const appName = `exflow_${schema}`;
   const url = new URL(process.env.DATABASE_URL ?? 'postgres://localhost/test');
   url.searchParams.set('application_name', appName);
-  const env = { DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100' };
+  const env = { DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' };
   const children: ChildRuntime[] = [];
   const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL, applicationName: 'exflow_drill_admin' });
 
