@@ -57,4 +57,4 @@ export {
   type ReassignmentFact,
   type InsightData,
 } from './insights/facts.js';
-export { computeMetric, METRICS, EXECUTIVE_METRICS, type MetricName, type MetricRow, type InsightQuery, type InsightFilters } from './insights/metrics.js';
+export { computeMetric, returnsByCase, sortRows as sortMetricRows, METRICS, EXECUTIVE_METRICS, type MetricName, type MetricRow, type InsightQuery, type InsightFilters } from './insights/metrics.js';

@@ -90,7 +90,8 @@ export function caseExceptionKind(facts: { taskKinds: (string | null)[]; finding
  */
 export const isException = (c: CaseFact): boolean => c.exceptionKind !== null && c.outcome !== 'touchless';
 
-export type BucketUnit = 'day' | 'week' | 'month';
+/** A time bucket, or `all`: the whole period as one bucket (headline figures). */
+export type BucketUnit = 'day' | 'week' | 'month' | 'all';
 
 /**
  * The UTC start of the day, ISO week (Monday) or month holding `at`, as `YYYY-MM-DD`: the
@@ -98,6 +99,7 @@ export type BucketUnit = 'day' | 'week' | 'month';
  * @example bucketOf('2026-11-26T15:00:00Z', 'week') // '2026-11-23'
  */
 export function bucketOf(at: string, unit: BucketUnit): string {
+  if (unit === 'all') return 'all';
   const d = new Date(at);
   let start: Date;
   if (unit === 'month') start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));

@@ -1,4 +1,4 @@
-import { ageBucket, bucketOf, isException, percentile, seconds, type BucketUnit, type CaseFact, type InsightData, type InvoiceFact } from './facts.js';
+import { ageBucket, bucketOf, isException, percentile, seconds, type BucketUnit, type CaseFact, type InsightData, type InvoiceFact, type StepVisitFact, type TaskFact } from './facts.js';
 
 /** What a metric is asked for. Every instant is ISO 8601; the period is `[from, to)`. */
 export interface InsightQuery {
@@ -90,8 +90,14 @@ const splitKey = (k: string): [string | null, string] => {
   return [bucket, group];
 };
 
-const sortRows = (rows: MetricRow[]) =>
-  rows.sort((a, b) => (a.bucket ?? '').localeCompare(b.bucket ?? '') || a.group.localeCompare(b.group));
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Rows in bucket order (an "as of now" bucket first), then group, comparing UTF-16 code units
+ * (so age buckets read 0-2d, 3-7d, 8-30d, >30d, and no locale decides the order).
+ */
+export const sortRows = (rows: MetricRow[]): MetricRow[] =>
+  rows.sort((a, b) => (a.bucket === null ? -1 : 0) - (b.bucket === null ? -1 : 0) || byCodeUnits(a.bucket ?? '', b.bucket ?? '') || byCodeUnits(a.group, b.group));
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
 
@@ -143,6 +149,29 @@ function caseShare(cases: CaseFact[], bucket: (c: CaseFact) => string | null, gr
 }
 
 /**
+ * How many times each case came back to a step: per step, the larger of (stays − 1) and
+ * (tasks opened there − 1), summed over the case's steps. Tasks catch a loop that returns to
+ * a human step within one transition, which the step's stays do not show.
+ */
+export function returnsByCase(visits: readonly StepVisitFact[], tasks: readonly TaskFact[]): Map<string, number> {
+  const perStep = new Map<string, { stays: number; tasks: number }>();
+  const at = (caseId: string, nodeId: string) => {
+    const key = JSON.stringify([caseId, nodeId]);
+    if (!perStep.has(key)) perStep.set(key, { stays: 0, tasks: 0 });
+    return perStep.get(key)!;
+  };
+  for (const v of visits) at(v.caseId, v.nodeId).stays++;
+  for (const t of tasks) at(t.caseId, t.nodeId).tasks++;
+  const out = new Map<string, number>();
+  for (const [key, n] of perStep) {
+    const [caseId] = JSON.parse(key) as [string];
+    const back = Math.max(n.stays - 1, n.tasks - 1, 0);
+    if (back) out.set(caseId, (out.get(caseId) ?? 0) + back);
+  }
+  return out;
+}
+
+/**
  * Computes one metric over fact rows. The definitions (docs/insights.md, DOMAIN.md):
  *
  * - **exceptionRate**: per channel, invoices received in the period that have at least one
@@ -167,8 +196,8 @@ function caseShare(cases: CaseFact[], bucket: (c: CaseFact) => string | null, gr
  *   the count; the period does not apply.
  * - **firstTouch**: resolved exception cases closed in the period whose one and only human task
  *   closed them ÷ resolved exception cases closed in the period that had a human task.
- * - **rework**: exception cases opened in the period that came back to a step they had left ÷
- *   exception cases opened in the period; `count` is the number of returns.
+ * - **rework**: exception cases opened in the period that came back to a step
+ *   ({@link returnsByCase}) ÷ exception cases opened in the period; `count` is the returns.
  * - **reassignments**: reassignments of tasks of matching cases in the period; `value` is the
  *   count, `numerator` the number of cases; clock: when it happened.
  * - **valueAtRisk**: group `open`: value at risk of open exception cases as of now (bucket
@@ -246,11 +275,11 @@ export function computeMetric(metric: MetricName, data: InsightData, q: InsightQ
       return caseShare(resolved, (c) => bucketOf(c.closedAt!, q.groupBy), () => 'all', (c) => tasksOf.get(c.id)!.length === 1);
     }
     case 'rework': {
-      const returns = groupBy(data.stepVisits.filter((v) => v.visit > 1), (v) => v.caseId);
+      const returns = returnsByCase(data.stepVisits, data.tasks);
       const opened = exceptions.filter((c) => inPeriod(c.openedAt, q));
-      return caseShare(opened, (c) => bucketOf(c.openedAt, q.groupBy), () => 'all', (c) => returns.has(c.id)).map((row) => ({
+      return caseShare(opened, (c) => bucketOf(c.openedAt, q.groupBy), () => 'all', (c) => (returns.get(c.id) ?? 0) > 0).map((row) => ({
         ...row,
-        count: row.caseIds.reduce((n, id) => n + returns.get(id)!.length, 0),
+        count: row.caseIds.reduce((n, id) => n + returns.get(id)!, 0),
       }));
     }
     case 'reassignments': {

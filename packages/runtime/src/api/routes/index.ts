@@ -7,6 +7,7 @@ import { caseWorkRoutes } from './caseWorkRoutes.js';
 import { definitionRoutes } from './definitionRoutes.js';
 import { delegationRoutes } from './delegationRoutes.js';
 import { inboxRoutes } from './inboxRoutes.js';
+import { insightsRoutes } from './insightsRoutes.js';
 import { invoiceFormatRoutes } from './invoiceFormatRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
@@ -15,4 +16,4 @@ import { taskRoutes } from './taskRoutes.js';
 import { templateRoutes } from './templateRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...caseRoutes, ...caseWorkRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...auditRoutes, ...adminRoutes, ...delegationRoutes];
+export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...caseRoutes, ...caseWorkRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...auditRoutes, ...adminRoutes, ...delegationRoutes, ...insightsRoutes];
