@@ -27,6 +27,8 @@ export interface Config {
   rlsReads: 'auto' | 'off';
   /** Requests per minute per client address on sign-in and on invoice intake. */
   rateLimits: { auth: number; intake: number };
+  /** Bearer token GET /metrics requires; unset leaves it open (keep it off the public network). */
+  metricsToken?: string;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -54,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
     rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200) },
+    metricsToken: env.EXFLOW_METRICS_TOKEN || undefined,
   };
 }

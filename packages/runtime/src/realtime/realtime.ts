@@ -19,6 +19,8 @@ export interface Realtime {
   caseChanged(change: CaseChange): void;
   taskChanged(tenantId: string, task: TaskChangeSubject, change: TaskChangeKind): void;
   close(): Promise<void>;
+  /** Socket.IO clients connected to this process. */
+  clients(): number;
 }
 
 export interface RealtimeOptions {
@@ -115,5 +117,6 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
       });
     },
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    clients: () => io.engine.clientsCount,
   };
 }

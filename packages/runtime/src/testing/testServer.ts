@@ -21,6 +21,7 @@ export interface TestServerOptions extends StartOptions {
   bodyLimit?: string;
   rateLimits?: { auth: number; intake: number };
   oidc?: Config['oidc'];
+  metricsToken?: string;
 }
 
 export interface TestServer extends RunningExflow {
@@ -47,6 +48,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pollMs: options.pollMs ?? 50,
     seedDemo: options.seedDemo ?? true,
     oidc: options.oidc,
+    metricsToken: options.metricsToken,
     ...(options.designerDist ? { designerDist: options.designerDist } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     rateLimits: options.rateLimits ?? { auth: 10_000, intake: 1_000_000 },
