@@ -55,6 +55,7 @@ export function App() {
               <div className="app-header__user">
                 <SupportContact />
                 <a className="btn btn--ghost btn--small" href="#/inbox">Inbox</a>
+                <a className="btn btn--ghost btn--small" href="#/insights" data-testid="nav-insights">Insights</a>
                 {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
               </div>
             </header>

@@ -8,12 +8,14 @@ import { problemMiddleware, sendProblem } from './api/problem.js';
 import type { AppDeps } from './api/route.js';
 import { buildRouter } from './api/router.js';
 import { routes } from './api/routes/index.js';
+import type { RuntimeMetrics } from './insights/prometheus.js';
 import type { Log } from './logging.js';
 
 
 /** Builds the HTTP app from its dependencies. Does not listen (see main.ts). */
-export function createApp(deps: AppDeps, log: Log): Express {
+export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Express {
   const app = express();
+  if (metrics) app.use(metrics.http);
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps, log: Log): Express {
       sendProblem(res, 503, 'database-unavailable', 'Service unavailable', `The database does not answer: ${(e as Error).message}`);
     }
   });
+  if (metrics) app.get('/metrics', metrics.endpoint(deps.config.metricsToken));
   app.get('/.well-known/jwks.json', (_req, res) => res.json(deps.issuer.jwks()));
   app.get(`${API_BASE}/openapi.json`, (_req, res) => res.json(openapi));
   app.use(API_BASE, express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'] }));

@@ -14,6 +14,7 @@ import { startPoller } from './effects/poller.js';
 import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
 import { createEngine, type CaseChange, type Engine } from './engine/engine.js';
+import { createRuntimeMetrics } from './insights/prometheus.js';
 import { loadPack } from './packs/templatePack.js';
 import { createBroadcastConnections } from './realtime/broadcastConnections.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
@@ -56,13 +57,14 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     ? createAuthenticator(db, await createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim } }), 'oidc')
     : createAuthenticator(db, issuer, 'embedded');
   let realtime: Realtime | undefined;
-  const engine = createEngine({ db, publish: (change: CaseChange) => realtime?.caseChanged(change) });
-  const services = builtInServices(options.services, { egressAllow: config.egressAllow });
+  const metrics = createRuntimeMetrics(db);
+  const engine = metrics.instrumentEngine(createEngine({ db, publish: (change: CaseChange) => (metrics.transition(change), realtime?.caseChanged(change)) }));
+  const services = metrics.instrumentServices(builtInServices(options.services, { egressAllow: config.egressAllow }));
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
   const auditCheckpoints = createAuditCheckpointer(db, issuer);
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log);
+  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log, metrics);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log }) : undefined;
@@ -71,6 +73,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     channelPrefix: `exflow:${config.databaseSchema ?? 'public'}`,
     onError: (e) => log('broadcast failed', { error: e instanceof Error ? e.message : String(e) }),
   });
+  metrics.countSocketClients(realtime.clients);
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
 

@@ -61,3 +61,20 @@ export {
 } from './reference/referenceCsv.js';
 export { createCaseFeed, type CaseFeed, type FeedResult } from './events/caseFeed.js';
 export type { TaskView, InboxTask, InboxFilters, TeamMember } from './api/workspace.js';
+export {
+  caseExceptionKind,
+  isException,
+  bucketOf,
+  percentile,
+  ageBucket,
+  AGE_BUCKETS,
+  type AgeBucket,
+  type BucketUnit,
+  type InvoiceFact,
+  type CaseFact,
+  type TaskFact,
+  type StepVisitFact,
+  type ReassignmentFact,
+  type InsightData,
+} from './insights/facts.js';
+export { computeMetric, returnsByCase, sortRows as sortMetricRows, METRICS, EXECUTIVE_METRICS, type MetricName, type MetricRow, type InsightQuery, type InsightFilters } from './insights/metrics.js';

@@ -4,11 +4,12 @@ import { Brand, SupportContact } from '../branding/Brand.js';
 import { CasePage } from '../cases/CasePage.js';
 import { IncidentsPage } from '../cases/IncidentsPage.js';
 import { LiveProvider, useLive } from '../cases/live.js';
+import { InsightsPage } from '../insights/InsightsPage.js';
 import { InboxPage } from './InboxPage.js';
 import { TaskPage } from './TaskPage.js';
 import './workspace.css';
 import { createWorkspaceApi, type TeamMember, type WorkspaceApi } from './workspaceApi.js';
-import { canDesign, type WorkspaceRoute } from './workspaceRoute.js';
+import { canDesign, readsInsights, type WorkspaceRoute } from './workspaceRoute.js';
 
 interface Workspace {
   api: WorkspaceApi;
@@ -58,11 +59,15 @@ function page(route: WorkspaceRoute): ReactNode {
   if (route.page === 'task') return <TaskPage key={route.taskId} taskId={route.taskId} />;
   if (route.page === 'case') return <CasePage key={route.caseId} caseId={route.caseId} />;
   if (route.page === 'incidents') return <IncidentsPage />;
+  if (route.page === 'insights') return <InsightsPage />;
   return <InboxPage />;
 }
 
 function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; user: User; onSignOut(): void }) {
   const { connected, connection } = useLive();
+  const { api } = useWorkspace();
+  const [lead, setLead] = useState(false);
+  useEffect(() => void api.inboxSummary().then((s) => setLead(s.lead), () => setLead(false)), [api]);
   return (
     <header className="app-header">
       <div className="ws-header__left">
@@ -70,6 +75,7 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
         <nav className="ws-nav">
           <a href="#/inbox" className={route.page === 'inbox' ? 'is-current' : ''}>Inbox</a>
           <a href="#/incidents" className={route.page === 'incidents' ? 'is-current' : ''}>Incidents</a>
+          {readsInsights(user.roles, lead) && <a href="#/insights" className={route.page === 'insights' ? 'is-current' : ''} data-testid="nav-insights">Insights</a>}
           {canDesign(user.roles) && <a href="#/">Flows</a>}
         </nav>
       </div>

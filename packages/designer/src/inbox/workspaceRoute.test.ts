@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toErrorSchema } from './formErrors.js';
-import { parseWorkspaceRoute, workspaceHref } from './workspaceRoute.js';
+import { parseWorkspaceRoute, readsInsights, workspaceHref } from './workspaceRoute.js';
 
 describe('parseWorkspaceRoute', () => {
   it('reads the inbox, a task and a case', () => {
@@ -13,6 +13,15 @@ describe('parseWorkspaceRoute', () => {
     expect(parseWorkspaceRoute('', ['analyst'])).toEqual({ page: 'inbox' });
     expect(parseWorkspaceRoute('#/', ['process_owner'])).toBeNull();
     expect(parseWorkspaceRoute('#/flows/abc', ['analyst'])).toBeNull();
+  });
+
+  it('opens Insights at #/insights, offered to admins, owners, auditors and leads', () => {
+    expect(parseWorkspaceRoute('#/insights', ['process_owner'])).toEqual({ page: 'insights' });
+    expect(workspaceHref({ page: 'insights' })).toBe('#/insights');
+    expect(readsInsights(['auditor'], false)).toBe(true);
+    expect(readsInsights(['analyst'], false)).toBe(false);
+    expect(readsInsights(['analyst'], true)).toBe(true);
+    expect(readsInsights(['integration'], false)).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
-/** A page of the analyst workspace: the inbox, one task, one case, the incidents. */
-export type WorkspaceRoute = { page: 'inbox' } | { page: 'incidents' } | { page: 'task'; taskId: string } | { page: 'case'; caseId: string };
+/** A page of the analyst workspace: the inbox, one task, one case, the incidents, insights. */
+export type WorkspaceRoute = { page: 'inbox' } | { page: 'incidents' } | { page: 'task'; taskId: string } | { page: 'case'; caseId: string } | { page: 'insights' };
 
 /** Roles that design flows; everyone else starts in the inbox. */
 const DESIGN_ROLES = ['tenant_admin', 'process_owner'];
@@ -12,7 +12,8 @@ const DESIGN_ROLES = ['tenant_admin', 'process_owner'];
  * @example parseWorkspaceRoute('#/tasks/t-1', ['analyst']) // { page: 'task', taskId: 't-1' }
  */
 export function parseWorkspaceRoute(hash: string, roles: readonly string[]): WorkspaceRoute | null {
-  const m = /^#\/(inbox|incidents|tasks|cases)(?:\/([^/?#]+))?/.exec(hash);
+  const m = /^#\/(inbox|incidents|tasks|cases|insights)(?:\/([^/?#]+))?/.exec(hash);
+  if (m?.[1] === 'insights') return { page: 'insights' };
   if (m?.[1] === 'tasks' && m[2]) return { page: 'task', taskId: decodeURIComponent(m[2]) };
   if (m?.[1] === 'cases' && m[2]) return { page: 'case', caseId: decodeURIComponent(m[2]) };
   if (m?.[1] === 'inbox') return { page: 'inbox' };
@@ -25,10 +26,14 @@ export function workspaceHref(route: WorkspaceRoute): string {
   if (route.page === 'task') return `#/tasks/${encodeURIComponent(route.taskId)}`;
   if (route.page === 'case') return `#/cases/${encodeURIComponent(route.caseId)}`;
   if (route.page === 'incidents') return '#/incidents';
+  if (route.page === 'insights') return '#/insights';
   return '#/inbox';
 }
 
 export const canDesign = (roles: readonly string[]) => roles.some((r) => DESIGN_ROLES.includes(r));
+
+/** Insights are for admins, process owners and auditors without asking; analysts and approvers who lead see them too. */
+export const readsInsights = (roles: readonly string[], lead: boolean) => lead || roles.some((r) => ['platform_admin', 'tenant_admin', 'process_owner', 'auditor'].includes(r));
 
 /** The workspace route of the current hash, following it as it changes. */
 export function useWorkspaceRoute(roles: readonly string[]): WorkspaceRoute | null {

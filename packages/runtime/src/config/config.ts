@@ -35,6 +35,8 @@ export interface Config {
    * (`EXFLOW_EGRESS_ALLOW`, comma-separated); platform admins add more through the API.
    */
   egressAllow: string[];
+  /** Bearer token GET /metrics requires; unset leaves it open (keep it off the public network). */
+  metricsToken?: string;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -64,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
     rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200), api: Number(env.EXFLOW_RATE_LIMIT_API ?? 6000) },
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
+    metricsToken: env.EXFLOW_METRICS_TOKEN || undefined,
   };
 }

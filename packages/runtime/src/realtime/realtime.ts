@@ -24,6 +24,8 @@ export interface Realtime {
    */
   disconnect(tenantId: string, principalId: string): Promise<void>;
   close(): Promise<void>;
+  /** Socket.IO clients connected to this process. */
+  clients(): number;
 }
 
 export interface RealtimeOptions {
@@ -138,5 +140,6 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
       io.in(roomOf(tenantId, 'principal', principalId)).disconnectSockets(true);
     },
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    clients: () => io.engine.clientsCount,
   };
 }

@@ -23,6 +23,7 @@ export interface TestServerOptions extends StartOptions {
   oidc?: Config['oidc'];
   /** Egress allow-list, as `EXFLOW_EGRESS_ALLOW` (tests allow-list their loopback receivers here). */
   egressAllow?: string[];
+  metricsToken?: string;
 }
 
 export interface TestServer extends RunningExflow {
@@ -49,6 +50,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     pollMs: options.pollMs ?? 50,
     seedDemo: options.seedDemo ?? true,
     oidc: options.oidc,
+    metricsToken: options.metricsToken,
     ...(options.designerDist ? { designerDist: options.designerDist } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },

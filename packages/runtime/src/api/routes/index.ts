@@ -10,6 +10,7 @@ import { egressRoutes } from './egressRoutes.js';
 import { inboxRoutes } from './inboxRoutes.js';
 import { incidentRoutes } from './incidentRoutes.js';
 import { invoiceExchangeRoutes } from './invoiceExchangeRoutes.js';
+import { insightsRoutes } from './insightsRoutes.js';
 import { invoiceFormatRoutes } from './invoiceFormatRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
@@ -19,4 +20,4 @@ import { taskRoutes } from './taskRoutes.js';
 import { templateRoutes } from './templateRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes];
+export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...insightsRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes];

@@ -1,0 +1,79 @@
+import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
+
+/** One figure of a metric, as `GET /insights/metrics/:metric` answers it. */
+export interface MetricRow {
+  bucket: string | null;
+  group: string;
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+  count?: number;
+  p50?: number | null;
+  p90?: number | null;
+}
+
+export interface SummaryRow {
+  metric: string;
+  unit: 'ratio' | 'seconds' | 'tasks';
+  value: number | null;
+  previous: number | null;
+  numerator?: number;
+  denominator?: number;
+  olderThan7Days?: number;
+}
+
+export interface DrillCase {
+  id: string;
+  status: string;
+  outcome: string | null;
+  definitionId: string;
+  invoiceId: string | null;
+  openedAt: string;
+  closedAt: string | null;
+}
+
+export interface InsightParams {
+  [extra: string]: string | undefined;
+  from: string;
+  to: string;
+  groupBy: 'day' | 'week' | 'month';
+  businessUnit?: string;
+  channel?: string;
+}
+
+export const insightsQuery = (params: InsightParams & { [extra: string]: string | undefined }) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, v);
+  return q.toString();
+};
+
+/** The Insights REST calls, with the session's bearer token; CSV comes back as a Blob to save. */
+export function createInsightsApi(options: ApiClientOptions) {
+  const base = options.baseUrl ?? '/api/v1';
+  async function send(path: string, accept: string): Promise<Response> {
+    const token = options.getToken();
+    const response = await fetch(`${base}${path}`, { headers: { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
+    if (response.status === 401) options.onUnauthorized?.();
+    if (!response.ok) {
+      const text = await response.text();
+      let problem: Problem;
+      try {
+        problem = JSON.parse(text) as Problem;
+      } catch {
+        problem = { type: 'about:blank', title: `HTTP ${response.status}`, status: response.status, detail: text.slice(0, 300) };
+      }
+      throw new ApiError(response.status, problem);
+    }
+    return response;
+  }
+  const json = async <T>(path: string) => (await (await send(path, 'application/json')).json()) as T;
+  return {
+    summary: (p: InsightParams) => json<{ rows: SummaryRow[]; period: { from: string; to: string } }>(`/insights/summary?${insightsQuery(p)}`),
+    metric: (metric: string, p: InsightParams) => json<{ rows: MetricRow[] }>(`/insights/metrics/${metric}?${insightsQuery(p)}`),
+    cases: (metric: string, p: InsightParams, bucket: string | null, group: string) =>
+      json<{ rows: DrillCase[]; invoiceIds: string[] }>(`/insights/cases?${insightsQuery({ ...p, metric, bucket: bucket ?? '', group })}`),
+    csv: async (path: string) => (await send(path, 'text/csv')).blob(),
+  };
+}
+
+export type InsightsApi = ReturnType<typeof createInsightsApi>;

@@ -1,0 +1,220 @@
+import { EXECUTIVE_METRICS, METRICS, type BucketUnit, type InsightFilters, type InsightQuery, type MetricName, type MetricRow } from '@exflow/shared';
+import type { Request, Response } from 'express';
+import type { Principal, Role } from '../../auth/roles.js';
+import { forbidden, unprocessable } from '../../errors.js';
+import type { Db } from '../../store/db.js';
+import { createInboxRepository } from '../../store/inboxRepository.js';
+import { createInsightsRepository } from '../../store/insightsRepository.js';
+import { param, queryString } from '../params.js';
+import { defineRoutes, type HandlerContext } from '../route.js';
+
+/** Who reads insights: admins, process owners, auditors, and analysts or approvers who lead a team. Not integrations. */
+const INSIGHT_READERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor', 'analyst', 'approver'];
+const WITHOUT_LEAD: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor'];
+
+async function requireInsightReader(db: Db, principal: Principal): Promise<void> {
+  if (principal.roles.some((r) => WITHOUT_LEAD.includes(r))) return;
+  if ((await createInboxRepository(db).member(principal.tenantId, principal.userId))?.lead) return;
+  throw forbidden('Insights are for leads, tenant admins, process owners and auditors; ask a tenant admin to mark you as lead (PUT /team/:userId/lead)');
+}
+
+const DAY = 86_400_000;
+const UNITS: BucketUnit[] = ['day', 'week', 'month', 'all'];
+const badQuery = (name: string, message: string) => unprocessable('invalid-query', `Query parameter "${name}" ${message}`, [{ path: name, message }]);
+
+function readTime(req: Request, name: string): string | undefined {
+  const v = queryString(req, name);
+  if (v === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw badQuery(name, `must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T00:00:00Z; got "${v}"`);
+  return new Date(v).toISOString();
+}
+
+function readInt(req: Request, name: string, min: number, max: number): number | undefined {
+  const v = queryString(req, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < min || n > max) throw badQuery(name, `must be an integer from ${min} to ${max}; got "${v}"`);
+  return n;
+}
+
+/** Period (default: the 30 days up to now), bucket unit (default week), filters and window. */
+function readQuery(req: Request): InsightQuery {
+  const now = new Date().toISOString();
+  const to = readTime(req, 'to') ?? now;
+  const from = readTime(req, 'from') ?? new Date(Date.parse(to) - 30 * DAY).toISOString();
+  if (Date.parse(from) >= Date.parse(to)) throw badQuery('from', `must be before "to" (${to})`);
+  const groupBy = (queryString(req, 'groupBy') ?? 'week') as BucketUnit;
+  if (!UNITS.includes(groupBy)) throw badQuery('groupBy', `must be one of ${UNITS.join(', ')}; got "${groupBy}"`);
+  const filters: InsightFilters = {};
+  for (const name of ['businessUnit', 'supplier', 'channel', 'exceptionKind'] as const) {
+    const v = queryString(req, name);
+    if (v !== undefined) filters[name] = v;
+  }
+  const flow = queryString(req, 'flow');
+  if (flow !== undefined) filters.definitionId = flow;
+  const version = readInt(req, 'version', 1, 1_000_000);
+  if (version !== undefined) {
+    if (flow === undefined) throw badQuery('version', 'needs "flow" (a version is of one flow)');
+    filters.definitionVersion = version;
+  }
+  return { from, to, now, groupBy, filters, windowDays: readInt(req, 'windowDays', 1, 3650) };
+}
+
+function readMetric(value: string | undefined, name: string): MetricName {
+  if (!value || !(METRICS as readonly string[]).includes(value)) throw badQuery(name, `must be one of ${METRICS.join(', ')}; got "${value ?? ''}"`);
+  return value as MetricName;
+}
+
+/** A cell safe for a spreadsheet: text that a spreadsheet would run as a formula is quoted with a leading '. */
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  let text = Array.isArray(v) ? v.join(' ') : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(rows: Record<string, unknown>[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
+
+const wantsCsv = (req: Request) => queryString(req, 'format') === 'csv' || (req.accepts(['application/json', 'text/csv']) === 'text/csv' && !req.get('accept')?.includes('application/json'));
+
+/** Answers a table as JSON (`{ ...meta, rows }`) or, when asked, as CSV of the rows. */
+function sendTable(req: Request, res: Response, name: string, meta: Record<string, unknown>, rows: Record<string, unknown>[]) {
+  if (wantsCsv(req)) {
+    res.type('text/csv').attachment(`${name}.csv`).send(toCsv(rows));
+    return;
+  }
+  res.json({ ...meta, rows });
+}
+
+const withoutIds = ({ caseIds: _c, invoiceIds: _i, ...row }: MetricRow) => row;
+
+/** The headline of a metric over one period: rates summed over their parts, durations as one bucket. */
+async function headline(ctx: HandlerContext, tenantId: string, metric: MetricName, q: InsightQuery) {
+  const rows = await createInsightsRepository(ctx.db).metric(tenantId, metric, { ...q, groupBy: 'all' });
+  const sum = (key: 'numerator' | 'denominator' | 'count' | 'value') => rows.reduce((n, r) => n + (r[key] ?? 0), 0);
+  if (metric === 'timeToResolve') return { value: rows[0]?.p50 ?? null, p90: rows[0]?.p90 ?? null, count: rows[0]?.count ?? 0 };
+  if (metric === 'approvalAging') {
+    const over7 = rows.filter((r) => r.bucket === '8-30d' || r.bucket === '>30d').reduce((n, r) => n + (r.value ?? 0), 0);
+    return { value: sum('value'), olderThan7Days: over7 };
+  }
+  const numerator = sum('numerator');
+  const denominator = sum('denominator');
+  return { value: denominator ? numerator / denominator : null, numerator, denominator };
+}
+
+const UNIT: Record<string, string> = { timeToResolve: 'seconds', approvalAging: 'tasks' };
+
+async function summaryRows(ctx: HandlerContext, tenantId: string, q: InsightQuery) {
+  const length = Date.parse(q.to) - Date.parse(q.from);
+  const previous = { ...q, from: new Date(Date.parse(q.from) - length).toISOString(), to: q.from };
+  const rows: Record<string, unknown>[] = [];
+  for (const metric of EXECUTIVE_METRICS) {
+    const now = await headline(ctx, tenantId, metric, q);
+    // approval aging is a snapshot of what is open now: it has no previous period
+    const before = metric === 'approvalAging' ? undefined : await headline(ctx, tenantId, metric, previous);
+    rows.push({ metric, unit: UNIT[metric] ?? 'ratio', ...now, previous: before?.value ?? null });
+  }
+  return { rows, previous };
+}
+
+const QUERY_DOCS = {
+  from: { type: 'string', description: 'Start of the period (ISO 8601, inclusive); default 30 days before "to"' },
+  to: { type: 'string', description: 'End of the period (ISO 8601, exclusive); default now' },
+  groupBy: { type: 'string', description: 'day, week (default), month, or all (one bucket for the period)' },
+  businessUnit: { type: 'string', description: 'Only this business unit (the invoice\'s, else its PO\'s)' },
+  supplier: { type: 'string', description: 'Only this supplier (id, else name)' },
+  channel: { type: 'string', description: 'Only invoices of this source channel (api, portal, email, edi, ubl, csv)' },
+  exceptionKind: { type: 'string', description: 'Only cases of this exception kind (e.g. priceVariance)' },
+  flow: { type: 'string', description: 'Only cases of this flow (definition id)' },
+  version: { type: 'integer', minimum: 1, maximum: 1000000, description: 'With flow: only cases on this published version' },
+  windowDays: { type: 'integer', minimum: 1, maximum: 3650, description: 'Repeat exceptions: how far back an earlier one counts (default 90)' },
+  format: { type: 'string', description: 'csv for a CSV file of the rows (or send Accept: text/csv)' },
+} as const;
+
+export const insightsRoutes = defineRoutes([
+  {
+    method: 'get',
+    path: '/insights/summary',
+    summary: 'The five executive metrics for the period, each with its value in the period before (KPI tiles)',
+    tag: 'insights',
+    roles: INSIGHT_READERS,
+    query: QUERY_DOCS,
+    responses: { '200': '{ period, previousPeriod, rows: [{ metric, unit, value, previous, numerator?, denominator? }] }', '403': 'An analyst or approver who is not a lead', '422': 'A bad query parameter (named in errors[].path)' },
+    async handler(req, res, ctx) {
+      await requireInsightReader(ctx.db, ctx.principal);
+      const q = readQuery(req);
+      const { rows, previous } = await summaryRows(ctx, ctx.principal.tenantId, q);
+      sendTable(req, res, 'insights-summary', { period: { from: q.from, to: q.to }, previousPeriod: { from: previous.from, to: previous.to } }, rows);
+    },
+  },
+  {
+    method: 'get',
+    path: '/insights/metrics/:metric',
+    summary: 'One metric by time bucket and group (exceptionRate, timeToResolve, approvalAging, repeatExceptions, touchlessRate, cycleTimeByKind, stepDwell, slaBreach, backlog, firstTouch, rework, reassignments, valueAtRisk); definitions in docs/insights.md',
+    tag: 'insights',
+    roles: INSIGHT_READERS,
+    query: QUERY_DOCS,
+    responses: { '200': '{ metric, period, groupBy, rows: [{ bucket, group, value, numerator?, denominator?, count?, p50?, p90? }] }', '403': 'An analyst or approver who is not a lead', '422': 'An unknown metric or a bad query parameter' },
+    async handler(req, res, ctx) {
+      await requireInsightReader(ctx.db, ctx.principal);
+      const metric = readMetric(param(req, 'metric'), 'metric');
+      const q = readQuery(req);
+      const rows = await createInsightsRepository(ctx.db).metric(ctx.principal.tenantId, metric, q);
+      sendTable(req, res, `insights-${metric}`, { metric, period: { from: q.from, to: q.to }, groupBy: q.groupBy, filters: q.filters }, rows.map(withoutIds));
+    },
+  },
+  {
+    method: 'get',
+    path: '/insights/cases',
+    summary: 'Drill-down: the cases (and, for per-invoice rates, the invoices) behind one figure of a metric',
+    tag: 'insights',
+    roles: INSIGHT_READERS,
+    query: {
+      metric: { type: 'string', description: 'The metric (required)' },
+      bucket: { type: 'string', description: 'The figure\'s bucket as the metric answered it (omit for all buckets)' },
+      group: { type: 'string', description: 'The figure\'s group as the metric answered it (omit for all groups)' },
+      ...QUERY_DOCS,
+    },
+    responses: { '200': '{ metric, bucket, group, invoiceIds, rows: [{ id, status, outcome, definitionId, openedAt, closedAt }] }', '403': 'An analyst or approver who is not a lead', '422': 'A bad query parameter' },
+    async handler(req, res, ctx) {
+      await requireInsightReader(ctx.db, ctx.principal);
+      const metric = readMetric(queryString(req, 'metric'), 'metric');
+      const q = readQuery(req);
+      const bucket = queryString(req, 'bucket');
+      const group = queryString(req, 'group');
+      const figures = (await createInsightsRepository(ctx.db).metric(ctx.principal.tenantId, metric, q)).filter(
+        (r) => (bucket === undefined || (r.bucket ?? '') === bucket) && (group === undefined || r.group === group),
+      );
+      const caseIds = [...new Set(figures.flatMap((r) => r.caseIds))].sort();
+      const invoiceIds = [...new Set(figures.flatMap((r) => r.invoiceIds ?? []))].sort();
+      const cases = caseIds.length
+        ? await ctx.db('cases').where({ tenant_id: ctx.principal.tenantId }).whereIn('id', caseIds).orderBy('opened_at').select('id', 'status', 'outcome', 'definition_id as definitionId', 'invoice_id as invoiceId', 'opened_at as openedAt', 'closed_at as closedAt')
+        : [];
+      sendTable(req, res, `insights-${metric}-cases`, { metric, bucket: bucket ?? null, group: group ?? null, invoiceIds }, cases);
+    },
+  },
+  {
+    method: 'get',
+    path: '/insights/clients',
+    summary: 'MSPs: the five executive metrics for each client tenant (each computed within that client only)',
+    tag: 'insights',
+    roles: ['platform_admin'],
+    query: QUERY_DOCS,
+    responses: { '200': '{ period, rows: [{ tenantId, tenantName, metric, value, previous, ... }] }', '422': 'A bad query parameter' },
+    async handler(req, res, ctx) {
+      const q = readQuery(req);
+      const clients = await createInsightsRepository(ctx.db).clientsOf(ctx.principal.tenantId);
+      const rows: Record<string, unknown>[] = [];
+      for (const client of clients) {
+        // reads run under row-level security for the caller's tenant: switch it to the client for its figures
+        if (ctx.scopeReads) await ctx.db.raw(`SELECT set_config('exflow.tenant_id', ?, true)`, [client.id]);
+        for (const row of (await summaryRows(ctx, client.id, q)).rows) rows.push({ tenantId: client.id, tenantName: client.name, ...row });
+      }
+      if (ctx.scopeReads) await ctx.db.raw(`SELECT set_config('exflow.tenant_id', ?, true)`, [ctx.principal.tenantId]);
+      sendTable(req, res, 'insights-clients', { period: { from: q.from, to: q.to } }, rows);
+    },
+  },
+]);
