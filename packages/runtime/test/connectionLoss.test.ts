@@ -75,12 +75,21 @@ describe.runIf(process.env.DATABASE_URL)('the runtime survives losing its Postgr
       // Every answer is recorded; a step answered 503 is sent again (the client does what Retry-After asks).
       const answers: { status: number; retry: boolean; path: string }[] = [];
       const failures: string[] = [];
+      let transportResets = 0;
       const send = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
         for (let retry = false; ; retry = true) {
           let r;
           try {
             r = await api(method, path, body, headers);
           } catch (e) {
+            // A reset of an idle keep-alive socket (the server closed it as the client reused it: a race that
+            // event-loop lag on a loaded machine widens) is transport, not an answer: sent again while both
+            // processes are up. Anything else, or a reset with a process gone, fails the drill.
+            const code = (e as { cause?: { code?: string } }).cause?.code;
+            if (code === 'ECONNRESET' && a.process.exitCode === null && b.process.exitCode === null && transportResets < 20) {
+              transportResets++;
+              continue;
+            }
             failures.push(`${method} ${path}: ${(e as Error).message} ${(e as { cause?: Error }).cause?.message ?? ''}`);
             throw e;
           }
@@ -150,7 +159,7 @@ describe.runIf(process.env.DATABASE_URL)('the runtime survives losing its Postgr
         return false;
       }, 20_000, 'a broadcast after the drill');
       socket.disconnect();
-      console.log(`connection-loss drill: ${killed} backends terminated in ${DRILLS} drills, ${acknowledged.length} cases, ${answers.length} answers, ${answers.filter((x) => x.status === 503).length} of them 503`);
+      console.log(`connection-loss drill: ${killed} backends terminated in ${DRILLS} drills, ${acknowledged.length} cases, ${answers.length} answers, ${answers.filter((x) => x.status === 503).length} of them 503, ${transportResets} idle keep-alive resets sent again`);
     } finally {
       await receiver.close();
     }
