@@ -12,6 +12,7 @@ import { incidentRoutes } from './incidentRoutes.js';
 import { invoiceExchangeRoutes } from './invoiceExchangeRoutes.js';
 import { invoiceFormatRoutes } from './invoiceFormatRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
+import { messageRoutes } from './messageRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
@@ -19,4 +20,4 @@ import { taskRoutes } from './taskRoutes.js';
 import { templateRoutes } from './templateRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes];
+export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes, ...messageRoutes];
