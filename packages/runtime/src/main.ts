@@ -13,6 +13,8 @@ import { seedDemo } from './demo/seed.js';
 import { startPoller } from './effects/poller.js';
 import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
+import { createMessageWorker } from './integration/messages.js';
+import { createWebhookDeliveryWorker } from './integration/webhooks.js';
 import { createEngine, type CaseChange, type Engine } from './engine/engine.js';
 import { createRuntimeMetrics } from './insights/prometheus.js';
 import { loadPack } from './packs/templatePack.js';
@@ -83,6 +85,12 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
       : [
           startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
           startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
+          startPoller(createMessageWorker({ db, engine, log }).tick, config.pollMs, (e) => log('message poll failed', { error: String(e) })),
+          startPoller(
+            createWebhookDeliveryWorker({ db, egressAllow: config.egressAllow, log, leaseMs: options.leaseMs, retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` } }).tick,
+            config.pollMs,
+            (e) => log('webhook poll failed', { error: String(e) }),
+          ),
           startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })),
         ];
 

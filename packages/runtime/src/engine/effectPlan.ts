@@ -1,4 +1,4 @@
-import { durationToMs, type RetryPolicy } from '@exflow/shared';
+import { durationToMs, evaluateFeel, feelContext, type CaseContext, type RetryPolicy } from '@exflow/shared';
 import { newId } from '../store/ids.js';
 import { taskFacts } from './taskFacts.js';
 
@@ -40,6 +40,15 @@ export interface PlannedTimer {
   due_at: string;
 }
 
+/** A case starting to wait for a message (a wait-for-message step), with its correlation value. */
+export interface PlannedSubscription {
+  id: string;
+  node_id: string;
+  message_name: string;
+  /** The step's correlation expression evaluated on entry, as text; `null` (nothing matches) when it gave nothing. */
+  correlation_key: string | null;
+}
+
 /** What a transition's actions ask for, as rows to write in the same transaction. */
 export interface EffectPlan {
   effects: PlannedEffect[];
@@ -49,6 +58,9 @@ export interface EffectPlan {
   closeTaskNodes: string[];
   timers: PlannedTimer[];
   cancelTimerNodes: string[];
+  subscriptions: PlannedSubscription[];
+  /** Wait-for-message steps left: their subscriptions are removed. */
+  unsubscribeNodes: string[];
 }
 
 interface ActionLike {
@@ -62,7 +74,7 @@ interface ActionLike {
  * context the transition produced (tasks carry the inbox's facts from it).
  */
 export function planEffects(actions: readonly ActionLike[], now: number, context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> }): EffectPlan {
-  const plan: EffectPlan = { effects: [], cancelEffectNodes: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [] };
+  const plan: EffectPlan = { effects: [], cancelEffectNodes: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [], subscriptions: [], unsubscribeNodes: [] };
   let facts: { exception_kind: string | null; value_at_risk: string | null } | undefined;
   const factsOf = () => {
     if (!facts) {
@@ -115,10 +127,32 @@ export function planEffects(actions: readonly ActionLike[], now: number, context
       case 'exflow.timer.cancel':
         plan.cancelTimerNodes.push(p.nodeId);
         break;
+      case 'exflow.message.subscribe':
+        plan.subscriptions.push({ id: newId(), node_id: p.nodeId, message_name: p.message, correlation_key: correlationValue(p.correlationKey, context) });
+        break;
+      case 'exflow.message.unsubscribe':
+        plan.unsubscribeNodes.push(p.nodeId);
+        break;
       default:
         // assign and other built-ins were already applied by transition(); nothing to persist
         break;
     }
   }
   return plan;
+}
+
+/**
+ * A correlation expression's value for the case, as the text a message's key is compared with:
+ * strings as they are, numbers and booleans as written, `null` when it gives nothing (or fails).
+ */
+export function correlationValue(expression: string, context: unknown): string | null {
+  if (!context || typeof context !== 'object' || !('invoice' in context)) return null;
+  let value: unknown;
+  try {
+    value = evaluateFeel(expression, feelContext(context as CaseContext));
+  } catch {
+    return null;
+  }
+  if (value === null || value === undefined) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

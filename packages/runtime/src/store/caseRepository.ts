@@ -86,6 +86,34 @@ export interface CaseFilter {
   before?: { openedAt: string; id: string };
 }
 
+/** Event types a tenant can subscribe webhooks to (docs/integration.md). */
+export const OUTBOUND_EVENT_TYPES = ['case.opened', 'case.changed', 'case.closed', 'task.opened', 'task.completed', 'incident.raised', 'message.correlated'] as const;
+export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
+
+/** What a transition tells webhook subscribers: its case event, and the task and incident events in it. */
+function outboundEvents(w: TransitionWrite): { event_type: OutboundEventType; key: string; data: Record<string, unknown> }[] {
+  const closed = !LIVE_STATUSES.includes(w.status);
+  const caseData = { status: w.status, outcome: w.outcome, activeNodes: w.activeNodes, event: w.event.type };
+  const events: { event_type: OutboundEventType; key: string; data: Record<string, unknown> }[] = [
+    w.create
+      ? { event_type: 'case.opened', key: 'case.opened', data: { ...caseData, definitionId: w.create.definitionId, definitionVersion: w.create.definitionVersion, invoiceId: w.create.invoiceId } }
+      : { event_type: 'case.changed', key: 'case.changed', data: caseData },
+  ];
+  if (closed) events.push({ event_type: 'case.closed', key: 'case.closed', data: caseData });
+  for (const t of w.plan.openTasks) events.push({ event_type: 'task.opened', key: `task.opened:${t.id}`, data: { taskId: t.id, nodeId: t.node_id, queue: t.queue, title: t.title, dueAt: t.due_at } });
+  if (w.event.type === 'task.completed') {
+    const p = w.event.payload;
+    events.push({ event_type: 'task.completed', key: 'task.completed', data: { taskId: p.taskId ?? null, nodeId: p.nodeId ?? null, outcome: p.outcome ?? null, by: w.actor } });
+  }
+  if (w.event.type === 'message.received') {
+    const p = w.event.payload;
+    events.push({ event_type: 'message.correlated', key: 'message.correlated', data: { nodeId: p.nodeId ?? null, name: p.name ?? null, messageId: p.messageId ?? null } });
+  }
+  const raised = w.incidents?.raise;
+  if (raised) events.push({ event_type: 'incident.raised', key: 'incident.raised', data: { incidentId: raised.id, nodeId: raised.nodeId, service: raised.service, error: raised.error, reason: raised.reason } });
+  return events;
+}
+
 export function createCaseRepository(db: Db) {
   return {
     async get(tenantId: string, id: string): Promise<CaseRecord | undefined> {
@@ -185,6 +213,36 @@ export function createCaseRepository(db: Db) {
           SELECT c.tenant_id, x.id, c.id, x.node_id, x.timer_id, x.due_at
           FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, timer_id text, due_at timestamptz))`);
         bindings.push(JSON.stringify(plan.timers));
+      }
+      if (plan.unsubscribeNodes.length) {
+        parts.push(`su AS (DELETE FROM message_subscriptions s USING c
+          WHERE s.tenant_id = c.tenant_id AND s.case_id = c.id AND s.node_id IN (SELECT jsonb_array_elements_text(?::jsonb)))`);
+        bindings.push(JSON.stringify(plan.unsubscribeNodes));
+      }
+      if (plan.subscriptions.length) {
+        const subscriptions = JSON.stringify(plan.subscriptions);
+        parts.push(`ss AS (INSERT INTO message_subscriptions (tenant_id, id, case_id, node_id, message_name, correlation_key)
+          SELECT c.tenant_id, x.id, c.id, x.node_id, x.message_name, x.correlation_key
+          FROM c, jsonb_to_recordset(?::jsonb) AS x(id text, node_id text, message_name text, correlation_key text))`);
+        // a message that came before the case waited is claimed here, in the same statement;
+        // the message worker then delivers it as message.received (messageCorrelation.ts)
+        parts.push(`sb AS (UPDATE messages m SET status = 'claimed', claimed_case_id = c.id, claimed_node_id = x.node_id
+          FROM c, jsonb_to_recordset(?::jsonb) AS x(node_id text, message_name text, correlation_key text)
+          WHERE m.tenant_id = c.tenant_id AND m.id = (SELECT b.id FROM messages b
+            WHERE b.tenant_id = c.tenant_id AND b.name = x.message_name AND b.correlation_key = x.correlation_key
+              AND b.status = 'buffered' AND b.expires_at > now()
+            ORDER BY b.received_at, b.id LIMIT 1 FOR UPDATE SKIP LOCKED))`);
+        bindings.push(subscriptions, subscriptions);
+      }
+      const outbound = outboundEvents(w);
+      if (outbound.length) {
+        // Standard Webhooks outbox: one delivery per active subscription of the event's type
+        parts.push(`wd AS (INSERT INTO webhook_deliveries (tenant_id, id, subscription_id, event_id, event_type, subject, data)
+          SELECT c.tenant_id, gen_random_uuid()::text, s.id, c.id || ':' || c.version || ':' || x.key, x.event_type, c.id,
+            x.data || jsonb_build_object('caseId', c.id, 'version', c.version)
+          FROM c CROSS JOIN jsonb_to_recordset(?::jsonb) AS x(event_type text, key text, data jsonb)
+          JOIN webhook_subscriptions s ON s.tenant_id = c.tenant_id AND s.status = 'active' AND s.event_types @> jsonb_build_array(x.event_type))`);
+        bindings.push(JSON.stringify(outbound));
       }
       const raise = w.incidents?.raise;
       if (raise) {

@@ -17,7 +17,7 @@ const noEffect = () => {};
  * Names of the actions that are effects: the engine stores them as data and handlers run them.
  * The machine itself never runs them.
  */
-export const EFFECT_ACTIONS = ['exflow.service', 'exflow.service.cancel', 'exflow.task.open', 'exflow.task.close', 'exflow.timer.schedule', 'exflow.timer.cancel'] as const;
+export const EFFECT_ACTIONS = ['exflow.service', 'exflow.service.cancel', 'exflow.task.open', 'exflow.task.close', 'exflow.timer.schedule', 'exflow.timer.cancel', 'exflow.message.subscribe', 'exflow.message.unsubscribe'] as const;
 export type EffectActionType = (typeof EFFECT_ACTIONS)[number];
 
 const flowSetup = setup({
@@ -29,6 +29,7 @@ const flowSetup = setup({
     fromNode: ({ event }, params: Params) => event.nodeId === params.nodeId,
     taskOutcome: ({ event }, params: Params) => event.nodeId === params.nodeId && event.outcome === params.outcome,
     timerIs: ({ event }, params: Params) => event.timerId === params.timerId,
+    messageFor: ({ event }, params: Params) => event.nodeId === params.nodeId && event.name === params.message,
   },
   actions: {
     assignServiceResult: assign(({ context, event }, params: Params) => ({
@@ -44,6 +45,9 @@ const flowSetup = setup({
     decideTable: assign(({ context }, params: Params) => ({
       vars: { ...context.vars, [params.resultVar]: decide(params as DecisionTableSpec, feelContext(context)).value },
     })),
+    assignMessage: assign(({ context, event }, params: Params) => ({
+      vars: { ...context.vars, [params.resultVar]: event.payload ?? null },
+    })),
     countComment: assign(({ context }) => ({ comments: context.comments + 1 })),
     assignCancellation: assign(({ event }) => ({
       cancellation: { reason: String(event.reason ?? ''), by: (event.actor as string) ?? null },
@@ -54,6 +58,8 @@ const flowSetup = setup({
     'exflow.task.close': noEffect,
     'exflow.timer.schedule': noEffect,
     'exflow.timer.cancel': noEffect,
+    'exflow.message.subscribe': noEffect,
+    'exflow.message.unsubscribe': noEffect,
   },
 });
 

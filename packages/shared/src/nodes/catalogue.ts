@@ -10,6 +10,7 @@ import { start } from './start.js';
 import { supplierCheck } from './supplierCheck.js';
 import { taxCheck } from './taxCheck.js';
 import { timer } from './timer.js';
+import { waitForMessage } from './waitForMessage.js';
 
 // Config types differ per kind; the catalogue is read generically, so it stores them erased.
 type AnyNodeKind = NodeKind<any>;
@@ -26,6 +27,7 @@ export const nodeCatalogue: readonly AnyNodeKind[] = [
   decisionTable,
   humanTask,
   timer,
+  waitForMessage,
   parallel,
   join,
   service,

@@ -11,6 +11,7 @@ import * as incidents from './009_incidents.js';
 import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
+import * as integration from './015_integration.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,6 +32,7 @@ const migrations: [string, Migration][] = [
   ['010_user_disabled', userDisabled],
   ['011_egress_allow', egressAllow],
   ['012_triage', triage],
+  ['015_integration', integration],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
