@@ -1,6 +1,7 @@
 export type { FlowEdge, FlowNode, Position, ValidationProblem, WorkflowDefinition } from './definition/types.js';
 export { definitionSchema } from './definition/schema.js';
-export { validate, outgoing, type ValidationResult } from './definition/validate.js';
+export { validate, outgoing, type ValidationResult, type ValidateOptions } from './definition/validate.js';
+export { checkSegregation, isMaker, APPROVING_OUTCOMES, MAKER_OUTCOME_PREFIXES, SUBMITTER_ROLES, WORKER_ROLES, type SodPolicy } from './definition/sodRules.js';
 export { createAjv, describeAjvError } from './definition/ajv.js';
 export { nodeCatalogue, getNodeKind } from './nodes/catalogue.js';
 export { defineNodeKind, type NodeKind, type PortSpec, type JsonSchema, type NodeGroup, type CompileContext } from './nodes/defineNodeKind.js';

@@ -6,7 +6,7 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
-  errors?: { path: string; message: string; code?: string; nodeId?: string; edgeId?: string }[];
+  errors?: { path: string; message: string; code?: string; nodeId?: string; edgeId?: string; severity?: 'error' | 'warning'; pathNodeIds?: string[]; pathEdgeIds?: string[] }[];
 }
 
 /** An error response of the API: `problem` says what went wrong and, for 422, where. */

@@ -65,7 +65,8 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
 
   const publish = async () => {
     setNotice(null);
-    if (store.getState().problems.length > 0) {
+    // warnings (segregation of duties under a warn policy) leave publishing to the server's verdict
+    if (store.getState().problems.some((p) => p.severity !== 'warning')) {
       setPublishBlocked(true);
       store.getState().setPanel('problems');
       return;
@@ -80,7 +81,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
       await refreshVersions();
     } catch (e) {
       if (e instanceof ApiError && e.status === 422 && e.problem.errors) {
-        setServerProblems(e.problem.errors.map((p) => ({ code: p.code ?? 'server', message: p.message, nodeId: p.nodeId, edgeId: p.edgeId, path: p.path })));
+        setServerProblems(e.problem.errors.map((p) => ({ code: p.code ?? 'server', message: p.message, nodeId: p.nodeId, edgeId: p.edgeId, path: p.path, severity: p.severity, pathNodeIds: p.pathNodeIds, pathEdgeIds: p.pathEdgeIds })));
         setPublishBlocked(true);
         store.getState().setPanel('problems');
       } else setNotice(`Publish failed: ${describeApiError(e)}`);

@@ -1,5 +1,6 @@
-import { compile, definitionSchema, validate, type WorkflowDefinition } from '@exflow/shared';
+import { compile, definitionSchema, validate, type SodPolicy, type WorkflowDefinition } from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
+import { tenantPolicies } from '../../auth/tenancy.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
 import { createDefinitionRepository, type DefinitionRecord } from '../../store/definitionRepository.js';
 import { newId } from '../../store/ids.js';
@@ -9,7 +10,13 @@ import { defineRoutes } from '../route.js';
 const view = (d: DefinitionRecord) => ({ id: d.id, key: d.key, name: d.name, draft: d.draft, draftUpdatedAt: d.draftUpdatedAt, draftUpdatedBy: d.draftUpdatedBy, latestVersion: d.latestVersion });
 
 const problemsToErrors = (problems: ReturnType<typeof validate>['problems']) =>
-  problems.map((p) => ({ code: p.code, message: p.message, path: p.path, nodeId: p.nodeId, edgeId: p.edgeId }));
+  problems.map((p) => ({ code: p.code, message: p.message, path: p.path, nodeId: p.nodeId, edgeId: p.edgeId, severity: p.severity, pathNodeIds: p.pathNodeIds, pathEdgeIds: p.pathEdgeIds }));
+
+/** Design-time segregation of duties under the tenant's policies: `sodDesignCheck` (default refuse) and its four-eyes threshold. */
+async function sodPolicy(db: Parameters<typeof tenantPolicies>[0], tenantId: string): Promise<SodPolicy> {
+  const policies = (await tenantPolicies(db, tenantId)) as { sodDesignCheck?: 'refuse' | 'warn'; fourEyesThreshold?: number };
+  return { mode: policies.sodDesignCheck ?? 'refuse', fourEyesThreshold: policies.fourEyesThreshold ?? null };
+}
 
 export const definitionRoutes = defineRoutes([
   {
@@ -45,12 +52,12 @@ export const definitionRoutes = defineRoutes([
   {
     method: 'post',
     path: '/definitions/validate',
-    summary: 'Validate a definition without storing it',
+    summary: "Validate a definition without storing it (segregation of duties under the tenant's policy)",
     tag: 'definitions',
     roles: READERS,
     responses: { '200': '{ ok, problems }' },
-    async handler(req, res) {
-      res.json(validate(req.body));
+    async handler(req, res, { db, principal }) {
+      res.json(validate(req.body, { sod: await sodPolicy(db, principal.tenantId) }));
     },
   },
   {
@@ -106,23 +113,26 @@ export const definitionRoutes = defineRoutes([
   {
     method: 'post',
     path: '/definitions/:id/publish',
-    summary: 'Validate and compile the draft and publish it as the next immutable version',
+    summary: 'Validate and compile the draft and publish it as the next immutable version; segregation-of-duties problems refuse it unless the tenant policy sodDesignCheck is warn',
     tag: 'definitions',
     roles: DESIGNERS,
-    responses: { '201': 'Published', '404': 'Unknown definition', '422': 'The draft has problems (listed in errors)' },
+    responses: { '201': 'Published (with SoD warnings, if any)', '404': 'Unknown definition', '422': 'The draft has problems (listed in errors, SoD ones with their path)' },
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');
-      const published = await db.transaction(async (trx) => {
+      const sod = await sodPolicy(db, principal.tenantId);
+      const { published, warnings } = await db.transaction(async (trx) => {
         const repo = createDefinitionRepository(trx);
         const found = await repo.get(principal.tenantId, id);
         if (!found) throw notFound('definition', id);
         const result = compile(found.draft);
-        if (!result.ok) {
-          throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${result.problems.length} problem(s); fix them before publishing`, problemsToErrors(result.problems));
+        const problems = result.ok ? validate(found.draft, { sod }).problems : result.problems;
+        const errors = problems.filter((p) => p.severity !== 'warning');
+        if (!result.ok || errors.length) {
+          throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${errors.length} problem(s); fix them before publishing`, problemsToErrors(errors));
         }
-        return repo.publish(principal.tenantId, id, found.draft, result.flow, principal.userId);
+        return { published: await repo.publish(principal.tenantId, id, found.draft, result.flow, principal.userId), warnings: problems };
       });
-      res.status(201).json({ version: published.version, publishedAt: published.publishedAt, publishedBy: published.publishedBy });
+      res.status(201).json({ version: published.version, publishedAt: published.publishedAt, publishedBy: published.publishedBy, ...(warnings.length ? { warnings: problemsToErrors(warnings) } : {}) });
     },
   },
   {
