@@ -50,6 +50,14 @@ export interface ReplayReport {
   stopped: number;
 }
 
+const machines = new WeakMap<CompiledFlow, ReturnType<typeof createFlowMachine>>();
+/** One machine per compiled flow object: a replay runs hundreds of cases through the same two. */
+function machineOf(flow: CompiledFlow) {
+  let machine = machines.get(flow);
+  if (!machine) machines.set(flow, (machine = createFlowMachine(flow)));
+  return machine;
+}
+
 /** Events that answer a wait: replayed from the record for the same node, in order. */
 const ANSWERS = new Set(['service.done', 'service.failed', 'task.completed', 'timer.fired', 'subflow.done']);
 
@@ -62,7 +70,7 @@ type Steps = [AnyMachineSnapshot, { type: string; params?: Record<string, unknow
  * @example runRecorded(flow, { caseId, input: { invoice }, events }) // { path: ['start', 'review', 'ok'], outcome: 'resolved', ... }
  */
 export function runRecorded({ definition, flow }: ReplayFlow, run: ReplayCase): ReplayRun {
-  const machine = createFlowMachine(flow);
+  const machine = machineOf(flow);
   const answers = new Map<string, { type: string; payload: Record<string, unknown>; actor: string | null }[]>();
   let cancel: RecordedCaseEvent | undefined;
   for (const event of run.events) {

@@ -1,8 +1,10 @@
-import { compile, definitionSchema, validate, type SodPolicy, type WorkflowDefinition } from '@exflow/shared';
+import { compile, definitionSchema, invoiceForFeel, replayCases, validate, type CompiledFlow, type ReplayCase, type ReplayFlow, type SodPolicy, type WorkflowDefinition } from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { tenantPolicies } from '../../auth/tenancy.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
+import { createCaseRepository } from '../../store/caseRepository.js';
 import { createDefinitionRepository, type DefinitionRecord } from '../../store/definitionRepository.js';
+import { createInvoiceRepository } from '../../store/invoiceRepository.js';
 import { newId } from '../../store/ids.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
@@ -133,6 +135,64 @@ export const definitionRoutes = defineRoutes([
         return { published: await repo.publish(principal.tenantId, id, found.draft, result.flow, principal.userId), warnings: problems };
       });
       res.status(201).json({ version: published.version, publishedAt: published.publishedAt, publishedBy: published.publishedBy, ...(warnings.length ? { warnings: problemsToErrors(warnings) } : {}) });
+    },
+  },
+  {
+    method: 'post',
+    path: '/definitions/:id/replay',
+    summary: "What-if replay: the definition's cases closed in [from, to) run through its draft or a published version from their recorded answers; nothing is written",
+    tag: 'definitions',
+    roles: DESIGNERS,
+    body: {
+      type: 'object',
+      required: ['from', 'to'],
+      additionalProperties: false,
+      properties: {
+        from: { type: 'string', format: 'date-time', maxLength: 40, description: 'Cases closed at or after this instant' },
+        to: { type: 'string', format: 'date-time', maxLength: 40, description: 'Cases closed before this instant' },
+        version: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000, description: 'Replay through this published version (default: the draft)' },
+        limit: { type: 'integer', format: 'int32', minimum: 1, maximum: 1000, description: 'At most this many cases, oldest first (default 1000)' },
+      },
+    },
+    responses: { '200': '{ version, total, outcomeDiffers, pathDiffers, queuesDiffer, stopped, counts, cases }', '404': 'Unknown definition or version', '422': 'A bad period, or a draft that does not compile (listed in errors)' },
+    async handler(req, res, { db, principal }) {
+      const { from, to, version, limit = 1000 } = req.body as { from: string; to: string; version?: number; limit?: number };
+      if (Date.parse(to) <= Date.parse(from)) throw unprocessable('replay-period', `/to (${to}) must be after /from (${from})`, [{ path: '/to', message: 'must be after from' }]);
+      const id = param(req, 'id');
+      const definitions = createDefinitionRepository(db);
+      const found = await definitions.get(principal.tenantId, id);
+      if (!found) throw notFound('definition', id);
+      let candidate: ReplayFlow;
+      if (version !== undefined) {
+        const stored = await definitions.getVersion(principal.tenantId, id, version);
+        if (!stored) throw notFound('definition version', `${id}@${version}`);
+        candidate = { definition: stored.definition, flow: stored.compiled };
+      } else {
+        const result = compile(found.draft);
+        if (!result.ok) throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${result.problems.length} problem(s); fix them before replaying`, problemsToErrors(result.problems));
+        candidate = { definition: found.draft, flow: result.flow };
+      }
+      const cases = createCaseRepository(db);
+      const closed = await cases.closedBetween(principal.tenantId, id, new Date(from).toISOString(), new Date(to).toISOString(), limit);
+      const events = await cases.eventsOfCases(principal.tenantId, closed.map((c) => c.id));
+      const invoices = await createInvoiceRepository(db).bodies(principal.tenantId, closed.flatMap((c) => (c.invoiceId ? [c.invoiceId] : [])));
+      const versions = new Map<number, ReplayFlow>();
+      for (const v of new Set(closed.map((c) => c.definitionVersion))) {
+        const stored = await definitions.getVersion(principal.tenantId, id, v);
+        if (stored) versions.set(v, { definition: stored.definition, flow: stored.compiled as CompiledFlow });
+      }
+      const byCase = new Map(closed.map((c) => [c.id, c]));
+      const runs: ReplayCase[] = closed.map((c) => {
+        const body = c.invoiceId ? invoices.get(c.invoiceId) : undefined;
+        const triage = c.snapshot.context?.vars?.triage as Record<string, unknown> | undefined;
+        return {
+          caseId: c.id,
+          input: { invoice: body ? invoiceForFeel(body) : (c.snapshot.context?.invoice ?? {}), ...(triage ? { triage } : {}) },
+          events: (events.get(c.id) ?? []).map((e) => ({ type: e.type, payload: e.payload, actor: e.actor })),
+        };
+      });
+      const report = replayCases((run) => versions.get(byCase.get(run.caseId)!.definitionVersion)!, candidate, runs);
+      res.json({ version: version ?? 'draft', from, to, ...report });
     },
   },
   {
