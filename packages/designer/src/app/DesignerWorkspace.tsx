@@ -63,6 +63,12 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
   }, [api, record.id, loadVersion]);
   useEffect(() => void refreshVersions(), [refreshVersions]);
 
+  // replays the saved draft, so save what is on the canvas first
+  const runReplay = async (body: { from: string; to: string }) => {
+    await flush();
+    return api.replay(record.id, body);
+  };
+
   const publish = async () => {
     setNotice(null);
     // warnings (segregation of duties under a warn policy) leave publishing to the server's verdict
@@ -119,7 +125,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
         <main className="designer__canvas">
           <Canvas onOpenProblems={() => store.getState().setPanel('problems')} overlay={<CanvasBanner notice={notice} />} />
         </main>
-        <SidePanel versions={versions} versionsError={versionsError} loadVersion={loadVersion} loadCompiled={loadCompiled} publishBlocked={publishBlocked} serverProblems={serverProblems} />
+        <SidePanel versions={versions} versionsError={versionsError} loadVersion={loadVersion} loadCompiled={loadCompiled} publishBlocked={publishBlocked} serverProblems={serverProblems} runReplay={runReplay} />
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>
