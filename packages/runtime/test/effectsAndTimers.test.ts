@@ -124,7 +124,7 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     const caseId = await open('sla-long', 'S-2');
     const task = await eventually(async () => (await owner('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], PATIENCE_MS, 'the task');
     expect(Date.parse(task.dueAt) - Date.parse(task.createdAt)).toBeGreaterThan(59 * 60_000);
-    expect((await owner('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'approve' })).status).toBe(200);
+    expect((await owner('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept' })).status).toBe(200);
     const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
     expect(c.status).toBe('resolved');
     expect(c.timers).toEqual([expect.objectContaining({ nodeId: 'review', status: 'cancelled' })]);

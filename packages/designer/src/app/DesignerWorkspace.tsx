@@ -63,9 +63,16 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
   }, [api, record.id, loadVersion]);
   useEffect(() => void refreshVersions(), [refreshVersions]);
 
+  // replays the saved draft, so save what is on the canvas first
+  const runReplay = async (body: { from: string; to: string }) => {
+    await flush();
+    return api.replay(record.id, body);
+  };
+
   const publish = async () => {
     setNotice(null);
-    if (store.getState().problems.length > 0) {
+    // warnings (segregation of duties under a warn policy) leave publishing to the server's verdict
+    if (store.getState().problems.some((p) => p.severity !== 'warning')) {
       setPublishBlocked(true);
       store.getState().setPanel('problems');
       return;
@@ -80,7 +87,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
       await refreshVersions();
     } catch (e) {
       if (e instanceof ApiError && e.status === 422 && e.problem.errors) {
-        setServerProblems(e.problem.errors.map((p) => ({ code: p.code ?? 'server', message: p.message, nodeId: p.nodeId, edgeId: p.edgeId, path: p.path })));
+        setServerProblems(e.problem.errors.map((p) => ({ code: p.code ?? 'server', message: p.message, nodeId: p.nodeId, edgeId: p.edgeId, path: p.path, severity: p.severity, pathNodeIds: p.pathNodeIds, pathEdgeIds: p.pathEdgeIds })));
         setPublishBlocked(true);
         store.getState().setPanel('problems');
       } else setNotice(`Publish failed: ${describeApiError(e)}`);
@@ -118,7 +125,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
         <main className="designer__canvas">
           <Canvas onOpenProblems={() => store.getState().setPanel('problems')} overlay={<CanvasBanner notice={notice} />} />
         </main>
-        <SidePanel versions={versions} versionsError={versionsError} loadVersion={loadVersion} loadCompiled={loadCompiled} publishBlocked={publishBlocked} serverProblems={serverProblems} />
+        <SidePanel versions={versions} versionsError={versionsError} loadVersion={loadVersion} loadCompiled={loadCompiled} publishBlocked={publishBlocked} serverProblems={serverProblems} runReplay={runReplay} />
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>

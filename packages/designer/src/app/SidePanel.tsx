@@ -1,7 +1,8 @@
-import type { ValidationProblem, WorkflowDefinition } from '@exflow/shared';
+import type { ReplayReport, ValidationProblem, WorkflowDefinition } from '@exflow/shared';
 import type { VersionSummary } from '../api/client.js';
 import { ProblemsPanel } from '../canvas/ProblemsPanel.js';
 import { Inspector } from '../inspector/Inspector.js';
+import { ReplayPanel } from '../simulate/ReplayPanel.js';
 import { SimulatorPanel } from '../simulate/SimulatorPanel.js';
 import { selectProblemCount } from '../store/flowSlice.js';
 import { selectSimulation } from '../store/simulationSlice.js';
@@ -14,6 +15,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'inspect', label: 'Inspect' },
   { id: 'problems', label: 'Problems' },
   { id: 'simulate', label: 'Simulate' },
+  { id: 'replay', label: 'Replay' },
   { id: 'versions', label: 'Versions' },
   { id: 'compiled', label: 'Compiled' },
 ];
@@ -25,9 +27,10 @@ export interface SidePanelProps {
   loadCompiled(version: number): Promise<unknown>;
   publishBlocked: boolean;
   serverProblems?: ValidationProblem[];
+  runReplay(body: { from: string; to: string }): Promise<ReplayReport>;
 }
 
-/** The panel docked at the right: inspector, problems, simulator, versions, compiled machine. */
+/** The panel docked at the right: inspector, problems, simulator, what-if replay, versions, compiled machine. */
 export function SidePanel(props: SidePanelProps) {
   const store = useDesignerStore();
   const panel = useDesigner(selectPanel);
@@ -56,6 +59,7 @@ export function SidePanel(props: SidePanelProps) {
         {panel === 'inspect' && <Inspector />}
         {panel === 'problems' && <ProblemsPanel publishBlocked={props.publishBlocked} serverProblems={props.serverProblems} />}
         {panel === 'simulate' && <SimulatorPanel />}
+        {panel === 'replay' && <ReplayPanel runReplay={props.runReplay} />}
         {panel === 'versions' && <VersionsPanel versions={props.versions} loadVersion={props.loadVersion} error={props.versionsError} />}
         {panel === 'compiled' && <CompiledPanel versions={props.versions} loadCompiled={props.loadCompiled} />}
       </div>

@@ -2,12 +2,20 @@ import type { ValidationProblem } from '@exflow/shared';
 import { selectDefinition, selectProblems } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 
-/** Every problem of the draft; each entry selects and shows its step or connection. */
+/**
+ * Every problem of the draft; each entry selects and shows its step or connection, and a
+ * segregation-of-duties problem selects the whole path that breaks the rule.
+ */
 export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlocked: boolean; serverProblems?: ValidationProblem[] }) {
   const problems = useDesigner(selectProblems);
   const definition = useDesigner(selectDefinition);
   const store = useDesignerStore();
-  const shown = problems.length ? problems : (serverProblems ?? []);
+  const blocking = problems.filter((p) => p.severity !== 'warning');
+  const shown = !blocking.length && serverProblems?.length ? serverProblems : problems;
+  const show = (p: ValidationProblem, target: { nodeId?: string; edgeId?: string }) => {
+    store.getState().reveal(target);
+    if (p.pathNodeIds?.length) store.getState().select({ nodeIds: p.pathNodeIds, edgeIds: p.pathEdgeIds ?? [] });
+  };
   const nameOf = (p: ValidationProblem) => {
     if (p.edgeId) return `Connection ${p.edgeId}`;
     const node = definition.nodes.find((n) => n.id === p.nodeId);
@@ -32,8 +40,8 @@ export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlock
             const target = p.edgeId ? { edgeId: p.edgeId } : p.nodeId ? { nodeId: p.nodeId } : undefined;
             return (
               <li key={`${p.code}-${i}`}>
-                <button type="button" className="problem" disabled={!target} onClick={() => target && store.getState().reveal(target)} data-problem-code={p.code}>
-                  <span className="problem__icon" aria-hidden>!</span>
+                <button type="button" className="problem" disabled={!target} onClick={() => target && show(p, target)} data-problem-code={p.code} data-severity={p.severity ?? 'error'}>
+                  <span className="problem__icon" aria-hidden>{p.severity === 'warning' ? '⚠' : '!'}</span>
                   <span className="problem__body">
                     <span className="problem__where">{nameOf(p)}</span>
                     <span className="problem__message">{p.message}</span>

@@ -3,7 +3,7 @@ import type { StateCreator } from 'zustand';
 import type { DefinitionDiff } from '../versions/diff.js';
 import type { DesignerState } from './designerStore.js';
 
-export type SidePanel = 'inspect' | 'problems' | 'simulate' | 'versions' | 'compiled';
+export type SidePanel = 'inspect' | 'problems' | 'simulate' | 'replay' | 'versions' | 'compiled';
 
 /** A visual diff shown on the canvas instead of the draft (read-only). */
 export interface Comparison {

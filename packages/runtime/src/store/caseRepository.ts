@@ -131,6 +131,27 @@ export function createCaseRepository(db: Db) {
       return rows.map(toCase);
     },
 
+    /** Cases of a definition that closed in [from, to), oldest first (what-if replay). */
+    async closedBetween(tenantId: string, definitionId: string, from: string, to: string, limit: number): Promise<CaseRecord[]> {
+      const rows = await db('cases')
+        .where({ tenant_id: tenantId, definition_id: definitionId })
+        .whereNotIn('status', LIVE_STATUSES as CaseStatus[])
+        .andWhere('closed_at', '>=', from)
+        .andWhere('closed_at', '<', to)
+        .orderBy([{ column: 'closed_at', order: 'asc' }, { column: 'id', order: 'asc' }])
+        .limit(limit);
+      return rows.map(toCase);
+    },
+
+    /** The events of several cases, each case's in order. */
+    async eventsOfCases(tenantId: string, caseIds: string[]): Promise<Map<string, CaseEventRecord[]>> {
+      const byCase = new Map<string, CaseEventRecord[]>(caseIds.map((id) => [id, []]));
+      if (!caseIds.length) return byCase;
+      const rows = await db('case_events').where({ tenant_id: tenantId }).whereIn('case_id', caseIds).orderBy([{ column: 'case_id' }, { column: 'seq' }]);
+      for (const r of rows) byCase.get(r.case_id)?.push({ seq: r.seq, type: r.type, payload: r.payload, actor: r.actor, createdAt: iso(r.created_at) });
+      return byCase;
+    },
+
     async events(tenantId: string, caseId: string, afterSeq = 0): Promise<CaseEventRecord[]> {
       const rows = await db('case_events').where({ tenant_id: tenantId, case_id: caseId }).andWhere('seq', '>', afterSeq).orderBy('seq');
       return rows.map((r: any) => ({ seq: r.seq, type: r.type, payload: r.payload, actor: r.actor, createdAt: iso(r.created_at) }));

@@ -114,6 +114,13 @@ export function createInvoiceRepository(db: Db) {
       return row ? { receivedBy: row.received_by ?? null, lastEditedBy: row.last_edited_by ?? null } : undefined;
     },
 
+    /** The bodies of several invoices, by id (what-if replay). */
+    async bodies(tenantId: string, ids: string[]): Promise<Map<string, Invoice>> {
+      if (!ids.length) return new Map();
+      const rows = await db('invoices').where({ tenant_id: tenantId }).whereIn('id', ids).select('id', 'body');
+      return new Map(rows.map((r: any) => [r.id as string, r.body as Invoice]));
+    },
+
     async body(tenantId: string, id: string): Promise<Invoice | null> {
       const row = await db('invoices').where({ tenant_id: tenantId, id }).first('body');
       return row?.body ?? null;

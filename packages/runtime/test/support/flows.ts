@@ -22,12 +22,15 @@ export function serviceFlow(key: string, service: string, options: { errorEdge?:
   return { schemaVersion: 1, key, name: key, nodes, edges };
 }
 
-/** start → review task with an SLA; timeout escalates to a second task. */
+/**
+ * start → review task with an SLA; timeout escalates to a second task. The tasks accept rather
+ * than approve: they are no approvals, and an unmarked approve outcome is refused at publishing.
+ */
 export function slaFlow(key: string, dueIn: string): WorkflowDefinition {
   const task = (title: string, queue: string, extra: Record<string, unknown> = {}) => ({
     title,
     queue,
-    outcomes: [{ id: 'approve', label: 'Approve' }, { id: 'reject', label: 'Reject' }],
+    outcomes: [{ id: 'accept', label: 'Accept' }, { id: 'reject', label: 'Reject' }],
     ...extra,
   });
   return {
@@ -43,10 +46,10 @@ export function slaFlow(key: string, dueIn: string): WorkflowDefinition {
     ],
     edges: [
       { id: 'e1', source: 'start', target: 'review' },
-      { id: 'e2', source: 'review', target: 'ok', sourcePort: 'approve' },
+      { id: 'e2', source: 'review', target: 'ok', sourcePort: 'accept' },
       { id: 'e3', source: 'review', target: 'no', sourcePort: 'reject' },
       { id: 'e4', source: 'review', target: 'escalate', sourcePort: 'timeout' },
-      { id: 'e5', source: 'escalate', target: 'ok', sourcePort: 'approve' },
+      { id: 'e5', source: 'escalate', target: 'ok', sourcePort: 'accept' },
       { id: 'e6', source: 'escalate', target: 'no', sourcePort: 'reject' },
     ],
   };

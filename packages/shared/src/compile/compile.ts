@@ -33,7 +33,7 @@ export type CompileResult = { ok: true; flow: CompiledFlow } | { ok: false; prob
  * if (result.ok) createFlowMachine(result.flow);
  */
 export function compile(definition: WorkflowDefinition): CompileResult {
-  const validation = validate(definition);
+  const validation = validate(definition, { sod: false });
   if (!validation.ok) return { ok: false, problems: validation.problems };
   const out = outgoing(definition);
   const { regions, problems } = findParallelRegions(definition, out);

@@ -41,4 +41,10 @@ export interface ValidationProblem {
   edgeId?: string;
   /** JSON pointer into the definition, when the problem is in one field. */
   path?: string;
+  /** `warning` does not make a definition invalid; absent means `error`. */
+  severity?: 'error' | 'warning';
+  /** The nodes, in order, of the path that breaks a rule (segregation of duties). */
+  pathNodeIds?: string[];
+  /** The edges of that path, in order. */
+  pathEdgeIds?: string[];
 }

@@ -2,6 +2,7 @@ import { findParallelRegions } from '../compile/regions.js';
 import { getNodeKind } from '../nodes/catalogue.js';
 import { createAjv, describeAjvError, type ValidateFunction } from './ajv.js';
 import { definitionSchema } from './schema.js';
+import { checkSegregation, type SodPolicy } from './sodRules.js';
 import type { FlowEdge, FlowNode, ValidationProblem, WorkflowDefinition } from './types.js';
 
 let compiled: { definition: ValidateFunction; configs: Map<string, ValidateFunction> } | undefined;
@@ -24,21 +25,30 @@ function configValidator(kind: string): ValidateFunction | undefined {
   return v.configs.get(kind);
 }
 
-/** The result of `validate`: `ok` only when there are no problems. */
+/** The result of `validate`: `ok` only when there are no problems other than warnings. */
 export interface ValidationResult {
   ok: boolean;
   problems: ValidationProblem[];
 }
 
+export interface ValidateOptions {
+  /**
+   * Design-time segregation of duties (`sodRules.ts`) under the tenant's policy; without it the
+   * SoD problems are warnings, and `false` leaves them out (the compiler checks structure only).
+   */
+  sod?: SodPolicy | false;
+}
+
 /**
  * Checks a workflow definition: the JSON Schema, each node's config against its kind, and the
- * graph (one start, reachability, dead ends, ports, parallel/join pairing, FEEL syntax).
+ * graph (one start, reachability, dead ends, ports, parallel/join pairing, FEEL syntax), then
+ * segregation of duties on a sound graph (`sod.*`, with the path that breaks the rule).
  * Never throws for a user mistake; every problem names its node or edge.
  * @example
  * const { ok, problems } = validate(definition);
  * if (!ok) console.log(problems.map((p) => `${p.nodeId ?? p.edgeId}: ${p.message}`));
  */
-export function validate(input: unknown): ValidationResult {
+export function validate(input: unknown, options: ValidateOptions = {}): ValidationResult {
   const v = validators();
   if (!v.definition(input)) {
     const problems = (v.definition.errors ?? []).map((e) => {
@@ -50,7 +60,8 @@ export function validate(input: unknown): ValidationResult {
   const definition = input as WorkflowDefinition;
   const problems = [...checkIds(definition), ...checkNodes(definition), ...checkEdges(definition)];
   if (problems.length === 0) problems.push(...checkGraph(definition));
-  return { ok: problems.length === 0, problems };
+  if (problems.length === 0 && options.sod !== false) problems.push(...checkSegregation(definition, options.sod ?? { mode: 'warn' }));
+  return { ok: !problems.some((p) => p.severity !== 'warning'), problems };
 }
 
 function checkIds({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {

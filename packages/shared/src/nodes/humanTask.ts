@@ -22,6 +22,11 @@ export interface HumanTaskConfig {
   /** Name under which the outcome and form data are kept for later steps. Default: the node id. */
   resultVar?: string;
   /**
+   * The step makes or corrects what is approved later (it edits, corrects or submits the
+   * invoice): design-time segregation of duties keeps its roles off downstream approvals.
+   */
+  maker?: boolean;
+  /**
    * Makes the task an approval: the runtime enforces segregation of duties on it (no
    * self-approval, approver limits from the authority matrix, four-eyes above a threshold).
    */
@@ -71,6 +76,7 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
       dueIn: { type: 'string', title: 'Due in (ISO 8601, e.g. PT24H)', pattern: '^P' },
       priority: { type: 'integer', title: 'Priority (1 highest)', minimum: 1, maximum: 5 },
       resultVar: { type: 'string', title: 'Keep the decision as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      maker: { type: 'boolean', title: 'Edits, corrects or submits the invoice (its roles may not approve it later)' },
       approval: {
         type: 'object',
         title: 'Approval (segregation of duties, limits, four-eyes)',

@@ -20,6 +20,7 @@ export const POLICY_SCHEMA = {
     quantityTolerancePct: { type: 'number', minimum: 0, maximum: 100 },
     amountTolerance: { type: 'number', minimum: 0 },
     fourEyesThreshold: { type: 'number', minimum: 0 },
+    sodDesignCheck: { enum: ['refuse', 'warn'], description: 'Segregation-of-duties problems found in a flow at design time refuse publishing (default) or only warn' },
     approvalLimits: {
       type: 'array',
       maxItems: 1000,

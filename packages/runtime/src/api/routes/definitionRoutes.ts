@@ -1,7 +1,10 @@
-import { compile, definitionSchema, validate, type WorkflowDefinition } from '@exflow/shared';
+import { compile, definitionSchema, invoiceForFeel, replayCases, validate, type CompiledFlow, type ReplayCase, type ReplayFlow, type SodPolicy, type WorkflowDefinition } from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
+import { tenantPolicies } from '../../auth/tenancy.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
+import { createCaseRepository } from '../../store/caseRepository.js';
 import { createDefinitionRepository, type DefinitionRecord } from '../../store/definitionRepository.js';
+import { createInvoiceRepository } from '../../store/invoiceRepository.js';
 import { newId } from '../../store/ids.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
@@ -9,7 +12,13 @@ import { defineRoutes } from '../route.js';
 const view = (d: DefinitionRecord) => ({ id: d.id, key: d.key, name: d.name, draft: d.draft, draftUpdatedAt: d.draftUpdatedAt, draftUpdatedBy: d.draftUpdatedBy, latestVersion: d.latestVersion });
 
 const problemsToErrors = (problems: ReturnType<typeof validate>['problems']) =>
-  problems.map((p) => ({ code: p.code, message: p.message, path: p.path, nodeId: p.nodeId, edgeId: p.edgeId }));
+  problems.map((p) => ({ code: p.code, message: p.message, path: p.path, nodeId: p.nodeId, edgeId: p.edgeId, severity: p.severity, pathNodeIds: p.pathNodeIds, pathEdgeIds: p.pathEdgeIds }));
+
+/** Design-time segregation of duties under the tenant's policies: `sodDesignCheck` (default refuse) and its four-eyes threshold. */
+async function sodPolicy(db: Parameters<typeof tenantPolicies>[0], tenantId: string): Promise<SodPolicy> {
+  const policies = (await tenantPolicies(db, tenantId)) as { sodDesignCheck?: 'refuse' | 'warn'; fourEyesThreshold?: number };
+  return { mode: policies.sodDesignCheck ?? 'refuse', fourEyesThreshold: policies.fourEyesThreshold ?? null };
+}
 
 export const definitionRoutes = defineRoutes([
   {
@@ -45,12 +54,12 @@ export const definitionRoutes = defineRoutes([
   {
     method: 'post',
     path: '/definitions/validate',
-    summary: 'Validate a definition without storing it',
+    summary: "Validate a definition without storing it (segregation of duties under the tenant's policy)",
     tag: 'definitions',
     roles: READERS,
     responses: { '200': '{ ok, problems }' },
-    async handler(req, res) {
-      res.json(validate(req.body));
+    async handler(req, res, { db, principal }) {
+      res.json(validate(req.body, { sod: await sodPolicy(db, principal.tenantId) }));
     },
   },
   {
@@ -106,23 +115,84 @@ export const definitionRoutes = defineRoutes([
   {
     method: 'post',
     path: '/definitions/:id/publish',
-    summary: 'Validate and compile the draft and publish it as the next immutable version',
+    summary: 'Validate and compile the draft and publish it as the next immutable version; segregation-of-duties problems refuse it unless the tenant policy sodDesignCheck is warn',
     tag: 'definitions',
     roles: DESIGNERS,
-    responses: { '201': 'Published', '404': 'Unknown definition', '422': 'The draft has problems (listed in errors)' },
+    responses: { '201': 'Published (with SoD warnings, if any)', '404': 'Unknown definition', '422': 'The draft has problems (listed in errors, SoD ones with their path)' },
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');
-      const published = await db.transaction(async (trx) => {
+      const sod = await sodPolicy(db, principal.tenantId);
+      const { published, warnings } = await db.transaction(async (trx) => {
         const repo = createDefinitionRepository(trx);
         const found = await repo.get(principal.tenantId, id);
         if (!found) throw notFound('definition', id);
         const result = compile(found.draft);
-        if (!result.ok) {
-          throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${result.problems.length} problem(s); fix them before publishing`, problemsToErrors(result.problems));
+        const problems = result.ok ? validate(found.draft, { sod }).problems : result.problems;
+        const errors = problems.filter((p) => p.severity !== 'warning');
+        if (!result.ok || errors.length) {
+          throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${errors.length} problem(s); fix them before publishing`, problemsToErrors(errors));
         }
-        return repo.publish(principal.tenantId, id, found.draft, result.flow, principal.userId);
+        return { published: await repo.publish(principal.tenantId, id, found.draft, result.flow, principal.userId), warnings: problems };
       });
-      res.status(201).json({ version: published.version, publishedAt: published.publishedAt, publishedBy: published.publishedBy });
+      res.status(201).json({ version: published.version, publishedAt: published.publishedAt, publishedBy: published.publishedBy, ...(warnings.length ? { warnings: problemsToErrors(warnings) } : {}) });
+    },
+  },
+  {
+    method: 'post',
+    path: '/definitions/:id/replay',
+    summary: "What-if replay: the definition's cases closed in [from, to) run through its draft or a published version from their recorded answers; nothing is written",
+    tag: 'definitions',
+    roles: DESIGNERS,
+    body: {
+      type: 'object',
+      required: ['from', 'to'],
+      additionalProperties: false,
+      properties: {
+        from: { type: 'string', format: 'date-time', maxLength: 40, description: 'Cases closed at or after this instant' },
+        to: { type: 'string', format: 'date-time', maxLength: 40, description: 'Cases closed before this instant' },
+        version: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000, description: 'Replay through this published version (default: the draft)' },
+        limit: { type: 'integer', format: 'int32', minimum: 1, maximum: 1000, description: 'At most this many cases, oldest first (default 1000)' },
+      },
+    },
+    responses: { '200': '{ version, total, outcomeDiffers, pathDiffers, queuesDiffer, stopped, counts, cases }', '404': 'Unknown definition or version', '422': 'A bad period, or a draft that does not compile (listed in errors)' },
+    async handler(req, res, { db, principal }) {
+      const { from, to, version, limit = 1000 } = req.body as { from: string; to: string; version?: number; limit?: number };
+      if (Date.parse(to) <= Date.parse(from)) throw unprocessable('replay-period', `/to (${to}) must be after /from (${from})`, [{ path: '/to', message: 'must be after from' }]);
+      const id = param(req, 'id');
+      const definitions = createDefinitionRepository(db);
+      const found = await definitions.get(principal.tenantId, id);
+      if (!found) throw notFound('definition', id);
+      let candidate: ReplayFlow;
+      if (version !== undefined) {
+        const stored = await definitions.getVersion(principal.tenantId, id, version);
+        if (!stored) throw notFound('definition version', `${id}@${version}`);
+        candidate = { definition: stored.definition, flow: stored.compiled };
+      } else {
+        const result = compile(found.draft);
+        if (!result.ok) throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${result.problems.length} problem(s); fix them before replaying`, problemsToErrors(result.problems));
+        candidate = { definition: found.draft, flow: result.flow };
+      }
+      const cases = createCaseRepository(db);
+      const closed = await cases.closedBetween(principal.tenantId, id, new Date(from).toISOString(), new Date(to).toISOString(), limit);
+      const events = await cases.eventsOfCases(principal.tenantId, closed.map((c) => c.id));
+      const invoices = await createInvoiceRepository(db).bodies(principal.tenantId, closed.flatMap((c) => (c.invoiceId ? [c.invoiceId] : [])));
+      const versions = new Map<number, ReplayFlow>();
+      for (const v of new Set(closed.map((c) => c.definitionVersion))) {
+        const stored = await definitions.getVersion(principal.tenantId, id, v);
+        if (stored) versions.set(v, { definition: stored.definition, flow: stored.compiled as CompiledFlow });
+      }
+      const byCase = new Map(closed.map((c) => [c.id, c]));
+      const runs: ReplayCase[] = closed.map((c) => {
+        const body = c.invoiceId ? invoices.get(c.invoiceId) : undefined;
+        const triage = c.snapshot.context?.vars?.triage as Record<string, unknown> | undefined;
+        return {
+          caseId: c.id,
+          input: { invoice: body ? invoiceForFeel(body) : (c.snapshot.context?.invoice ?? {}), ...(triage ? { triage } : {}) },
+          events: (events.get(c.id) ?? []).map((e) => ({ type: e.type, payload: e.payload, actor: e.actor })),
+        };
+      });
+      const report = replayCases((run) => versions.get(byCase.get(run.caseId)!.definitionVersion)!, candidate, runs);
+      res.json({ version: version ?? 'draft', from, to, ...report });
     },
   },
   {
