@@ -1,8 +1,10 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 export default defineConfig({
   plugins: [react()],
+  // @exflow/shared bundled from its TypeScript sources (its `exflow-source` export), so no build of shared is needed first
+  resolve: { conditions: ['exflow-source', ...defaultClientConditions] },
   server: { proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },
   // ELK (the auto-layout engine) is 1.4 MB on its own and loads lazily, in a worker
   worker: { format: 'es' },
