@@ -1,8 +1,9 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { precompress } from './build/precompress.js';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   // @exflow/shared bundled from its TypeScript sources (its `exflow-source` export), so no build of shared is needed first
   resolve: { conditions: ['exflow-source', ...defaultClientConditions] },
   server: { proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },

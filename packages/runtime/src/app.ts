@@ -9,6 +9,7 @@ import type { AppDeps } from './api/route.js';
 import { buildRouter } from './api/router.js';
 import { routes } from './api/routes/index.js';
 import type { Log } from './logging.js';
+import { designerAssets } from './web/designerAssets.js';
 
 
 /** Builds the HTTP app from its dependencies. Does not listen (see main.ts). */
@@ -60,9 +61,9 @@ export function createApp(deps: AppDeps, log: Log): Express {
 
   const dist = deps.config.designerDist;
   if (existsSync(join(dist, 'index.html'))) {
-    app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
-    // client-side routes of the single-page app
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(dist, 'index.html')));
+    app.use(designerAssets(dist));
+    // client-side routes of the single-page app (and `/` itself)
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(dist, 'index.html'), { headers: { 'Cache-Control': 'no-cache' } }));
   }
   app.use(problemMiddleware(log));
   return app;
