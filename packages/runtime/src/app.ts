@@ -16,7 +16,7 @@ import { designerAssets } from './web/designerAssets.js';
 export function createApp(deps: AppDeps, log: Log): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {

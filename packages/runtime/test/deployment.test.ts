@@ -20,6 +20,7 @@ describe('docker-compose.yml', () => {
     for (const [, service] of runtimes) {
       expect(service.environment.DATABASE_URL).toMatch(/^postgres:\/\/exflow:exflow@postgres:5432\/exflow$/);
       expect(service.healthcheck.test.join(' ')).toContain('/health');
+      expect(service.environment.EXFLOW_TRUST_PROXY).toBe('1');
     }
     // one of them seeds the demo data and migrates first; the other waits for it to be healthy
     expect(runtimes.map(([, s]) => s.environment.EXFLOW_SEED_DEMO)).toEqual(['true', 'false']);

@@ -35,6 +35,20 @@ export interface Config {
    * (`EXFLOW_EGRESS_ALLOW`, comma-separated); platform admins add more through the API.
    */
   egressAllow: string[];
+  /**
+   * Which proxies in front may name the client in `X-Forwarded-For` (express's `trust proxy`):
+   * `false` (none, the default), a number of hops, or addresses and networks (`EXFLOW_TRUST_PROXY`).
+   * Behind nginx or an ingress, without it every client shares the proxy's rate-limit budget.
+   */
+  trustProxy: boolean | number | string[];
+}
+
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(',').map((part) => part.trim()).filter(Boolean);
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -64,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
     rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200), api: Number(env.EXFLOW_RATE_LIMIT_API ?? 6000) },
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
+    trustProxy: parseTrustProxy(env.EXFLOW_TRUST_PROXY),
   };
 }
