@@ -1,15 +1,17 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { ApiProvider } from './api/ApiProvider.js';
 import { Brand, SupportContact } from './branding/Brand.js';
 import { BrandingProvider } from './branding/BrandingProvider.js';
 import { createApiClient } from './api/client.js';
-import { DesignerPage } from './app/DesignerPage.js';
 import { useHashRoute } from './app/useHashRoute.js';
 import { LoginScreen } from './auth/LoginScreen.js';
 import { clearSession, loadSession, saveSession, type Session } from './auth/session.js';
-import { FlowListPage } from './flows/FlowListPage.js';
-import { WorkspaceApp } from './inbox/WorkspaceApp.js';
 import { useWorkspaceRoute } from './inbox/workspaceRoute.js';
+
+// one chunk per area, loaded on first visit: an analyst's inbox never downloads the designer (canvas, ELK, inspector)
+const DesignerPage = lazy(() => import('./app/DesignerPage.js').then((m) => ({ default: m.DesignerPage })));
+const FlowListPage = lazy(() => import('./flows/FlowListPage.js').then((m) => ({ default: m.FlowListPage })));
+const WorkspaceApp = lazy(() => import('./inbox/WorkspaceApp.js').then((m) => ({ default: m.WorkspaceApp })));
 
 /** The designer app: sign in, then the flow list or one flow's designer. */
 export function App() {
@@ -44,6 +46,7 @@ export function App() {
   return (
     <ApiProvider api={api} user={session.user}>
       <BrandingProvider api={api}>
+        <Suspense fallback={<div className="app-loading">Loading…</div>}>
         {workspaceRoute ? (
           <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
         ) : route.page === 'designer' ? (
@@ -62,6 +65,7 @@ export function App() {
             <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />
           </div>
         )}
+        </Suspense>
       </BrandingProvider>
     </ApiProvider>
   );

@@ -1,6 +1,4 @@
-import '@xyflow/react/dist/base.css';
 import './styles/base.css';
-import './styles/canvas.css';
 import './styles/panels.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

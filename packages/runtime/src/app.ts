@@ -10,6 +10,7 @@ import { buildRouter } from './api/router.js';
 import { routes } from './api/routes/index.js';
 import type { RuntimeMetrics } from './insights/prometheus.js';
 import type { Log } from './logging.js';
+import { designerAssets } from './web/designerAssets.js';
 
 
 /** Builds the HTTP app from its dependencies. Does not listen (see main.ts). */
@@ -17,7 +18,7 @@ export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Ex
   const app = express();
   if (metrics) app.use(metrics.http);
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -63,9 +64,9 @@ export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Ex
 
   const dist = deps.config.designerDist;
   if (existsSync(join(dist, 'index.html'))) {
-    app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
-    // client-side routes of the single-page app
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(dist, 'index.html')));
+    app.use(designerAssets(dist));
+    // client-side routes of the single-page app (and `/` itself)
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(dist, 'index.html'), { headers: { 'Cache-Control': 'no-cache' } }));
   }
   app.use(problemMiddleware(log));
   return app;

@@ -1,3 +1,4 @@
+import '../canvas/canvasStyles.js';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useState } from 'react';
 import { describeApiError, type DefinitionRecord } from '../api/client.js';

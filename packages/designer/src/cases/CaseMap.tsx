@@ -1,3 +1,4 @@
+import '../canvas/canvasStyles.js';
 import type { CompiledFlow, RecordedCaseEvent, WorkflowDefinition } from '@exflow/shared';
 import { Background, ReactFlow, ReactFlowProvider, type EdgeTypes, type NodeTypes } from '@xyflow/react';
 import { useMemo } from 'react';

@@ -1,5 +1,5 @@
 import type { CompiledFlow, WorkflowDefinition } from '@exflow/shared';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeApiError } from '../api/client.js';
 import { dateTime, money } from '../inbox/format.js';
 import { formatDuration } from '../inbox/sla.js';
@@ -8,10 +8,12 @@ import { useWorkspace } from '../inbox/WorkspaceApp.js';
 import type { AuditEntry, CaseDetail, Effect, Evidence } from '../inbox/workspaceApi.js';
 import { workspaceHref } from '../inbox/workspaceRoute.js';
 import { AttachmentsPanel } from './AttachmentsPanel.js';
-import { CaseMap } from './CaseMap.js';
 import { CommentsPanel } from './CommentsPanel.js';
 import { describeEvent } from './describeEvent.js';
 import { useCaseHistory } from './useCaseHistory.js';
+
+// the map draws with @xyflow: the case's facts and history show while it loads
+const CaseMap = lazy(() => import('./CaseMap.js').then((m) => ({ default: m.CaseMap })));
 
 const WORKERS = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
 const OPERATORS = ['tenant_admin', 'process_owner'];
@@ -79,7 +81,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       {detail.context.cancellation && <div className="banner banner--warn">Cancelled by {nameOf(detail.context.cancellation.by)}: {detail.context.cancellation.reason}</div>}
 
       <section className="ws-card ws-card--flush">
-        {flow ? <CaseMap definition={flow.definition} compiled={flow.compiled} invoice={detail.context.invoice} events={history.events} activeNodes={detail.activeNodes} /> : <div className="case-map case-map--loading">Loading the flow…</div>}
+        {flow ? <Suspense fallback={<div className="case-map case-map--loading">Loading the flow…</div>}><CaseMap definition={flow.definition} compiled={flow.compiled} invoice={detail.context.invoice} events={history.events} activeNodes={detail.activeNodes} /></Suspense> : <div className="case-map case-map--loading">Loading the flow…</div>}
       </section>
 
       <div className="case-page__grid">

@@ -1,15 +1,17 @@
-import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, lazy, Suspense, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { User } from '../api/client.js';
 import { Brand, SupportContact } from '../branding/Brand.js';
-import { CasePage } from '../cases/CasePage.js';
 import { IncidentsPage } from '../cases/IncidentsPage.js';
 import { LiveProvider, useLive } from '../cases/live.js';
 import { InsightsPage } from '../insights/InsightsPage.js';
 import { InboxPage } from './InboxPage.js';
-import { TaskPage } from './TaskPage.js';
 import './workspace.css';
 import { createWorkspaceApi, type TeamMember, type WorkspaceApi } from './workspaceApi.js';
 import { canDesign, readsInsights, type WorkspaceRoute } from './workspaceRoute.js';
+
+// the task view brings the form renderer (rjsf), the case view the flow map (@xyflow): loaded when opened, not with the inbox
+const TaskPage = lazy(() => import('./TaskPage.js').then((m) => ({ default: m.TaskPage })));
+const CasePage = lazy(() => import('../cases/CasePage.js').then((m) => ({ default: m.CasePage })));
 
 interface Workspace {
   api: WorkspaceApi;
@@ -48,7 +50,7 @@ export function WorkspaceApp({ route, user, token, onSignOut }: { route: Workspa
       <LiveProvider token={token}>
         <div className="app-shell ws-shell">
           <WorkspaceHeader route={route} user={user} onSignOut={onSignOut} />
-          <main className="ws-main">{page(route)}</main>
+          <main className="ws-main"><Suspense fallback={<div className="ws-loading">Loading…</div>}>{page(route)}</Suspense></main>
         </div>
       </LiveProvider>
     </WorkspaceContext.Provider>

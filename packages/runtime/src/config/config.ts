@@ -37,6 +37,20 @@ export interface Config {
   egressAllow: string[];
   /** Bearer token GET /metrics requires; unset leaves it open (keep it off the public network). */
   metricsToken?: string;
+  /**
+   * Which proxies in front may name the client in `X-Forwarded-For` (express's `trust proxy`):
+   * `false` (none, the default), a number of hops, or addresses and networks (`EXFLOW_TRUST_PROXY`).
+   * Behind nginx or an ingress, without it every client shares the proxy's rate-limit budget.
+   */
+  trustProxy: boolean | number | string[];
+}
+
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  return text.split(',').map((part) => part.trim()).filter(Boolean);
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -67,5 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200), api: Number(env.EXFLOW_RATE_LIMIT_API ?? 6000) },
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
     metricsToken: env.EXFLOW_METRICS_TOKEN || undefined,
+    trustProxy: parseTrustProxy(env.EXFLOW_TRUST_PROXY),
   };
 }

@@ -24,6 +24,8 @@ export interface TestServerOptions extends StartOptions {
   /** Egress allow-list, as `EXFLOW_EGRESS_ALLOW` (tests allow-list their loopback receivers here). */
   egressAllow?: string[];
   metricsToken?: string;
+  /** As `EXFLOW_TRUST_PROXY` (default: trust no proxy). */
+  trustProxy?: Config['trustProxy'];
 }
 
 export interface TestServer extends RunningExflow {
@@ -55,6 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
+    trustProxy: options.trustProxy ?? false,
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

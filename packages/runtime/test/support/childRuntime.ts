@@ -12,9 +12,14 @@ export interface ChildRuntime {
   output: () => string;
 }
 
-/** Starts `src/main.ts` in a child process and resolves with its address once it listens. */
-export function startChildRuntime(env: Record<string, string>): Promise<ChildRuntime> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * Starts `src/main.ts` (through tsx, on shared's TypeScript sources) in a child process and
+ * resolves with its address once it listens; `{ built: true }` starts `dist/main.js` with plain
+ * node instead (`pnpm build` first), as production does.
+ */
+export function startChildRuntime(env: Record<string, string>, options: { built?: boolean } = {}): Promise<ChildRuntime> {
+  const args = options.built ? ['dist/main.js'] : ['--conditions=exflow-source', '--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: runtimeDir,
     env: { ...process.env, PORT: '0', EXFLOW_POLL_MS: '50', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
