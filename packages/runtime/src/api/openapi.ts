@@ -80,7 +80,11 @@ export function buildOpenApi(routes: Route[], version: string) {
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(route.responses)) {
       const code = Number(status);
-      responses[status] = code >= 400 ? problemResponse(description, code >= 500 ? {} : rateLimitHeaders) : { description, headers: rateLimitHeaders };
+      const schema = route.responseSchemas?.[status];
+      responses[status] =
+        code >= 400
+          ? problemResponse(description, code >= 500 ? {} : rateLimitHeaders)
+          : { description, headers: rateLimitHeaders, ...(schema ? { content: { 'application/json': { schema: plainJson(schema) } } } : {}) };
     }
     for (const [status, response] of Object.entries(commonResponses(route))) responses[status] ??= response;
     (paths[path] ??= {})[route.method] = {
@@ -191,3 +195,6 @@ function stripIds(schema: Record<string, unknown>): Record<string, unknown> {
   const { $id: _id, ...rest } = schema;
   return rest;
 }
+
+/** The schema as JSON (TypeBox keeps its own markers under symbol keys; they are not part of it). */
+const plainJson = (schema: object): Record<string, unknown> => JSON.parse(JSON.stringify(schema));

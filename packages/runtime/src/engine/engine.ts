@@ -1,4 +1,4 @@
-import { activeNodeIds, invoiceForFeel, type CaseEvent, type Invoice } from '@exflow/shared';
+import { activeNodeIds, invoiceForFeel, type CaseChangedMessage, type CaseEvent, type Invoice } from '@exflow/shared';
 import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import { conflict, notFound, VersionConflict } from '../errors.js';
 import { createAuditRepository } from '../store/auditRepository.js';
@@ -13,18 +13,8 @@ import { createMachineCache, type FlowMachine } from './machineCache.js';
 import { createRecentCases } from './recentCases.js';
 
 /** A committed change to a case, as published to realtime listeners. */
-export interface CaseChange {
-  tenantId: string;
-  caseId: string;
-  definitionId: string;
-  version: number;
-  status: CaseStatus;
-  outcome: string | null;
-  activeNodes: string[];
-  event: { type: string; seq: number; actor: string | null };
-  tasksOpened: { id: string; nodeId: string; queue: string; title: string }[];
-  tasksClosedNodes: string[];
-}
+/** A committed change: the `case.changed` message (declared in shared) plus the tenant it belongs to. */
+export type CaseChange = CaseChangedMessage & { tenantId: string };
 
 export interface EngineOptions {
   db: Db;

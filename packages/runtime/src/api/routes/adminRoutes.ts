@@ -33,11 +33,11 @@ export const POLICY_SCHEMA = {
     allowedTemplates: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 }, description: 'Template packs the tenant may list and install (absent: all)' },
     // check parameters triage and check nodes use (docs/checks.md, "Parameters")
     nonPoLimit: { type: 'number', minimum: 0 },
-    duplicateWindowDays: { type: 'integer', minimum: 0, maximum: 366 },
-    duplicateMaxEditDistance: { type: 'integer', minimum: 0, maximum: 10 },
+    duplicateWindowDays: { type: 'integer', format: 'int32', minimum: 0, maximum: 366 },
+    duplicateMaxEditDistance: { type: 'integer', format: 'int32', minimum: 0, maximum: 10 },
     taxLineTolerance: { type: 'number', minimum: 0 },
     taxHeaderTolerance: { type: 'number', minimum: 0 },
-    recentBankChangeDays: { type: 'integer', minimum: 0, maximum: 3660 },
+    recentBankChangeDays: { type: 'integer', format: 'int32', minimum: 0, maximum: 3660 },
     flowOverridableParams: {
       type: 'array',
       description: "Check parameters a flow's node may set differently from this policy",
