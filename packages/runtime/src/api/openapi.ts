@@ -143,7 +143,7 @@ export function buildOpenApi(routes: Route[], version: string) {
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
           properties: {
-            type: { type: 'string', format: 'uri', maxLength: 200 },
+            type: { type: 'string', format: 'uri-reference', maxLength: 200, description: 'Where the code is explained: GET it for the catalogue entry (status, title, how to fix)' },
             title: text(200, 'Short summary of the kind of problem'),
             status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599 },
             detail: text(PROBLEM_DETAIL_MAX, 'What is wrong and how to fix it'),

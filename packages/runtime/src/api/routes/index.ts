@@ -15,8 +15,9 @@ import { invoiceRoutes } from './invoiceRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
+import { problemRoutes } from './problemRoutes.js';
 import { taskRoutes } from './taskRoutes.js';
 import { templateRoutes } from './templateRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes];
+export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes, ...problemRoutes];
