@@ -40,7 +40,7 @@ export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Ex
       limit: perMinute,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      handler: (_req, res) => sendProblem(res, 429, 'rate-limited', 'Too many requests', `More than ${perMinute} ${what} requests a minute from your address; wait a minute and retry`),
+      handler: (_req, res) => sendProblem(res, 'rate-limited', `More than ${perMinute} ${what} requests a minute from your address; wait a minute and retry`),
     });
   app.use(API_BASE, limit(deps.config.rateLimits.api, 'API'));
   app.use(`${API_BASE}/auth/login`, limit(deps.config.rateLimits.auth, 'sign-in'));
@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Ex
       await deps.db.raw('select 1');
       res.json({ status: 'ok', database: deps.config.databaseUrl ? 'postgresql' : 'pglite', rowLevelSecurityOnReads: deps.scopeReads });
     } catch (e) {
-      sendProblem(res, 503, 'database-unavailable', 'Service unavailable', `The database does not answer: ${(e as Error).message}`);
+      sendProblem(res, 'database-unavailable', `The database does not answer: ${(e as Error).message}`);
     }
   });
   if (metrics) app.get('/metrics', metrics.endpoint(deps.config.metricsToken));
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Ex
   app.get(`${API_BASE}/openapi.json`, (_req, res) => res.json(openapi));
   app.use(API_BASE, express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(API_BASE, buildRouter(routes, deps));
-  app.use(API_BASE, (req, res) => sendProblem(res, 404, 'no-such-route', 'Not found', `There is no ${req.method} ${req.originalUrl.split('?')[0]}; see /api/v1/openapi.json`));
+  app.use(API_BASE, (req, res) => sendProblem(res, 'no-such-route', `There is no ${req.method} ${req.originalUrl.split('?')[0]}; see /api/v1/openapi.json`));
 
   const dist = deps.config.designerDist;
   if (existsSync(join(dist, 'index.html'))) {

@@ -2,7 +2,25 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { eventually, httpClient } from './support/http.js';
+import {
+  caseChangedMessageSchema,
+  caseDetailSchema,
+  caseEventListSchema,
+  caseListSchema,
+  definitionListSchema,
+  definitionViewSchema,
+  inboxPageSchema,
+  inboxSummarySchema,
+  incidentListSchema,
+  invoiceIntakeResponseSchema,
+  taskChangedMessageSchema,
+  taskListSchema,
+  taskViewSchema,
+  versionListSchema,
+  versionRecordSchema,
+} from '@exflow/shared';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
+import { expectWire } from './support/wire.js';
 
 interface Message {
   name: string;
@@ -50,6 +68,10 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     expect(version.body.compiled.machine.initial).toBe('start');
     const versions = await owner('GET', `/api/v1/definitions/${definitionId}/versions`);
     expect(versions.body.map((v: { version: number }) => v.version)).toEqual([1]);
+    expectWire(versionRecordSchema, version.body, 'GET /definitions/:id/versions/1');
+    expectWire(versionListSchema, versions.body, 'GET /definitions/:id/versions');
+    expectWire(definitionViewSchema, (await owner('GET', `/api/v1/definitions/${definitionId}`)).body, 'GET /definitions/:id');
+    expectWire(definitionListSchema, (await owner('GET', '/api/v1/definitions')).body, 'GET /definitions');
   });
 
   it('routes a 5 % price variance to procurement, streams every change, and resolves on approval', async () => {
@@ -61,6 +83,7 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       // accepting a variance is an approval: the owner submits, so the analyst may accept
       const posted = await owner('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OVER-1', '126.00'), { 'Idempotency-Key': 'e2e-over-1' });
       expect(posted.status).toBe(201);
+      expectWire(invoiceIntakeResponseSchema, posted.body, 'POST /invoices');
       const caseId: string = posted.body.case.id;
       expect(posted.body.case.activeNodes).toEqual(['match']);
 
@@ -72,6 +95,11 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       const reviewCase = await analyst('GET', `/api/v1/cases/${caseId}`);
       expect(reviewCase.body.context.vars.match.maxPriceVariancePct).toBe(5);
       expect(reviewCase.body.context.vars.match.withinTolerance).toBe(false);
+      expectWire(caseDetailSchema, reviewCase.body, 'GET /cases/:id');
+      expectWire(taskListSchema, (await analyst('GET', `/api/v1/tasks?caseId=${caseId}`)).body, 'GET /tasks');
+      expectWire(taskViewSchema, (await analyst('GET', `/api/v1/tasks/${task.id}`)).body, 'GET /tasks/:id');
+      expectWire(inboxPageSchema, (await analyst('GET', '/api/v1/inbox?view=unclaimed')).body, 'GET /inbox');
+      expectWire(inboxSummarySchema, (await analyst('GET', '/api/v1/inbox/summary')).body, 'GET /inbox/summary');
 
       const refused = await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept', data: {} });
       expect(refused.status).toBe(422);
@@ -87,6 +115,9 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       expect(history.body.map((e: { type: string }) => e.type)).toEqual(['case.started', 'service.done', 'task.completed']);
       expect(history.body.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3]);
       expect(history.body[2].actor).toBe('u-analyst');
+      expectWire(caseEventListSchema, history.body, 'GET /cases/:id/events');
+      expectWire(caseListSchema, (await analyst('GET', '/api/v1/cases')).body, 'GET /cases');
+      expectWire(incidentListSchema, (await analyst('GET', '/api/v1/incidents?status=all')).body, 'GET /incidents');
 
       const caseMessages = await eventually(async () => {
         const mine = messages.filter((m) => m.name === 'case.changed' && m.payload.caseId === caseId);
@@ -97,6 +128,8 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       expect(caseMessages[2].payload.status).toBe('resolved');
       const taskMessages = messages.filter((m) => m.name === 'task.changed' && m.payload.caseId === caseId);
       expect(taskMessages.map((m) => m.payload.change)).toEqual(['opened', 'completed']);
+      for (const m of caseMessages) expectWire(caseChangedMessageSchema, m.payload, 'case.changed');
+      for (const m of taskMessages) expectWire(taskChangedMessageSchema, m.payload, 'task.changed');
     } finally {
       socket.disconnect();
     }

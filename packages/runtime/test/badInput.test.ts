@@ -25,7 +25,7 @@ describe.each(testDatabaseKinds())('bad input is refused with problem+json and c
   const expectProblem = (r: { status: number; headers: Headers; body: any }, status: number, text: RegExp) => {
     expect(r.status).toBe(status);
     expect(r.headers.get('content-type')).toContain('application/problem+json');
-    expect(r.body).toMatchObject({ status, title: expect.any(String), type: expect.stringContaining('https://exflow.dev/problems/') });
+    expect(r.body).toMatchObject({ status, title: expect.any(String), type: `/api/v1/problems/${r.body.code}` });
     expect(`${r.body.detail} ${JSON.stringify(r.body.errors ?? [])}`).toMatch(text);
   };
 

@@ -22,6 +22,27 @@ describe('the OpenAPI document matches the routes', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('describes the response bodies of the main resources with the schemas shared declares', () => {
+    const body = (path: string, method: string, status: string) => doc.paths[`/api/v1${path}`][method].responses[status].content?.['application/json']?.schema;
+    for (const [path, method, status] of [
+      ['/cases', 'get', '200'],
+      ['/cases/{id}', 'get', '200'],
+      ['/tasks', 'get', '200'],
+      ['/tasks/{id}', 'get', '200'],
+      ['/inbox', 'get', '200'],
+      ['/inbox/summary', 'get', '200'],
+      ['/definitions', 'get', '200'],
+      ['/definitions/{id}/versions/{version}', 'get', '200'],
+      ['/invoices', 'post', '201'],
+      ['/incidents', 'get', '200'],
+    ]) {
+      expect(body(path, method, status), `${method} ${path} ${status}`).toMatchObject({ type: expect.stringMatching(/^(object|array)$/) });
+    }
+    expect(body('/cases/{id}', 'get', '200').properties.version).toEqual({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 });
+    // every declared response schema is for a documented status
+    for (const route of routes) for (const status of Object.keys(route.responseSchemas ?? {})) expect(route.responses, `${route.method} ${route.path}`).toHaveProperty(status);
+  });
+
   it('every documented operation exists on the server (never a 404 from the router)', async () => {
     const call = httpClient(server.url);
     for (const [path, ops] of Object.entries(doc.paths)) {

@@ -63,7 +63,32 @@ export {
   type ReferenceCsvResult,
 } from './reference/referenceCsv.js';
 export { createCaseFeed, type CaseFeed, type FeedResult } from './events/caseFeed.js';
-export type { TaskView, InboxTask, InboxFilters, TeamMember } from './api/workspace.js';
+export { taskViewSchema, taskListSchema, teamListSchema, inboxTaskSchema, inboxPageSchema, inboxSummarySchema, teamMemberSchema, type TaskView, type InboxTask, type InboxPage, type InboxSummary, type Facet, type InboxFilters, type TeamMember } from './api/workspace.js';
+export {
+  CASE_STATUSES,
+  caseSummarySchema,
+  caseListSchema,
+  caseEventListSchema,
+  incidentListSchema,
+  caseDetailSchema,
+  caseEventViewSchema,
+  effectViewSchema,
+  timerViewSchema,
+  eventAcceptedSchema,
+  incidentViewSchema,
+  type CaseStatus,
+  type CaseSummary,
+  type CaseDetail,
+  type CaseContextView,
+  type CaseEventView,
+  type EffectView,
+  type TimerView,
+  type EventAccepted,
+  type IncidentView,
+} from './api/cases.js';
+export { definitionSummarySchema, definitionListSchema, definitionViewSchema, versionSummarySchema, versionRecordSchema, versionListSchema, type DefinitionSummary, type DefinitionView, type VersionSummary, type VersionRecord } from './api/definitions.js';
+export { intakeTriageSchema, invoiceIntakeResponseSchema, type IntakeTriage, type InvoiceIntakeResponse } from './api/invoices.js';
+export { caseChangedMessageSchema, taskChangedMessageSchema, TASK_CHANGES, type CaseChangedMessage, type TaskChangedMessage, type LiveMessages } from './api/live.js';
 export {
   caseExceptionKind,
   isException,

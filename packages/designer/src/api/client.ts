@@ -1,4 +1,4 @@
-import type { ReplayReport, ValidationProblem, WorkflowDefinition } from '@exflow/shared';
+import type { DefinitionSummary, DefinitionView, ReplayReport, ValidationProblem, VersionRecord, VersionSummary, WorkflowDefinition } from '@exflow/shared';
 
 /** A problem+json body (RFC 9457), as every error response of the API carries. */
 export interface Problem {
@@ -25,30 +25,10 @@ export interface User {
   tenantId: string;
 }
 
-export interface DefinitionSummary {
-  id: string;
-  key: string;
-  name: string;
-  draftUpdatedAt: string;
-  latestVersion: number | null;
-}
-
-export interface DefinitionRecord extends DefinitionSummary {
-  draft: WorkflowDefinition;
-}
-
-export interface VersionSummary {
-  version: number;
-  publishedAt: string;
-  publishedBy: string;
-}
-
-export interface VersionRecord {
-  version: number;
-  definition: WorkflowDefinition;
-  compiled: unknown;
-  publishedAt: string;
-}
+/** Definitions and versions as the runtime answers them: the wire types declared in shared. */
+export type { DefinitionSummary, VersionSummary, VersionRecord };
+/** A definition with its draft. */
+export type DefinitionRecord = DefinitionView;
 
 /** The brand a tenant's users see (their MSP's for an MSP's clients). */
 export interface Branding {
@@ -60,11 +40,8 @@ export interface Branding {
   supportUrl?: string;
 }
 
-export interface PublishResult {
-  version: number;
-  publishedAt: string;
-  publishedBy: string;
-}
+/** The answer to publishing: the new version. */
+export type PublishResult = VersionSummary;
 
 export interface ApiClientOptions {
   /** Default `/api/v1` (same origin: the runtime serves the designer). */

@@ -1,35 +1,14 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { CaseChangedMessage, LiveMessages, TaskChangedMessage } from '@exflow/shared';
 import { io, type Socket } from 'socket.io-client';
 
-/** `case.changed` as the runtime sends it after every committed transition. */
-export interface CaseChanged {
-  caseId: string;
-  definitionId: string;
-  version: number;
-  status: string;
-  outcome: string | null;
-  activeNodes: string[];
-  event: { type: string; seq: number; actor: string | null };
-  tasksOpened: { id: string; nodeId: string; queue: string; title: string }[];
-  tasksClosedNodes: string[];
-}
+/** `case.changed` as the runtime sends it after every committed transition (declared in shared). */
+export type CaseChanged = CaseChangedMessage;
 
 /** `task.changed`: a task opened, or a person claimed, released, completed, reassigned or re-ranked it. */
-export interface TaskChanged {
-  change: 'opened' | 'claimed' | 'released' | 'completed' | 'reassigned' | 'reprioritised';
-  taskId: string;
-  caseId: string;
-  queue: string;
-  title: string;
-  assignee?: string | null;
-  status?: string;
-  priority?: number;
-}
+export type TaskChanged = TaskChangedMessage;
 
-interface LiveEvents {
-  'case.changed': CaseChanged;
-  'task.changed': TaskChanged;
-}
+type LiveEvents = LiveMessages;
 
 export interface Live {
   connected: boolean;

@@ -1,95 +1,21 @@
-import type { InboxFilters, InboxTask, TaskView, TeamMember } from '@exflow/shared';
-import type { Invoice, MatchResult, WorkflowDefinition } from '@exflow/shared';
+import type { CaseDetail, CaseEventView, EffectView, Facet, IncidentView, InboxFilters, InboxPage, InboxSummary, InboxTask, TaskView, TeamMember, TimerView, VersionRecord } from '@exflow/shared';
+import type { Invoice } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
 
-export type { InboxFilters, InboxTask, TeamMember };
+export type { CaseDetail, Facet, InboxFilters, InboxPage, InboxSummary, InboxTask, TeamMember, VersionRecord };
 /** A task as the task view shows it. */
 export type Task = TaskView;
 
-export interface Facet {
-  value: string;
-  count: number;
-  label?: string;
-}
-
-export interface InboxSummary {
-  lead: boolean;
-  views: { mine: number; unclaimed: number; team: number };
-  queues: { queue: string; open: number; unclaimed: number; mine: number; overdue: number; canWork: boolean }[];
-  facets: { exceptionKinds: Facet[]; suppliers: Facet[]; businessUnits: Facet[] };
-}
-
-export interface Effect {
-  id: string;
-  nodeId: string;
-  service: string | null;
-  status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
-  attempts: number;
-  maxAttempts: number;
-  runAt: string;
-  lastError: string | null;
-}
+/** A side effect of a case, as the case view shows it. */
+export type Effect = EffectView;
 
 /** A case waiting at a step whose call failed past its retry policy (GET /incidents). */
-export interface Incident {
-  id: string;
-  caseId: string;
-  effectId: string;
-  nodeId: string;
-  service: string | null;
-  error: string;
-  reason: string;
-  attempts: number;
-  raisedAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  resolution: string | null;
-  definitionId: string;
-  caseStatus: string;
-}
-
-export interface Timer {
-  id: string;
-  nodeId: string;
-  timerId: string;
-  dueAt: string;
-  status: 'pending' | 'fired' | 'cancelled';
-}
-
-export interface CaseDetail {
-  id: string;
-  status: 'open' | 'incident' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
-  outcome: string | null;
-  version: number;
-  activeNodes: string[];
-  definitionId: string;
-  definitionVersion: number;
-  invoiceId: string | null;
-  openedAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-  context: {
-    invoice: Record<string, unknown>;
-    vars: Record<string, unknown> & { match?: MatchResult };
-    tasks: Record<string, { outcome: string; data: Record<string, unknown>; by: string | null }>;
-    errors: Record<string, unknown>;
-    cancellation: { reason: string; by: string | null } | null;
-  };
-  tasks: Task[];
-  timers: Timer[];
-  effects: Effect[];
-}
-
-export interface CaseEvent {
-  seq: number;
-  type: string;
-  payload: Record<string, unknown>;
-  actor: string | null;
-  createdAt: string;
-}
+export type Incident = IncidentView;
+export type Timer = TimerView;
+export type CaseEvent = CaseEventView;
 
 export interface AuditEntry {
   id: string;
@@ -138,12 +64,6 @@ export interface Evidence {
   invoice: { id: string; invoiceNumber: string; channel: string; receivedAt: string; body: Invoice } | null;
   purchaseOrder: PurchaseOrderEvidence | null;
   supplier: { id: string; name: string; taxId: string | null; country: string | null; bankAccount: string | null; bankAccountChangedAt: string | null } | null;
-}
-
-export interface VersionRecord {
-  version: number;
-  definition: WorkflowDefinition;
-  compiled: unknown;
 }
 
 export type WorkspaceApi = ReturnType<typeof createWorkspaceApi>;
@@ -199,7 +119,7 @@ export function createWorkspaceApi(options: ApiClientOptions) {
 
   return {
     inbox: (view: InboxView, filters: InboxFilters, cursor?: string, limit = 50) =>
-      json<{ items: InboxTask[]; nextCursor: string | null }>('GET', `/inbox${query({ view, ...filters, cursor, limit: String(limit) })}`),
+      json<InboxPage>('GET', `/inbox${query({ view, ...filters, cursor, limit: String(limit) })}`),
     inboxSummary: () => json<InboxSummary>('GET', '/inbox/summary'),
     mentions: () => json<Comment[]>('GET', '/inbox/mentions'),
     team: () => json<TeamMember[]>('GET', '/team'),

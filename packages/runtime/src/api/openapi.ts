@@ -80,7 +80,11 @@ export function buildOpenApi(routes: Route[], version: string) {
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(route.responses)) {
       const code = Number(status);
-      responses[status] = code >= 400 ? problemResponse(description, code >= 500 ? {} : rateLimitHeaders) : { description, headers: rateLimitHeaders };
+      const schema = route.responseSchemas?.[status];
+      responses[status] =
+        code >= 400
+          ? problemResponse(description, code >= 500 ? {} : rateLimitHeaders)
+          : { description, headers: rateLimitHeaders, ...(schema ? { content: { 'application/json': { schema: plainJson(schema) } } } : {}) };
     }
     for (const [status, response] of Object.entries(commonResponses(route))) responses[status] ??= response;
     (paths[path] ??= {})[route.method] = {
@@ -139,7 +143,7 @@ export function buildOpenApi(routes: Route[], version: string) {
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
           properties: {
-            type: { type: 'string', format: 'uri', maxLength: 200 },
+            type: { type: 'string', format: 'uri-reference', maxLength: 200, description: 'Where the code is explained: GET it for the catalogue entry (status, title, how to fix)' },
             title: text(200, 'Short summary of the kind of problem'),
             status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599 },
             detail: text(PROBLEM_DETAIL_MAX, 'What is wrong and how to fix it'),
@@ -194,3 +198,6 @@ function stripIds(schema: Record<string, unknown>): Record<string, unknown> {
   const { $id: _id, ...rest } = schema;
   return rest;
 }
+
+/** The schema as JSON (TypeBox keeps its own markers under symbol keys; they are not part of it). */
+const plainJson = (schema: object): Record<string, unknown> => JSON.parse(JSON.stringify(schema));

@@ -12,7 +12,7 @@ const readers = new Map<string, ReturnType<typeof express.text>>();
 export function readRawBody(req: Request, res: Response, spec: NonNullable<Route['rawBody']>): Promise<string> {
   const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!spec.contentTypes.includes(type)) {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', `Send the body as ${spec.contentTypes.join(' or ')}; got ${type || 'no Content-Type'}`);
+    throw new ProblemError('unsupported-media-type', `Send the body as ${spec.contentTypes.join(' or ')}; got ${type || 'no Content-Type'}`);
   }
   let read = readers.get(spec.limit);
   if (!read) {

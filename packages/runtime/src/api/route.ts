@@ -69,6 +69,12 @@ export interface Route {
   query?: Record<string, { type: 'string'; description: string; maxLength?: number } | { type: 'integer'; description: string; minimum: number; maximum: number } | { type: 'boolean'; description: string }>;
   /** Documented responses: status → description. */
   responses: Record<string, string>;
+  /**
+   * JSON Schemas of the success bodies, by status (from `@exflow/shared`, where the types the
+   * handler writes and the designer reads are derived from the same schemas). The OpenAPI
+   * document shows them as the response content.
+   */
+  responseSchemas?: Record<string, object>;
   handler(req: Request, res: Response, ctx: HandlerContext): Promise<void>;
 }
 

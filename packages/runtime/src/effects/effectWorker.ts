@@ -1,6 +1,6 @@
 import { nextRetry, type CaseEvent, type RetryPolicy } from '@exflow/shared';
 import type { Engine } from '../engine/engine.js';
-import { ProblemError } from '../errors.js';
+import { CaseClosed, EffectFenced, EventNotAccepted } from '../errors.js';
 import { isNonRetryable, PermanentServiceError, type ServiceRegistry } from '../services/registry.js';
 import type { Db } from '../store/db.js';
 import { createEffectRepository, type EffectRecord } from '../store/effectRepository.js';
@@ -21,7 +21,7 @@ export interface EffectWorkerOptions {
   log?: (message: string, context: Record<string, unknown>) => void;
 }
 
-const isNotAccepted = (e: unknown) => e instanceof ProblemError && (e.code === 'event-not-accepted' || e.code === 'case-closed');
+const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanceof CaseClosed;
 
 /**
  * Runs outbox effects: claims due rows, calls the service, retries by the effect's retry policy
@@ -38,9 +38,9 @@ export function createEffectWorker(options: EffectWorkerOptions) {
 
   async function report(effect: EffectRecord, outcome: Outcome, mark: (trx: Db) => Promise<boolean>) {
     const within = async (trx: Db) => {
-      if (!(await mark(trx))) throw new ProblemError(409, 'effect-fenced', 'Conflict', `effect ${effect.id} was taken over by another worker`);
+      if (!(await mark(trx))) throw new EffectFenced(effect.id);
       // the case left this step and came back: the answer belongs to the earlier visit
-      if (await createEffectRepository(trx).supersededBy(effect)) throw new ProblemError(409, 'event-not-accepted', 'Conflict', `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
+      if (await createEffectRepository(trx).supersededBy(effect)) throw new EventNotAccepted(effect.caseId, `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
     };
     try {
       if ('incident' in outcome) {

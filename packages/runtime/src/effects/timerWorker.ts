@@ -1,9 +1,10 @@
 import type { Engine } from '../engine/engine.js';
-import { ProblemError } from '../errors.js';
+import { CaseClosed, EventNotAccepted } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { createTimerRepository } from '../store/timerRepository.js';
 
-const skipped = new ProblemError(409, 'timer-taken', 'Conflict', 'timer taken by another worker');
+/** Thrown inside the transition when another worker took the timer first: skip it. */
+const skipped = new Error('timer taken by another worker');
 
 /** Fires due durable timers as `timer.fired` events; the timer row is marked in the same transaction. */
 export function createTimerWorker({ db, engine, log = () => {} }: { db: Db; engine: Engine; log?: (m: string, c: Record<string, unknown>) => void }) {
@@ -22,7 +23,7 @@ export function createTimerWorker({ db, engine, log = () => {} }: { db: Db; engi
           fired++;
         } catch (e) {
           if (e === skipped) continue;
-          if (e instanceof ProblemError && (e.code === 'event-not-accepted' || e.code === 'case-closed')) {
+          if (e instanceof EventNotAccepted || e instanceof CaseClosed) {
             await timers.markStale(timer);
             continue;
           }

@@ -1,4 +1,5 @@
 import type { Role } from '../auth/roles.js';
+import type { ProblemCode } from '../errors.js';
 
 export interface ApprovalLimit {
   role: Role;
@@ -37,7 +38,7 @@ export interface ApprovalAttempt {
 export type ApprovalDecision =
   | { kind: 'complete' }
   | { kind: 'first-approval' }
-  | { kind: 'refuse'; code: string; reason: string };
+  | { kind: 'refuse'; code: Extract<ProblemCode, `sod.${string}`>; reason: string };
 
 /** The largest amount the roles may approve in a business unit; `undefined` without a matrix. */
 export function approvalLimit(limits: ApprovalLimit[] | undefined, roles: Role[], businessUnit: string | null): number | undefined {

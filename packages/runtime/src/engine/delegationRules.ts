@@ -1,4 +1,5 @@
 import type { Role } from '../auth/roles.js';
+import type { ProblemCode } from '../errors.js';
 
 export interface DelegationRequest {
   from: string;
@@ -12,7 +13,7 @@ export interface DelegationRequest {
   overlapping: { fromUser: string; toUser: string }[];
 }
 
-export type DelegationRefusal = { code: string; reason: string } | undefined;
+export type DelegationRefusal = { code: Extract<ProblemCode, `delegation.${string}`>; reason: string } | undefined;
 
 const APPROVING: Role[] = ['approver', 'analyst', 'tenant_admin', 'process_owner', 'platform_admin'];
 

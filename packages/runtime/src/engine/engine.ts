@@ -1,6 +1,6 @@
-import { activeNodeIds, invoiceForFeel, type CaseEvent, type Invoice } from '@exflow/shared';
+import { activeNodeIds, invoiceForFeel, type CaseChangedMessage, type CaseEvent, type Invoice } from '@exflow/shared';
 import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
-import { conflict, notFound, VersionConflict } from '../errors.js';
+import { CaseClosed, EventNotAccepted, notFound, VersionConflict } from '../errors.js';
 import { createAuditRepository } from '../store/auditRepository.js';
 import { createCaseRepository, LIVE_STATUSES, type CaseRecord, type CaseStatus, type IncidentWrite } from '../store/caseRepository.js';
 import { createIncidentRepository } from '../store/incidentRepository.js';
@@ -13,18 +13,8 @@ import { createMachineCache, type FlowMachine } from './machineCache.js';
 import { createRecentCases } from './recentCases.js';
 
 /** A committed change to a case, as published to realtime listeners. */
-export interface CaseChange {
-  tenantId: string;
-  caseId: string;
-  definitionId: string;
-  version: number;
-  status: CaseStatus;
-  outcome: string | null;
-  activeNodes: string[];
-  event: { type: string; seq: number; actor: string | null };
-  tasksOpened: { id: string; nodeId: string; queue: string; title: string }[];
-  tasksClosedNodes: string[];
-}
+/** A committed change: the `case.changed` message (declared in shared) plus the tenant it belongs to. */
+export type CaseChange = CaseChangedMessage & { tenantId: string };
 
 export interface EngineOptions {
   db: Db;
@@ -119,7 +109,7 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
         recent.drop(tenantId, caseId); // maybe stale: decide on what the database says
       };
       if (!LIVE_STATUSES.includes(record.status)) {
-        refuse(conflict('case-closed', `Case ${caseId} is ${record.status}; it accepts no more events`));
+        refuse(new CaseClosed(caseId, record.status));
         continue;
       }
       const { machine, flow } = await loadMachine(exec, tenantId, record.definitionId, record.definitionVersion);
@@ -127,8 +117,8 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
       const withActor = { ...event, actor };
       if (!current.can(withActor)) {
         refuse(
-          conflict(
-            'event-not-accepted',
+          new EventNotAccepted(
+            caseId,
             `Case ${caseId} is at ${record.activeNodes.join(', ') || 'no step'} and does not accept "${event.type}" there; nothing was changed`,
           ),
         );
@@ -193,8 +183,8 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const record = await cases.get(tenantId, caseId);
       if (!record) throw notFound('case', caseId);
-      if (!LIVE_STATUSES.includes(record.status)) throw conflict('case-closed', `Case ${caseId} is ${record.status}`);
-      if (!record.activeNodes.includes(incident.nodeId)) throw conflict('event-not-accepted', `Case ${caseId} no longer waits at ${incident.nodeId}`);
+      if (!LIVE_STATUSES.includes(record.status)) throw new CaseClosed(caseId, record.status);
+      if (!record.activeNodes.includes(incident.nodeId)) throw new EventNotAccepted(caseId, `Case ${caseId} no longer waits at ${incident.nodeId}`);
       const state = { status: 'incident' as const, outcome: null };
       const event = { type: 'incident.raised', ...incident };
       const { type, ...payload } = event;

@@ -1,4 +1,4 @@
-import { chooseIntakeRoute, invoiceForFeel, rankFindings, type Invoice, type IntakeRoute, type SourceChannel, type TriageFinding, type TriageOutcome, type TriageResult } from '@exflow/shared';
+import { chooseIntakeRoute, invoiceForFeel, rankFindings, type IntakeTriage, type Invoice, type InvoiceIntakeResponse, type SourceChannel, type TriageResult } from '@exflow/shared';
 import type { Principal } from '../auth/roles.js';
 import { tenantPolicies } from '../auth/tenancy.js';
 import type { CaseChange, Engine } from '../engine/engine.js';
@@ -23,21 +23,10 @@ export interface IntakeRequest {
 export interface IntakeResponse {
   status: 200 | 201;
   replayed: boolean;
-  body: {
-    invoice: { id: string; invoiceNumber: string; channel: SourceChannel };
-    case: null | { id: string; status: string; version: number; activeNodes: string[]; definitionId: string; definitionVersion: number };
-    triage: IntakeTriage;
-  };
+  body: InvoiceIntakeResponse;
 }
 
-/** Triage's verdict as the intake answer, the invoice and the case context carry it. */
-export interface IntakeTriage {
-  outcome: TriageOutcome;
-  /** Riskiest first. */
-  findings: TriageFinding[];
-  valueAtRisk: string;
-  route: { flow: string | null; by: IntakeRoute['by']; rule: number | null; finding: string | null };
-}
+export type { IntakeTriage };
 
 const triggerOf = (version: DefinitionVersionRecord): string | undefined => {
   const start = version.definition.nodes.find((n) => n.kind === 'start');

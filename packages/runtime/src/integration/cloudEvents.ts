@@ -20,14 +20,14 @@ const MAX_ATTRIBUTE = 500;
 export function messageFromCloudEvent(headers: Record<string, string | string[] | undefined>, body: unknown): InboundMessage {
   const type = String(headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/cloudevents-batch+json') {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'Batched CloudEvents are not accepted; send one event per request, structured or binary');
+    throw new ProblemError('unsupported-media-type', 'Batched CloudEvents are not accepted; send one event per request, structured or binary');
   }
   const structured = type === STRUCTURED;
   if (structured && (!body || typeof body !== 'object' || Array.isArray(body))) {
     throw unprocessable('invalid-body', 'A structured CloudEvent is one JSON object', [{ path: '/', message: 'not a JSON object' }]);
   }
   if (!structured && !headers['ce-specversion']) {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', `Send a CloudEvent as ${STRUCTURED} (structured mode) or with ce-* headers (binary mode)`);
+    throw new ProblemError('unsupported-media-type', `Send a CloudEvent as ${STRUCTURED} (structured mode) or with ce-* headers (binary mode)`);
   }
   const attribute = (name: string): unknown => (structured ? (body as Record<string, unknown>)[name] : headers[`ce-${name}`]);
   const where = (name: string) => (structured ? `/${name}` : `ce-${name}`);

@@ -1,6 +1,6 @@
 import { durationToMs } from '@exflow/shared';
 import type { Engine } from '../engine/engine.js';
-import { ProblemError, unprocessable } from '../errors.js';
+import { CaseClosed, EventNotAccepted, ProblemError, unprocessable } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { newId } from '../store/ids.js';
 import { createMessageRepository, type MessageRecord, type WaitingSubscription } from '../store/messageRepository.js';
@@ -30,7 +30,7 @@ export interface MessageOutcome {
   expiresAt: string;
 }
 
-const notWaiting = (e: unknown) => e instanceof ProblemError && (e.code === 'event-not-accepted' || e.code === 'case-closed' || e.code === 'not-found');
+const notWaiting = (e: unknown) => e instanceof EventNotAccepted || e instanceof CaseClosed || (e instanceof ProblemError && e.code === 'not-found');
 
 /** The event a waiting case receives for a message. */
 export const messageEvent = (m: MessageRecord, nodeId: string) => ({
@@ -84,7 +84,8 @@ export async function receiveMessage(db: Db, engine: Engine, tenantId: string, i
   return { id: settled.id, status: settled.status, duplicate: false, deliveredTo: delivered, expiresAt: settled.expiresAt };
 }
 
-const skipped = new ProblemError(409, 'message-taken', 'Conflict', 'message delivered by another worker');
+// an internal sentinel, never an HTTP answer: another worker delivered the message first
+const skipped = new Error('message delivered by another worker');
 
 /**
  * Delivers buffered messages that a case claimed when it began waiting (and, as a fallback,

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { CaseChangedMessage, TaskChangedMessage } from '@exflow/shared';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
@@ -11,7 +12,7 @@ import { createDefinitionRepository } from '../store/definitionRepository.js';
 import type { TaskRecord } from '../store/taskRepository.js';
 
 /** A task change that is not a case transition: a person took, gave back or re-ranked a task. */
-export type TaskChangeKind = 'claimed' | 'released' | 'completed' | 'reassigned' | 'reprioritised';
+export type TaskChangeKind = Exclude<TaskChangedMessage['change'], 'opened'>;
 export type TaskChangeSubject = Pick<TaskRecord, 'id' | 'caseId' | 'queue' | 'title' | 'assignee' | 'status' | 'priority'>;
 
 /** What the rest of the runtime tells listeners, always after the change committed. */
@@ -107,7 +108,7 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
   return {
     caseChanged(change) {
       const { tenantId } = change;
-      const message = {
+      const message: CaseChangedMessage = {
         caseId: change.caseId,
         definitionId: change.definitionId,
         version: change.version,
@@ -120,7 +121,7 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
       };
       io.to([roomOf(tenantId, 'tenant', tenantId), roomOf(tenantId, 'case', change.caseId), roomOf(tenantId, 'definition', change.definitionId)]).emit('case.changed', message);
       for (const task of change.tasksOpened) {
-        io.to(roomOf(tenantId, 'queue', task.queue)).emit('task.changed', { change: 'opened', taskId: task.id, caseId: change.caseId, queue: task.queue, title: task.title, caseVersion: change.version });
+        io.to(roomOf(tenantId, 'queue', task.queue)).emit('task.changed', { change: 'opened', taskId: task.id, caseId: change.caseId, queue: task.queue, title: task.title, caseVersion: change.version } satisfies TaskChangedMessage);
       }
     },
     taskChanged(tenantId, task, change) {
@@ -133,7 +134,7 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
         assignee: task.assignee,
         status: task.status,
         priority: task.priority,
-      });
+      } satisfies TaskChangedMessage);
     },
     async disconnect(tenantId, principalId) {
       // through the adapter: the sockets of every process sharing the PostgreSQL

@@ -1,9 +1,10 @@
+import type { CaseStatus } from '@exflow/shared';
 import type { Db } from './db.js';
 import type { EffectPlan } from '../engine/effectPlan.js';
 import { newId } from './ids.js';
 
 /** `incident`: open, but waiting at a step whose call failed past its retry policy (see incidentRepository). */
-export type CaseStatus = 'open' | 'incident' | 'resolved' | 'rejected' | 'cancelled' | 'failed';
+export type { CaseStatus };
 
 /** Statuses a case can still move on from. */
 export const LIVE_STATUSES: readonly CaseStatus[] = ['open', 'incident'];

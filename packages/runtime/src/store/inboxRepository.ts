@@ -1,4 +1,4 @@
-import type { InboxFilters, InboxTask, TeamMember } from '@exflow/shared';
+import type { Facet, InboxFilters, InboxSummary as InboxSummaryWire, InboxTask, TeamMember } from '@exflow/shared';
 import type { Knex } from 'knex';
 import type { Db } from './db.js';
 
@@ -20,26 +20,13 @@ export interface InboxCursor {
   id: string;
 }
 
-export interface QueueCount {
-  queue: string;
-  open: number;
-  unclaimed: number;
-  mine: number;
-  overdue: number;
-  /** The caller is a candidate for at least one of its tasks. */
-  canWork: boolean;
-}
+/** A queue's counts; `canWork`: the caller is a candidate for at least one of its tasks. */
+export type QueueCount = InboxSummaryWire['queues'][number];
 
-export interface Facet {
-  value: string;
-  count: number;
-}
+export type { Facet };
 
-export interface InboxSummary {
-  views: { mine: number; unclaimed: number; team: number };
-  queues: QueueCount[];
-  facets: { exceptionKinds: Facet[]; suppliers: Facet[]; businessUnits: Facet[] };
-}
+/** The summary as the store computes it; the route adds `lead`. */
+export type InboxSummary = Omit<InboxSummaryWire, 'lead'>;
 
 /** Just enough of a task to check a reassignment or a bulk change before making it. */
 export interface TaskRef {

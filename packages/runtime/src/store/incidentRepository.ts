@@ -1,25 +1,8 @@
+import type { IncidentView } from '@exflow/shared';
 import type { Db } from './db.js';
 
-/** A case waiting at a step whose call failed past its retry policy (or for good, with no error edge). */
-export interface IncidentRecord {
-  id: string;
-  caseId: string;
-  effectId: string;
-  nodeId: string;
-  service: string | null;
-  error: string;
-  /** Why the retries stopped: `attempts`, `deadline` or `non-retryable`. */
-  reason: string;
-  attempts: number;
-  raisedAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-  /** How it ended: `retried` (the call succeeded), or the event that moved the case off the step. */
-  resolution: string | null;
-  /** From the case: its definition, and its status now. */
-  definitionId: string;
-  caseStatus: string;
-}
+/** A case waiting at a step whose call failed past its retry policy (or for good, with no error edge): the wire shape of GET /incidents. */
+export type IncidentRecord = IncidentView;
 
 export interface IncidentFilter {
   status?: 'open' | 'resolved' | 'all';

@@ -179,7 +179,7 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
           entityId: task.id,
           data: { code: gate.decision.code, reason: gate.decision.reason, outcome, amount: gate.attempt.amount },
         });
-        throw new ProblemError(403, gate.decision.code, 'Forbidden', gate.decision.reason);
+        throw new ProblemError(gate.decision.code, gate.decision.reason);
       }
       if (gate?.decision.kind === 'first-approval') {
         if (!(await createTaskRepository(db).addApproval(principal.tenantId, task.id, approval!, task.approvals.length))) {

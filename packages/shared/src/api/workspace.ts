@@ -2,66 +2,94 @@
  * Shapes the REST API answers with for the analyst workspace: one declaration, read by the
  * runtime that writes them and the designer that shows them.
  */
+import { Type, type Static } from '@sinclair/typebox';
+import { Count, Decimal, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
 
 /** A task as `GET /tasks/:id` answers it. */
-export interface TaskView {
-  id: string;
-  caseId: string;
-  nodeId: string;
-  title: string;
-  queue: string;
-  candidateRoles: string[];
-  instructions: string | null;
-  form: Record<string, unknown> | null;
-  outcomes: { id: string; label?: string }[];
-  status: 'open' | 'completed' | 'cancelled';
-  priority: number;
-  assignee: string | null;
-  dueAt: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  completedAt: string | null;
-  completedBy: string | null;
-  outcome: string | null;
-  data: Record<string, unknown> | null;
+export const taskViewSchema = Type.Object({
+  id: Id(),
+  caseId: Id(),
+  nodeId: Id(),
+  title: Text(500),
+  queue: Id(),
+  candidateRoles: List(Id(), 20),
+  instructions: Nullable(Text(10_000)),
+  form: Nullable(OpenObject('The JSON Schema of the form to fill in')),
+  outcomes: List(Type.Object({ id: Id(), label: Type.Optional(Text(200)) }), 50),
+  status: OneOf(['open', 'completed', 'cancelled'] as const),
+  priority: Type.Integer({ format: 'int32', minimum: 1, maximum: 5, description: '1 highest … 5' }),
+  assignee: Nullable(Id()),
+  dueAt: Nullable(Timestamp()),
+  createdAt: Timestamp(),
+  claimedAt: Nullable(Timestamp()),
+  completedAt: Nullable(Timestamp()),
+  completedBy: Nullable(Id()),
+  outcome: Nullable(Id()),
+  data: Nullable(OpenObject('The form data it was completed with')),
   /** Approvals given so far (four-eyes: the first approval waits for a second person). */
-  approvals: { by: string; onBehalfOf: string[]; at: string }[];
-}
+  approvals: List(Type.Object({ by: Id(), onBehalfOf: List(Id(), 50), at: Timestamp() }), 50),
+});
+export type TaskView = Static<typeof taskViewSchema>;
+/** `GET /tasks`: at most 500 (`limit`). */
+export const taskListSchema = List(taskViewSchema, 500);
 
 /** A task as the inbox lists it: the task plus the invoice facts copied onto it when it opened. */
-export interface InboxTask {
-  id: string;
-  caseId: string;
-  nodeId: string;
-  title: string;
-  queue: string;
-  candidateRoles: string[];
-  priority: number;
-  assignee: string | null;
-  assigneeName: string | null;
-  dueAt: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  invoiceNumber: string | null;
-  supplierId: string | null;
-  supplierName: string | null;
-  businessUnit: string | null;
-  amount: string | null;
-  currency: string | null;
-  exceptionKind: string | null;
-  valueAtRisk: string | null;
+export const inboxTaskSchema = Type.Object({
+  id: Id(),
+  caseId: Id(),
+  nodeId: Id(),
+  title: Text(500),
+  queue: Id(),
+  candidateRoles: List(Id(), 20),
+  priority: Type.Integer({ format: 'int32', minimum: 1, maximum: 5 }),
+  assignee: Nullable(Id()),
+  assigneeName: Nullable(Text(200)),
+  dueAt: Nullable(Timestamp()),
+  createdAt: Timestamp(),
+  claimedAt: Nullable(Timestamp()),
+  invoiceNumber: Nullable(Text(200)),
+  supplierId: Nullable(Id()),
+  supplierName: Nullable(Text(500)),
+  businessUnit: Nullable(Text(200)),
+  amount: Nullable(Decimal()),
+  currency: Nullable(Text(3)),
+  exceptionKind: Nullable(Id()),
+  valueAtRisk: Nullable(Decimal()),
   /** The effective due time the list is sorted by (see docs/workspace.md). */
-  rankAt: string;
-}
+  rankAt: Timestamp('The effective due time the list is sorted by'),
+});
+export type InboxTask = Static<typeof inboxTaskSchema>;
+
+/** One page of the inbox (`GET /inbox`). */
+export const inboxPageSchema = Type.Object({
+  items: List(inboxTaskSchema, 200),
+  nextCursor: Nullable(Text(1000, 'Pass as `cursor` for the next page; null on the last page')),
+});
+export type InboxPage = Static<typeof inboxPageSchema>;
+
+const facetSchema = Type.Object({ value: Text(500), count: Count(), label: Type.Optional(Text(500)) });
+export type Facet = Static<typeof facetSchema>;
+
+/** Counts behind the inbox's views, queues and filters (`GET /inbox/summary`). */
+export const inboxSummarySchema = Type.Object({
+  lead: Type.Boolean(),
+  views: Type.Object({ mine: Count(), unclaimed: Count(), team: Count() }),
+  queues: List(Type.Object({ queue: Id(), open: Count(), unclaimed: Count(), mine: Count(), overdue: Count(), canWork: Type.Boolean() }), 1000),
+  facets: Type.Object({ exceptionKinds: List(facetSchema, 1000), suppliers: List(facetSchema, 1000), businessUnits: List(facetSchema, 1000) }),
+});
+export type InboxSummary = Static<typeof inboxSummarySchema>;
 
 /** A colleague, as `GET /team` lists them. */
-export interface TeamMember {
-  id: string;
-  name: string;
-  email: string;
-  roles: string[];
-  lead: boolean;
-}
+export const teamMemberSchema = Type.Object({
+  id: Id(),
+  name: Text(200),
+  email: Text(320),
+  roles: List(Id(), 20),
+  lead: Type.Boolean(),
+});
+export type TeamMember = Static<typeof teamMemberSchema>;
+/** `GET /team`. */
+export const teamListSchema = List(teamMemberSchema, 10_000);
 
 /** Filters of the inbox list (`GET /inbox` query parameters). */
 export interface InboxFilters {

@@ -35,7 +35,7 @@ export const routingTableSchema = {
         additionalProperties: false,
         required: ['kinds', 'flow'],
         properties: {
-          kinds: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: { enum: [...EXCEPTION_KINDS] } },
+          kinds: { type: 'array', minItems: 1, maxItems: EXCEPTION_KINDS.length, uniqueItems: true, items: { enum: [...EXCEPTION_KINDS] } },
           when: { type: 'string', minLength: 1, maxLength: 2000 },
           flow: { type: 'string', minLength: 1, maxLength: 100 },
           preempt: { type: 'boolean' },

@@ -1,3 +1,4 @@
+import { caseDetailSchema, caseEventListSchema, caseListSchema, eventAcceptedSchema, type CaseDetail, type CaseEventView, type CaseSummary, type EventAccepted } from '@exflow/shared';
 import { READERS, WORKERS } from '../../auth/roles.js';
 import { notFound, unprocessable } from '../../errors.js';
 import { createCaseRepository, type CaseRecord } from '../../store/caseRepository.js';
@@ -7,7 +8,7 @@ import { createTimerRepository } from '../../store/timerRepository.js';
 import { param, queryInt, queryString } from '../params.js';
 import { defineRoutes } from '../route.js';
 
-const summary = (c: CaseRecord) => ({
+const summary = (c: CaseRecord): CaseSummary => ({
   id: c.id,
   status: c.status,
   outcome: c.outcome,
@@ -41,6 +42,7 @@ export const caseRoutes = defineRoutes([
       limit: { type: 'integer', minimum: 1, maximum: 200, description: '1 to 200, default 50' },
     },
     responses: { '200': 'Cases' },
+    responseSchemas: { '200': caseListSchema },
     async handler(req, res, { db, principal }) {
       const status = queryString(req, 'status');
       if (status && !['open', 'incident', 'resolved', 'rejected', 'cancelled', 'failed'].includes(status)) {
@@ -52,7 +54,7 @@ export const caseRoutes = defineRoutes([
         invoiceId: queryString(req, 'invoiceId'),
         limit: queryInt(req, 'limit', { min: 1, max: 200, fallback: 50 }),
       });
-      res.json(cases.map(summary));
+      res.json(cases.map(summary) satisfies CaseSummary[]);
     },
   },
   {
@@ -62,6 +64,7 @@ export const caseRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     responses: { '200': 'Case', '404': 'Unknown case' },
+    responseSchemas: { '200': caseDetailSchema },
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');
       const found = await createCaseRepository(db).get(principal.tenantId, id);
@@ -70,7 +73,7 @@ export const caseRoutes = defineRoutes([
       const tasks = await createTaskRepository(db).list(principal.tenantId, { caseId: id, status: 'open' });
       const timers = await createTimerRepository(db).forCase(principal.tenantId, id);
       const effects = await createEffectRepository(db).forCase(principal.tenantId, id);
-      res.json({ ...summary(found), context: found.snapshot.context, stateValue: found.snapshot.value, tasks, timers, effects });
+      res.json({ ...summary(found), context: found.snapshot.context as CaseDetail['context'], stateValue: found.snapshot.value, tasks, timers, effects } satisfies CaseDetail);
     },
   },
   {
@@ -81,11 +84,12 @@ export const caseRoutes = defineRoutes([
     roles: READERS,
     query: { after: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'Only events with a higher version (to catch up after a reconnect)' } },
     responses: { '200': 'Events', '404': 'Unknown case' },
+    responseSchemas: { '200': caseEventListSchema },
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');
       const repo = createCaseRepository(db);
       if (!(await repo.get(principal.tenantId, id))) throw notFound('case', id);
-      res.json(await repo.events(principal.tenantId, id, queryInt(req, 'after', { min: 0, max: 2 ** 31 - 1, fallback: 0 })));
+      res.json((await repo.events(principal.tenantId, id, queryInt(req, 'after', { min: 0, max: 2 ** 31 - 1, fallback: 0 }))) satisfies CaseEventView[]);
     },
   },
   {
@@ -105,12 +109,13 @@ export const caseRoutes = defineRoutes([
       additionalProperties: false,
     },
     responses: { '202': 'Accepted: the case moved to the returned version', '404': 'Unknown case', '409': 'The case does not accept this event now', '422': 'Invalid event' },
+    responseSchemas: { '202': eventAcceptedSchema },
     async handler(req, res, { engine, principal }) {
       const event = req.body as { type: string; [k: string]: unknown };
       const missing = API_EVENTS[event.type].required.filter((f) => event[f] === undefined);
       if (missing.length) throw unprocessable('invalid-event', `Event "${event.type}" needs ${missing.map((f) => `/${f}`).join(', ')}`, missing.map((f) => ({ path: `/${f}`, message: 'is required' })));
       const change = await engine.send(principal.tenantId, param(req, 'id'), event, principal.userId);
-      res.status(202).json({ caseId: change.caseId, version: change.version, status: change.status, activeNodes: change.activeNodes });
+      res.status(202).json({ caseId: change.caseId, version: change.version, status: change.status, activeNodes: change.activeNodes } satisfies EventAccepted);
     },
   },
 ]);

@@ -29,7 +29,7 @@ async function checkTaskOfCase(db: Db, tenantId: string, caseId: string, taskId:
   if (!task || task.caseId !== caseId) throw unprocessable('unknown-task', `${path} "${taskId}" is not a task of case ${caseId}`, [{ path, message: 'not a task of this case' }]);
 }
 
-const tooLarge = (limit: number) => new ProblemError(413, 'attachment-too-large', 'Content too large', `The file is larger than the ${limit}-byte limit (EXFLOW_ATTACHMENT_MAX_BYTES)`, [{ path: 'body', message: `over ${limit} bytes` }]);
+const tooLarge = (limit: number) => new ProblemError('attachment-too-large', `The file is larger than the ${limit}-byte limit (EXFLOW_ATTACHMENT_MAX_BYTES)`, [{ path: 'body', message: `over ${limit} bytes` }]);
 
 /** Reads the raw request body, refusing it as soon as it passes `limit` bytes. */
 async function readUpload(req: Request, limit: number): Promise<Buffer> {
@@ -182,7 +182,7 @@ export const caseWorkRoutes = defineRoutes([
       const contentType = baseMediaType(req.get('content-type'));
       const type = ATTACHMENT_TYPES[contentType];
       if (!type) {
-        throw new ProblemError(415, 'attachment-type-refused', 'Unsupported media type', `Content-Type "${contentType || '(none)'}" is not accepted; send one of ${Object.keys(ATTACHMENT_TYPES).join(', ')}`, [{ path: 'Content-Type', message: 'not an accepted media type' }]);
+        throw new ProblemError('attachment-type-refused', `Content-Type "${contentType || '(none)'}" is not accepted; send one of ${Object.keys(ATTACHMENT_TYPES).join(', ')}`, [{ path: 'Content-Type', message: 'not an accepted media type' }]);
       }
       const content = await readUpload(req, config.attachmentMaxBytes);
       if (!content.length) throw unprocessable('empty-attachment', 'The file is empty; send its bytes as the request body', [{ path: 'body', message: 'empty' }]);

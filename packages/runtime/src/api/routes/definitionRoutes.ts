@@ -1,4 +1,24 @@
-import { compile, definitionSchema, invoiceForFeel, replayCases, validate, type CompiledFlow, type ReplayCase, type ReplayFlow, type SodPolicy, type WorkflowDefinition } from '@exflow/shared';
+import {
+  compile,
+  definitionListSchema,
+  definitionSchema,
+  definitionViewSchema,
+  invoiceForFeel,
+  replayCases,
+  validate,
+  versionListSchema,
+  versionRecordSchema,
+  versionSummarySchema,
+  type CompiledFlow,
+  type DefinitionSummary,
+  type DefinitionView,
+  type ReplayCase,
+  type ReplayFlow,
+  type SodPolicy,
+  type VersionRecord,
+  type VersionSummary,
+  type WorkflowDefinition,
+} from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { tenantPolicies } from '../../auth/tenancy.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
@@ -9,7 +29,7 @@ import { newId } from '../../store/ids.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
 
-const view = (d: DefinitionRecord) => ({ id: d.id, key: d.key, name: d.name, draft: d.draft, draftUpdatedAt: d.draftUpdatedAt, draftUpdatedBy: d.draftUpdatedBy, latestVersion: d.latestVersion });
+const view = (d: DefinitionRecord): DefinitionView => ({ id: d.id, key: d.key, name: d.name, draft: d.draft, draftUpdatedAt: d.draftUpdatedAt, draftUpdatedBy: d.draftUpdatedBy, latestVersion: d.latestVersion });
 
 const problemsToErrors = (problems: ReturnType<typeof validate>['problems']) =>
   problems.map((p) => ({ code: p.code, message: p.message, path: p.path, nodeId: p.nodeId, edgeId: p.edgeId, severity: p.severity, pathNodeIds: p.pathNodeIds, pathEdgeIds: p.pathEdgeIds }));
@@ -28,9 +48,10 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': 'Definitions' },
+    responseSchemas: { '200': definitionListSchema },
     async handler(_req, res, { db, principal }) {
       const list = await createDefinitionRepository(db).list(principal.tenantId);
-      res.json(list.map(({ draft: _draft, ...rest }) => rest));
+      res.json(list.map(({ draft: _draft, ...rest }) => rest) satisfies DefinitionSummary[]);
     },
   },
   {
@@ -41,6 +62,7 @@ export const definitionRoutes = defineRoutes([
     roles: DESIGNERS,
     body: definitionSchema,
     responses: { '201': 'Created', '409': 'Key already used', '422': 'Not a definition' },
+    responseSchemas: { '201': definitionViewSchema },
     async handler(req, res, { db, principal }) {
       const draft = req.body as WorkflowDefinition;
       const repo = createDefinitionRepository(db);
@@ -69,6 +91,7 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': 'Definition', '404': 'Unknown definition' },
+    responseSchemas: { '200': definitionViewSchema },
     async handler(req, res, { db, principal }) {
       const found = await createDefinitionRepository(db).get(principal.tenantId, param(req, 'id'));
       if (!found) throw notFound('definition', param(req, 'id'));
@@ -83,6 +106,7 @@ export const definitionRoutes = defineRoutes([
     roles: DESIGNERS,
     body: definitionSchema,
     responses: { '200': 'Saved', '404': 'Unknown definition', '422': 'Not a definition, or its key differs' },
+    responseSchemas: { '200': definitionViewSchema },
     async handler(req, res, { db, principal }) {
       const repo = createDefinitionRepository(db);
       const found = await repo.get(principal.tenantId, param(req, 'id'));
@@ -119,6 +143,7 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: DESIGNERS,
     responses: { '201': 'Published (with SoD warnings, if any)', '404': 'Unknown definition', '422': 'The draft has problems (listed in errors, SoD ones with their path)' },
+    responseSchemas: { '201': versionSummarySchema },
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');
       const sod = await sodPolicy(db, principal.tenantId);
@@ -202,10 +227,11 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': 'Versions', '404': 'Unknown definition' },
+    responseSchemas: { '200': versionListSchema },
     async handler(req, res, { db, principal }) {
       const repo = createDefinitionRepository(db);
       if (!(await repo.get(principal.tenantId, param(req, 'id')))) throw notFound('definition', param(req, 'id'));
-      res.json((await repo.versions(principal.tenantId, param(req, 'id'))).map(({ definitionId: _d, ...v }) => v));
+      res.json((await repo.versions(principal.tenantId, param(req, 'id'))).map(({ definitionId: _d, ...v }) => v) satisfies VersionSummary[]);
     },
   },
   {
@@ -215,11 +241,12 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': 'Version', '404': 'Unknown definition or version' },
+    responseSchemas: { '200': versionRecordSchema },
     async handler(req, res, { db, principal }) {
       const version = Number(param(req, 'version'));
       const found = Number.isInteger(version) ? await createDefinitionRepository(db).getVersion(principal.tenantId, param(req, 'id'), version) : undefined;
       if (!found) throw notFound('definition version', `${param(req, 'id')}@${param(req, 'version')}`);
-      res.json({ version: found.version, definition: found.definition, compiled: found.compiled, publishedAt: found.publishedAt, publishedBy: found.publishedBy });
+      res.json({ version: found.version, definition: found.definition, compiled: found.compiled, publishedAt: found.publishedAt, publishedBy: found.publishedBy } satisfies VersionRecord);
     },
   },
 ]);

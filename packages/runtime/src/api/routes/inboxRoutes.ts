@@ -1,3 +1,4 @@
+import { inboxPageSchema, inboxSummarySchema, teamListSchema, type InboxPage, type InboxSummary, type TeamMember } from '@exflow/shared';
 import type { Principal } from '../../auth/roles.js';
 import { STAFF, WORKERS } from '../../auth/roles.js';
 import { notFound, unprocessable } from '../../errors.js';
@@ -93,13 +94,14 @@ export const inboxRoutes = defineRoutes([
       cursor: { type: 'string', description: 'nextCursor of the previous page' },
       limit: { type: 'integer', minimum: 1, maximum: 200, description: '1 to 200, default 50' },
     },
+    responseSchemas: { '200': inboxPageSchema },
     responses: { '200': '{ items, nextCursor }', '403': 'view=team and you are not a lead', '422': 'A bad query parameter (named in errors[].path)' },
     async handler(req, res, { db, principal }) {
       const filter = readFilter((name) => queryString(req, name), principal);
       if (filter.view === 'team') await requireLead(db, principal, 'The team view');
       const items = await createInboxRepository(db).list(principal.tenantId, filter);
       const last = items.at(-1);
-      res.json({ items, nextCursor: items.length === filter.limit && last ? encodeCursor({ rankAt: last.rankAt, id: last.id }) : null });
+      res.json({ items, nextCursor: items.length === filter.limit && last ? encodeCursor({ rankAt: last.rankAt, id: last.id }) : null } satisfies InboxPage);
     },
   },
   {
@@ -109,9 +111,10 @@ export const inboxRoutes = defineRoutes([
     tag: 'inbox',
     roles: STAFF,
     responses: { '200': '{ lead, views, queues, facets }' },
+    responseSchemas: { '200': inboxSummarySchema },
     async handler(_req, res, { db, principal }) {
       const lead = await isLead(db, principal);
-      res.json({ lead, ...(await createInboxRepository(db).summary(principal.tenantId, principal.userId, workerRoles(principal), lead)) });
+      res.json({ lead, ...(await createInboxRepository(db).summary(principal.tenantId, principal.userId, workerRoles(principal), lead)) } satisfies InboxSummary);
     },
   },
   {
@@ -132,8 +135,9 @@ export const inboxRoutes = defineRoutes([
     tag: 'inbox',
     roles: STAFF,
     responses: { '200': 'Users' },
+    responseSchemas: { '200': teamListSchema },
     async handler(_req, res, { db, principal }) {
-      res.json(await createInboxRepository(db).team(principal.tenantId));
+      res.json((await createInboxRepository(db).team(principal.tenantId)) satisfies TeamMember[]);
     },
   },
   {

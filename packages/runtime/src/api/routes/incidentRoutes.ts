@@ -1,3 +1,4 @@
+import { incidentListSchema, type IncidentView } from '@exflow/shared';
 import { READERS } from '../../auth/roles.js';
 import { unprocessable } from '../../errors.js';
 import { createIncidentRepository, type IncidentFilter } from '../../store/incidentRepository.js';
@@ -22,6 +23,7 @@ export const incidentRoutes = defineRoutes([
       limit: { type: 'integer', minimum: 1, maximum: 500, description: '1 to 500, default 100' },
     },
     responses: { '200': 'Incidents: case, step, service, error, attempts, why the retries stopped, raised/resolved times', '422': 'Unknown status' },
+    responseSchemas: { '200': incidentListSchema },
     async handler(req, res, { db, principal }) {
       const status = queryString(req, 'status') ?? 'open';
       if (!(STATUSES as readonly string[]).includes(status)) {
@@ -35,7 +37,7 @@ export const incidentRoutes = defineRoutes([
         service: queryString(req, 'service'),
         limit: queryInt(req, 'limit', { min: 1, max: 500, fallback: 100 }),
       });
-      res.json(incidents);
+      res.json(incidents satisfies IncidentView[]);
     },
   },
 ]);

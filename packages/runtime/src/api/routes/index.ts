@@ -17,9 +17,10 @@ import { messageRoutes } from './messageRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
+import { problemRoutes } from './problemRoutes.js';
 import { taskRoutes } from './taskRoutes.js';
 import { templateRoutes } from './templateRoutes.js';
 import { webhookRoutes } from './webhookRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...insightsRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes, ...messageRoutes, ...webhookRoutes];
+export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...insightsRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes, ...messageRoutes, ...webhookRoutes, ...problemRoutes];

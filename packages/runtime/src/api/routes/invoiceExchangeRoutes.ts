@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseCiiInvoice, parseEdifactInvoice, parseX12Invoice, readInvoiceEmail, type IntakeResult, type SourceChannel } from '@exflow/shared';
 import { INTAKE } from '../../auth/roles.js';
-import { unprocessable } from '../../errors.js';
+import { unprocessable, type ProblemCodeWithStatus } from '../../errors.js';
 import { receiveInvoiceEmail } from '../../ingest/emailIntake.js';
 import { receiveInvoice } from '../../ingest/intake.js';
 import { stableHash } from '../../ingest/stableHash.js';
@@ -21,7 +21,7 @@ interface DocumentFormat {
   label: string;
   channel: SourceChannel;
   /** The problem+json `code` of a refused document. */
-  refusal: string;
+  refusal: ProblemCodeWithStatus<422>;
   contentTypes: readonly string[];
   summary: string;
   parse(text: string): IntakeResult;

@@ -1,4 +1,4 @@
-import { invoiceSchema, parseInvoice } from '@exflow/shared';
+import { invoiceIntakeResponseSchema, invoiceSchema, parseInvoice } from '@exflow/shared';
 import { INTAKE, READERS, WORKERS } from '../../auth/roles.js';
 import { badRequest, notFound, unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
@@ -18,6 +18,7 @@ export const invoiceRoutes = defineRoutes([
     body: invoiceSchema,
     query: { definition: { type: 'string', description: 'Key of the published flow to run; default: the first whose start trigger matches' } },
     responses: { '201': 'Stored, case opened (case is null when no flow matches)', '200': 'Replay of an earlier request with the same key', '422': 'Invalid invoice, or key reused for a different body' },
+    responseSchemas: { '201': invoiceIntakeResponseSchema, '200': invoiceIntakeResponseSchema },
     async handler(req, res, { db, engine, principal }) {
       const key = req.get('Idempotency-Key');
       if (key !== undefined && (key.length === 0 || key.length > 200)) throw badRequest('The Idempotency-Key header must be 1 to 200 characters');

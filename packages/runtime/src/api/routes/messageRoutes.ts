@@ -60,7 +60,7 @@ export const messageRoutes = defineRoutes([
     async handler(req, res, { db, engine, principal }) {
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (req.get('ce-specversion') && type && type !== 'application/json' && !type.endsWith('+json')) {
-        throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', `A binary-mode CloudEvent's data must be JSON (Content-Type: application/json); got ${type}`);
+        throw new ProblemError('unsupported-media-type', `A binary-mode CloudEvent's data must be JSON (Content-Type: application/json); got ${type}`);
       }
       const message = messageFromCloudEvent(req.headers, req.body);
       const { status, body: out } = answer(await receiveMessage(db, engine, principal.tenantId, message, principal.userId));

@@ -1,3 +1,4 @@
+import { taskListSchema, taskViewSchema, type TaskView } from '@exflow/shared';
 import { STAFF, WORKERS } from '../../auth/roles.js';
 import { unprocessable } from '../../errors.js';
 import { createTaskRepository } from '../../store/taskRepository.js';
@@ -21,6 +22,7 @@ export const taskRoutes = defineRoutes([
       limit: { type: 'integer', minimum: 1, maximum: 500, description: '1 to 500, default 100' },
     },
     responses: { '200': 'Tasks' },
+    responseSchemas: { '200': taskListSchema },
     async handler(req, res, { db, principal }) {
       const assignee = queryString(req, 'assignee');
       const status = queryString(req, 'status');
@@ -28,14 +30,14 @@ export const taskRoutes = defineRoutes([
         throw unprocessable('invalid-filter', `status "${status}" is not one of open, completed, cancelled`, [{ path: 'status', message: 'unknown status' }]);
       }
       res.json(
-        await createTaskRepository(db).list(principal.tenantId, {
+        (await createTaskRepository(db).list(principal.tenantId, {
           queue: queryString(req, 'queue'),
           assignee: assignee === 'me' ? principal.userId : assignee,
           unassigned: queryString(req, 'unassigned') === 'true' ? true : undefined,
           status,
           caseId: queryString(req, 'caseId'),
           limit: queryInt(req, 'limit', { min: 1, max: 500, fallback: 100 }),
-        }),
+        })) satisfies TaskView[],
       );
     },
   },
@@ -46,8 +48,9 @@ export const taskRoutes = defineRoutes([
     tag: 'tasks',
     roles: STAFF,
     responses: { '200': 'Task', '404': 'Unknown task' },
+    responseSchemas: { '200': taskViewSchema },
     async handler(req, res, { db, principal }) {
-      res.json(await loadTask(db, principal, param(req, 'id')));
+      res.json((await loadTask(db, principal, param(req, 'id'))) satisfies TaskView);
     },
   },
   {
@@ -57,6 +60,7 @@ export const taskRoutes = defineRoutes([
     tag: 'tasks',
     roles: WORKERS,
     responses: { '200': 'Claimed', '403': 'Not a candidate', '404': 'Unknown task', '409': 'Closed or held by someone else' },
+    responseSchemas: { '200': taskViewSchema },
     async handler(req, res, ctx) {
       res.json(await createTaskWork(ctx).claim(ctx.principal, param(req, 'id')));
     },
@@ -68,6 +72,7 @@ export const taskRoutes = defineRoutes([
     tag: 'tasks',
     roles: WORKERS,
     responses: { '200': 'Released', '404': 'Unknown task', '409': 'Not claimed by you' },
+    responseSchemas: { '200': taskViewSchema },
     async handler(req, res, ctx) {
       res.json(await createTaskWork(ctx).release(ctx.principal, param(req, 'id')));
     },
