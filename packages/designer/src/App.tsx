@@ -1,12 +1,15 @@
 import { useMemo, useState } from 'react';
+import { ActingBanner } from './admin/ActingBanner.js';
+import { AdminPage } from './admin/AdminPage.js';
 import { ApiProvider } from './api/ApiProvider.js';
 import { Brand, SupportContact } from './branding/Brand.js';
 import { BrandingProvider } from './branding/BrandingProvider.js';
 import { createApiClient } from './api/client.js';
 import { DesignerPage } from './app/DesignerPage.js';
+import { AppNav, SkipLink } from './app/AppNav.js';
 import { useHashRoute } from './app/useHashRoute.js';
 import { LoginScreen } from './auth/LoginScreen.js';
-import { clearSession, loadSession, saveSession, type Session } from './auth/session.js';
+import { clearSession, loadActingIn, loadSession, saveSession, type Session } from './auth/session.js';
 import { FlowListPage } from './flows/FlowListPage.js';
 import { WorkspaceApp } from './inbox/WorkspaceApp.js';
 import { useWorkspaceRoute } from './inbox/workspaceRoute.js';
@@ -20,6 +23,7 @@ export function App() {
     () =>
       createApiClient({
         getToken: () => loadSession()?.token ?? null,
+        getTenant: () => loadActingIn()?.id ?? null,
         onUnauthorized: () => {
           clearSession();
           setSession(null);
@@ -44,21 +48,27 @@ export function App() {
   return (
     <ApiProvider api={api} user={session.user}>
       <BrandingProvider api={api}>
+        <ActingBanner />
         {workspaceRoute ? (
           <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
         ) : route.page === 'designer' ? (
           <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
         ) : (
           <div className="app-shell">
+            <SkipLink />
             <header className="app-header">
-              <Brand area="Designer" />
+              <div className="app-header__left">
+                <Brand area={route.page === 'admin' ? 'Admin' : 'Designer'} />
+                <AppNav roles={session.user.roles} current={route.page === 'admin' ? 'admin' : 'flows'} />
+              </div>
               <div className="app-header__user">
                 <SupportContact />
-                <a className="btn btn--ghost btn--small" href="#/inbox">Inbox</a>
                 {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
               </div>
             </header>
-            <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />
+            <main id="main" tabIndex={-1}>
+              {route.page === 'admin' ? <AdminPage /> : <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />}
+            </main>
           </div>
         )}
       </BrandingProvider>

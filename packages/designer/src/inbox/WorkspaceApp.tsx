@@ -1,5 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { User } from '../api/client.js';
+import { loadActingIn } from '../auth/session.js';
+import { AppNav, SkipLink } from '../app/AppNav.js';
 import { Brand, SupportContact } from '../branding/Brand.js';
 import { CasePage } from '../cases/CasePage.js';
 import { IncidentsPage } from '../cases/IncidentsPage.js';
@@ -8,7 +10,7 @@ import { InboxPage } from './InboxPage.js';
 import { TaskPage } from './TaskPage.js';
 import './workspace.css';
 import { createWorkspaceApi, type TeamMember, type WorkspaceApi } from './workspaceApi.js';
-import { canDesign, type WorkspaceRoute } from './workspaceRoute.js';
+import type { WorkspaceRoute } from './workspaceRoute.js';
 
 interface Workspace {
   api: WorkspaceApi;
@@ -33,7 +35,7 @@ export function useWorkspace(): Workspace {
 export function WorkspaceApp({ route, user, token, onSignOut }: { route: WorkspaceRoute; user: User; token: string; onSignOut(): void }) {
   const signOut = useRef(onSignOut);
   signOut.current = onSignOut;
-  const api = useMemo(() => createWorkspaceApi({ getToken: () => token, onUnauthorized: () => signOut.current() }), [token]);
+  const api = useMemo(() => createWorkspaceApi({ getToken: () => token, getTenant: () => loadActingIn()?.id ?? null, onUnauthorized: () => signOut.current() }), [token]);
   const [team, setTeam] = useState<TeamMember[]>([]);
   useEffect(() => {
     api.team().then(setTeam, () => setTeam([]));
@@ -46,8 +48,9 @@ export function WorkspaceApp({ route, user, token, onSignOut }: { route: Workspa
     <WorkspaceContext.Provider value={workspace}>
       <LiveProvider token={token}>
         <div className="app-shell ws-shell">
+          <SkipLink />
           <WorkspaceHeader route={route} user={user} onSignOut={onSignOut} />
-          <main className="ws-main">{page(route)}</main>
+          <main className="ws-main" id="main" tabIndex={-1}>{page(route)}</main>
         </div>
       </LiveProvider>
     </WorkspaceContext.Provider>
@@ -65,13 +68,9 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
   const { connected, connection } = useLive();
   return (
     <header className="app-header">
-      <div className="ws-header__left">
+      <div className="app-header__left">
         <Brand area="Workspace" />
-        <nav className="ws-nav">
-          <a href="#/inbox" className={route.page === 'inbox' ? 'is-current' : ''}>Inbox</a>
-          <a href="#/incidents" className={route.page === 'incidents' ? 'is-current' : ''}>Incidents</a>
-          {canDesign(user.roles) && <a href="#/">Flows</a>}
-        </nav>
+        <AppNav roles={user.roles} current={route.page === 'inbox' || route.page === 'incidents' ? route.page : 'other'} />
       </div>
       <div className="app-header__user">
         <SupportContact />
