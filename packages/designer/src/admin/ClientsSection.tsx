@@ -21,9 +21,9 @@ export function ClientsSection({ id }: { id: string }) {
           {data.clients.map((c) => (
             <li key={c.id} data-client={c.id}>
               <div>
-                <strong>{c.name}</strong> <span className="admin-muted">{c.id}</span>
+                <strong id={`client-${c.id}`}>{c.name}</strong> <span className="admin-muted">{c.id}</span>
               </div>
-              <button type="button" className="btn btn--secondary" onClick={() => switchTenant({ id: c.id, name: c.name, home: data.tenant.name })} aria-label={`Act in ${c.name}`}>
+              <button type="button" className="btn btn--secondary" onClick={() => switchTenant({ id: c.id, name: c.name, home: data.tenant.name })} aria-describedby={`client-${c.id}`}>
                 Act in this client
               </button>
             </li>

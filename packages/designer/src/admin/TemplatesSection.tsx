@@ -33,11 +33,11 @@ export function TemplatesSection({ id }: { id: string }) {
             return (
               <li key={pack.name} data-pack={pack.name}>
                 <div>
-                  <strong>{pack.title}</strong> <span className="admin-muted">v{pack.version}</span>
+                  <strong id={`pack-${pack.name}`}>{pack.title}</strong> <span className="admin-muted">v{pack.version}</span>
                   <p>{pack.description}</p>
                   <p className="admin-muted">{pack.flows.map((f) => `${f.name}${f.installed ? ' ✓' : ''}`).join(' · ')}</p>
                 </div>
-                <button type="button" className="btn btn--secondary" disabled={busy !== null || missing === 0} onClick={() => void install(pack)} aria-label={`Install ${pack.title}`}>
+                <button type="button" className="btn btn--secondary" disabled={busy !== null || missing === 0} onClick={() => void install(pack)} aria-describedby={`pack-${pack.name}`}>
                   {busy === pack.name ? 'Installing…' : missing === 0 ? 'Installed' : 'Install'}
                 </button>
               </li>
