@@ -1,16 +1,20 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
+import { ActingBanner } from './admin/ActingBanner.js';
 import { ApiProvider } from './api/ApiProvider.js';
 import { Brand, SupportContact } from './branding/Brand.js';
 import { BrandingProvider } from './branding/BrandingProvider.js';
 import { createApiClient } from './api/client.js';
+import { AppNav, SkipLink } from './app/AppNav.js';
 import { useHashRoute } from './app/useHashRoute.js';
 import { LoginScreen } from './auth/LoginScreen.js';
-import { clearSession, loadSession, saveSession, type Session } from './auth/session.js';
+import { clearSession, loadActingIn, loadSession, saveSession, type Session } from './auth/session.js';
+import { readsInsights } from './inbox/workspaceRoute.js';
 import { useWorkspaceRoute } from './inbox/workspaceRoute.js';
 
 // one chunk per area, loaded on first visit: an analyst's inbox never downloads the designer (canvas, ELK, inspector)
 const DesignerPage = lazy(() => import('./app/DesignerPage.js').then((m) => ({ default: m.DesignerPage })));
 const FlowListPage = lazy(() => import('./flows/FlowListPage.js').then((m) => ({ default: m.FlowListPage })));
+const AdminPage = lazy(() => import('./admin/AdminPage.js').then((m) => ({ default: m.AdminPage })));
 const WorkspaceApp = lazy(() => import('./inbox/WorkspaceApp.js').then((m) => ({ default: m.WorkspaceApp })));
 
 /** The designer app: sign in, then the flow list or one flow's designer. */
@@ -22,6 +26,7 @@ export function App() {
     () =>
       createApiClient({
         getToken: () => loadSession()?.token ?? null,
+        getTenant: () => loadActingIn()?.id ?? null,
         onUnauthorized: () => {
           clearSession();
           setSession(null);
@@ -46,6 +51,7 @@ export function App() {
   return (
     <ApiProvider api={api} user={session.user}>
       <BrandingProvider api={api}>
+        <ActingBanner />
         <Suspense fallback={<div className="app-loading">Loading…</div>}>
         {workspaceRoute ? (
           <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
@@ -53,16 +59,20 @@ export function App() {
           <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
         ) : (
           <div className="app-shell">
+            <SkipLink />
             <header className="app-header">
-              <Brand area="Designer" />
+              <div className="app-header__left">
+                <Brand area={route.page === 'admin' ? 'Admin' : 'Designer'} />
+                <AppNav roles={session.user.roles} insights={readsInsights(session.user.roles, false)} current={route.page === 'admin' ? 'admin' : 'flows'} />
+              </div>
               <div className="app-header__user">
                 <SupportContact />
-                <a className="btn btn--ghost btn--small" href="#/inbox">Inbox</a>
-                <a className="btn btn--ghost btn--small" href="#/insights" data-testid="nav-insights">Insights</a>
                 {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
               </div>
             </header>
-            <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />
+            <main id="main" tabIndex={-1}>
+              {route.page === 'admin' ? <AdminPage /> : <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />}
+            </main>
           </div>
         )}
         </Suspense>

@@ -81,6 +81,42 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     }
   });
 
+  it('lists an MSP\'s client tenants to its platform admin, and no one else\'s', async () => {
+    const clients = await northInAcme('GET', '/api/v1/clients');
+    expect(clients.status).toBe(200);
+    expect(clients.body.tenant).toEqual({ id: 'msp-north', name: 'NorthLedger Services' });
+    expect(clients.body.clients).toContainEqual({ id: 'acme', name: 'Acme Manufacturing' });
+    const south = httpClient(server.url, await server.login('platform@southbooks.example'));
+    expect((await south('GET', '/api/v1/clients')).body.clients.map((c: { id: string }) => c.id)).toEqual(['globex']);
+    expect((await globex('GET', '/api/v1/clients')).status).toBe(403);
+  });
+
+  it('a platform admin\'s socket acts in its client with auth.tenant, and gets that client\'s changes', async () => {
+    const northToken = await server.login('platform@northledger.example');
+    const connect = (auth: Record<string, string>) => {
+      const socket = io(server.url, { path: '/socket.io', auth, transports: ['websocket'], reconnection: false });
+      return new Promise<typeof socket>((resolve, reject) => {
+        socket.once('connect', () => resolve(socket));
+        socket.once('connect_error', (e) => {
+          socket.disconnect();
+          reject(e);
+        });
+      });
+    };
+    await expect(connect({ token: globexToken, tenant: 'acme' })).rejects.toThrow(/Only a platform admin/);
+    const south = await server.login('platform@southbooks.example');
+    await expect(connect({ token: south, tenant: 'acme' })).rejects.toThrow(/not a client of "msp-south"/);
+    const socket = await connect({ token: northToken, tenant: 'acme' });
+    try {
+      expect(await socket.emitWithAck('join', { room: `case:${acmeCase}` })).toEqual({ ok: true, room: `case:${acmeCase}` });
+      const changed = new Promise((resolve) => socket.once('case.changed', resolve));
+      await northInAcme('POST', `/api/v1/cases/${acmeCase}/events`, { type: 'case.comment', text: 'seen by the MSP acting in Acme' }, { 'X-Exflow-Tenant': 'acme' });
+      expect(await changed).toMatchObject({ caseId: acmeCase });
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it.runIf(database === 'postgres')('reads go through row-level security: the router\'s tenant scope sees one tenant even with no filter', async () => {
     expect((await httpClient(server.url)('GET', '/health')).body.rowLevelSecurityOnReads).toBe(true);
     const unfiltered = (tenant: string) => withTenantScope(server.db, tenant, async (scoped) => ({

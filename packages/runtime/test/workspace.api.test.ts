@@ -164,6 +164,20 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     expect(summary.facets.suppliers.find((s: any) => s.value === 'SUP-001')).toMatchObject({ label: 'Nordic Office Supplies AB' });
   });
 
+  it('audits claiming and releasing a task on its case, and a refused claim not at all', async () => {
+    expect((await analyst2('POST', `/api/v1/tasks/${first.taskId}/claim`)).status).toBe(409);
+    expect((await analyst2('POST', `/api/v1/tasks/${second.taskId}/claim`)).status).toBe(200);
+    expect((await analyst('POST', `/api/v1/tasks/${second.taskId}/release`)).status).toBe(409);
+    expect((await analyst2('POST', `/api/v1/tasks/${second.taskId}/release`)).status).toBe(200);
+    const held = async (caseId: string) =>
+      ((await analyst('GET', `/api/v1/cases/${caseId}/audit`)).body as any[]).filter((a) => a.action === 'task.claimed' || a.action === 'task.released').map((a) => [a.action, a.actor, a.entityId]);
+    expect(await held(first.caseId)).toEqual([['task.claimed', 'u-analyst', first.taskId]]);
+    expect(await held(second.caseId)).toEqual([
+      ['task.claimed', 'u-analyst2', second.taskId],
+      ['task.released', 'u-analyst2', second.taskId],
+    ]);
+  });
+
   it('keeps the team view for leads: tenant admins and users flagged lead', async () => {
     expect((await analyst2('GET', `/api/v1/inbox?view=team`)).status).toBe(403);
     const team = await inbox(admin, 'view=team');

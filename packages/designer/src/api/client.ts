@@ -40,6 +40,46 @@ export interface Branding {
   supportUrl?: string;
 }
 
+/** GET /policies: what is in force, what the tenant set itself, and what it may override. */
+export interface Policies {
+  effective: Record<string, unknown>;
+  own: Record<string, unknown>;
+  inherited: Record<string, unknown>;
+  overridable: string[];
+  ownOverridable: string[];
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: string;
+  createdBy: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface TemplatePack {
+  name: string;
+  title: string;
+  version: string;
+  description: string;
+  flows: { key: string; name: string; description: string | null; installed: boolean }[];
+  referenceData: { suppliers: number; purchaseOrders: number; goodsReceipts: number };
+}
+
+export interface TemplateInstall {
+  pack: string;
+  installed: string[];
+  skipped: string[];
+  routing?: 'installed' | 'kept';
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+}
+
 /** The answer to publishing: the new version. */
 export type PublishResult = VersionSummary;
 
@@ -47,6 +87,8 @@ export interface ApiClientOptions {
   /** Default `/api/v1` (same origin: the runtime serves the designer). */
   baseUrl?: string;
   getToken(): string | null;
+  /** The client tenant a platform admin acts in: sent as `X-Exflow-Tenant` on every call. */
+  getTenant?(): string | null;
   /** Called on 401 so the app can show the login screen again. */
   onUnauthorized?(): void;
   fetch?: typeof fetch;
@@ -69,6 +111,8 @@ export function createApiClient(options: ApiClientOptions) {
     const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
     const token = options.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
+    const tenant = options.getTenant?.();
+    if (tenant) headers['X-Exflow-Tenant'] = tenant;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
@@ -98,6 +142,16 @@ export function createApiClient(options: ApiClientOptions) {
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
     getBranding: () => request<Branding>('GET', '/branding'),
+    setBranding: (branding: Branding) => request<Branding>('PUT', '/branding', branding),
+    getPolicies: () => request<Policies>('GET', '/policies'),
+    getPolicySchema: () => request<Record<string, unknown>>('GET', '/policies/schema'),
+    setPolicies: (policies: Record<string, unknown>) => request<Pick<Policies, 'effective' | 'own'>>('PUT', '/policies', { policies }),
+    listApiKeys: () => request<ApiKey[]>('GET', '/api-keys'),
+    createApiKey: (name: string, role: string) => request<{ id: string; name: string; role: string; key: string }>('POST', '/api-keys', { name, role }),
+    revokeApiKey: (id: string) => request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
+    listTemplates: () => request<TemplatePack[]>('GET', '/templates'),
+    installTemplate: (pack: string, options: { publish: boolean; referenceData: boolean }) => request<TemplateInstall>('POST', `/templates/${encodeURIComponent(pack)}/install`, options),
+    listClients: () => request<{ tenant: Tenant; clients: Tenant[] }>('GET', '/clients'),
   };
 }
 

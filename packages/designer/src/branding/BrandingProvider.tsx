@@ -1,9 +1,10 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { ApiClient, Branding } from '../api/client.js';
 
 export const DEFAULT_BRANDING: Branding = { productName: 'Exflow' };
 
 const BrandingContext = createContext<Branding>(DEFAULT_BRANDING);
+const ReloadContext = createContext<() => void>(() => {});
 
 /**
  * Loads the signed-in tenant's brand (an MSP's, for its clients' users) and applies it: the
@@ -12,6 +13,8 @@ const BrandingContext = createContext<Branding>(DEFAULT_BRANDING);
  */
 export function BrandingProvider({ api, children }: { api: ApiClient; children: ReactNode }) {
   const [branding, setBranding] = useState<Branding>(DEFAULT_BRANDING);
+  const [loads, setLoads] = useState(0);
+  const reload = useCallback(() => setLoads((n) => n + 1), []);
   useEffect(() => {
     let live = true;
     api.getBranding().then(
@@ -21,7 +24,7 @@ export function BrandingProvider({ api, children }: { api: ApiClient; children: 
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, loads]);
   useEffect(() => {
     document.title = branding.productName;
     const root = document.documentElement.style;
@@ -30,7 +33,13 @@ export function BrandingProvider({ api, children }: { api: ApiClient; children: 
     if (branding.accentColor) root.setProperty('--brand-accent', branding.accentColor);
     else root.removeProperty('--brand-accent');
   }, [branding]);
-  return <BrandingContext.Provider value={branding}>{children}</BrandingContext.Provider>;
+  return (
+    <ReloadContext.Provider value={reload}>
+      <BrandingContext.Provider value={branding}>{children}</BrandingContext.Provider>
+    </ReloadContext.Provider>
+  );
 }
 
 export const useBranding = (): Branding => useContext(BrandingContext);
+/** Loads the brand again (after the admin area saved it). */
+export const useBrandingReload = (): (() => void) => useContext(ReloadContext);

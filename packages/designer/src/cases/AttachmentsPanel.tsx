@@ -55,10 +55,13 @@ export function AttachmentsPanel({ caseId, taskId, closed }: { caseId: string; t
       </ul>
       {error && <div className="field-error" role="alert">{error}</div>}
       {!closed && (
-        <label className="btn btn--secondary btn--small attachments__upload">
-          {busy ? 'Uploading…' : 'Attach a file'}
-          <input ref={input} type="file" accept={ACCEPT} hidden disabled={busy} onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])} />
-        </label>
+        <>
+          {/* a real button: a <label> around a hidden file input is not reachable by keyboard */}
+          <button type="button" className="btn btn--secondary btn--small attachments__upload" disabled={busy} onClick={() => input.current?.click()} data-testid="attach-file">
+            {busy ? 'Uploading…' : 'Attach a file'}
+          </button>
+          <input ref={input} type="file" accept={ACCEPT} hidden tabIndex={-1} aria-label="File to attach" disabled={busy} onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])} />
+        </>
       )}
     </div>
   );

@@ -5,11 +5,12 @@ import { dateTime, money } from '../inbox/format.js';
 import { formatDuration } from '../inbox/sla.js';
 import { useNow } from '../inbox/useNow.js';
 import { useWorkspace } from '../inbox/WorkspaceApp.js';
-import type { AuditEntry, CaseDetail, Effect, Evidence } from '../inbox/workspaceApi.js';
+import type { AuditEntry, CaseDetail, CaseEvent, Effect, Evidence } from '../inbox/workspaceApi.js';
 import { workspaceHref } from '../inbox/workspaceRoute.js';
 import { AttachmentsPanel } from './AttachmentsPanel.js';
 import { CommentsPanel } from './CommentsPanel.js';
-import { describeEvent } from './describeEvent.js';
+import { describeEvent, describeTaskHold, TASK_HOLD_ACTIONS } from './describeEvent.js';
+import { useLiveMessage } from './live.js';
 import { useCaseHistory } from './useCaseHistory.js';
 
 // the map draws with @xyflow: the case's facts and history show while it loads
@@ -51,6 +52,10 @@ export function CasePage({ caseId }: { caseId: string }) {
     }
   }, [api, caseId, detail, flow]);
   const history = useCaseHistory(api, caseId, () => void reload());
+  // claims, releases and reassignments are not case events: their audit rows come with task.changed
+  useLiveMessage('task.changed', (message) => {
+    if (message.caseId === caseId && message.change !== 'opened') void reload();
+  });
 
   if (error && !detail) return <div className="page-message"><p>{error}</p><a className="btn btn--secondary" href="#/inbox">Back to the inbox</a></div>;
   if (!detail) return <div className="page-message">Loading the case…</div>;
@@ -88,17 +93,14 @@ export function CasePage({ caseId }: { caseId: string }) {
         <section className="ws-card">
           <h2>Timeline</h2>
           <ol className="timeline" data-testid="timeline">
-            {history.events.map((e) => {
-              const line = describeEvent(e, nodeLabel);
-              return (
-                <li key={e.seq} data-seq={e.seq}>
-                  <span className="timeline__when">{dateTime(e.createdAt)}</span>
-                  <span className="timeline__who">{nameOf(e.actor)}</span>
-                  <span className="timeline__what">{line.what}</span>
-                  {line.why && <span className="timeline__why">{line.why}</span>}
-                </li>
-              );
-            })}
+            {timeline(history.events, audit, detail, nodeLabel, nameOf).map((row) => (
+              <li key={row.key} {...row.attrs}>
+                <span className="timeline__when">{dateTime(row.at)}</span>
+                <span className="timeline__who">{row.who}</span>
+                <span className="timeline__what">{row.line.what}</span>
+                {row.line.why && <span className="timeline__why">{row.line.why}</span>}
+              </li>
+            ))}
           </ol>
         </section>
         <div className="case-page__col">
@@ -156,9 +158,25 @@ export function CasePage({ caseId }: { caseId: string }) {
   );
 }
 
+/** The case events and, from the audit trail, who claimed, released or reassigned its tasks, oldest first. */
+function timeline(events: CaseEvent[], audit: AuditEntry[], detail: CaseDetail, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string) {
+  const stepOfTask = new Map(detail.tasks.map((t) => [t.id, t.nodeId]));
+  const rows = [
+    ...events.map((e) => ({ key: `e${e.seq}`, at: e.createdAt, who: nameOf(e.actor), line: describeEvent(e, nodeLabel), attrs: { 'data-seq': e.seq } as Record<string, string | number> })),
+    ...audit
+      .filter((a) => TASK_HOLD_ACTIONS.includes(a.action))
+      .map((a) => {
+        const data = { nodeId: stepOfTask.get(a.entityId), ...a.data };
+        return { key: `a${a.id}`, at: a.createdAt, who: a.actorName ?? nameOf(a.actor), line: describeTaskHold({ action: a.action, data }, nodeLabel, nameOf), attrs: { 'data-audit': a.action } as Record<string, string | number> };
+      }),
+  ];
+  return rows.sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
+}
+
 function auditDetails(a: AuditEntry, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string): string {
   const d = a.data as Record<string, any>;
   if (a.action === 'task.reassigned') return `${nameOf(d.from ?? null)} → ${nameOf(d.to ?? null)}${d.reason ? ` (${d.reason})` : ''}`;
+  if (a.action === 'task.claimed' || a.action === 'task.released') return `${nodeLabel(String(d.nodeId ?? ''))} · queue ${d.queue}`;
   if (a.action === 'task.reprioritised') return `P${d.from} → P${d.to}${d.reason ? ` (${d.reason})` : ''}`;
   if (a.action === 'attachment.added') return `${d.filename} (${d.contentType})`;
   if (a.action === 'effect.retried') return `${d.service ?? ''} at ${nodeLabel(String(d.nodeId ?? ''))}, was ${d.status} after ${d.attempts} attempt(s)`;

@@ -1,4 +1,4 @@
-import type { CaseEvent } from '../inbox/workspaceApi.js';
+import type { AuditEntry, CaseEvent } from '../inbox/workspaceApi.js';
 
 /** A line of the case timeline: what happened and, when the event says, why. */
 export interface EventLine {
@@ -48,4 +48,20 @@ export function describeEvent(event: Pick<CaseEvent, 'type' | 'payload'>, nodeLa
     default:
       return { what: node ? `${event.type} (${node})` : event.type, why: null };
   }
+}
+
+/** Audit actions on a case's tasks that its timeline shows beside the case events. */
+export const TASK_HOLD_ACTIONS = ['task.claimed', 'task.released', 'task.reassigned'];
+
+/**
+ * Says who took, gave back or handed on a task, from its audit row (claims are not case events).
+ * @example describeTaskHold({ action: 'task.claimed', data: { nodeId: 'review' } }, label, name) // { what: 'Procurement review: claimed', why: null }
+ */
+export function describeTaskHold(entry: Pick<AuditEntry, 'action' | 'data'>, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string): EventLine {
+  const d = entry.data ?? {};
+  const step = typeof d.nodeId === 'string' ? nodeLabel(d.nodeId) : 'Task';
+  if (entry.action === 'task.claimed') return { what: `${step}: claimed`, why: null };
+  if (entry.action === 'task.released') return { what: `${step}: released to the queue`, why: null };
+  const to = typeof d.to === 'string' ? d.to : null;
+  return { what: `${step}: reassigned to ${nameOf(to)}${d.bulk ? ' (bulk)' : ''}`, why: text(d.reason) };
 }

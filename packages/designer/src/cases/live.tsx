@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { CaseChangedMessage, LiveMessages, TaskChangedMessage } from '@exflow/shared';
 import { io, type Socket } from 'socket.io-client';
+import { loadActingIn } from '../auth/session.js';
 
 /** `case.changed` as the runtime sends it after every committed transition (declared in shared). */
 export type CaseChanged = CaseChangedMessage;
@@ -31,8 +32,10 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
   const rooms = useRef(new Map<string, number>());
   const handlers = useRef(new Map<string, Set<(message: unknown) => void>>());
 
+  // a platform admin acting in a client listens to that client's rooms (docs/api.md, Socket.IO)
+  const tenant = loadActingIn()?.id;
   useEffect(() => {
-    const socket = io({ path: '/socket.io', auth: { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+    const socket = io({ path: '/socket.io', auth: tenant ? { token, tenant } : { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4000 });
     socketRef.current = socket;
     socket.onAny((event: string, message: unknown) => handlers.current.get(event)?.forEach((h) => h(message)));
     socket.on('connect', () => {
@@ -44,7 +47,7 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [token]);
+  }, [token, tenant]);
 
   // stable functions: subscribers and rooms never churn when the connection state changes
   const stable = useMemo(

@@ -1,5 +1,7 @@
 import { createContext, lazy, Suspense, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { User } from '../api/client.js';
+import { loadActingIn } from '../auth/session.js';
+import { AppNav, SkipLink } from '../app/AppNav.js';
 import { Brand, SupportContact } from '../branding/Brand.js';
 import { IncidentsPage } from '../cases/IncidentsPage.js';
 import { LiveProvider, useLive } from '../cases/live.js';
@@ -7,7 +9,7 @@ import { InsightsPage } from '../insights/InsightsPage.js';
 import { InboxPage } from './InboxPage.js';
 import './workspace.css';
 import { createWorkspaceApi, type TeamMember, type WorkspaceApi } from './workspaceApi.js';
-import { canDesign, readsInsights, type WorkspaceRoute } from './workspaceRoute.js';
+import { readsInsights, type WorkspaceRoute } from './workspaceRoute.js';
 
 // the task view brings the form renderer (rjsf), the case view the flow map (@xyflow): loaded when opened, not with the inbox
 const TaskPage = lazy(() => import('./TaskPage.js').then((m) => ({ default: m.TaskPage })));
@@ -36,7 +38,7 @@ export function useWorkspace(): Workspace {
 export function WorkspaceApp({ route, user, token, onSignOut }: { route: WorkspaceRoute; user: User; token: string; onSignOut(): void }) {
   const signOut = useRef(onSignOut);
   signOut.current = onSignOut;
-  const api = useMemo(() => createWorkspaceApi({ getToken: () => token, onUnauthorized: () => signOut.current() }), [token]);
+  const api = useMemo(() => createWorkspaceApi({ getToken: () => token, getTenant: () => loadActingIn()?.id ?? null, onUnauthorized: () => signOut.current() }), [token]);
   const [team, setTeam] = useState<TeamMember[]>([]);
   useEffect(() => {
     api.team().then(setTeam, () => setTeam([]));
@@ -49,8 +51,9 @@ export function WorkspaceApp({ route, user, token, onSignOut }: { route: Workspa
     <WorkspaceContext.Provider value={workspace}>
       <LiveProvider token={token}>
         <div className="app-shell ws-shell">
+          <SkipLink />
           <WorkspaceHeader route={route} user={user} onSignOut={onSignOut} />
-          <main className="ws-main"><Suspense fallback={<div className="ws-loading">Loading…</div>}>{page(route)}</Suspense></main>
+          <main className="ws-main" id="main" tabIndex={-1}><Suspense fallback={<div className="ws-loading">Loading…</div>}>{page(route)}</Suspense></main>
         </div>
       </LiveProvider>
     </WorkspaceContext.Provider>
@@ -72,14 +75,9 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
   useEffect(() => void api.inboxSummary().then((s) => setLead(s.lead), () => setLead(false)), [api]);
   return (
     <header className="app-header">
-      <div className="ws-header__left">
+      <div className="app-header__left">
         <Brand area="Workspace" />
-        <nav className="ws-nav">
-          <a href="#/inbox" className={route.page === 'inbox' ? 'is-current' : ''}>Inbox</a>
-          <a href="#/incidents" className={route.page === 'incidents' ? 'is-current' : ''}>Incidents</a>
-          {readsInsights(user.roles, lead) && <a href="#/insights" className={route.page === 'insights' ? 'is-current' : ''} data-testid="nav-insights">Insights</a>}
-          {canDesign(user.roles) && <a href="#/">Flows</a>}
-        </nav>
+        <AppNav roles={user.roles} insights={readsInsights(user.roles, lead)} current={route.page === 'inbox' || route.page === 'incidents' || route.page === 'insights' ? route.page : 'other'} />
       </div>
       <div className="app-header__user">
         <SupportContact />

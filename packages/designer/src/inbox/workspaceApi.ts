@@ -83,6 +83,8 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
     const token = options.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
+    const tenant = options.getTenant?.();
+    if (tenant) headers['X-Exflow-Tenant'] = tenant;
     if (init.contentType) headers['Content-Type'] = init.contentType;
     let response: Response;
     try {

@@ -12,6 +12,9 @@ describe('parseWorkspaceRoute', () => {
   it('sends people who do not design flows to the inbox, and leaves the designer its routes', () => {
     expect(parseWorkspaceRoute('', ['analyst'])).toEqual({ page: 'inbox' });
     expect(parseWorkspaceRoute('#/', ['process_owner'])).toBeNull();
+    // an MSP's platform admin lands on the flows, not on an empty inbox
+    expect(parseWorkspaceRoute('', ['platform_admin'])).toBeNull();
+    expect(parseWorkspaceRoute('#/admin', ['platform_admin'])).toBeNull();
     expect(parseWorkspaceRoute('#/flows/abc', ['analyst'])).toBeNull();
   });
 

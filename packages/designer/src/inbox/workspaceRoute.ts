@@ -3,8 +3,10 @@ import { useEffect, useState } from 'react';
 /** A page of the analyst workspace: the inbox, one task, one case, the incidents, insights. */
 export type WorkspaceRoute = { page: 'inbox' } | { page: 'incidents' } | { page: 'task'; taskId: string } | { page: 'case'; caseId: string } | { page: 'insights' };
 
-/** Roles that design flows; everyone else starts in the inbox. */
-const DESIGN_ROLES = ['tenant_admin', 'process_owner'];
+/** Roles that design flows (an MSP's platform admin too); everyone else starts in the inbox. */
+const DESIGN_ROLES = ['platform_admin', 'tenant_admin', 'process_owner'];
+/** Roles that see the admin area (#/admin). */
+const ADMIN_ROLES = ['platform_admin', 'tenant_admin'];
 
 /**
  * `#/inbox`, `#/incidents`, `#/tasks/<id>`, `#/cases/<id>`; `null` for the designer's own routes. A user who
@@ -31,6 +33,7 @@ export function workspaceHref(route: WorkspaceRoute): string {
 }
 
 export const canDesign = (roles: readonly string[]) => roles.some((r) => DESIGN_ROLES.includes(r));
+export const canAdminister = (roles: readonly string[]) => roles.some((r) => ADMIN_ROLES.includes(r));
 
 /** Insights are for admins, process owners and auditors without asking; analysts and approvers who lead see them too. */
 export const readsInsights = (roles: readonly string[], lead: boolean) => lead || roles.some((r) => ['platform_admin', 'tenant_admin', 'process_owner', 'auditor'].includes(r));

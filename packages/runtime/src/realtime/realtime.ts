@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/roles.js';
+import { actAsTenant } from '../auth/tenancy.js';
 import type { CaseChange } from '../engine/engine.js';
 import type { Db } from '../store/db.js';
 import { createCaseRepository } from '../store/caseRepository.js';
@@ -61,7 +62,11 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
     const token = socket.handshake.auth?.token;
     if (typeof token !== 'string') return next(new Error('unauthorized: pass { auth: { token } } with a bearer token'));
     try {
-      socket.data.principal = await authenticator.authenticate(token);
+      const who = await authenticator.authenticate(token);
+      const actingIn = socket.handshake.auth?.tenant;
+      // the same rule as the X-Exflow-Tenant header: a platform admin, in one of its MSP's clients
+      socket.data.home = who.tenantId;
+      socket.data.principal = typeof actingIn === 'string' && actingIn ? await actAsTenant(db, who, actingIn) : who;
       next();
     } catch (e) {
       next(new Error(`unauthorized: ${(e as Error).message}`));
@@ -80,7 +85,8 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
     const principal = socket.data.principal as Principal;
     socket.join(roomOf(principal.tenantId, 'tenant', principal.tenantId));
     // one room per principal, so revoking a key or disabling a user reaches its sockets on any process
-    socket.join(roomOf(principal.tenantId, 'principal', principal.userId));
+    // (in its home tenant, where revocations are sent, also while acting in a client)
+    socket.join(roomOf(socket.data.home as string, 'principal', principal.userId));
     // a revocation that committed between the handshake and joining that room missed this socket
     authenticator.authenticate(socket.handshake.auth.token).catch(() => socket.disconnect(true));
     socket.on('join', async (request: { room?: unknown }, ack?: Ack) => {

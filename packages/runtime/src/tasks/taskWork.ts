@@ -131,9 +131,13 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
     async claim(principal: Principal, id: string): Promise<TaskRecord> {
       const task = await loadTask(db, principal, id);
       assertCandidate(task, principal);
-      if (!(await createTaskRepository(db).claim(principal.tenantId, task.id, principal.userId))) {
-        throw conflict('task-unavailable', task.status !== 'open' ? `Task is ${task.status}` : `Task is already claimed by ${task.assignee}`);
-      }
+      // claimed and audited together: who held a task, and when, is part of the case's trail
+      await db.transaction(async (trx) => {
+        if (!(await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId))) {
+          throw conflict('task-unavailable', task.status !== 'open' ? `Task is ${task.status}` : `Task is already claimed by ${task.assignee}`);
+        }
+        await createAuditRepository(trx).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.claimed', entity: 'task', entityId: task.id, data: { nodeId: task.nodeId, queue: task.queue } });
+      });
       const claimed = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, claimed, 'claimed');
       return claimed;
@@ -141,9 +145,12 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
 
     async release(principal: Principal, id: string): Promise<TaskRecord> {
       const task = await loadTask(db, principal, id);
-      if (!(await createTaskRepository(db).release(principal.tenantId, task.id, principal.userId))) {
-        throw conflict('task-not-yours', 'Only the person who claimed an open task can release it');
-      }
+      await db.transaction(async (trx) => {
+        if (!(await createTaskRepository(trx).release(principal.tenantId, task.id, principal.userId))) {
+          throw conflict('task-not-yours', 'Only the person who claimed an open task can release it');
+        }
+        await createAuditRepository(trx).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.released', entity: 'task', entityId: task.id, data: { nodeId: task.nodeId, queue: task.queue } });
+      });
       const released = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, released, 'released');
       return released;

@@ -92,6 +92,8 @@ describe.skipIf(!hasChromium)('analyst workspace in Chromium, two analysts side 
     await bea.goto(`${server.url}/#/cases/${caseId}`);
     await bea.waitForSelector('[data-testid=case-map] .react-flow__node');
     expect(await bea.locator('[data-testid=case-status]').textContent()).toBe('open');
+    // Ari's claim is no case event, but it is in the case's timeline (from the audit trail)
+    await bea.waitForSelector('[data-testid=timeline] li[data-audit="task.claimed"]:has-text("Ari Analyst"):has-text("claimed")');
 
     await ari.click(row(taskId));
     await ari.waitForSelector('[data-testid=task-page] [data-testid=match-table]');

@@ -174,6 +174,30 @@ export const adminRoutes = defineRoutes([
   },
   {
     method: 'get',
+    path: '/clients',
+    summary: 'Client tenants of your MSP, to act in with the header X-Exflow-Tenant',
+    tag: 'tenancy',
+    roles: ['platform_admin'],
+    responses: { '200': '{ tenant: { id, name }, clients: [{ id, name }] }' },
+    async handler(_req, res, { db, principal }) {
+      const tenants = createTenantRepository(db);
+      const [tenant, clients] = await Promise.all([tenants.get(principal.tenantId), tenants.children(principal.tenantId)]);
+      res.json({ tenant: { id: principal.tenantId, name: tenant?.name ?? principal.tenantId }, clients: clients.map((c) => ({ id: c.id, name: c.name })) });
+    },
+  },
+  {
+    method: 'get',
+    path: '/policies/schema',
+    summary: 'The JSON Schema of the policies PUT /policies takes (the web app builds its form from it)',
+    tag: 'tenancy',
+    roles: READERS,
+    responses: { '200': 'JSON Schema' },
+    async handler(_req, res) {
+      res.json(POLICY_SCHEMA);
+    },
+  },
+  {
+    method: 'get',
     path: '/policies',
     summary: 'Policies in force (inherited from the MSP, overridden where it allows), your own and the overridable keys',
     tag: 'tenancy',

@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { invoiceWithChairPrice } from '../support/fixtures.js';
+import { eventually, httpClient } from '../support/http.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Finding {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[]; failureSummary: string }[];
+}
+
+/** axe-core's serious and critical findings on the page as it is now (WCAG 2.2 A and AA rules and best practices). */
+async function seriousFindings(page: Page): Promise<string[]> {
+  // evaluated, not a <script> tag: the runtime's CSP (rightly) refuses inline scripts
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Finding[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)})`).join('; ')}`);
+}
+
+/** Presses a key `times` times (a person's keyboard, nothing else). */
+async function press(page: Page, key: string, times = 1) {
+  for (let i = 0; i < times; i++) await page.keyboard.press(key);
+}
+
+/** Tabs forward until the focused element matches `selector`; returns how many Tabs it took. */
+async function tabTo(page: Page, selector: string, limit = 60): Promise<number> {
+  for (let n = 1; n <= limit; n++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return n;
+  }
+  throw new Error(`${selector} not reached within ${limit} Tabs (focus on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200))})`);
+}
+
+// docs/workspace.md, "Accessibility": WCAG 2.2 AA, checked by axe-core on every page, and the
+// two actions people reported unreachable done with the keyboard alone.
+describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let taskId: string;
+  let caseId: string;
+  let api: ReturnType<typeof httpClient>;
+
+  beforeAll(async () => {
+    if (!existsSync(join(DESIGNER_DIST, 'index.html'))) {
+      throw new Error(`No designer build in ${DESIGNER_DIST}: run "npx -y pnpm@10.34.8 --filter @exflow/designer build" first (the test script does)`);
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startTestServer({ designerDist: DESIGNER_DIST });
+    api = httpClient(server.url, await server.login('admin@demo.exflow'));
+    const intake = httpClient(server.url, await server.login('erp@demo.exflow'));
+    const posted = await intake('POST', '/api/v1/invoices?definition=price-variance', invoiceWithChairPrice('A11Y-0001', '150.00'));
+    expect(posted.status).toBe(201);
+    caseId = posted.body.case.id;
+    taskId = await eventually(async () => (await api('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0]?.id, 10_000, 'the task');
+    browser = await launchBrowser();
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    // a listener from the start turns on Playwright's file-chooser interception, which a
+    // waitForEvent('filechooser') alone turns on only asynchronously (racing the key press)
+    page.on('filechooser', () => {});
+    await page.goto(server.url);
+    await page.fill('input[type=email]', 'admin@demo.exflow');
+    await page.fill('input[type=password]', 'demo');
+    await page.click('[data-testid=login-submit]');
+    await page.waitForSelector('[data-testid=flow-table]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('login: no serious or critical axe findings', async () => {
+    const signedOut = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await signedOut.goto(server.url);
+    await signedOut.waitForSelector('[data-testid=login-submit]');
+    await signedOut.screenshot({ path: join(ARTIFACTS, 'a11y-login.png') });
+    expect(await seriousFindings(signedOut)).toEqual([]);
+  });
+
+  const pages: [string, string, string][] = [
+    ['flow list', '#/', '[data-testid=flow-table]'],
+    ['designer', '', '.react-flow__node'],
+    ['inbox', '#/inbox', '[data-testid=inbox] [data-testid=view-mine]'],
+    ['task', '', '[data-testid=task-page] [data-testid=match-table]'],
+    ['case', '', '[data-testid=case-map] .react-flow__node'],
+    ['incidents', '#/incidents', '[data-testid=incidents-page]'],
+    ['admin', '#/admin', '[data-testid=policies-form] form'],
+  ];
+  for (const [name, hash, ready] of pages) {
+    it(`${name}: no serious or critical axe findings`, async () => {
+      const target = name === 'designer' ? `#/flows/${await flowId('price-variance')}` : name === 'task' ? `#/tasks/${taskId}` : name === 'case' ? `#/cases/${caseId}` : hash;
+      await page.goto(`${server.url}/${target}`);
+      await page.waitForSelector(ready);
+      await page.screenshot({ path: join(ARTIFACTS, `a11y-${name.replace(' ', '-')}.png`) });
+      expect(await seriousFindings(page)).toEqual([]);
+    });
+  }
+
+  it('keyboard only: attaches a file in the task view', async () => {
+    await page.goto(`${server.url}/#/tasks/${taskId}`);
+    await page.waitForSelector('[data-testid=task-page] [data-testid=attach-file]');
+    const tabs = await tabTo(page, '[data-testid=attach-file]', 80);
+    const chooser = page.waitForEvent('filechooser');
+    await press(page, 'Enter');
+    // the operating system's file dialog is the browser's; the test answers it as a person would
+    await (await chooser).setFiles({ name: 'delivery-note.txt', mimeType: 'text/plain', buffer: Buffer.from('Delivered 2026-03-02, signed by the warehouse.') });
+    await page.waitForSelector('[data-testid=attachments] li:has-text("delivery-note.txt")');
+    expect((await api('GET', `/api/v1/cases/${caseId}/attachments`)).body.map((a: { filename: string }) => a.filename)).toContain('delivery-note.txt');
+    console.info(`Attach a file: ${tabs} Tabs from the top of the task view`);
+  });
+
+  it('keyboard only: publishes a flow from the designer in fewer than 15 Tabs', async () => {
+    const id = await flowId('price-variance');
+    const before = (await api('GET', `/api/v1/definitions/${id}/versions`)).body.length;
+    await page.goto(`${server.url}/#/flows/${id}`);
+    await page.waitForSelector('.react-flow__node');
+    await page.waitForSelector('[data-testid=save-state]:has-text("Saved")');
+    const tabs = await tabTo(page, '[data-testid=publish]');
+    expect(tabs).toBeLessThan(15);
+    await press(page, 'Enter');
+    await eventually(async () => (await api('GET', `/api/v1/definitions/${id}/versions`)).body.length === before + 1, 10_000, 'a new version');
+    // nodes and edges take focus with a visible ring of their own
+    await tabTo(page, '.react-flow__node', 80);
+    await page.waitForFunction(() => getComputedStyle(document.activeElement!.querySelector('.step')!).boxShadow.includes('rgb(36, 86, 214)'));
+    await page.screenshot({ path: join(ARTIFACTS, 'a11y-designer-node-focus.png') });
+    console.info(`Publish: ${tabs} Tabs from the top of the designer`);
+  });
+
+  async function flowId(key: string): Promise<string> {
+    return ((await api('GET', '/api/v1/definitions')).body as { id: string; key: string }[]).find((d) => d.key === key)!.id;
+  }
+});
