@@ -13,10 +13,11 @@ import { seedDemo } from './demo/seed.js';
 import { startPoller } from './effects/poller.js';
 import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
-import { createEngine, type CaseChange, type Engine } from './engine/engine.js';
+import { createEngine, type Engine } from './engine/engine.js';
+import { createEventBus, createPublisher } from './engine/eventBus.js';
 import { loadPack } from './packs/templatePack.js';
 import { createBroadcastConnections } from './realtime/broadcastConnections.js';
-import { createRealtime, type Realtime } from './realtime/realtime.js';
+import { createRealtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler } from './services/registry.js';
 import { DataDirInUseError } from './store/dataDirLock.js';
@@ -55,18 +56,20 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const authenticator = config.oidc
     ? createAuthenticator(db, await createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim } }), 'oidc')
     : createAuthenticator(db, issuer, 'embedded');
-  let realtime: Realtime | undefined;
-  const engine = createEngine({ db, publish: (change: CaseChange) => realtime?.caseChanged(change) });
+  // committed changes go out on the bus; realtime and the workers subscribe to it
+  const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
   const services = builtInServices(options.services, { egressAllow: config.egressAllow });
+  const engine = createEngine({ db, bus });
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
   const auditCheckpoints = createAuditCheckpointer(db, issuer);
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log);
+  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus) }, log);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log }) : undefined;
-  realtime = createRealtime(server, authenticator, db, {
+  const realtime = createRealtime(server, authenticator, db, {
+    bus,
     pool: broadcastPool,
     channelPrefix: `exflow:${config.databaseSchema ?? 'public'}`,
     onError: (e) => log('broadcast failed', { error: e instanceof Error ? e.message : String(e) }),
@@ -91,7 +94,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     issuer,
     async stop() {
       await Promise.all(pollers.map((p) => p.stop()));
-      await realtime!.close();
+      await realtime.close();
       await broadcastPool?.end();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
