@@ -13,6 +13,7 @@ import { seedDemo } from './demo/seed.js';
 import { startPoller } from './effects/poller.js';
 import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
+import { startWakeups } from './effects/wakeups.js';
 import { createEngine, type Engine } from './engine/engine.js';
 import { createEventBus, createPublisher } from './engine/eventBus.js';
 import { loadPack } from './packs/templatePack.js';
@@ -77,14 +78,21 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
 
-  const pollers =
-    options.workers === false
-      ? []
-      : [
-          startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
-          startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
-          startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })),
-        ];
+  const workers = options.workers !== false;
+  const effectPoller = workers
+    ? startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) }), { concurrency: config.effectConcurrency })
+    : undefined;
+  const timerPoller = workers ? startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })) : undefined;
+  const checkpointPoller = workers ? startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })) : undefined;
+  const pollers = [effectPoller, timerPoller, checkpointPoller].filter((p) => p !== undefined);
+  // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)
+  const wakeups = startWakeups({
+    bus,
+    effects: effectPoller,
+    timers: timerPoller,
+    postgres: config.databaseUrl ? { db, connectionString: config.databaseUrl, schema: config.databaseSchema } : undefined,
+    log,
+  });
 
   return {
     url: `http://localhost:${port}`,
@@ -93,6 +101,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     engine,
     issuer,
     async stop() {
+      await wakeups.stop();
       await Promise.all(pollers.map((p) => p.stop()));
       await realtime.close();
       await broadcastPool?.end();
