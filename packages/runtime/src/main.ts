@@ -15,7 +15,7 @@ import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
 import { startWakeups } from './effects/wakeups.js';
 import { createEngine, type Engine } from './engine/engine.js';
-import { createEventBus, createPublisher } from './engine/eventBus.js';
+import { createEventBus, createPublisher, type EventBus } from './engine/eventBus.js';
 import { loadPack } from './packs/templatePack.js';
 import { createBroadcastConnections } from './realtime/broadcastConnections.js';
 import { createRealtime } from './realtime/realtime.js';
@@ -30,6 +30,8 @@ export interface RunningExflow {
   port: number;
   db: Db;
   engine: Engine;
+  /** Committed case and task changes (what realtime and the workers hear). */
+  bus: EventBus;
   issuer: Issuer;
   stop(): Promise<void>;
 }
@@ -60,7 +62,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   // committed changes go out on the bus; realtime and the workers subscribe to it
   const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
   const services = builtInServices(options.services, { egressAllow: config.egressAllow });
-  const engine = createEngine({ db, bus });
+  const engine = createEngine({ db, bus, services });
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
@@ -99,6 +101,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     port,
     db,
     engine,
+    bus,
     issuer,
     async stop() {
       await wakeups.stop();
