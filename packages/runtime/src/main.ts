@@ -47,6 +47,9 @@ export interface StartOptions {
   workers?: boolean;
 }
 
+/** Effects one claim takes (the effect worker's default batch). */
+const EFFECT_BATCH = 10;
+
 const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
 
 
@@ -82,7 +85,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
 
   const workers = options.workers !== false;
   const effectPoller = workers
-    ? startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) }), { concurrency: config.effectConcurrency })
+    ? startPoller(createEffectWorker({ db, engine, services, log, batchSize: EFFECT_BATCH, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) }), { concurrency: config.effectConcurrency, fanOutAt: EFFECT_BATCH })
     : undefined;
   const timerPoller = workers ? startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })) : undefined;
   const checkpointPoller = workers ? startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })) : undefined;

@@ -1,6 +1,8 @@
 export interface PollerOptions {
   /** Ticks that may run at once (each claims its own batch); default 1. */
   concurrency?: number;
+  /** A tick that found at least this much work starts another idle lane (a full batch: more is likely waiting); default 1. */
+  fanOutAt?: number;
 }
 
 export interface Poller {
@@ -14,14 +16,16 @@ export interface Poller {
 
 /**
  * Calls `tick` again and again: at once while it finds work, else after `idleMs` or when
- * woken. Up to `concurrency` ticks run side by side: a tick that found work starts another
- * idle lane, so a burst fans out and a quiet system runs one lane. A wake that comes while
+ * woken. Up to `concurrency` ticks run side by side: a tick that found a full batch starts
+ * another idle lane, so a backlog fans out and a quiet system runs one lane. A wake that comes while
  * every lane is busy is not lost: the next lane to finish ticks again at once.
  */
 export function startPoller(tick: () => Promise<number>, idleMs: number, onError: (e: unknown) => void = () => {}, options: PollerOptions = {}): Poller {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  const fanOutAt = Math.max(1, options.fanOutAt ?? 1);
   let stopped = false;
   let woken = false;
+  let wakePending = false;
   const idle = new Set<number>();
   const timers = new Map<number, NodeJS.Timeout>();
   const wakeTimers = new Set<NodeJS.Timeout>();
@@ -38,7 +42,7 @@ export function startPoller(tick: () => Promise<number>, idleMs: number, onError
       .then((n) => {
         running.delete(lane);
         if (stopped) return;
-        if (n > 0) wakeIdleLane();
+        if (n >= fanOutAt) wakeIdleLane();
         if (n > 0 || woken) return void setImmediate(() => startLane(lane));
         idle.add(lane);
         timers.set(lane, setTimeout(() => startLane(lane), idleMs));
@@ -58,9 +62,14 @@ export function startPoller(tick: () => Promise<number>, idleMs: number, onError
       timers.set(lane, setTimeout(() => startLane(lane), idleMs));
     }
   }
+  // wakes of one event-loop turn (a burst of commits) start one lane, not one each
   const wake = () => {
-    if (stopped) return;
-    if (!wakeIdleLane()) woken = true;
+    if (stopped || wakePending) return;
+    wakePending = true;
+    setImmediate(() => {
+      wakePending = false;
+      if (!stopped && !wakeIdleLane()) woken = true;
+    });
   };
   return {
     wake,
