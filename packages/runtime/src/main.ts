@@ -15,11 +15,13 @@ import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
 import { createMessageWorker } from './integration/messages.js';
 import { createWebhookDeliveryWorker } from './integration/webhooks.js';
-import { createEngine, type CaseChange, type Engine } from './engine/engine.js';
+import { startWakeups } from './effects/wakeups.js';
+import { createEngine, type Engine } from './engine/engine.js';
+import { createEventBus, createPublisher, type EventBus } from './engine/eventBus.js';
 import { createRuntimeMetrics } from './insights/prometheus.js';
 import { loadPack } from './packs/templatePack.js';
 import { createBroadcastConnections } from './realtime/broadcastConnections.js';
-import { createRealtime, type Realtime } from './realtime/realtime.js';
+import { createRealtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler } from './services/registry.js';
 import { DataDirInUseError } from './store/dataDirLock.js';
@@ -31,6 +33,8 @@ export interface RunningExflow {
   port: number;
   db: Db;
   engine: Engine;
+  /** Committed case and task changes (what realtime and the workers hear). */
+  bus: EventBus;
   issuer: Issuer;
   stop(): Promise<void>;
 }
@@ -46,6 +50,9 @@ export interface StartOptions {
   workers?: boolean;
 }
 
+/** Effects one claim takes (the effect worker's default batch). */
+const EFFECT_BATCH = 10;
+
 const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
 
 
@@ -58,19 +65,22 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const authenticator = config.oidc
     ? createAuthenticator(db, await createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim } }), 'oidc')
     : createAuthenticator(db, issuer, 'embedded');
-  let realtime: Realtime | undefined;
+  // committed changes go out on the bus; realtime, the workers and the metrics subscribe to it
+  const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
   const metrics = createRuntimeMetrics(db);
-  const engine = metrics.instrumentEngine(createEngine({ db, publish: (change: CaseChange) => (metrics.transition(change), realtime?.caseChanged(change)) }));
+  bus.on('case.changed', (change) => metrics.transition(change));
   const services = metrics.instrumentServices(builtInServices(options.services, { egressAllow: config.egressAllow }));
+  const engine = metrics.instrumentEngine(createEngine({ db, bus, services }));
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
   const auditCheckpoints = createAuditCheckpointer(db, issuer);
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log, metrics);
+  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus) }, log, metrics);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log }) : undefined;
-  realtime = createRealtime(server, authenticator, db, {
+  const realtime = createRealtime(server, authenticator, db, {
+    bus,
     pool: broadcastPool,
     channelPrefix: `exflow:${config.databaseSchema ?? 'public'}`,
     onError: (e) => log('broadcast failed', { error: e instanceof Error ? e.message : String(e) }),
@@ -79,30 +89,41 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
 
-  const pollers =
-    options.workers === false
-      ? []
-      : [
-          startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
-          startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
-          startPoller(createMessageWorker({ db, engine, log }).tick, config.pollMs, (e) => log('message poll failed', { error: String(e) })),
-          startPoller(
-            createWebhookDeliveryWorker({ db, egressAllow: config.egressAllow, log, leaseMs: options.leaseMs, retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` } }).tick,
-            config.pollMs,
-            (e) => log('webhook poll failed', { error: String(e) }),
-          ),
-          startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })),
-        ];
+  const workers = options.workers !== false;
+  const effectPoller = workers
+    ? startPoller(createEffectWorker({ db, engine, services, log, batchSize: EFFECT_BATCH, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) }), { concurrency: config.effectConcurrency, fanOutAt: EFFECT_BATCH })
+    : undefined;
+  const timerPoller = workers ? startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })) : undefined;
+  const checkpointPoller = workers ? startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })) : undefined;
+  const messagePoller = workers ? startPoller(createMessageWorker({ db, engine, log }).tick, config.pollMs, (e) => log('message poll failed', { error: String(e) })) : undefined;
+  const webhookPoller = workers
+    ? startPoller(
+        createWebhookDeliveryWorker({ db, egressAllow: config.egressAllow, log, leaseMs: options.leaseMs, retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` } }).tick,
+        config.pollMs,
+        (e) => log('webhook poll failed', { error: String(e) }),
+      )
+    : undefined;
+  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, webhookPoller].filter((p) => p !== undefined);
+  // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)
+  const wakeups = startWakeups({
+    bus,
+    effects: effectPoller,
+    timers: timerPoller,
+    postgres: config.databaseUrl ? { db, connectionString: config.databaseUrl, schema: config.databaseSchema } : undefined,
+    log,
+  });
 
   return {
     url: `http://localhost:${port}`,
     port,
     db,
     engine,
+    bus,
     issuer,
     async stop() {
+      await wakeups.stop();
       await Promise.all(pollers.map((p) => p.stop()));
-      await realtime!.close();
+      await realtime.close();
       await broadcastPool?.end();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

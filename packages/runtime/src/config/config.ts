@@ -14,8 +14,10 @@ export interface Config {
   designerDist: string;
   /** Largest accepted JSON request body. */
   bodyLimit: string;
-  /** Milliseconds between polls of the effect and timer workers. */
+  /** Milliseconds between polls of the effect and timer workers when nothing wakes them (the fallback). */
   pollMs: number;
+  /** Claimed effect batches run at once in this process (`EXFLOW_EFFECT_CONCURRENCY`). */
+  effectConcurrency: number;
   /** How often the runtime signs a checkpoint of each tenant's audit head that moved, ms. */
   auditCheckpointMs: number;
   seedDemo: boolean;
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     designerDist: resolve(env.EXFLOW_DESIGNER_DIST ?? resolve(here, '../../../designer/dist')),
     bodyLimit: env.EXFLOW_BODY_LIMIT ?? '1mb',
     pollMs: Number(env.EXFLOW_POLL_MS ?? 200),
+    effectConcurrency: Math.max(1, Math.floor(Number(env.EXFLOW_EFFECT_CONCURRENCY ?? 4)) || 4),
     auditCheckpointMs: Number(env.EXFLOW_AUDIT_CHECKPOINT_MS ?? 60_000),
     seedDemo: env.EXFLOW_SEED_DEMO !== 'false',
     tokenTtl: env.EXFLOW_TOKEN_TTL ?? '8h',

@@ -1,13 +1,18 @@
 import { activeNodeIds, invoiceForFeel, type CaseChangedMessage, type CaseEvent, type Invoice } from '@exflow/shared';
 import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
 import { CaseClosed, EventNotAccepted, notFound, VersionConflict } from '../errors.js';
+import { isLocalService, type ServiceRegistry } from '../services/registry.js';
 import { createAuditRepository } from '../store/auditRepository.js';
 import { createCaseRepository, LIVE_STATUSES, type CaseRecord, type CaseStatus, type IncidentWrite } from '../store/caseRepository.js';
 import { createIncidentRepository } from '../store/incidentRepository.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
+import { createEffectRepository } from '../store/effectRepository.js';
 import { newId } from '../store/ids.js';
-import { planEffects, type EffectPlan } from './effectPlan.js';
+import { createInvoiceRepository } from '../store/invoiceRepository.js';
+import type { UnitOfWork } from '../store/unitOfWork.js';
+import { planEffects, type EffectPlan, type PlannedEffect } from './effectPlan.js';
+import { createEventBus, createPublisher, type EventBus } from './eventBus.js';
 import { createKeyedMutex } from './keyedMutex.js';
 import { createMachineCache, type FlowMachine } from './machineCache.js';
 import { createRecentCases } from './recentCases.js';
@@ -18,14 +23,19 @@ export type CaseChange = CaseChangedMessage & { tenantId: string };
 
 export interface EngineOptions {
   db: Db;
-  /** Called after commit, once per committed change. */
-  publish?: (change: CaseChange) => void;
+  /** Where committed changes are announced (`case.changed`, `work.queued`), after commit. */
+  bus?: EventBus;
+  /**
+   * The services: those marked local (`localService`, checks whose inputs are in the
+   * database) run inside the transition's transaction instead of through the outbox.
+   */
+  services?: ServiceRegistry;
   now?: () => number;
 }
 
 export interface StartOptions {
-  /** The caller's open transaction (the invoice and its case commit together). */
-  trx?: Db;
+  /** The caller's unit of work (the invoice and its case commit together; published after commit). */
+  unit?: UnitOfWork;
 }
 
 /** A call that failed past its retry policy, at a step with no error edge to take. */
@@ -45,6 +55,23 @@ export interface SendOptions {
 }
 
 const MAX_RETRIES = 25;
+/** Local steps one event may run in its transaction (a loop of checks stops here; the rest go to the outbox). */
+const MAX_LOCAL_STEPS = 16;
+
+/** Work a committed change left for the workers: outbox effects due now and timers. */
+interface Queued {
+  effects: number;
+  timerDueAt: number[];
+}
+
+/** The transitions one event caused (its own, then those of local steps), and the case after them. */
+interface Applied {
+  changes: { change: CaseChange; queued: Queued }[];
+  record: CaseRecord;
+}
+
+const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanceof CaseClosed;
+const queuedBy = (plan: EffectPlan, local: number): Queued => ({ effects: plan.effects.length - local, timerDueAt: plan.timers.map((t) => Date.parse(t.due_at)) });
 
 function statusOf(snapshot: AnyMachineSnapshot, flow: FlowMachine['flow']): { status: CaseStatus; outcome: string | null } {
   if (snapshot.status !== 'done') return { status: 'open', outcome: null };
@@ -61,9 +88,14 @@ function persisted(snapshot: AnyMachineSnapshot) {
  * one statement per event. Events on one case are serialised in this process by a keyed
  * mutex and across processes by the version check (a lost race is retried).
  */
-export function createEngine({ db, publish = () => {}, now = Date.now }: EngineOptions) {
+export function createEngine({ db, bus = createEventBus(), services = new Map(), now = Date.now }: EngineOptions) {
   const machines = createMachineCache();
   const caseLock = createKeyedMutex();
+  const publisher = createPublisher(bus);
+  const publish = (applied: Applied) => {
+    for (const { change, queued } of applied.changes) publisher.caseChanged(change, queued);
+  };
+  const isLocal = (effect: PlannedEffect) => isLocalService(services.get(effect.service));
 
   const loadMachine = (exec: Db, tenantId: string, definitionId: string, version: number) =>
     machines.get(tenantId, definitionId, version, async () => {
@@ -71,12 +103,6 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
       if (!found) throw notFound('definition version', `${definitionId}@${version}`);
       return found.compiled;
     });
-
-  const afterCommit = (exec: Db, change: CaseChange) => {
-    const pending = (exec as { executionPromise?: Promise<unknown> }).executionPromise;
-    if (exec.isTransaction && pending) pending.then(() => publish(change), () => {});
-    else publish(change);
-  };
 
   const toChange = (tenantId: string, caseId: string, definitionId: string, version: number, s: { status: CaseStatus; outcome: string | null }, activeNodes: string[], event: CaseEvent, actor: string | null, plan: EffectPlan): CaseChange => ({
     tenantId,
@@ -98,11 +124,50 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
    */
   const recent = createRecentCases(10_000);
 
-  async function apply(exec: Db, tenantId: string, caseId: string, event: CaseEvent, actor: string | null): Promise<{ change: CaseChange; record: CaseRecord }> {
+  /**
+   * Runs the local effects a transition planned, in its transaction `trx`: each service is
+   * called with `trx` (inside a savepoint), its effect row marked done, and its `service.done`
+   * applied as the next transition (which may plan more local steps). A service that throws
+   * is left to the effect worker and its retry policy. Returns how many were left to it.
+   */
+  async function runLocal(trx: Db, applied: Applied, local: PlannedEffect[], budget: { steps: number }): Promise<number> {
+    let leftToWorker = 0;
+    for (const effect of local) {
+      const { tenantId, id: caseId, invoiceId, snapshot } = applied.record;
+      if (budget.steps-- <= 0) {
+        leftToWorker++;
+        continue;
+      }
+      let result: unknown;
+      try {
+        result = await trx.transaction(async (sp) => {
+          const invoice = invoiceId ? await createInvoiceRepository(sp).body(tenantId, invoiceId) : null;
+          const call = { tenantId, caseId, nodeId: effect.node_id, params: effect.params, invoice, vars: snapshot.context.vars ?? {}, idempotencyKey: effect.id, db: sp };
+          const answer = await services.get(effect.service)!(call);
+          if (!(await createEffectRepository(sp).completeLocal(tenantId, effect.id, answer))) throw new Error('effect already taken');
+          return answer;
+        });
+      } catch {
+        leftToWorker++;
+        continue;
+      }
+      try {
+        const next = await apply(trx, tenantId, caseId, { type: 'service.done', nodeId: effect.node_id, effectId: effect.id, result } as CaseEvent, 'system', applied.record, budget);
+        applied.changes.push(...next.changes);
+        applied.record = next.record;
+      } catch (e) {
+        if (!isNotAccepted(e)) throw e; // the step was left meanwhile: its answer is not needed
+      }
+    }
+    return leftToWorker;
+  }
+
+  async function apply(exec: Db, tenantId: string, caseId: string, event: CaseEvent, actor: string | null, known?: CaseRecord, budget = { steps: MAX_LOCAL_STEPS }): Promise<Applied> {
     const cases = createCaseRepository(exec);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const cached = recent.get(tenantId, caseId);
-      const record = cached ?? (await cases.get(tenantId, caseId));
+      const cached = known ? undefined : recent.get(tenantId, caseId);
+      const record = known ?? cached ?? (await cases.get(tenantId, caseId));
+      known = undefined;
       if (!record) throw notFound('case', caseId);
       const refuse = (error: Error) => {
         if (!cached) throw error;
@@ -163,13 +228,17 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
         }
         return written;
       };
-      const version = left.length && !exec.isTransaction ? await exec.transaction(write) : await write(exec);
-      if (version !== null) {
-        return {
-          change: toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan),
-          record: { ...record, version, snapshot, status: state.status, outcome: state.outcome, activeNodes },
-        };
-      }
+      const local = plan.effects.filter(isLocal);
+      const commit = async (x: Db): Promise<Applied | null> => {
+        const version = await write(x);
+        if (version === null) return null;
+        const own = { change: toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan), queued: queuedBy(plan, local.length) };
+        const applied: Applied = { changes: [own], record: { ...record, version, snapshot: snapshot as CaseRecord['snapshot'], status: state.status, outcome: state.outcome, activeNodes } };
+        if (local.length) own.queued.effects += await runLocal(x, applied, local, budget);
+        return applied;
+      };
+      const applied = (left.length || local.length) && !exec.isTransaction ? await exec.transaction(commit) : await commit(exec);
+      if (applied) return applied;
       // another process wrote first: forget what we knew, back off a little, re-read, retry
       recent.drop(tenantId, caseId);
       await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
@@ -178,7 +247,7 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
   }
 
   /** Puts a case in an incident at a step; refuses (409) when the case no longer waits there. */
-  async function raise(exec: Db, tenantId: string, caseId: string, incident: IncidentRaise): Promise<{ change: CaseChange; record: CaseRecord }> {
+  async function raise(exec: Db, tenantId: string, caseId: string, incident: IncidentRaise): Promise<Applied> {
     const cases = createCaseRepository(exec);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const record = await cases.get(tenantId, caseId);
@@ -203,7 +272,7 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
       });
       if (version !== null) {
         return {
-          change: toChange(tenantId, caseId, record.definitionId, version, state, record.activeNodes, event as CaseEvent, 'system', empty),
+          changes: [{ change: toChange(tenantId, caseId, record.definitionId, version, state, record.activeNodes, event as CaseEvent, 'system', empty), queued: queuedBy(empty, 0) }],
           record: { ...record, version, ...state },
         };
       }
@@ -219,26 +288,30 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
      * `service.done` for the step (a successful retry) resolves it and the case moves on.
      */
     async raiseIncident(tenantId: string, caseId: string, incident: IncidentRaise, options: SendOptions = {}): Promise<CaseChange> {
-      const { change } = await caseLock.run(caseId, async () => {
-        const raised = await db.transaction(async (trx) => {
+      const raised = await caseLock.run(caseId, async () => {
+        const done = await db.transaction(async (trx) => {
           await options.within?.(trx);
           return raise(trx, tenantId, caseId, incident);
         });
-        recent.set(raised.record);
-        return raised;
+        recent.set(done.record);
+        return done;
       });
-      publish(change);
-      return change;
+      publish(raised);
+      return raised.changes[0]!.change;
     },
 
-    /** Opens a case on a published version for an invoice; runs it to its first wait. */
+    /**
+     * Opens a case on a published version for an invoice; runs it to its first wait (local
+     * checks included). With `unit`, in the caller's transaction, published after its commit.
+     * Returns the case as committed: the last transition's change.
+     */
     async startCase(
       tenantId: string,
       input: { definitionId: string; version: number; invoiceId: string | null; invoice: Invoice; triage?: Record<string, unknown> },
       actor: string | null,
       options: StartOptions = {},
     ): Promise<CaseChange> {
-      const exec = options.trx ?? db;
+      const exec = options.unit?.trx ?? db;
       const { machine, flow } = await loadMachine(exec, tenantId, input.definitionId, input.version);
       const [snapshot, actions] = initialTransition(machine, { invoice: invoiceForFeel(input.invoice), ...(input.triage ? { triage: input.triage } : {}) });
       const plan = planEffects(actions, now(), snapshot.context);
@@ -246,44 +319,55 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
       const state = statusOf(snapshot, flow);
       const activeNodes = activeNodeIds(snapshot.value);
       const event = { type: 'case.started', invoiceId: input.invoiceId };
-      await createCaseRepository(exec).writeTransition({
-        tenantId,
-        caseId,
-        expectedVersion: 0,
-        create: { definitionId: input.definitionId, definitionVersion: input.version, invoiceId: input.invoiceId },
-        snapshot: persisted(snapshot),
-        ...state,
-        activeNodes,
-        event: { type: event.type, payload: { invoiceId: input.invoiceId } },
-        actor,
-        plan,
-      });
-      const change = toChange(tenantId, caseId, input.definitionId, 1, state, activeNodes, event, actor, plan);
-      afterCommit(exec, change);
-      return change;
+      const local = plan.effects.filter(isLocal);
+      const begin = async (x: Db): Promise<Applied> => {
+        await createCaseRepository(x).writeTransition({
+          tenantId,
+          caseId,
+          expectedVersion: 0,
+          create: { definitionId: input.definitionId, definitionVersion: input.version, invoiceId: input.invoiceId },
+          snapshot: persisted(snapshot),
+          ...state,
+          activeNodes,
+          event: { type: event.type, payload: { invoiceId: input.invoiceId } },
+          actor,
+          plan,
+        });
+        const own = { change: toChange(tenantId, caseId, input.definitionId, 1, state, activeNodes, event, actor, plan), queued: queuedBy(plan, local.length) };
+        const at = new Date(now()).toISOString();
+        const record: CaseRecord = { tenantId, id: caseId, definitionId: input.definitionId, definitionVersion: input.version, invoiceId: input.invoiceId, ...state, version: 1, snapshot: persisted(snapshot) as CaseRecord['snapshot'], activeNodes, openedAt: at, updatedAt: at, closedAt: null };
+        const applied: Applied = { changes: [own], record };
+        if (local.length) own.queued.effects += await runLocal(x, applied, local, { steps: MAX_LOCAL_STEPS });
+        return applied;
+      };
+      const applied = local.length && !options.unit ? await db.transaction(begin) : await begin(exec);
+      if (options.unit) options.unit.afterCommit(() => publish(applied));
+      else publish(applied);
+      return applied.changes[applied.changes.length - 1]!.change;
     },
 
     /**
      * Applies one event to a case. Refuses (409) an event the current state does not accept,
      * and changes nothing then. With `within`, that work and the transition share one
      * transaction (a task marked completed together with the event that completes it).
-     * Returns the committed change, published to listeners after commit.
+     * Local checks the transition asks for run in the same transaction. Returns the case as
+     * committed (the last transition's change); every change is published after commit.
      */
     async send(tenantId: string, caseId: string, event: CaseEvent, actor: string | null, options: SendOptions = {}): Promise<CaseChange> {
       // The lock is taken before any connection: with PGlite's single connection, waiting for
       // the lock while holding a transaction would deadlock against the lock's holder.
-      const { change } = await caseLock.run(caseId, async () => {
-        const applied = options.within
+      const applied = await caseLock.run(caseId, async () => {
+        const done = options.within
           ? await db.transaction(async (trx) => {
               await options.within!(trx);
               return apply(trx, tenantId, caseId, event, actor);
             })
           : await apply(db, tenantId, caseId, event, actor);
-        recent.set(applied.record); // only once committed
-        return applied;
+        recent.set(done.record); // only once committed
+        return done;
       });
-      publish(change);
-      return change;
+      publish(applied);
+      return applied.changes[applied.changes.length - 1]!.change;
     },
   };
 }

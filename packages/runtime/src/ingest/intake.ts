@@ -8,6 +8,7 @@ import { createDefinitionRepository, type DefinitionVersionRecord } from '../sto
 import { newId } from '../store/ids.js';
 import { createInvoiceRepository } from '../store/invoiceRepository.js';
 import { createRoutingRepository } from '../store/routingRepository.js';
+import { inUnitOfWork } from '../store/unitOfWork.js';
 import { triageInvoice } from './triage.js';
 
 export interface IntakeRequest {
@@ -62,7 +63,8 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
   if (first) return first;
 
   let change: CaseChange | undefined;
-  const outcome = await db.transaction(async (trx) => {
+  const outcome = await inUnitOfWork(db, async (unit) => {
+    const { trx } = unit;
     const invoices = createInvoiceRepository(trx);
     const id = newId();
     const idempotency = request.idempotencyKey ? { key: request.idempotencyKey, hash: request.requestHash } : undefined;
@@ -94,7 +96,7 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
         tenantId,
         { definitionId: chosen.definitionId, version: chosen.version, invoiceId: id, invoice: request.invoice, triage: triageForCase(verdict, result) },
         principal.userId,
-        { trx },
+        { unit },
       );
     }
     const body: IntakeResponse['body'] = {

@@ -7,6 +7,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/roles.js';
 import { actAsTenant } from '../auth/tenancy.js';
 import type { CaseChange } from '../engine/engine.js';
+import type { EventBus } from '../engine/eventBus.js';
 import type { Db } from '../store/db.js';
 import { createCaseRepository } from '../store/caseRepository.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
@@ -40,6 +41,8 @@ export interface RealtimeOptions {
   channelPrefix?: string;
   /** A NOTIFY or LISTEN that failed (the database went away); the adapter carries on. */
   onError?: (error: unknown) => void;
+  /** The runtime's event bus: committed case and task changes and revocations reach clients from it. */
+  bus?: EventBus;
 }
 
 const roomOf = (tenantId: string, kind: 'tenant' | 'case' | 'queue' | 'definition' | 'principal', id: string) => `${tenantId}|${kind}|${id}`;
@@ -111,7 +114,7 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
     });
   });
 
-  return {
+  const realtime: Realtime = {
     caseChanged(change) {
       const { tenantId } = change;
       const message: CaseChangedMessage = {
@@ -148,5 +151,19 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
     },
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
     clients: () => io.engine.clientsCount,
+  };
+  const bus = options.bus;
+  if (!bus) return realtime;
+  const subscriptions = [
+    bus.on('case.changed', (change) => realtime.caseChanged(change)),
+    bus.on('task.changed', ({ tenantId, task, change }) => realtime.taskChanged(tenantId, task, change)),
+    bus.on('principal.revoked', ({ tenantId, principalId }) => void realtime.disconnect(tenantId, principalId)),
+  ];
+  return {
+    ...realtime,
+    close() {
+      for (const unsubscribe of subscriptions) unsubscribe();
+      return realtime.close();
+    },
   };
 }

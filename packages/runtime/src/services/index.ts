@@ -1,19 +1,23 @@
 import { duplicateCheckService } from './duplicateCheckService.js';
 import { missingPoCheckService } from './missingPoCheckService.js';
-import { createServiceRegistry, type ServiceHandler } from './registry.js';
+import { createServiceRegistry, localService, type ServiceHandler } from './registry.js';
 import { supplierCheckService } from './supplierCheckService.js';
 import { taxCheckService } from './taxCheckService.js';
 import { threeWayMatchService } from './threeWayMatchService.js';
 import { createWebhookService, type WebhookOptions } from './webhookService.js';
 
-/** The built-in services, by the name flows use in their service nodes. */
+/**
+ * The built-in services, by the name flows use in their service nodes. The checks read only
+ * the database, so they are local (run in the transition's transaction); a service in `extra`
+ * replaces a built-in one and is not local unless marked with `localService`.
+ */
 export function builtInServices(extra: Record<string, ServiceHandler> = {}, options: WebhookOptions = {}) {
   return createServiceRegistry({
-    threeWayMatch: threeWayMatchService,
-    duplicateCheck: duplicateCheckService,
-    taxCheck: taxCheckService,
-    supplierCheck: supplierCheckService,
-    missingPoCheck: missingPoCheckService,
+    threeWayMatch: localService(threeWayMatchService),
+    duplicateCheck: localService(duplicateCheckService),
+    taxCheck: localService(taxCheckService),
+    supplierCheck: localService(supplierCheckService),
+    missingPoCheck: localService(missingPoCheckService),
     webhook: createWebhookService(options),
     ...extra,
   });

@@ -36,6 +36,18 @@ export class PermanentServiceError extends Error {
 export const isNonRetryable = (error: unknown): boolean =>
   error instanceof PermanentServiceError || (typeof error === 'object' && error !== null && (error as { nonRetryable?: unknown }).nonRetryable === true);
 
+const LOCAL = Symbol('exflow.localService');
+
+/**
+ * Marks a service as local: it only reads the database it is given (`call.db`) and calls
+ * nothing outside, so the engine may run it inside the transition's transaction instead of
+ * through the outbox. Its answer is recorded as `service.done` as usual.
+ */
+export const localService = (handler: ServiceHandler): ServiceHandler => Object.assign(async (call: ServiceCall) => handler(call), { [LOCAL]: true });
+
+/** Whether `localService` marked this handler. */
+export const isLocalService = (handler: ServiceHandler | undefined): boolean => Boolean(handler && (handler as { [LOCAL]?: boolean })[LOCAL]);
+
 export type ServiceRegistry = ReadonlyMap<string, ServiceHandler>;
 
 export function createServiceRegistry(entries: Record<string, ServiceHandler>): ServiceRegistry {

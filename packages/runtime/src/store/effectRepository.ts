@@ -78,6 +78,18 @@ export function createEffectRepository(db: Db) {
       return n === 1;
     },
 
+    /**
+     * Records the answer of an effect run in its transition's transaction (a local step): one
+     * attempt, done. `false` when the row is no longer pending (a worker took it, or its step
+     * was left), and then nothing changes.
+     */
+    async completeLocal(tenantId: string, id: string, result: unknown): Promise<boolean> {
+      const n = await db('effects')
+        .where({ tenant_id: tenantId, id, status: 'pending' })
+        .update({ status: 'done', attempts: db.raw('attempts + 1'), result: JSON.stringify(result ?? null), completed_at: db.fn.now(), locked_until: null });
+      return n === 1;
+    },
+
     async fail(effect: EffectRecord, error: string): Promise<boolean> {
       const n = await db('effects')
         .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { EventBus } from '../engine/eventBus.js';
+import type { Db } from '../store/db.js';
+import type { Poller } from './poller.js';
+
+export interface WakeupOptions {
+  bus: EventBus;
+  effects?: Pick<Poller, 'wake'>;
+  timers?: Pick<Poller, 'wake' | 'wakeAt'>;
+  /**
+   * PostgreSQL: announce committed work to the other runtime processes (NOTIFY after commit)
+   * and listen for theirs on a dedicated connection. Absent on PGlite (one process).
+   */
+  postgres?: { db: Db; connectionString: string; schema?: string };
+  log?: (message: string, context: Record<string, unknown>) => void;
+  /** First delay before listening again after the LISTEN connection was lost, ms (doubles to 30 s). */
+  relistenMs?: number;
+}
+
+interface WorkNotice {
+  from: string;
+  effects: number;
+  timerDueAt: number[];
+}
+
+/**
+ * Wakes the effect and timer workers as soon as work commits, instead of at their next idle
+ * poll (which stays as the fallback): in process from the bus's `work.queued`, and across
+ * processes through PostgreSQL LISTEN/NOTIFY on a channel per schema. NOTIFYs of one
+ * event-loop turn are sent as one. After the LISTEN connection is lost it reconnects with
+ * backoff, listens again, and wakes the workers once (notices may have been missed meanwhile).
+ */
+export function startWakeups(options: WakeupOptions): { stop(): Promise<void> } {
+  const { bus, effects, timers, postgres, log = () => {} } = options;
+  const self = randomUUID();
+  const channel = `exflow_work:${postgres?.schema ?? 'public'}`;
+  const wakeFor = (w: { effects: number; timerDueAt: number[] }) => {
+    if (w.effects > 0) effects?.wake();
+    for (const at of w.timerDueAt) timers?.wakeAt(at);
+  };
+
+  let outgoing: WorkNotice | undefined;
+  const flush = () => {
+    const notice = outgoing!;
+    outgoing = undefined;
+    postgres!.db.raw('SELECT pg_notify(?, ?)', [channel, JSON.stringify(notice)]).catch((e: Error) => log('work notify failed; other processes find the work at their next poll', { error: e.message }));
+  };
+  const unsubscribe = bus.on('work.queued', (w) => {
+    wakeFor(w);
+    if (!postgres) return;
+    if (!outgoing) {
+      outgoing = { from: self, effects: 0, timerDueAt: [] };
+      setImmediate(flush);
+    }
+    outgoing.effects += w.effects;
+    // one due time per notice is enough to wake the other side early: the soonest
+    const soonest = Math.min(...w.timerDueAt, ...outgoing.timerDueAt);
+    outgoing.timerDueAt = Number.isFinite(soonest) ? [soonest] : [];
+  });
+
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = options.relistenMs ?? 500;
+  const listen = async () => {
+    if (stopped || !postgres) return;
+    const c = new pg.Client({ connectionString: postgres.connectionString, application_name: `exflow-wakeups:${postgres.schema ?? 'public'}`.slice(0, 63) });
+    let lost = false;
+    const again = (e?: Error) => {
+      if (lost || stopped) return;
+      lost = true;
+      if (client === c) client = undefined;
+      c.end().catch(() => {});
+      log('work listener lost its connection; it will listen again', { error: e?.message ?? 'connection ended', inMs: delay });
+      retry = setTimeout(() => void listen(), delay);
+      delay = Math.min(delay * 2, 30_000);
+    };
+    c.on('error', again);
+    c.on('end', () => again());
+    c.on('notification', (n) => {
+      if (n.channel !== channel || !n.payload) return;
+      try {
+        const notice = JSON.parse(n.payload) as WorkNotice;
+        if (notice.from !== self) wakeFor(notice);
+      } catch {
+        // not ours: ignore
+      }
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (e) {
+      return again(e as Error);
+    }
+    if (stopped) return void c.end().catch(() => {});
+    client = c;
+    delay = options.relistenMs ?? 500;
+    // whatever was announced while we were not listening
+    effects?.wake();
+    timers?.wake();
+  };
+  void listen();
+
+  return {
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}
