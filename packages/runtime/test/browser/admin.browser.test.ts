@@ -38,7 +38,7 @@ describe.skipIf(!hasChromium)('MSP admin area in Chromium', () => {
     await page.click('[data-testid=login-submit]');
     await page.waitForSelector('.flow-list h1:has-text("Flows")');
     expect(await page.locator('[data-testid=inbox]').count()).toBe(0);
-    expect(await page.locator('nav[aria-label=Main] a').allTextContents()).toEqual(['Flows', 'Inbox', 'Incidents', 'Admin']);
+    expect(await page.locator('nav[aria-label=Main] a').allTextContents()).toEqual(['Flows', 'Inbox', 'Incidents', 'Insights', 'Admin']);
   });
 
   it('sets its brand: the colour shows at once and the API has it', async () => {
