@@ -95,7 +95,8 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
       return new Map(
         [...services].map(([name, handler]) => [
           name,
-          async (call: Parameters<typeof handler>[0]) => {
+          // Object.assign keeps the handler's own markers (e.g. `localService`: run inside the transition)
+          Object.assign(async (call: Parameters<typeof handler>[0]) => {
             const end = serviceSeconds.startTimer({ service: name });
             try {
               const result = await handler(call);
@@ -107,7 +108,7 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
             } finally {
               end();
             }
-          },
+          }, handler),
         ]),
       );
     },
