@@ -58,6 +58,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const authenticator = config.oidc
     ? createAuthenticator(db, await createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim } }), 'oidc')
     : createAuthenticator(db, issuer, 'embedded');
+  // eslint-disable-next-line prefer-const -- assigned once the HTTP server exists, but the engine's publish closure above it reads it first (undefined while seeding); a const would throw there
   let realtime: Realtime | undefined;
   const metrics = createRuntimeMetrics(db);
   const engine = metrics.instrumentEngine(createEngine({ db, publish: (change: CaseChange) => (metrics.transition(change), realtime?.caseChanged(change)) }));

@@ -174,8 +174,8 @@ function timeline(events: CaseEvent[], audit: AuditEntry[], detail: CaseDetail, 
 }
 
 function auditDetails(a: AuditEntry, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string): string {
-  const d = a.data as Record<string, any>;
-  if (a.action === 'task.reassigned') return `${nameOf(d.from ?? null)} → ${nameOf(d.to ?? null)}${d.reason ? ` (${d.reason})` : ''}`;
+  const d = a.data;
+  if (a.action === 'task.reassigned') return `${nameOf((d.from as string | null) ?? null)} → ${nameOf((d.to as string | null) ?? null)}${d.reason ? ` (${d.reason})` : ''}`;
   if (a.action === 'task.claimed' || a.action === 'task.released') return `${nodeLabel(String(d.nodeId ?? ''))} · queue ${d.queue}`;
   if (a.action === 'task.reprioritised') return `P${d.from} → P${d.to}${d.reason ? ` (${d.reason})` : ''}`;
   if (a.action === 'attachment.added') return `${d.filename} (${d.contentType})`;

@@ -19,10 +19,10 @@ export function FeelWidget(props: WidgetProps) {
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
-  const fields = (registry.formContext as InspectorFormContext | undefined)?.fields ?? [];
+  const fields = (registry.formContext as InspectorFormContext | undefined)?.fields;
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
-    return fields.filter((f) => !q || f.path.toLowerCase().includes(q) || f.source.toLowerCase().includes(q)).slice(0, 80);
+    return (fields ?? []).filter((f) => !q || f.path.toLowerCase().includes(q) || f.source.toLowerCase().includes(q)).slice(0, 80);
   }, [fields, filter]);
 
   const insert = (path: string) => {

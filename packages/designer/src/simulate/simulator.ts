@@ -43,7 +43,21 @@ export interface Simulation {
   outcome?: CaseOutcome;
 }
 
-type Effect = { type: string; params?: Record<string, any> };
+/** An action the machine requested; the params of effect actions are written by shared's `compile`. */
+type Effect = {
+  type: string;
+  params?: {
+    nodeId?: unknown;
+    service?: unknown;
+    params?: Record<string, unknown>;
+    title?: unknown;
+    queue?: unknown;
+    outcomes?: { id: string; label?: string }[];
+    form?: Record<string, unknown> | null;
+    timerId?: unknown;
+    dueIn?: unknown;
+  };
+};
 
 /**
  * Starts a case of `definition` in memory with the same compiled machine the runtime uses,

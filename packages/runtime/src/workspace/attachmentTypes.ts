@@ -45,5 +45,6 @@ export function baseMediaType(header: string | undefined): string {
 /** A file name safe to store and to send back in Content-Disposition: no path, no control characters. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this strips
   return base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
 }

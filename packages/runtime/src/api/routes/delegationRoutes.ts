@@ -1,4 +1,4 @@
-import { READERS, STAFF, WORKERS, type Role } from '../../auth/roles.js';
+import { STAFF, WORKERS, type Role } from '../../auth/roles.js';
 import { checkDelegation } from '../../engine/delegationRules.js';
 import { notFound, unprocessable } from '../../errors.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
