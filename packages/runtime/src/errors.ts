@@ -133,7 +133,6 @@ export class ProblemError extends Error {
   }
 }
 
-export const problem = (code: ProblemCode, detail: string, errors?: ProblemDetail[]) => new ProblemError(code, detail, errors);
 export const badRequest = (detail: string, errors?: ProblemDetail[]) => new ProblemError('bad-request', detail, errors);
 export const unprocessable = (code: ProblemCodeWithStatus<422>, detail: string, errors?: ProblemDetail[]) => new ProblemError(code, detail, errors);
 export const notFound = (entity: string, id: string) => new ProblemError('not-found', `No ${entity} with id "${id}"`);

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { CaseChangedMessage, LiveMessages, TaskChangedMessage } from '@exflow/shared';
+import type { CaseChangedMessage, LiveMessages } from '@exflow/shared';
 import { io, type Socket } from 'socket.io-client';
 import { loadActingIn } from '../auth/session.js';
 
@@ -7,7 +7,6 @@ import { loadActingIn } from '../auth/session.js';
 export type CaseChanged = CaseChangedMessage;
 
 /** `task.changed`: a task opened, or a person claimed, released, completed, reassigned or re-ranked it. */
-export type TaskChanged = TaskChangedMessage;
 
 type LiveEvents = LiveMessages;
 

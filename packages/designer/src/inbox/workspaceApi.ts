@@ -1,11 +1,11 @@
-import type { CaseDetail, CaseEventView, EffectView, Facet, IncidentView, InboxFilters, InboxPage, InboxSummary, InboxTask, TaskView, TeamMember, TimerView, VersionRecord } from '@exflow/shared';
+import type { CaseDetail, CaseEventView, EffectView, IncidentView, InboxFilters, InboxPage, InboxSummary, InboxTask, TaskView, TeamMember, VersionRecord } from '@exflow/shared';
 import type { Invoice } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
 
-export type { CaseDetail, Facet, InboxFilters, InboxPage, InboxSummary, InboxTask, TeamMember, VersionRecord };
+export type { CaseDetail, InboxFilters, InboxPage, InboxSummary, InboxTask, TeamMember, VersionRecord };
 /** A task as the task view shows it. */
 export type Task = TaskView;
 
@@ -14,7 +14,6 @@ export type Effect = EffectView;
 
 /** A case waiting at a step whose call failed past its retry policy (GET /incidents). */
 export type Incident = IncidentView;
-export type Timer = TimerView;
 export type CaseEvent = CaseEventView;
 
 export interface AuditEntry {

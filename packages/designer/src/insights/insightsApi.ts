@@ -76,4 +76,3 @@ export function createInsightsApi(options: ApiClientOptions) {
   };
 }
 
-export type InsightsApi = ReturnType<typeof createInsightsApi>;

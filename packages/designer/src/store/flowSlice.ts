@@ -1,4 +1,4 @@
-import { getNodeKind, type FlowNode, type Position, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
+import { getNodeKind, type Position, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
 import type { StateCreator } from 'zustand';
 import { copyElements, pasteElements, type ClipboardStorage } from './clipboard.js';
 import * as ops from './definitionOps.js';
@@ -137,8 +137,6 @@ export const createFlowSlice =
   };
 
 export const selectDefinition = (s: DesignerState) => s.definition;
-export const selectNodes = (s: DesignerState): FlowNode[] => s.definition.nodes;
 export const selectProblems = (s: DesignerState) => s.problems;
 export const selectProblemCount = (s: DesignerState) => s.problems.length;
-export const selectRevision = (s: DesignerState) => s.revision;
 export const selectFlowName = (s: DesignerState) => s.definition.name;

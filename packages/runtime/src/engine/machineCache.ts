@@ -29,4 +29,3 @@ export function createMachineCache(max = 500) {
   };
 }
 
-export type MachineCache = ReturnType<typeof createMachineCache>;

@@ -26,7 +26,6 @@ export interface IntakeResponse {
   body: InvoiceIntakeResponse;
 }
 
-export type { IntakeTriage };
 
 const triggerOf = (version: DefinitionVersionRecord): string | undefined => {
   const start = version.definition.nodes.find((n) => n.kind === 'start');

@@ -288,4 +288,3 @@ export function createCaseRepository(db: Db) {
   };
 }
 
-export type CaseRepository = ReturnType<typeof createCaseRepository>;

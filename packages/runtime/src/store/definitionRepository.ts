@@ -122,4 +122,3 @@ export function createDefinitionRepository(db: Db) {
   };
 }
 
-export type DefinitionRepository = ReturnType<typeof createDefinitionRepository>;

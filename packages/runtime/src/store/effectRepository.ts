@@ -127,4 +127,3 @@ export function createEffectRepository(db: Db) {
   };
 }
 
-export type EffectRepository = ReturnType<typeof createEffectRepository>;

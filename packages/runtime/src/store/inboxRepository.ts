@@ -23,7 +23,6 @@ export interface InboxCursor {
 /** A queue's counts; `canWork`: the caller is a candidate for at least one of its tasks. */
 export type QueueCount = InboxSummaryWire['queues'][number];
 
-export type { Facet };
 
 /** The summary as the store computes it; the route adds `lead`. */
 export type InboxSummary = Omit<InboxSummaryWire, 'lead'>;
@@ -211,4 +210,3 @@ export function createInboxRepository(db: Db) {
   };
 }
 
-export type InboxRepository = ReturnType<typeof createInboxRepository>;

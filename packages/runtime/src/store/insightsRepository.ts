@@ -280,4 +280,3 @@ export function createInsightsRepository(db: Db) {
   };
 }
 
-export type InsightsRepository = ReturnType<typeof createInsightsRepository>;

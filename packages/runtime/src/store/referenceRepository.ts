@@ -169,4 +169,3 @@ export function createReferenceRepository(db: Db) {
   };
 }
 
-export type ReferenceRepository = ReturnType<typeof createReferenceRepository>;

@@ -113,4 +113,3 @@ export function createTaskRepository(db: Db) {
   };
 }
 
-export type TaskRepository = ReturnType<typeof createTaskRepository>;

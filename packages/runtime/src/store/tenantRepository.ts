@@ -62,4 +62,3 @@ export function createTenantRepository(db: Db) {
   };
 }
 
-export type TenantRepository = ReturnType<typeof createTenantRepository>;

@@ -284,4 +284,3 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
   };
 }
 
-export type TaskWork = ReturnType<typeof createTaskWork>;

@@ -3,7 +3,7 @@ import { getNodeKind } from '../nodes/catalogue.js';
 import { createAjv, describeAjvError, type ValidateFunction } from './ajv.js';
 import { definitionSchema } from './schema.js';
 import { checkSegregation, type SodPolicy } from './sodRules.js';
-import type { FlowEdge, FlowNode, ValidationProblem, WorkflowDefinition } from './types.js';
+import type { FlowEdge, ValidationProblem, WorkflowDefinition } from './types.js';
 
 let compiled: { definition: ValidateFunction; configs: Map<string, ValidateFunction> } | undefined;
 
@@ -213,4 +213,3 @@ export function outgoing(definition: WorkflowDefinition): Map<string, FlowEdge[]
   return out;
 }
 
-export type { FlowNode };
