@@ -48,15 +48,26 @@ export interface StartOptions {
 
 const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
 
-
 /** The composition root: config → database → engine → workers → HTTP + Socket.IO → listen. */
 export async function startExflow(config: Config, options: StartOptions = {}): Promise<RunningExflow> {
   const log = options.log ?? jsonLog;
-  const db = openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.databaseUrl ? undefined : config.dataDir || undefined });
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    dataDir: config.databaseUrl ? undefined : config.dataDir || undefined,
+  });
   await migrate(db, config.databaseSchema);
   const issuer = await createEmbeddedIssuer(db, config.tokenTtl);
   const authenticator = config.oidc
-    ? createAuthenticator(db, await createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim } }), 'oidc')
+    ? createAuthenticator(
+        db,
+        await createOidcVerifier({
+          issuer: config.oidc.issuer,
+          audience: config.oidc.audience,
+          claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim },
+        }),
+        'oidc',
+      )
     : createAuthenticator(db, issuer, 'embedded');
   // eslint-disable-next-line prefer-const -- assigned once the HTTP server exists, but the engine's publish closure above it reads it first (undefined while seeding); a const would throw there
   let realtime: Realtime | undefined;
@@ -67,10 +78,26 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
   const auditCheckpoints = createAuditCheckpointer(db, issuer);
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) } }, log, metrics);
+  const app = createApp(
+    {
+      config,
+      db,
+      engine,
+      issuer,
+      authenticator,
+      services,
+      scopeReads,
+      auditCheckpoints,
+      realtime: { taskChanged: (...args) => realtime?.taskChanged(...args), disconnect: async (...args) => realtime?.disconnect(...args) },
+    },
+    log,
+    metrics,
+  );
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
-  const broadcastPool = config.databaseUrl ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log }) : undefined;
+  const broadcastPool = config.databaseUrl
+    ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log })
+    : undefined;
   realtime = createRealtime(server, authenticator, db, {
     pool: broadcastPool,
     channelPrefix: `exflow:${config.databaseSchema ?? 'public'}`,
@@ -84,11 +111,28 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     options.workers === false
       ? []
       : [
-          startPoller(createEffectWorker({ db, engine, services, log, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) })),
+          startPoller(
+            createEffectWorker({
+              db,
+              engine,
+              services,
+              log,
+              defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
+              leaseMs: options.leaseMs,
+            }).tick,
+            config.pollMs,
+            (e) => log('effect poll failed', { error: String(e) }),
+          ),
           startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })),
           startPoller(createMessageWorker({ db, engine, log }).tick, config.pollMs, (e) => log('message poll failed', { error: String(e) })),
           startPoller(
-            createWebhookDeliveryWorker({ db, egressAllow: config.egressAllow, log, leaseMs: options.leaseMs, retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` } }).tick,
+            createWebhookDeliveryWorker({
+              db,
+              egressAllow: config.egressAllow,
+              log,
+              leaseMs: options.leaseMs,
+              retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
+            }).tick,
             config.pollMs,
             (e) => log('webhook poll failed', { error: String(e) }),
           ),

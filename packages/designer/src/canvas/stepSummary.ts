@@ -42,6 +42,13 @@ export function stepSummary(node: FlowNode): string {
 export function humanDuration(iso: string): string {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(iso);
   if (!m || iso === 'P') return iso;
-  const parts = [[m[1], 'd'], [m[2], 'h'], [m[3], 'min'], [m[4], 's']].filter(([v]) => v).map(([v, u]) => `${v} ${u}`);
+  const parts = [
+    [m[1], 'd'],
+    [m[2], 'h'],
+    [m[3], 'min'],
+    [m[4], 's'],
+  ]
+    .filter(([v]) => v)
+    .map(([v, u]) => `${v} ${u}`);
   return parts.join(' ') || iso;
 }

@@ -34,7 +34,13 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
   // a platform admin acting in a client listens to that client's rooms (docs/api.md, Socket.IO)
   const tenant = loadActingIn()?.id;
   useEffect(() => {
-    const socket = io({ path: '/socket.io', auth: tenant ? { token, tenant } : { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+    const socket = io({
+      path: '/socket.io',
+      auth: tenant ? { token, tenant } : { token },
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
     socketRef.current = socket;
     socket.onAny((event: string, message: unknown) => handlers.current.get(event)?.forEach((h) => h(message)));
     socket.on('connect', () => {

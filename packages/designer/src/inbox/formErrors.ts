@@ -8,7 +8,10 @@ import type { ErrorSchema } from '@rjsf/utils';
 export function toErrorSchema(errors: readonly { path: string; message: string }[]): ErrorSchema {
   const root: ErrorSchema = {};
   for (const e of errors) {
-    const parts = e.path.replace(/^\/data\/?/, '').split('/').filter(Boolean);
+    const parts = e.path
+      .replace(/^\/data\/?/, '')
+      .split('/')
+      .filter(Boolean);
     let node = root;
     for (const part of parts) node = node[part] ??= {};
     (node.__errors ??= []).push(e.message);

@@ -15,7 +15,8 @@ export interface InspectorFormContext {
 export function FeelWidget(props: WidgetProps) {
   const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry, placeholder } = props;
   const text = typeof value === 'string' ? value : '';
-  const error = text.trim() === '' ? (required ? { message: 'Write a condition, e.g. invoice.grossTotal > 10000', position: 0 } : undefined) : checkFeelExpression(text);
+  const error =
+    text.trim() === '' ? (required ? { message: 'Write a condition, e.g. invoice.grossTotal > 10000', position: 0 } : undefined) : checkFeelExpression(text);
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);

@@ -16,7 +16,8 @@ export function invoiceFields(): AvailableField[] {
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {
       const path = `${prefix}.${name}`;
       if (prop.type === 'object' && depth < 2) walk(prop, path, depth + 1);
-      else out.push({ path, source: 'Invoice', hint: prop.type === 'array' ? 'list' : prop.anyOf ? 'number' : (prop.type ?? (prop.enum ? 'text' : undefined)) });
+      else
+        out.push({ path, source: 'Invoice', hint: prop.type === 'array' ? 'list' : prop.anyOf ? 'number' : (prop.type ?? (prop.enum ? 'text' : undefined)) });
     }
   };
   walk(invoiceSchema as SchemaView, 'invoice', 0);
@@ -59,7 +60,8 @@ export function upstreamFields(definition: WorkflowDefinition, nodeId: string): 
       for (const key of Object.keys(config.form?.properties ?? {})) fields.push({ path: `${name}.data.${key}`, source, hint: 'form field' });
     } else if (node.kind === 'decisionTable') {
       const outputs: { name: string }[] = config.outputs ?? [];
-      if (config.hitPolicy === 'COLLECT' || outputs.length <= 1) fields.push({ path: name, source, hint: config.hitPolicy === 'COLLECT' ? 'list' : outputs[0]?.name });
+      if (config.hitPolicy === 'COLLECT' || outputs.length <= 1)
+        fields.push({ path: name, source, hint: config.hitPolicy === 'COLLECT' ? 'list' : outputs[0]?.name });
       else for (const o of outputs) fields.push({ path: `${name}.${o.name}`, source });
     }
   }

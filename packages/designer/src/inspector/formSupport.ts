@@ -81,7 +81,8 @@ export function groupsFor(kind: string, schema: JsonSchema): { label: string; fi
   }
   const scalars = properties.filter(([, p]) => p.type !== 'array' && p.type !== 'object').map(([n]) => n);
   const groups = scalars.length ? [{ label: 'Settings', fields: scalars }] : [];
-  for (const [name, prop] of properties) if (prop.type === 'array' || prop.type === 'object') groups.push({ label: String(prop.title ?? name), fields: [name] });
+  for (const [name, prop] of properties)
+    if (prop.type === 'array' || prop.type === 'object') groups.push({ label: String(prop.title ?? name), fields: [name] });
   return groups;
 }
 

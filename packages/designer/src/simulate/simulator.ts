@@ -170,7 +170,7 @@ function toFrame(snapshot: AnyMachineSnapshot, actions: Effect[]): SimFrame {
 
 function settle(simulation: Simulation, event: CaseEvent, snapshot: AnyMachineSnapshot, actions: Effect[], frames: SimFrame[]): Simulation {
   const done = snapshot.status === 'done';
-  const finalState = done ? activeNodeIds(snapshot.value)[0] ?? String(snapshot.value) : undefined;
+  const finalState = done ? (activeNodeIds(snapshot.value)[0] ?? String(snapshot.value)) : undefined;
   const pending = done ? [] : nextPending(simulation.pending, actions, activeNodeIds(snapshot.value));
   return {
     ...simulation,
@@ -194,7 +194,14 @@ function nextPending(before: PendingWork[], actions: Effect[], active: string[])
     } else if (type === 'exflow.service.cancel') {
       pending = pending.filter((p) => !(p.type === 'service' && p.nodeId === nodeId));
     } else if (type === 'exflow.task.open') {
-      pending.push({ type: 'task', nodeId, title: String(params.title ?? nodeId), queue: String(params.queue ?? ''), outcomes: params.outcomes ?? [], form: params.form ?? null });
+      pending.push({
+        type: 'task',
+        nodeId,
+        title: String(params.title ?? nodeId),
+        queue: String(params.queue ?? ''),
+        outcomes: params.outcomes ?? [],
+        form: params.form ?? null,
+      });
     } else if (type === 'exflow.task.close') {
       pending = pending.filter((p) => !(p.type === 'task' && p.nodeId === nodeId));
     } else if (type === 'exflow.timer.schedule') {

@@ -52,7 +52,10 @@ export const createFlowSlice =
         const fromKind = from && getNodeKind(from.kind);
         if (!from || !fromKind) return undefined;
         const ports = fromKind.outputs(from.config ?? {});
-        const index = Math.max(0, ports.findIndex((p) => p.id === port));
+        const index = Math.max(
+          0,
+          ports.findIndex((p) => p.id === port),
+        );
         const origin = from.position ?? { x: 0, y: 0 };
         const node = ops.createNode(definition, kind, { x: origin.x + 300, y: origin.y + (index - (ports.length - 1) / 2) * 140 });
         const withNode = ops.addNode(definition, node);

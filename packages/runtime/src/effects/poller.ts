@@ -9,7 +9,10 @@ export function startPoller(tick: () => Promise<number>, idleMs: number, onError
   const loop = () => {
     if (stopped) return;
     running = tick()
-      .then((n) => n, (e) => (onError(e), 0))
+      .then(
+        (n) => n,
+        (e) => (onError(e), 0),
+      )
       .then((n) => {
         if (!stopped) timer = setTimeout(loop, n > 0 ? 0 : idleMs);
       });

@@ -94,8 +94,21 @@ interface EffectParams {
  * services, tasks to open or close, timers to schedule or cancel. Pure given `now` and the
  * context the transition produced (tasks carry the inbox's facts from it).
  */
-export function planEffects(actions: readonly ActionLike[], now: number, context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> }): EffectPlan {
-  const plan: EffectPlan = { effects: [], cancelEffectNodes: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [], subscriptions: [], unsubscribeNodes: [] };
+export function planEffects(
+  actions: readonly ActionLike[],
+  now: number,
+  context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> },
+): EffectPlan {
+  const plan: EffectPlan = {
+    effects: [],
+    cancelEffectNodes: [],
+    openTasks: [],
+    closeTaskNodes: [],
+    timers: [],
+    cancelTimerNodes: [],
+    subscriptions: [],
+    unsubscribeNodes: [],
+  };
   let facts: { exception_kind: string | null; value_at_risk: string | null } | undefined;
   const factsOf = () => {
     if (!facts) {

@@ -74,11 +74,25 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
 
   const afterCommit = (exec: Db, change: CaseChange) => {
     const pending = (exec as { executionPromise?: Promise<unknown> }).executionPromise;
-    if (exec.isTransaction && pending) pending.then(() => publish(change), () => {});
+    if (exec.isTransaction && pending)
+      pending.then(
+        () => publish(change),
+        () => {},
+      );
     else publish(change);
   };
 
-  const toChange = (tenantId: string, caseId: string, definitionId: string, version: number, s: { status: CaseStatus; outcome: string | null }, activeNodes: string[], event: CaseEvent, actor: string | null, plan: EffectPlan): CaseChange => ({
+  const toChange = (
+    tenantId: string,
+    caseId: string,
+    definitionId: string,
+    version: number,
+    s: { status: CaseStatus; outcome: string | null },
+    activeNodes: string[],
+    event: CaseEvent,
+    actor: string | null,
+    plan: EffectPlan,
+  ): CaseChange => ({
     tenantId,
     caseId,
     definitionId,
@@ -98,7 +112,13 @@ export function createEngine({ db, publish = () => {}, now = Date.now }: EngineO
    */
   const recent = createRecentCases(10_000);
 
-  async function apply(exec: Db, tenantId: string, caseId: string, event: CaseEvent, actor: string | null): Promise<{ change: CaseChange; record: CaseRecord }> {
+  async function apply(
+    exec: Db,
+    tenantId: string,
+    caseId: string,
+    event: CaseEvent,
+    actor: string | null,
+  ): Promise<{ change: CaseChange; record: CaseRecord }> {
     const cases = createCaseRepository(exec);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const cached = recent.get(tenantId, caseId);

@@ -28,4 +28,3 @@ export function createMachineCache(max = 500) {
     },
   };
 }
-

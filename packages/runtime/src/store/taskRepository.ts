@@ -112,4 +112,3 @@ export function createTaskRepository(db: Db) {
     },
   };
 }
-

@@ -253,9 +253,7 @@ export function parseInvoice(input: unknown): InvoiceParseResult {
     taxTotal: toDecimalString(raw.taxTotal),
     grossTotal: toDecimalString(raw.grossTotal),
     ...optionalDecimals(raw, OPTIONAL_MONEY),
-    ...(raw.taxBreakdown
-      ? { taxBreakdown: raw.taxBreakdown.map((t) => ({ ...t, ...optionalDecimals(t, ['rate', 'taxableAmount', 'taxAmount']) })) }
-      : {}),
+    ...(raw.taxBreakdown ? { taxBreakdown: raw.taxBreakdown.map((t) => ({ ...t, ...optionalDecimals(t, ['rate', 'taxableAmount', 'taxAmount']) })) } : {}),
     ...(raw.allowanceCharges
       ? { allowanceCharges: raw.allowanceCharges.map((a) => ({ ...a, ...optionalDecimals(a, ['amount', 'baseAmount', 'percent', 'taxRate']) })) }
       : {}),

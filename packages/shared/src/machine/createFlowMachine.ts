@@ -29,7 +29,16 @@ const noEffect = () => {};
  * Names of the actions that are effects: the engine stores them as data and handlers run them.
  * The machine itself never runs them.
  */
-export const EFFECT_ACTIONS = ['exflow.service', 'exflow.service.cancel', 'exflow.task.open', 'exflow.task.close', 'exflow.timer.schedule', 'exflow.timer.cancel', 'exflow.message.subscribe', 'exflow.message.unsubscribe'] as const;
+export const EFFECT_ACTIONS = [
+  'exflow.service',
+  'exflow.service.cancel',
+  'exflow.task.open',
+  'exflow.task.close',
+  'exflow.timer.schedule',
+  'exflow.timer.cancel',
+  'exflow.message.subscribe',
+  'exflow.message.unsubscribe',
+] as const;
 export type EffectActionType = (typeof EFFECT_ACTIONS)[number];
 
 const flowSetup = setup({
