@@ -17,13 +17,32 @@ export function generateFlow(size = 1000): WorkflowDefinition {
     const wait = `wait${i}`;
     const reject = `rejected${i}`;
     nodes.push(
-      { id: match, kind: 'threeWayMatch', label: `3-way match ${i + 1}`, config: { service: 'threeWayMatch', params: { priceTolerancePct: 2, quantityTolerancePct: 0 }, resultVar: `m${i}` } },
-      { id: decide, kind: 'decision', label: `Within tolerance ${i + 1}?`, config: { branches: [{ id: 'yes', label: 'within tolerance', condition: `m${i}.withinTolerance = true and invoice.grossTotal < ${10000 + i}` }] } },
+      {
+        id: match,
+        kind: 'threeWayMatch',
+        label: `3-way match ${i + 1}`,
+        config: { service: 'threeWayMatch', params: { priceTolerancePct: 2, quantityTolerancePct: 0 }, resultVar: `m${i}` },
+      },
+      {
+        id: decide,
+        kind: 'decision',
+        label: `Within tolerance ${i + 1}?`,
+        config: { branches: [{ id: 'yes', label: 'within tolerance', condition: `m${i}.withinTolerance = true and invoice.grossTotal < ${10000 + i}` }] },
+      },
       {
         id: review,
         kind: 'humanTask',
         label: `Review ${i + 1}`,
-        config: { title: 'Review variance', queue: 'procurement', outcomes: [{ id: 'accept', label: 'Accept' }, { id: 'reject', label: 'Reject' }], dueIn: 'PT24H', resultVar: `r${i}` },
+        config: {
+          title: 'Review variance',
+          queue: 'procurement',
+          outcomes: [
+            { id: 'accept', label: 'Accept' },
+            { id: 'reject', label: 'Reject' },
+          ],
+          dueIn: 'PT24H',
+          resultVar: `r${i}`,
+        },
       },
       { id: wait, kind: 'timer', label: `Cool-off ${i + 1}`, config: { duration: 'PT1H' } },
       { id: reject, kind: 'end', label: `Rejected ${i + 1}`, config: { outcome: 'rejected' } },

@@ -28,7 +28,9 @@ function time(fn: () => unknown, runs: number): { first: number; median: number 
   return { first: samples[0], median: median(samples.slice(1)) };
 }
 
-console.log(`Definition: ${definition.nodes.length} steps, ${definition.edges.length} connections, ${(JSON.stringify(definition).length / 1024).toFixed(0)} KiB`);
+console.log(
+  `Definition: ${definition.nodes.length} steps, ${definition.edges.length} connections, ${(JSON.stringify(definition).length / 1024).toFixed(0)} KiB`,
+);
 // shared remembers FEEL syntax verdicts per text, so repeated runs on the same definition are
 // warm. Each cold sample gets conditions no run has seen (as after a paste or an import); the
 // warm samples are what an edit costs (every other condition is unchanged).
@@ -36,7 +38,12 @@ const fresh = (run: number) => ({
   ...definition,
   nodes: definition.nodes.map((n) =>
     n.kind === 'decision'
-      ? { ...n, config: { branches: (n.config as { branches: { condition: string }[] }).branches.map((b) => ({ ...b, condition: `${b.condition} and ${run} = ${run}` })) } }
+      ? {
+          ...n,
+          config: {
+            branches: (n.config as { branches: { condition: string }[] }).branches.map((b) => ({ ...b, condition: `${b.condition} and ${run} = ${run}` })),
+          },
+        }
       : n,
   ),
 });
@@ -100,7 +107,9 @@ try {
   const layoutDone = await page.evaluate<number>(since('exflow:auto-layout-done'));
   const target = page.locator('.react-flow__node').nth(3);
   const box = (await target.boundingBox())!;
-  await page.evaluate(`window.__frames = 0; window.__tick = () => { window.__frames++; window.__raf = requestAnimationFrame(window.__tick); }; window.__raf = requestAnimationFrame(window.__tick);`);
+  await page.evaluate(
+    `window.__frames = 0; window.__tick = () => { window.__frames++; window.__raf = requestAnimationFrame(window.__tick); }; window.__raf = requestAnimationFrame(window.__tick);`,
+  );
   const dragStart = Date.now();
   const grab = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   await page.mouse.move(grab.x, grab.y);

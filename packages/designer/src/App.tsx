@@ -53,28 +53,31 @@ export function App() {
       <BrandingProvider api={api}>
         <ActingBanner />
         <Suspense fallback={<div className="app-loading">Loading…</div>}>
-        {workspaceRoute ? (
-          <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
-        ) : route.page === 'designer' ? (
-          <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
-        ) : (
-          <div className="app-shell">
-            <SkipLink />
-            <header className="app-header">
-              <div className="app-header__left">
-                <Brand area={route.page === 'admin' ? 'Admin' : 'Designer'} />
-                <AppNav roles={session.user.roles} insights={readsInsights(session.user.roles, false)} current={route.page === 'admin' ? 'admin' : 'flows'} />
-              </div>
-              <div className="app-header__user">
-                <SupportContact />
-                {session.user.name} <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>Sign out</button>
-              </div>
-            </header>
-            <main id="main" tabIndex={-1}>
-              {route.page === 'admin' ? <AdminPage /> : <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />}
-            </main>
-          </div>
-        )}
+          {workspaceRoute ? (
+            <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
+          ) : route.page === 'designer' ? (
+            <DesignerPage key={route.definitionId} definitionId={route.definitionId} onBack={() => navigate({ page: 'flows' })} />
+          ) : (
+            <div className="app-shell">
+              <SkipLink />
+              <header className="app-header">
+                <div className="app-header__left">
+                  <Brand area={route.page === 'admin' ? 'Admin' : 'Designer'} />
+                  <AppNav roles={session.user.roles} insights={readsInsights(session.user.roles, false)} current={route.page === 'admin' ? 'admin' : 'flows'} />
+                </div>
+                <div className="app-header__user">
+                  <SupportContact />
+                  {session.user.name}{' '}
+                  <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>
+                    Sign out
+                  </button>
+                </div>
+              </header>
+              <main id="main" tabIndex={-1}>
+                {route.page === 'admin' ? <AdminPage /> : <FlowListPage onOpen={(id) => navigate({ page: 'designer', definitionId: id })} />}
+              </main>
+            </div>
+          )}
         </Suspense>
       </BrandingProvider>
     </ApiProvider>

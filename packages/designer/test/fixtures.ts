@@ -19,7 +19,13 @@ export function fourNodeFlow(): WorkflowDefinition {
     name: 'Four steps',
     nodes: [
       { id: 'start', kind: 'start', label: 'Invoice received', position: { x: 0, y: 0 }, config: {} },
-      { id: 'big', kind: 'decision', label: 'Large?', position: { x: 250, y: 0 }, config: { branches: [{ id: 'yes', label: 'large', condition: 'invoice.grossTotal > 10000' }] } },
+      {
+        id: 'big',
+        kind: 'decision',
+        label: 'Large?',
+        position: { x: 250, y: 0 },
+        config: { branches: [{ id: 'yes', label: 'large', condition: 'invoice.grossTotal > 10000' }] },
+      },
       { id: 'review', kind: 'end', label: 'Needs review', position: { x: 500, y: -80 }, config: { outcome: 'rejected' } },
       { id: 'ok', kind: 'end', label: 'Approved', position: { x: 500, y: 80 }, config: { outcome: 'resolved' } },
     ],

@@ -20,7 +20,13 @@ function newest(dir: string): number {
 export default async function setup(): Promise<void> {
   if (process.env.EXFLOW_SKIP_DESIGNER_BUILD) return;
   const index = join(root, 'dist/index.html');
-  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'build')), statSync(join(root, 'index.html')).mtimeMs, statSync(join(root, 'vite.config.ts')).mtimeMs, newest(join(root, '../shared/src')));
+  const sources = Math.max(
+    newest(join(root, 'src')),
+    newest(join(root, 'build')),
+    statSync(join(root, 'index.html')).mtimeMs,
+    statSync(join(root, 'vite.config.ts')).mtimeMs,
+    newest(join(root, '../shared/src')),
+  );
   if (existsSync(index) && statSync(index).mtimeMs > sources) return;
   const { build } = await import('vite');
   // vitest sets NODE_ENV=test, which would bundle React's development build

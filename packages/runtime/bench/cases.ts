@@ -42,7 +42,12 @@ const ONLY = process.env.BENCH_DB;
 const TENANT = 'bench-cases';
 const WAIT_MS = 60_000;
 
-const task = (title: string, queue: string, role: string, outcome: string) => ({ title, queue, candidateRoles: [role], outcomes: [{ id: outcome, label: outcome }] });
+const task = (title: string, queue: string, role: string, outcome: string) => ({
+  title,
+  queue,
+  candidateRoles: [role],
+  outcomes: [{ id: outcome, label: outcome }],
+});
 
 /** The peer's shape: a match against the PO, a variance gateway, two people, a posting call. */
 const flow: WorkflowDefinition = {
@@ -167,10 +172,16 @@ function createMailbox() {
 }
 
 const report = (label: string, inFlight: number, r: Result) =>
-  console.log(`${label.padEnd(34)} ${String(inFlight).padStart(4)} in flight  ${r.perSecond.toFixed(1).padStart(7)} cases/s   p50 ${String(r.p50).padStart(5)} ms   p99 ${String(r.p99).padStart(5)} ms   (${r.cases} cases${r.failed ? `, ${r.failed} failed` : ''})`);
+  console.log(
+    `${label.padEnd(34)} ${String(inFlight).padStart(4)} in flight  ${r.perSecond.toFixed(1).padStart(7)} cases/s   p50 ${String(r.p50).padStart(5)} ms   p99 ${String(r.p99).padStart(5)} ms   (${r.cases} cases${r.failed ? `, ${r.failed} failed` : ''})`,
+  );
 
 async function post(running: RunningExflow, token: string, path: string, body: unknown) {
-  const response = await fetch(`${running.url}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${running.url}/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text);
@@ -194,11 +205,19 @@ async function startBenchExflow(databaseUrl?: string) {
     seedDemo: false,
   };
   // the posting call is an outside call: it goes through the outbox and the effect worker
-  const running = await startExflow(config, { log: () => {}, services: { erpPost: async ({ idempotencyKey }) => ({ posted: true, reference: idempotencyKey }) } });
+  const running = await startExflow(config, {
+    log: () => {},
+    services: { erpPost: async ({ idempotencyKey }) => ({ posted: true, reference: idempotencyKey }) },
+  });
   const users = createUserRepository(running.db);
   await users.upsertTenant(TENANT, 'Bench cases');
   const passwordHash = await hashPassword('bench');
-  for (const [id, roles] of [['owner', ['process_owner']], ['erp', ['integration']], ['analyst', ['analyst']], ['approver', ['approver']]] as const) {
+  for (const [id, roles] of [
+    ['owner', ['process_owner']],
+    ['erp', ['integration']],
+    ['analyst', ['analyst']],
+    ['approver', ['approver']],
+  ] as const) {
     await users.upsert({ tenantId: TENANT, id: `bench-${id}`, email: `${id}@bench.test`, name: `Bench ${id}`, roles: [...roles], passwordHash });
   }
   const owner = await login(running, 'owner@bench.test');
@@ -294,7 +313,12 @@ async function exflowInProcess(name: string, databaseUrl?: string) {
       const parsed = parseInvoice(invoiceFor(n));
       if (!parsed.ok) throw new Error('bench invoice invalid');
       const lap = stopwatch(n);
-      const received = await receiveInvoice(running.db, running.engine, erp, { invoice: parsed.invoice, channel: 'api', requestHash: String(n), definitionKey: 'bench-cases' });
+      const received = await receiveInvoice(running.db, running.engine, erp, {
+        invoice: parsed.invoice,
+        channel: 'api',
+        requestHash: String(n),
+        definitionKey: 'bench-cases',
+      });
       const change = { caseId: received.body.case!.id };
       lap('intake');
       const review = await mail.take<string>(`review|${change.caseId}`);
@@ -371,8 +395,15 @@ async function bpmnEngineOnPostgres(pool: pg.Pool) {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      if (version === 1) await client.query('INSERT INTO bench_bpmn_state (id, state, waiting_at, version) VALUES ($1, $2, $3, 1)', [id, JSON.stringify(state), waitingAt]);
-      else await client.query('UPDATE bench_bpmn_state SET state = $2, waiting_at = $3, claimed_by = NULL, version = $4 WHERE id = $1 AND version = $4 - 1', [id, JSON.stringify(state), waitingAt, version]);
+      if (version === 1)
+        await client.query('INSERT INTO bench_bpmn_state (id, state, waiting_at, version) VALUES ($1, $2, $3, 1)', [id, JSON.stringify(state), waitingAt]);
+      else
+        await client.query('UPDATE bench_bpmn_state SET state = $2, waiting_at = $3, claimed_by = NULL, version = $4 WHERE id = $1 AND version = $4 - 1', [
+          id,
+          JSON.stringify(state),
+          waitingAt,
+          version,
+        ]);
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
@@ -476,11 +507,21 @@ const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a 
 console.log(`Cases to their end, ${SECONDS} s per phase, in flight ${IN_FLIGHT.join(' / ')}; shape: match → variance → review → approval → post → end`);
 const postgres = ONLY !== 'pglite';
 const pglite = ONLY !== 'postgres';
-const httpPg = postgres && !process.env.BENCH_PEER_ONLY ? await exflowOverHttp('PostgreSQL', DATABASE_URL).catch((e) => (console.log(`Exflow over HTTP on PostgreSQL skipped: ${(e as Error).message}`), undefined)) : undefined;
+const httpPg =
+  postgres && !process.env.BENCH_PEER_ONLY
+    ? await exflowOverHttp('PostgreSQL', DATABASE_URL).catch((e) => (console.log(`Exflow over HTTP on PostgreSQL skipped: ${(e as Error).message}`), undefined))
+    : undefined;
 const httpLite = pglite && !process.env.BENCH_PEER_ONLY ? await exflowOverHttp('PGlite') : undefined;
-const procPg = postgres && !process.env.BENCH_PEER_ONLY ? await exflowInProcess('PostgreSQL', DATABASE_URL).catch((e) => (console.log(`Exflow in process on PostgreSQL skipped: ${(e as Error).message}`), undefined)) : undefined;
+const procPg =
+  postgres && !process.env.BENCH_PEER_ONLY
+    ? await exflowInProcess('PostgreSQL', DATABASE_URL).catch(
+        (e) => (console.log(`Exflow in process on PostgreSQL skipped: ${(e as Error).message}`), undefined),
+      )
+    : undefined;
 const procLite = pglite && !process.env.BENCH_PEER_ONLY ? await exflowInProcess('PGlite') : undefined;
-const peer = postgres ? await withSchema((_db, pool) => bpmnEngineOnPostgres(pool)).catch((e) => (console.log(`bpmn-engine skipped: ${(e as Error).message}`), undefined)) : undefined;
+const peer = postgres
+  ? await withSchema((_db, pool) => bpmnEngineOnPostgres(pool)).catch((e) => (console.log(`bpmn-engine skipped: ${(e as Error).message}`), undefined))
+  : undefined;
 const rawPg = postgres ? await withSchema((db) => rawRate('PostgreSQL', db)).catch(() => undefined) : undefined;
 let rawLite: number | undefined;
 if (pglite) {
@@ -492,11 +533,16 @@ console.log('\nRatios (same run):');
 for (const inFlight of IN_FLIGHT) {
   const p = peer?.get(inFlight)?.perSecond;
   console.log(
-    `  ${String(inFlight).padStart(3)} in flight: Exflow HTTP/PostgreSQL ÷ bpmn-engine+pg ${ratio(httpPg?.get(inFlight)?.perSecond, p)}, Exflow HTTP/PGlite ÷ bpmn-engine+pg ${ratio(httpLite?.get(inFlight)?.perSecond, p)}, Exflow in process/PostgreSQL ÷ bpmn-engine+pg ${ratio(procPg?.get(inFlight)?.perSecond, p)}`,
+    `  ${String(inFlight).padStart(3)} in flight: Exflow HTTP/PostgreSQL ÷ bpmn-engine+pg ${ratio(httpPg?.get(inFlight)?.perSecond, p)}, Exflow HTTP/PGlite ÷ bpmn-engine+pg ${ratio(httpLite?.get(inFlight)?.perSecond, p)}, Exflow in process/PostgreSQL ÷ bpmn-engine+pg ${ratio(procPg?.get(inFlight)?.perSecond, p)}, Exflow in process/PGlite ÷ bpmn-engine+pg ${ratio(procLite?.get(inFlight)?.perSecond, p)}`,
   );
 }
-const raw8 = (r: Map<number, Result> | undefined, tx: number | undefined) => (r?.get(8) && tx ? `${((1000 * r.get(8)!.perSecond) / tx).toFixed(1)} cases per 1,000 raw tx` : 'n/a');
-console.log(`  at 8 in flight against the raw rate: Exflow HTTP/PostgreSQL ${raw8(httpPg, rawPg)}, bpmn-engine+pg ${raw8(peer, rawPg)}, Exflow HTTP/PGlite ${raw8(httpLite, rawLite)}`);
+const raw8 = (r: Map<number, Result> | undefined, tx: number | undefined) =>
+  r?.get(8) && tx ? `${((1000 * r.get(8)!.perSecond) / tx).toFixed(1)} cases per 1,000 raw tx` : 'n/a';
+console.log(
+  `  at 8 in flight against the raw rate: Exflow HTTP/PostgreSQL ${raw8(httpPg, rawPg)}, bpmn-engine+pg ${raw8(peer, rawPg)}, Exflow HTTP/PGlite ${raw8(httpLite, rawLite)}`,
+);
 const p99 = httpPg?.get(8)?.p99;
-console.log(`  target: Exflow HTTP at 8 in flight ≥ 4× bpmn-engine+pg (${ratio(httpPg?.get(8)?.perSecond, peer?.get(8)?.perSecond)}), p99 < 250 ms (${p99 ?? 'n/a'} ms)`);
+console.log(
+  `  target: Exflow HTTP at 8 in flight ≥ 4× bpmn-engine+pg (${ratio(httpPg?.get(8)?.perSecond, peer?.get(8)?.perSecond)}), p99 < 250 ms (${p99 ?? 'n/a'} ms)`,
+);
 process.exit(0);

@@ -65,8 +65,16 @@ async function naiveSend(db: Db, caseId: string, n: number) {
   await db.transaction(async (trx) => {
     const row = await trx('cases').where({ tenant_id: 'bench', id: caseId }).forUpdate().first();
     const snapshot = { ...row.snapshot, context: { ...row.snapshot.context, comments: row.snapshot.context.comments + 1 } };
-    await trx('cases').where({ tenant_id: 'bench', id: caseId }).update({ snapshot: JSON.stringify(snapshot), version: row.version + 1 });
-    await trx('case_events').insert({ tenant_id: 'bench', case_id: caseId, seq: row.version + 1, type: 'case.comment', payload: JSON.stringify({ text: `naive ${n}` }) });
+    await trx('cases')
+      .where({ tenant_id: 'bench', id: caseId })
+      .update({ snapshot: JSON.stringify(snapshot), version: row.version + 1 });
+    await trx('case_events').insert({
+      tenant_id: 'bench',
+      case_id: caseId,
+      seq: row.version + 1,
+      type: 'case.comment',
+      payload: JSON.stringify({ text: `naive ${n}` }),
+    });
     await trx('audit').insert({ tenant_id: 'bench', id: newId(), case_id: caseId, action: 'case.comment', entity: 'case', entity_id: caseId });
   });
 }
@@ -81,7 +89,9 @@ async function run(name: string, db: Db, schema?: string) {
   const autocommit = await forSeconds(SECONDS, SENDERS, () => insert(db).then(() => {}));
   const { engine, ids } = await openCases(db, definitionId, SENDERS);
   let n = 0;
-  const transitions = await forSeconds(SECONDS, SENDERS, (s) => engine.send('bench', ids[s], { type: 'case.comment', text: `bench ${n++}` }, 'bench').then(() => {}));
+  const transitions = await forSeconds(SECONDS, SENDERS, (s) =>
+    engine.send('bench', ids[s], { type: 'case.comment', text: `bench ${n++}` }, 'bench').then(() => {}),
+  );
   const naiveCases = await openCases(db, definitionId, SENDERS);
   const naive = await forSeconds(SECONDS, SENDERS, (s) => naiveSend(db, naiveCases.ids[s], n++));
   const line = (label: string, v: number) => console.log(`  ${label.padEnd(44)} ${v.toFixed(0).padStart(7)} /s`);
@@ -90,7 +100,9 @@ async function run(name: string, db: Db, schema?: string) {
   line('raw single-row autocommit INSERT (1 round trip)', autocommit);
   line('engine persisted transitions (send)', transitions);
   line('naive lock-rehydrate-update-insert loop', naive);
-  console.log(`  engine / raw = ${((transitions / raw) * 100).toFixed(1)} %   naive / raw = ${((naive / raw) * 100).toFixed(1)} %   engine / autocommit = ${((transitions / autocommit) * 100).toFixed(1)} %`);
+  console.log(
+    `  engine / raw = ${((transitions / raw) * 100).toFixed(1)} %   naive / raw = ${((naive / raw) * 100).toFixed(1)} %   engine / autocommit = ${((transitions / autocommit) * 100).toFixed(1)} %`,
+  );
   return { raw, autocommit, transitions, naive };
 }
 

@@ -35,7 +35,11 @@ const flow: WorkflowDefinition = {
     { id: 'dup', kind: 'duplicateCheck', config: { service: 'duplicateCheck', params: { windowDays: 14, maxEditDistance: 2 }, resultVar: 'dup' } },
     { id: 'tax', kind: 'taxCheck', config: { service: 'taxCheck', params: {}, resultVar: 'tax' } },
     { id: 'supplier', kind: 'supplierCheck', config: { service: 'supplierCheck', params: {}, resultVar: 'supplier' } },
-    { id: 'route', kind: 'decision', config: { branches: [{ id: 'clean', label: 'clean', condition: 'dup.ok = true and tax.ok = true and supplier.ok = true' }] } },
+    {
+      id: 'route',
+      kind: 'decision',
+      config: { branches: [{ id: 'clean', label: 'clean', condition: 'dup.ok = true and tax.ok = true and supplier.ok = true' }] },
+    },
     { id: 'approved', kind: 'end', config: { outcome: 'resolved' } },
     { id: 'exception', kind: 'end', config: { outcome: 'rejected' } },
   ],
@@ -104,14 +108,22 @@ function ublFor(n: number): string {
 }
 
 async function call(running: RunningExflow, token: string, path: string, body: string, contentType: string) {
-  const response = await fetch(`${running.url}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+  const response = await fetch(`${running.url}/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    body,
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }
 
 async function login(running: RunningExflow, email: string) {
-  const r = await fetch(`${running.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'bench' }) });
+  const r = await fetch(`${running.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'bench' }),
+  });
   if (!r.ok) throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { token: string }).token;
 }
@@ -167,9 +179,13 @@ async function measure(running: RunningExflow, token: string, format: 'json' | '
   const received = Date.now();
   const channel = format === 'json' ? 'api' : 'ubl';
   for (;;) {
-    const [{ open }] = await running.db('cases as c').join('invoices as i', function () {
-      this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
-    }).where({ 'c.tenant_id': TENANT, 'i.channel': channel, 'c.status': 'open' }).count({ open: '*' });
+    const [{ open }] = await running
+      .db('cases as c')
+      .join('invoices as i', function () {
+        this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
+      })
+      .where({ 'c.tenant_id': TENANT, 'i.channel': channel, 'c.status': 'open' })
+      .count({ open: '*' });
     if (Number(open) === 0) break;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -185,7 +201,15 @@ async function measure(running: RunningExflow, token: string, format: 'json' | '
 
 async function run(name: string, databaseUrl?: string) {
   const schema = databaseUrl ? `bench_intake_${randomBytes(4).toString('hex')}` : undefined;
-  const config = { ...loadConfig({ EXFLOW_RATE_LIMIT_INTAKE: '100000000', EXFLOW_RATE_LIMIT_AUTH: '1000' }), port: 0, databaseUrl, databaseSchema: schema, dataDir: '', pollMs: 10, seedDemo: false };
+  const config = {
+    ...loadConfig({ EXFLOW_RATE_LIMIT_INTAKE: '100000000', EXFLOW_RATE_LIMIT_AUTH: '1000' }),
+    port: 0,
+    databaseUrl,
+    databaseSchema: schema,
+    dataDir: '',
+    pollMs: 10,
+    seedDemo: false,
+  };
   const running = await startExflow(config, { log: () => {} });
   try {
     const users = createUserRepository(running.db);
@@ -208,9 +232,22 @@ async function run(name: string, databaseUrl?: string) {
     }
     // a second tenant with the pack published and its routing table: no ?definition=, routing decides
     await users.upsertTenant(ROUTED, 'Bench routed');
-    await users.upsert({ tenantId: ROUTED, id: 'bench-routed-owner', email: 'owner@routed.bench.test', name: 'Routed owner', roles: ['process_owner'], passwordHash });
+    await users.upsert({
+      tenantId: ROUTED,
+      id: 'bench-routed-owner',
+      email: 'owner@routed.bench.test',
+      name: 'Routed owner',
+      roles: ['process_owner'],
+      passwordHash,
+    });
     await users.upsert({ tenantId: ROUTED, id: 'bench-routed-erp', email: 'erp@routed.bench.test', name: 'Routed ERP', roles: ['integration'], passwordHash });
-    await call(running, await login(running, 'owner@routed.bench.test'), '/templates/ap-exceptions/install', JSON.stringify({ publish: true, referenceData: true }), 'application/json');
+    await call(
+      running,
+      await login(running, 'owner@routed.bench.test'),
+      '/templates/ap-exceptions/install',
+      JSON.stringify({ publish: true, referenceData: true }),
+      'application/json',
+    );
     const routed = await measureRouted(running, await login(running, 'erp@routed.bench.test'));
     console.log(`${name.padEnd(10)} json  intake → triage → routed ${routed.perSecond.toFixed(0).padStart(5)} invoices/s   (${routed.outcomes})`);
     const triagePerSecond = await measureTriage(running, TENANT);

@@ -12,7 +12,6 @@ import type { RuntimeMetrics } from './insights/prometheus.js';
 import type { Log } from './logging.js';
 import { designerAssets } from './web/designerAssets.js';
 
-
 /** Builds the HTTP app from its dependencies. Does not listen (see main.ts). */
 export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Express {
   const app = express();

@@ -55,15 +55,26 @@ const EFFECT_BATCH = 10;
 
 const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
 
-
 /** The composition root: config → database → engine → workers → HTTP + Socket.IO → listen. */
 export async function startExflow(config: Config, options: StartOptions = {}): Promise<RunningExflow> {
   const log = options.log ?? jsonLog;
-  const db = openDatabase({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.databaseUrl ? undefined : config.dataDir || undefined });
+  const db = openDatabase({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    dataDir: config.databaseUrl ? undefined : config.dataDir || undefined,
+  });
   await migrate(db, config.databaseSchema);
   const issuer = await createEmbeddedIssuer(db, config.tokenTtl);
   const authenticator = config.oidc
-    ? createAuthenticator(db, await createOidcVerifier({ issuer: config.oidc.issuer, audience: config.oidc.audience, claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim } }), 'oidc')
+    ? createAuthenticator(
+        db,
+        await createOidcVerifier({
+          issuer: config.oidc.issuer,
+          audience: config.oidc.audience,
+          claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim },
+        }),
+        'oidc',
+      )
     : createAuthenticator(db, issuer, 'embedded');
   // committed changes go out on the bus; realtime, the workers and the metrics subscribe to it
   const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
@@ -78,7 +89,9 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus) }, log, metrics);
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
-  const broadcastPool = config.databaseUrl ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log }) : undefined;
+  const broadcastPool = config.databaseUrl
+    ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log })
+    : undefined;
   const realtime = createRealtime(server, authenticator, db, {
     bus,
     pool: broadcastPool,
@@ -91,14 +104,39 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
 
   const workers = options.workers !== false;
   const effectPoller = workers
-    ? startPoller(createEffectWorker({ db, engine, services, log, batchSize: EFFECT_BATCH, defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` }, leaseMs: options.leaseMs }).tick, config.pollMs, (e) => log('effect poll failed', { error: String(e) }), { concurrency: config.effectConcurrency, fanOutAt: EFFECT_BATCH })
+    ? startPoller(
+        createEffectWorker({
+          db,
+          engine,
+          services,
+          log,
+          batchSize: EFFECT_BATCH,
+          defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
+          leaseMs: options.leaseMs,
+        }).tick,
+        config.pollMs,
+        (e) => log('effect poll failed', { error: String(e) }),
+        { concurrency: config.effectConcurrency, fanOutAt: EFFECT_BATCH },
+      )
     : undefined;
-  const timerPoller = workers ? startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) })) : undefined;
-  const checkpointPoller = workers ? startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) })) : undefined;
-  const messagePoller = workers ? startPoller(createMessageWorker({ db, engine, log }).tick, config.pollMs, (e) => log('message poll failed', { error: String(e) })) : undefined;
+  const timerPoller = workers
+    ? startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) }))
+    : undefined;
+  const checkpointPoller = workers
+    ? startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) }))
+    : undefined;
+  const messagePoller = workers
+    ? startPoller(createMessageWorker({ db, engine, log }).tick, config.pollMs, (e) => log('message poll failed', { error: String(e) }))
+    : undefined;
   const webhookPoller = workers
     ? startPoller(
-        createWebhookDeliveryWorker({ db, egressAllow: config.egressAllow, log, leaseMs: options.leaseMs, retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` } }).tick,
+        createWebhookDeliveryWorker({
+          db,
+          egressAllow: config.egressAllow,
+          log,
+          leaseMs: options.leaseMs,
+          retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
+        }).tick,
         config.pollMs,
         (e) => log('webhook poll failed', { error: String(e) }),
       )

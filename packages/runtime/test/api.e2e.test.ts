@@ -81,17 +81,23 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       expect(joined).toEqual({ ok: true, room: 'queue:procurement' });
 
       // accepting a variance is an approval: the owner submits, so the analyst may accept
-      const posted = await owner('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OVER-1', '126.00'), { 'Idempotency-Key': 'e2e-over-1' });
+      const posted = await owner('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OVER-1', '126.00'), {
+        'Idempotency-Key': 'e2e-over-1',
+      });
       expect(posted.status).toBe(201);
       expectWire(invoiceIntakeResponseSchema, posted.body, 'POST /invoices');
       const caseId: string = posted.body.case.id;
       // the 3-way match reads only the database: it ran in the intake's transaction
       expect(posted.body.case.activeNodes).toEqual(['procurementReview']);
 
-      const task = await eventually(async () => {
-        const tasks = await analyst('GET', `/api/v1/tasks?queue=procurement&caseId=${caseId}`);
-        return tasks.body[0];
-      }, 10_000, 'a procurement task');
+      const task = await eventually(
+        async () => {
+          const tasks = await analyst('GET', `/api/v1/tasks?queue=procurement&caseId=${caseId}`);
+          return tasks.body[0];
+        },
+        10_000,
+        'a procurement task',
+      );
       expect(task).toMatchObject({ queue: 'procurement', title: 'Review price variance', status: 'open' });
       const reviewCase = await analyst('GET', `/api/v1/cases/${caseId}`);
       expect(reviewCase.body.context.vars.match.maxPriceVariancePct).toBe(5);
@@ -120,10 +126,14 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       expectWire(caseListSchema, (await analyst('GET', '/api/v1/cases')).body, 'GET /cases');
       expectWire(incidentListSchema, (await analyst('GET', '/api/v1/incidents?status=all')).body, 'GET /incidents');
 
-      const caseMessages = await eventually(async () => {
-        const mine = messages.filter((m) => m.name === 'case.changed' && m.payload.caseId === caseId);
-        return mine.length >= 3 && mine;
-      }, 5_000, 'three case.changed messages');
+      const caseMessages = await eventually(
+        async () => {
+          const mine = messages.filter((m) => m.name === 'case.changed' && m.payload.caseId === caseId);
+          return mine.length >= 3 && mine;
+        },
+        5_000,
+        'three case.changed messages',
+      );
       expect(caseMessages.map((m) => m.payload.version)).toEqual([1, 2, 3]);
       expect(caseMessages.map((m) => m.payload.event.type)).toEqual(['case.started', 'service.done', 'task.completed']);
       expect(caseMessages[2].payload.status).toBe('resolved');
@@ -140,10 +150,14 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     const posted = await analyst('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-OK-1', '121.20'));
     expect(posted.status).toBe(201);
     const caseId = posted.body.case.id;
-    const resolved = await eventually(async () => {
-      const c = await analyst('GET', `/api/v1/cases/${caseId}`);
-      return c.body.status !== 'open' && c.body;
-    }, 10_000, 'the case to close');
+    const resolved = await eventually(
+      async () => {
+        const c = await analyst('GET', `/api/v1/cases/${caseId}`);
+        return c.body.status !== 'open' && c.body;
+      },
+      10_000,
+      'the case to close',
+    );
     expect(resolved).toMatchObject({ status: 'resolved', activeNodes: ['autoApproved'] });
     const tasks = await analyst('GET', `/api/v1/tasks?caseId=${caseId}&status=completed`);
     const open = await analyst('GET', `/api/v1/tasks?caseId=${caseId}`);
@@ -166,7 +180,7 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     expect(other.body.code).toBe('idempotency-key-reused');
   });
 
-  it('refuses a socket without a token and a room of another tenant\'s case', async () => {
+  it("refuses a socket without a token and a room of another tenant's case", async () => {
     await expect(connect(server.url, 'not-a-token')).rejects.toThrow(/unauthorized/);
     const { socket } = await connect(server.url, analystToken);
     try {

@@ -38,7 +38,7 @@ describe.each(testDatabaseKinds())('API keys and segregation of duties, on %s', 
   });
   afterAll(() => server?.stop());
 
-  it('an invoice submitted through an admin\'s key cannot be approved by that admin', async () => {
+  it("an invoice submitted through an admin's key cannot be approved by that admin", async () => {
     const { caseId, taskId } = await openApproval(keys[0]!, 'KEY-SOD-1', 1_000);
     const r = await as.admin('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     expect([r.status, r.body.code]).toEqual([403, 'sod.self-approval']);

@@ -10,7 +10,9 @@ const unknownAmountFlow = {
   ...approvalFlow,
   key: 'approval-unknown-amount',
   name: 'Approval of an amount not computed',
-  nodes: approvalFlow.nodes.map((n) => (n.id === 'approve' ? { ...n, config: { ...n.config, approval: { approveOutcomes: ['approve'], amount: 'vars.notComputed.total' } } } : n)),
+  nodes: approvalFlow.nodes.map((n) =>
+    n.id === 'approve' ? { ...n, config: { ...n.config, approval: { approveOutcomes: ['approve'], amount: 'vars.notComputed.total' } } } : n,
+  ),
 };
 
 describe.each(testDatabaseKinds())('the amount an approval is judged by, on %s', (database) => {
@@ -19,7 +21,13 @@ describe.each(testDatabaseKinds())('the amount an approval is judged by, on %s',
 
   beforeAll(async () => {
     server = await startTestServer({ database, workers: false });
-    for (const [name, email] of Object.entries({ owner: 'owner@demo.exflow', analyst: 'analyst@demo.exflow', approver: 'approver@demo.exflow', approver2: 'approver2@demo.exflow', admin: 'admin@demo.exflow' })) {
+    for (const [name, email] of Object.entries({
+      owner: 'owner@demo.exflow',
+      analyst: 'analyst@demo.exflow',
+      approver: 'approver@demo.exflow',
+      approver2: 'approver2@demo.exflow',
+      admin: 'admin@demo.exflow',
+    })) {
       as[name] = httpClient(server.url, await server.login(email));
     }
     for (const flow of [unknownAmountFlow, approvalFlow]) {
@@ -40,10 +48,16 @@ describe.each(testDatabaseKinds())('the amount an approval is judged by, on %s',
   const negated = (number: string, gross: number) => {
     const invoice = invoiceOf(number, gross);
     const neg = (v: string) => (-Number(v)).toFixed(2);
-    return { ...invoice, netTotal: neg(invoice.netTotal), taxTotal: neg(invoice.taxTotal), grossTotal: neg(invoice.grossTotal), lines: invoice.lines.map((l) => ({ ...l, unitPrice: neg(l.unitPrice), netAmount: neg(l.netAmount) })) };
+    return {
+      ...invoice,
+      netTotal: neg(invoice.netTotal),
+      taxTotal: neg(invoice.taxTotal),
+      grossTotal: neg(invoice.grossTotal),
+      lines: invoice.lines.map((l) => ({ ...l, unitPrice: neg(l.unitPrice), netAmount: neg(l.netAmount) })),
+    };
   };
 
-  it('compares a negative amount by its absolute value: -600,000 is above the analyst\'s 5,000 and needs four eyes', async () => {
+  it("compares a negative amount by its absolute value: -600,000 is above the analyst's 5,000 and needs four eyes", async () => {
     const { caseId, taskId } = await openApproval(negated('SOD-NEG', 600_000));
     const analyst = await as.analyst('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     expect([analyst.status, analyst.body.code]).toEqual([403, 'sod.over-limit']);

@@ -10,7 +10,11 @@ describe.each(testDatabaseKinds())('tamper-evident audit trail, on %s', (databas
   beforeAll(async () => {
     server = await startTestServer({ database });
     auditor = httpClient(server.url, await server.login('auditor@demo.exflow'));
-    await eventually(async () => (await auditor('GET', '/api/v1/cases?status=open')).body.every((c: { activeNodes: string[] }) => c.activeNodes[0] !== 'match'), 10_000, 'demo cases to settle');
+    await eventually(
+      async () => (await auditor('GET', '/api/v1/cases?status=open')).body.every((c: { activeNodes: string[] }) => c.activeNodes[0] !== 'match'),
+      10_000,
+      'demo cases to settle',
+    );
     // the demo samples of every pack run their checks after start: wait until none is left
     await quiescent(server.db);
   });

@@ -11,7 +11,12 @@ async function pastTheTriggers(db: Db, work: (trx: Db) => Promise<unknown>): Pro
   });
 }
 
-interface Row { seq: number; id: string; chain: string; caseId: string | null }
+interface Row {
+  seq: number;
+  id: string;
+  chain: string;
+  caseId: string | null;
+}
 
 // Each test tampers with a fresh demo tenant (no workers: nothing writes meanwhile).
 describe.each(testDatabaseKinds())('audit anchoring: deletions and case events, on %s', (database) => {
@@ -45,7 +50,7 @@ describe.each(testDatabaseKinds())('audit anchoring: deletions and case events, 
     expect(result.findings).toContainEqual({ problem: 'truncated', expected: all.length, found: all.length - 2 });
   });
 
-  it('finds the newest rows of one case\'s chain deleted, and a whole case\'s chain deleted', async () => {
+  it("finds the newest rows of one case's chain deleted, and a whole case's chain deleted", async () => {
     const cases = await server.db('cases').where({ tenant_id: 'demo' }).orderBy('id').limit(3).pluck('id');
     for (const id of cases) for (const text of ['one', 'two']) await server.engine.send('demo', id, { type: 'case.comment', text }, null);
     const all = await rows();
@@ -99,17 +104,27 @@ describe.each(testDatabaseKinds())('audit anchoring: deletions and case events, 
     const events = await server.db('case_events').where({ tenant_id: 'demo' }).orderBy(['case_id', 'seq']).select('case_id', 'seq', 'type', 'payload');
     const [changed, deleted] = [events[0], events.find((e) => e.case_id !== events[0].case_id)!];
     await pastTheTriggers(server.db, async (trx) => {
-      await trx('case_events').where({ tenant_id: 'demo', case_id: changed.case_id, seq: changed.seq }).update({ payload: JSON.stringify({ ...changed.payload, varianceNote: 'within tolerance' }) });
+      await trx('case_events')
+        .where({ tenant_id: 'demo', case_id: changed.case_id, seq: changed.seq })
+        .update({ payload: JSON.stringify({ ...changed.payload, varianceNote: 'within tolerance' }) });
       await trx('case_events').where({ tenant_id: 'demo', case_id: deleted.case_id, seq: deleted.seq }).delete();
-      await trx('case_events').insert({ tenant_id: 'demo', case_id: deleted.case_id, seq: 999, type: 'task.completed', payload: JSON.stringify({ outcome: 'approve' }) });
+      await trx('case_events').insert({
+        tenant_id: 'demo',
+        case_id: deleted.case_id,
+        seq: 999,
+        type: 'task.completed',
+        payload: JSON.stringify({ outcome: 'approve' }),
+      });
     });
     const result = await verify();
     expect(result.intact).toBe(false);
     expect(result.breaks).toEqual([]);
-    expect(result.findings).toEqual([
-      { problem: 'event-changed', caseId: changed.case_id, seq: changed.seq },
-      { problem: 'event-missing', caseId: deleted.case_id, seq: deleted.seq },
-      { problem: 'event-unanchored', caseId: deleted.case_id, seq: 999 },
-    ].sort((a, b) => (a.caseId === b.caseId ? a.seq - b.seq : a.caseId < b.caseId ? -1 : 1)));
+    expect(result.findings).toEqual(
+      [
+        { problem: 'event-changed', caseId: changed.case_id, seq: changed.seq },
+        { problem: 'event-missing', caseId: deleted.case_id, seq: deleted.seq },
+        { problem: 'event-unanchored', caseId: deleted.case_id, seq: 999 },
+      ].sort((a, b) => (a.caseId === b.caseId ? a.seq - b.seq : a.caseId < b.caseId ? -1 : 1)),
+    );
   });
 });

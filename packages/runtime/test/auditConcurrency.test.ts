@@ -15,7 +15,9 @@ describe.each(testDatabaseKinds())('the audit chain under concurrent writers, on
     const audit = createAuditRepository(server.db);
     for (let round = 0; round < 5; round++) {
       await Promise.all(
-        Array.from({ length: 40 }, (_, i) => audit.record('audit-race', { caseId: 'case-1', actor: 'u', action: 'test.write', entity: 'test', entityId: `${round}.${i}` })),
+        Array.from({ length: 40 }, (_, i) =>
+          audit.record('audit-race', { caseId: 'case-1', actor: 'u', action: 'test.write', entity: 'test', entityId: `${round}.${i}` }),
+        ),
       );
     }
     const verified = await audit.verify('audit-race');
@@ -37,7 +39,15 @@ describe.each(testDatabaseKinds())('the audit chain under concurrent writers, on
     })();
     for (let round = 0; round < 5; round++) {
       await Promise.all(
-        Array.from({ length: 40 }, (_, i) => audit.record('audit-race', { caseId: i % 4 === 0 ? null : `chain-${i % 10}`, actor: 'u', action: 'test.write', entity: 'test', entityId: `many.${round}.${i}` })),
+        Array.from({ length: 40 }, (_, i) =>
+          audit.record('audit-race', {
+            caseId: i % 4 === 0 ? null : `chain-${i % 10}`,
+            actor: 'u',
+            action: 'test.write',
+            entity: 'test',
+            entityId: `many.${round}.${i}`,
+          }),
+        ),
       );
     }
     writing = false;

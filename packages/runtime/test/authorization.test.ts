@@ -24,8 +24,19 @@ describe('authorization follows the route table', () => {
 
   // docs/security.md: integration is intake and reference data. People's work (tasks, inboxes,
   // comments, attachments, the team, delegations) is refused to it, whatever the table says next.
-  it('refuses integration the people\'s work', async () => {
-    const peoplesWork = ['/tasks', '/tasks/:id', '/cases/:id/comments', '/cases/:id/attachments', '/cases/:id/attachments/:attachmentId', '/team', '/inbox', '/inbox/summary', '/inbox/mentions', '/delegations'];
+  it("refuses integration the people's work", async () => {
+    const peoplesWork = [
+      '/tasks',
+      '/tasks/:id',
+      '/cases/:id/comments',
+      '/cases/:id/attachments',
+      '/cases/:id/attachments/:attachmentId',
+      '/team',
+      '/inbox',
+      '/inbox/summary',
+      '/inbox/mentions',
+      '/delegations',
+    ];
     for (const path of peoplesWork) {
       const route = routes.find((r) => r.method === 'get' && r.path === path);
       expect(route, path).toBeDefined();

@@ -48,18 +48,29 @@ describe.each(testDatabaseKinds())('bad input is refused with problem+json and c
   it('an unknown definition is a 404, and an unknown flow key on intake a 422', async () => {
     expectProblem(await owner('GET', '/api/v1/definitions/no-such-id'), 404, /No definition with id "no-such-id"/);
     expectProblem(await owner('POST', '/api/v1/definitions/no-such-id/publish'), 404, /no-such-id/);
-    expectProblem(await owner('POST', '/api/v1/invoices?definition=nope', invoiceWithChairPrice('BAD-3', '120.00')), 422, /No published definition with key "nope"/);
+    expectProblem(
+      await owner('POST', '/api/v1/invoices?definition=nope', invoiceWithChairPrice('BAD-3', '120.00')),
+      422,
+      /No published definition with key "nope"/,
+    );
   });
 
   it('publishing an invalid draft is a 422 listing each problem with its node, and publishes nothing', async () => {
     const flow = priceVarianceFlow('bad-publish');
     flow.edges = flow.edges.filter((e) => e.id !== 'e-review');
-    flow.nodes = flow.nodes.map((n) => (n.id === 'withinTolerance' ? { ...n, config: { branches: [{ id: 'yes', label: 'ok', condition: 'match.withinTolerance =' }] } } : n));
+    flow.nodes = flow.nodes.map((n) =>
+      n.id === 'withinTolerance' ? { ...n, config: { branches: [{ id: 'yes', label: 'ok', condition: 'match.withinTolerance =' }] } } : n,
+    );
     const created = await owner('POST', '/api/v1/definitions', flow);
     expect(created.status).toBe(201);
     const r = await owner('POST', `/api/v1/definitions/${created.body.id}/publish`);
     expectProblem(r, 422, /problem/);
-    expect(r.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'decision.noDefault', nodeId: 'withinTolerance' }), expect.objectContaining({ code: 'feel.syntax', nodeId: 'withinTolerance' })]));
+    expect(r.body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'decision.noDefault', nodeId: 'withinTolerance' }),
+        expect.objectContaining({ code: 'feel.syntax', nodeId: 'withinTolerance' }),
+      ]),
+    );
     expect((await owner('GET', `/api/v1/definitions/${created.body.id}/versions`)).body).toEqual([]);
     expect((await owner('DELETE', `/api/v1/definitions/${created.body.id}`)).status).toBe(204);
   });

@@ -12,10 +12,14 @@ describe.each(testDatabaseKinds())('concurrent events on one case, on %s', (data
   beforeAll(async () => {
     server = await startTestServer({ database });
     analyst = httpClient(server.url, await server.login('analyst@demo.exflow'));
-    caseId = await eventually(async () => {
-      const open = await analyst('GET', '/api/v1/cases?status=open');
-      return open.body.find((c: { activeNodes: string[] }) => c.activeNodes.includes('procurementReview'))?.id;
-    }, 10_000, 'an open demo case waiting for review');
+    caseId = await eventually(
+      async () => {
+        const open = await analyst('GET', '/api/v1/cases?status=open');
+        return open.body.find((c: { activeNodes: string[] }) => c.activeNodes.includes('procurementReview'))?.id;
+      },
+      10_000,
+      'an open demo case waiting for review',
+    );
   });
   afterAll(() => server?.stop());
 

@@ -22,30 +22,35 @@ describe('a PGlite data folder is used by one process at a time', () => {
     children.push(child);
     return child;
   };
-  const signIn = async (url: string) => httpClient(url, (await httpClient(url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' })).body.token);
+  const signIn = async (url: string) =>
+    httpClient(url, (await httpClient(url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' })).body.token);
 
-  it('a second process is refused with the holder\'s pid, the first keeps serving its data; after a SIGKILL the stale lock is taken over', async () => {
-    const first = await start();
-    expect(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(first.process.pid));
-    const api = await signIn(first.url);
-    const posted = await api('POST', '/api/v1/invoices', plainInvoice('LOCK-1'), { 'Idempotency-Key': 'lock-1' });
-    expect(posted.status).toBe(201);
+  it(
+    "a second process is refused with the holder's pid, the first keeps serving its data; after a SIGKILL the stale lock is taken over",
+    async () => {
+      const first = await start();
+      expect(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(first.process.pid));
+      const api = await signIn(first.url);
+      const posted = await api('POST', '/api/v1/invoices', plainInvoice('LOCK-1'), { 'Idempotency-Key': 'lock-1' });
+      expect(posted.status).toBe(201);
 
-    const refused = await start().then(
-      () => 'started',
-      (e: Error) => e.message,
-    );
-    expect(refused).toContain(`PGlite data folder ${dataDir} is in use by process ${first.process.pid}; stop it or set EXFLOW_DATA_DIR`);
-    expect((await api('GET', `/api/v1/invoices/${posted.body.invoice.id}`)).status).toBe(200);
+      const refused = await start().then(
+        () => 'started',
+        (e: Error) => e.message,
+      );
+      expect(refused).toContain(`PGlite data folder ${dataDir} is in use by process ${first.process.pid}; stop it or set EXFLOW_DATA_DIR`);
+      expect((await api('GET', `/api/v1/invoices/${posted.body.invoice.id}`)).status).toBe(200);
 
-    await killHard(first);
-    const third = await start();
-    const again = await signIn(third.url);
-    expect((await again('GET', `/api/v1/invoices/${posted.body.invoice.id}`)).body).toMatchObject({ invoiceNumber: 'LOCK-1' });
-    expect(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(third.process.pid));
-    await stopGently(third);
-    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
-  }, 12 * 60_000);
+      await killHard(first);
+      const third = await start();
+      const again = await signIn(third.url);
+      expect((await again('GET', `/api/v1/invoices/${posted.body.invoice.id}`)).body).toMatchObject({ invoiceNumber: 'LOCK-1' });
+      expect(readFileSync(join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(third.process.pid));
+      await stopGently(third);
+      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    },
+    12 * 60_000,
+  );
 
   it('in one process: a second open is refused until the first is destroyed; a lock of a dead pid is taken over', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exflow-lock-'));

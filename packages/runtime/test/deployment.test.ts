@@ -59,7 +59,11 @@ describe('Helm chart deploy/helm/exflow', () => {
   it('has a Deployment probing /health, a Service, an optional Ingress, a PodDisruptionBudget and an HPA on CPU and the effect queue', () => {
     const deployment = templates['deployment.yaml'];
     expect(deployment).toMatch(/kind: Deployment/);
-    expect([...deployment.matchAll(/(\w+Probe):\s*\n\s*httpGet:\s*\n\s*path: \/health/g)].map((m) => m[1]).sort()).toEqual(['livenessProbe', 'readinessProbe', 'startupProbe']);
+    expect([...deployment.matchAll(/(\w+Probe):\s*\n\s*httpGet:\s*\n\s*path: \/health/g)].map((m) => m[1]).sort()).toEqual([
+      'livenessProbe',
+      'readinessProbe',
+      'startupProbe',
+    ]);
     expect(deployment).toMatch(/name: DATABASE_URL\s*\n\s*valueFrom:\s*\n\s*secretKeyRef:/);
     expect(templates['service.yaml']).toMatch(/kind: Service/);
     expect(templates['ingress.yaml']).toMatch(/^\{\{- if \.Values\.ingress\.enabled \}\}/);

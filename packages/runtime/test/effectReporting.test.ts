@@ -44,12 +44,23 @@ describe.each(testDatabaseKinds())('a service that answered is never reported as
         return server.engine.send(tenantId, id, event, actor, options);
       },
     };
-    const worker = createEffectWorker({ db: server.db, engine, services: builtInServices({ flaky }), defaultRetryPolicy: { initialInterval: 'PT0.001S' }, leaseMs: 300, batchSize: 100 });
-    const c = await eventually(async () => {
-      await worker.tick();
-      const found = (await admin('GET', `/api/v1/cases/${caseId}`)).body;
-      return found.status !== 'open' && found;
-    }, 15_000, 'the case to close');
+    const worker = createEffectWorker({
+      db: server.db,
+      engine,
+      services: builtInServices({ flaky }),
+      defaultRetryPolicy: { initialInterval: 'PT0.001S' },
+      leaseMs: 300,
+      batchSize: 100,
+    });
+    const c = await eventually(
+      async () => {
+        await worker.tick();
+        const found = (await admin('GET', `/api/v1/cases/${caseId}`)).body;
+        return found.status !== 'open' && found;
+      },
+      15_000,
+      'the case to close',
+    );
     expect(calls).toBeGreaterThanOrEqual(5);
     expect(c).toMatchObject({ status: 'resolved', activeNodes: ['done'] });
     expect(c.effects).toEqual([expect.objectContaining({ status: 'done' })]);

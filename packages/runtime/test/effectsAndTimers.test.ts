@@ -25,10 +25,14 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
   }
 
   const closed = (caseId: string) =>
-    eventually(async () => {
-      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-      return c.status !== 'open' && c;
-    }, PATIENCE_MS, `case ${caseId} to close`);
+    eventually(
+      async () => {
+        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+        return c.status !== 'open' && c;
+      },
+      PATIENCE_MS,
+      `case ${caseId} to close`,
+    );
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -81,7 +85,11 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     expect(c.effects[0]).toMatchObject({ status: 'failed', attempts: 5 });
     expect(calls.get('R-2')).toBe(5);
     const history = (await owner('GET', `/api/v1/cases/${caseId}/events`)).body;
-    expect(history.at(-1)).toMatchObject({ type: 'service.failed', actor: 'system', payload: { nodeId: 'call', error: expect.stringContaining('temporarily down') } });
+    expect(history.at(-1)).toMatchObject({
+      type: 'service.failed',
+      actor: 'system',
+      payload: { nodeId: 'call', error: expect.stringContaining('temporarily down') },
+    });
   });
 
   it('does not retry a permanent failure', async () => {
@@ -111,10 +119,14 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
 
   it('escalates a task past its SLA: the task is cancelled and a new one opens', async () => {
     const caseId = await open('sla-flow', 'S-1');
-    const escalated = await eventually(async () => {
-      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-      return c.activeNodes[0] === 'escalate' && c;
-    }, PATIENCE_MS, 'escalation');
+    const escalated = await eventually(
+      async () => {
+        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+        return c.activeNodes[0] === 'escalate' && c;
+      },
+      PATIENCE_MS,
+      'escalation',
+    );
     expect(escalated.tasks).toEqual([expect.objectContaining({ nodeId: 'escalate', queue: 'controller' })]);
     const cancelled = await owner('GET', `/api/v1/tasks?caseId=${caseId}&status=cancelled`);
     expect(cancelled.body.map((t: { nodeId: string }) => t.nodeId)).toEqual(['review']);

@@ -102,7 +102,10 @@ describe.each(testDatabaseKinds())('webhook steps go through the egress policy, 
     receiver = await startReceiver();
     server = await startTestServer({ database, seedDemo: true });
     owner = httpClient(server.url, await server.login('owner@demo.exflow'));
-    platform = httpClient(server.url, await server.issuer.sign({ userId: 'u-platform', tenantId: 'demo', email: 'platform@probe', name: 'Platform', roles: ['platform_admin'] }));
+    platform = httpClient(
+      server.url,
+      await server.issuer.sign({ userId: 'u-platform', tenantId: 'demo', email: 'platform@probe', name: 'Platform', roles: ['platform_admin'] }),
+    );
   });
   afterAll(async () => {
     await server?.stop();
@@ -117,10 +120,14 @@ describe.each(testDatabaseKinds())('webhook steps go through the egress policy, 
     const posted = await owner('POST', `/api/v1/invoices?definition=${key}`, plainInvoice(`EGR-${n}`));
     expect(posted.status).toBe(201);
     const caseId = posted.body.case.id as string;
-    return eventually(async () => {
-      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-      return c.status !== 'open' && c;
-    }, PATIENCE_MS, `case ${caseId} to close`);
+    return eventually(
+      async () => {
+        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+        return c.status !== 'open' && c;
+      },
+      PATIENCE_MS,
+      `case ${caseId} to close`,
+    );
   }
 
   it('a call to 127.0.0.1 without allow-list takes the error path with the egress error, once, audited; no request arrives', async () => {
@@ -183,23 +190,31 @@ describe.each(testDatabaseKinds())('webhook steps go through the egress policy, 
 });
 
 describe('the operator allow-list (EXFLOW_EGRESS_ALLOW) lets the test server reach its loopback receiver', () => {
-  it('works without any platform entry', async () => {
-    const receiver = await startReceiver();
-    const server = await startTestServer({ seedDemo: true, egressAllow: ['127.0.0.0/8'] });
-    try {
-      const owner = httpClient(server.url, await server.login('owner@demo.exflow'));
-      const created = await owner('POST', '/api/v1/definitions', webhookFlow('egress-env', { url: `${receiver.url}/hook` }));
-      await owner('POST', `/api/v1/definitions/${created.body.id}/publish`);
-      const posted = await owner('POST', '/api/v1/invoices?definition=egress-env', plainInvoice('EGR-ENV'));
-      const c = await eventually(async () => {
-        const found = (await owner('GET', `/api/v1/cases/${posted.body.case.id}`)).body;
-        return found.status !== 'open' && found;
-      }, PATIENCE_MS, 'the case to close');
-      expect(c.status).toBe('resolved');
-      expect(receiver.requests).toHaveLength(1);
-    } finally {
-      await server.stop();
-      await receiver.close();
-    }
-  }, TEST_TIMEOUT_MS);
+  it(
+    'works without any platform entry',
+    async () => {
+      const receiver = await startReceiver();
+      const server = await startTestServer({ seedDemo: true, egressAllow: ['127.0.0.0/8'] });
+      try {
+        const owner = httpClient(server.url, await server.login('owner@demo.exflow'));
+        const created = await owner('POST', '/api/v1/definitions', webhookFlow('egress-env', { url: `${receiver.url}/hook` }));
+        await owner('POST', `/api/v1/definitions/${created.body.id}/publish`);
+        const posted = await owner('POST', '/api/v1/invoices?definition=egress-env', plainInvoice('EGR-ENV'));
+        const c = await eventually(
+          async () => {
+            const found = (await owner('GET', `/api/v1/cases/${posted.body.case.id}`)).body;
+            return found.status !== 'open' && found;
+          },
+          PATIENCE_MS,
+          'the case to close',
+        );
+        expect(c.status).toBe('resolved');
+        expect(receiver.requests).toHaveLength(1);
+      } finally {
+        await server.stop();
+        await receiver.close();
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -9,7 +9,11 @@ import { quiescent, tableCounts } from './support/tableCounts.js';
 
 const ublDir = fileURLToPath(new URL('../../../../shared/data/ubl', import.meta.url));
 const ublPresent = existsSync(ublDir);
-const ublFiles = ublPresent ? readdirSync(ublDir).filter((f) => f.endsWith('.xml')).sort() : [];
+const ublFiles = ublPresent
+  ? readdirSync(ublDir)
+      .filter((f) => f.endsWith('.xml'))
+      .sort()
+  : [];
 const hostile = (name: string) => readFileSync(fileURLToPath(new URL(`../../shared/test/fixtures/intake/${name}`, import.meta.url)), 'utf8');
 
 /** A raw (non-JSON) request over real HTTP. */
@@ -102,7 +106,9 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
       expect(again.status).toBe(200);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       expect(again.body.invoice.id).toBe(first.body.invoice.id);
-      const other = await send(server.url, token, 'POST', '/api/v1/invoices/ubl', hostile('invoice-custom-prefixes.xml'), 'application/xml', { 'Idempotency-Key': 'ubl-1' });
+      const other = await send(server.url, token, 'POST', '/api/v1/invoices/ubl', hostile('invoice-custom-prefixes.xml'), 'application/xml', {
+        'Idempotency-Key': 'ubl-1',
+      });
       expect(other.status).toBe(422);
       expect(other.body.code).toBe('idempotency-key-reused');
     });
@@ -125,19 +131,28 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
     });
 
     it('the same file with the same key stores nothing twice; with its row fixed only that invoice is added', async () => {
-      const again = await send(server.url, token, 'POST', '/api/v1/invoices/csv?definition=price-variance', file, 'text/csv', { 'Idempotency-Key': 'csv-batch-1' });
+      const again = await send(server.url, token, 'POST', '/api/v1/invoices/csv?definition=price-variance', file, 'text/csv', {
+        'Idempotency-Key': 'csv-batch-1',
+      });
       expect(again.body).toMatchObject({ received: 0, replayed: 2, rowErrors: 1 });
       const fixed = [CSV_HEADER, csvInvoice('CSV-1'), csvInvoice('CSV-2'), csvInvoice('CSV-3')].join('\n');
-      const third = await send(server.url, token, 'POST', '/api/v1/invoices/csv?definition=price-variance', fixed, 'text/csv', { 'Idempotency-Key': 'csv-batch-1' });
+      const third = await send(server.url, token, 'POST', '/api/v1/invoices/csv?definition=price-variance', fixed, 'text/csv', {
+        'Idempotency-Key': 'csv-batch-1',
+      });
       expect(third.body).toMatchObject({ received: 1, replayed: 2, rowErrors: 0, errors: [] });
     });
 
     it('streams progress as NDJSON when asked', async () => {
       const rows = Array.from({ length: 30 }, (_, i) => csvInvoice(`CSV-STREAM-${i}`));
-      const r = await send(server.url, token, 'POST', '/api/v1/invoices/csv?definition=price-variance', [CSV_HEADER, ...rows].join('\n'), 'text/csv', { accept: 'application/x-ndjson' });
+      const r = await send(server.url, token, 'POST', '/api/v1/invoices/csv?definition=price-variance', [CSV_HEADER, ...rows].join('\n'), 'text/csv', {
+        accept: 'application/x-ndjson',
+      });
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toContain('application/x-ndjson');
-      const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
+      const lines = r.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const intake = lines.filter((l) => l.type === 'progress' && l.phase === 'intake');
       expect(intake.length).toBeGreaterThan(5);
       expect(intake.at(-1)).toMatchObject({ done: 30, total: 30 });
@@ -162,7 +177,8 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
       const s = await send(server.url, token, 'POST', '/api/v1/reference/suppliers/csv', suppliers, 'text/csv');
       expect(s.status, JSON.stringify(s.body)).toBe(200);
       expect(s.body).toMatchObject({ upserted: 1, errors: [expect.objectContaining({ row: 3, column: 'name', code: 'csv.missing' })] });
-      const pos = 'poNumber,supplierId,currency,kind,lineId,description,quantity,unitPrice\nCSV-PO-1,CSV-S1,EUR,goods,1,Bolts,100,0.25\nCSV-PO-1,CSV-S1,EUR,goods,2,Nuts,100,0.10\n';
+      const pos =
+        'poNumber,supplierId,currency,kind,lineId,description,quantity,unitPrice\nCSV-PO-1,CSV-S1,EUR,goods,1,Bolts,100,0.25\nCSV-PO-1,CSV-S1,EUR,goods,2,Nuts,100,0.10\n';
       expect((await send(server.url, token, 'POST', '/api/v1/reference/purchase-orders/csv', pos, 'text/csv')).body).toMatchObject({ upserted: 1, errors: [] });
       const receipts = 'id,poNumber,lineId,quantity\nCSV-GR-1,CSV-PO-1,1,100\nCSV-GR-2,CSV-PO-1,9,5\n';
       const g = await send(server.url, token, 'POST', '/api/v1/reference/goods-receipts/csv', receipts, 'text/csv');
@@ -174,9 +190,13 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
     it('records a changed bank account, which the supplier check then reports as recent (four-eyes route)', async () => {
       const first = await server.db('supplier_bank_accounts').where({ tenant_id: 'demo', supplier_id: 'CSV-S1' });
       expect(first).toEqual([expect.objectContaining({ account: 'DE02120300000000202051', is_change: false, previous_account: null })]);
-      const changed = await owner('POST', '/api/v1/reference/suppliers', [{ id: 'CSV-S1', name: 'Csv Supplier GmbH', country: 'DE', taxId: 'DE999999999', bankAccount: 'DE89370400440532013000' }]);
+      const changed = await owner('POST', '/api/v1/reference/suppliers', [
+        { id: 'CSV-S1', name: 'Csv Supplier GmbH', country: 'DE', taxId: 'DE999999999', bankAccount: 'DE89370400440532013000' },
+      ]);
       expect(changed.status).toBe(200);
-      const same = await owner('POST', '/api/v1/reference/suppliers', [{ id: 'CSV-S1', name: 'Csv Supplier GmbH', country: 'DE', taxId: 'DE999999999', bankAccount: 'DE89370400440532013000' }]);
+      const same = await owner('POST', '/api/v1/reference/suppliers', [
+        { id: 'CSV-S1', name: 'Csv Supplier GmbH', country: 'DE', taxId: 'DE999999999', bankAccount: 'DE89370400440532013000' },
+      ]);
       expect(same.status).toBe(200);
       const history = await server.db('supplier_bank_accounts').where({ tenant_id: 'demo', supplier_id: 'CSV-S1' }).orderBy('valid_from');
       expect(history.map((h: any) => [h.account, h.is_change, h.previous_account])).toEqual([
@@ -196,7 +216,11 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
       const posted = await owner('POST', '/api/v1/invoices?definition=bank-account-change', invoice);
       const c = await settled(owner, posted.body.case.id);
       expect(c.activeNodes).toEqual(['verifyChange']);
-      expect(c.context.vars.supplier).toMatchObject({ bankAccountChangedRecently: true, previousBankAccount: 'DE02120300000000202051', daysSinceBankAccountChange: 0 });
+      expect(c.context.vars.supplier).toMatchObject({
+        bankAccountChangedRecently: true,
+        previousBankAccount: 'DE02120300000000202051',
+        daysSinceBankAccountChange: 0,
+      });
     });
   });
 
@@ -218,11 +242,17 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
       expect((await owner('POST', '/api/v1/templates/..%2Fetc/install', { publish: true, referenceData: false })).status).toBe(404);
       expect((await owner('POST', '/api/v1/templates/finance-ops/install', { publish: 'yes' })).status).toBe(422);
       const again = await owner('POST', '/api/v1/templates/finance-ops/install', { publish: true, referenceData: true });
-      expect(again.body).toEqual({ pack: 'finance-ops', installed: [], skipped: ['payment-hold', 'reconciliation-break'], referenceData: { suppliers: 2, purchaseOrders: 0, goodsReceipts: 0 } });
+      expect(again.body).toEqual({
+        pack: 'finance-ops',
+        installed: [],
+        skipped: ['payment-hold', 'reconciliation-break'],
+        referenceData: { suppliers: 2, purchaseOrders: 0, goodsReceipts: 0 },
+      });
     });
 
     it('the demo tenant got every sample of both packs, each on its flow', async () => {
-      const received = await server.db('invoices as i')
+      const received = await server
+        .db('invoices as i')
         .join('cases as c', function () {
           this.on('c.tenant_id', 'i.tenant_id').andOn('c.invoice_id', 'i.id');
         })

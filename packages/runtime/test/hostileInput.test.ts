@@ -13,7 +13,10 @@ function rawRequest(url: string, head: string): Promise<{ status: number; text: 
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => socket.end(`${head}\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
     let text = '';
-    socket.setEncoding('latin1').on('data', (chunk: string) => (text += chunk)).on('error', reject);
+    socket
+      .setEncoding('latin1')
+      .on('data', (chunk: string) => (text += chunk))
+      .on('error', reject);
     socket.on('close', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text }));
   });
 }
@@ -74,7 +77,11 @@ describe.each(testDatabaseKinds())('hostile input is refused at the edge with a 
     expect422(await owner('POST', '/api/v1/reference/suppliers', [{ id: 'NUL-1', name: 'Evil\u0000 GmbH' }]), 'nul-character', '/0/name');
     expect422(await owner('POST', '/api/v1/reference/suppliers', [{ id: 'NUL\u0000', name: 'Evil GmbH' }]), 'nul-character', '/0/id');
     const task = await openTask(/Tax discrepancy/);
-    expect422(await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: task.outcomes[0]!.id, data: { reason: 'a key with NUL', ['k\u0000']: 1 } }), 'nul-character', '/data/k\\u0000');
+    expect422(
+      await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: task.outcomes[0]!.id, data: { reason: 'a key with NUL', ['k\u0000']: 1 } }),
+      'nul-character',
+      '/data/k\\u0000',
+    );
   });
 
   it('a NUL character in a query or path parameter is a 422 naming it', async () => {
@@ -102,7 +109,11 @@ describe.each(testDatabaseKinds())('hostile input is refused at the edge with a 
     });
     expect422({ status: csv.status, headers: csv.headers, body: await csv.json() }, 'nul-character', 'body line 2');
     const xml = `<?xml version="1.0"?>\n<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">\n<ID>NUL\u0000</ID></Invoice>`;
-    const ubl = await fetch(`${server.url}/api/v1/invoices/ubl`, { method: 'POST', headers: { authorization: `Bearer ${analystToken}`, 'content-type': 'application/xml' }, body: xml });
+    const ubl = await fetch(`${server.url}/api/v1/invoices/ubl`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${analystToken}`, 'content-type': 'application/xml' },
+      body: xml,
+    });
     expect422({ status: ubl.status, headers: ubl.headers, body: await ubl.json() }, 'nul-character', 'body line 3');
   });
 

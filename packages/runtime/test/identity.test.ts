@@ -20,7 +20,14 @@ async function startFakeIssuer() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sign = (claims: Record<string, unknown>, audience = 'exflow-api') =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(url).setAudience(audience).setSubject('ext-user-1').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(url)
+      .setAudience(audience)
+      .setSubject('ext-user-1')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
   return { url, sign, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 

@@ -29,10 +29,14 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
     return posted.body.case.id as string;
   }
   const caseWhen = (caseId: string, done: (c: any) => boolean, what: string) =>
-    eventually(async () => {
-      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-      return done(c) && c;
-    }, 15_000, what);
+    eventually(
+      async () => {
+        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+        return done(c) && c;
+      },
+      15_000,
+      what,
+    );
 
   beforeAll(async () => {
     server = await startTestServer({
@@ -79,9 +83,14 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
 
   it('the service node declares its retry policy in its config schema (the inspector form)', async () => {
     const service = getNodeKind('service')!;
-    expect(Object.keys((service.configSchema as any).properties.retry.properties).sort()).toEqual(
-      ['backoffCoefficient', 'deadline', 'initialInterval', 'maximumAttempts', 'maximumInterval', 'nonRetryableErrors'],
-    );
+    expect(Object.keys((service.configSchema as any).properties.retry.properties).sort()).toEqual([
+      'backoffCoefficient',
+      'deadline',
+      'initialInterval',
+      'maximumAttempts',
+      'maximumInterval',
+      'nonRetryableErrors',
+    ]);
     const draft = await owner('POST', '/api/v1/definitions', serviceFlow('bad-retry', 'flaky', { retry: { initialInterval: '1 second' } }));
     const bad = await owner('POST', `/api/v1/definitions/${draft.body.id}/publish`);
     expect(bad.status).toBe(422);
@@ -116,7 +125,9 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
     erpUp = false;
     const socket = io(server.url, { path: '/socket.io', auth: { token: await server.login('analyst@demo.exflow') }, transports: ['websocket'] });
     const heard: { caseId: string; status: string; type: string }[] = [];
-    socket.on('case.changed', (m: { caseId: string; status: string; event: { type: string } }) => heard.push({ caseId: m.caseId, status: m.status, type: m.event.type }));
+    socket.on('case.changed', (m: { caseId: string; status: string; event: { type: string } }) =>
+      heard.push({ caseId: m.caseId, status: m.status, type: m.event.type }),
+    );
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
@@ -130,7 +141,16 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
 
       const listed = (await analyst('GET', '/api/v1/incidents')).body;
       const incident = listed.find((i: any) => i.caseId === caseId);
-      expect(incident).toMatchObject({ nodeId: 'call', service: 'erp', error: 'ERP unavailable', reason: 'attempts', attempts: 3, resolvedAt: null, caseStatus: 'incident', effectId: waiting.effects[0].id });
+      expect(incident).toMatchObject({
+        nodeId: 'call',
+        service: 'erp',
+        error: 'ERP unavailable',
+        reason: 'attempts',
+        attempts: 3,
+        resolvedAt: null,
+        caseStatus: 'incident',
+        effectId: waiting.effects[0].id,
+      });
       expect((await analyst('GET', `/api/v1/incidents?service=erp&nodeId=call&caseId=${caseId}`)).body).toHaveLength(1);
       expect((await analyst('GET', `/api/v1/incidents?service=nope&caseId=${caseId}`)).body).toHaveLength(0);
       expect((await analyst('GET', '/api/v1/incidents?status=sideways')).status).toBe(422);
@@ -138,7 +158,11 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
       // another tenant sees nothing of it
       const other = await server.issuer.sign({ userId: 'probe-other', tenantId: 'other-tenant', email: 'x@other', name: 'x', roles: ['tenant_admin'] });
       expect((await httpClient(server.url, other)('GET', '/api/v1/incidents?status=all')).body).toEqual([]);
-      await eventually(async () => heard.some((m) => m.caseId === caseId && m.status === 'incident' && m.type === 'incident.raised'), 5_000, 'the incident broadcast');
+      await eventually(
+        async () => heard.some((m) => m.caseId === caseId && m.status === 'incident' && m.type === 'incident.raised'),
+        5_000,
+        'the incident broadcast',
+      );
 
       // a comment while it waits leaves it in the incident
       expect((await owner('POST', `/api/v1/cases/${caseId}/events`, { type: 'case.comment', text: 'ERP team informed' })).status).toBe(202);
@@ -150,7 +174,9 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
       expect(done.context.vars.call).toEqual({ posted: 'INC-1' });
       expect(done.effects[0]).toMatchObject({ status: 'done', attempts: 4 });
       expect((await analyst('GET', `/api/v1/incidents?caseId=${caseId}`)).body).toEqual([]);
-      expect((await analyst('GET', `/api/v1/incidents?caseId=${caseId}&status=resolved`)).body).toEqual([expect.objectContaining({ id: incident.id, resolution: 'retried', resolvedAt: expect.any(String) })]);
+      expect((await analyst('GET', `/api/v1/incidents?caseId=${caseId}&status=resolved`)).body).toEqual([
+        expect.objectContaining({ id: incident.id, resolution: 'retried', resolvedAt: expect.any(String) }),
+      ]);
       await eventually(async () => heard.some((m) => m.caseId === caseId && m.status === 'resolved'), 5_000, 'the resolution broadcast');
 
       const trail = ((await owner('GET', `/api/v1/cases/${caseId}/audit`)).body as { action: string }[]).map((a) => a.action);
@@ -169,9 +195,13 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
     expect((await owner('GET', `/api/v1/incidents?caseId=${late.id}`)).body).toEqual([expect.objectContaining({ reason: 'deadline' })]);
     const refused = await caseWhen(await open('refused-nowhere', 'NR-3'), (x) => x.status === 'incident', 'the incident');
     expect(refused.effects[0]).toMatchObject({ attempts: 1 });
-    expect((await owner('GET', `/api/v1/incidents?caseId=${refused.id}`)).body).toEqual([expect.objectContaining({ reason: 'non-retryable', error: 'ERP refuses the invoice: unknown cost centre' })]);
+    expect((await owner('GET', `/api/v1/incidents?caseId=${refused.id}`)).body).toEqual([
+      expect.objectContaining({ reason: 'non-retryable', error: 'ERP refuses the invoice: unknown cost centre' }),
+    ]);
     // cancelling a case in an incident closes the incident too
     expect((await owner('POST', `/api/v1/cases/${refused.id}/events`, { type: 'case.cancel', reason: 'paid by hand' })).status).toBe(202);
-    expect((await owner('GET', `/api/v1/incidents?caseId=${refused.id}&status=resolved`)).body).toEqual([expect.objectContaining({ resolution: 'case.cancel' })]);
+    expect((await owner('GET', `/api/v1/incidents?caseId=${refused.id}&status=resolved`)).body).toEqual([
+      expect.objectContaining({ resolution: 'case.cancel' }),
+    ]);
   });
 });

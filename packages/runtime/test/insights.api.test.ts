@@ -20,7 +20,16 @@ const flow: WorkflowDefinition = {
     {
       id: 'review',
       kind: 'humanTask',
-      config: { title: 'Review', queue: 'controller', candidateRoles: ['approver'], outcomes: [{ id: 'approve', label: 'Approve' }, { id: 'reject', label: 'Reject' }, { id: 'rework', label: 'Send back' }] },
+      config: {
+        title: 'Review',
+        queue: 'controller',
+        candidateRoles: ['approver'],
+        outcomes: [
+          { id: 'approve', label: 'Approve' },
+          { id: 'reject', label: 'Reject' },
+          { id: 'rework', label: 'Send back' },
+        ],
+      },
     },
     { id: 'fix', kind: 'humanTask', config: { title: 'Fix', queue: 'ap-review', candidateRoles: ['analyst'], outcomes: [{ id: 'done', label: 'Done' }] } },
     { id: 'accepted', kind: 'end', config: { outcome: 'resolved' } },
@@ -42,9 +51,22 @@ const csvLine = (cells: Partial<Record<(typeof INVOICE_CSV_COLUMNS)[number], str
 const CSV_F = [
   INVOICE_CSV_COLUMNS.join(','),
   csvLine({
-    invoiceNumber: 'INS-F', issueDate: '2026-11-20', currency: 'EUR', supplierId: 'SUP-001', supplierName: 'Nordic Office Supplies AB', poNumber: 'PO-1001',
-    netTotal: '1500.00', taxTotal: '375.00', grossTotal: '1875.00', lineDescription: 'Ergonomic office chair', quantity: '10', unitPrice: '150.00',
-    lineNetAmount: '1500.00', taxRate: '25', taxAmount: '375.00', poLineRef: '1',
+    invoiceNumber: 'INS-F',
+    issueDate: '2026-11-20',
+    currency: 'EUR',
+    supplierId: 'SUP-001',
+    supplierName: 'Nordic Office Supplies AB',
+    poNumber: 'PO-1001',
+    netTotal: '1500.00',
+    taxTotal: '375.00',
+    grossTotal: '1875.00',
+    lineDescription: 'Ergonomic office chair',
+    quantity: '10',
+    unitPrice: '150.00',
+    lineNetAmount: '1500.00',
+    taxRate: '25',
+    taxAmount: '375.00',
+    poLineRef: '1',
   }),
 ].join('\n');
 
@@ -61,7 +83,11 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
   const ids: Record<string, { caseId: string; invoiceId: string }> = {};
 
   const taskOf = async (caseId: string, nodeId: string) =>
-    eventually(async () => (await analyst('GET', `/api/v1/tasks?caseId=${caseId}`)).body.find((t: { nodeId: string }) => t.nodeId === nodeId), 10_000, `${nodeId} task of ${caseId}`);
+    eventually(
+      async () => (await analyst('GET', `/api/v1/tasks?caseId=${caseId}`)).body.find((t: { nodeId: string }) => t.nodeId === nodeId),
+      10_000,
+      `${nodeId} task of ${caseId}`,
+    );
 
   async function complete(who: Call, caseId: string, nodeId: string, outcome: string) {
     const task = await taskOf(caseId, nodeId);
@@ -78,14 +104,23 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
   }
 
   /** Puts a case's clocks where the hand computation expects them (the engine stamps now()). */
-  async function clock(name: string, times: { opened: string; closed?: string; tasks?: { node: string; created: string; completed?: string; due?: string | null }[] }) {
+  async function clock(
+    name: string,
+    times: { opened: string; closed?: string; tasks?: { node: string; created: string; completed?: string; due?: string | null }[] },
+  ) {
     const { caseId, invoiceId } = ids[name];
     await server.db('invoices').where({ id: invoiceId }).update({ received_at: times.opened });
-    await server.db('cases').where({ id: caseId }).update({ opened_at: times.opened, ...(times.closed ? { closed_at: times.closed } : {}) });
+    await server
+      .db('cases')
+      .where({ id: caseId })
+      .update({ opened_at: times.opened, ...(times.closed ? { closed_at: times.closed } : {}) });
     const rows = await server.db('tasks').where({ case_id: caseId }).orderBy('created_at').select('id', 'node_id');
     for (const [i, t] of (times.tasks ?? []).entries()) {
       expect(rows[i].node_id).toBe(t.node);
-      await server.db('tasks').where({ id: rows[i].id }).update({ created_at: t.created, completed_at: t.completed ?? null, due_at: t.due ?? null });
+      await server
+        .db('tasks')
+        .where({ id: rows[i].id })
+        .update({ created_at: t.created, completed_at: t.completed ?? null, due_at: t.due ?? null });
     }
   }
 
@@ -103,7 +138,13 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
     // A within tolerance (touchless); B approved at once; C sent back once, then approved;
     // D reassigned and left open; E rejected; F through CSV, left open
     await post('A', '120.00');
-    for (const [name, price] of [['B', '126.00'], ['C', '140.00'], ['D', '130.00'], ['E', '135.00']]) await post(name, price);
+    for (const [name, price] of [
+      ['B', '126.00'],
+      ['C', '140.00'],
+      ['D', '130.00'],
+      ['E', '135.00'],
+    ])
+      await post(name, price);
     const csv = await analyst('POST', '/api/v1/invoices/csv?definition=ins', CSV_F, { 'content-type': 'text/csv' });
     expect(csv.status, JSON.stringify(csv.body)).toBe(200);
     const f = csv.body.invoices[0];
@@ -112,7 +153,11 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
     await complete(approver, ids.B.caseId, 'review', 'approve');
     await complete(approver, ids.C.caseId, 'review', 'rework');
     await complete(analyst, ids.C.caseId, 'fix', 'done');
-    await eventually(async () => (await analyst('GET', `/api/v1/tasks?caseId=${ids.C.caseId}`)).body.find((t: { nodeId: string }) => t.nodeId === 'review'), 10_000, 'C back in review');
+    await eventually(
+      async () => (await analyst('GET', `/api/v1/tasks?caseId=${ids.C.caseId}`)).body.find((t: { nodeId: string }) => t.nodeId === 'review'),
+      10_000,
+      'C back in review',
+    );
     await complete(approver, ids.C.caseId, 'review', 'approve');
     const d = await taskOf(ids.D.caseId, 'review');
     expect((await approver('POST', `/api/v1/tasks/${d.id}/claim`)).status).toBe(200);
@@ -186,7 +231,9 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       return r.body;
     };
-    const aging = await drill(`metric=approvalAging&bucket=${encodeURIComponent('>30d')}&group=${encodeURIComponent('controller / Operations')}&flow=${flowId}`);
+    const aging = await drill(
+      `metric=approvalAging&bucket=${encodeURIComponent('>30d')}&group=${encodeURIComponent('controller / Operations')}&flow=${flowId}`,
+    );
     expect(aging.rows.map((c: { id: string }) => c.id).sort()).toEqual(cases('D', 'F'));
     const touchless = await drill(`metric=touchlessRate&${OCTOBER}`);
     expect(touchless.invoiceIds).toEqual([ids.A.invoiceId]);
@@ -201,20 +248,29 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
     const data = await repo.facts('demo', now);
     for (const q of [
       { from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', now, groupBy: 'week' },
-      { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString(), now, groupBy: 'day', filters: { definitionId: flowId } },
+      {
+        from: new Date(Date.now() - 86_400_000).toISOString(),
+        to: new Date(Date.now() + 86_400_000).toISOString(),
+        now,
+        groupBy: 'day',
+        filters: { definitionId: flowId },
+      },
       { from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z', now, groupBy: 'all', filters: { channel: 'api', businessUnit: 'Operations' } },
     ] satisfies InsightQuery[]) {
       for (const name of METRICS) {
         const sql = await repo.metric('demo', name, q);
         const pure = computeMetric(name, data, q);
-        const round = (rows: MetricRow[]) => rows.map((r) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))));
+        const round = (rows: MetricRow[]) =>
+          rows.map((r) => JSON.parse(JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))));
         expect([name, q.groupBy, round(sql)]).toEqual([name, q.groupBy, round(pure)]);
       }
     }
   });
 
   it('answers CSV', async () => {
-    const r = await fetch(`${server.url}/api/v1/insights/metrics/exceptionRate?${OCTOBER}`, { headers: { authorization: `Bearer ${await server.login('owner@demo.exflow')}`, accept: 'text/csv' } });
+    const r = await fetch(`${server.url}/api/v1/insights/metrics/exceptionRate?${OCTOBER}`, {
+      headers: { authorization: `Bearer ${await server.login('owner@demo.exflow')}`, accept: 'text/csv' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
     expect((await r.text()).split('\r\n')).toEqual(['bucket,group,value,numerator,denominator', '2026-10-01,api,0.8,4,5', '2026-10-01,csv,1,1,1', '']);
@@ -224,7 +280,13 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
   });
 
   it('refuses a bad query naming the parameter, and analysts who do not lead', async () => {
-    for (const [q, path] of [['groupBy=year', 'groupBy'], ['from=yesterday', 'from'], ['from=2026-11-02&to=2026-11-01', 'from'], ['version=2', 'version'], ['windowDays=0', 'windowDays']]) {
+    for (const [q, path] of [
+      ['groupBy=year', 'groupBy'],
+      ['from=yesterday', 'from'],
+      ['from=2026-11-02&to=2026-11-01', 'from'],
+      ['version=2', 'version'],
+      ['windowDays=0', 'windowDays'],
+    ]) {
       const r = await owner('GET', `/api/v1/insights/metrics/backlog?${q}`);
       expect([q, r.status, r.body.errors?.[0]?.path]).toEqual([q, 422, path]);
     }

@@ -43,7 +43,9 @@ function startReceiver() {
       const timestamp = String(req.headers['webhook-timestamp']);
       const signatures = String(req.headers['webhook-signature'] ?? '').split(' ');
       const signedWith = secrets.flatMap((secret, i) => {
-        const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${id}.${timestamp}.${body}`).digest('base64');
+        const expected = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64'))
+          .update(`${id}.${timestamp}.${body}`)
+          .digest('base64');
         return signatures.includes(`v1,${expected}`) ? [i] : [];
       });
       const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
@@ -66,7 +68,15 @@ function startReceiver() {
   };
 }
 
-const cloudEvent = (id: string, po: string, data: unknown) => ({ specversion: '1.0', id, source: '/erp/goods-receipts', type: 'goods.received', correlationkey: po, datacontenttype: 'application/json', data });
+const cloudEvent = (id: string, po: string, data: unknown) => ({
+  specversion: '1.0',
+  id,
+  source: '/erp/goods-receipts',
+  type: 'goods.received',
+  correlationkey: po,
+  datacontenttype: 'application/json',
+  data,
+});
 
 describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s', { timeout: TEST_TIMEOUT_MS }, (database) => {
   let server: TestServer;
@@ -92,14 +102,18 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
 
   const getCase = async (caseId: string) => (await admin('GET', `/api/v1/cases/${caseId}`)).body;
   const closed = (caseId: string) => eventually(async () => ((c) => c.status !== 'open' && c)(await getCase(caseId)), PATIENCE_MS, `case ${caseId} to close`);
-  const received = async (caseId: string) => (await admin('GET', `/api/v1/cases/${caseId}/events`)).body.filter((e: { type: string }) => e.type === 'message.received');
+  const received = async (caseId: string) =>
+    (await admin('GET', `/api/v1/cases/${caseId}/events`)).body.filter((e: { type: string }) => e.type === 'message.received');
 
   beforeAll(async () => {
     receiverUrl = await receiver.listen();
     server = await startTestServer({ database, seedDemo: true, egressAllow: ['127.0.0.1'] });
     admin = httpClient(server.url, await server.login('admin@demo.exflow'));
     erp = httpClient(server.url, await server.login('erp@demo.exflow'));
-    const subscribed = await admin('POST', '/api/v1/webhook-subscriptions', { url: `${receiverUrl}/hook`, eventTypes: ['case.opened', 'case.closed', 'message.correlated'] });
+    const subscribed = await admin('POST', '/api/v1/webhook-subscriptions', {
+      url: `${receiverUrl}/hook`,
+      eventTypes: ['case.opened', 'case.closed', 'message.correlated'],
+    });
     expect(subscribed.status).toBe(201);
     expect(subscribed.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
     receiver.secrets.push(subscribed.body.secret);
@@ -121,9 +135,18 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     expect(first.body).toMatchObject({ duplicate: false, status: 'correlated', deliveredTo: [{ caseId, nodeId: 'goods' }] });
 
     // the same event again, in binary mode this time: same source and id, so nothing is done again
-    const again = await erp('POST', '/api/v1/cloudevents', { received: 5 }, {
-      'ce-specversion': '1.0', 'ce-id': 'gr-1', 'ce-source': '/erp/goods-receipts', 'ce-type': 'goods.received', 'ce-correlationkey': 'PO-100',
-    });
+    const again = await erp(
+      'POST',
+      '/api/v1/cloudevents',
+      { received: 5 },
+      {
+        'ce-specversion': '1.0',
+        'ce-id': 'gr-1',
+        'ce-source': '/erp/goods-receipts',
+        'ce-type': 'goods.received',
+        'ce-correlationkey': 'PO-100',
+      },
+    );
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, id: first.body.id });
 
@@ -158,7 +181,10 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     const a = await open('goods-flow', 'GR-3a', 'PO-300');
     const b = await open('goods-flow', 'GR-3b', 'PO-300');
     const other = await open('goods-flow', 'GR-3c', 'PO-301');
-    expect((await erp('POST', '/api/v1/messages', { name: 'erp.posted', correlationKey: 'PO-300', ttl: 'PT0S' })).body).toMatchObject({ status: 'expired', deliveredTo: [] });
+    expect((await erp('POST', '/api/v1/messages', { name: 'erp.posted', correlationKey: 'PO-300', ttl: 'PT0S' })).body).toMatchObject({
+      status: 'expired',
+      deliveredTo: [],
+    });
     const sent = await erp('POST', '/api/v1/messages', { name: 'goods.received', correlationKey: 'PO-300', payload: { lines: 2 }, id: 'm-300' });
     expect(sent.status).toBe(200);
     expect(sent.body.deliveredTo.map((d: { caseId: string }) => d.caseId).sort()).toEqual([a, b].sort());
@@ -169,11 +195,26 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
 
   it('refuses bad messages with 4xx naming the field, and changes nothing', async () => {
     const caseId = await open('goods-flow', 'GR-4', 'PO-400');
-    const noKey = await erp('POST', '/api/v1/cloudevents', { ...cloudEvent('gr-4', 'PO-400', {}), correlationkey: undefined }, { 'content-type': 'application/cloudevents+json' });
+    const noKey = await erp(
+      'POST',
+      '/api/v1/cloudevents',
+      { ...cloudEvent('gr-4', 'PO-400', {}), correlationkey: undefined },
+      { 'content-type': 'application/cloudevents+json' },
+    );
     expect([noKey.status, noKey.body.errors?.[0]?.path]).toEqual([422, '/correlationkey']);
-    const noId = await erp('POST', '/api/v1/cloudevents', { ...cloudEvent('x', 'PO-400', {}), id: undefined }, { 'content-type': 'application/cloudevents+json' });
+    const noId = await erp(
+      'POST',
+      '/api/v1/cloudevents',
+      { ...cloudEvent('x', 'PO-400', {}), id: undefined },
+      { 'content-type': 'application/cloudevents+json' },
+    );
     expect([noId.status, noId.body.errors?.[0]?.path]).toEqual([422, '/id']);
-    const badVersion = await erp('POST', '/api/v1/cloudevents', { ...cloudEvent('gr-4', 'PO-400', {}), specversion: '0.3' }, { 'content-type': 'application/cloudevents+json' });
+    const badVersion = await erp(
+      'POST',
+      '/api/v1/cloudevents',
+      { ...cloudEvent('gr-4', 'PO-400', {}), specversion: '0.3' },
+      { 'content-type': 'application/cloudevents+json' },
+    );
     expect(badVersion.status).toBe(422);
     const notCe = await erp('POST', '/api/v1/cloudevents', { hello: 1 });
     expect(notCe.status).toBe(415);
@@ -222,7 +263,12 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     const gone = await admin('POST', '/api/v1/webhook-subscriptions', { url: `${receiverUrl}/gone`, eventTypes: ['case.opened'] });
     receiver.secrets.push(gone.body.secret);
     for (const n of [1, 2, 3, 4]) await open('goods-flow', `GR-6${n}`, `PO-60${n}`);
-    const disabled = await eventually(async () => ((s) => s.status === 'disabled' && s)((await admin('GET', '/api/v1/webhook-subscriptions')).body.find((s: { id: string }) => s.id === gone.body.id)), PATIENCE_MS, 'the gone subscription to be disabled');
+    const disabled = await eventually(
+      async () =>
+        ((s) => s.status === 'disabled' && s)((await admin('GET', '/api/v1/webhook-subscriptions')).body.find((s: { id: string }) => s.id === gone.body.id)),
+      PATIENCE_MS,
+      'the gone subscription to be disabled',
+    );
     expect(disabled.disabledReason).toContain('410');
     // deliveries already under way when it was disabled may still arrive; none is made after
     const goneCount = receiver.received.filter((r) => r.path === '/gone').length;

@@ -9,7 +9,11 @@ const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../../shar
 
 /** A raw (non-JSON) request over real HTTP. */
 async function send(url: string, token: string, path: string, body: string, contentType: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers }, body });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers },
+    body,
+  });
   const text = await response.text();
   let parsed: any = text;
   try {
@@ -24,7 +28,8 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
   let server: TestServer;
   let token: string;
   let owner: ReturnType<typeof httpClient>;
-  const post = (path: string, body: string, contentType: string, headers: Record<string, string> = {}) => send(server.url, token, path, body, contentType, headers);
+  const post = (path: string, body: string, contentType: string, headers: Record<string, string> = {}) =>
+    send(server.url, token, path, body, contentType, headers);
 
   /** Posts a refused document and shows that not one row changed anywhere. */
   async function expectRefusedUnchanged(path: string, body: string, contentType: string, status = 422) {
@@ -51,20 +56,40 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       expect(invoice.body).toMatchObject({ invoice: { invoiceNumber: 'EXF-0001', channel: 'cii' }, warnings: [] });
       expect(invoice.body.case).not.toBeNull();
       const stored = await owner('GET', `/api/v1/invoices/${invoice.body.invoice.id}`);
-      expect(stored.body).toMatchObject({ channel: 'cii', body: { netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40', payableAmount: '190.40', poNumber: 'PO-4711', supplier: { bankAccount: 'DE89370400440532013000' } } });
+      expect(stored.body).toMatchObject({
+        channel: 'cii',
+        body: {
+          netTotal: '160.00',
+          taxTotal: '30.40',
+          grossTotal: '190.40',
+          payableAmount: '190.40',
+          poNumber: 'PO-4711',
+          supplier: { bankAccount: 'DE89370400440532013000' },
+        },
+      });
       expect(stored.body.body.lines).toHaveLength(2);
 
       const credit = await post('/api/v1/invoices/cii', fixture('cii-creditnote.xml'), 'text/xml');
       expect(credit.status, JSON.stringify(credit.body)).toBe(201);
       const storedCredit = await owner('GET', `/api/v1/invoices/${credit.body.invoice.id}`);
-      expect(storedCredit.body.body).toMatchObject({ documentType: 'creditNote', typeCode: '381', grossTotal: '35.70', taxTotal: '5.70', precedingInvoiceNumber: 'EXF-0001' });
+      expect(storedCredit.body.body).toMatchObject({
+        documentType: 'creditNote',
+        typeCode: '381',
+        grossTotal: '35.70',
+        taxTotal: '5.70',
+        precedingInvoiceNumber: 'EXF-0001',
+      });
     });
 
     it('refuses XXE, billion laughs and a missing element with 422 naming it, storing nothing', async () => {
       const xxe = await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('cii-xxe.xml'), 'application/xml');
       expect(xxe).toMatchObject({ code: 'invalid-cii', errors: [expect.objectContaining({ code: 'xml.doctype', path: '(document)' })] });
       await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('billion-laughs.xml'), 'application/xml');
-      const missing = await expectRefusedUnchanged('/api/v1/invoices/cii', fixture('cii-invoice.xml').replace('<ram:ID>EXF-0001</ram:ID>', ''), 'application/xml');
+      const missing = await expectRefusedUnchanged(
+        '/api/v1/invoices/cii',
+        fixture('cii-invoice.xml').replace('<ram:ID>EXF-0001</ram:ID>', ''),
+        'application/xml',
+      );
       expect(missing.errors).toEqual([expect.objectContaining({ code: 'cii.missing', path: 'rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:ID' })]);
       expect(missing.detail).toMatch(/ram:ID is missing/);
     });
@@ -98,14 +123,21 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       expect(r.body).toMatchObject({ invoice: { invoiceNumber: 'EXF-0001', channel: 'x12' }, warnings: [] });
       const stored = await owner('GET', `/api/v1/invoices/${r.body.invoice.id}`);
-      expect(stored.body).toMatchObject({ channel: 'x12', body: { grossTotal: '190.40', taxTotal: '30.40', netTotal: '160.00', currency: 'EUR', poNumber: 'PO-4711' } });
+      expect(stored.body).toMatchObject({
+        channel: 'x12',
+        body: { grossTotal: '190.40', taxTotal: '30.40', netTotal: '160.00', currency: 'EUR', poNumber: 'PO-4711' },
+      });
       const credit = await post('/api/v1/invoices/x12', fixture('x12-810-creditmemo.edi'), 'text/plain');
       expect(credit.status, JSON.stringify(credit.body)).toBe(201);
       expect((await owner('GET', `/api/v1/invoices/${credit.body.invoice.id}`)).body.body).toMatchObject({ documentType: 'creditNote', grossTotal: '35.70' });
     });
 
     it('refuses a missing BIG02, wrong separators and a wrong content type, storing nothing', async () => {
-      const missing = await expectRefusedUnchanged('/api/v1/invoices/x12', fixture('x12-810-invoice.edi').replace('BIG*20240301*EXF-0001*', 'BIG*20240301**'), 'text/plain');
+      const missing = await expectRefusedUnchanged(
+        '/api/v1/invoices/x12',
+        fixture('x12-810-invoice.edi').replace('BIG*20240301*EXF-0001*', 'BIG*20240301**'),
+        'text/plain',
+      );
       expect(missing).toMatchObject({ code: 'invalid-x12', errors: [expect.objectContaining({ path: 'BIG02', code: 'x12.missing' })] });
       expect(missing.detail).toContain('BIG02 (invoice number) is missing');
       const separators = await expectRefusedUnchanged('/api/v1/invoices/x12', fixture('x12-810-invoice.edi').replace('CUR*SE*EUR', 'CUR|SE|EUR'), 'text/plain');
@@ -127,16 +159,31 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       expect(r.body).toMatchObject({ invoice: { invoiceNumber: 'EXF-0001', channel: 'edifact' }, warnings: [] });
       const stored = await owner('GET', `/api/v1/invoices/${r.body.invoice.id}`);
-      expect(stored.body).toMatchObject({ channel: 'edifact', body: { lineNetTotal: '150.00', netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40', supplier: { name: 'Müller + Söhne GmbH' } } });
+      expect(stored.body).toMatchObject({
+        channel: 'edifact',
+        body: { lineNetTotal: '150.00', netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40', supplier: { name: 'Müller + Söhne GmbH' } },
+      });
       const credit = await post('/api/v1/invoices/edifact', fixture('edifact-invoic-creditnote.edi'), 'application/edifact');
       expect(credit.status, JSON.stringify(credit.body)).toBe(201);
-      expect((await owner('GET', `/api/v1/invoices/${credit.body.invoice.id}`)).body.body).toMatchObject({ documentType: 'creditNote', grossTotal: '35.70', taxTotal: '5.70' });
+      expect((await owner('GET', `/api/v1/invoices/${credit.body.invoice.id}`)).body.body).toMatchObject({
+        documentType: 'creditNote',
+        grossTotal: '35.70',
+        taxTotal: '5.70',
+      });
     });
 
     it('refuses a missing total, a broken envelope and a wrong content type, storing nothing', async () => {
-      const missing = await expectRefusedUnchanged('/api/v1/invoices/edifact', fixture('edifact-invoic.edi').replace('MOA+79:150.00', 'MOA+79'), 'application/edifact');
+      const missing = await expectRefusedUnchanged(
+        '/api/v1/invoices/edifact',
+        fixture('edifact-invoic.edi').replace('MOA+79:150.00', 'MOA+79'),
+        'application/edifact',
+      );
       expect(missing).toMatchObject({ code: 'invalid-edifact', errors: [expect.objectContaining({ path: 'MOA+79', code: 'edifact.missing' })] });
-      const envelope = await expectRefusedUnchanged('/api/v1/invoices/edifact', fixture('edifact-invoic.edi').replace('UNZ+1+EXF905', 'UNZ+1+OTHER'), 'application/edifact');
+      const envelope = await expectRefusedUnchanged(
+        '/api/v1/invoices/edifact',
+        fixture('edifact-invoic.edi').replace('UNZ+1+EXF905', 'UNZ+1+OTHER'),
+        'application/edifact',
+      );
       expect(envelope.errors[0]).toMatchObject({ path: 'UNZ02' });
       await expectRefusedUnchanged('/api/v1/invoices/edifact', fixture('edifact-invoic.edi'), 'text/csv', 415);
     });
@@ -165,8 +212,14 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       expect(r.body.attachments[2].reason).toMatch(/PDF without machine-readable invoice data/);
       const [ubl, cii] = r.body.attachments;
       const storedUbl = await owner('GET', `/api/v1/invoices/${ubl.invoice.id}`);
-      expect(storedUbl.body).toMatchObject({ channel: 'email', body: { invoiceNumber: 'EXF-0001', netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40' } });
-      expect((await owner('GET', `/api/v1/invoices/${cii.invoice.id}`)).body).toMatchObject({ channel: 'email', body: { documentType: 'creditNote', grossTotal: '35.70' } });
+      expect(storedUbl.body).toMatchObject({
+        channel: 'email',
+        body: { invoiceNumber: 'EXF-0001', netTotal: '160.00', taxTotal: '30.40', grossTotal: '190.40' },
+      });
+      expect((await owner('GET', `/api/v1/invoices/${cii.invoice.id}`)).body).toMatchObject({
+        channel: 'email',
+        body: { documentType: 'creditNote', grossTotal: '35.70' },
+      });
       for (const received of [ubl, cii]) {
         expect(received.evidence.attachmentIds).toHaveLength(2);
         const files = await owner('GET', `/api/v1/cases/${received.case.id}/attachments`);
@@ -182,7 +235,9 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
       const [before, files] = [await tableCounts(server.db), await attachmentRows()];
       const again = await post('/api/v1/invoices/email', eml, 'message/rfc822', { 'Idempotency-Key': 'mail-1' });
       expect(again.status).toBe(200);
-      expect(again.body.attachments.slice(0, 2).map((a: any) => [a.outcome, a.invoice.id])).toEqual(first.body.attachments.slice(0, 2).map((a: any) => ['replayed', a.invoice.id]));
+      expect(again.body.attachments.slice(0, 2).map((a: any) => [a.outcome, a.invoice.id])).toEqual(
+        first.body.attachments.slice(0, 2).map((a: any) => ['replayed', a.invoice.id]),
+      );
       expect([await tableCounts(server.db), await attachmentRows()]).toEqual([before, files]);
     });
 

@@ -40,7 +40,8 @@ describe('the OpenAPI document matches the routes', () => {
     }
     expect(body('/cases/{id}', 'get', '200').properties.version).toEqual({ type: 'integer', format: 'int32', minimum: 0, maximum: 2147483647 });
     // every declared response schema is for a documented status
-    for (const route of routes) for (const status of Object.keys(route.responseSchemas ?? {})) expect(route.responses, `${route.method} ${route.path}`).toHaveProperty(status);
+    for (const route of routes)
+      for (const status of Object.keys(route.responseSchemas ?? {})) expect(route.responses, `${route.method} ${route.path}`).toHaveProperty(status);
   });
 
   it('every documented operation exists on the server (never a 404 from the router)', async () => {

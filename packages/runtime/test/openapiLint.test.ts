@@ -39,14 +39,17 @@ describe('the OpenAPI document passes spectral with the OWASP API ruleset', () =
     writeFileSync(canary, JSON.stringify(broken, null, 2));
     const spectral = join(root, 'node_modules', '.bin', 'spectral');
     // exit code 1 when a finding reaches --fail-severity; the findings are on stdout either way
-    const { stdout } = await run(spectral, ['lint', file, canary, '--ruleset', join(root, '.spectral.yaml'), '--format', 'json', '--fail-severity', 'error', '--quiet'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch(
-      (e: { stdout?: string; stderr?: string; code?: number }) => {
-        if (!e.stdout) throw new Error(`spectral did not run (exit ${e.code}): ${e.stderr}`);
-        return { stdout: e.stdout };
-      },
-    );
+    const { stdout } = await run(
+      spectral,
+      ['lint', file, canary, '--ruleset', join(root, '.spectral.yaml'), '--format', 'json', '--fail-severity', 'error', '--quiet'],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+    ).catch((e: { stdout?: string; stderr?: string; code?: number }) => {
+      if (!e.stdout) throw new Error(`spectral did not run (exit ${e.code}): ${e.stderr}`);
+      return { stdout: e.stdout };
+    });
     const findings = JSON.parse(stdout) as Finding[];
-    const errorsIn = (source: string) => findings.filter((f) => f.severity === 0 && f.source === source).map((f) => `${f.code} at ${f.path.join('.')}: ${f.message}`);
+    const errorsIn = (source: string) =>
+      findings.filter((f) => f.severity === 0 && f.source === source).map((f) => `${f.code} at ${f.path.join('.')}: ${f.message}`);
     expect(errorsIn(file)).toEqual([]);
     expect(errorsIn(canary)).toEqual([expect.stringContaining('owasp:api4:2023-string-limit at components.schemas.Problem.properties.title')]);
   }, 30_000);

@@ -25,7 +25,10 @@ function parseExposition(text: string): Map<string, number> {
     const sample = SAMPLE.exec(line);
     expect(sample, `not a sample line: ${line}`).not.toBeNull();
     const family = sample![1].replace(/_(bucket|sum|count|total|created)$/, '');
-    expect(types.has(sample![1]) || types.has(family) || types.has(`${family}_total`) || [...types.keys()].some((t) => sample![1].startsWith(t)), `sample ${sample![1]} of no declared family`).toBe(true);
+    expect(
+      types.has(sample![1]) || types.has(family) || types.has(`${family}_total`) || [...types.keys()].some((t) => sample![1].startsWith(t)),
+      `sample ${sample![1]} of no declared family`,
+    ).toBe(true);
     const key = line.slice(0, line.lastIndexOf(' '));
     samples.set(key, Number(sample![2]));
   }
@@ -53,7 +56,13 @@ describe.each(testDatabaseKinds())('Prometheus /metrics on %s', (database) => {
     expect(r.status).toBe(200);
     expect(r.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const samples = parseExposition(r.text);
-    for (const name of ['exflow_effects{status="pending"}', 'exflow_effect_oldest_pending_seconds', 'exflow_effect_retries', 'exflow_timer_lag_seconds', 'exflow_socket_clients']) {
+    for (const name of [
+      'exflow_effects{status="pending"}',
+      'exflow_effect_oldest_pending_seconds',
+      'exflow_effect_retries',
+      'exflow_timer_lag_seconds',
+      'exflow_socket_clients',
+    ]) {
       expect(samples.has(name), name).toBe(true);
     }
   });
@@ -71,9 +80,14 @@ describe.each(testDatabaseKinds())('Prometheus /metrics on %s', (database) => {
     expect(after.get(started)! - (before.get(started) ?? 0)).toBe(1);
     expect(sum(after, 'exflow_case_transitions_total') - sum(before, 'exflow_case_transitions_total')).toBeGreaterThanOrEqual(2); // started, then service.done
     // the match is a local check: it runs inside the case's start, so startCase is what was timed
-    expect(sum(after, 'exflow_case_transition_seconds_count{operation="startCase"}')).toBeGreaterThan(sum(before, 'exflow_case_transition_seconds_count{operation="startCase"}'));
+    expect(sum(after, 'exflow_case_transition_seconds_count{operation="startCase"}')).toBeGreaterThan(
+      sum(before, 'exflow_case_transition_seconds_count{operation="startCase"}'),
+    );
     expect(after.get('exflow_service_calls_total{service="threeWayMatch",result="ok"}')).toBeGreaterThanOrEqual(1);
-    expect(after.get('exflow_intake_requests_total{channel="api",outcome="accepted"}')! - (before.get('exflow_intake_requests_total{channel="api",outcome="accepted"}') ?? 0)).toBe(1);
+    expect(
+      after.get('exflow_intake_requests_total{channel="api",outcome="accepted"}')! -
+        (before.get('exflow_intake_requests_total{channel="api",outcome="accepted"}') ?? 0),
+    ).toBe(1);
     expect(after.get(`exflow_http_requests_total{method="GET",route="/api/v1/tasks",status="200"}`)).toBeGreaterThanOrEqual(1);
     expect([...after.keys()].some((k) => k.includes(posted.body.case.id))).toBe(false); // routes, not raw URLs
   });

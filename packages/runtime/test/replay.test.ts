@@ -14,7 +14,20 @@ function gated(threshold: number): WorkflowDefinition {
     nodes: [
       { id: 'start', kind: 'start' },
       { id: 'gate', kind: 'decision', config: { branches: [{ id: 'big', label: 'big', condition: `invoice.grossTotal > ${threshold}` }] } },
-      { id: 'approval', kind: 'humanTask', config: { title: 'Approve', queue: 'approvals', candidateRoles: ['approver'], outcomes: [{ id: 'approve', label: 'Approve' }, { id: 'reject', label: 'Reject' }], approval: {} } },
+      {
+        id: 'approval',
+        kind: 'humanTask',
+        config: {
+          title: 'Approve',
+          queue: 'approvals',
+          candidateRoles: ['approver'],
+          outcomes: [
+            { id: 'approve', label: 'Approve' },
+            { id: 'reject', label: 'Reject' },
+          ],
+          approval: {},
+        },
+      },
       { id: 'paid', kind: 'end', config: { outcome: 'resolved' } },
       { id: 'refused', kind: 'end', config: { outcome: 'rejected' } },
     ],
@@ -58,19 +71,32 @@ describe.each(testDatabaseKinds())('what-if replay over HTTP, on %s', { timeout:
       expect(posted.status).toBe(201);
       caseOf.set(i, posted.body.case.id);
       if (grossOf(i) <= 500) continue;
-      const task = await eventually(async () => (await approver('GET', `/api/v1/tasks?caseId=${posted.body.case.id}`)).body[0], PATIENCE_MS, 'the approval task');
+      const task = await eventually(
+        async () => (await approver('GET', `/api/v1/tasks?caseId=${posted.body.case.id}`)).body[0],
+        PATIENCE_MS,
+        'the approval task',
+      );
       expect((await approver('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: decides(grossOf(i)) })).status).toBe(200);
     }
-    await eventually(async () => {
-      const statuses = await Promise.all([...caseOf.values()].map(async (id) => (await owner('GET', `/api/v1/cases/${id}`)).body.status));
-      return statuses.every((s) => s !== 'open');
-    }, PATIENCE_MS, 'every case to close');
+    await eventually(
+      async () => {
+        const statuses = await Promise.all([...caseOf.values()].map(async (id) => (await owner('GET', `/api/v1/cases/${id}`)).body.status));
+        return statuses.every((s) => s !== 'open');
+      },
+      PATIENCE_MS,
+      'every case to close',
+    );
     await quiescent(server.db);
   });
   afterAll(() => server?.stop());
 
-  const indexes = (keep: (gross: number) => boolean) => [...caseOf.entries()].filter(([i]) => keep(grossOf(i))).map(([, id]) => id).sort();
-  const replay = (body: Record<string, unknown>) => owner('POST', `/api/v1/definitions/${definitionId}/replay`, { from, to: new Date(Date.now() + 60_000).toISOString(), ...body });
+  const indexes = (keep: (gross: number) => boolean) =>
+    [...caseOf.entries()]
+      .filter(([i]) => keep(grossOf(i)))
+      .map(([, id]) => id)
+      .sort();
+  const replay = (body: Record<string, unknown>) =>
+    owner('POST', `/api/v1/definitions/${definitionId}/replay`, { from, to: new Date(Date.now() + 60_000).toISOString(), ...body });
 
   it('raising the threshold in a draft changes the path of exactly the cases between old and new, and writes nothing', async () => {
     expect((await owner('PUT', `/api/v1/definitions/${definitionId}/draft`, gated(1000))).status).toBe(200);
@@ -81,7 +107,12 @@ describe.each(testDatabaseKinds())('what-if replay over HTTP, on %s', { timeout:
 
     const between = indexes((g) => g > 500 && g <= 1000);
     expect(r.body).toMatchObject({ version: 'draft', total: CASES, pathDiffers: between.length, queuesDiffer: between.length, outcomeDiffers: 0, stopped: 0 });
-    expect(r.body.cases.filter((c: { pathDiffers: boolean }) => c.pathDiffers).map((c: { caseId: string }) => c.caseId).sort()).toEqual(between);
+    expect(
+      r.body.cases
+        .filter((c: { pathDiffers: boolean }) => c.pathDiffers)
+        .map((c: { caseId: string }) => c.caseId)
+        .sort(),
+    ).toEqual(between);
     expect(r.body.counts.original.nodes.approval).toBe(indexes((g) => g > 500).length);
     expect(r.body.counts.replayed.nodes.approval).toBe(indexes((g) => g > 1000).length);
     expect(r.body.counts.replayed.edges.e3).toBe(indexes((g) => g <= 1000).length);
@@ -94,14 +125,27 @@ describe.each(testDatabaseKinds())('what-if replay over HTTP, on %s', { timeout:
     expect((await owner('PUT', `/api/v1/definitions/${definitionId}/draft`, gated(1500))).status).toBe(200);
     const raised = await replay({});
     // recorded rejections the draft no longer asks for: paid instead
-    expect(raised.body.cases.filter((c: { outcomeDiffers: boolean }) => c.outcomeDiffers).map((c: { caseId: string }) => c.caseId).sort()).toEqual(indexes((g) => g > 1200 && g <= 1500));
+    expect(
+      raised.body.cases
+        .filter((c: { outcomeDiffers: boolean }) => c.outcomeDiffers)
+        .map((c: { caseId: string }) => c.caseId)
+        .sort(),
+    ).toEqual(indexes((g) => g > 1200 && g <= 1500));
 
     expect((await owner('PUT', `/api/v1/definitions/${definitionId}/draft`, gated(300))).status).toBe(200);
     const lowered = await replay({ limit: 1000 });
     const unanswered = indexes((g) => g > 300 && g <= 500);
     expect(lowered.body.stopped).toBe(unanswered.length);
-    expect(lowered.body.cases.filter((c: { replayed: { stopped?: string } }) => c.replayed.stopped).map((c: { caseId: string }) => c.caseId).sort()).toEqual(unanswered);
-    expect(lowered.body.cases.find((c: { caseId: string }) => c.caseId === unanswered[0]).replayed).toMatchObject({ outcome: null, stopped: 'no recorded answer for step approval' });
+    expect(
+      lowered.body.cases
+        .filter((c: { replayed: { stopped?: string } }) => c.replayed.stopped)
+        .map((c: { caseId: string }) => c.caseId)
+        .sort(),
+    ).toEqual(unanswered);
+    expect(lowered.body.cases.find((c: { caseId: string }) => c.caseId === unanswered[0]).replayed).toMatchObject({
+      outcome: null,
+      stopped: 'no recorded answer for step approval',
+    });
 
     // the published version against itself: nothing differs
     expect((await replay({ version: 1 })).body).toMatchObject({ version: 1, total: CASES, pathDiffers: 0, outcomeDiffers: 0, queuesDiffer: 0 });

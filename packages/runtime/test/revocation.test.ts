@@ -53,17 +53,17 @@ describe.each(testDatabaseKinds())('revoking a key or disabling a user drops the
   });
   afterAll(() => server?.stop());
 
-  it('a revoked API key\'s socket is disconnected and gets no more messages', async () => {
+  it("a revoked API key's socket is disconnected and gets no more messages", async () => {
     const minted = await admin('POST', '/api/v1/api-keys', { name: 'streaming robot', role: 'integration' });
     expect(minted.status).toBe(201);
     const keyed = await connect(server.url, minted.body.key);
     const control = await connect(server.url, adminToken);
     try {
       const first = await changeSeenBy(admin, control, 'REVOKE-1');
-      await eventually(async () => keyed.received.includes(first), 10_000, 'the key\'s socket to stream');
+      await eventually(async () => keyed.received.includes(first), 10_000, "the key's socket to stream");
 
       expect((await admin('DELETE', `/api/v1/api-keys/${minted.body.id}`)).status).toBe(204);
-      await eventually(async () => keyed.ended.length > 0, 10_000, 'the key\'s socket to be dropped');
+      await eventually(async () => keyed.ended.length > 0, 10_000, "the key's socket to be dropped");
       expect(keyed.ended).toEqual(['io server disconnect']);
       const second = await changeSeenBy(admin, control, 'REVOKE-2');
       expect(keyed.received).not.toContain(second);
@@ -74,17 +74,17 @@ describe.each(testDatabaseKinds())('revoking a key or disabling a user drops the
     }
   });
 
-  it('a disabled user\'s socket is disconnected; their token, sign-in and new sockets are refused until enabled', async () => {
+  it("a disabled user's socket is disconnected; their token, sign-in and new sockets are refused until enabled", async () => {
     const token = await server.login('analyst2@demo.exflow');
     const user = await connect(server.url, token);
     const control = await connect(server.url, adminToken);
     try {
       const first = await changeSeenBy(admin, control, 'DISABLE-1');
-      await eventually(async () => user.received.includes(first), 10_000, 'the user\'s socket to stream');
+      await eventually(async () => user.received.includes(first), 10_000, "the user's socket to stream");
 
       const disabled = await admin('PUT', '/api/v1/team/u-analyst2/disabled', { disabled: true });
       expect([disabled.status, disabled.body]).toEqual([200, { id: 'u-analyst2', disabled: true }]);
-      await eventually(async () => user.ended.length > 0, 10_000, 'the user\'s socket to be dropped');
+      await eventually(async () => user.ended.length > 0, 10_000, "the user's socket to be dropped");
       expect(user.ended).toEqual(['io server disconnect']);
       const second = await changeSeenBy(admin, control, 'DISABLE-2');
       expect(user.received).not.toContain(second);
@@ -131,10 +131,10 @@ describe.runIf(process.env.DATABASE_URL)('revocation across runtime processes on
     const user = await connect(b.url, await b.login('analyst2@demo.exflow'));
     try {
       expect((await adminA('DELETE', `/api/v1/api-keys/${minted.body.id}`)).status).toBe(204);
-      await eventually(async () => keyed.ended.length > 0, 10_000, 'B to drop the key\'s socket');
+      await eventually(async () => keyed.ended.length > 0, 10_000, "B to drop the key's socket");
       expect(keyed.ended).toEqual(['io server disconnect']);
       expect((await adminA('PUT', '/api/v1/team/u-analyst2/disabled', { disabled: true })).status).toBe(200);
-      await eventually(async () => user.ended.length > 0, 10_000, 'B to drop the user\'s socket');
+      await eventually(async () => user.ended.length > 0, 10_000, "B to drop the user's socket");
       expect(user.ended).toEqual(['io server disconnect']);
     } finally {
       keyed.socket.disconnect();

@@ -58,13 +58,15 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
     const refused = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     expect([refused.status, refused.body.code]).toEqual([403, 'sod.self-approval']);
     expect(refused.body.detail).toContain('last edited');
-    const trail = ((await as.auditor('GET', '/api/v1/audit')).body as { action: string; entityId: string; data: { changed: string[] } }[]).filter((r) => r.action === 'invoice.corrected' && r.entityId === invoiceId);
+    const trail = ((await as.auditor('GET', '/api/v1/audit')).body as { action: string; entityId: string; data: { changed: string[] } }[]).filter(
+      (r) => r.action === 'invoice.corrected' && r.entityId === invoiceId,
+    );
     expect(trail.map((r) => r.data.changed)).toEqual([['poNumber']]);
     expect((await as.approver2('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(200);
     expect((await as.approver('PUT', `/api/v1/invoices/${invoiceId}`, { invoiceNumber: 'x' })).status).toBe(422);
   });
 
-  it('refuses an approval above the approver\'s limit, and lets a higher limit approve', async () => {
+  it("refuses an approval above the approver's limit, and lets a higher limit approve", async () => {
     const { caseId, taskId } = await openApproval(as.owner, 'SOD-2', 8_000);
     const r = await as.analyst('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     expect(r.status).toBe(403);
@@ -79,7 +81,10 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
     const { caseId, taskId } = await openApproval(as.owner, 'SOD-3', 12_000);
     const first = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ awaitingSecondApproval: true, task: { status: 'open', assignee: null, approvals: [expect.objectContaining({ by: 'u-approver' })] } });
+    expect(first.body).toMatchObject({
+      awaitingSecondApproval: true,
+      task: { status: 'open', assignee: null, approvals: [expect.objectContaining({ by: 'u-approver' })] },
+    });
     const again = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     expect(again.status).toBe(403);
     expect(again.body.code).toBe('sod.four-eyes');
@@ -96,7 +101,9 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
     const posted = await as.owner('POST', '/api/v1/invoices?definition=invoice-approval', invoiceOf('SOD-EDIT-2', 12_000));
     const taskId = (await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${posted.body.case.id}`)).body[0], 5_000, 'the task')).id;
     expect((await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(202);
-    expect((await as.admin('PUT', `/api/v1/invoices/${posted.body.invoice.id}`, { ...invoiceOf('SOD-EDIT-2', 12_000), businessUnit: 'Plant Cologne' })).status).toBe(200);
+    expect(
+      (await as.admin('PUT', `/api/v1/invoices/${posted.body.invoice.id}`, { ...invoiceOf('SOD-EDIT-2', 12_000), businessUnit: 'Plant Cologne' })).status,
+    ).toBe(200);
     expect((await as.admin('GET', `/api/v1/tasks/${taskId}`)).body.approvals).toEqual([]);
     // the same approver again is a first approval now, not the second
     const again = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
@@ -105,7 +112,10 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
   });
 
   it('refuses delegation to oneself, to an auditor, in a loop, or to someone who is away; each recorded', async () => {
-    const period = (days: number) => ({ startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + days * 86_400_000).toISOString() });
+    const period = (days: number) => ({
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+    });
     const self = await as.approver('POST', '/api/v1/delegations', { toUserId: 'u-approver', ...period(3) });
     expect([self.status, self.body.code]).toEqual([422, 'delegation.self']);
     const auditor = await as.approver('POST', '/api/v1/delegations', { toUserId: 'u-auditor', ...period(3) });
@@ -116,7 +126,9 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
     expect([loop.status, loop.body.code]).toEqual([422, 'delegation.loop']);
     const chain = await as.approver2('POST', '/api/v1/delegations', { toUserId: 'u-admin', ...period(1) });
     expect([chain.status, chain.body.code]).toEqual([422, 'delegation.chain']);
-    const refused = ((await as.auditor('GET', '/api/v1/audit')).body as { action: string; data: { code: string } }[]).filter((r) => r.action === 'delegation.refused').map((r) => r.data.code);
+    const refused = ((await as.auditor('GET', '/api/v1/audit')).body as { action: string; data: { code: string } }[])
+      .filter((r) => r.action === 'delegation.refused')
+      .map((r) => r.data.code);
     expect(refused).toEqual(['delegation.self', 'delegation.conflict', 'delegation.loop', 'delegation.chain']);
 
     // the delegate now approves with the delegator's limit, but still not their own submission

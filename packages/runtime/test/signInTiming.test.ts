@@ -41,7 +41,9 @@ describe('sign-in does the same work for an unknown email as for a wrong passwor
   });
 
   it('runs scrypt for an account without a password too, and never lets it in', async () => {
-    await server.db('users').insert({ tenant_id: 'demo', id: 'u-sso-only', email: 'sso@demo.exflow', name: 'SSO only', roles: JSON.stringify(['analyst']), password_hash: null });
+    await server
+      .db('users')
+      .insert({ tenant_id: 'demo', id: 'u-sso-only', email: 'sso@demo.exflow', name: 'SSO only', roles: JSON.stringify(['analyst']), password_hash: null });
     expect(await signIn('sso@demo.exflow', '')).toMatchObject({ status: 422 });
     expect(await signIn('sso@demo.exflow', 'anything')).toEqual({ status: 401, detail: 'Wrong email or password', hashes: [32] });
   });

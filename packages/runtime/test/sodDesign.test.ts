@@ -5,7 +5,12 @@ import { httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 
 /** start → correct (analyst, approver) → approve (approver): approver both makes and checks. */
 function overlapping(key: string): WorkflowDefinition {
-  const task = (title: string, outcomes: string[], extra: Record<string, unknown>) => ({ title, queue: 'ap-review', outcomes: outcomes.map((id) => ({ id, label: id })), ...extra });
+  const task = (title: string, outcomes: string[], extra: Record<string, unknown>) => ({
+    title,
+    queue: 'ap-review',
+    outcomes: outcomes.map((id) => ({ id, label: id })),
+    ...extra,
+  });
   return {
     schemaVersion: 1,
     key,
@@ -13,7 +18,12 @@ function overlapping(key: string): WorkflowDefinition {
     nodes: [
       { id: 'start', kind: 'start' },
       { id: 'fix', kind: 'humanTask', label: 'Correct invoice', config: task('Correct', ['correct', 'reject'], { candidateRoles: ['analyst', 'approver'] }) },
-      { id: 'check', kind: 'humanTask', label: 'Approve payment', config: task('Approve', ['approve', 'reject'], { candidateRoles: ['approver'], approval: { approveOutcomes: ['approve'] } }) },
+      {
+        id: 'check',
+        kind: 'humanTask',
+        label: 'Approve payment',
+        config: task('Approve', ['approve', 'reject'], { candidateRoles: ['approver'], approval: { approveOutcomes: ['approve'] } }),
+      },
       { id: 'paid', kind: 'end', config: { outcome: 'resolved' } },
       { id: 'no', kind: 'end', config: { outcome: 'rejected' } },
     ],

@@ -51,7 +51,10 @@ describe.each(testDatabaseKinds())('an answer for an earlier visit of a step is 
     const task = await eventually(async () => (await admin('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the fix task');
     expect((await admin('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'retry' })).status).toBe(200);
     // now both calls answer; the first one first
-    await server.db('effects').where({ id: first.id }).update({ locked_until: server.db.raw("now() - interval '1 second'") });
+    await server
+      .db('effects')
+      .where({ id: first.id })
+      .update({ locked_until: server.db.raw("now() - interval '1 second'") });
     const worker = createEffectWorker({
       db: server.db,
       engine: server.engine,

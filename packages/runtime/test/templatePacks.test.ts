@@ -31,7 +31,9 @@ describe.each(testDatabaseKinds())('template packs on %s', (database) => {
     });
 
     it.each(manifest.samples.map((s) => [s.file, s] as const))('%s', async (file, sample) => {
-      const posted = await clients.integration!('POST', `/api/v1/invoices?definition=${sample.flow}`, readSampleInvoice(pack, file), { 'Idempotency-Key': `${pack}:${file}` });
+      const posted = await clients.integration!('POST', `/api/v1/invoices?definition=${sample.flow}`, readSampleInvoice(pack, file), {
+        'Idempotency-Key': `${pack}:${file}`,
+      });
       expect(posted.status, JSON.stringify(posted.body)).toBe(201);
       const caseId: string = posted.body.case.id;
       await settled(clients.tenant_admin!, caseId);
@@ -53,13 +55,20 @@ describe.each(testDatabaseKinds())('template packs on %s', (database) => {
     expect((await clients.process_owner!('POST', '/api/v1/templates/ap-exceptions/install', { publish: true, referenceData: true })).status).toBe(200);
     const controller = await addUser(server, tenantId, 'controller', ['approver', 'tenant_admin']);
     const cfo = await addUser(server, tenantId, 'cfo', ['approver', 'tenant_admin']);
-    const invoice = { ...readSampleInvoice('ap-exceptions', 'samples/approval-on-time.json'), invoiceNumber: 'ACL-2026-LARGE', netTotal: '50000.00', taxTotal: '10000.00', grossTotal: '60000.00' };
+    const invoice = {
+      ...readSampleInvoice('ap-exceptions', 'samples/approval-on-time.json'),
+      invoiceNumber: 'ACL-2026-LARGE',
+      netTotal: '50000.00',
+      taxTotal: '10000.00',
+      grossTotal: '60000.00',
+    };
     const posted = await clients.integration!('POST', '/api/v1/invoices?definition=approval-sla', invoice);
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
     const caseId: string = posted.body.case.id;
     await settled(clients.tenant_admin!, caseId);
     const task = (await clients.tenant_admin!('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0];
-    const complete = (who: typeof cfo) => who('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'approve', data: { reason: 'Checked with the requester' } });
+    const complete = (who: typeof cfo) =>
+      who('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'approve', data: { reason: 'Checked with the requester' } });
 
     for (const approver of [clients.approver!, clients['approver#2']!]) {
       const refused = await complete(approver);

@@ -37,7 +37,7 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
   });
   afterAll(() => server?.stop());
 
-  it('refuses reading, listing, searching and completing another tenant\'s work over REST', async () => {
+  it("refuses reading, listing, searching and completing another tenant's work over REST", async () => {
     expect((await globex('GET', `/api/v1/cases/${acmeCase}`)).status).toBe(404);
     expect((await globex('GET', `/api/v1/cases/${acmeCase}/events`)).status).toBe(404);
     expect((await globex('GET', `/api/v1/invoices/${acmeInvoice}`)).status).toBe(404);
@@ -53,7 +53,7 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     expect(still.body).toMatchObject({ status: 'open', activeNodes: ['procurementReview'] });
   });
 
-  it('refuses acting in a tenant that is not your MSP\'s client', async () => {
+  it("refuses acting in a tenant that is not your MSP's client", async () => {
     const viaHeader = await globex('GET', `/api/v1/cases/${acmeCase}`, undefined, { 'X-Exflow-Tenant': 'acme' });
     expect(viaHeader.status).toBe(403);
     const south = httpClient(server.url, await server.login('platform@southbooks.example'));
@@ -62,7 +62,7 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     expect(other.body.detail).toMatch(/not a client of "msp-south"/);
   });
 
-  it('refuses another tenant\'s case room over Socket.IO, and sends it none of its changes', async () => {
+  it("refuses another tenant's case room over Socket.IO, and sends it none of its changes", async () => {
     const socket = io(server.url, { path: '/socket.io', auth: { token: globexToken }, transports: ['websocket'] });
     const seen: unknown[] = [];
     socket.onAny((_name, payload) => seen.push(payload));
@@ -81,7 +81,7 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     }
   });
 
-  it('lists an MSP\'s client tenants to its platform admin, and no one else\'s', async () => {
+  it("lists an MSP's client tenants to its platform admin, and no one else's", async () => {
     const clients = await northInAcme('GET', '/api/v1/clients');
     expect(clients.status).toBe(200);
     expect(clients.body.tenant).toEqual({ id: 'msp-north', name: 'NorthLedger Services' });
@@ -91,7 +91,7 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     expect((await globex('GET', '/api/v1/clients')).status).toBe(403);
   });
 
-  it('a platform admin\'s socket acts in its client with auth.tenant, and gets that client\'s changes', async () => {
+  it("a platform admin's socket acts in its client with auth.tenant, and gets that client's changes", async () => {
     const northToken = await server.login('platform@northledger.example');
     const connect = (auth: Record<string, string>) => {
       const socket = io(server.url, { path: '/socket.io', auth, transports: ['websocket'], reconnection: false });
@@ -110,21 +110,27 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     try {
       expect(await socket.emitWithAck('join', { room: `case:${acmeCase}` })).toEqual({ ok: true, room: `case:${acmeCase}` });
       const changed = new Promise((resolve) => socket.once('case.changed', resolve));
-      await northInAcme('POST', `/api/v1/cases/${acmeCase}/events`, { type: 'case.comment', text: 'seen by the MSP acting in Acme' }, { 'X-Exflow-Tenant': 'acme' });
+      await northInAcme(
+        'POST',
+        `/api/v1/cases/${acmeCase}/events`,
+        { type: 'case.comment', text: 'seen by the MSP acting in Acme' },
+        { 'X-Exflow-Tenant': 'acme' },
+      );
       expect(await changed).toMatchObject({ caseId: acmeCase });
     } finally {
       socket.disconnect();
     }
   });
 
-  it.runIf(database === 'postgres')('reads go through row-level security: the router\'s tenant scope sees one tenant even with no filter', async () => {
+  it.runIf(database === 'postgres')("reads go through row-level security: the router's tenant scope sees one tenant even with no filter", async () => {
     expect((await httpClient(server.url)('GET', '/health')).body.rowLevelSecurityOnReads).toBe(true);
-    const unfiltered = (tenant: string) => withTenantScope(server.db, tenant, async (scoped) => ({
-      cases: (await scoped('cases').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
-      invoices: (await scoped('invoices').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
-      tasks: (await scoped('tasks').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
-      audit: (await scoped('audit').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
-    }));
+    const unfiltered = (tenant: string) =>
+      withTenantScope(server.db, tenant, async (scoped) => ({
+        cases: (await scoped('cases').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+        invoices: (await scoped('invoices').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+        tasks: (await scoped('tasks').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+        audit: (await scoped('audit').select('tenant_id')).map((r: { tenant_id: string }) => r.tenant_id),
+      }));
     const globexView = await unfiltered('globex');
     expect(globexView).toEqual({ cases: [], invoices: [], tasks: [], audit: [] });
     const acmeView = await unfiltered('acme');
@@ -137,7 +143,8 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
   it.runIf(database === 'postgres')('row-level security hides other tenants from the application role even without the filter', async () => {
     const visible = (tenant: string | null) =>
       server.db.transaction(async (trx) => {
-        if (tenant) await trx.raw(`SELECT set_config('exflow.tenant_id', ?, true), set_config('exflow.tenant_proof', exflow_scope_proof(?), true)`, [tenant, tenant]);
+        if (tenant)
+          await trx.raw(`SELECT set_config('exflow.tenant_id', ?, true), set_config('exflow.tenant_proof', exflow_scope_proof(?), true)`, [tenant, tenant]);
         await trx.raw('SET LOCAL ROLE exflow_app');
         const cases = await trx.raw('SELECT tenant_id, count(*)::int AS n FROM cases GROUP BY tenant_id ORDER BY tenant_id');
         const tasks = await trx.raw('SELECT DISTINCT tenant_id FROM tasks');
@@ -168,7 +175,10 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
   });
 
   it.runIf(database === 'postgres')('code running in a tenant scope cannot move it to another tenant, nor read signing keys or other tenants', async () => {
-    const casesIn = (scoped: typeof server.db) => scoped('cases').select('tenant_id').then((rows) => rows.map((r: { tenant_id: string }) => r.tenant_id));
+    const casesIn = (scoped: typeof server.db) =>
+      scoped('cases')
+        .select('tenant_id')
+        .then((rows) => rows.map((r: { tenant_id: string }) => r.tenant_id));
     // globex's code setting the tenant the way the scope used to be set: no tenant's rows at all
     const moved = await withTenantScope(server.db, 'globex', async (scoped) => {
       await scoped.raw(`SELECT set_config('exflow.tenant_id', 'acme', true)`);

@@ -36,7 +36,13 @@ function erpFlow(receiver: string): WorkflowDefinition {
 // design (its data folder is locked), so there is nothing to spread over or to kill there.
 describe.runIf(process.env.DATABASE_URL)('three runtime processes on one PostgreSQL, one killed under load (PostgreSQL only: PGlite is one process)', () => {
   const schema = `three_${randomBytes(5).toString('hex')}`;
-  const env = { DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' };
+  const env = {
+    DATABASE_URL: process.env.DATABASE_URL!,
+    DATABASE_SCHEMA: schema,
+    EXFLOW_LEASE_MS: '1500',
+    EXFLOW_BACKOFF_MS: '100',
+    EXFLOW_EGRESS_ALLOW: '127.0.0.1',
+  };
   const children: ChildRuntime[] = [];
   const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL });
 
@@ -53,7 +59,9 @@ describe.runIf(process.env.DATABASE_URL)('three runtime processes on one Postgre
       // the first migrates and seeds; the other two join the same schema
       const first = await startChildRuntime(env);
       children.push(first);
-      children.push(...(await Promise.all([startChildRuntime({ ...env, EXFLOW_SEED_DEMO: 'false' }), startChildRuntime({ ...env, EXFLOW_SEED_DEMO: 'false' })])));
+      children.push(
+        ...(await Promise.all([startChildRuntime({ ...env, EXFLOW_SEED_DEMO: 'false' }), startChildRuntime({ ...env, EXFLOW_SEED_DEMO: 'false' })])),
+      );
       const token = (await httpClient(first.url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' })).body.token as string;
       const setup = httpClient(first.url, token);
       const created = await setup('POST', '/api/v1/definitions', erpFlow(receiver.url));
@@ -90,12 +98,17 @@ describe.runIf(process.env.DATABASE_URL)('three runtime processes on one Postgre
           if (made.status !== 201) throw new Error(`intake answered ${made.status}: ${JSON.stringify(made.body)}`);
           const caseId = made.body.case.id as string;
           acknowledged.push(caseId);
-          const task = await eventually(async () => {
-            const c = await send('GET', `/api/v1/cases/${caseId}`);
-            return c.status === 200 && c.body.tasks[0];
-          }, 120_000, `the review task of ${caseId}`);
+          const task = await eventually(
+            async () => {
+              const c = await send('GET', `/api/v1/cases/${caseId}`);
+              return c.status === 200 && c.body.tasks[0];
+            },
+            120_000,
+            `the review task of ${caseId}`,
+          );
           const done = await send('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'ok' });
-          if (!(done.status === 200 || (done.status === 409 && done.repeated))) throw new Error(`completion answered ${done.status}: ${JSON.stringify(done.body)}`);
+          if (!(done.status === 200 || (done.status === 409 && done.repeated)))
+            throw new Error(`completion answered ${done.status}: ${JSON.stringify(done.body)}`);
         }
       };
       const load = Array.from({ length: SENDERS }, () => sender().catch((e: Error) => void failures.push(e.message)));
@@ -116,10 +129,14 @@ describe.runIf(process.env.DATABASE_URL)('three runtime processes on one Postgre
       expect(failures).toEqual([]);
 
       for (const caseId of acknowledged) {
-        await eventually(async () => {
-          const r = await send('GET', `/api/v1/cases/${caseId}`);
-          return r.status === 200 && r.body.status === 'resolved';
-        }, 120_000, `case ${caseId} to reach its end`);
+        await eventually(
+          async () => {
+            const r = await send('GET', `/api/v1/cases/${caseId}`);
+            return r.status === 200 && r.body.status === 'resolved';
+          },
+          120_000,
+          `case ${caseId} to reach its end`,
+        );
       }
 
       // each case made one ERP call under one key; a call retried after the kill reused it
@@ -127,18 +144,22 @@ describe.runIf(process.env.DATABASE_URL)('three runtime processes on one Postgre
       expect(keys.size).toBe(acknowledged.length);
 
       // every case's event log runs 1..version without a gap or a repeat, with one ERP answer
-      const rows = (await admin.raw(
-        `SELECT c.id, c.version, array_agg(e.seq ORDER BY e.seq) AS seqs, count(*) FILTER (WHERE e.type = 'service.done')::int AS erp_answers
+      const rows = (
+        await admin.raw(
+          `SELECT c.id, c.version, array_agg(e.seq ORDER BY e.seq) AS seqs, count(*) FILTER (WHERE e.type = 'service.done')::int AS erp_answers
            FROM ??.cases c JOIN ??.case_events e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
           WHERE c.id = ANY(?) GROUP BY c.id, c.version`,
-        [schema, schema, acknowledged],
-      )).rows as { id: string; version: number; seqs: number[]; erp_answers: number }[];
+          [schema, schema, acknowledged],
+        )
+      ).rows as { id: string; version: number; seqs: number[]; erp_answers: number }[];
       expect(rows.length).toBe(acknowledged.length);
       for (const row of rows) {
         expect(row.seqs, row.id).toEqual(Array.from({ length: row.version }, (_, i) => i + 1));
         expect(row.erp_answers, row.id).toBe(1);
       }
-      console.log(`three-process kill: ${acknowledged.length} cases, ${receiver.deliveries.length} ERP deliveries (${receiver.deliveries.length - keys.size} repeats of a key), ${inFlight} in flight at the kill, ${cutOff.length} requests cut off and sent elsewhere`);
+      console.log(
+        `three-process kill: ${acknowledged.length} cases, ${receiver.deliveries.length} ERP deliveries (${receiver.deliveries.length - keys.size} repeats of a key), ${inFlight} in flight at the kill, ${cutOff.length} requests cut off and sent elsewhere`,
+      );
     } finally {
       await receiver.close();
     }

@@ -55,7 +55,12 @@ describe.each(testDatabaseKinds())('triage and routing on %s', (database) => {
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(again.body.triage.outcome).toBe('exception');
     expect(again.body.triage.route).toMatchObject({ flow: 'duplicate-invoice', by: 'routing', finding: 'duplicateInvoice' });
-    expect(again.body.triage.findings[0]).toMatchObject({ kind: 'duplicateInvoice', severity: 'high', ruleId: 'EXF-DUP-EXACT', figures: { earlierInvoice: { invoiceId: first.body.invoice.id, match: 'exact' } } });
+    expect(again.body.triage.findings[0]).toMatchObject({
+      kind: 'duplicateInvoice',
+      severity: 'high',
+      ruleId: 'EXF-DUP-EXACT',
+      figures: { earlierInvoice: { invoiceId: first.body.invoice.id, match: 'exact' } },
+    });
     const caseId = again.body.case.id;
     const c1 = await settled(c.tenant_admin!, caseId);
     expect(c1.definitionId).toBe(again.body.case.definitionId);
@@ -68,7 +73,10 @@ describe.each(testDatabaseKinds())('triage and routing on %s', (database) => {
     const evidence = near.body.triage.findings[0].figures.earlierInvoice;
     expect(evidence).toMatchObject({ invoiceNumber: 'NOS-2026-0415', match: 'fuzzy', editDistance: 1 });
     expect([first.body.invoice.id, again.body.invoice.id]).toContain(evidence.invoiceId);
-    expect(await routeOf(c.tenant_admin!, (await settled(c.tenant_admin!, near.body.case.id)).id)).toEqual({ route: ['start', 'dup', 'which', 'review'], status: 'open' });
+    expect(await routeOf(c.tenant_admin!, (await settled(c.tenant_admin!, near.body.case.id)).id)).toEqual({
+      route: ['start', 'dup', 'which', 'review'],
+      status: 'open',
+    });
   });
 
   it('stores a BR-CO-16 payable mismatch as an arithmeticError finding, visible on the invoice and on its case', async () => {
@@ -76,7 +84,13 @@ describe.each(testDatabaseKinds())('triage and routing on %s', (database) => {
     const invoice = { ...sample('price-within-tolerance.json'), invoiceNumber: 'NOS-PAY-1', payableAmount: '3400.00' };
     const posted = await c.integration!('POST', '/api/v1/invoices', invoice, { 'Idempotency-Key': 'pay-1' });
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-    const finding = { kind: 'arithmeticError', ruleId: 'BR-CO-16', check: 'taxCheck', valueAtRisk: '10.00', figures: { stated: '3400', computed: '3390', difference: '10' } };
+    const finding = {
+      kind: 'arithmeticError',
+      ruleId: 'BR-CO-16',
+      check: 'taxCheck',
+      valueAtRisk: '10.00',
+      figures: { stated: '3400', computed: '3390', difference: '10' },
+    };
     expect(posted.body.triage.findings).toEqual([expect.objectContaining(finding)]);
     expect(posted.body.triage.route).toMatchObject({ flow: 'tax-discrepancy', finding: 'arithmeticError' });
     const stored = await c.analyst!('GET', `/api/v1/invoices/${posted.body.invoice.id}`);
@@ -101,12 +115,25 @@ describe.each(testDatabaseKinds())('triage and routing on %s', (database) => {
     expect(clean.body.triage).toMatchObject({ outcome: 'touchless', findings: [] });
     expect(clean.body.case).toBeNull();
     // the policy also binds the flow's match node (its own 2 % gives way): auto-approved
-    const started = await lenient.integration!('POST', '/api/v1/invoices?definition=price-variance', { ...invoice, invoiceNumber: 'RIB-TOL-2' }, { 'Idempotency-Key': 'tol-3' });
+    const started = await lenient.integration!(
+      'POST',
+      '/api/v1/invoices?definition=price-variance',
+      { ...invoice, invoiceNumber: 'RIB-TOL-2' },
+      { 'Idempotency-Key': 'tol-3' },
+    );
     await settled(lenient.tenant_admin!, started.body.case.id);
-    expect(await routeOf(lenient.tenant_admin!, started.body.case.id)).toEqual({ route: ['start', 'match', 'withinTolerance', 'autoApproved'], status: 'resolved' });
+    expect(await routeOf(lenient.tenant_admin!, started.body.case.id)).toEqual({
+      route: ['start', 'match', 'withinTolerance', 'autoApproved'],
+      status: 'resolved',
+    });
     // unless the policy lets flows set it themselves
     await lenient.tenant_admin!('PUT', '/api/v1/policies', { policies: { priceTolerancePct: 10, flowOverridableParams: ['priceTolerancePct'] } });
-    const nodeWins = await lenient.integration!('POST', '/api/v1/invoices?definition=price-variance', { ...invoice, invoiceNumber: 'RIB-TOL-3', issueDate: '2026-01-05' }, { 'Idempotency-Key': 'tol-4' });
+    const nodeWins = await lenient.integration!(
+      'POST',
+      '/api/v1/invoices?definition=price-variance',
+      { ...invoice, invoiceNumber: 'RIB-TOL-3', issueDate: '2026-01-05' },
+      { 'Idempotency-Key': 'tol-4' },
+    );
     await settled(lenient.tenant_admin!, nodeWins.body.case.id);
     expect((await routeOf(lenient.tenant_admin!, nodeWins.body.case.id)).route).toContain('procurementReview');
   });
@@ -130,10 +157,19 @@ describe.each(testDatabaseKinds())('triage and routing on %s', (database) => {
       const post = async (body: unknown) => (await c.integration!('POST', '/api/v1/invoices', body)).body;
       expect(rateFindings(await post(nl('2015-01-09', '6')))).toEqual([]);
       expect(rateFindings(await post(nl('2019-03-01', '9')))).toEqual([]);
-      expect(rateFindings(await post(nl('2019-03-01', '6')))).toEqual([expect.objectContaining({ ruleId: 'EXF-TAX-RATE', figures: expect.objectContaining({ date: '2019-03-01', validRates: expect.arrayContaining(['9', '21']) }) })]);
+      expect(rateFindings(await post(nl('2019-03-01', '6')))).toEqual([
+        expect.objectContaining({
+          ruleId: 'EXF-TAX-RATE',
+          figures: expect.objectContaining({ date: '2019-03-01', validRates: expect.arrayContaining(['9', '21']) }),
+        }),
+      ]);
       expect(rateFindings(await post({ ...nl('2019-01-03', '6'), taxPointDate: '2018-12-28' }))).toEqual([]);
       // Germany's second half of 2020
-      const de = (issueDate: string, rate: string) => ({ ...nl(issueDate, rate), invoiceNumber: `DE-${issueDate}-${rate}`, supplier: { name: 'Berliner Papier GmbH', country: 'DE' } });
+      const de = (issueDate: string, rate: string) => ({
+        ...nl(issueDate, rate),
+        invoiceNumber: `DE-${issueDate}-${rate}`,
+        supplier: { name: 'Berliner Papier GmbH', country: 'DE' },
+      });
       expect(rateFindings(await post(de('2020-08-01', '16')))).toEqual([]);
       expect(rateFindings(await post(de('2020-08-01', '19')))).toHaveLength(1);
       expect(rateFindings(await post(de('2021-02-01', '16')))).toHaveLength(1);
@@ -168,8 +204,13 @@ describe.each(testDatabaseKinds())('triage and routing on %s', (database) => {
       const c = await tenantWithPack();
       const before = await c.analyst!('GET', '/api/v1/routing');
       expect(before.status).toBe(200);
-      expect(before.body.rules.find((r: { kinds: string[] }) => r.kinds.includes('duplicateInvoice'))).toMatchObject({ flow: 'duplicate-invoice', preempt: true });
-      const badFeel = await c.process_owner!('PUT', '/api/v1/routing', { rules: [{ kinds: ['missingPo'], flow: 'missing-po', when: 'finding.valueAtRisk >' }] });
+      expect(before.body.rules.find((r: { kinds: string[] }) => r.kinds.includes('duplicateInvoice'))).toMatchObject({
+        flow: 'duplicate-invoice',
+        preempt: true,
+      });
+      const badFeel = await c.process_owner!('PUT', '/api/v1/routing', {
+        rules: [{ kinds: ['missingPo'], flow: 'missing-po', when: 'finding.valueAtRisk >' }],
+      });
       expect(badFeel.status).toBe(422);
       expect(badFeel.body.errors).toEqual([expect.objectContaining({ path: '/rules/0/when' })]);
       const badFlow = await c.process_owner!('PUT', '/api/v1/routing', { rules: [{ kinds: ['missingPo'], flow: 'no-such-flow' }] });

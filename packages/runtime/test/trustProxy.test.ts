@@ -14,7 +14,10 @@ describe('rate limits behind a proxy (EXFLOW_TRUST_PROXY)', () => {
 
   const signIns = async (from: string, times: number) => {
     const statuses: number[] = [];
-    for (let i = 0; i < times; i++) statuses.push((await httpClient(server!.url)('POST', '/api/v1/auth/login', { email: 'nobody@demo.exflow', password: 'wrong' }, { 'x-forwarded-for': from })).status);
+    for (let i = 0; i < times; i++)
+      statuses.push(
+        (await httpClient(server!.url)('POST', '/api/v1/auth/login', { email: 'nobody@demo.exflow', password: 'wrong' }, { 'x-forwarded-for': from })).status,
+      );
     return statuses;
   };
 

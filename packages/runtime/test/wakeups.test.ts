@@ -16,7 +16,11 @@ async function publish(client: ReturnType<typeof httpClient>, definition: object
 }
 
 const closes = (client: ReturnType<typeof httpClient>, caseId: string) =>
-  eventually(async () => (await client('GET', `/api/v1/cases/${caseId}`)).body.status === 'resolved', WAKE_PATIENCE_MS, `case ${caseId} to close without an idle poll`);
+  eventually(
+    async () => (await client('GET', `/api/v1/cases/${caseId}`)).body.status === 'resolved',
+    WAKE_PATIENCE_MS,
+    `case ${caseId} to close without an idle poll`,
+  );
 
 describe.each(testDatabaseKinds())('committed work wakes the workers, on %s', { timeout: TEST_TIMEOUT_MS }, (database) => {
   let server: TestServer;
@@ -52,14 +56,19 @@ describe.runIf(process.env.DATABASE_URL)('wake-ups across processes through LIST
     await admin.connect();
     try {
       const name = `exflow-wakeups:${api.schema}`;
-      const listeners = async () => (await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name])).rows.map((r) => r.pid as number);
+      const listeners = async () =>
+        (await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name])).rows.map((r) => r.pid as number);
       const before = await listeners();
       expect(before.length).toBe(2); // one per process
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
-      await eventually(async () => {
-        const now = await listeners();
-        return now.length === 2 && now.every((pid) => !before.includes(pid));
-      }, WAKE_PATIENCE_MS, 'both processes to listen again');
+      await eventually(
+        async () => {
+          const now = await listeners();
+          return now.length === 2 && now.every((pid) => !before.includes(pid));
+        },
+        WAKE_PATIENCE_MS,
+        'both processes to listen again',
+      );
     } finally {
       await admin.end();
     }

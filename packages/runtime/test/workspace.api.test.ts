@@ -151,7 +151,7 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     }
   });
 
-  it('moves a claimed task from everyone\'s unclaimed list to the claimer\'s own, and counts per queue', async () => {
+  it("moves a claimed task from everyone's unclaimed list to the claimer's own, and counts per queue", async () => {
     expect((await analyst('POST', `/api/v1/tasks/${first.taskId}/claim`)).status).toBe(200);
     expect((await inbox(analyst2, 'view=unclaimed')).items.map((t) => t.id)).toEqual([second.taskId]);
     const mine = await inbox(analyst, 'view=mine');
@@ -170,7 +170,9 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     expect((await analyst('POST', `/api/v1/tasks/${second.taskId}/release`)).status).toBe(409);
     expect((await analyst2('POST', `/api/v1/tasks/${second.taskId}/release`)).status).toBe(200);
     const held = async (caseId: string) =>
-      ((await analyst('GET', `/api/v1/cases/${caseId}/audit`)).body as any[]).filter((a) => a.action === 'task.claimed' || a.action === 'task.released').map((a) => [a.action, a.actor, a.entityId]);
+      ((await analyst('GET', `/api/v1/cases/${caseId}/audit`)).body as any[])
+        .filter((a) => a.action === 'task.claimed' || a.action === 'task.released')
+        .map((a) => [a.action, a.actor, a.entityId]);
     expect(await held(first.caseId)).toEqual([['task.claimed', 'u-analyst', first.taskId]]);
     expect(await held(second.caseId)).toEqual([
       ['task.claimed', 'u-analyst2', second.taskId],
@@ -258,7 +260,10 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     expect((await analyst('POST', `/api/v1/cases/${first.caseId}/comments`, { text: '   ' })).body.errors[0].path).toBe('/text');
     expect(await digest(server.db)).toBe(before);
 
-    const posted = await analyst('POST', `/api/v1/cases/${first.caseId}/comments`, { text: '@analyst2 can you check the surcharge with @approver@demo.exflow? mail me at ari@example.com', taskId: first.taskId });
+    const posted = await analyst('POST', `/api/v1/cases/${first.caseId}/comments`, {
+      text: '@analyst2 can you check the surcharge with @approver@demo.exflow? mail me at ari@example.com',
+      taskId: first.taskId,
+    });
     expect(posted.status).toBe(201);
     expect(posted.body.comment).toMatchObject({ author: 'u-analyst', authorName: 'Ari Analyst', mentions: ['u-analyst2', 'u-approver'], taskId: first.taskId });
     const comments = (await analyst2('GET', `/api/v1/cases/${first.caseId}/comments`)).body;
@@ -267,12 +272,23 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     expect(mentions[0]).toMatchObject({ id: posted.body.comment.id, caseId: first.caseId });
     expect((await owner('GET', '/api/v1/inbox/mentions')).body).toEqual([]);
     const history = (await analyst('GET', `/api/v1/cases/${first.caseId}/events?after=${posted.body.case.version - 1}`)).body;
-    expect(history).toEqual([expect.objectContaining({ seq: posted.body.case.version, type: 'case.comment', actor: 'u-analyst', payload: expect.objectContaining({ commentId: posted.body.comment.id, mentions: ['u-analyst2', 'u-approver'] }) })]);
+    expect(history).toEqual([
+      expect.objectContaining({
+        seq: posted.body.case.version,
+        type: 'case.comment',
+        actor: 'u-analyst',
+        payload: expect.objectContaining({ commentId: posted.body.comment.id, mentions: ['u-analyst2', 'u-approver'] }),
+      }),
+    ]);
   });
 
   it('attaches files: size-limited, content-type checked, downloadable, audited', async () => {
     const upload = (body: Buffer | string, type: string, query = 'filename=note.pdf') =>
-      fetch(`${server.url}/api/v1/cases/${first.caseId}/attachments?${query}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${tokens.analyst}` }, body: typeof body === 'string' ? body : new Uint8Array(body) }).then(async (r) => ({ status: r.status, body: await r.json(), type: r.headers.get('content-type') }));
+      fetch(`${server.url}/api/v1/cases/${first.caseId}/attachments?${query}`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${tokens.analyst}` },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json(), type: r.headers.get('content-type') }));
     const before = await digest(server.db);
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from('delivery note for PO-1001\n%%EOF\n')]);
     const refused = [
@@ -292,17 +308,29 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
 
     const stored = await upload(pdf, 'application/pdf', `filename=${encodeURIComponent('../../delivery "note".pdf')}&taskId=${first.taskId}`);
     expect(stored.status).toBe(201);
-    expect(stored.body).toMatchObject({ filename: 'delivery note.pdf', contentType: 'application/pdf', sizeBytes: pdf.length, uploadedBy: 'u-analyst', taskId: first.taskId });
+    expect(stored.body).toMatchObject({
+      filename: 'delivery note.pdf',
+      contentType: 'application/pdf',
+      sizeBytes: pdf.length,
+      uploadedBy: 'u-analyst',
+      taskId: first.taskId,
+    });
     const list = (await analyst2('GET', `/api/v1/cases/${first.caseId}/attachments`)).body;
     expect(list.map((a: any) => a.id)).toEqual([stored.body.id]);
-    const download = await fetch(`${server.url}/api/v1/cases/${first.caseId}/attachments/${stored.body.id}`, { headers: { authorization: `Bearer ${tokens.analyst2}` } });
+    const download = await fetch(`${server.url}/api/v1/cases/${first.caseId}/attachments/${stored.body.id}`, {
+      headers: { authorization: `Bearer ${tokens.analyst2}` },
+    });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('application/pdf');
     expect(download.headers.get('content-disposition')).toContain('attachment; filename="delivery note.pdf"');
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
     expect((await analyst('GET', `/api/v1/cases/${first.caseId}/attachments/nope`)).status).toBe(404);
     const trail = (await analyst('GET', `/api/v1/cases/${first.caseId}/audit`)).body;
-    expect(trail.at(-1)).toMatchObject({ action: 'attachment.added', entityId: stored.body.id, data: { filename: 'delivery note.pdf', sizeBytes: pdf.length } });
+    expect(trail.at(-1)).toMatchObject({
+      action: 'attachment.added',
+      entityId: stored.body.id,
+      data: { filename: 'delivery note.pdf', sizeBytes: pdf.length },
+    });
   });
 
   it('keeps attachment bytes in a folder when one is configured', async () => {
@@ -310,10 +338,18 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     try {
       const repo = createAttachmentRepository(server.db, folder);
       const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-      const stored = await repo.insert('demo', { id: 'att-folder-1', caseId: first.caseId, taskId: null, filename: 'scan.png', contentType: 'image/png', uploadedBy: 'u-analyst', content: png });
+      const stored = await repo.insert('demo', {
+        id: 'att-folder-1',
+        caseId: first.caseId,
+        taskId: null,
+        filename: 'scan.png',
+        contentType: 'image/png',
+        uploadedBy: 'u-analyst',
+        content: png,
+      });
       expect(stored.sizeBytes).toBe(png.length);
       expect(readdirSync(join(folder, 'demo'))).toEqual(['att-folder-1']);
-      expect((await server.db('attachments').where({ id: 'att-folder-1' }).first('storage', 'content'))).toEqual({ storage: 'folder', content: null });
+      expect(await server.db('attachments').where({ id: 'att-folder-1' }).first('storage', 'content')).toEqual({ storage: 'folder', content: null });
       expect((await repo.content('demo', first.caseId, 'att-folder-1'))!.equals(png)).toBe(true);
     } finally {
       rmSync(folder, { recursive: true, force: true });
@@ -324,7 +360,12 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     const evidence = (await analyst('GET', `/api/v1/cases/${first.caseId}/evidence`)).body;
     expect(evidence.invoice.body.invoiceNumber).toBe('WS-1');
     expect(evidence.purchaseOrder).toMatchObject({ poNumber: 'PO-1001', businessUnit: 'Operations' });
-    expect(evidence.purchaseOrder.lines[0]).toMatchObject({ lineId: '1', unitPrice: '120.00', receivedQuantity: '10', receipts: [expect.objectContaining({ id: 'GR-5001', quantity: '10' })] });
+    expect(evidence.purchaseOrder.lines[0]).toMatchObject({
+      lineId: '1',
+      unitPrice: '120.00',
+      receivedQuantity: '10',
+      receipts: [expect.objectContaining({ id: 'GR-5001', quantity: '10' })],
+    });
     expect(evidence.supplier).toMatchObject({ id: 'SUP-001', name: 'Nordic Office Supplies AB' });
     expect((await analyst('GET', '/api/v1/cases/nope/evidence')).status).toBe(404);
   });
@@ -332,10 +373,14 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
   it('re-queues a failed effect for those allowed to, and refuses one that is not failed', async () => {
     const posted = await owner('POST', '/api/v1/invoices?definition=ws-portal', plainInvoice('WS-PORTAL-1'));
     const caseId = posted.body.case.id;
-    const failed = await eventually(async () => {
-      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-      return c.status === 'incident' && c;
-    }, 10_000, 'the case to wait in an incident');
+    const failed = await eventually(
+      async () => {
+        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+        return c.status === 'incident' && c;
+      },
+      10_000,
+      'the case to wait in an incident',
+    );
     const effect = failed.effects[0];
     expect(effect).toMatchObject({ status: 'failed', attempts: 1, lastError: 'supplier portal is down' });
     const before = await digest(server.db);
@@ -347,10 +392,14 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     const retried = await owner('POST', `/api/v1/cases/${caseId}/effects/${effect.id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ id: effect.id, status: 'pending', attempts: 1, policyAttemptsBase: 1 });
-    const done = await eventually(async () => {
-      const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-      return c.effects[0].status === 'done' && c;
-    }, 10_000, 'the retried effect to run');
+    const done = await eventually(
+      async () => {
+        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+        return c.effects[0].status === 'done' && c;
+      },
+      10_000,
+      'the retried effect to run',
+    );
     expect(done.effects[0].attempts).toBe(2);
     // the case waited at the step in an incident: the successful retry moves it on
     expect(await eventually(async () => (await owner('GET', `/api/v1/cases/${caseId}`)).body.status === 'resolved', 10_000, 'the case to move on')).toBe(true);
@@ -358,7 +407,13 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('effect-not-retryable');
     const trail = (await owner('GET', `/api/v1/cases/${caseId}/audit`)).body;
-    expect(trail.filter((a: any) => a.action === 'effect.retried')).toEqual([expect.objectContaining({ actor: 'u-owner', entityId: effect.id, data: expect.objectContaining({ status: 'failed', lastError: 'supplier portal is down' }) })]);
+    expect(trail.filter((a: any) => a.action === 'effect.retried')).toEqual([
+      expect.objectContaining({
+        actor: 'u-owner',
+        entityId: effect.id,
+        data: expect.objectContaining({ status: 'failed', lastError: 'supplier portal is down' }),
+      }),
+    ]);
   });
 
   it('a completed task leaves every inbox', async () => {

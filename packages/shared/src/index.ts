@@ -19,7 +19,16 @@ export { checkFeelExpression, checkFeelUnaryTests, evaluateFeel, feelCondition, 
 export { decide, type DecisionTableResult, type DecisionTableSpec } from './feel/decisionTable.js';
 export { durationToMs } from './time/duration.js';
 export { DEFAULT_RETRY_POLICY, nextRetry, retryPolicySchema, type RetryPolicy, type RetryDecision, type FailedAttempt } from './retry/retryPolicy.js';
-export { parseInvoice, invoiceForFeel, invoiceSchema, type Invoice, type InvoiceLine, type InvoiceParty, type SourceChannel, type DecimalString } from './invoice/invoice.js';
+export {
+  parseInvoice,
+  invoiceForFeel,
+  invoiceSchema,
+  type Invoice,
+  type InvoiceLine,
+  type InvoiceParty,
+  type SourceChannel,
+  type DecimalString,
+} from './invoice/invoice.js';
 export { threeWayMatch, type MatchPurchaseOrder, type MatchTolerances, type MatchResult, type MatchedLine } from './checks/threeWayMatch.js';
 export { largestValueAtRisk, EXCEPTION_KINDS, type Finding, type ExceptionKind, type Severity } from './checks/finding.js';
 export {
@@ -36,16 +45,48 @@ export {
   type TriageFinding,
   type TriageResult,
 } from './checks/triage.js';
-export { chooseIntakeRoute, checkRoutingTable, routingTableSchema, type RoutingRule, type RoutingTable, type CandidateFlow, type IntakeRoute, type TriageOutcome } from './checks/routing.js';
+export {
+  chooseIntakeRoute,
+  checkRoutingTable,
+  routingTableSchema,
+  type RoutingRule,
+  type RoutingTable,
+  type CandidateFlow,
+  type IntakeRoute,
+  type TriageOutcome,
+} from './checks/routing.js';
 export type { TaxSubtotal, InvoiceAllowanceCharge } from './invoice/invoice.js';
 export type { IntakeResult, IntakeProblem, IntakeProblemCode } from './invoice/intake.js';
 export { parseUblInvoice, type UblIntakeOptions } from './invoice/ubl.js';
 export { parseCiiInvoice, CII_NAMESPACE, type CiiIntakeOptions } from './invoice/cii.js';
 export { parseX12Invoice, type X12IntakeOptions } from './invoice/x12.js';
 export { parseEdifactInvoice, type EdifactIntakeOptions } from './invoice/edifact.js';
-export { readInvoiceEmail, DEFAULT_MAX_EMAIL_BYTES, type EmailAttachment, type EmailIntakeOptions, type EmailIntakeResult, type InvoiceEmail } from './invoice/email.js';
-export { parseInvoiceCsv, INVOICE_CSV_COLUMNS, type InvoiceCsvColumn, type CsvIntakeResult, type CsvIntakeError, type CsvIntakeOptions, type CsvErrorCode } from './invoice/csv.js';
-export { duplicateCheck, normaliseInvoiceNumber, sameSupplier, type EarlierInvoice, type DuplicateParams, type DuplicateMatch, type DuplicateResult } from './checks/duplicateCheck.js';
+export {
+  readInvoiceEmail,
+  DEFAULT_MAX_EMAIL_BYTES,
+  type EmailAttachment,
+  type EmailIntakeOptions,
+  type EmailIntakeResult,
+  type InvoiceEmail,
+} from './invoice/email.js';
+export {
+  parseInvoiceCsv,
+  INVOICE_CSV_COLUMNS,
+  type InvoiceCsvColumn,
+  type CsvIntakeResult,
+  type CsvIntakeError,
+  type CsvIntakeOptions,
+  type CsvErrorCode,
+} from './invoice/csv.js';
+export {
+  duplicateCheck,
+  normaliseInvoiceNumber,
+  sameSupplier,
+  type EarlierInvoice,
+  type DuplicateParams,
+  type DuplicateMatch,
+  type DuplicateResult,
+} from './checks/duplicateCheck.js';
 export { taxCheck, type TaxRate, type TaxCheckParams, type TaxCheckContext, type TaxCheckResult, type TaxedLine } from './checks/taxCheck.js';
 export { supplierCheck, type SupplierMaster, type BankAccountChange, type SupplierCheckParams, type SupplierCheckResult } from './checks/supplierCheck.js';
 export { missingPoCheck, type PoHeader, type MissingPoParams, type MissingPoReason, type MissingPoResult } from './checks/missingPoCheck.js';
@@ -63,7 +104,22 @@ export {
   type ReferenceCsvResult,
 } from './reference/referenceCsv.js';
 export { createCaseFeed, type CaseFeed, type FeedResult } from './events/caseFeed.js';
-export { taskViewSchema, taskListSchema, teamListSchema, inboxTaskSchema, inboxPageSchema, inboxSummarySchema, teamMemberSchema, type TaskView, type InboxTask, type InboxPage, type InboxSummary, type Facet, type InboxFilters, type TeamMember } from './api/workspace.js';
+export {
+  taskViewSchema,
+  taskListSchema,
+  teamListSchema,
+  inboxTaskSchema,
+  inboxPageSchema,
+  inboxSummarySchema,
+  teamMemberSchema,
+  type TaskView,
+  type InboxTask,
+  type InboxPage,
+  type InboxSummary,
+  type Facet,
+  type InboxFilters,
+  type TeamMember,
+} from './api/workspace.js';
 export {
   CASE_STATUSES,
   caseSummarySchema,
@@ -86,9 +142,27 @@ export {
   type EventAccepted,
   type IncidentView,
 } from './api/cases.js';
-export { definitionSummarySchema, definitionListSchema, definitionViewSchema, versionSummarySchema, versionRecordSchema, versionListSchema, type DefinitionSummary, type DefinitionView, type VersionSummary, type VersionRecord } from './api/definitions.js';
+export {
+  definitionSummarySchema,
+  definitionListSchema,
+  definitionViewSchema,
+  versionSummarySchema,
+  versionRecordSchema,
+  versionListSchema,
+  type DefinitionSummary,
+  type DefinitionView,
+  type VersionSummary,
+  type VersionRecord,
+} from './api/definitions.js';
 export { intakeTriageSchema, invoiceIntakeResponseSchema, type IntakeTriage, type InvoiceIntakeResponse } from './api/invoices.js';
-export { caseChangedMessageSchema, taskChangedMessageSchema, TASK_CHANGES, type CaseChangedMessage, type TaskChangedMessage, type LiveMessages } from './api/live.js';
+export {
+  caseChangedMessageSchema,
+  taskChangedMessageSchema,
+  TASK_CHANGES,
+  type CaseChangedMessage,
+  type TaskChangedMessage,
+  type LiveMessages,
+} from './api/live.js';
 export {
   caseExceptionKind,
   isException,
@@ -105,4 +179,14 @@ export {
   type ReassignmentFact,
   type InsightData,
 } from './insights/facts.js';
-export { computeMetric, returnsByCase, sortRows as sortMetricRows, METRICS, EXECUTIVE_METRICS, type MetricName, type MetricRow, type InsightQuery, type InsightFilters } from './insights/metrics.js';
+export {
+  computeMetric,
+  returnsByCase,
+  sortRows as sortMetricRows,
+  METRICS,
+  EXECUTIVE_METRICS,
+  type MetricName,
+  type MetricRow,
+  type InsightQuery,
+  type InsightFilters,
+} from './insights/metrics.js';

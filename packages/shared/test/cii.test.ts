@@ -50,14 +50,41 @@ describe('parseCiiInvoice', () => {
       allowanceCharges: [{ kind: 'charge', amount: '10.00', reason: 'Freight', taxCategory: 'S', taxRate: '19' }],
     });
     expect(invoice.lines).toEqual([
-      { lineId: '1', description: 'Widget <12-pack> €-edition', quantity: '24', unitCode: 'C62', unitPrice: '5', netAmount: '120.00', taxRate: '19', taxCategory: 'S', poLineRef: '10', priceBaseQuantity: '12' },
-      { lineId: '2', description: 'Installation', quantity: '2', unitCode: 'HUR', unitPrice: '15.00', netAmount: '30.00', taxRate: '19', taxCategory: 'S', poLineRef: '20' },
+      {
+        lineId: '1',
+        description: 'Widget <12-pack> €-edition',
+        quantity: '24',
+        unitCode: 'C62',
+        unitPrice: '5',
+        netAmount: '120.00',
+        taxRate: '19',
+        taxCategory: 'S',
+        poLineRef: '10',
+        priceBaseQuantity: '12',
+      },
+      {
+        lineId: '2',
+        description: 'Installation',
+        quantity: '2',
+        unitCode: 'HUR',
+        unitPrice: '15.00',
+        netAmount: '30.00',
+        taxRate: '19',
+        taxCategory: 'S',
+        poLineRef: '20',
+      },
     ]);
   });
 
   it('reads a credit note (TypeCode 381) like its UBL twin', () => {
     const invoice = expectInvoice(parseCiiInvoice(fixture('cii-creditnote.xml')));
-    expect(invoice).toMatchObject({ documentType: 'creditNote', typeCode: '381', precedingInvoiceNumber: 'EXF-0001', grossTotal: '35.70', dueDate: '2024-04-15' });
+    expect(invoice).toMatchObject({
+      documentType: 'creditNote',
+      typeCode: '381',
+      precedingInvoiceNumber: 'EXF-0001',
+      grossTotal: '35.70',
+      dueDate: '2024-04-15',
+    });
     const { typeCode: _a, ...fromCii } = invoice;
     const { typeCode: _b, ...fromUbl } = expectInvoice(parseUblInvoice(fixture('creditnote-minimal.xml')));
     expect(fromCii).toEqual(fromUbl);
@@ -65,19 +92,30 @@ describe('parseCiiInvoice', () => {
 
   it('keeps the tax total in the invoice currency apart from the one in the tax currency', () => {
     const xml = cii
-      .replace('<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>', '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode><ram:TaxCurrencyCode>SEK</ram:TaxCurrencyCode>')
-      .replace('<ram:TaxTotalAmount currencyID="EUR">30.40</ram:TaxTotalAmount>', '<ram:TaxTotalAmount currencyID="SEK">345.12</ram:TaxTotalAmount><ram:TaxTotalAmount currencyID="EUR">30.40</ram:TaxTotalAmount>');
+      .replace(
+        '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>',
+        '<ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode><ram:TaxCurrencyCode>SEK</ram:TaxCurrencyCode>',
+      )
+      .replace(
+        '<ram:TaxTotalAmount currencyID="EUR">30.40</ram:TaxTotalAmount>',
+        '<ram:TaxTotalAmount currencyID="SEK">345.12</ram:TaxTotalAmount><ram:TaxTotalAmount currencyID="EUR">30.40</ram:TaxTotalAmount>',
+      );
     expect(expectInvoice(parseCiiInvoice(xml))).toMatchObject({ taxTotal: '30.40', taxCurrency: 'SEK', taxTotalInTaxCurrency: '345.12' });
   });
 
   it('notes totals that do not add up, in CII names, and keeps them as stated', () => {
     const result = parseCiiInvoice(cii.replace('<ram:GrandTotalAmount>190.40', '<ram:GrandTotalAmount>191.40'));
     expect(expectInvoice(result).grossTotal).toBe('191.40');
-    expect(result.ok && result.warnings.join('\n')).toContain(`${SUMMATION}/ram:GrandTotalAmount is 191.40 but net total + tax total gives 190.4 (EN 16931 BR-CO-15)`);
+    expect(result.ok && result.warnings.join('\n')).toContain(
+      `${SUMMATION}/ram:GrandTotalAmount is 191.40 but net total + tax total gives 190.4 (EN 16931 BR-CO-15)`,
+    );
   });
 
   it('names each missing required element', () => {
-    const xml = cii.replace('<ram:ID>EXF-0001</ram:ID>', '').replace(/<ram:DuePayableAmount>[^<]*<\/ram:DuePayableAmount>/, '').replace('<ram:Name>Installation</ram:Name>', '');
+    const xml = cii
+      .replace('<ram:ID>EXF-0001</ram:ID>', '')
+      .replace(/<ram:DuePayableAmount>[^<]*<\/ram:DuePayableAmount>/, '')
+      .replace('<ram:Name>Installation</ram:Name>', '');
     const problems = expectProblems(parseCiiInvoice(xml.replace('<ram:Description>Installation on site</ram:Description>', '')));
     expect(problems.map((p) => [p.code, p.path])).toEqual([
       ['cii.missing', `${ROOT}/rsm:ExchangedDocument/ram:ID`],
@@ -104,8 +142,19 @@ describe('parseCiiInvoice', () => {
   });
 
   it('names the element when a value does not fit the canonical invoice', () => {
-    const problems = expectProblems(parseCiiInvoice(cii.replace('<ram:CountryID>DE</ram:CountryID>', '<ram:CountryID>DE</ram:CountryID>').replace('<ram:ID>SUP-42</ram:ID>', `<ram:ID>${'X'.repeat(101)}</ram:ID>`)));
-    expect(problems).toEqual([expect.objectContaining({ code: 'schema', path: `${ROOT}/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:ID` })]);
+    const problems = expectProblems(
+      parseCiiInvoice(
+        cii
+          .replace('<ram:CountryID>DE</ram:CountryID>', '<ram:CountryID>DE</ram:CountryID>')
+          .replace('<ram:ID>SUP-42</ram:ID>', `<ram:ID>${'X'.repeat(101)}</ram:ID>`),
+      ),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'schema',
+        path: `${ROOT}/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/ram:SellerTradeParty/ram:ID`,
+      }),
+    ]);
   });
 
   it('refuses a UBL invoice and other documents, pointing to the right intake', () => {

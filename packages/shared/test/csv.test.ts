@@ -37,7 +37,18 @@ describe('parseInvoiceCsv', () => {
   it('groups rows by supplier and invoice number into invoices', () => {
     const text = csv(
       { ...base, netTotal: '150.00', taxTotal: '28.50', grossTotal: '178.50' },
-      { ...base, netTotal: '150.00', taxTotal: '28.50', grossTotal: '178.50', lineDescription: 'Installation, on site', quantity: '2', unitPrice: '25', lineNetAmount: '50.00', taxAmount: '9.50', poLineRef: '20' },
+      {
+        ...base,
+        netTotal: '150.00',
+        taxTotal: '28.50',
+        grossTotal: '178.50',
+        lineDescription: 'Installation, on site',
+        quantity: '2',
+        unitPrice: '25',
+        lineNetAmount: '50.00',
+        taxAmount: '9.50',
+        poLineRef: '20',
+      },
       { ...base, invoiceNumber: 'INV-2', poNumber: '', lineNetAmount: '100.00' },
       { ...base, supplierId: 'SUP-2', supplierName: 'Other Ltd', supplierTaxId: 'GB999', supplierCountry: 'gb' },
     );
@@ -61,14 +72,28 @@ describe('parseInvoiceCsv', () => {
       taxTotal: '28.50',
       grossTotal: '178.50',
     });
-    expect(invoices[0]?.lines[1]).toEqual({ description: 'Installation, on site', quantity: '2', unitPrice: '25', netAmount: '50.00', taxRate: '19', taxAmount: '9.50', poLineRef: '20' });
+    expect(invoices[0]?.lines[1]).toEqual({
+      description: 'Installation, on site',
+      quantity: '2',
+      unitPrice: '25',
+      netAmount: '50.00',
+      taxRate: '19',
+      taxAmount: '9.50',
+      poLineRef: '20',
+    });
     expect(invoices[1]?.poNumber).toBeUndefined();
     expect(invoices[2]?.supplier.country).toBe('GB');
     for (const invoice of invoices) expect(parseInvoice(invoice).ok).toBe(true);
   });
 
   it('names row and column of each bad cell, leaves that invoice out and keeps the others', () => {
-    const text = csv(base, { ...base, quantity: '2,5' }, { ...base, invoiceNumber: 'INV-2', issueDate: '01.03.2024', currency: 'EURO' }, { ...base, invoiceNumber: 'INV-3', grossTotal: '' }, { ...base, invoiceNumber: 'INV-4' });
+    const text = csv(
+      base,
+      { ...base, quantity: '2,5' },
+      { ...base, invoiceNumber: 'INV-2', issueDate: '01.03.2024', currency: 'EURO' },
+      { ...base, invoiceNumber: 'INV-3', grossTotal: '' },
+      { ...base, invoiceNumber: 'INV-4' },
+    );
     const { invoices, errors } = parseInvoiceCsv(text);
     expect(errors).toEqual([
       expect.objectContaining({ row: 3, column: 'quantity', code: 'csv.invalid', message: expect.stringMatching(/"2,5" is not a decimal number.*dot/) }),
@@ -90,7 +115,12 @@ describe('parseInvoiceCsv', () => {
     const text = csv(base, { ...base, currency: 'USD', lineNetAmount: '0' }, { ...base, netTotal: '100.0' }, { ...base, invoiceNumber: 'INV-2' });
     const { invoices, errors, warnings } = parseInvoiceCsv(text);
     expect(errors).toEqual([
-      expect.objectContaining({ row: 3, column: 'currency', code: 'csv.inconsistent', message: expect.stringMatching(/"USD" here but "EUR" on row 2 of invoice INV-1/) }),
+      expect.objectContaining({
+        row: 3,
+        column: 'currency',
+        code: 'csv.inconsistent',
+        message: expect.stringMatching(/"USD" here but "EUR" on row 2 of invoice INV-1/),
+      }),
     ]);
     expect(invoices.map((i) => i.invoiceNumber)).toEqual(['INV-2']);
     expect(warnings.join('\n')).toMatch(/Invoice INV-1 \(rows 2, 3, 4\) is left out because of the errors on row 3\./);
@@ -102,14 +132,20 @@ describe('parseInvoiceCsv', () => {
   });
 
   it('names a missing column in the header row and reads no invoices', () => {
-    const text = ['invoiceNumber,issueDate,currency,supplierName,netTotal,taxTotal,grossTotal,quantity,unitPrice', 'INV-1,2024-03-01,EUR,Acme,1,0,1,1,1'].join('\n');
+    const text = ['invoiceNumber,issueDate,currency,supplierName,netTotal,taxTotal,grossTotal,quantity,unitPrice', 'INV-1,2024-03-01,EUR,Acme,1,0,1,1,1'].join(
+      '\n',
+    );
     const { invoices, errors } = parseInvoiceCsv(text);
     expect(invoices).toEqual([]);
     expect(errors).toEqual([expect.objectContaining({ row: 1, column: 'lineNetAmount', code: 'csv.header' })]);
   });
 
   it('matches columns in any order and case, ignores unknown ones with a warning, reads semicolons', () => {
-    const text = ['InvoiceNumber;supplierName;issueDate;currency;netTotal;taxTotal;grossTotal;quantity;unitPrice;lineNetAmount;costCentre', 'A-1;Acme;2024-01-02;eur;10;0;10;1;10;10;4711', ''].join('\r\n');
+    const text = [
+      'InvoiceNumber;supplierName;issueDate;currency;netTotal;taxTotal;grossTotal;quantity;unitPrice;lineNetAmount;costCentre',
+      'A-1;Acme;2024-01-02;eur;10;0;10;1;10;10;4711',
+      '',
+    ].join('\r\n');
     const { invoices, errors, warnings } = parseInvoiceCsv(text);
     expect(errors).toEqual([]);
     expect(warnings).toEqual(['Column "costCentre" is not an invoice CSV column and is ignored.']);
@@ -124,7 +160,9 @@ describe('parseInvoiceCsv', () => {
   });
 
   it('reports an unterminated quote on its row', () => {
-    const text = `${csv(base)}\n${csv({ ...base, invoiceNumber: 'INV-2', lineDescription: 'x' }).split('\n')[1]?.replace(',x,', ',"x,')}`;
+    const text = `${csv(base)}\n${csv({ ...base, invoiceNumber: 'INV-2', lineDescription: 'x' })
+      .split('\n')[1]
+      ?.replace(',x,', ',"x,')}`;
     const { errors } = parseInvoiceCsv(text);
     expect(errors[0]).toMatchObject({ row: 3, code: 'csv.syntax' });
   });
@@ -151,7 +189,16 @@ describe('parseInvoiceCsv', () => {
     const text = csv(
       { ...base, netTotal: '0.3', taxTotal: '0.00', grossTotal: '0.30', lineNetAmount: '0.1', quantity: '1', unitPrice: '0.1', taxAmount: '0' },
       { ...base, netTotal: '0.30', taxTotal: '0', grossTotal: '0.3', lineNetAmount: '0.2', quantity: '1', unitPrice: '0.2', taxAmount: '0' },
-      { ...base, invoiceNumber: 'BIG', netTotal: '12345678901234567.89', taxTotal: '0.01', grossTotal: '12345678901234567.90', lineNetAmount: '12345678901234567.89', quantity: '0.000000001', unitPrice: '+.5' },
+      {
+        ...base,
+        invoiceNumber: 'BIG',
+        netTotal: '12345678901234567.89',
+        taxTotal: '0.01',
+        grossTotal: '12345678901234567.90',
+        lineNetAmount: '12345678901234567.89',
+        quantity: '0.000000001',
+        unitPrice: '+.5',
+      },
     );
     const { invoices, errors } = parseInvoiceCsv(text);
     expect(errors).toEqual([]);

@@ -48,8 +48,29 @@ describe('parseEdifactInvoice (UN/EDIFACT INVOIC D96A)', () => {
       allowanceCharges: [{ kind: 'charge', amount: '10.00', reasonCode: 'FC', reason: 'Freight' }],
     });
     expect(invoice.lines).toEqual([
-      { lineId: '1', description: "Widget 12-pack (O'Brien edition)", quantity: '24', unitCode: 'C62', unitPrice: '5', netAmount: '120.00', taxRate: '19', taxCategory: 'S', poLineRef: '10', priceBaseQuantity: '12' },
-      { lineId: '2', description: 'Installation', quantity: '2', unitCode: 'HUR', unitPrice: '15.00', netAmount: '30.00', taxRate: '19', taxCategory: 'S', poLineRef: '20' },
+      {
+        lineId: '1',
+        description: "Widget 12-pack (O'Brien edition)",
+        quantity: '24',
+        unitCode: 'C62',
+        unitPrice: '5',
+        netAmount: '120.00',
+        taxRate: '19',
+        taxCategory: 'S',
+        poLineRef: '10',
+        priceBaseQuantity: '12',
+      },
+      {
+        lineId: '2',
+        description: 'Installation',
+        quantity: '2',
+        unitCode: 'HUR',
+        unitPrice: '15.00',
+        netAmount: '30.00',
+        taxRate: '19',
+        taxCategory: 'S',
+        poLineRef: '20',
+      },
     ]);
     const ubl = expectInvoice(parseUblInvoice(fixture('invoice-custom-prefixes.xml')));
     for (const total of ['netTotal', 'taxTotal', 'grossTotal', 'lineNetTotal', 'payableAmount'] as const) expect(invoice[total]).toBe(ubl[total]);
@@ -57,7 +78,14 @@ describe('parseEdifactInvoice (UN/EDIFACT INVOIC D96A)', () => {
 
   it('reads a credit note (BGM 381) without UNA, its tax total from the TAX group', () => {
     const invoice = expectInvoice(parseEdifactInvoice(fixture('edifact-invoic-creditnote.edi')));
-    expect(invoice).toMatchObject({ documentType: 'creditNote', typeCode: '381', precedingInvoiceNumber: 'EXF-0001', taxTotal: '5.70', grossTotal: '35.70', netTotal: '30.00' });
+    expect(invoice).toMatchObject({
+      documentType: 'creditNote',
+      typeCode: '381',
+      precedingInvoiceNumber: 'EXF-0001',
+      taxTotal: '5.70',
+      grossTotal: '35.70',
+      netTotal: '30.00',
+    });
   });
 
   it('honours the UNA service characters, a decimal comma included', () => {
@@ -77,23 +105,33 @@ describe('parseEdifactInvoice (UN/EDIFACT INVOIC D96A)', () => {
     const problems = expectProblems(parseEdifactInvoice(edi.replace('BGM+380+EXF-0001+9', 'BGM|380|EXF-0001|9')));
     expect(problems[0]).toMatchObject({ code: 'edifact.syntax', path: 'segment 3' });
     expect(problems[0]?.message).toMatch(/no valid tag/);
-    expect(expectProblems(parseEdifactInvoice("UNA:+.?'")) [0]).toMatchObject({ path: 'UNA' });
-    expect(expectProblems(parseEdifactInvoice("UNA::.? '")) [0]?.message).toMatch(/must differ/);
+    expect(expectProblems(parseEdifactInvoice("UNA:+.?'"))[0]).toMatchObject({ path: 'UNA' });
+    expect(expectProblems(parseEdifactInvoice("UNA::.? '"))[0]?.message).toMatch(/must differ/);
     expect(expectProblems(parseEdifactInvoice(edi.replace(/'\n$/, '')))[0]?.message).toMatch(/not ended by the segment terminator/);
   });
 
   it('names missing required data by segment', () => {
-    expect(expectProblems(parseEdifactInvoice(edi.replace('BGM+380+EXF-0001+9', 'BGM+380++9')))).toEqual([expect.objectContaining({ code: 'edifact.missing', path: 'BGM02' })]);
-    expect(expectProblems(parseEdifactInvoice(recount(edi.replace("MOA+79:150.00'\n", ''))))).toEqual([expect.objectContaining({ code: 'edifact.missing', path: 'MOA+79' })]);
+    expect(expectProblems(parseEdifactInvoice(edi.replace('BGM+380+EXF-0001+9', 'BGM+380++9')))).toEqual([
+      expect.objectContaining({ code: 'edifact.missing', path: 'BGM02' }),
+    ]);
+    expect(expectProblems(parseEdifactInvoice(recount(edi.replace("MOA+79:150.00'\n", ''))))).toEqual([
+      expect.objectContaining({ code: 'edifact.missing', path: 'MOA+79' }),
+    ]);
     expect(expectProblems(parseEdifactInvoice(recount(edi.replace("PRI+AAA:15.00'\n", ''))))).toEqual([expect.objectContaining({ path: 'LIN[2]/PRI+AAA' })]);
-    expect(expectProblems(parseEdifactInvoice(edi.replace('MOA+203:30.00', 'MOA+203:30,00')))[0]).toMatchObject({ code: 'edifact.invalid', path: 'LIN[2]/MOA+203' });
+    expect(expectProblems(parseEdifactInvoice(edi.replace('MOA+203:30.00', 'MOA+203:30,00')))[0]).toMatchObject({
+      code: 'edifact.invalid',
+      path: 'LIN[2]/MOA+203',
+    });
     expect(expectProblems(parseEdifactInvoice(edi.replace('DTM+137:20240301:102', 'DTM+137:01032024:102')))[0]).toMatchObject({ path: 'DTM+137' });
   });
 
   it('refuses a broken envelope and other messages', () => {
     expect(expectProblems(parseEdifactInvoice(recount(edi).replace(/UNT\+\d+/, 'UNT+7')))[0]).toMatchObject({ code: 'edifact.invalid', path: 'UNT01' });
     expect(expectProblems(parseEdifactInvoice(edi.replace('UNZ+1+EXF905', 'UNZ+1+OTHER')))[0]).toMatchObject({ path: 'UNZ02' });
-    expect(expectProblems(parseEdifactInvoice(edi.replace('INVOIC:D:96A:UN', 'ORDERS:D:96A:UN')))[0]).toMatchObject({ code: 'edifact.notInvoice', path: 'UNH02' });
+    expect(expectProblems(parseEdifactInvoice(edi.replace('INVOIC:D:96A:UN', 'ORDERS:D:96A:UN')))[0]).toMatchObject({
+      code: 'edifact.notInvoice',
+      path: 'UNH02',
+    });
     expect(expectProblems(parseEdifactInvoice(recount(edi.replace('CNT+2:2', 'CNT+2:3'))))[0]).toMatchObject({ path: 'CNT+2' });
     expect(expectProblems(parseEdifactInvoice(edi, { maxBytes: 100 }))[0]?.code).toBe('edifact.tooLarge');
     expect(expectProblems(parseEdifactInvoice(fixture('x12-810-invoice.edi')))[0]).toMatchObject({ code: 'edifact.syntax' });

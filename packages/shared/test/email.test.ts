@@ -13,7 +13,11 @@ function expectEmail(result: EmailIntakeResult): InvoiceEmail {
 describe('readInvoiceEmail', () => {
   it('reads each UBL and CII attachment as an invoice, keeps the PDF as evidence and ignores the rest', async () => {
     const email = expectEmail(await readInvoiceEmail(fixture('invoice-mail.eml')));
-    expect(email).toMatchObject({ subject: 'Invoice EXF-0001 and credit note EXF-CN-0001', from: 'billing@mueller.example', messageId: '<exf-0001@mueller.example>' });
+    expect(email).toMatchObject({
+      subject: 'Invoice EXF-0001 and credit note EXF-CN-0001',
+      from: 'billing@mueller.example',
+      messageId: '<exf-0001@mueller.example>',
+    });
     expect(email.attachments.map((a) => [a.index, a.filename, a.kind, a.syntax])).toEqual([
       [1, 'EXF-0001.xml', 'invoice', 'ubl'],
       [2, 'EXF-CN-0001.xml', 'invoice', 'cii'],
@@ -30,12 +34,29 @@ describe('readInvoiceEmail', () => {
 
   it('gives each refused XML attachment its own problems, naming the element', async () => {
     const email = expectEmail(await readInvoiceEmail(fixture('refused-mail.eml')));
-    expect(email.attachments[0]?.result).toMatchObject({ ok: false, problems: [{ code: 'cii.missing', path: 'rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:ID' }] });
+    expect(email.attachments[0]?.result).toMatchObject({
+      ok: false,
+      problems: [{ code: 'cii.missing', path: 'rsm:CrossIndustryInvoice/rsm:ExchangedDocument/ram:ID' }],
+    });
   });
 
   it('recognises a Factur-X PDF and says its XML is not extracted', async () => {
     const pdf = '%PDF-1.7\n<</Type/Filespec/F(factur-x.xml)/EF<</F 5 0 R>>>>\n%%EOF';
-    const eml = ['From: a@b.example', 'Subject: x', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: application/pdf', 'Content-Disposition: attachment; filename="inv.pdf"', 'Content-Transfer-Encoding: base64', '', btoa(pdf), '--b--', ''].join('\r\n');
+    const eml = [
+      'From: a@b.example',
+      'Subject: x',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: application/pdf',
+      'Content-Disposition: attachment; filename="inv.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      btoa(pdf),
+      '--b--',
+      '',
+    ].join('\r\n');
     const email = expectEmail(await readInvoiceEmail(eml));
     expect(email.attachments[0]?.reason).toMatch(/embedded factur-x.xml \(Factur-X \/ ZUGFeRD\): the embedded XML is not extracted/);
   });
@@ -45,7 +66,20 @@ describe('readInvoiceEmail', () => {
     expect(await readInvoiceEmail('')).toMatchObject({ ok: false, problems: [{ code: 'email.malformed' }] });
     expect(await readInvoiceEmail('just some text without headers')).toMatchObject({ ok: false });
     const laughs = fixture('billion-laughs.xml');
-    const eml = ['From: a@b.example', 'Subject: x', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '', '--b', 'Content-Type: application/xml', 'Content-Disposition: attachment; filename="lol.xml"', '', laughs, '--b--', ''].join('\r\n');
+    const eml = [
+      'From: a@b.example',
+      'Subject: x',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: application/xml',
+      'Content-Disposition: attachment; filename="lol.xml"',
+      '',
+      laughs,
+      '--b--',
+      '',
+    ].join('\r\n');
     const email = expectEmail(await readInvoiceEmail(eml));
     expect(email.attachments[0]?.result).toMatchObject({ ok: false, problems: [{ code: 'xml.doctype' }] });
   });

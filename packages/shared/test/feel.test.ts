@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { checkFeelExpression, checkFeelUnaryTests, decide, evaluateFeel, feelCondition, type DecisionTableSpec } from '../src/index.js';
 
 describe('checkFeelExpression', () => {
-  it.each(['invoice.grossTotal > 1000', 'match.withinTolerance = true and invoice.poNumber != null', 'count(invoice.lines) > 0', 'x in [1..3]', 'if a then "b" else "c"'])(
-    'accepts %s',
-    (text) => {
-      expect(checkFeelExpression(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    'invoice.grossTotal > 1000',
+    'match.withinTolerance = true and invoice.poNumber != null',
+    'count(invoice.lines) > 0',
+    'x in [1..3]',
+    'if a then "b" else "c"',
+  ])('accepts %s', (text) => {
+    expect(checkFeelExpression(text)).toBeUndefined();
+  });
 
   it.each([
     ['a >', 3],
@@ -94,7 +97,13 @@ describe('decide', () => {
   });
 
   it('UNIQUE gives the single match', () => {
-    const unique: DecisionTableSpec = { ...byAmount('UNIQUE'), rules: [{ when: ['> 1000'], then: ['"big"'] }, { when: ['<= 1000'], then: ['"small"'] }] };
+    const unique: DecisionTableSpec = {
+      ...byAmount('UNIQUE'),
+      rules: [
+        { when: ['> 1000'], then: ['"big"'] },
+        { when: ['<= 1000'], then: ['"small"'] },
+      ],
+    };
     expect(decide(unique, invoice(5000))).toEqual({ value: 'big', matchedRules: [0] });
     expect(decide(unique, invoice(1000))).toEqual({ value: 'small', matchedRules: [1] });
   });
@@ -130,7 +139,15 @@ describe('decide', () => {
   });
 
   it('a test feelin cannot evaluate does not match, and does not throw', () => {
-    const table: DecisionTableSpec = { hitPolicy: 'FIRST', inputs: ['x'], outputs: ['y'], rules: [{ when: ['>> 2'], then: ['"odd"'] }, { when: ['-'], then: ['"rest"'] }] };
+    const table: DecisionTableSpec = {
+      hitPolicy: 'FIRST',
+      inputs: ['x'],
+      outputs: ['y'],
+      rules: [
+        { when: ['>> 2'], then: ['"odd"'] },
+        { when: ['-'], then: ['"rest"'] },
+      ],
+    };
     expect(decide(table, { x: 3 })).toEqual({ value: 'rest', matchedRules: [1] });
   });
 });

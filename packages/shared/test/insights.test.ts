@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ageBucket, bucketOf, caseExceptionKind, computeMetric, percentile, type CaseFact, type InsightData, type InsightQuery, type TaskFact } from '../src/index.js';
+import {
+  ageBucket,
+  bucketOf,
+  caseExceptionKind,
+  computeMetric,
+  percentile,
+  type CaseFact,
+  type InsightData,
+  type InsightQuery,
+  type TaskFact,
+} from '../src/index.js';
 
 const day = (d: number, h = 0) => new Date(Date.UTC(2026, 10, d, h)).toISOString();
 const kase = (id: string, over: Partial<CaseFact>): CaseFact => ({
@@ -46,7 +56,16 @@ const data: InsightData = {
     kase('a', { status: 'resolved', outcome: 'resolved', closedAt: day(3) }),
     kase('b', { channel: 'email', supplier: 'SUP-2', status: 'resolved', outcome: 'resolved', closedAt: day(5), exceptionKind: 'missingPo', valueAtRisk: 50 }),
     kase('c', { openedAt: day(5), supplier: 'SUP-3', businessUnit: 'Sales', exceptionKind: 'priceVariance', valueAtRisk: 30 }),
-    kase('d', { openedAt: day(5), supplier: 'SUP-3', businessUnit: 'Sales', status: 'resolved', outcome: 'resolved', closedAt: day(5), exceptionKind: null, valueAtRisk: null }),
+    kase('d', {
+      openedAt: day(5),
+      supplier: 'SUP-3',
+      businessUnit: 'Sales',
+      status: 'resolved',
+      outcome: 'resolved',
+      closedAt: day(5),
+      exceptionKind: null,
+      valueAtRisk: null,
+    }),
     kase('e', { openedAt: day(12), status: 'resolved', outcome: 'resolved', closedAt: day(12, 6) }),
   ],
   tasks: [

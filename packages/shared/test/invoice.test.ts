@@ -75,7 +75,10 @@ describe('parseInvoice: the rest', () => {
     const { invoiceNumber: _drop, ...noNumber } = posted();
     expect(parseInvoice(noNumber)).toEqual({ ok: false, problems: [{ path: '/invoiceNumber', message: '/invoiceNumber is required' }] });
     const { netAmount: _net, ...line } = posted().lines[0];
-    expect(parseInvoice(posted({ lines: [line] }))).toEqual({ ok: false, problems: [{ path: '/lines/0/netAmount', message: '/lines/0/netAmount is required' }] });
+    expect(parseInvoice(posted({ lines: [line] }))).toEqual({
+      ok: false,
+      problems: [{ path: '/lines/0/netAmount', message: '/lines/0/netAmount is required' }],
+    });
   });
 
   it.each([

@@ -18,7 +18,14 @@ function expectRefused(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, e
 
 // start → check (service) → review (task with SLA) → approved | rejected; past SLA → escalation
 const reviewFlow = flow(
-  [start(), service('check', { resultVar: 'check' }), task('review', ['approve', 'reject'], { dueIn: 'PT24H' }), task('escalation'), end('approved'), end('rejected', 'rejected')],
+  [
+    start(),
+    service('check', { resultVar: 'check' }),
+    task('review', ['approve', 'reject'], { dueIn: 'PT24H' }),
+    task('escalation'),
+    end('approved'),
+    end('rejected', 'rejected'),
+  ],
   edges(
     'start>check',
     'check.done>review',
@@ -110,7 +117,10 @@ describe('human tasks', () => {
 });
 
 describe('case.cancel and case.comment', () => {
-  const twoTasksFlow = flow([start(), parallel('p'), task('a', ['ok']), task('b', ['ok']), join('j'), end()], edges('start>p', 'p.b1>a', 'p.b2>b', 'a.ok>j', 'b.ok>j', 'j>end'));
+  const twoTasksFlow = flow(
+    [start(), parallel('p'), task('a', ['ok']), task('b', ['ok']), join('j'), end()],
+    edges('start>p', 'p.b1>a', 'p.b2>b', 'a.ok>j', 'b.ok>j', 'j>end'),
+  );
 
   it('case.cancel from a service, a task and a parallel region reaches __cancelled', () => {
     const { machine } = build(reviewFlow);
@@ -119,7 +129,11 @@ describe('case.cancel and case.comment', () => {
     const twoTasks = build(twoTasksFlow);
     const { snapshot: inParallel } = begin(twoTasks.machine);
 
-    for (const [m, s] of [[machine, atCheck], [machine, atTask], [twoTasks.machine, inParallel]] as const) {
+    for (const [m, s] of [
+      [machine, atCheck],
+      [machine, atTask],
+      [twoTasks.machine, inParallel],
+    ] as const) {
       const [next] = transition(m, s, { type: 'case.cancel', reason: 'duplicate invoice', actor: 'u7' });
       expect(next.value).toBe('__cancelled');
       expect(next.status).toBe('done');
@@ -166,7 +180,14 @@ describe('case.cancel and case.comment', () => {
 describe('decisions', () => {
   // start → check → route: big if invoice.grossTotal > 1000 and the check flagged it
   const routed = flow(
-    [start(), service('check', { resultVar: 'check' }), decision('route', { big: 'invoice.grossTotal > 1000 and check.flagged = true', flagged: 'check.flagged = true' }), end('big'), end('flagged'), end('clean')],
+    [
+      start(),
+      service('check', { resultVar: 'check' }),
+      decision('route', { big: 'invoice.grossTotal > 1000 and check.flagged = true', flagged: 'check.flagged = true' }),
+      end('big'),
+      end('flagged'),
+      end('clean'),
+    ],
     edges('start>check', 'check.done>route', 'route.big>big', 'route.flagged>flagged', 'route.default>clean'),
   );
   const outcome = (grossTotal: number, flagged: boolean) => {
@@ -182,12 +203,17 @@ describe('decisions', () => {
   });
 
   it('a condition on a missing variable is false, not an error', () => {
-    const { machine } = build(flow([start(), decision('d', { yes: 'nothing.here > 1' }), end('yes'), end('no')], edges('start>d', 'd.yes>yes', 'd.default>no')));
+    const { machine } = build(
+      flow([start(), decision('d', { yes: 'nothing.here > 1' }), end('yes'), end('no')], edges('start>d', 'd.yes>yes', 'd.default>no')),
+    );
     expect(begin(machine).snapshot.value).toBe('no');
   });
 
   it('a condition that parses but cannot be evaluated takes the default instead of throwing', () => {
-    const definition = flow([start(), decision('d', { odd: 'invoice.grossTotal in >> 2' }), end('odd'), end('other')], edges('start>d', 'd.odd>odd', 'd.default>other'));
+    const definition = flow(
+      [start(), decision('d', { odd: 'invoice.grossTotal in >> 2' }), end('odd'), end('other')],
+      edges('start>d', 'd.odd>odd', 'd.default>other'),
+    );
     const { machine } = build(definition); // feelin parses it, so validation lets it through
     expect(begin(machine, { grossTotal: 5 }).snapshot.value).toBe('other');
   });
@@ -256,10 +282,7 @@ describe('parallel', () => {
 });
 
 describe('an edge from a step back to itself', () => {
-  const askAgain = flow(
-    [start(), task('review', ['approve', 'moreInfo']), end()],
-    edges('start>review', 'review.approve>end', 'review.moreInfo>review'),
-  );
+  const askAgain = flow([start(), task('review', ['approve', 'moreInfo']), end()], edges('start>review', 'review.approve>end', 'review.moreInfo>review'));
 
   it('closes the completed task and opens a new one', () => {
     const { machine } = build(askAgain);

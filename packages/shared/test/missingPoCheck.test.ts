@@ -11,7 +11,11 @@ describe('missingPoCheck', () => {
 
   it('no PO number: missing, unless within the non-PO limit (boundary inclusive)', () => {
     const noPo = invoice({ poNumber: undefined });
-    expect(missingPoCheck(noPo, undefined)).toMatchObject({ ok: false, reason: 'noPoNumber', findings: [expect.objectContaining({ kind: 'missingPo', valueAtRisk: '119.00' })] });
+    expect(missingPoCheck(noPo, undefined)).toMatchObject({
+      ok: false,
+      reason: 'noPoNumber',
+      findings: [expect.objectContaining({ kind: 'missingPo', valueAtRisk: '119.00' })],
+    });
     expect(missingPoCheck(noPo, undefined, { nonPoLimit: 119 })).toMatchObject({ ok: true, nonPoSpend: true });
     expect(missingPoCheck(noPo, undefined, { nonPoLimit: 118.99 }).ok).toBe(false);
     expect(missingPoCheck(invoice({ poNumber: undefined, documentType: 'creditNote' }), undefined, { nonPoLimit: 200 }).ok).toBe(true);
@@ -22,10 +26,18 @@ describe('missingPoCheck', () => {
   });
 
   it("another supplier's PO", () => {
-    expect(missingPoCheck(invoice(), { ...po, supplierId: 'SUP-9' })).toMatchObject({ ok: false, reason: 'supplierMismatch', findings: [expect.objectContaining({ kind: 'poSupplierMismatch' })] });
+    expect(missingPoCheck(invoice(), { ...po, supplierId: 'SUP-9' })).toMatchObject({
+      ok: false,
+      reason: 'supplierMismatch',
+      findings: [expect.objectContaining({ kind: 'poSupplierMismatch' })],
+    });
   });
 
   it('multi-currency is refused, not converted', () => {
-    expect(missingPoCheck(invoice({ currency: 'SEK' }), po)).toMatchObject({ ok: false, reason: 'currencyMismatch', findings: [expect.objectContaining({ kind: 'currencyMismatch' })] });
+    expect(missingPoCheck(invoice({ currency: 'SEK' }), po)).toMatchObject({
+      ok: false,
+      reason: 'currencyMismatch',
+      findings: [expect.objectContaining({ kind: 'currencyMismatch' })],
+    });
   });
 });

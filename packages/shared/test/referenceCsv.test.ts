@@ -30,10 +30,19 @@ describe('reference data CSV', () => {
     ].join('\n');
     const r = parsePurchaseOrdersCsv(text);
     expect(r.records.map((p) => p.value.poNumber)).toEqual(['PO-1']);
-    expect(r.records[0]).toEqual({ rows: [2, 3], value: { poNumber: 'PO-1', supplierId: 'S1', currency: 'EUR', kind: 'goods', lines: [
-      { lineId: '1', description: 'Chair', quantity: '10', unitPrice: '120.00' },
-      { lineId: '2', description: 'Desk', quantity: '5', unitPrice: '300.00' },
-    ] } });
+    expect(r.records[0]).toEqual({
+      rows: [2, 3],
+      value: {
+        poNumber: 'PO-1',
+        supplierId: 'S1',
+        currency: 'EUR',
+        kind: 'goods',
+        lines: [
+          { lineId: '1', description: 'Chair', quantity: '10', unitPrice: '120.00' },
+          { lineId: '2', description: 'Desk', quantity: '5', unitPrice: '300.00' },
+        ],
+      },
+    });
     expect(r.errors.map((e) => [e.row, e.column, e.code])).toEqual([
       [4, 'unitPrice', 'csv.invalid'],
       [8, undefined, 'csv.fields'],

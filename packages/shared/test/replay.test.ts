@@ -5,7 +5,13 @@ import { decision, edges, end, flow, start, task } from './helpers.js';
 /** start → gate (gross above `threshold` needs approval) → approval → paid / refused; below: auto → paid. */
 function gated(threshold: number): { definition: WorkflowDefinition; flow: CompiledFlow } {
   const definition = flow(
-    [start(), decision('gate', { big: `invoice.grossTotal > ${threshold}` }), task('approval', ['approve', 'reject'], { queue: 'approvals', candidateRoles: ['approver'], approval: {} }), end('paid'), end('refused', 'rejected')],
+    [
+      start(),
+      decision('gate', { big: `invoice.grossTotal > ${threshold}` }),
+      task('approval', ['approve', 'reject'], { queue: 'approvals', candidateRoles: ['approver'], approval: {} }),
+      end('paid'),
+      end('refused', 'rejected'),
+    ],
     edges('start>gate', 'gate.big>approval', 'gate.default>paid', 'approval.approve>paid', 'approval.reject>refused'),
   );
   const compiled = compile(definition);
@@ -27,7 +33,12 @@ describe('what-if replay', () => {
   const runs = grosses.map((g, i) => recorded(i, g, g > 500));
 
   it('runs a case through its own version as it went', () => {
-    expect(runRecorded(before, runs[20])).toEqual({ path: ['start', 'gate', 'approval', 'paid'], edges: ['start>gate', 'gate.big>approval', 'approval.approve>paid'], queues: ['approvals'], outcome: 'resolved' });
+    expect(runRecorded(before, runs[20])).toEqual({
+      path: ['start', 'gate', 'approval', 'paid'],
+      edges: ['start>gate', 'gate.big>approval', 'approval.approve>paid'],
+      queues: ['approvals'],
+      outcome: 'resolved',
+    });
   });
 
   it('reports exactly the cases between the old and new threshold as taking another path', () => {

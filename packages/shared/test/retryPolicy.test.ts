@@ -42,7 +42,10 @@ describe('nextRetry', () => {
 
   it('never retries an error the service calls non-retryable, or one whose code the policy lists', () => {
     expect(nextRetry(undefined, { attempt: 1, firstAttemptAt: 0, now: 0, nonRetryable: true })).toEqual({ retry: false, reason: 'non-retryable' });
-    expect(nextRetry({ nonRetryableErrors: ['invoice-rejected'] }, { attempt: 1, firstAttemptAt: 0, now: 0, errorCode: 'invoice-rejected' })).toEqual({ retry: false, reason: 'non-retryable' });
+    expect(nextRetry({ nonRetryableErrors: ['invoice-rejected'] }, { attempt: 1, firstAttemptAt: 0, now: 0, errorCode: 'invoice-rejected' })).toEqual({
+      retry: false,
+      reason: 'non-retryable',
+    });
     expect(nextRetry({ nonRetryableErrors: ['invoice-rejected'] }, { attempt: 1, firstAttemptAt: 0, now: 0, errorCode: 'timeout' }).retry).toBe(true);
   });
 

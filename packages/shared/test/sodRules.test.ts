@@ -51,7 +51,13 @@ describe('sod.make-and-check', () => {
       edges('start>edit', 'edit.done>triage', 'triage.next>check', 'check.approve>done', 'check.reject>no'),
     );
     expect(codes(definition)).toEqual([
-      { code: 'sod.make-and-check', nodeId: 'check', pathNodeIds: ['edit', 'triage', 'check'], pathEdgeIds: ['edit.done>triage', 'triage.next>check'], severity: 'error' },
+      {
+        code: 'sod.make-and-check',
+        nodeId: 'check',
+        pathNodeIds: ['edit', 'triage', 'check'],
+        pathEdgeIds: ['edit.done>triage', 'triage.next>check'],
+        severity: 'error',
+      },
     ]);
     const formMaker = structuredClone(definition);
     delete formMaker.nodes[1].config!.maker;
@@ -62,7 +68,13 @@ describe('sod.make-and-check', () => {
 
   it('ignores an approval that is not downstream of the maker', () => {
     const definition = flow(
-      [start(), task('check', ['approve', 'reject'], { candidateRoles: ['approver'], approval: {} }), task('fix', ['resubmit'], { candidateRoles: ['approver'] }), end('done'), end('no', 'rejected')],
+      [
+        start(),
+        task('check', ['approve', 'reject'], { candidateRoles: ['approver'], approval: {} }),
+        task('fix', ['resubmit'], { candidateRoles: ['approver'] }),
+        end('done'),
+        end('no', 'rejected'),
+      ],
       edges('start>check', 'check.approve>fix', 'check.reject>no', 'fix.resubmit>done'),
     );
     expect(codes(definition)).toEqual([]);
@@ -71,12 +83,20 @@ describe('sod.make-and-check', () => {
 
 describe('sod.approval-unmarked', () => {
   it('names a step that approves without the approval marker, with the path from the start', () => {
-    const definition = flow([start(), task('review', ['approve', 'reject'], { candidateRoles: ['approver'] }), end('done'), end('no', 'rejected')], edges('start>review', 'review.approve>done', 'review.reject>no'));
-    expect(codes(definition)).toEqual([{ code: 'sod.approval-unmarked', nodeId: 'review', pathNodeIds: ['start', 'review'], pathEdgeIds: ['start>review'], severity: 'error' }]);
+    const definition = flow(
+      [start(), task('review', ['approve', 'reject'], { candidateRoles: ['approver'] }), end('done'), end('no', 'rejected')],
+      edges('start>review', 'review.approve>done', 'review.reject>no'),
+    );
+    expect(codes(definition)).toEqual([
+      { code: 'sod.approval-unmarked', nodeId: 'review', pathNodeIds: ['start', 'review'], pathEdgeIds: ['start>review'], severity: 'error' },
+    ]);
   });
 
   it('does not take a recommendation (approveNonPo) or accept for an approval', () => {
-    const definition = flow([start(), task('review', ['approveNonPo', 'accept'], { candidateRoles: ['analyst'] }), end('done')], edges('start>review', 'review.approveNonPo>done', 'review.accept>done'));
+    const definition = flow(
+      [start(), task('review', ['approveNonPo', 'accept'], { candidateRoles: ['analyst'] }), end('done')],
+      edges('start>review', 'review.approveNonPo>done', 'review.accept>done'),
+    );
     expect(codes(definition)).toEqual([]);
   });
 });

@@ -19,7 +19,8 @@ describe('taxCheck', () => {
 
   it('line tolerance boundary: a difference exactly at the tolerance is accepted, a cent more is not', () => {
     // 10.05 × 19 % = 1.9095 → 1.91
-    const line = (taxAmount: string) => invoice({ netTotal: '10.05', taxTotal: taxAmount, grossTotal: String(10.05 + Number(taxAmount)) }, [{ netAmount: '10.05', taxAmount }]);
+    const line = (taxAmount: string) =>
+      invoice({ netTotal: '10.05', taxTotal: taxAmount, grossTotal: String(10.05 + Number(taxAmount)) }, [{ netAmount: '10.05', taxAmount }]);
     expect(taxCheck(line('1.91'), { rates }).ok).toBe(true);
     expect(taxCheck(line('1.90'), { rates }, { lineTolerance: 0.01 }).ok).toBe(true);
     expect(taxCheck(line('1.92'), { rates }, { lineTolerance: 0.01 }).ok).toBe(true);
@@ -30,7 +31,9 @@ describe('taxCheck', () => {
   });
 
   it('rounds half up to the currency minor unit (0.125 → 0.13; JPY has none)', () => {
-    const half = invoice({ netTotal: '0.50', taxTotal: '0.13', grossTotal: '0.63', supplier: { name: 'S', country: 'SE' } }, [{ netAmount: '0.50', taxRate: '25', taxAmount: '0.13' }]);
+    const half = invoice({ netTotal: '0.50', taxTotal: '0.13', grossTotal: '0.63', supplier: { name: 'S', country: 'SE' } }, [
+      { netAmount: '0.50', taxRate: '25', taxAmount: '0.13' },
+    ]);
     expect(taxCheck(half, { rates }, { lineTolerance: 0, headerTolerance: 0 }).ok).toBe(true);
     const yen = invoice({ currency: 'JPY', netTotal: '1005', taxTotal: '191', grossTotal: '1196' }, [{ netAmount: '1005', taxAmount: '191' }]);
     const r = taxCheck(yen, { rates }, { lineTolerance: 0, headerTolerance: 0 });
@@ -39,7 +42,11 @@ describe('taxCheck', () => {
   });
 
   it('header tax must equal the lines, stated or recomputed per rate, within the header tolerance', () => {
-    const lines = [{ netAmount: '10.05', taxAmount: '1.91' }, { netAmount: '10.05', taxAmount: '1.91' }, { netAmount: '10.05', taxAmount: '1.91' }];
+    const lines = [
+      { netAmount: '10.05', taxAmount: '1.91' },
+      { netAmount: '10.05', taxAmount: '1.91' },
+      { netAmount: '10.05', taxAmount: '1.91' },
+    ];
     // stated line tax adds up to 5.73; per rate: 30.15 × 19 % = 5.7285 → 5.73
     const ok = invoice({ netTotal: '30.15', taxTotal: '5.73', grossTotal: '35.88' }, lines);
     expect(taxCheck(ok, { rates }, { headerTolerance: 0 }).ok).toBe(true);
@@ -64,7 +71,12 @@ describe('taxCheck', () => {
     const r = taxCheck(invoice({ netTotal: '100.00', grossTotal: '120.00', payableAmount: '100.00', prepaidAmount: '10.00' }), { rates });
     expect(kinds(r)).toEqual(['arithmeticError', 'arithmeticError']);
     expect(r).toMatchObject({ grossDifference: '1', payableDifference: '-10', maxDifference: 10, valueAtRisk: '10.00' });
-    const allowance = invoice({ netTotal: '90.00', taxTotal: '17.10', grossTotal: '107.10', allowanceCharges: [{ kind: 'allowance', amount: '10.00', taxRate: '19' }] });
+    const allowance = invoice({
+      netTotal: '90.00',
+      taxTotal: '17.10',
+      grossTotal: '107.10',
+      allowanceCharges: [{ kind: 'allowance', amount: '10.00', taxRate: '19' }],
+    });
     expect(taxCheck(allowance, { rates })).toMatchObject({ ok: true, netDifference: '0' });
   });
 
@@ -96,7 +108,9 @@ describe('taxCheck', () => {
     expect(taxCheck(invoice({ documentType: 'creditNote' }), { rates }).ok).toBe(true);
     const wrong = taxCheck(invoice({ documentType: 'creditNote', taxTotal: '21.00', grossTotal: '121.00' }, [{ taxAmount: '21.00' }]), { rates });
     expect(kinds(wrong)).toEqual(['taxLineMismatch']); // the header does add up to the lines
-    const negative = invoice({ netTotal: '-100.00', taxTotal: '-19.00', grossTotal: '-119.00' }, [{ quantity: '-10', netAmount: '-100.00', taxAmount: '-19.00' }]);
+    const negative = invoice({ netTotal: '-100.00', taxTotal: '-19.00', grossTotal: '-119.00' }, [
+      { quantity: '-10', netAmount: '-100.00', taxAmount: '-19.00' },
+    ]);
     expect(taxCheck(negative, { rates }).ok).toBe(true);
   });
 });

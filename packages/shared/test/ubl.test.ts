@@ -50,7 +50,11 @@ const sameAmount = (actual: string | undefined, expected: string | undefined) =>
   expect(new Decimal(actual as string).equals(new Decimal(expected as string)), `${actual} = ${expected}`).toBe(true);
 };
 
-const exampleFiles = dataPresent ? readdirSync(dataDir).filter((f) => f.endsWith('.xml')).sort() : [];
+const exampleFiles = dataPresent
+  ? readdirSync(dataDir)
+      .filter((f) => f.endsWith('.xml'))
+      .sort()
+  : [];
 
 describe.runIf(dataPresent)(`public UBL examples in ${dataDir}${dataPresent ? '' : ' (folder absent: skipped)'}`, () => {
   it('finds the examples', () => {
@@ -130,8 +134,29 @@ describe('parseUblInvoice on own fixtures', () => {
       allowanceCharges: [{ kind: 'charge', amount: '10.00', reason: 'Freight', taxCategory: 'S', taxRate: '19' }],
     });
     expect(invoice.lines).toEqual([
-      { lineId: '1', description: 'Widget <12-pack> €-edition', quantity: '24', unitCode: 'C62', unitPrice: '5', netAmount: '120.00', taxRate: '19', taxCategory: 'S', poLineRef: '10', priceBaseQuantity: '12' },
-      { lineId: '2', description: 'Installation', quantity: '2', unitCode: 'HUR', unitPrice: '15.00', netAmount: '30.00', taxRate: '19', taxCategory: 'S', poLineRef: '20' },
+      {
+        lineId: '1',
+        description: 'Widget <12-pack> €-edition',
+        quantity: '24',
+        unitCode: 'C62',
+        unitPrice: '5',
+        netAmount: '120.00',
+        taxRate: '19',
+        taxCategory: 'S',
+        poLineRef: '10',
+        priceBaseQuantity: '12',
+      },
+      {
+        lineId: '2',
+        description: 'Installation',
+        quantity: '2',
+        unitCode: 'HUR',
+        unitPrice: '15.00',
+        netAmount: '30.00',
+        taxRate: '19',
+        taxCategory: 'S',
+        poLineRef: '20',
+      },
     ]);
   });
 
@@ -149,7 +174,9 @@ describe('parseUblInvoice on own fixtures', () => {
   });
 
   it('warns when a price per base quantity does not divide exactly', () => {
-    const result = parseUblInvoice(xml.replace('<bas:BaseQuantity unitCode="C62">12</bas:BaseQuantity>', '<bas:BaseQuantity unitCode="C62">7</bas:BaseQuantity>'));
+    const result = parseUblInvoice(
+      xml.replace('<bas:BaseQuantity unitCode="C62">12</bas:BaseQuantity>', '<bas:BaseQuantity unitCode="C62">7</bas:BaseQuantity>'),
+    );
     const invoice = expectInvoice(result);
     expect(new Decimal(invoice.lines[0]?.unitPrice ?? '0').times(7).toDecimalPlaces(10).equals(60)).toBe(true);
     expect(result.ok && result.warnings.join('\n')).toMatch(/does not divide exactly/);
@@ -158,7 +185,11 @@ describe('parseUblInvoice on own fixtures', () => {
   it('names a missing required element in the error', () => {
     const problems = expectProblems(parseUblInvoice(xml.replace(/<bas:PayableAmount[^]*?<\/bas:PayableAmount>/, '')));
     expect(problems).toEqual([
-      expect.objectContaining({ path: 'Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount', code: 'ubl.missing', message: expect.stringMatching(/is missing: .*BT-115/) }),
+      expect.objectContaining({
+        path: 'Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount',
+        code: 'ubl.missing',
+        message: expect.stringMatching(/is missing: .*BT-115/),
+      }),
     ]);
   });
 
@@ -168,7 +199,10 @@ describe('parseUblInvoice on own fixtures', () => {
   });
 
   it('reports every missing element at once, with line positions', () => {
-    const broken = xml.replace('<bas:ID>EXF-0001</bas:ID>', '').replace('<bas:Name>Installation</bas:Name>', '').replace('<bas:Description>Installation on site</bas:Description>', '');
+    const broken = xml
+      .replace('<bas:ID>EXF-0001</bas:ID>', '')
+      .replace('<bas:Name>Installation</bas:Name>', '')
+      .replace('<bas:Description>Installation on site</bas:Description>', '');
     const paths = expectProblems(parseUblInvoice(broken)).map((p) => p.path);
     expect(paths).toEqual(['Invoice/cbc:ID', 'Invoice/cac:InvoiceLine[2]/cac:Item/cbc:Name']);
   });
@@ -180,28 +214,43 @@ describe('parseUblInvoice on own fixtures', () => {
   });
 
   it('names the element when a value does not fit the canonical invoice', () => {
-    const problems = expectProblems(parseUblInvoice(xml.replace('<bas:CompanyID>DE123456789</bas:CompanyID>', `<bas:CompanyID>DE${'9'.repeat(60)}</bas:CompanyID>`)));
+    const problems = expectProblems(
+      parseUblInvoice(xml.replace('<bas:CompanyID>DE123456789</bas:CompanyID>', `<bas:CompanyID>DE${'9'.repeat(60)}</bas:CompanyID>`)),
+    );
     expect(problems).toEqual([
-      expect.objectContaining({ code: 'schema', path: 'Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID', message: expect.stringMatching(/\/supplier\/taxId must NOT have more than 50 characters/) }),
+      expect.objectContaining({
+        code: 'schema',
+        path: 'Invoice/cac:AccountingSupplierParty/cac:Party/cac:PartyTaxScheme/cbc:CompanyID',
+        message: expect.stringMatching(/\/supplier\/taxId must NOT have more than 50 characters/),
+      }),
     ]);
   });
 
   it('takes the only TaxTotal as the document one when its currencyID is missing, with a warning', () => {
-    const result = parseUblInvoice(xml.replace('<bas:TaxAmount currencyID="EUR">30.40</bas:TaxAmount>\n    <agg:TaxSubtotal>', '<bas:TaxAmount>30.40</bas:TaxAmount>\n    <agg:TaxSubtotal>'));
+    const result = parseUblInvoice(
+      xml.replace(
+        '<bas:TaxAmount currencyID="EUR">30.40</bas:TaxAmount>\n    <agg:TaxSubtotal>',
+        '<bas:TaxAmount>30.40</bas:TaxAmount>\n    <agg:TaxSubtotal>',
+      ),
+    );
     expect(expectInvoice(result).taxTotal).toBe('30.40');
     expect(result.ok && result.warnings.join('\n')).toMatch(/TaxTotal\[1\]\/cbc:TaxAmount is not marked currencyID="EUR"/);
   });
 
   it('refuses a document that is not an invoice or credit note', () => {
     const problems = expectProblems(parseUblInvoice(fixture('order.xml')));
-    expect(problems).toEqual([expect.objectContaining({ path: 'Order', code: 'ubl.notInvoice', message: expect.stringMatching(/<Order>, not a UBL <Invoice> or <CreditNote>/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: 'Order', code: 'ubl.notInvoice', message: expect.stringMatching(/<Order>, not a UBL <Invoice> or <CreditNote>/) }),
+    ]);
   });
 });
 
 describe('parseUblInvoice against hostile input', () => {
   it.each(['billion-laughs.xml', 'xxe-file.xml', 'xxe-parameter-entity.xml'])('refuses %s before expanding anything', (name) => {
     const problems = expectProblems(parseUblInvoice(fixture(name)));
-    expect(problems).toEqual([expect.objectContaining({ path: '(document)', code: 'xml.doctype', message: expect.stringMatching(/DOCTYPE or ENTITY declaration/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: '(document)', code: 'xml.doctype', message: expect.stringMatching(/DOCTYPE or ENTITY declaration/) }),
+    ]);
     expect(JSON.stringify(problems)).not.toMatch(/root:|lollol/);
   });
 
@@ -228,7 +277,9 @@ describe('parseUblInvoice against hostile input', () => {
 
   it('refuses malformed XML with its position', () => {
     const problems = expectProblems(parseUblInvoice(fixture('malformed.xml')));
-    expect(problems).toEqual([expect.objectContaining({ path: '(document)', code: 'xml.malformed', message: expect.stringMatching(/not well-formed \(line 5, column \d+\)/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ path: '(document)', code: 'xml.malformed', message: expect.stringMatching(/not well-formed \(line 5, column \d+\)/) }),
+    ]);
   });
 
   it.each([

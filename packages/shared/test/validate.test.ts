@@ -242,7 +242,18 @@ describe('validate: parallel and join', () => {
   it('accepts a nested parallel inside a branch', () => {
     const definition = flow(
       [start(), parallel('outer'), parallel('inner'), service('a'), service('b'), service('c'), join('innerJoin'), join('outerJoin'), end()],
-      edges('start>outer', 'outer.b1>a', 'a.done>outerJoin', 'outer.b2>inner', 'inner.b1>b', 'inner.b2>c', 'b.done>innerJoin', 'c.done>innerJoin', 'innerJoin>outerJoin', 'outerJoin>end'),
+      edges(
+        'start>outer',
+        'outer.b1>a',
+        'a.done>outerJoin',
+        'outer.b2>inner',
+        'inner.b1>b',
+        'inner.b2>c',
+        'b.done>innerJoin',
+        'c.done>innerJoin',
+        'innerJoin>outerJoin',
+        'outerJoin>end',
+      ),
     );
     expect(validate(definition)).toEqual({ ok: true, problems: [] });
   });

@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { activeNodeIds, validate } from '../src/index.js';
 import { build, edges, end, flow, start } from './helpers.js';
 
-const wait = (config: Record<string, unknown> = {}) => ({ id: 'goods', kind: 'waitForMessage', config: { message: 'goods.received', correlationKey: 'invoice.poNumber', ...config } });
+const wait = (config: Record<string, unknown> = {}) => ({
+  id: 'goods',
+  kind: 'waitForMessage',
+  config: { message: 'goods.received', correlationKey: 'invoice.poNumber', ...config },
+});
 
-const goodsFlow = flow([start(), wait({ timeout: 'PT1H', resultVar: 'receipt' }), end('done'), end('late', 'rejected')], edges('start>goods', 'goods.out>done', 'goods.timeout>late'));
+const goodsFlow = flow(
+  [start(), wait({ timeout: 'PT1H', resultVar: 'receipt' }), end('done'), end('late', 'rejected')],
+  edges('start>goods', 'goods.out>done', 'goods.timeout>late'),
+);
 
 describe('waitForMessage', () => {
   it('subscribes on entry with its message and correlation key, and schedules its timeout', () => {

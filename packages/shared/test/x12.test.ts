@@ -46,15 +46,43 @@ describe('parseX12Invoice (ANSI X12 810, 004010)', () => {
       chargeTotal: '10',
       allowanceCharges: [{ kind: 'charge', amount: '10.00', reasonCode: 'D240', reason: 'Freight' }],
       lines: [
-        { lineId: '1', description: 'Widget 12-pack', quantity: '24', unitCode: 'EA', unitPrice: '5', netAmount: '120', taxRate: '19', taxAmount: '22.80', poLineRef: '10' },
-        { lineId: '2', description: 'Installation', quantity: '2', unitCode: 'HR', unitPrice: '15.00', netAmount: '30', taxRate: '19', taxAmount: '5.70', poLineRef: '20' },
+        {
+          lineId: '1',
+          description: 'Widget 12-pack',
+          quantity: '24',
+          unitCode: 'EA',
+          unitPrice: '5',
+          netAmount: '120',
+          taxRate: '19',
+          taxAmount: '22.80',
+          poLineRef: '10',
+        },
+        {
+          lineId: '2',
+          description: 'Installation',
+          quantity: '2',
+          unitCode: 'HR',
+          unitPrice: '15.00',
+          netAmount: '30',
+          taxRate: '19',
+          taxAmount: '5.70',
+          poLineRef: '20',
+        },
       ],
     });
   });
 
   it('reads a credit memo (BIG07 CR) with the invoice it credits, on one line without line breaks', () => {
     const invoice = expectInvoice(parseX12Invoice(fixture('x12-810-creditmemo.edi')));
-    expect(invoice).toMatchObject({ documentType: 'creditNote', typeCode: '381', invoiceNumber: 'EXF-CN-0001', precedingInvoiceNumber: 'EXF-0001', grossTotal: '35.70', taxTotal: '5.70', netTotal: '30.00' });
+    expect(invoice).toMatchObject({
+      documentType: 'creditNote',
+      typeCode: '381',
+      invoiceNumber: 'EXF-CN-0001',
+      precedingInvoiceNumber: 'EXF-0001',
+      grossTotal: '35.70',
+      taxTotal: '5.70',
+      netTotal: '30.00',
+    });
   });
 
   it('reads the separators from ISA, whatever they are', () => {
@@ -71,12 +99,14 @@ describe('parseX12Invoice (ANSI X12 810, 004010)', () => {
     expect(problems[0]?.message).toMatch(/no valid segment ID. Elements must be separated by "\*"/);
     const shortIsa = invoiceEdi.replace('EXFSUPPLIER    ', 'EXFSUPPLIER');
     expect(expectProblems(parseX12Invoice(shortIsa))[0]).toMatchObject({ code: 'x12.syntax', path: 'ISA' });
-    expect(expectProblems(parseX12Invoice('UNA:+.? \'UNB+UNOC:3\''))[0]?.message).toMatch(/starts with the ISA header/);
+    expect(expectProblems(parseX12Invoice("UNA:+.? 'UNB+UNOC:3'"))[0]?.message).toMatch(/starts with the ISA header/);
   });
 
   it('names a missing invoice number as BIG02', () => {
     const problems = expectProblems(parseX12Invoice(invoiceEdi.replace('BIG*20240301*EXF-0001*', 'BIG*20240301**')));
-    expect(problems).toEqual([expect.objectContaining({ code: 'x12.missing', path: 'BIG02', message: 'BIG02 (invoice number) is missing: every invoice has a number.' })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ code: 'x12.missing', path: 'BIG02', message: 'BIG02 (invoice number) is missing: every invoice has a number.' }),
+    ]);
   });
 
   it('names bad line values, a bad implied-decimal total and a bad date', () => {
@@ -93,7 +123,10 @@ describe('parseX12Invoice (ANSI X12 810, 004010)', () => {
     expect(expectProblems(parseX12Invoice(invoiceEdi.replace('SE*20*0001', 'SE*19*0001')))[0]).toMatchObject({ code: 'x12.invalid', path: 'SE01' });
     expect(expectProblems(parseX12Invoice(recount(invoiceEdi.replace('CTT*2', 'CTT*3'))))[0]).toMatchObject({ path: 'CTT01' });
     expect(expectProblems(parseX12Invoice(invoiceEdi.replace('IEA*1*000000905', 'IEA*1*000000999')))[0]).toMatchObject({ path: 'IEA02' });
-    expect(expectProblems(parseX12Invoice(invoiceEdi.replace('ST*810*0001', 'ST*850*0001').replace('GS*IN', 'GS*PO'))).map((p) => p.path)).toEqual(['GS01', 'ST01']);
+    expect(expectProblems(parseX12Invoice(invoiceEdi.replace('ST*810*0001', 'ST*850*0001').replace('GS*IN', 'GS*PO'))).map((p) => p.path)).toEqual([
+      'GS01',
+      'ST01',
+    ]);
     const twice = invoiceEdi.replace('CTT*2~', 'CTT*2~\nST*810*0003~');
     expect(expectProblems(parseX12Invoice(twice))[0]).toMatchObject({ path: 'ST', message: expect.stringMatching(/occurs 2 times/) });
     expect(expectProblems(parseX12Invoice(invoiceEdi.replace(/N1\*SE[^~]*~/, '')))).toEqual([expect.objectContaining({ code: 'x12.invalid', path: 'SE01' })]);

@@ -29,7 +29,15 @@ export function AdminPage() {
         <p>{acting ? `Settings of ${acting.name}, the client you act in.` : 'Settings of your tenant.'}</p>
         <nav aria-label="Admin sections" className="admin__toc">
           {sections.map((s) => (
-            <a key={s.id} href={`#/admin`} onClick={(e) => { e.preventDefault(); document.getElementById(s.id)?.scrollIntoView(); document.getElementById(`${s.id}-title`)?.focus(); }}>
+            <a
+              key={s.id}
+              href={`#/admin`}
+              onClick={(e) => {
+                e.preventDefault();
+                document.getElementById(s.id)?.scrollIntoView();
+                document.getElementById(`${s.id}-title`)?.focus();
+              }}
+            >
               {s.title}
             </a>
           ))}

@@ -45,23 +45,43 @@ export function ApiKeysSection({ id }: { id: string }) {
         <label className="admin-field">
           <span>Role</span>
           <select value={role} onChange={(e) => setRole(e.target.value)}>
-            {KEY_ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+            {KEY_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" className="btn btn--primary">Create key</button>
+        <button type="submit" className="btn btn--primary">
+          Create key
+        </button>
       </form>
       {created && (
         <div className="admin-secret" role="status" data-testid="api-key-secret">
           <strong>Key “{created.name}” — copy it now, it is not shown again:</strong>
           <code>{created.key}</code>
-          <button type="button" className="btn btn--ghost btn--small" onClick={() => setCreated(null)}>Done</button>
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => setCreated(null)}>
+            Done
+          </button>
         </div>
       )}
-      {error && <p className="banner banner--error" role="alert">{error}</p>}
+      {error && (
+        <p className="banner banner--error" role="alert">
+          {error}
+        </p>
+      )}
       {keys && keys.length > 0 && (
         <table className="admin-table" data-testid="api-keys">
           <thead>
-            <tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {keys.map((k) => (
@@ -71,7 +91,13 @@ export function ApiKeysSection({ id }: { id: string }) {
                 <td>{new Date(k.createdAt).toLocaleString()}</td>
                 <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never'}</td>
                 <td className="admin-table__actions">
-                  {k.revokedAt ? <span>Revoked</span> : <button type="button" className="btn btn--danger-ghost btn--small" onClick={() => void revoke(k)} aria-label={`Revoke ${k.name}`}>Revoke</button>}
+                  {k.revokedAt ? (
+                    <span>Revoked</span>
+                  ) : (
+                    <button type="button" className="btn btn--danger-ghost btn--small" onClick={() => void revoke(k)} aria-label={`Revoke ${k.name}`}>
+                      Revoke
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

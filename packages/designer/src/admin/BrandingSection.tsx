@@ -20,9 +20,17 @@ export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean 
   const [draft, setDraft] = useState<Branding | null>(null);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   useEffect(() => {
-    api.getBranding().then((b) => setDraft({ primaryColor: '#1f4b99', accentColor: '#f2a900', ...b }), (e) => setMessage({ tone: 'error', text: describeApiError(e) }));
+    api.getBranding().then(
+      (b) => setDraft({ primaryColor: '#1f4b99', accentColor: '#f2a900', ...b }),
+      (e) => setMessage({ tone: 'error', text: describeApiError(e) }),
+    );
   }, [api]);
-  if (!draft) return <AdminSection id={id} title="Branding"><p>Loading…</p></AdminSection>;
+  if (!draft)
+    return (
+      <AdminSection id={id} title="Branding">
+        <p>Loading…</p>
+      </AdminSection>
+    );
   const save = async (e: FormEvent) => {
     e.preventDefault();
     // empty optional fields are left out: the API takes only well-formed values
@@ -36,7 +44,11 @@ export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean 
     }
   };
   return (
-    <AdminSection id={id} title="Branding" intro={canEdit ? 'What your users and your clients\u2019 users see.' : 'Your brand is set by your MSP (a platform admin).'}>
+    <AdminSection
+      id={id}
+      title="Branding"
+      intro={canEdit ? 'What your users and your clients\u2019 users see.' : 'Your brand is set by your MSP (a platform admin).'}
+    >
       <div className="admin-branding">
         <form className="admin-form" onSubmit={save} data-testid="branding-form">
           {FIELDS.map((f) => (
@@ -53,8 +65,16 @@ export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean 
               />
             </label>
           ))}
-          {canEdit && <button type="submit" className="btn btn--primary" data-testid="branding-save">Save brand</button>}
-          {message && <p className={message.tone === 'ok' ? 'admin-ok' : 'banner banner--error'} role={message.tone === 'ok' ? 'status' : 'alert'}>{message.text}</p>}
+          {canEdit && (
+            <button type="submit" className="btn btn--primary" data-testid="branding-save">
+              Save brand
+            </button>
+          )}
+          {message && (
+            <p className={message.tone === 'ok' ? 'admin-ok' : 'banner banner--error'} role={message.tone === 'ok' ? 'status' : 'alert'}>
+              {message.text}
+            </p>
+          )}
         </form>
         <BrandPreview branding={draft} />
       </div>
@@ -67,11 +87,19 @@ function BrandPreview({ branding }: { branding: Branding }) {
     <figure className="brand-preview" data-testid="brand-preview" aria-label="Preview">
       <figcaption>Preview</figcaption>
       <div className="brand-preview__bar" style={{ borderTopColor: branding.accentColor }}>
-        {branding.logoUrl ? <img src={branding.logoUrl} alt="" className="brand__logo" /> : <span className="brand__mark" style={{ background: branding.primaryColor }} aria-hidden>⟶</span>}
+        {branding.logoUrl ? (
+          <img src={branding.logoUrl} alt="" className="brand__logo" />
+        ) : (
+          <span className="brand__mark" style={{ background: branding.primaryColor }} aria-hidden>
+            ⟶
+          </span>
+        )}
         <strong style={{ color: branding.primaryColor }}>{branding.productName || 'Product name'}</strong>
       </div>
       <div className="brand-preview__body">
-        <span className="brand-preview__button" style={{ background: branding.primaryColor }}>Primary action</span>
+        <span className="brand-preview__button" style={{ background: branding.primaryColor }}>
+          Primary action
+        </span>
         {(branding.supportEmail || branding.supportUrl) && <span>Help: {branding.supportUrl || branding.supportEmail}</span>}
       </div>
     </figure>

@@ -14,7 +14,11 @@ export function ClientsSection({ id }: { id: string }) {
   }, [api]);
   return (
     <AdminSection id={id} title="Clients" intro="Client tenants of your MSP. Acting in one shows its flows, inbox and settings until you come back.">
-      {error && <p className="banner banner--error" role="alert">{error}</p>}
+      {error && (
+        <p className="banner banner--error" role="alert">
+          {error}
+        </p>
+      )}
       {data && data.clients.length === 0 && <p>No client tenants yet.</p>}
       {data && data.clients.length > 0 && (
         <ul className="admin-packs" data-testid="clients">
@@ -23,7 +27,12 @@ export function ClientsSection({ id }: { id: string }) {
               <div>
                 <strong id={`client-${c.id}`}>{c.name}</strong> <span className="admin-muted">{c.id}</span>
               </div>
-              <button type="button" className="btn btn--secondary" onClick={() => switchTenant({ id: c.id, name: c.name, home: data.tenant.name })} aria-describedby={`client-${c.id}`}>
+              <button
+                type="button"
+                className="btn btn--secondary"
+                onClick={() => switchTenant({ id: c.id, name: c.name, home: data.tenant.name })}
+                aria-describedby={`client-${c.id}`}
+              >
                 Act in this client
               </button>
             </li>

@@ -35,7 +35,18 @@ export function PoliciesSection({ id }: { id: string }) {
     }
     return ui;
   }, [schema, policies]);
-  if (!schema || !policies) return <AdminSection id={id} title="Policies">{message ? <p className="banner banner--error" role="alert">{message.text}</p> : <p>Loading…</p>}</AdminSection>;
+  if (!schema || !policies)
+    return (
+      <AdminSection id={id} title="Policies">
+        {message ? (
+          <p className="banner banner--error" role="alert">
+            {message.text}
+          </p>
+        ) : (
+          <p>Loading…</p>
+        )}
+      </AdminSection>
+    );
   const save = async (formData: Record<string, unknown>) => {
     // only what this tenant may set: the MSP's keys are shown, never sent back
     const own = Object.fromEntries(Object.entries(formData).filter(([k, v]) => policies.overridable.includes(k) && v !== undefined));
@@ -48,7 +59,11 @@ export function PoliciesSection({ id }: { id: string }) {
     }
   };
   return (
-    <AdminSection id={id} title="Policies" intro="Tolerances, approval limits, the four-eyes threshold, check parameters and the template packs allowed. Empty fields inherit.">
+    <AdminSection
+      id={id}
+      title="Policies"
+      intro="Tolerances, approval limits, the four-eyes threshold, check parameters and the template packs allowed. Empty fields inherit."
+    >
       <div className="admin-policies" data-testid="policies-form">
         <Form
           className="config-form"
@@ -64,7 +79,15 @@ export function PoliciesSection({ id }: { id: string }) {
           onSubmit={({ formData }) => void save((formData ?? {}) as Record<string, unknown>)}
         />
       </div>
-      {message && <p className={message.tone === 'ok' ? 'admin-ok' : 'banner banner--error'} role={message.tone === 'ok' ? 'status' : 'alert'} data-testid="policies-message">{message.text}</p>}
+      {message && (
+        <p
+          className={message.tone === 'ok' ? 'admin-ok' : 'banner banner--error'}
+          role={message.tone === 'ok' ? 'status' : 'alert'}
+          data-testid="policies-message"
+        >
+          {message.text}
+        </p>
+      )}
     </AdminSection>
   );
 }
@@ -77,6 +100,10 @@ function withInherited(p: Policies): Record<string, unknown> {
 
 /** `priceTolerancePct` → "Price tolerance (%)". */
 function titleOf(key: string): string {
-  const words = key.replace(/Pct$/, '').replace(/([A-Z])/g, ' $1').toLowerCase().replace(/\bpo\b/, 'PO');
+  const words = key
+    .replace(/Pct$/, '')
+    .replace(/([A-Z])/g, ' $1')
+    .toLowerCase()
+    .replace(/\bpo\b/, 'PO');
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}${key.endsWith('Pct') ? ' (%)' : ''}`;
 }

@@ -15,7 +15,10 @@ export function TemplatesSection({ id }: { id: string }) {
     setBusy(pack.name);
     try {
       const result = await api.installTemplate(pack.name, { publish: true, referenceData: true });
-      setMessage({ tone: 'ok', text: `${pack.title}: installed ${result.installed.length ? result.installed.join(', ') : 'nothing new'}${result.skipped.length ? `; already there: ${result.skipped.join(', ')}` : ''}.` });
+      setMessage({
+        tone: 'ok',
+        text: `${pack.title}: installed ${result.installed.length ? result.installed.join(', ') : 'nothing new'}${result.skipped.length ? `; already there: ${result.skipped.join(', ')}` : ''}.`,
+      });
       await refresh();
     } catch (err) {
       setMessage({ tone: 'error', text: describeApiError(err) });
@@ -25,8 +28,20 @@ export function TemplatesSection({ id }: { id: string }) {
   };
   return (
     <AdminSection id={id} title="Template packs" intro="Ready-made flows with their reference data and routing. Installing publishes the flows in this tenant.">
-      {message && <p className={message.tone === 'ok' ? 'admin-ok' : 'banner banner--error'} role={message.tone === 'ok' ? 'status' : 'alert'} data-testid="templates-message">{message.text}</p>}
-      {packs === null ? <p>Loading…</p> : packs.length === 0 ? <p>No template packs are allowed for this tenant.</p> : (
+      {message && (
+        <p
+          className={message.tone === 'ok' ? 'admin-ok' : 'banner banner--error'}
+          role={message.tone === 'ok' ? 'status' : 'alert'}
+          data-testid="templates-message"
+        >
+          {message.text}
+        </p>
+      )}
+      {packs === null ? (
+        <p>Loading…</p>
+      ) : packs.length === 0 ? (
+        <p>No template packs are allowed for this tenant.</p>
+      ) : (
         <ul className="admin-packs" data-testid="template-packs">
           {packs.map((pack) => {
             const missing = pack.flows.filter((f) => !f.installed).length;
@@ -37,7 +52,13 @@ export function TemplatesSection({ id }: { id: string }) {
                   <p>{pack.description}</p>
                   <p className="admin-muted">{pack.flows.map((f) => `${f.name}${f.installed ? ' ✓' : ''}`).join(' · ')}</p>
                 </div>
-                <button type="button" className="btn btn--secondary" disabled={busy !== null || missing === 0} onClick={() => void install(pack)} aria-describedby={`pack-${pack.name}`}>
+                <button
+                  type="button"
+                  className="btn btn--secondary"
+                  disabled={busy !== null || missing === 0}
+                  onClick={() => void install(pack)}
+                  aria-describedby={`pack-${pack.name}`}
+                >
                   {busy === pack.name ? 'Installing…' : missing === 0 ? 'Installed' : 'Install'}
                 </button>
               </li>

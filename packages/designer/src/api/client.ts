@@ -6,12 +6,24 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
-  errors?: { path: string; message: string; code?: string; nodeId?: string; edgeId?: string; severity?: 'error' | 'warning'; pathNodeIds?: string[]; pathEdgeIds?: string[] }[];
+  errors?: {
+    path: string;
+    message: string;
+    code?: string;
+    nodeId?: string;
+    edgeId?: string;
+    severity?: 'error' | 'warning';
+    pathNodeIds?: string[];
+    pathEdgeIds?: string[];
+  }[];
 }
 
 /** An error response of the API: `problem` says what went wrong and, for 422, where. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: Problem) {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';
   }
@@ -118,7 +130,12 @@ export function createApiClient(options: ApiClientOptions) {
     try {
       response = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (cause) {
-      throw new ApiError(0, { type: 'about:blank', title: 'The server cannot be reached', status: 0, detail: `Check that the Exflow runtime is running (${String(cause)})` });
+      throw new ApiError(0, {
+        type: 'about:blank',
+        title: 'The server cannot be reached',
+        status: 0,
+        detail: `Check that the Exflow runtime is running (${String(cause)})`,
+      });
     }
     if (response.status === 401) options.onUnauthorized?.();
     if (response.status === 204) return undefined as T;
@@ -138,7 +155,8 @@ export function createApiClient(options: ApiClientOptions) {
     validateDefinition: (definition: WorkflowDefinition) =>
       request<{ ok: boolean; problems: ValidationProblem[] }>('POST', '/definitions/validate', definition),
     publish: (id: string) => request<PublishResult>('POST', `/definitions/${encodeURIComponent(id)}/publish`),
-    replay: (id: string, body: { from: string; to: string; version?: number; limit?: number }) => request<ReplayReport>('POST', `/definitions/${encodeURIComponent(id)}/replay`, body),
+    replay: (id: string, body: { from: string; to: string; version?: number; limit?: number }) =>
+      request<ReplayReport>('POST', `/definitions/${encodeURIComponent(id)}/replay`, body),
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
     getBranding: () => request<Branding>('GET', '/branding'),
@@ -150,7 +168,8 @@ export function createApiClient(options: ApiClientOptions) {
     createApiKey: (name: string, role: string) => request<{ id: string; name: string; role: string; key: string }>('POST', '/api-keys', { name, role }),
     revokeApiKey: (id: string) => request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
     listTemplates: () => request<TemplatePack[]>('GET', '/templates'),
-    installTemplate: (pack: string, options: { publish: boolean; referenceData: boolean }) => request<TemplateInstall>('POST', `/templates/${encodeURIComponent(pack)}/install`, options),
+    installTemplate: (pack: string, options: { publish: boolean; referenceData: boolean }) =>
+      request<TemplateInstall>('POST', `/templates/${encodeURIComponent(pack)}/install`, options),
     listClients: () => request<{ tenant: Tenant; clients: Tenant[] }>('GET', '/clients'),
   };
 }

@@ -3,7 +3,15 @@ import { canAdminister, canDesign } from '../inbox/workspaceRoute.js';
 export type AppArea = 'flows' | 'inbox' | 'incidents' | 'insights' | 'admin' | 'other';
 
 /** The top bar's links between the app's areas; each shows only to roles that may use it. */
-export function AppNav({ roles, current, insights = false }: { roles: readonly string[]; current: AppArea; /** the caller may read Insights (leads, admins, owners, auditors) */ insights?: boolean }) {
+export function AppNav({
+  roles,
+  current,
+  insights = false,
+}: {
+  roles: readonly string[];
+  current: AppArea;
+  /** the caller may read Insights (leads, admins, owners, auditors) */ insights?: boolean;
+}) {
   const link = (area: AppArea, href: string, label: string) => (
     <a href={href} className={current === area ? 'is-current' : ''} aria-current={current === area ? 'page' : undefined} data-testid={`nav-${area}`}>
       {label}
@@ -23,7 +31,14 @@ export function AppNav({ roles, current, insights = false }: { roles: readonly s
 /** "Skip to content": the first thing a keyboard reaches on every page. */
 export function SkipLink() {
   return (
-    <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+    <a
+      className="skip-link"
+      href="#main"
+      onClick={(e) => {
+        e.preventDefault();
+        document.getElementById('main')?.focus();
+      }}
+    >
       Skip to content
     </a>
   );

@@ -31,6 +31,11 @@ export function CanvasBanner({ notice }: { notice: string | null }) {
       </div>
     );
   }
-  if (notice) return <div className="canvas-banner canvas-banner--notice" role="status">{notice}</div>;
+  if (notice)
+    return (
+      <div className="canvas-banner canvas-banner--notice" role="status">
+        {notice}
+      </div>
+    );
   return null;
 }

@@ -25,7 +25,9 @@ export function DesignerPage({ definitionId, onBack }: { definitionId: string; o
         // an imported flow may have no positions at all: place it before the first render
         if (definition.nodes.length > 0 && definition.nodes.every((n) => !n.position)) {
           const positions = quickLayout(definition);
-          store.getState().commit({ ...definition, nodes: definition.nodes.map((n) => ({ ...n, position: positions[n.id] })) }, { layoutOnly: true, record: false });
+          store
+            .getState()
+            .commit({ ...definition, nodes: definition.nodes.map((n) => ({ ...n, position: positions[n.id] })) }, { layoutOnly: true, record: false });
         }
         setLoaded({ record, store });
       },
@@ -40,7 +42,9 @@ export function DesignerPage({ definitionId, onBack }: { definitionId: string; o
     return (
       <div className="page-message">
         <div className="banner banner--error">Cannot open this flow: {error}</div>
-        <button type="button" className="btn btn--secondary" onClick={onBack}>Back to flows</button>
+        <button type="button" className="btn btn--secondary" onClick={onBack}>
+          Back to flows
+        </button>
       </div>
     );
   }

@@ -87,7 +87,18 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
       await refreshVersions();
     } catch (e) {
       if (e instanceof ApiError && e.status === 422 && e.problem.errors) {
-        setServerProblems(e.problem.errors.map((p) => ({ code: p.code ?? 'server', message: p.message, nodeId: p.nodeId, edgeId: p.edgeId, path: p.path, severity: p.severity, pathNodeIds: p.pathNodeIds, pathEdgeIds: p.pathEdgeIds })));
+        setServerProblems(
+          e.problem.errors.map((p) => ({
+            code: p.code ?? 'server',
+            message: p.message,
+            nodeId: p.nodeId,
+            edgeId: p.edgeId,
+            path: p.path,
+            severity: p.severity,
+            pathNodeIds: p.pathNodeIds,
+            pathEdgeIds: p.pathEdgeIds,
+          })),
+        );
         setPublishBlocked(true);
         store.getState().setPanel('problems');
       } else setNotice(`Publish failed: ${describeApiError(e)}`);
@@ -125,7 +136,15 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
         <main className="designer__canvas">
           <Canvas onOpenProblems={() => store.getState().setPanel('problems')} overlay={<CanvasBanner notice={notice} />} />
         </main>
-        <SidePanel versions={versions} versionsError={versionsError} loadVersion={loadVersion} loadCompiled={loadCompiled} publishBlocked={publishBlocked} serverProblems={serverProblems} runReplay={runReplay} />
+        <SidePanel
+          versions={versions}
+          versionsError={versionsError}
+          loadVersion={loadVersion}
+          loadCompiled={loadCompiled}
+          publishBlocked={publishBlocked}
+          serverProblems={serverProblems}
+          runReplay={runReplay}
+        />
       </div>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}
     </div>

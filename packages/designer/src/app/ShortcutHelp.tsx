@@ -7,13 +7,17 @@ export function ShortcutHelp({ onClose }: { onClose(): void }) {
       <div className="modal" role="dialog" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
         <header className="modal__head">
           <h2>Keyboard shortcuts</h2>
-          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">✕</button>
+          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
         </header>
         <table className="shortcut-table">
           <tbody>
             {SHORTCUTS.map((s) => (
               <tr key={s.action}>
-                <td><kbd>{s.keys}</kbd></td>
+                <td>
+                  <kbd>{s.keys}</kbd>
+                </td>
                 <td>{s.label}</td>
               </tr>
             ))}

@@ -29,7 +29,15 @@ export function TopBar(props: TopBarProps) {
   const canRedo = useDesigner(selectCanRedo);
   const { saveState, readOnly } = props;
   const saveText =
-    saveState.status === 'error' ? `Not saved: ${saveState.message}` : saveState.status === 'saved' ? (saveState.at ? 'All changes saved' : 'Saved') : saveState.status === 'saving' ? 'Saving…' : 'Unsaved changes';
+    saveState.status === 'error'
+      ? `Not saved: ${saveState.message}`
+      : saveState.status === 'saved'
+        ? saveState.at
+          ? 'All changes saved'
+          : 'Saved'
+        : saveState.status === 'saving'
+          ? 'Saving…'
+          : 'Unsaved changes';
   return (
     <header className="topbar">
       <button type="button" className="topbar__back" onClick={props.onBack} title="All flows">
@@ -38,15 +46,43 @@ export function TopBar(props: TopBarProps) {
       <div className="topbar__title">
         <h1>{name}</h1>
         <PublishState versions={props.versions} latest={props.latest} />
-        <span className={`topbar__save ${saveState.status === 'error' ? 'is-error' : ''}`} data-testid="save-state">{saveText}</span>
+        <span className={`topbar__save ${saveState.status === 'error' ? 'is-error' : ''}`} data-testid="save-state">
+          {saveText}
+        </span>
       </div>
       <div className="topbar__tools">
-        <button type="button" className="icon-btn" onClick={() => store.getState().undo()} disabled={!canUndo || readOnly} title="Undo (Ctrl+Z)" aria-label="Undo" data-testid="undo">↶</button>
-        <button type="button" className="icon-btn" onClick={() => store.getState().redo()} disabled={!canRedo || readOnly} title="Redo (Ctrl+Shift+Z)" aria-label="Redo" data-testid="redo">↷</button>
+        <button
+          type="button"
+          className="icon-btn"
+          onClick={() => store.getState().undo()}
+          disabled={!canUndo || readOnly}
+          title="Undo (Ctrl+Z)"
+          aria-label="Undo"
+          data-testid="undo"
+        >
+          ↶
+        </button>
+        <button
+          type="button"
+          className="icon-btn"
+          onClick={() => store.getState().redo()}
+          disabled={!canRedo || readOnly}
+          title="Redo (Ctrl+Shift+Z)"
+          aria-label="Redo"
+          data-testid="redo"
+        >
+          ↷
+        </button>
         <span className="topbar__sep" />
-        <button type="button" className="btn btn--ghost" onClick={props.onLayout} disabled={readOnly} title="Auto-layout (Shift+L)" data-testid="auto-layout">Auto-layout</button>
-        <button type="button" className="btn btn--ghost" onClick={props.onFit} title="Zoom to fit (Shift+1)">Fit</button>
-        <button type="button" className="icon-btn" onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button>
+        <button type="button" className="btn btn--ghost" onClick={props.onLayout} disabled={readOnly} title="Auto-layout (Shift+L)" data-testid="auto-layout">
+          Auto-layout
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={props.onFit} title="Zoom to fit (Shift+1)">
+          Fit
+        </button>
+        <button type="button" className="icon-btn" onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+          ?
+        </button>
         <span className="topbar__sep" />
         <button type="button" className="btn btn--primary" onClick={props.onPublish} disabled={props.publishing || readOnly} data-testid="publish">
           {props.publishing ? 'Publishing…' : 'Publish'}
@@ -64,7 +100,13 @@ function PublishState({ versions, latest }: { versions: VersionSummary[]; latest
     if (versions.length === 0) return { label: 'Draft · never published', tone: 'new' };
     const v = versions[0].version;
     if (!latest) return { label: `Published v${v}`, tone: 'published' };
-    return hasChanges(diffDefinitions(latest, definition)) ? { label: `Draft · changes since v${v}`, tone: 'draft' } : { label: `Published v${v} · up to date`, tone: 'published' };
+    return hasChanges(diffDefinitions(latest, definition))
+      ? { label: `Draft · changes since v${v}`, tone: 'draft' }
+      : { label: `Published v${v} · up to date`, tone: 'published' };
   }, [versions, latest, definition]);
-  return <span className={`chip chip--${state.tone}`} data-testid="publish-state">{state.label}</span>;
+  return (
+    <span className={`chip chip--${state.tone}`} data-testid="publish-state">
+      {state.label}
+    </span>
+  );
 }

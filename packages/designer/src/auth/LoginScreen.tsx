@@ -25,7 +25,10 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(session: Session): void
     <div className="login">
       <form className="login__card" onSubmit={submit}>
         <div className="brand brand--large">
-          <span className="brand__mark" aria-hidden>⟶</span> Exflow
+          <span className="brand__mark" aria-hidden>
+            ⟶
+          </span>{' '}
+          Exflow
         </div>
         <p className="login__lead">Design, test and publish invoice exception workflows.</p>
         <label className="inspector__field">
@@ -36,7 +39,11 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(session: Session): void
           <span>Password</span>
           <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
-        {error && <div className="banner banner--error" role="alert">{error}</div>}
+        {error && (
+          <div className="banner banner--error" role="alert">
+            {error}
+          </div>
+        )}
         <button className="btn btn--primary btn--block" type="submit" disabled={busy} data-testid="login-submit">
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

@@ -123,7 +123,9 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
 
   const isValidConnection = useCallback(
     (c: StepEdge | Connection) =>
-      !readOnly && c.sourceHandle !== ORPHAN_HANDLE && !connectionProblem(store.getState().definition, { source: c.source, sourcePort: c.sourceHandle, target: c.target }),
+      !readOnly &&
+      c.sourceHandle !== ORPHAN_HANDLE &&
+      !connectionProblem(store.getState().definition, { source: c.source, sourcePort: c.sourceHandle, target: c.target }),
     [store, readOnly],
   );
 

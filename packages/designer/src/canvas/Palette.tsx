@@ -26,7 +26,14 @@ export function Palette({ disabled }: { disabled: boolean }) {
   return (
     <aside className={`palette ${disabled ? 'is-disabled' : ''}`} aria-label="Steps">
       <div className="palette__search">
-        <input type="search" placeholder="Filter steps…" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter steps" data-testid="palette-filter" />
+        <input
+          type="search"
+          placeholder="Filter steps…"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="Filter steps"
+          data-testid="palette-filter"
+        />
       </div>
       <div className="palette__groups">
         {groups.map((group) => (
@@ -48,7 +55,9 @@ export function Palette({ disabled }: { disabled: boolean }) {
                   }
                 }}
               >
-                <span className="palette-item__icon" aria-hidden><KindIcon glyph={kind.icon} /></span>
+                <span className="palette-item__icon" aria-hidden>
+                  <KindIcon glyph={kind.icon} />
+                </span>
                 <span className="palette-item__text">
                   <span className="palette-item__label">{kind.label}</span>
                   <span className="palette-item__desc">{kind.description}</span>

@@ -30,7 +30,9 @@ export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlock
       )}
       {shown.length === 0 ? (
         <div className="problems__none">
-          <span className="problems__tick" aria-hidden>✓</span>
+          <span className="problems__tick" aria-hidden>
+            ✓
+          </span>
           <strong>No problems</strong>
           <span>The flow is valid and can be simulated and published.</span>
         </div>
@@ -40,8 +42,17 @@ export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlock
             const target = p.edgeId ? { edgeId: p.edgeId } : p.nodeId ? { nodeId: p.nodeId } : undefined;
             return (
               <li key={`${p.code}-${i}`}>
-                <button type="button" className="problem" disabled={!target} onClick={() => target && show(p, target)} data-problem-code={p.code} data-severity={p.severity ?? 'error'}>
-                  <span className="problem__icon" aria-hidden>{p.severity === 'warning' ? '⚠' : '!'}</span>
+                <button
+                  type="button"
+                  className="problem"
+                  disabled={!target}
+                  onClick={() => target && show(p, target)}
+                  data-problem-code={p.code}
+                  data-severity={p.severity ?? 'error'}
+                >
+                  <span className="problem__icon" aria-hidden>
+                    {p.severity === 'warning' ? '⚠' : '!'}
+                  </span>
                   <span className="problem__body">
                     <span className="problem__where">{nameOf(p)}</span>
                     <span className="problem__message">{p.message}</span>

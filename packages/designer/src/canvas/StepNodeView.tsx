@@ -18,7 +18,9 @@ function StepNodeViewImpl({ data, selected }: NodeProps<StepNode>) {
     <div className={classes.join(' ')} data-node-id={node.id} data-kind={node.kind}>
       {data.hasInput && <Handle type="target" id={INPUT_HANDLE} position={Position.Left} className="step__in" />}
       <div className="step__head">
-        <span className="step__icon" aria-hidden><KindIcon glyph={data.icon} size={12} /></span>
+        <span className="step__icon" aria-hidden>
+          <KindIcon glyph={data.icon} size={12} />
+        </span>
         <span className="step__kind">{data.kindLabel}</span>
         {data.diff && data.diff !== 'moved' && <span className={`step__diff step__diff--${data.diff}`}>{data.diff}</span>}
         {problems.length > 0 && (
@@ -28,7 +30,11 @@ function StepNodeViewImpl({ data, selected }: NodeProps<StepNode>) {
         )}
       </div>
       <div className="step__title">{node.label || data.kindLabel}</div>
-      {summary && <div className="step__summary" title={summary}>{summary}</div>}
+      {summary && (
+        <div className="step__summary" title={summary}>
+          {summary}
+        </div>
+      )}
       {labelledPorts && (
         <ul className="step__ports">
           {ports.map((port) => (

@@ -85,9 +85,22 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
       const simState = sim?.active.includes(flowNode.id) ? 'active' : sim?.visited.has(flowNode.id) ? 'visited' : undefined;
       const diffState = diff?.nodes[flowNode.id] ?? (diff?.moved.includes(flowNode.id) ? 'moved' : undefined);
       const problems = nodeProblems.get(flowNode.id) ?? NONE;
-      const key = [flowNode, selectedNodes.has(flowNode.id), problems.join('\n'), simState, diffState, measured?.width, measured?.height, readOnly, flowNode.position ? -1 : index];
+      const key = [
+        flowNode,
+        selectedNodes.has(flowNode.id),
+        problems.join('\n'),
+        simState,
+        diffState,
+        measured?.width,
+        measured?.height,
+        readOnly,
+        flowNode.position ? -1 : index,
+      ];
       const cached = nodeCache.get(flowNode.id);
-      const node = cached && sameKey(cached.key, key) ? cached.node : toStepNode(flowNode, index, { selected: selectedNodes.has(flowNode.id), problems, simState, diffState, measured, readOnly });
+      const node =
+        cached && sameKey(cached.key, key)
+          ? cached.node
+          : toStepNode(flowNode, index, { selected: selectedNodes.has(flowNode.id), problems, simState, diffState, measured, readOnly });
       nextNodeCache.set(flowNode.id, { key, node });
       return node;
     });
@@ -104,7 +117,10 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
       const diffState = diff?.edges[flowEdge.id];
       const key = [flowEdge, source, selectedEdges.has(flowEdge.id), problems.join('\n'), simState, diffState, readOnly];
       const cached = edgeCache.get(flowEdge.id);
-      const edge = cached && sameKey(cached.key, key) ? cached.edge : toStepEdge(flowEdge, source, { selected: selectedEdges.has(flowEdge.id), problems, simState, diffState, readOnly });
+      const edge =
+        cached && sameKey(cached.key, key)
+          ? cached.edge
+          : toStepEdge(flowEdge, source, { selected: selectedEdges.has(flowEdge.id), problems, simState, diffState, readOnly });
       nextEdgeCache.set(flowEdge.id, { key, edge });
       edges.push(edge);
     }
@@ -194,7 +210,15 @@ interface EdgeDecoration {
   readOnly: boolean;
 }
 
-const MARKER_COLOURS = { plain: '#8a94a6', selected: '#2456d6', problem: '#c9302c', taken: '#0f8a5f', added: '#2f9e5f', removed: '#d9534f', changed: '#d99a2b' } as const;
+const MARKER_COLOURS = {
+  plain: '#8a94a6',
+  selected: '#2456d6',
+  problem: '#c9302c',
+  taken: '#0f8a5f',
+  added: '#2f9e5f',
+  removed: '#d9534f',
+  changed: '#d99a2b',
+} as const;
 const markers = Object.fromEntries(
   Object.entries(MARKER_COLOURS).map(([k, color]) => [k, { type: MarkerType.ArrowClosed, color, width: 14, height: 14, markerUnits: 'userSpaceOnUse' }]),
 ) as Record<keyof typeof MARKER_COLOURS, EdgeMarker>;

@@ -18,13 +18,23 @@ export function layoutOptions(nodeCount: number): Record<string, string> {
     'elk.layered.spacing.edgeNodeBetweenLayers': '24',
     'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
     ...(big
-      ? { 'elk.edgeRouting': 'POLYLINE', 'elk.layered.thoroughness': '1', 'elk.layered.crossingMinimization.greedySwitch.type': 'OFF', 'elk.layered.nodePlacement.strategy': 'SIMPLE', 'elk.portConstraints': 'UNDEFINED' }
+      ? {
+          'elk.edgeRouting': 'POLYLINE',
+          'elk.layered.thoroughness': '1',
+          'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
+          'elk.layered.nodePlacement.strategy': 'SIMPLE',
+          'elk.portConstraints': 'UNDEFINED',
+        }
       : { 'elk.edgeRouting': 'ORTHOGONAL', 'elk.portConstraints': 'FIXED_ORDER', 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF' }),
   };
 }
 
 /** The ELK graph of a definition: one node per step, one port per output, in the catalogue's order. */
-export function toElkGraph(definition: WorkflowDefinition, sizes: ReadonlyMap<string, { width: number; height: number }>, portOrder: (nodeId: string) => string[]): ElkNode {
+export function toElkGraph(
+  definition: WorkflowDefinition,
+  sizes: ReadonlyMap<string, { width: number; height: number }>,
+  portOrder: (nodeId: string) => string[],
+): ElkNode {
   const children: ElkNode[] = definition.nodes.map((node) => {
     const size = sizes.get(node.id) ?? DEFAULT_STEP_SIZE;
     const ports = portOrder(node.id);

@@ -57,7 +57,10 @@ export function quickLayout(definition: WorkflowDefinition, gap = { x: 80, y: 40
   for (const [source, targets] of forward) for (const t of targets) predecessors.get(t)!.push(source);
   for (const column of columns) {
     const weight = (id: string) => {
-      const rows = predecessors.get(id)!.map((p) => row.get(p)).filter((r): r is number => r !== undefined);
+      const rows = predecessors
+        .get(id)!
+        .map((p) => row.get(p))
+        .filter((r): r is number => r !== undefined);
       return rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : 0;
     };
     column.sort((a, b) => weight(a) - weight(b));

@@ -24,13 +24,23 @@ export function useAutoLayout() {
       }
       const ports = (id: string) => {
         const node = store.getState().definition.nodes.find((n) => n.id === id);
-        return node ? (getNodeKind(node.kind)?.outputs(node.config ?? {}).map((p) => p.id) ?? []) : [];
+        return node
+          ? (getNodeKind(node.kind)
+              ?.outputs(node.config ?? {})
+              .map((p) => p.id) ?? [])
+          : [];
       };
       const byId = new Map(definition.nodes.map((n) => [n.id, n]));
       const portsOf = (id: string) => (byId.has(id) ? ports(id) : []);
       const positions = await layoutDefinition(definition, sizes, portsOf, await getElk());
       if (store.getState().definition !== definition) return; // edited meanwhile: do not overwrite
-      if (options.record === false) store.getState().commit({ ...definition, nodes: definition.nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position })) }, { layoutOnly: true, record: false });
+      if (options.record === false)
+        store
+          .getState()
+          .commit(
+            { ...definition, nodes: definition.nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position })) },
+            { layoutOnly: true, record: false },
+          );
       else store.getState().applyLayout(positions);
       performance.mark('exflow:auto-layout-done');
       if (options.fit !== false) requestAnimationFrame(() => void flow.fitView({ duration: 250, padding: 0.12 }));

@@ -24,7 +24,7 @@ export function AttachmentsPanel({ caseId, taskId, closed }: { caseId: string; t
       await api.upload(caseId, file, taskId);
       await load();
     } catch (e) {
-      setError(e instanceof ApiError ? e.problem.detail ?? e.problem.title : describeApiError(e));
+      setError(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : describeApiError(e));
     } finally {
       setBusy(false);
       if (input.current) input.current.value = '';
@@ -48,19 +48,43 @@ export function AttachmentsPanel({ caseId, taskId, closed }: { caseId: string; t
       <ul className="attachments__list">
         {items.map((a) => (
           <li key={a.id}>
-            <button type="button" className="link" onClick={() => void download(a)}>{a.filename}</button>
-            <span className="ws-muted"> {size(a.sizeBytes)} · {a.uploadedByName ?? a.uploadedBy} · {dateTime(a.createdAt)}</span>
+            <button type="button" className="link" onClick={() => void download(a)}>
+              {a.filename}
+            </button>
+            <span className="ws-muted">
+              {' '}
+              {size(a.sizeBytes)} · {a.uploadedByName ?? a.uploadedBy} · {dateTime(a.createdAt)}
+            </span>
           </li>
         ))}
       </ul>
-      {error && <div className="field-error" role="alert">{error}</div>}
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
       {!closed && (
         <>
           {/* a real button: a <label> around a hidden file input is not reachable by keyboard */}
-          <button type="button" className="btn btn--secondary btn--small attachments__upload" disabled={busy} onClick={() => input.current?.click()} data-testid="attach-file">
+          <button
+            type="button"
+            className="btn btn--secondary btn--small attachments__upload"
+            disabled={busy}
+            onClick={() => input.current?.click()}
+            data-testid="attach-file"
+          >
             {busy ? 'Uploading…' : 'Attach a file'}
           </button>
-          <input ref={input} type="file" accept={ACCEPT} hidden tabIndex={-1} aria-label="File to attach" disabled={busy} onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])} />
+          <input
+            ref={input}
+            type="file"
+            accept={ACCEPT}
+            hidden
+            tabIndex={-1}
+            aria-label="File to attach"
+            disabled={busy}
+            onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])}
+          />
         </>
       )}
     </div>

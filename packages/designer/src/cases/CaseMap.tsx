@@ -31,23 +31,23 @@ export function CaseMap(props: {
   return (
     <div className="case-map" data-testid="case-map">
       <DesignerStoreProvider store={store}>
-      <ReactFlowProvider>
-        <ReactFlow
-          nodes={elements.nodes}
-          edges={elements.edges}
-          nodeTypes={nodeTypes}
-          edgeTypes={edgeTypes}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          elementsSelectable={false}
-          fitView
-          fitViewOptions={{ padding: 0.15 }}
-          minZoom={0.2}
-          proOptions={{ hideAttribution: true }}
-        >
-          <Background gap={20} size={1} />
-        </ReactFlow>
-      </ReactFlowProvider>
+        <ReactFlowProvider>
+          <ReactFlow
+            nodes={elements.nodes}
+            edges={elements.edges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable={false}
+            fitView
+            fitViewOptions={{ padding: 0.15 }}
+            minZoom={0.2}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={20} size={1} />
+          </ReactFlow>
+        </ReactFlowProvider>
       </DesignerStoreProvider>
     </div>
   );

@@ -57,7 +57,15 @@ export function CasePage({ caseId }: { caseId: string }) {
     if (message.caseId === caseId && message.change !== 'opened') void reload();
   });
 
-  if (error && !detail) return <div className="page-message"><p>{error}</p><a className="btn btn--secondary" href="#/inbox">Back to the inbox</a></div>;
+  if (error && !detail)
+    return (
+      <div className="page-message">
+        <p>{error}</p>
+        <a className="btn btn--secondary" href="#/inbox">
+          Back to the inbox
+        </a>
+      </div>
+    );
   if (!detail) return <div className="page-message">Loading the case…</div>;
 
   const nodeLabel = (id: string) => flow?.definition.nodes.find((n) => n.id === id)?.label ?? id;
@@ -68,25 +76,64 @@ export function CasePage({ caseId }: { caseId: string }) {
     <div className="case-page" data-testid="case-page" data-case-status={detail.status}>
       <div className="task-page__head">
         <div>
-          <a href="#/inbox" className="ws-back">← Inbox</a>
+          <a href="#/inbox" className="ws-back">
+            ← Inbox
+          </a>
           <h1>
-            Case {invoice ? `for ${invoice.invoiceNumber}` : detail.id.slice(0, 8)} <span className={`chip case-status case-status--${detail.status}`} data-testid="case-status">{detail.status}</span>
+            Case {invoice ? `for ${invoice.invoiceNumber}` : detail.id.slice(0, 8)}{' '}
+            <span className={`chip case-status case-status--${detail.status}`} data-testid="case-status">
+              {detail.status}
+            </span>
           </h1>
           <div className="task-page__meta">
-            {invoice && <span>{invoice.supplier.name} · {money(invoice.grossTotal, invoice.currency)}</span>}
-            <span>{flow?.definition.name ?? detail.definitionId} v{detail.definitionVersion}</span>
+            {invoice && (
+              <span>
+                {invoice.supplier.name} · {money(invoice.grossTotal, invoice.currency)}
+              </span>
+            )}
+            <span>
+              {flow?.definition.name ?? detail.definitionId} v{detail.definitionVersion}
+            </span>
             <span>opened {dateTime(detail.openedAt)}</span>
-            {open ? <span>now at <strong data-testid="case-active">{detail.activeNodes.map(nodeLabel).join(', ')}</strong></span> : <span>closed {dateTime(detail.closedAt)}</span>}
+            {open ? (
+              <span>
+                now at <strong data-testid="case-active">{detail.activeNodes.map(nodeLabel).join(', ')}</strong>
+              </span>
+            ) : (
+              <span>closed {dateTime(detail.closedAt)}</span>
+            )}
             <span className="ws-muted">version {history.version}</span>
           </div>
         </div>
-        <div className="task-page__actions">{open && user.roles.some((r) => WORKERS.includes(r)) && <CancelCase caseId={caseId} onDone={() => void reload()} />}</div>
+        <div className="task-page__actions">
+          {open && user.roles.some((r) => WORKERS.includes(r)) && <CancelCase caseId={caseId} onDone={() => void reload()} />}
+        </div>
       </div>
-      {error && <div className="banner banner--error" role="alert">{error}</div>}
-      {detail.context.cancellation && <div className="banner banner--warn">Cancelled by {nameOf(detail.context.cancellation.by)}: {detail.context.cancellation.reason}</div>}
+      {error && (
+        <div className="banner banner--error" role="alert">
+          {error}
+        </div>
+      )}
+      {detail.context.cancellation && (
+        <div className="banner banner--warn">
+          Cancelled by {nameOf(detail.context.cancellation.by)}: {detail.context.cancellation.reason}
+        </div>
+      )}
 
       <section className="ws-card ws-card--flush">
-        {flow ? <Suspense fallback={<div className="case-map case-map--loading">Loading the flow…</div>}><CaseMap definition={flow.definition} compiled={flow.compiled} invoice={detail.context.invoice} events={history.events} activeNodes={detail.activeNodes} /></Suspense> : <div className="case-map case-map--loading">Loading the flow…</div>}
+        {flow ? (
+          <Suspense fallback={<div className="case-map case-map--loading">Loading the flow…</div>}>
+            <CaseMap
+              definition={flow.definition}
+              compiled={flow.compiled}
+              invoice={detail.context.invoice}
+              events={history.events}
+              activeNodes={detail.activeNodes}
+            />
+          </Suspense>
+        ) : (
+          <div className="case-map case-map--loading">Loading the flow…</div>
+        )}
       </section>
 
       <div className="case-page__grid">
@@ -110,11 +157,16 @@ export function CasePage({ caseId }: { caseId: string }) {
               <ul className="plain-list">
                 {detail.tasks.map((t) => (
                   <li key={t.id}>
-                    <a href={workspaceHref({ page: 'task', taskId: t.id })}>{t.title}</a> <span className="ws-muted">· {t.queue} · {t.assignee ? nameOf(t.assignee) : 'unclaimed'}</span>
+                    <a href={workspaceHref({ page: 'task', taskId: t.id })}>{t.title}</a>{' '}
+                    <span className="ws-muted">
+                      · {t.queue} · {t.assignee ? nameOf(t.assignee) : 'unclaimed'}
+                    </span>
                   </li>
                 ))}
               </ul>
-            ) : <p className="ws-muted">None.</p>}
+            ) : (
+              <p className="ws-muted">None.</p>
+            )}
           </section>
           <section className="ws-card">
             <h2>Timers</h2>
@@ -122,7 +174,13 @@ export function CasePage({ caseId }: { caseId: string }) {
           </section>
           <section className="ws-card">
             <h2>Effects</h2>
-            <EffectList caseId={caseId} effects={detail.effects} nodeLabel={nodeLabel} canRetry={user.roles.some((r) => OPERATORS.includes(r))} onRetried={() => void reload()} />
+            <EffectList
+              caseId={caseId}
+              effects={detail.effects}
+              nodeLabel={nodeLabel}
+              canRetry={user.roles.some((r) => OPERATORS.includes(r))}
+              onRetried={() => void reload()}
+            />
           </section>
         </div>
       </div>
@@ -130,13 +188,22 @@ export function CasePage({ caseId }: { caseId: string }) {
       <section className="ws-card">
         <h2>Audit trail</h2>
         <table className="ws-table audit-table" data-testid="audit">
-          <thead><tr><th>When</th><th>Who</th><th>Action</th><th>Details</th></tr></thead>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Who</th>
+              <th>Action</th>
+              <th>Details</th>
+            </tr>
+          </thead>
           <tbody>
             {audit.map((a) => (
               <tr key={a.id}>
                 <td>{dateTime(a.createdAt)}</td>
                 <td>{a.actorName ?? nameOf(a.actor)}</td>
-                <td><code>{a.action}</code></td>
+                <td>
+                  <code>{a.action}</code>
+                </td>
                 <td className="audit-table__data">{auditDetails(a, nodeLabel, nameOf)}</td>
               </tr>
             ))}
@@ -162,25 +229,39 @@ export function CasePage({ caseId }: { caseId: string }) {
 function timeline(events: CaseEvent[], audit: AuditEntry[], detail: CaseDetail, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string) {
   const stepOfTask = new Map(detail.tasks.map((t) => [t.id, t.nodeId]));
   const rows = [
-    ...events.map((e) => ({ key: `e${e.seq}`, at: e.createdAt, who: nameOf(e.actor), line: describeEvent(e, nodeLabel), attrs: { 'data-seq': e.seq } as Record<string, string | number> })),
+    ...events.map((e) => ({
+      key: `e${e.seq}`,
+      at: e.createdAt,
+      who: nameOf(e.actor),
+      line: describeEvent(e, nodeLabel),
+      attrs: { 'data-seq': e.seq } as Record<string, string | number>,
+    })),
     ...audit
       .filter((a) => TASK_HOLD_ACTIONS.includes(a.action))
       .map((a) => {
         const data = { nodeId: stepOfTask.get(a.entityId), ...a.data };
-        return { key: `a${a.id}`, at: a.createdAt, who: a.actorName ?? nameOf(a.actor), line: describeTaskHold({ action: a.action, data }, nodeLabel, nameOf), attrs: { 'data-audit': a.action } as Record<string, string | number> };
+        return {
+          key: `a${a.id}`,
+          at: a.createdAt,
+          who: a.actorName ?? nameOf(a.actor),
+          line: describeTaskHold({ action: a.action, data }, nodeLabel, nameOf),
+          attrs: { 'data-audit': a.action } as Record<string, string | number>,
+        };
       }),
   ];
   return rows.sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
 }
 
 function auditDetails(a: AuditEntry, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string): string {
-  const d = a.data as Record<string, any>;
-  if (a.action === 'task.reassigned') return `${nameOf(d.from ?? null)} → ${nameOf(d.to ?? null)}${d.reason ? ` (${d.reason})` : ''}`;
+  const d = a.data;
+  if (a.action === 'task.reassigned')
+    return `${nameOf((d.from as string | null) ?? null)} → ${nameOf((d.to as string | null) ?? null)}${d.reason ? ` (${d.reason})` : ''}`;
   if (a.action === 'task.claimed' || a.action === 'task.released') return `${nodeLabel(String(d.nodeId ?? ''))} · queue ${d.queue}`;
   if (a.action === 'task.reprioritised') return `P${d.from} → P${d.to}${d.reason ? ` (${d.reason})` : ''}`;
   if (a.action === 'attachment.added') return `${d.filename} (${d.contentType})`;
   if (a.action === 'effect.retried') return `${d.service ?? ''} at ${nodeLabel(String(d.nodeId ?? ''))}, was ${d.status} after ${d.attempts} attempt(s)`;
-  if (a.entity === 'case' && Array.isArray(d.activeNodes)) return `v${d.version} · ${d.status} · at ${d.activeNodes.map((n: string) => nodeLabel(n)).join(', ') || '—'}`;
+  if (a.entity === 'case' && Array.isArray(d.activeNodes))
+    return `v${d.version} · ${d.status} · at ${d.activeNodes.map((n: string) => nodeLabel(n)).join(', ') || '—'}`;
   return JSON.stringify(d);
 }
 
@@ -194,7 +275,10 @@ function TimerList({ detail, nodeLabel }: { detail: CaseDetail; nodeLabel(id: st
         const left = Date.parse(t.dueAt) - now;
         return (
           <li key={t.id}>
-            {nodeLabel(t.nodeId)} {t.timerId.endsWith(':sla') ? 'SLA' : 'timer'} <span className="ws-muted">· due {dateTime(t.dueAt)} ({left > 0 ? `in ${formatDuration(left)}` : 'now'})</span>
+            {nodeLabel(t.nodeId)} {t.timerId.endsWith(':sla') ? 'SLA' : 'timer'}{' '}
+            <span className="ws-muted">
+              · due {dateTime(t.dueAt)} ({left > 0 ? `in ${formatDuration(left)}` : 'now'})
+            </span>
           </li>
         );
       })}
@@ -202,7 +286,19 @@ function TimerList({ detail, nodeLabel }: { detail: CaseDetail; nodeLabel(id: st
   );
 }
 
-function EffectList({ caseId, effects, nodeLabel, canRetry, onRetried }: { caseId: string; effects: Effect[]; nodeLabel(id: string): string; canRetry: boolean; onRetried(): void }) {
+function EffectList({
+  caseId,
+  effects,
+  nodeLabel,
+  canRetry,
+  onRetried,
+}: {
+  caseId: string;
+  effects: Effect[];
+  nodeLabel(id: string): string;
+  canRetry: boolean;
+  onRetried(): void;
+}) {
   const { api } = useWorkspace();
   const [error, setError] = useState<string | null>(null);
   if (!effects.length) return <p className="ws-muted">No effects.</p>;
@@ -210,13 +306,27 @@ function EffectList({ caseId, effects, nodeLabel, canRetry, onRetried }: { caseI
   return (
     <>
       <table className="ws-table effects-table" data-testid="effects">
-        <thead><tr><th>Step</th><th>Status</th><th className="num">Attempts</th><th>Next / last error</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>Step</th>
+            <th>Status</th>
+            <th className="num">Attempts</th>
+            <th>Next / last error</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {effects.map((e) => (
             <tr key={e.id} className={`effect effect--${e.status}`}>
-              <td>{nodeLabel(e.nodeId)} <span className="ws-muted">{e.service}</span></td>
-              <td><span className={`chip effect-chip effect-chip--${e.status}`}>{e.status === 'pending' && e.attempts > 0 ? 'retrying' : e.status}</span></td>
-              <td className="num">{e.attempts} / {e.maxAttempts}</td>
+              <td>
+                {nodeLabel(e.nodeId)} <span className="ws-muted">{e.service}</span>
+              </td>
+              <td>
+                <span className={`chip effect-chip effect-chip--${e.status}`}>{e.status === 'pending' && e.attempts > 0 ? 'retrying' : e.status}</span>
+              </td>
+              <td className="num">
+                {e.attempts} / {e.maxAttempts}
+              </td>
               <td>
                 {e.status === 'pending' && <div className="ws-muted">next try {dateTime(e.runAt)}</div>}
                 {e.lastError && <div className="effect__error">{e.lastError}</div>}
@@ -244,7 +354,11 @@ function EffectList({ caseId, effects, nodeLabel, canRetry, onRetried }: { caseI
           ))}
         </tbody>
       </table>
-      {error && <div className="field-error" role="alert">{error}</div>}
+      {error && (
+        <div className="field-error" role="alert">
+          {error}
+        </div>
+      )}
     </>
   );
 }
@@ -266,11 +380,15 @@ function CancelCase({ caseId, onDone }: { caseId: string; onDone(): void }) {
   };
   return (
     <>
-      <button type="button" className="btn btn--danger-ghost" onClick={() => setOpen(true)}>Cancel case…</button>
+      <button type="button" className="btn btn--danger-ghost" onClick={() => setOpen(true)}>
+        Cancel case…
+      </button>
       {open && (
         <div className="modal-backdrop" role="dialog" aria-modal="true" aria-label="Cancel the case">
           <form className="modal" onSubmit={submit}>
-            <div className="modal__head"><h2>Cancel this case?</h2></div>
+            <div className="modal__head">
+              <h2>Cancel this case?</h2>
+            </div>
             <p>Open tasks close and timers stop. The reason goes into the case history and the audit trail.</p>
             <label className="inspector__field">
               <span>Reason</span>
@@ -278,8 +396,12 @@ function CancelCase({ caseId, onDone }: { caseId: string; onDone(): void }) {
             </label>
             {error && <div className="banner banner--error">{error}</div>}
             <div className="modal__actions">
-              <button type="button" className="btn btn--ghost" onClick={() => setOpen(false)}>Keep it</button>
-              <button type="submit" className="btn btn--danger" disabled={!reason.trim()}>Cancel case</button>
+              <button type="button" className="btn btn--ghost" onClick={() => setOpen(false)}>
+                Keep it
+              </button>
+              <button type="submit" className="btn btn--danger" disabled={!reason.trim()}>
+                Cancel case
+              </button>
             </div>
           </form>
         </div>

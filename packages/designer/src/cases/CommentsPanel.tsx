@@ -34,7 +34,9 @@ export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: st
       <ul className="comments__list">
         {comments.map((c) => (
           <li key={c.id} className="comment">
-            <div className="comment__head"><strong>{c.authorName ?? nameOf(c.author)}</strong> <span className="ws-muted">{dateTime(c.createdAt)}</span></div>
+            <div className="comment__head">
+              <strong>{c.authorName ?? nameOf(c.author)}</strong> <span className="ws-muted">{dateTime(c.createdAt)}</span>
+            </div>
             <div className="comment__text">{renderMentions(c.text)}</div>
           </li>
         ))}
@@ -49,9 +51,15 @@ export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: st
             aria-label="Comment"
             aria-invalid={!!error}
           />
-          {error && <div className="field-error" role="alert">{error}</div>}
+          {error && (
+            <div className="field-error" role="alert">
+              {error}
+            </div>
+          )}
           <div className="comments__actions">
-            <button type="submit" className="btn btn--secondary btn--small" disabled={busy || !text.trim()}>Comment</button>
+            <button type="submit" className="btn btn--secondary btn--small" disabled={busy || !text.trim()}>
+              Comment
+            </button>
           </div>
         </form>
       )}
@@ -61,6 +69,12 @@ export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: st
 
 function renderMentions(text: string) {
   return text.split(/((?:^|\s)@[A-Za-z0-9][A-Za-z0-9._+-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)/g).map((part, i) =>
-    /@/.test(part) && /^(\s?)@/.test(part) ? <span key={i} className="mention">{part}</span> : <span key={i}>{part}</span>,
+    /@/.test(part) && /^(\s?)@/.test(part) ? (
+      <span key={i} className="mention">
+        {part}
+      </span>
+    ) : (
+      <span key={i}>{part}</span>
+    ),
   );
 }

@@ -17,7 +17,17 @@ const findingsOf = (result: unknown): FindingLike[] | null => {
  * The evidence the flow gathered: every check result it kept (its findings with the money at
  * risk), the decisions already taken, failed steps, and the supplier's master record.
  */
-export function EvidenceList({ detail, evidence, nodeLabel, nameOf }: { detail: CaseDetail; evidence: Evidence | null; nodeLabel(id: string): string; nameOf(id: string | null): string }) {
+export function EvidenceList({
+  detail,
+  evidence,
+  nodeLabel,
+  nameOf,
+}: {
+  detail: CaseDetail;
+  evidence: Evidence | null;
+  nodeLabel(id: string): string;
+  nameOf(id: string | null): string;
+}) {
   const currency = evidence?.invoice?.body.currency ?? 'EUR';
   const checks = Object.entries(detail.context.vars).filter(([, v]) => findingsOf(v));
   const decisions = Object.entries(detail.context.tasks);
@@ -32,7 +42,13 @@ export function EvidenceList({ detail, evidence, nodeLabel, nameOf }: { detail: 
           <div key={name} className="evidence__item">
             <div className="evidence__title">
               <strong>{name}</strong>
-              {findings.length ? <span className="chip chip--bad">{findings.length} finding{findings.length === 1 ? '' : 's'}</span> : <span className="chip chip--ok">clean</span>}
+              {findings.length ? (
+                <span className="chip chip--bad">
+                  {findings.length} finding{findings.length === 1 ? '' : 's'}
+                </span>
+              ) : (
+                <span className="chip chip--ok">clean</span>
+              )}
               {atRisk !== undefined && <span className="ws-muted">at risk {money(atRisk, currency)}</span>}
             </div>
             <ul className="evidence__findings">
@@ -47,24 +63,45 @@ export function EvidenceList({ detail, evidence, nodeLabel, nameOf }: { detail: 
       })}
       {errors.map(([nodeId, error]) => (
         <div key={nodeId} className="evidence__item">
-          <div className="evidence__title"><strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--bad">failed</span></div>
+          <div className="evidence__title">
+            <strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--bad">failed</span>
+          </div>
           <div className="finding finding--high">{String(error)}</div>
         </div>
       ))}
       {decisions.map(([nodeId, d]) => (
         <div key={nodeId} className="evidence__item">
-          <div className="evidence__title"><strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--ok">{d.outcome}</span> <span className="ws-muted">by {nameOf(d.by)}</span></div>
-          {Object.keys(d.data).length > 0 && <div className="ws-muted">{Object.entries(d.data).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' · ')}</div>}
+          <div className="evidence__title">
+            <strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--ok">{d.outcome}</span> <span className="ws-muted">by {nameOf(d.by)}</span>
+          </div>
+          {Object.keys(d.data).length > 0 && (
+            <div className="ws-muted">
+              {Object.entries(d.data)
+                .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+                .join(' · ')}
+            </div>
+          )}
         </div>
       ))}
       {supplier && (
         <div className="evidence__item">
-          <div className="evidence__title"><strong>Supplier master record</strong></div>
+          <div className="evidence__title">
+            <strong>Supplier master record</strong>
+          </div>
           <dl className="kv">
-            <dt>Name</dt><dd>{supplier.name}</dd>
-            <dt>Tax id</dt><dd>{supplier.taxId ?? '—'}</dd>
-            <dt>Country</dt><dd>{supplier.country ?? '—'}</dd>
-            <dt>Bank account</dt><dd>{supplier.bankAccount ?? '—'}{supplier.bankAccountChangedAt && <span className="finding finding--warning"> changed {new Date(supplier.bankAccountChangedAt).toLocaleDateString()}</span>}</dd>
+            <dt>Name</dt>
+            <dd>{supplier.name}</dd>
+            <dt>Tax id</dt>
+            <dd>{supplier.taxId ?? '—'}</dd>
+            <dt>Country</dt>
+            <dd>{supplier.country ?? '—'}</dd>
+            <dt>Bank account</dt>
+            <dd>
+              {supplier.bankAccount ?? '—'}
+              {supplier.bankAccountChangedAt && (
+                <span className="finding finding--warning"> changed {new Date(supplier.bankAccountChangedAt).toLocaleDateString()}</span>
+              )}
+            </dd>
           </dl>
         </div>
       )}

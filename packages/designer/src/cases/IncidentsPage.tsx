@@ -59,11 +59,17 @@ export function IncidentsPage() {
     <section className="case-page" data-testid="incidents-page">
       <h1>Incidents</h1>
       <p className="ws-muted">Cases waiting at a step whose call to another system failed after all its retries. Retry once the system is back.</p>
-      {error && <div className="banner banner--error" role="alert">{error}</div>}
+      {error && (
+        <div className="banner banner--error" role="alert">
+          {error}
+        </div>
+      )}
       {!incidents ? (
         <p className="ws-muted">Loading…</p>
       ) : !incidents.length ? (
-        <p className="ws-muted" data-testid="incidents-empty">No open incidents.</p>
+        <p className="ws-muted" data-testid="incidents-empty">
+          No open incidents.
+        </p>
       ) : (
         <table className="ws-table" data-testid="incidents-table">
           <thead>

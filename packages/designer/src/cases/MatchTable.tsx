@@ -22,13 +22,23 @@ export function MatchTable({ evidence, match }: { evidence: Evidence; match: Mat
           {match ? (
             <>
               <strong>{match.mode} match</strong> against {po ? `PO ${po.poNumber}` : `PO ${invoice.poNumber ?? '(none)'}`}:{' '}
-              {match.withinTolerance ? <span className="chip chip--ok">within tolerance</span> : <span className="chip chip--bad">{match.findings.length} finding{match.findings.length === 1 ? '' : 's'}</span>}
+              {match.withinTolerance ? (
+                <span className="chip chip--ok">within tolerance</span>
+              ) : (
+                <span className="chip chip--bad">
+                  {match.findings.length} finding{match.findings.length === 1 ? '' : 's'}
+                </span>
+              )}
             </>
           ) : (
             <>No 3-way match was run for this case{po ? `; PO ${po.poNumber} shown as ordered` : ''}.</>
           )}
         </span>
-        {match && <span className="ws-muted">value at risk <strong className="match__risk">{money(match.valueAtRisk, currency)}</strong></span>}
+        {match && (
+          <span className="ws-muted">
+            value at risk <strong className="match__risk">{money(match.valueAtRisk, currency)}</strong>
+          </span>
+        )}
       </div>
       <table className="ws-table match-table" data-testid="match-table">
         <thead>
@@ -52,9 +62,13 @@ export function MatchTable({ evidence, match }: { evidence: Evidence; match: Mat
           })}
         </tbody>
       </table>
-      {match?.findings.filter((f) => !f.lineId).map((f, i) => (
-        <div key={i} className={`finding finding--${f.severity}`}>{f.message}</div>
-      ))}
+      {match?.findings
+        .filter((f) => !f.lineId)
+        .map((f, i) => (
+          <div key={i} className={`finding finding--${f.severity}`}>
+            {f.message}
+          </div>
+        ))}
     </div>
   );
 }
@@ -74,16 +88,33 @@ function MatchRow(props: { lineId: string; line: InvoiceLine; evidence: Evidence
   return (
     <>
       <tr className={`match-row ${state}`} data-line={lineId}>
-        <td>{lineId}{poLine ? <span className="ws-muted"> → PO {poLine.lineId}</span> : null}</td>
+        <td>
+          {lineId}
+          {poLine ? <span className="ws-muted"> → PO {poLine.lineId}</span> : null}
+        </td>
         <td>{line.description}</td>
         <td className={`num ${qtyBad ? 'cell-bad' : ''}`}>{line.quantity}</td>
         <td className={`num ${qtyBad ? 'cell-bad' : ''}`}>{matched?.receivedQuantity ?? poLine?.receivedQuantity ?? '—'}</td>
         <td className="num">{matched?.orderedQuantity ?? poLine?.quantity ?? '—'}</td>
         <td className={`num ${priceBad ? 'cell-bad' : ''}`}>{money(line.unitPrice, currency)}</td>
         <td className={`num ${priceBad ? 'cell-bad' : ''}`}>{poLine ? money(poLine.unitPrice, currency) : '—'}</td>
-        <td className={`num ${priceBad ? 'cell-bad strong' : ''}`} data-testid="price-variance">{pct === null || pct === undefined ? '—' : `${pct > 0 ? '+' : ''}${pct} %`}</td>
-        <td className={`num ${qtyBad ? 'cell-bad strong' : ''}`}>{qtyVar === null || qtyVar === undefined ? '—' : `${Number(qtyVar) > 0 ? '+' : ''}${qtyVar}`}</td>
-        <td className="match-row__receipts">{poLine?.receipts.length ? poLine.receipts.map((r) => <span key={r.id} title={new Date(r.receivedAt).toLocaleString()}>{r.id} × {r.quantity}</span>) : <span className="ws-muted">none</span>}</td>
+        <td className={`num ${priceBad ? 'cell-bad strong' : ''}`} data-testid="price-variance">
+          {pct === null || pct === undefined ? '—' : `${pct > 0 ? '+' : ''}${pct} %`}
+        </td>
+        <td className={`num ${qtyBad ? 'cell-bad strong' : ''}`}>
+          {qtyVar === null || qtyVar === undefined ? '—' : `${Number(qtyVar) > 0 ? '+' : ''}${qtyVar}`}
+        </td>
+        <td className="match-row__receipts">
+          {poLine?.receipts.length ? (
+            poLine.receipts.map((r) => (
+              <span key={r.id} title={new Date(r.receivedAt).toLocaleString()}>
+                {r.id} × {r.quantity}
+              </span>
+            ))
+          ) : (
+            <span className="ws-muted">none</span>
+          )}
+        </td>
       </tr>
       {findings.map((f, i) => (
         <tr key={i} className="match-finding">

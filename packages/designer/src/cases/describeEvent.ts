@@ -13,7 +13,11 @@ function serviceSummary(result: unknown): string | null {
   const r = result as { withinTolerance?: boolean; findings?: { message?: string }[]; maxPriceVariancePct?: number };
   if (Array.isArray(r.findings)) {
     if (!r.findings.length) return r.withinTolerance === false ? 'outside tolerance' : 'no findings';
-    return r.findings.map((f) => f.message).filter(Boolean).slice(0, 2).join('; ');
+    return r.findings
+      .map((f) => f.message)
+      .filter(Boolean)
+      .slice(0, 2)
+      .join('; ');
   }
   return null;
 }
@@ -57,7 +61,11 @@ export const TASK_HOLD_ACTIONS = ['task.claimed', 'task.released', 'task.reassig
  * Says who took, gave back or handed on a task, from its audit row (claims are not case events).
  * @example describeTaskHold({ action: 'task.claimed', data: { nodeId: 'review' } }, label, name) // { what: 'Procurement review: claimed', why: null }
  */
-export function describeTaskHold(entry: Pick<AuditEntry, 'action' | 'data'>, nodeLabel: (id: string) => string, nameOf: (id: string | null) => string): EventLine {
+export function describeTaskHold(
+  entry: Pick<AuditEntry, 'action' | 'data'>,
+  nodeLabel: (id: string) => string,
+  nameOf: (id: string | null) => string,
+): EventLine {
   const d = entry.data ?? {};
   const step = typeof d.nodeId === 'string' ? nodeLabel(d.nodeId) : 'Task';
   if (entry.action === 'task.claimed') return { what: `${step}: claimed`, why: null };

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { CaseChangedMessage, LiveMessages, TaskChangedMessage } from '@exflow/shared';
+import type { CaseChangedMessage, LiveMessages } from '@exflow/shared';
 import { io, type Socket } from 'socket.io-client';
 import { loadActingIn } from '../auth/session.js';
 
@@ -7,7 +7,6 @@ import { loadActingIn } from '../auth/session.js';
 export type CaseChanged = CaseChangedMessage;
 
 /** `task.changed`: a task opened, or a person claimed, released, completed, reassigned or re-ranked it. */
-export type TaskChanged = TaskChangedMessage;
 
 type LiveEvents = LiveMessages;
 
@@ -35,7 +34,13 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
   // a platform admin acting in a client listens to that client's rooms (docs/api.md, Socket.IO)
   const tenant = loadActingIn()?.id;
   useEffect(() => {
-    const socket = io({ path: '/socket.io', auth: tenant ? { token, tenant } : { token }, transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+    const socket = io({
+      path: '/socket.io',
+      auth: tenant ? { token, tenant } : { token },
+      transports: ['websocket'],
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 4000,
+    });
     socketRef.current = socket;
     socket.onAny((event: string, message: unknown) => handlers.current.get(event)?.forEach((h) => h(message)));
     socket.on('connect', () => {

@@ -40,7 +40,8 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
       await api.createDefinition(duplicateDefinition(draft, takenKeys));
     });
   const exportDraft = (flow: DefinitionSummary) => act(async () => downloadJson(`${flow.key}.workflow.json`, (await api.getDefinition(flow.id)).draft));
-  const exportVersion = (flow: DefinitionSummary, version: number) => act(async () => downloadJson(`${flow.key}.v${version}.workflow.json`, (await api.getVersion(flow.id, version)).definition));
+  const exportVersion = (flow: DefinitionSummary, version: number) =>
+    act(async () => downloadJson(`${flow.key}.v${version}.workflow.json`, (await api.getVersion(flow.id, version)).definition));
   const remove = (flow: DefinitionSummary) => act(() => api.deleteDefinition(flow.id));
   const toggleVersions = async (flow: DefinitionSummary) => {
     if (expanded[flow.id]) return setExpanded(({ [flow.id]: _, ...rest }) => rest);
@@ -65,11 +66,19 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
           <p>Exception workflows of your tenant. Drafts are yours to change; published versions are what cases run.</p>
         </div>
         <div className="flow-list__actions">
-          <button type="button" className="btn btn--secondary" onClick={() => setDialog('import')} data-testid="import-open">Import</button>
-          <button type="button" className="btn btn--primary" onClick={() => setDialog('new')} data-testid="new-flow">New flow</button>
+          <button type="button" className="btn btn--secondary" onClick={() => setDialog('import')} data-testid="import-open">
+            Import
+          </button>
+          <button type="button" className="btn btn--primary" onClick={() => setDialog('new')} data-testid="new-flow">
+            New flow
+          </button>
         </div>
       </div>
-      {error && <div className="banner banner--error" role="alert">{error}</div>}
+      {error && (
+        <div className="banner banner--error" role="alert">
+          {error}
+        </div>
+      )}
       {flows === null ? (
         <p className="panel-intro">Loading…</p>
       ) : flows.length === 0 ? (
@@ -93,7 +102,9 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
               return [
                 <tr key={flow.id} data-flow-key={flow.key}>
                   <td>
-                    <button type="button" className="link" onClick={() => onOpen(flow.id)}>{flow.name}</button>
+                    <button type="button" className="link" onClick={() => onOpen(flow.id)}>
+                      {flow.name}
+                    </button>
                     <div className="flow-table__key">{flow.key}</div>
                   </td>
                   <td>
@@ -107,11 +118,26 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                   </td>
                   <td className="flow-table__muted">{new Date(flow.draftUpdatedAt).toLocaleString()}</td>
                   <td className="flow-table__actions">
-                    <button type="button" className="btn btn--ghost btn--small" onClick={() => onOpen(flow.id)}>Open</button>
-                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void duplicate(flow)}>Duplicate</button>
-                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportDraft(flow)}>Export</button>
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => onOpen(flow.id)}>
+                      Open
+                    </button>
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void duplicate(flow)}>
+                      Duplicate
+                    </button>
+                    <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportDraft(flow)}>
+                      Export
+                    </button>
                     {confirmDelete === flow.id ? (
-                      <button type="button" className="btn btn--danger btn--small" onClick={() => { setConfirmDelete(null); void remove(flow); }}>Really delete?</button>
+                      <button
+                        type="button"
+                        className="btn btn--danger btn--small"
+                        onClick={() => {
+                          setConfirmDelete(null);
+                          void remove(flow);
+                        }}
+                      >
+                        Really delete?
+                      </button>
                     ) : (
                       <button
                         type="button"
@@ -128,12 +154,16 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                 versions && (
                   <tr key={`${flow.id}-versions`} className="flow-table__versions">
                     <td colSpan={4}>
-                      {versions === 'loading' ? 'Loading versions…' : (
+                      {versions === 'loading' ? (
+                        'Loading versions…'
+                      ) : (
                         <ul>
                           {versions.map((v) => (
                             <li key={v.version}>
                               <strong>v{v.version}</strong> · {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
-                              <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportVersion(flow, v.version)}>Export</button>
+                              <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportVersion(flow, v.version)}>
+                                Export
+                              </button>
                             </li>
                           ))}
                         </ul>

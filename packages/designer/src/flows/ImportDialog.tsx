@@ -35,7 +35,9 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
       <div className="modal modal--wide" role="dialog" aria-label="Import a flow" onClick={(e) => e.stopPropagation()} data-testid="import-dialog">
         <header className="modal__head">
           <h2>Import a flow</h2>
-          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">✕</button>
+          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
         </header>
         <p className="panel-intro">Paste a workflow definition (JSON) or choose a file. It is checked before anything is saved.</p>
         <input
@@ -46,7 +48,15 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
             if (file) setText(await file.text());
           }}
         />
-        <textarea className="code-input" rows={14} value={text} onChange={(e) => setText(e.target.value)} placeholder='{ "schemaVersion": 1, "key": "…", "nodes": [ … ], "edges": [ … ] }' spellCheck={false} data-testid="import-text" />
+        <textarea
+          className="code-input"
+          rows={14}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder='{ "schemaVersion": 1, "key": "…", "nodes": [ … ], "edges": [ … ] }'
+          spellCheck={false}
+          data-testid="import-text"
+        />
         {problems.length > 0 && (
           <div className="banner banner--error" data-testid="import-problems">
             Not imported: {problems.length} problem{problems.length === 1 ? '' : 's'}
@@ -61,7 +71,9 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
         )}
         {error && problems.length === 0 && <div className="banner banner--error">{error}</div>}
         <footer className="modal__actions">
-          <button type="button" className="btn btn--ghost" onClick={onClose}>Cancel</button>
+          <button type="button" className="btn btn--ghost" onClick={onClose}>
+            Cancel
+          </button>
           <button type="button" className="btn btn--primary" onClick={() => void submit()} disabled={busy || !text.trim()} data-testid="import-submit">
             Import
           </button>

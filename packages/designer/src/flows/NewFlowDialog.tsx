@@ -11,7 +11,15 @@ const TEMPLATES: { id: string; label: string; definition?: WorkflowDefinition }[
 ];
 
 /** Names a new flow and creates its draft, blank or from a template. */
-export function NewFlowDialog({ takenKeys, onClose, onCreated }: { takenKeys: ReadonlySet<string>; onClose(): void; onCreated(record: DefinitionRecord): void }) {
+export function NewFlowDialog({
+  takenKeys,
+  onClose,
+  onCreated,
+}: {
+  takenKeys: ReadonlySet<string>;
+  onClose(): void;
+  onCreated(record: DefinitionRecord): void;
+}) {
   const { api } = useApi();
   const [name, setName] = useState('');
   const [key, setKey] = useState('');
@@ -31,10 +39,21 @@ export function NewFlowDialog({ takenKeys, onClose, onCreated }: { takenKeys: Re
   };
   return (
     <div className="modal-backdrop" role="presentation" onClick={onClose}>
-      <form className="modal" role="dialog" aria-label="New flow" onClick={(e) => e.stopPropagation()} onSubmit={(e) => { e.preventDefault(); void create(); }}>
+      <form
+        className="modal"
+        role="dialog"
+        aria-label="New flow"
+        onClick={(e) => e.stopPropagation()}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
         <header className="modal__head">
           <h2>New flow</h2>
-          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">✕</button>
+          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">
+            ✕
+          </button>
         </header>
         <label className="inspector__field">
           <span>Name</span>
@@ -47,13 +66,21 @@ export function NewFlowDialog({ takenKeys, onClose, onCreated }: { takenKeys: Re
         <label className="inspector__field">
           <span>Start from</span>
           <select value={template} onChange={(e) => setTemplate(e.target.value)}>
-            {TEMPLATES.map((t) => <option key={t.id} value={t.id}>{t.label}</option>)}
+            {TEMPLATES.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.label}
+              </option>
+            ))}
           </select>
         </label>
         {error && <div className="banner banner--error">{error}</div>}
         <footer className="modal__actions">
-          <button type="button" className="btn btn--ghost" onClick={onClose}>Cancel</button>
-          <button type="submit" className="btn btn--primary" data-testid="new-flow-create">Create</button>
+          <button type="button" className="btn btn--ghost" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn--primary" data-testid="new-flow-create">
+            Create
+          </button>
         </footer>
       </form>
     </div>

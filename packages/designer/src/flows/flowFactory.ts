@@ -2,7 +2,12 @@ import { validate, type ValidationProblem, type WorkflowDefinition } from '@exfl
 
 /** A definition key from a name: lower case, digits and dashes, as the schema requires. */
 export function keyFromName(name: string): string {
-  const key = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  const key = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
   return key || 'flow';
 }
 
@@ -23,7 +28,8 @@ export function duplicateDefinition(source: WorkflowDefinition, taken: ReadonlyS
   return { ...structuredClone(source), key: freeKey(`${source.key}-copy`, taken), name: `Copy of ${source.name}`.slice(0, 200) };
 }
 
-export type ImportResult = { ok: true; definition: WorkflowDefinition } | { ok: false; problems: Pick<ValidationProblem, 'message' | 'nodeId' | 'edgeId' | 'path'>[] };
+export type ImportResult =
+  { ok: true; definition: WorkflowDefinition } | { ok: false; problems: Pick<ValidationProblem, 'message' | 'nodeId' | 'edgeId' | 'path'>[] };
 
 /**
  * Reads pasted or uploaded definition JSON and checks it with shared `validate()`: anything

@@ -38,27 +38,52 @@ export function BulkBar({ onDone }: { onDone(): void }) {
           <span className="bulk-bar__group">
             <select value={assignee} onChange={(e) => setAssignee(e.target.value)} aria-label="Reassign to">
               <option value="">Reassign to…</option>
-              {team.filter((m) => m.roles.some((r) => WORKER_ROLES.includes(r))).map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+              {team
+                .filter((m) => m.roles.some((r) => WORKER_ROLES.includes(r)))
+                .map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
             </select>
-            <button type="button" className="btn btn--secondary btn--small" disabled={busy || !assignee} onClick={() => run(() => api.bulkReassign(selected, assignee), 'Reassigned')}>
+            <button
+              type="button"
+              className="btn btn--secondary btn--small"
+              disabled={busy || !assignee}
+              onClick={() => run(() => api.bulkReassign(selected, assignee), 'Reassigned')}
+            >
               Reassign
             </button>
           </span>
           <span className="bulk-bar__group">
             <select value={priority} onChange={(e) => setPriority(e.target.value)} aria-label="Priority">
-              {[1, 2, 3, 4, 5].map((p) => <option key={p} value={p}>P{p}{p === 1 ? ' (highest)' : p === 5 ? ' (lowest)' : ''}</option>)}
+              {[1, 2, 3, 4, 5].map((p) => (
+                <option key={p} value={p}>
+                  P{p}
+                  {p === 1 ? ' (highest)' : p === 5 ? ' (lowest)' : ''}
+                </option>
+              ))}
             </select>
-            <button type="button" className="btn btn--secondary btn--small" disabled={busy} onClick={() => run(() => api.bulkPriority(selected, Number(priority)), 'Re-prioritised')}>
+            <button
+              type="button"
+              className="btn btn--secondary btn--small"
+              disabled={busy}
+              onClick={() => run(() => api.bulkPriority(selected, Number(priority)), 'Re-prioritised')}
+            >
               Set priority
             </button>
           </span>
-          <button type="button" className="btn btn--ghost btn--small" onClick={() => store.getState().clearSelection()}>Clear selection</button>
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => store.getState().clearSelection()}>
+            Clear selection
+          </button>
         </>
       )}
       {message && (
         <span className={`bulk-bar__message bulk-bar__message--${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>
           {message.text}
-          <button type="button" className="link" onClick={() => setMessage(null)}>dismiss</button>
+          <button type="button" className="link" onClick={() => setMessage(null)}>
+            dismiss
+          </button>
         </span>
       )}
     </div>

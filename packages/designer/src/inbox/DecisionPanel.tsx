@@ -61,7 +61,11 @@ export function DecisionPanel({ task, canAct, onCompleted }: { task: Task; canAc
           />
         </div>
       )}
-      {error && <div className="banner banner--error" role="alert" data-testid="decision-error">{error}</div>}
+      {error && (
+        <div className="banner banner--error" role="alert" data-testid="decision-error">
+          {error}
+        </div>
+      )}
       <div className="decision__outcomes">
         {task.outcomes.map((o, i) => (
           <button
@@ -72,7 +76,7 @@ export function DecisionPanel({ task, canAct, onCompleted }: { task: Task; canAc
             data-outcome={o.id}
             onClick={() => void decide(o.id)}
           >
-            {busy === o.id ? 'Saving…' : o.label ?? o.id}
+            {busy === o.id ? 'Saving…' : (o.label ?? o.id)}
           </button>
         ))}
       </div>

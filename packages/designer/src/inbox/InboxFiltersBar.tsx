@@ -12,7 +12,10 @@ export function InboxFiltersBar() {
   const view = useInbox(selectView);
   const store = useInboxStore();
   const { team } = useWorkspace();
-  const set = <K extends keyof InboxFilters>(key: K) => (value: InboxFilters[K]) => store.getState().setFilter(key, value);
+  const set =
+    <K extends keyof InboxFilters>(key: K) =>
+    (value: InboxFilters[K]) =>
+      store.getState().setFilter(key, value);
   const facets = summary?.facets;
   const active = Object.values(filters).some((v) => v !== undefined && v !== '');
   return (
@@ -21,35 +24,55 @@ export function InboxFiltersBar() {
         <span>Exception</span>
         <select value={filters.exceptionKind ?? ''} onChange={(e) => set('exceptionKind')(e.target.value)} data-testid="filter-exception">
           <option value="">Any</option>
-          {facets?.exceptionKinds.map((f) => <option key={f.value} value={f.value}>{exceptionLabel(f.value)} ({f.count})</option>)}
+          {facets?.exceptionKinds.map((f) => (
+            <option key={f.value} value={f.value}>
+              {exceptionLabel(f.value)} ({f.count})
+            </option>
+          ))}
         </select>
       </label>
       <label>
         <span>Supplier</span>
         <select value={filters.supplier ?? ''} onChange={(e) => set('supplier')(e.target.value)} data-testid="filter-supplier">
           <option value="">Any</option>
-          {facets?.suppliers.map((f) => <option key={f.value} value={f.value}>{f.label ?? f.value} ({f.count})</option>)}
+          {facets?.suppliers.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label ?? f.value} ({f.count})
+            </option>
+          ))}
         </select>
       </label>
       <label>
         <span>Business unit</span>
         <select value={filters.businessUnit ?? ''} onChange={(e) => set('businessUnit')(e.target.value)}>
           <option value="">Any</option>
-          {facets?.businessUnits.map((f) => <option key={f.value} value={f.value}>{f.value} ({f.count})</option>)}
+          {facets?.businessUnits.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.value} ({f.count})
+            </option>
+          ))}
         </select>
       </label>
       <AmountField label="Amount from" value={filters.amountMin} onCommit={set('amountMin')} />
       <AmountField label="to" value={filters.amountMax} onCommit={set('amountMax')} />
       <label>
         <span>Due by</span>
-        <input type="date" value={filters.dueBefore?.slice(0, 10) ?? ''} onChange={(e) => set('dueBefore')(e.target.value ? `${e.target.value}T23:59:59Z` : undefined)} />
+        <input
+          type="date"
+          value={filters.dueBefore?.slice(0, 10) ?? ''}
+          onChange={(e) => set('dueBefore')(e.target.value ? `${e.target.value}T23:59:59Z` : undefined)}
+        />
       </label>
       {view === 'team' && (
         <label>
           <span>Held by</span>
           <select value={filters.assignee ?? ''} onChange={(e) => set('assignee')(e.target.value)}>
             <option value="">Anyone</option>
-            {team.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+            {team.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
           </select>
         </label>
       )}

@@ -62,7 +62,11 @@ function Inbox() {
           </div>
         </div>
         <InboxFiltersBar />
-        {error && <div className="banner banner--error" role="alert">{error}</div>}
+        {error && (
+          <div className="banner banner--error" role="alert">
+            {error}
+          </div>
+        )}
         {summary?.lead && <BulkBar onDone={refresh} />}
         <InboxTable onChanged={refresh} />
         <LoadMore loadMore={loadMore} />
@@ -86,13 +90,22 @@ function QueueList() {
       </li>
       {summary.queues.map((q) => (
         <li key={q.queue}>
-          <button type="button" className={`queue ${filters.queue === q.queue ? 'is-current' : ''}`} data-queue={q.queue} onClick={() => store.getState().setFilter('queue', q.queue)}>
+          <button
+            type="button"
+            className={`queue ${filters.queue === q.queue ? 'is-current' : ''}`}
+            data-queue={q.queue}
+            onClick={() => store.getState().setFilter('queue', q.queue)}
+          >
             <span className="queue__name">{q.queue}</span>
             <span className="queue__counts">
               <span title="open">{q.open} open</span>
               <span title="unclaimed">{q.unclaimed} unclaimed</span>
               {q.mine > 0 && <span title="yours">{q.mine} yours</span>}
-              {q.overdue > 0 && <span className="queue__overdue" title="past their SLA">{q.overdue} overdue</span>}
+              {q.overdue > 0 && (
+                <span className="queue__overdue" title="past their SLA">
+                  {q.overdue} overdue
+                </span>
+              )}
             </span>
           </button>
         </li>
@@ -135,34 +148,43 @@ function InboxTable({ onChanged }: { onChanged(): void }) {
   const now = useNow(1000);
   const lead = !!summary?.lead;
   if (!items.length) {
-    return <div className="inbox-empty" data-testid="inbox-empty">{loading ? 'Loading…' : view === 'mine' ? 'Nothing assigned to you. Take a task from Unclaimed.' : 'No tasks match.'}</div>;
+    return (
+      <div className="inbox-empty" data-testid="inbox-empty">
+        {loading ? 'Loading…' : view === 'mine' ? 'Nothing assigned to you. Take a task from Unclaimed.' : 'No tasks match.'}
+      </div>
+    );
   }
   const allSelected = items.length > 0 && items.every((t) => selected.includes(t.id));
   return (
     <div className="inbox-table-wrap">
-    <table className="ws-table inbox-table" data-testid="inbox-table">
-      <thead>
-        <tr>
-          {lead && (
-            <th className="ws-table__check">
-              <input type="checkbox" aria-label="Select all" checked={allSelected} onChange={() => store.getState().selectOnly(allSelected ? [] : items.map((t) => t.id))} />
-            </th>
-          )}
-          <th>Priority · SLA</th>
-          <th>Invoice</th>
-          <th>Exception</th>
-          <th className="num">Value at risk</th>
-          <th className="num">Amount · unit</th>
-          <th>Queue · holder</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((task) => (
-          <InboxRow key={task.id} task={task} now={now} lead={lead} checked={selected.includes(task.id)} onChanged={onChanged} />
-        ))}
-      </tbody>
-    </table>
+      <table className="ws-table inbox-table" data-testid="inbox-table">
+        <thead>
+          <tr>
+            {lead && (
+              <th className="ws-table__check">
+                <input
+                  type="checkbox"
+                  aria-label="Select all"
+                  checked={allSelected}
+                  onChange={() => store.getState().selectOnly(allSelected ? [] : items.map((t) => t.id))}
+                />
+              </th>
+            )}
+            <th>Priority · SLA</th>
+            <th>Invoice</th>
+            <th>Exception</th>
+            <th className="num">Value at risk</th>
+            <th className="num">Amount · unit</th>
+            <th>Queue · holder</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((task) => (
+            <InboxRow key={task.id} task={task} now={now} lead={lead} checked={selected.includes(task.id)} onChanged={onChanged} />
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -189,18 +211,27 @@ function InboxRow({ task, now, lead, checked, onChanged }: { task: InboxTask; no
     <tr className={`inbox-row ${checked ? 'is-selected' : ''}`} data-task-id={task.id} onClick={open}>
       {lead && (
         <td className="ws-table__check" onClick={(e) => e.stopPropagation()}>
-          <input type="checkbox" aria-label={`Select ${task.invoiceNumber ?? task.title}`} checked={checked} onChange={() => store.getState().toggle(task.id)} />
+          <input
+            type="checkbox"
+            aria-label={`Select ${task.invoiceNumber ?? task.title}`}
+            checked={checked}
+            onChange={() => store.getState().toggle(task.id)}
+          />
         </td>
       )}
       <td>
         <div className="inbox-row__urgency">
-          <span className={`prio prio--${task.priority}`} title="1 is the highest">P{task.priority}</span>
+          <span className={`prio prio--${task.priority}`} title="1 is the highest">
+            P{task.priority}
+          </span>
           <SlaChip dueAt={task.dueAt} createdAt={task.createdAt} now={now} />
         </div>
       </td>
       <td>
         <div className="inbox-row__invoice">{task.invoiceNumber ?? task.title}</div>
-        <div className="ws-muted inbox-row__supplier" title={task.supplierName ?? undefined}>{task.supplierName ?? '—'}</div>
+        <div className="ws-muted inbox-row__supplier" title={task.supplierName ?? undefined}>
+          {task.supplierName ?? '—'}
+        </div>
       </td>
       <td>{task.exceptionKind ? <span className="exc-chip">{exceptionLabel(task.exceptionKind)}</span> : <span className="ws-muted">{task.title}</span>}</td>
       <td className="num strong">{money(task.valueAtRisk, task.currency)}</td>
@@ -210,7 +241,9 @@ function InboxRow({ task, now, lead, checked, onChanged }: { task: InboxTask; no
       </td>
       <td>
         <div>{task.queue}</div>
-        <div className="ws-muted">{task.assignee ? (task.assignee === user.id ? <strong className="inbox-row__you">You</strong> : task.assigneeName ?? task.assignee) : 'unclaimed'}</div>
+        <div className="ws-muted">
+          {task.assignee ? task.assignee === user.id ? <strong className="inbox-row__you">You</strong> : (task.assigneeName ?? task.assignee) : 'unclaimed'}
+        </div>
       </td>
       <td className="inbox-row__actions" onClick={(e) => e.stopPropagation()}>
         {!task.assignee && mayWork(user.roles, task.candidateRoles) && (
@@ -223,8 +256,14 @@ function InboxRow({ task, now, lead, checked, onChanged }: { task: InboxTask; no
             Release
           </button>
         )}
-        <a className="btn btn--ghost btn--small" href={workspaceHref({ page: 'task', taskId: task.id })}>Open</a>
-        {error && <div className="inbox-row__error" role="alert">{error}</div>}
+        <a className="btn btn--ghost btn--small" href={workspaceHref({ page: 'task', taskId: task.id })}>
+          Open
+        </a>
+        {error && (
+          <div className="inbox-row__error" role="alert">
+            {error}
+          </div>
+        )}
       </td>
     </tr>
   );
@@ -243,7 +282,9 @@ function LoadMore({ loadMore }: { loadMore(): Promise<void> }) {
   if (!next) return null;
   return (
     <div className="inbox__more">
-      <button type="button" className="btn btn--secondary" onClick={() => void loadMore()}>Show more</button>
+      <button type="button" className="btn btn--secondary" onClick={() => void loadMore()}>
+        Show more
+      </button>
     </div>
   );
 }

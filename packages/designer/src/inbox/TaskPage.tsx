@@ -51,7 +51,15 @@ export function TaskPage({ taskId }: { taskId: string }) {
     void reload();
   });
 
-  if (error && !task) return <div className="page-message"><p>{error}</p><a className="btn btn--secondary" href="#/inbox">Back to the inbox</a></div>;
+  if (error && !task)
+    return (
+      <div className="page-message">
+        <p>{error}</p>
+        <a className="btn btn--secondary" href="#/inbox">
+          Back to the inbox
+        </a>
+      </div>
+    );
   if (!task || !detail) return <div className="page-message">Loading the task…</div>;
 
   const open = task.status === 'open';
@@ -79,29 +87,61 @@ export function TaskPage({ taskId }: { taskId: string }) {
     <div className="task-page" data-testid="task-page" data-task-status={task.status}>
       <div className="task-page__head">
         <div>
-          <a href="#/inbox" className="ws-back">← Inbox</a>
-          <h1>{task.title}{invoice && <span className="ws-muted"> · {invoice.invoiceNumber}</span>}</h1>
+          <a href="#/inbox" className="ws-back">
+            ← Inbox
+          </a>
+          <h1>
+            {task.title}
+            {invoice && <span className="ws-muted"> · {invoice.invoiceNumber}</span>}
+          </h1>
           <div className="task-page__meta">
             <span className={`prio prio--${task.priority}`}>P{task.priority}</span>
             {open && <SlaChip dueAt={task.dueAt} createdAt={task.createdAt} now={now} />}
-            <span>Queue <strong>{task.queue}</strong></span>
-            <span>{task.assignee ? <>Held by <strong data-testid="task-assignee">{mine ? 'you' : nameOf(task.assignee)}</strong></> : 'Unclaimed'}</span>
+            <span>
+              Queue <strong>{task.queue}</strong>
+            </span>
+            <span>
+              {task.assignee ? (
+                <>
+                  Held by <strong data-testid="task-assignee">{mine ? 'you' : nameOf(task.assignee)}</strong>
+                </>
+              ) : (
+                'Unclaimed'
+              )}
+            </span>
             <a href={workspaceHref({ page: 'case', caseId: task.caseId })}>Case history →</a>
           </div>
         </div>
         <div className="task-page__actions">
-          {open && !task.assignee && canWork && <button type="button" className="btn btn--primary" disabled={busy} data-testid="task-claim" onClick={() => act(() => api.claim(task.id))}>Claim</button>}
-          {open && mine && <button type="button" className="btn btn--secondary" disabled={busy} onClick={() => act(() => api.release(task.id))}>Release</button>}
+          {open && !task.assignee && canWork && (
+            <button type="button" className="btn btn--primary" disabled={busy} data-testid="task-claim" onClick={() => act(() => api.claim(task.id))}>
+              Claim
+            </button>
+          )}
+          {open && mine && (
+            <button type="button" className="btn btn--secondary" disabled={busy} onClick={() => act(() => api.release(task.id))}>
+              Release
+            </button>
+          )}
           {open && mine && <ReassignControl task={task} onDone={() => void reload()} />}
         </div>
       </div>
-      {notice && <div className="banner banner--warn" role="status" data-testid="task-notice">{notice}</div>}
-      {!open && (
-        <div className="banner banner--ok" role="status" data-testid="task-closed">
-          {task.status === 'completed' ? `Completed by ${nameOf(task.completedBy)}: ${task.outcome}` : 'This task was closed: the case moved on.'} — the case is now <strong>{detail.status === 'open' ? `at ${detail.activeNodes.join(', ')}` : detail.status}</strong>.
+      {notice && (
+        <div className="banner banner--warn" role="status" data-testid="task-notice">
+          {notice}
         </div>
       )}
-      {error && <div className="banner banner--error" role="alert">{error}</div>}
+      {!open && (
+        <div className="banner banner--ok" role="status" data-testid="task-closed">
+          {task.status === 'completed' ? `Completed by ${nameOf(task.completedBy)}: ${task.outcome}` : 'This task was closed: the case moved on.'} — the case is
+          now <strong>{detail.status === 'open' ? `at ${detail.activeNodes.join(', ')}` : detail.status}</strong>.
+        </div>
+      )}
+      {error && (
+        <div className="banner banner--error" role="alert">
+          {error}
+        </div>
+      )}
 
       <div className="task-page__grid">
         <div className="task-page__main">
@@ -109,14 +149,24 @@ export function TaskPage({ taskId }: { taskId: string }) {
             <section className="ws-card">
               <h2>Invoice {invoice.invoiceNumber}</h2>
               <dl className="kv kv--row">
-                <dt>Supplier</dt><dd>{invoice.supplier.name}</dd>
-                <dt>Issued</dt><dd>{invoice.issueDate}</dd>
-                <dt>Due</dt><dd>{invoice.dueDate ?? '—'}</dd>
-                <dt>PO</dt><dd>{invoice.poNumber ?? '—'}</dd>
-                <dt>Business unit</dt><dd>{invoice.businessUnit ?? evidence?.purchaseOrder?.businessUnit ?? '—'}</dd>
-                <dt>Net</dt><dd>{money(invoice.netTotal, currency)}</dd>
-                <dt>Tax</dt><dd>{money(invoice.taxTotal, currency)}</dd>
-                <dt>Gross</dt><dd><strong>{money(invoice.grossTotal, currency)}</strong></dd>
+                <dt>Supplier</dt>
+                <dd>{invoice.supplier.name}</dd>
+                <dt>Issued</dt>
+                <dd>{invoice.issueDate}</dd>
+                <dt>Due</dt>
+                <dd>{invoice.dueDate ?? '—'}</dd>
+                <dt>PO</dt>
+                <dd>{invoice.poNumber ?? '—'}</dd>
+                <dt>Business unit</dt>
+                <dd>{invoice.businessUnit ?? evidence?.purchaseOrder?.businessUnit ?? '—'}</dd>
+                <dt>Net</dt>
+                <dd>{money(invoice.netTotal, currency)}</dd>
+                <dt>Tax</dt>
+                <dd>{money(invoice.taxTotal, currency)}</dd>
+                <dt>Gross</dt>
+                <dd>
+                  <strong>{money(invoice.grossTotal, currency)}</strong>
+                </dd>
               </dl>
             </section>
           )}
@@ -132,10 +182,18 @@ export function TaskPage({ taskId }: { taskId: string }) {
         <aside className="task-page__side">
           <section className="ws-card">
             <h2>Decision</h2>
-            {match && !match.withinTolerance && match.findings[0] && <div className="decision__why"><span className="exc-chip">{exceptionLabel(match.findings[0].kind)}</span> {money(match.valueAtRisk, currency)} at risk</div>}
+            {match && !match.withinTolerance && match.findings[0] && (
+              <div className="decision__why">
+                <span className="exc-chip">{exceptionLabel(match.findings[0].kind)}</span> {money(match.valueAtRisk, currency)} at risk
+              </div>
+            )}
             {open && heldByOther && <p className="ws-muted">Held by {nameOf(task.assignee)}; only they (or a lead) can decide.</p>}
             {open && !canWork && <p className="ws-muted">This task is for {task.candidateRoles.join(' or ')}.</p>}
-            {open ? <DecisionPanel task={task} canAct={canWork && !heldByOther} onCompleted={() => void reload()} /> : <p className="ws-muted">Decided {dateTime(task.completedAt)}.</p>}
+            {open ? (
+              <DecisionPanel task={task} canAct={canWork && !heldByOther} onCompleted={() => void reload()} />
+            ) : (
+              <p className="ws-muted">Decided {dateTime(task.completedAt)}.</p>
+            )}
           </section>
           <section className="ws-card">
             <h2>Comments</h2>
@@ -147,7 +205,9 @@ export function TaskPage({ taskId }: { taskId: string }) {
           </section>
         </aside>
       </div>
-      <span hidden data-testid="case-version">{history.version}</span>
+      <span hidden data-testid="case-version">
+        {history.version}
+      </span>
     </div>
   );
 }
@@ -156,12 +216,18 @@ function ReassignControl({ task, onDone }: { task: Task; onDone(): void }) {
   const { api, team, user } = useWorkspace();
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const candidates = team.filter((m) => m.id !== user.id && m.roles.some((r) => (task.candidateRoles.length ? task.candidateRoles.includes(r) : WORKER_ROLES.includes(r))));
+  const candidates = team.filter(
+    (m) => m.id !== user.id && m.roles.some((r) => (task.candidateRoles.length ? task.candidateRoles.includes(r) : WORKER_ROLES.includes(r))),
+  );
   return (
     <span className="reassign">
       <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Hand over to">
         <option value="">Hand over to…</option>
-        {candidates.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+        {candidates.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
       </select>
       <button
         type="button"

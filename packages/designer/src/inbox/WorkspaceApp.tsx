@@ -38,14 +38,17 @@ export function useWorkspace(): Workspace {
 export function WorkspaceApp({ route, user, token, onSignOut }: { route: WorkspaceRoute; user: User; token: string; onSignOut(): void }) {
   const signOut = useRef(onSignOut);
   signOut.current = onSignOut;
-  const api = useMemo(() => createWorkspaceApi({ getToken: () => token, getTenant: () => loadActingIn()?.id ?? null, onUnauthorized: () => signOut.current() }), [token]);
+  const api = useMemo(
+    () => createWorkspaceApi({ getToken: () => token, getTenant: () => loadActingIn()?.id ?? null, onUnauthorized: () => signOut.current() }),
+    [token],
+  );
   const [team, setTeam] = useState<TeamMember[]>([]);
   useEffect(() => {
     api.team().then(setTeam, () => setTeam([]));
   }, [api]);
   const workspace = useMemo<Workspace>(() => {
     const names = new Map(team.map((m) => [m.id, m.name]));
-    return { api, user, team, nameOf: (id) => (!id ? '—' : id === 'system' ? 'Exflow' : names.get(id) ?? id) };
+    return { api, user, team, nameOf: (id) => (!id ? '—' : id === 'system' ? 'Exflow' : (names.get(id) ?? id)) };
   }, [api, user, team]);
   return (
     <WorkspaceContext.Provider value={workspace}>
@@ -53,7 +56,9 @@ export function WorkspaceApp({ route, user, token, onSignOut }: { route: Workspa
         <div className="app-shell ws-shell">
           <SkipLink />
           <WorkspaceHeader route={route} user={user} onSignOut={onSignOut} />
-          <main className="ws-main" id="main" tabIndex={-1}><Suspense fallback={<div className="ws-loading">Loading…</div>}>{page(route)}</Suspense></main>
+          <main className="ws-main" id="main" tabIndex={-1}>
+            <Suspense fallback={<div className="ws-loading">Loading…</div>}>{page(route)}</Suspense>
+          </main>
         </div>
       </LiveProvider>
     </WorkspaceContext.Provider>
@@ -72,12 +77,23 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
   const { connected, connection } = useLive();
   const { api } = useWorkspace();
   const [lead, setLead] = useState(false);
-  useEffect(() => void api.inboxSummary().then((s) => setLead(s.lead), () => setLead(false)), [api]);
+  useEffect(
+    () =>
+      void api.inboxSummary().then(
+        (s) => setLead(s.lead),
+        () => setLead(false),
+      ),
+    [api],
+  );
   return (
     <header className="app-header">
       <div className="app-header__left">
         <Brand area="Workspace" />
-        <AppNav roles={user.roles} insights={readsInsights(user.roles, lead)} current={route.page === 'inbox' || route.page === 'incidents' || route.page === 'insights' ? route.page : 'other'} />
+        <AppNav
+          roles={user.roles}
+          insights={readsInsights(user.roles, lead)}
+          current={route.page === 'inbox' || route.page === 'incidents' || route.page === 'insights' ? route.page : 'other'}
+        />
       </div>
       <div className="app-header__user">
         <SupportContact />
@@ -85,7 +101,9 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
           {connected ? 'Live' : connection ? 'Reconnecting…' : 'Connecting…'}
         </span>
         {user.name}
-        <button type="button" className="btn btn--ghost btn--small" onClick={onSignOut}>Sign out</button>
+        <button type="button" className="btn btn--ghost btn--small" onClick={onSignOut}>
+          Sign out
+        </button>
       </div>
     </header>
   );

@@ -6,12 +6,15 @@ import type { ErrorSchema } from '@rjsf/utils';
  * @example toErrorSchema([{ path: '/data/reason', message: 'is required' }]) // { reason: { __errors: ['is required'] } }
  */
 export function toErrorSchema(errors: readonly { path: string; message: string }[]): ErrorSchema {
-  const root: Record<string, any> = {};
+  const root: ErrorSchema = {};
   for (const e of errors) {
-    const parts = e.path.replace(/^\/data\/?/, '').split('/').filter(Boolean);
+    const parts = e.path
+      .replace(/^\/data\/?/, '')
+      .split('/')
+      .filter(Boolean);
     let node = root;
     for (const part of parts) node = node[part] ??= {};
     (node.__errors ??= []).push(e.message);
   }
-  return root as ErrorSchema;
+  return root;
 }

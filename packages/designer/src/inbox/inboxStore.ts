@@ -48,7 +48,14 @@ const createListSlice: StateCreator<InboxState, [], [], ListSlice> = (set) => ({
   loading: false,
   error: null,
   summary: null,
-  showPage: (items, nextCursor, append) => set((s) => ({ items: append ? [...s.items, ...items.filter((t) => !s.items.some((x) => x.id === t.id))] : items, nextCursor, loading: false, error: null, selected: s.selected.filter((id) => (append ? [...s.items, ...items] : items).some((t) => t.id === id)) })),
+  showPage: (items, nextCursor, append) =>
+    set((s) => ({
+      items: append ? [...s.items, ...items.filter((t) => !s.items.some((x) => x.id === t.id))] : items,
+      nextCursor,
+      loading: false,
+      error: null,
+      selected: s.selected.filter((id) => (append ? [...s.items, ...items] : items).some((t) => t.id === id)),
+    })),
   drop: (taskId) => set((s) => ({ items: s.items.filter((t) => t.id !== taskId), selected: s.selected.filter((id) => id !== taskId) })),
   setSummary: (summary) => set({ summary }),
   setLoading: (loading) => set({ loading }),

@@ -1,11 +1,22 @@
-import type { CaseDetail, CaseEventView, EffectView, Facet, IncidentView, InboxFilters, InboxPage, InboxSummary, InboxTask, TaskView, TeamMember, TimerView, VersionRecord } from '@exflow/shared';
+import type {
+  CaseDetail,
+  CaseEventView,
+  EffectView,
+  IncidentView,
+  InboxFilters,
+  InboxPage,
+  InboxSummary,
+  InboxTask,
+  TaskView,
+  TeamMember,
+  VersionRecord,
+} from '@exflow/shared';
 import type { Invoice } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
-
-export type { CaseDetail, Facet, InboxFilters, InboxPage, InboxSummary, InboxTask, TeamMember, VersionRecord };
+export type { CaseDetail, InboxFilters, InboxPage, InboxSummary, InboxTask, TeamMember, VersionRecord };
 /** A task as the task view shows it. */
 export type Task = TaskView;
 
@@ -14,7 +25,6 @@ export type Effect = EffectView;
 
 /** A case waiting at a step whose call failed past its retry policy (GET /incidents). */
 export type Incident = IncidentView;
-export type Timer = TimerView;
 export type CaseEvent = CaseEventView;
 
 export interface AuditEntry {
@@ -57,7 +67,14 @@ export interface PurchaseOrderEvidence {
   currency: string;
   kind: string;
   businessUnit: string | null;
-  lines: { lineId: string; description: string | null; quantity: string; unitPrice: string; receivedQuantity: string; receipts: { id: string; quantity: string; receivedAt: string }[] }[];
+  lines: {
+    lineId: string;
+    description: string | null;
+    quantity: string;
+    unitPrice: string;
+    receivedQuantity: string;
+    receipts: { id: string; quantity: string; receivedAt: string }[];
+  }[];
 }
 
 export interface Evidence {
@@ -125,28 +142,41 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     inboxSummary: () => json<InboxSummary>('GET', '/inbox/summary'),
     mentions: () => json<Comment[]>('GET', '/inbox/mentions'),
     team: () => json<TeamMember[]>('GET', '/team'),
-    bulkReassign: (taskIds: string[], assignee: string, reason?: string) => json<{ changed: number }>('POST', '/inbox/bulk/reassign', { taskIds, assignee, ...(reason ? { reason } : {}) }),
-    bulkPriority: (taskIds: string[], priority: number, reason?: string) => json<{ changed: number }>('POST', '/inbox/bulk/priority', { taskIds, priority, ...(reason ? { reason } : {}) }),
+    bulkReassign: (taskIds: string[], assignee: string, reason?: string) =>
+      json<{ changed: number }>('POST', '/inbox/bulk/reassign', { taskIds, assignee, ...(reason ? { reason } : {}) }),
+    bulkPriority: (taskIds: string[], priority: number, reason?: string) =>
+      json<{ changed: number }>('POST', '/inbox/bulk/priority', { taskIds, priority, ...(reason ? { reason } : {}) }),
 
     task: (id: string) => json<Task>('GET', `/tasks/${enc(id)}`),
     claim: (id: string) => json<Task>('POST', `/tasks/${enc(id)}/claim`),
     release: (id: string) => json<Task>('POST', `/tasks/${enc(id)}/release`),
-    reassign: (id: string, assignee: string, reason?: string) => json<InboxTask>('POST', `/tasks/${enc(id)}/reassign`, { assignee, ...(reason ? { reason } : {}) }),
+    reassign: (id: string, assignee: string, reason?: string) =>
+      json<InboxTask>('POST', `/tasks/${enc(id)}/reassign`, { assignee, ...(reason ? { reason } : {}) }),
     complete: (id: string, outcome: string, data: Record<string, unknown>) =>
-      json<{ task: Task; case: { id: string; version: number; status: string; activeNodes: string[] } }>('POST', `/tasks/${enc(id)}/complete`, { outcome, data }),
+      json<{ task: Task; case: { id: string; version: number; status: string; activeNodes: string[] } }>('POST', `/tasks/${enc(id)}/complete`, {
+        outcome,
+        data,
+      }),
 
     caseDetail: (id: string) => json<CaseDetail>('GET', `/cases/${enc(id)}`),
     caseEvents: (id: string, after = 0) => json<CaseEvent[]>('GET', `/cases/${enc(id)}/events?after=${after}`),
     caseAudit: (id: string) => json<AuditEntry[]>('GET', `/cases/${enc(id)}/audit`),
     evidence: (id: string) => json<Evidence>('GET', `/cases/${enc(id)}/evidence`),
     cancelCase: (id: string, reason: string) => json<{ version: number }>('POST', `/cases/${enc(id)}/events`, { type: 'case.cancel', reason }),
-    incidents: (filters: { status?: 'open' | 'resolved' | 'all'; service?: string; definitionId?: string } = {}) => json<Incident[]>('GET', `/incidents${query(filters)}`),
+    incidents: (filters: { status?: 'open' | 'resolved' | 'all'; service?: string; definitionId?: string } = {}) =>
+      json<Incident[]>('GET', `/incidents${query(filters)}`),
     retryEffect: (caseId: string, effectId: string) => json<Effect>('POST', `/cases/${enc(caseId)}/effects/${enc(effectId)}/retry`),
     comments: (caseId: string) => json<Comment[]>('GET', `/cases/${enc(caseId)}/comments`),
-    addComment: (caseId: string, text: string, taskId?: string) => json<{ comment: Comment }>('POST', `/cases/${enc(caseId)}/comments`, { text, ...(taskId ? { taskId } : {}) }),
+    addComment: (caseId: string, text: string, taskId?: string) =>
+      json<{ comment: Comment }>('POST', `/cases/${enc(caseId)}/comments`, { text, ...(taskId ? { taskId } : {}) }),
     attachments: (caseId: string) => json<Attachment[]>('GET', `/cases/${enc(caseId)}/attachments`),
     upload: async (caseId: string, file: File, taskId?: string) =>
-      (await send('POST', `/cases/${enc(caseId)}/attachments${query({ filename: file.name, taskId })}`, { body: file, contentType: file.type || 'application/octet-stream' })).json() as Promise<Attachment>,
+      (
+        await send('POST', `/cases/${enc(caseId)}/attachments${query({ filename: file.name, taskId })}`, {
+          body: file,
+          contentType: file.type || 'application/octet-stream',
+        })
+      ).json() as Promise<Attachment>,
     download: async (caseId: string, attachmentId: string) => (await send('GET', `/cases/${enc(caseId)}/attachments/${enc(attachmentId)}`)).blob(),
     version: (definitionId: string, version: number) => json<VersionRecord>('GET', `/definitions/${enc(definitionId)}/versions/${version}`),
   };

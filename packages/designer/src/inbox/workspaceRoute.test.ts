@@ -30,7 +30,13 @@ describe('parseWorkspaceRoute', () => {
 
 describe('toErrorSchema', () => {
   it('puts each server error on the field its path names', () => {
-    expect(toErrorSchema([{ path: '/data/reason', message: 'is required' }, { path: '/data/lines/0/qty', message: 'must be > 0' }, { path: '/data', message: 'too short' }])).toEqual({
+    expect(
+      toErrorSchema([
+        { path: '/data/reason', message: 'is required' },
+        { path: '/data/lines/0/qty', message: 'must be > 0' },
+        { path: '/data', message: 'too short' },
+      ]),
+    ).toEqual({
       reason: { __errors: ['is required'] },
       lines: { 0: { qty: { __errors: ['must be > 0'] } } },
       __errors: ['too short'],

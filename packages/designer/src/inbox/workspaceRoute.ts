@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 
 /** A page of the analyst workspace: the inbox, one task, one case, the incidents, insights. */
-export type WorkspaceRoute = { page: 'inbox' } | { page: 'incidents' } | { page: 'task'; taskId: string } | { page: 'case'; caseId: string } | { page: 'insights' };
+export type WorkspaceRoute =
+  { page: 'inbox' } | { page: 'incidents' } | { page: 'task'; taskId: string } | { page: 'case'; caseId: string } | { page: 'insights' };
 
 /** Roles that design flows (an MSP's platform admin too); everyone else starts in the inbox. */
 const DESIGN_ROLES = ['platform_admin', 'tenant_admin', 'process_owner'];
@@ -36,7 +37,8 @@ export const canDesign = (roles: readonly string[]) => roles.some((r) => DESIGN_
 export const canAdminister = (roles: readonly string[]) => roles.some((r) => ADMIN_ROLES.includes(r));
 
 /** Insights are for admins, process owners and auditors without asking; analysts and approvers who lead see them too. */
-export const readsInsights = (roles: readonly string[], lead: boolean) => lead || roles.some((r) => ['platform_admin', 'tenant_admin', 'process_owner', 'auditor'].includes(r));
+export const readsInsights = (roles: readonly string[], lead: boolean) =>
+  lead || roles.some((r) => ['platform_admin', 'tenant_admin', 'process_owner', 'auditor'].includes(r));
 
 /** The workspace route of the current hash, following it as it changes. */
 export function useWorkspaceRoute(roles: readonly string[]): WorkspaceRoute | null {

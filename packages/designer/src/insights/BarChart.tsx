@@ -13,7 +13,21 @@ export interface Bar {
  * bar charts do not need one, and canvas charts (uPlot, Chart.js) give a bar neither focus
  * nor an accessible name.
  */
-export function BarChart({ bars, format, onSelect, selected, title, scale }: { bars: Bar[]; format(v: number): string; onSelect(bar: Bar): void; selected?: string; title: string; /** The value of a full bar (1 for rates); default the largest. */ scale?: number }) {
+export function BarChart({
+  bars,
+  format,
+  onSelect,
+  selected,
+  title,
+  scale,
+}: {
+  bars: Bar[];
+  format(v: number): string;
+  onSelect(bar: Bar): void;
+  selected?: string;
+  title: string;
+  /** The value of a full bar (1 for rates); default the largest. */ scale?: number;
+}) {
   if (!bars.length) return <p className="ins-empty">No figures in this period.</p>;
   const max = scale ?? (Math.max(...bars.map((b) => b.value), 0) || 1);
   const row = 26;
@@ -21,7 +35,14 @@ export function BarChart({ bars, format, onSelect, selected, title, scale }: { b
   const labelWidth = Math.min(280, Math.max(90, Math.max(...bars.map((b) => b.label.length)) * 6.2 + 12));
   const width = 560;
   return (
-    <svg className="ins-chart" role="group" aria-label={title} viewBox={`0 0 ${width} ${bars.length * row + 4}`} width="100%" preserveAspectRatio="xMinYMin meet">
+    <svg
+      className="ins-chart"
+      role="group"
+      aria-label={title}
+      viewBox={`0 0 ${width} ${bars.length * row + 4}`}
+      width="100%"
+      preserveAspectRatio="xMinYMin meet"
+    >
       {bars.map((bar, i) => {
         const w = Math.max(2, ((width - labelWidth - 70) * bar.value) / max);
         return (

@@ -28,11 +28,56 @@ const METRICS: {
   format(v: number): string;
   label(row: MetricRow): string;
 }[] = [
-  { id: 'exceptionRate', title: 'Exception rate by source', help: 'Invoices with an exception ÷ invoices received, per channel', higherIsBetter: false, tile: (r) => percent(r.value), bar: (r) => r.value ?? 0, format: percent, label: (r) => `${r.bucket} · ${r.group}` },
-  { id: 'timeToResolve', title: 'Time to resolve', help: 'Median of closed − opened over exceptions closed (p90 in the tooltip)', higherIsBetter: false, tile: (r) => duration(r.value), bar: (r) => r.p50 ?? 0, format: (v) => duration(v), label: (r) => `${r.bucket}` },
-  { id: 'approvalAging', title: 'Approval aging', help: 'Open approval tasks by role and business unit, by age', higherIsBetter: false, tile: (r) => `${r.value ?? 0} open${r.olderThan7Days ? ` · ${r.olderThan7Days} > 7 d` : ''}`, bar: (r) => r.value ?? 0, format: (v) => `${v}`, label: (r) => `${r.group} · ${r.bucket}` },
-  { id: 'repeatExceptions', title: 'Repeat exceptions', help: 'Exceptions whose supplier and kind recurred within 90 days', higherIsBetter: false, tile: (r) => percent(r.value), bar: (r) => r.value ?? 0, format: percent, label: (r) => `${r.bucket}` },
-  { id: 'touchlessRate', title: 'Touchless rate', help: 'Invoices no person had to touch ÷ invoices received', higherIsBetter: true, tile: (r) => percent(r.value), bar: (r) => r.value ?? 0, format: percent, label: (r) => `${r.bucket}` },
+  {
+    id: 'exceptionRate',
+    title: 'Exception rate by source',
+    help: 'Invoices with an exception ÷ invoices received, per channel',
+    higherIsBetter: false,
+    tile: (r) => percent(r.value),
+    bar: (r) => r.value ?? 0,
+    format: percent,
+    label: (r) => `${r.bucket} · ${r.group}`,
+  },
+  {
+    id: 'timeToResolve',
+    title: 'Time to resolve',
+    help: 'Median of closed − opened over exceptions closed (p90 in the tooltip)',
+    higherIsBetter: false,
+    tile: (r) => duration(r.value),
+    bar: (r) => r.p50 ?? 0,
+    format: (v) => duration(v),
+    label: (r) => `${r.bucket}`,
+  },
+  {
+    id: 'approvalAging',
+    title: 'Approval aging',
+    help: 'Open approval tasks by role and business unit, by age',
+    higherIsBetter: false,
+    tile: (r) => `${r.value ?? 0} open${r.olderThan7Days ? ` · ${r.olderThan7Days} > 7 d` : ''}`,
+    bar: (r) => r.value ?? 0,
+    format: (v) => `${v}`,
+    label: (r) => `${r.group} · ${r.bucket}`,
+  },
+  {
+    id: 'repeatExceptions',
+    title: 'Repeat exceptions',
+    help: 'Exceptions whose supplier and kind recurred within 90 days',
+    higherIsBetter: false,
+    tile: (r) => percent(r.value),
+    bar: (r) => r.value ?? 0,
+    format: percent,
+    label: (r) => `${r.bucket}`,
+  },
+  {
+    id: 'touchlessRate',
+    title: 'Touchless rate',
+    help: 'Invoices no person had to touch ÷ invoices received',
+    higherIsBetter: true,
+    tile: (r) => percent(r.value),
+    bar: (r) => r.value ?? 0,
+    format: percent,
+    label: (r) => `${r.bucket}`,
+  },
 ];
 
 function Trend({ row, higherIsBetter }: { row: SummaryRow; higherIsBetter: boolean }) {
@@ -42,7 +87,11 @@ function Trend({ row, higherIsBetter }: { row: SummaryRow; higherIsBetter: boole
   if (Math.abs(delta) < 1e-9) return <span className="ins-trend">= previous period</span>;
   const good = delta > 0 === higherIsBetter;
   const shown = row.unit === 'seconds' ? duration(Math.abs(delta)) : `${(Math.abs(delta) * 100).toFixed(1)} pts`;
-  return <span className={`ins-trend ${good ? 'is-good' : 'is-bad'}`}>{delta > 0 ? '▲' : '▼'} {shown} vs previous</span>;
+  return (
+    <span className={`ins-trend ${good ? 'is-good' : 'is-bad'}`}>
+      {delta > 0 ? '▲' : '▼'} {shown} vs previous
+    </span>
+  );
 }
 
 async function download(api: ReturnType<typeof createInsightsApi>, path: string, name: string) {
@@ -67,7 +116,13 @@ export function InsightsPage() {
   const [channel, setChannel] = useState('');
   const [anchor, setAnchor] = useState(() => Date.now());
   const params = useMemo<InsightParams>(
-    () => ({ from: new Date(anchor - days * DAY).toISOString(), to: new Date(anchor + 60_000).toISOString(), groupBy, businessUnit: businessUnit || undefined, channel: channel || undefined }),
+    () => ({
+      from: new Date(anchor - days * DAY).toISOString(),
+      to: new Date(anchor + 60_000).toISOString(),
+      groupBy,
+      businessUnit: businessUnit || undefined,
+      channel: channel || undefined,
+    }),
     [anchor, days, groupBy, businessUnit, channel],
   );
   const [summary, setSummary] = useState<SummaryRow[] | null>(null);
@@ -122,7 +177,9 @@ export function InsightsPage() {
           Period{' '}
           <select value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="ins-period">
             {PERIODS.map((d) => (
-              <option key={d} value={d}>Last {d} days</option>
+              <option key={d} value={d}>
+                Last {d} days
+              </option>
             ))}
           </select>
         </label>
@@ -146,11 +203,19 @@ export function InsightsPage() {
             ))}
           </select>
         </label>
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => void download(api, `/insights/summary?${insightsQuery(params)}`, `insights-summary-${stamp}.csv`)}>
+        <button
+          type="button"
+          className="btn btn--ghost btn--small"
+          onClick={() => void download(api, `/insights/summary?${insightsQuery(params)}`, `insights-summary-${stamp}.csv`)}
+        >
           Export summary CSV
         </button>
       </div>
-      {error && <p className="ins-error" role="alert">{error}</p>}
+      {error && (
+        <p className="ins-error" role="alert">
+          {error}
+        </p>
+      )}
       <section className="ins-tiles" aria-label="The five executive metrics">
         {METRICS.map((m) => {
           const row = summary?.find((r) => r.metric === m.id);
@@ -166,17 +231,33 @@ export function InsightsPage() {
       <div className="ins-grid">
         {METRICS.map((m) => {
           const rows = series[m.id] ?? [];
-          const bars = rows.map((r) => ({ key: `${r.bucket ?? ''}|${r.group}`, label: m.label(r), value: m.bar(r), description: `${m.title}, ${m.label(r)}: ${m.format(m.bar(r))}${r.denominator !== undefined ? ` (${r.numerator} of ${r.denominator})` : ''}${r.p90 != null ? `, p90 ${duration(r.p90)}` : ''}` }));
+          const bars = rows.map((r) => ({
+            key: `${r.bucket ?? ''}|${r.group}`,
+            label: m.label(r),
+            value: m.bar(r),
+            description: `${m.title}, ${m.label(r)}: ${m.format(m.bar(r))}${r.denominator !== undefined ? ` (${r.numerator} of ${r.denominator})` : ''}${r.p90 != null ? `, p90 ${duration(r.p90)}` : ''}`,
+          }));
           return (
             <section key={m.id} className="ws-card ins-card" data-testid={`chart-${m.id}`}>
               <header className="ins-card__head">
                 <h2>{m.title}</h2>
-                <button type="button" className="btn btn--ghost btn--small" onClick={() => void download(api, `/insights/metrics/${m.id}?${insightsQuery(params)}`, `insights-${m.id}-${stamp}.csv`)}>
+                <button
+                  type="button"
+                  className="btn btn--ghost btn--small"
+                  onClick={() => void download(api, `/insights/metrics/${m.id}?${insightsQuery(params)}`, `insights-${m.id}-${stamp}.csv`)}
+                >
                   CSV
                 </button>
               </header>
               <p className="ins-help">{m.help}</p>
-              <BarChart title={m.title} bars={bars} scale={m.format === percent ? 1 : undefined} format={m.format} selected={drill?.metric === m.id ? drill.bar.key : undefined} onSelect={(bar) => void select(m.id, bar, rows[bars.indexOf(bar)])} />
+              <BarChart
+                title={m.title}
+                bars={bars}
+                scale={m.format === percent ? 1 : undefined}
+                format={m.format}
+                selected={drill?.metric === m.id ? drill.bar.key : undefined}
+                onSelect={(bar) => void select(m.id, bar, rows[bars.indexOf(bar)])}
+              />
             </section>
           );
         })}
@@ -185,7 +266,17 @@ export function InsightsPage() {
         <section className="ws-card" data-testid="drill" aria-live="polite">
           <header className="ins-card__head">
             <h2>Cases behind “{drill.bar.description}”</h2>
-            <button type="button" className="btn btn--ghost btn--small" onClick={() => void download(api, `/insights/cases?${insightsQuery({ ...params, metric: drill.metric, bucket: drill.row.bucket ?? '', group: drill.row.group })}`, `insights-${drill.metric}-cases-${stamp}.csv`)}>
+            <button
+              type="button"
+              className="btn btn--ghost btn--small"
+              onClick={() =>
+                void download(
+                  api,
+                  `/insights/cases?${insightsQuery({ ...params, metric: drill.metric, bucket: drill.row.bucket ?? '', group: drill.row.group })}`,
+                  `insights-${drill.metric}-cases-${stamp}.csv`,
+                )
+              }
+            >
               CSV
             </button>
           </header>
@@ -196,12 +287,19 @@ export function InsightsPage() {
           ) : (
             <table className="ws-table">
               <thead>
-                <tr><th>Case</th><th>Status</th><th>Opened</th><th>Closed</th></tr>
+                <tr>
+                  <th>Case</th>
+                  <th>Status</th>
+                  <th>Opened</th>
+                  <th>Closed</th>
+                </tr>
               </thead>
               <tbody>
                 {drill.cases.map((c) => (
                   <tr key={c.id} data-case-id={c.id}>
-                    <td><a href={`#/cases/${encodeURIComponent(c.id)}`}>{c.id.slice(0, 8)}</a></td>
+                    <td>
+                      <a href={`#/cases/${encodeURIComponent(c.id)}`}>{c.id.slice(0, 8)}</a>
+                    </td>
                     <td>{c.outcome ?? c.status}</td>
                     <td>{new Date(c.openedAt).toLocaleString()}</td>
                     <td>{c.closedAt ? new Date(c.closedAt).toLocaleString() : '—'}</td>

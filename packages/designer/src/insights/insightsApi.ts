@@ -75,5 +75,3 @@ export function createInsightsApi(options: ApiClientOptions) {
     csv: async (path: string) => (await send(path, 'text/csv')).blob(),
   };
 }
-
-export type InsightsApi = ReturnType<typeof createInsightsApi>;

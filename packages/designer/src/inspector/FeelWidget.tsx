@@ -15,14 +15,15 @@ export interface InspectorFormContext {
 export function FeelWidget(props: WidgetProps) {
   const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry, placeholder } = props;
   const text = typeof value === 'string' ? value : '';
-  const error = text.trim() === '' ? (required ? { message: 'Write a condition, e.g. invoice.grossTotal > 10000', position: 0 } : undefined) : checkFeelExpression(text);
+  const error =
+    text.trim() === '' ? (required ? { message: 'Write a condition, e.g. invoice.grossTotal > 10000', position: 0 } : undefined) : checkFeelExpression(text);
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
-  const fields = (registry.formContext as InspectorFormContext | undefined)?.fields ?? [];
+  const fields = (registry.formContext as InspectorFormContext | undefined)?.fields;
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
-    return fields.filter((f) => !q || f.path.toLowerCase().includes(q) || f.source.toLowerCase().includes(q)).slice(0, 80);
+    return (fields ?? []).filter((f) => !q || f.path.toLowerCase().includes(q) || f.source.toLowerCase().includes(q)).slice(0, 80);
   }, [fields, filter]);
 
   const insert = (path: string) => {

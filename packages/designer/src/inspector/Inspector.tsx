@@ -42,7 +42,9 @@ function NodeInspector({ node, readOnly }: { node: FlowNode; readOnly: boolean }
   return (
     <div className="inspector" data-testid="inspector" data-node-id={node.id}>
       <header className={`inspector__head inspector__head--${kind?.group ?? 'unknown'}`}>
-        <span className="inspector__icon" aria-hidden><KindIcon glyph={kind?.icon ?? '?'} size={16} /></span>
+        <span className="inspector__icon" aria-hidden>
+          <KindIcon glyph={kind?.icon ?? '?'} size={16} />
+        </span>
         <div>
           <div className="inspector__kind">{kind?.label ?? node.kind}</div>
           <div className="inspector__desc">{kind?.description}</div>
@@ -50,7 +52,13 @@ function NodeInspector({ node, readOnly }: { node: FlowNode; readOnly: boolean }
       </header>
       <label className="inspector__field">
         <span>Name on the canvas</span>
-        <input value={node.label ?? ''} placeholder={kind?.label} disabled={readOnly} onChange={(e) => store.getState().updateNodeLabel(node.id, e.target.value)} data-testid="node-label" />
+        <input
+          value={node.label ?? ''}
+          placeholder={kind?.label}
+          disabled={readOnly}
+          onChange={(e) => store.getState().updateNodeLabel(node.id, e.target.value)}
+          data-testid="node-label"
+        />
       </label>
       <div className="inspector__meta">
         id <code>{node.id}</code>
@@ -77,21 +85,33 @@ function EdgeInspector({ edge, readOnly }: { edge: FlowEdge; readOnly: boolean }
   const source = definition.nodes.find((n) => n.id === edge.source);
   const target = definition.nodes.find((n) => n.id === edge.target);
   const portId = effectivePort(definition, edge);
-  const port = source ? getNodeKind(source.kind)?.outputs(source.config ?? {}).find((p) => p.id === portId) : undefined;
+  const port = source
+    ? getNodeKind(source.kind)
+        ?.outputs(source.config ?? {})
+        .find((p) => p.id === portId)
+    : undefined;
   return (
     <div className="inspector" data-testid="inspector" data-edge-id={edge.id}>
       <header className="inspector__head">
-        <span className="inspector__icon" aria-hidden>→</span>
+        <span className="inspector__icon" aria-hidden>
+          →
+        </span>
         <div>
           <div className="inspector__kind">Connection</div>
           <div className="inspector__desc">
-            From <strong>{source?.label ?? edge.source}</strong> ({port?.label ?? edge.sourcePort ?? 'unknown output'}) to <strong>{target?.label ?? edge.target}</strong>
+            From <strong>{source?.label ?? edge.source}</strong> ({port?.label ?? edge.sourcePort ?? 'unknown output'}) to{' '}
+            <strong>{target?.label ?? edge.target}</strong>
           </div>
         </div>
       </header>
       <label className="inspector__field">
         <span>Label on the canvas</span>
-        <input value={edge.label ?? ''} placeholder={port?.label ?? ''} disabled={readOnly} onChange={(e) => store.getState().updateEdgeLabel(edge.id, e.target.value)} />
+        <input
+          value={edge.label ?? ''}
+          placeholder={port?.label ?? ''}
+          disabled={readOnly}
+          onChange={(e) => store.getState().updateEdgeLabel(edge.id, e.target.value)}
+        />
       </label>
       <ProblemList id={edge.id} kind="edge" />
       {!readOnly && (
@@ -110,7 +130,9 @@ function MultiInspector({ count, readOnly }: { count: number; readOnly: boolean 
   return (
     <div className="inspector" data-testid="inspector">
       <header className="inspector__head">
-        <span className="inspector__icon" aria-hidden><KindIcon glyph="⧉" size={16} /></span>
+        <span className="inspector__icon" aria-hidden>
+          <KindIcon glyph="⧉" size={16} />
+        </span>
         <div>
           <div className="inspector__kind">{count} elements selected</div>
           <div className="inspector__desc">Move them together, copy them into another flow, or delete them.</div>
@@ -139,7 +161,9 @@ function FlowInspector({ readOnly }: { readOnly: boolean }) {
   return (
     <div className="inspector" data-testid="inspector">
       <header className="inspector__head">
-        <span className="inspector__icon" aria-hidden>⌘</span>
+        <span className="inspector__icon" aria-hidden>
+          ⌘
+        </span>
         <div>
           <div className="inspector__kind">Flow</div>
           <div className="inspector__desc">Select a step or a connection to configure it.</div>
@@ -151,7 +175,12 @@ function FlowInspector({ readOnly }: { readOnly: boolean }) {
       </label>
       <label className="inspector__field">
         <span>Description</span>
-        <textarea rows={4} value={definition.description ?? ''} disabled={readOnly} onChange={(e) => store.getState().updateFlowMeta({ description: e.target.value })} />
+        <textarea
+          rows={4}
+          value={definition.description ?? ''}
+          disabled={readOnly}
+          onChange={(e) => store.getState().updateFlowMeta({ description: e.target.value })}
+        />
       </label>
       <div className="inspector__meta">
         key <code>{definition.key}</code> · {definition.nodes.length} steps · {definition.edges.length} connections

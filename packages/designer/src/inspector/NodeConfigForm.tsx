@@ -21,7 +21,7 @@ export function NodeConfigForm({ node, problems, readOnly }: { node: FlowNode; p
   const schema = kind?.configSchema as RJSFSchema | undefined;
   const uiSchema = useMemo(() => ({ ...(schema ? uiSchemaFor(schema) : {}), 'ui:submitButtonOptions': { norender: true } }), [schema]);
   const extraErrors = useMemo(() => errorSchemaFor(problems), [problems]);
-  const upstream = useMemo(() => upstreamFields(definition, node.id), [definition.edges, definition.nodes, node.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  const upstream = useMemo(() => upstreamFields(definition, node.id), [definition.edges, definition.nodes, node.id]); // eslint-disable-line react-hooks/exhaustive-deps -- upstreamFields reads only nodes and edges; renaming the flow must not recompute them
   const formContext = useMemo(() => ({ kind: node.kind, fields: [...upstream, ...INVOICE_FIELDS] }), [node.kind, upstream]);
   if (!schema) return <p className="inspector__note">This step's kind “{node.kind}” is not in the catalogue, so it cannot be configured.</p>;
   return (

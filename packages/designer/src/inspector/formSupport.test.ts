@@ -23,7 +23,11 @@ describe('inspector form support', () => {
   });
 
   it('groups a human task by assignment and SLA first', () => {
-    expect(groupsFor('humanTask', getNodeKind('humanTask')!.configSchema).map((g) => g.label).slice(0, 2)).toEqual(['Assignment', 'SLA']);
+    expect(
+      groupsFor('humanTask', getNodeKind('humanTask')!.configSchema)
+        .map((g) => g.label)
+        .slice(0, 2),
+    ).toEqual(['Assignment', 'SLA']);
     expect(groupsFor('decision', getNodeKind('decision')!.configSchema).map((g) => g.label)).toEqual(['Branches (checked in order)']);
   });
 });

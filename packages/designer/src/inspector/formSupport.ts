@@ -1,6 +1,17 @@
 import type { JsonSchema, ValidationProblem } from '@exflow/shared';
 import type { ErrorSchema, UiSchema } from '@rjsf/utils';
 
+/** The parts of a JSON Schema the inspector reads (config schemas are plain JSON Schema objects). */
+export type SchemaView = {
+  type?: string;
+  title?: unknown;
+  readOnly?: boolean;
+  properties?: Record<string, SchemaView>;
+  items?: SchemaView;
+  anyOf?: readonly unknown[];
+  enum?: readonly unknown[];
+};
+
 /**
  * A uiSchema derived from a config schema, never written per kind: objects without declared
  * properties (a task's form, a generic service's params) are edited as JSON; read-only
@@ -8,7 +19,7 @@ import type { ErrorSchema, UiSchema } from '@rjsf/utils';
  */
 export function uiSchemaFor(schema: JsonSchema): UiSchema {
   const ui: UiSchema = {};
-  const s = schema as Record<string, any>;
+  const s = schema as SchemaView;
   if (s.type === 'object' && !s.properties) return { 'ui:field': 'json' };
   if (s.readOnly || 'const' in s) ui['ui:readonly'] = true;
   if (s.type === 'string' && /instructions|description/i.test(String(s.title ?? ''))) ui['ui:widget'] = 'textarea';
@@ -32,7 +43,7 @@ export function uiSchemaFor(schema: JsonSchema): UiSchema {
  * which checks as the user types.
  */
 export function errorSchemaFor(problems: readonly ValidationProblem[]): ErrorSchema {
-  const root: Record<string, any> = {};
+  const root: ErrorSchema = {};
   for (const problem of problems) {
     if (!problem.path?.startsWith('/config/') || problem.code === 'feel.syntax') continue;
     const segments = problem.path.slice('/config/'.length).split('/').filter(Boolean);
@@ -40,7 +51,7 @@ export function errorSchemaFor(problems: readonly ValidationProblem[]): ErrorSch
     for (const segment of segments) at = at[segment] ??= {};
     (at.__errors ??= []).push(problem.message.replace(/^[^:]+: /, ''));
   }
-  return root as ErrorSchema;
+  return root;
 }
 
 /** A human-task form groups its fields the way finance teams think of a task. */
@@ -60,7 +71,7 @@ const GROUP_HINTS: Record<string, { label: string; fields: string[] }[]> = {
  * together under "Settings" and each list or object in its own group.
  */
 export function groupsFor(kind: string, schema: JsonSchema): { label: string; fields: string[] }[] {
-  const properties = Object.entries<Record<string, any>>((schema as Record<string, any>).properties ?? {});
+  const properties = Object.entries((schema as SchemaView).properties ?? {});
   const known = new Set(properties.map(([name]) => name));
   const hinted = GROUP_HINTS[kind]?.map((g) => ({ ...g, fields: g.fields.filter((f) => known.has(f)) })).filter((g) => g.fields.length);
   if (hinted) {
@@ -70,7 +81,8 @@ export function groupsFor(kind: string, schema: JsonSchema): { label: string; fi
   }
   const scalars = properties.filter(([, p]) => p.type !== 'array' && p.type !== 'object').map(([n]) => n);
   const groups = scalars.length ? [{ label: 'Settings', fields: scalars }] : [];
-  for (const [name, prop] of properties) if (prop.type === 'array' || prop.type === 'object') groups.push({ label: String(prop.title ?? name), fields: [name] });
+  for (const [name, prop] of properties)
+    if (prop.type === 'array' || prop.type === 'object') groups.push({ label: String(prop.title ?? name), fields: [name] });
   return groups;
 }
 

@@ -64,7 +64,9 @@ function FormGroup({ label, filled, children }: { label: string; filled: boolean
   return (
     <section className={`form-group-box ${open ? 'is-open' : ''}`}>
       <button type="button" className="form-group-box__head" onClick={() => setOpen((o) => !o)} aria-expanded={open}>
-        <span className="form-group-box__chevron" aria-hidden>{open ? '▾' : '▸'}</span>
+        <span className="form-group-box__chevron" aria-hidden>
+          {open ? '▾' : '▸'}
+        </span>
         {label}
         {filled && <span className="form-group-box__dot" title="Filled in" />}
       </button>

@@ -39,7 +39,14 @@ export function InvoicePicker({ onStart, disabled }: { onStart(invoice: ReturnTy
         </select>
       </label>
       {choice === 'paste' && (
-        <textarea className="code-input" rows={8} placeholder='{ "invoiceNumber": "…", "lines": [ … ] }' value={pasted} onChange={(e) => setPasted(e.target.value)} spellCheck={false} />
+        <textarea
+          className="code-input"
+          rows={8}
+          placeholder='{ "invoiceNumber": "…", "lines": [ … ] }'
+          value={pasted}
+          onChange={(e) => setPasted(e.target.value)}
+          spellCheck={false}
+        />
       )}
       {problems.length > 0 && (
         <ul className="inspector__problems">

@@ -39,14 +39,28 @@ function ServiceCard({ work, label, onSend }: { work: Extract<PendingWork, { typ
         <strong>{label}</strong>
         <code>{work.service}</code>
       </div>
-      <label className="pending__label" htmlFor={`sim-result-${work.nodeId}`}>Result</label>
-      <textarea id={`sim-result-${work.nodeId}`} className="code-input" rows={5} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} data-testid="service-result" />
+      <label className="pending__label" htmlFor={`sim-result-${work.nodeId}`}>
+        Result
+      </label>
+      <textarea
+        id={`sim-result-${work.nodeId}`}
+        className="code-input"
+        rows={5}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        spellCheck={false}
+        data-testid="service-result"
+      />
       {error && <p className="json-field__error">{error}</p>}
       <div className="pending__buttons">
         <button type="button" className="btn btn--primary" onClick={complete}>
           ✓ Complete
         </button>
-        <button type="button" className="btn btn--danger-ghost" onClick={() => onSend({ type: 'service.failed', nodeId: work.nodeId, error: { message: `${work.service} failed (simulated)` } })}>
+        <button
+          type="button"
+          className="btn btn--danger-ghost"
+          onClick={() => onSend({ type: 'service.failed', nodeId: work.nodeId, error: { message: `${work.service} failed (simulated)` } })}
+        >
           Fail it
         </button>
       </div>

@@ -53,7 +53,8 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
       {report && (
         <>
           <p data-testid="replay-summary">
-            {report.total} case{report.total === 1 ? '' : 's'}: {report.pathDiffers} take another path, {report.outcomeDiffers} end differently, {report.queuesDiffer} use other queues, {report.stopped} stop for want of a recorded answer.
+            {report.total} case{report.total === 1 ? '' : 's'}: {report.pathDiffers} take another path, {report.outcomeDiffers} end differently,{' '}
+            {report.queuesDiffer} use other queues, {report.stopped} stop for want of a recorded answer.
           </p>
           <table className="replay__counts">
             <thead>
@@ -76,7 +77,12 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
           <ul className="replay__cases">
             {differing.map((c) => (
               <li key={c.caseId}>
-                <button type="button" onClick={() => store.getState().select({ nodeIds: c.replayed.path.filter((id) => definition.nodes.some((n) => n.id === id)), edgeIds: c.replayed.edges })}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    store.getState().select({ nodeIds: c.replayed.path.filter((id) => definition.nodes.some((n) => n.id === id)), edgeIds: c.replayed.edges })
+                  }
+                >
                   {c.caseId}: {c.original.outcome ?? 'open'} → {c.replayed.stopped ?? c.replayed.outcome ?? 'open'}
                 </button>
               </li>

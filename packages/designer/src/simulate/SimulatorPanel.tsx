@@ -57,7 +57,11 @@ export function SimulatorPanel() {
     return (
       <div className="simulator" data-testid="simulator">
         <p className="panel-intro">Try the flow with an invoice: the same compiled machine the runtime runs, here in your browser. Nothing is saved or sent.</p>
-        {problemCount > 0 && <div className="banner banner--warn">Fix the {problemCount} problem{problemCount === 1 ? '' : 's'} first: only a valid flow can run.</div>}
+        {problemCount > 0 && (
+          <div className="banner banner--warn">
+            Fix the {problemCount} problem{problemCount === 1 ? '' : 's'} first: only a valid flow can run.
+          </div>
+        )}
         {error && <SimulationError message={error.message} problems={error.problems?.map((p) => p.message)} />}
         {toggle}
         <InvoicePicker disabled={problemCount > 0} onStart={(parsed) => store.getState().startSimulation(invoiceForFeel(parsed.invoice))} />
@@ -73,9 +77,14 @@ export function SimulatorPanel() {
     <div className="simulator" data-testid="simulator">
       <div className={`sim-status ${simulation.status === 'done' ? `is-done is-${simulation.outcome}` : ''}`} data-testid="sim-status">
         {simulation.status === 'done' && !hidden ? (
-          <>Case ended: <strong>{simulation.outcome}</strong></>
+          <>
+            Case ended: <strong>{simulation.outcome}</strong>
+          </>
         ) : (
-          <>At <strong>{(frames.at(-1)?.active ?? []).map(labelOf).join(', ') || '—'}</strong>{hidden ? ' · more steps to show' : ' · waiting'}</>
+          <>
+            At <strong>{(frames.at(-1)?.active ?? []).map(labelOf).join(', ') || '—'}</strong>
+            {hidden ? ' · more steps to show' : ' · waiting'}
+          </>
         )}
       </div>
       {stale && <div className="banner banner--warn">The flow changed since this run started. Restart to simulate the current draft.</div>}
@@ -86,7 +95,15 @@ export function SimulatorPanel() {
         <button type="button" className="btn btn--secondary" disabled={!hidden} onClick={() => store.getState().runSimulationToWait()} data-testid="sim-run">
           Run to next wait
         </button>
-        <button type="button" className="btn btn--ghost" onClick={() => { setPicked(null); store.getState().stopSimulation(); }} data-testid="sim-stop">
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={() => {
+            setPicked(null);
+            store.getState().stopSimulation();
+          }}
+          data-testid="sim-stop"
+        >
           Reset
         </button>
         {toggle}
@@ -96,7 +113,12 @@ export function SimulatorPanel() {
         <section className="sim-section">
           <h4>Waiting for</h4>
           {simulation.pending.map((work) => (
-            <PendingWorkCard key={`${work.type}:${work.nodeId}:${'timerId' in work ? work.timerId : ''}`} work={work} label={labelOf(work.nodeId)} onSend={send} />
+            <PendingWorkCard
+              key={`${work.type}:${work.nodeId}:${'timerId' in work ? work.timerId : ''}`}
+              work={work}
+              label={labelOf(work.nodeId)}
+              onSend={send}
+            />
           ))}
         </section>
       )}
@@ -105,7 +127,12 @@ export function SimulatorPanel() {
         <ol className="sim-timeline" data-testid="sim-timeline">
           {timeline.map(({ frame, index, event }) => (
             <li key={index} className={(picked ?? frames.length - 1) === index ? 'is-current' : ''}>
-              {event && <span className="sim-timeline__event">{EVENT_LABELS[event.type] ?? event.type}{event.outcome ? `: ${String(event.outcome)}` : ''}</span>}
+              {event && (
+                <span className="sim-timeline__event">
+                  {EVENT_LABELS[event.type] ?? event.type}
+                  {event.outcome ? `: ${String(event.outcome)}` : ''}
+                </span>
+              )}
               <button type="button" onClick={() => setPicked(index === frames.length - 1 ? null : index)}>
                 {frame.active.map(labelOf).join(', ') || '—'}
               </button>
@@ -118,10 +145,15 @@ export function SimulatorPanel() {
           <h4>Case data {picked !== null ? `at step ${picked + 1}` : 'now'}</h4>
           {changes.length > 0 && (
             <p className="sim-changes">
-              Changed: {changes.map((c) => <code key={c}>{c}</code>)}
+              Changed:{' '}
+              {changes.map((c) => (
+                <code key={c}>{c}</code>
+              ))}
             </p>
           )}
-          <pre className="json-view" data-testid="sim-context">{JSON.stringify({ vars: current.context.vars, tasks: current.context.tasks, errors: current.context.errors }, null, 2)}</pre>
+          <pre className="json-view" data-testid="sim-context">
+            {JSON.stringify({ vars: current.context.vars, tasks: current.context.tasks, errors: current.context.errors }, null, 2)}
+          </pre>
           <details>
             <summary>Invoice as FEEL sees it</summary>
             <pre className="json-view">{JSON.stringify(current.context.invoice, null, 2)}</pre>

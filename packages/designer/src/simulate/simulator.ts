@@ -43,7 +43,21 @@ export interface Simulation {
   outcome?: CaseOutcome;
 }
 
-type Effect = { type: string; params?: Record<string, any> };
+/** An action the machine requested; the params of effect actions are written by shared's `compile`. */
+type Effect = {
+  type: string;
+  params?: {
+    nodeId?: unknown;
+    service?: unknown;
+    params?: Record<string, unknown>;
+    title?: unknown;
+    queue?: unknown;
+    outcomes?: { id: string; label?: string }[];
+    form?: Record<string, unknown> | null;
+    timerId?: unknown;
+    dueIn?: unknown;
+  };
+};
 
 /**
  * Starts a case of `definition` in memory with the same compiled machine the runtime uses,
@@ -156,7 +170,7 @@ function toFrame(snapshot: AnyMachineSnapshot, actions: Effect[]): SimFrame {
 
 function settle(simulation: Simulation, event: CaseEvent, snapshot: AnyMachineSnapshot, actions: Effect[], frames: SimFrame[]): Simulation {
   const done = snapshot.status === 'done';
-  const finalState = done ? activeNodeIds(snapshot.value)[0] ?? String(snapshot.value) : undefined;
+  const finalState = done ? (activeNodeIds(snapshot.value)[0] ?? String(snapshot.value)) : undefined;
   const pending = done ? [] : nextPending(simulation.pending, actions, activeNodeIds(snapshot.value));
   return {
     ...simulation,
@@ -180,7 +194,14 @@ function nextPending(before: PendingWork[], actions: Effect[], active: string[])
     } else if (type === 'exflow.service.cancel') {
       pending = pending.filter((p) => !(p.type === 'service' && p.nodeId === nodeId));
     } else if (type === 'exflow.task.open') {
-      pending.push({ type: 'task', nodeId, title: String(params.title ?? nodeId), queue: String(params.queue ?? ''), outcomes: params.outcomes ?? [], form: params.form ?? null });
+      pending.push({
+        type: 'task',
+        nodeId,
+        title: String(params.title ?? nodeId),
+        queue: String(params.queue ?? ''),
+        outcomes: params.outcomes ?? [],
+        form: params.form ?? null,
+      });
     } else if (type === 'exflow.task.close') {
       pending = pending.filter((p) => !(p.type === 'task' && p.nodeId === nodeId));
     } else if (type === 'exflow.timer.schedule') {

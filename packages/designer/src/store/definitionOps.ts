@@ -6,7 +6,11 @@ const ID_PATTERN = /^(?!__)[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 
 /** A node or edge id not yet used, derived from `base` (`decision` → `decision_2`). */
 export function uniqueId(base: string, taken: ReadonlySet<string>): string {
-  let stem = base.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^_+/, '').slice(0, 56) || 'node';
+  let stem =
+    base
+      .replace(/[^A-Za-z0-9_-]/g, '_')
+      .replace(/^_+/, '')
+      .slice(0, 56) || 'node';
   if (!/^[A-Za-z_]/.test(stem)) stem = `n_${stem}`;
   if (!taken.has(stem) && ID_PATTERN.test(stem)) return stem;
   const root = stem.replace(/_\d+$/, '');

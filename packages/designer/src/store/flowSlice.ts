@@ -1,4 +1,4 @@
-import { getNodeKind, type FlowNode, type Position, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
+import { getNodeKind, type Position, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
 import type { StateCreator } from 'zustand';
 import { copyElements, pasteElements, type ClipboardStorage } from './clipboard.js';
 import * as ops from './definitionOps.js';
@@ -52,7 +52,10 @@ export const createFlowSlice =
         const fromKind = from && getNodeKind(from.kind);
         if (!from || !fromKind) return undefined;
         const ports = fromKind.outputs(from.config ?? {});
-        const index = Math.max(0, ports.findIndex((p) => p.id === port));
+        const index = Math.max(
+          0,
+          ports.findIndex((p) => p.id === port),
+        );
         const origin = from.position ?? { x: 0, y: 0 };
         const node = ops.createNode(definition, kind, { x: origin.x + 300, y: origin.y + (index - (ports.length - 1) / 2) * 140 });
         const withNode = ops.addNode(definition, node);
@@ -137,8 +140,6 @@ export const createFlowSlice =
   };
 
 export const selectDefinition = (s: DesignerState) => s.definition;
-export const selectNodes = (s: DesignerState): FlowNode[] => s.definition.nodes;
 export const selectProblems = (s: DesignerState) => s.problems;
 export const selectProblemCount = (s: DesignerState) => s.problems.length;
-export const selectRevision = (s: DesignerState) => s.revision;
 export const selectFlowName = (s: DesignerState) => s.definition.name;

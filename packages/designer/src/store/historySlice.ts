@@ -43,7 +43,9 @@ function prunedSelection(s: DesignerState, definition: WorkflowDefinition): Pick
   const edges = new Set(definition.edges.map((e) => e.id));
   const selectedNodeIds = s.selectedNodeIds.filter((id) => nodes.has(id));
   const selectedEdgeIds = s.selectedEdgeIds.filter((id) => edges.has(id));
-  return selectedNodeIds.length === s.selectedNodeIds.length && selectedEdgeIds.length === s.selectedEdgeIds.length ? undefined : { selectedNodeIds, selectedEdgeIds };
+  return selectedNodeIds.length === s.selectedNodeIds.length && selectedEdgeIds.length === s.selectedEdgeIds.length
+    ? undefined
+    : { selectedNodeIds, selectedEdgeIds };
 }
 
 export const createHistorySlice =
@@ -80,14 +82,28 @@ export const createHistorySlice =
         const previous = past.at(-1);
         if (!previous) return;
         last = { at: 0 };
-        set({ ...prunedSelection(get(), previous), definition: previous, problems: problemsOf(previous), past: past.slice(0, -1), future: [definition, ...future], revision: revision + 1 });
+        set({
+          ...prunedSelection(get(), previous),
+          definition: previous,
+          problems: problemsOf(previous),
+          past: past.slice(0, -1),
+          future: [definition, ...future],
+          revision: revision + 1,
+        });
       },
       redo() {
         const { past, future, definition, revision } = get();
         const next = future[0];
         if (!next) return;
         last = { at: 0 };
-        set({ ...prunedSelection(get(), next), definition: next, problems: problemsOf(next), past: [...past, definition], future: future.slice(1), revision: revision + 1 });
+        set({
+          ...prunedSelection(get(), next),
+          definition: next,
+          problems: problemsOf(next),
+          past: [...past, definition],
+          future: future.slice(1),
+          revision: revision + 1,
+        });
       },
     };
   };

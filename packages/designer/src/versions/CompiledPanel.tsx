@@ -13,25 +13,46 @@ export function CompiledPanel({ versions, loadCompiled }: { versions: VersionSum
   useEffect(() => {
     if (choice === 'draft') return;
     let live = true;
-    loadCompiled(Number(choice)).then((compiled) => live && setStored({ version: choice, compiled }), (e: Error) => live && setStored({ version: choice, compiled: { error: e.message } }));
+    loadCompiled(Number(choice)).then(
+      (compiled) => live && setStored({ version: choice, compiled }),
+      (e: Error) => live && setStored({ version: choice, compiled: { error: e.message } }),
+    );
     return () => {
       live = false;
     };
   }, [choice, loadCompiled]);
-  const text = draft ? (draft.ok ? JSON.stringify(draft.flow, null, 2) : null) : stored?.version === choice ? JSON.stringify(stored.compiled, null, 2) : 'Loading…';
+  const text = draft
+    ? draft.ok
+      ? JSON.stringify(draft.flow, null, 2)
+      : null
+    : stored?.version === choice
+      ? JSON.stringify(stored.compiled, null, 2)
+      : 'Loading…';
   return (
     <div className="compiled" data-testid="compiled-panel">
       <div className="compare-row">
         <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label="Which machine">
           <option value="draft">Draft (compiled now)</option>
-          {versions.map((v) => <option key={v.version} value={String(v.version)}>v{v.version} (as published)</option>)}
+          {versions.map((v) => (
+            <option key={v.version} value={String(v.version)}>
+              v{v.version} (as published)
+            </option>
+          ))}
         </select>
-        {text && <button type="button" className="btn btn--ghost btn--small" onClick={() => void navigator.clipboard?.writeText(text)}>Copy</button>}
+        {text && (
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => void navigator.clipboard?.writeText(text)}>
+            Copy
+          </button>
+        )}
       </div>
       {draft && !draft.ok ? (
-        <div className="banner banner--warn">The draft does not compile yet: {draft.problems.length} problem{draft.problems.length === 1 ? '' : 's'} (see Problems).</div>
+        <div className="banner banner--warn">
+          The draft does not compile yet: {draft.problems.length} problem{draft.problems.length === 1 ? '' : 's'} (see Problems).
+        </div>
       ) : (
-        <pre className="json-view json-view--tall" data-testid="compiled-json">{text}</pre>
+        <pre className="json-view json-view--tall" data-testid="compiled-json">
+          {text}
+        </pre>
       )}
     </div>
   );

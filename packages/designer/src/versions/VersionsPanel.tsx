@@ -10,7 +10,15 @@ import { downloadJson } from './download.js';
 const DRAFT = 'draft';
 
 /** Published versions (immutable) and a visual diff between any two of them or the draft. */
-export function VersionsPanel({ versions, loadVersion, error }: { versions: VersionSummary[]; loadVersion(version: number): Promise<WorkflowDefinition>; error?: string }) {
+export function VersionsPanel({
+  versions,
+  loadVersion,
+  error,
+}: {
+  versions: VersionSummary[];
+  loadVersion(version: number): Promise<WorkflowDefinition>;
+  error?: string;
+}) {
   const store = useDesignerStore();
   const draft = useDesigner(selectDefinition);
   const comparison = useDesigner(selectComparison);
@@ -44,11 +52,19 @@ export function VersionsPanel({ versions, loadVersion, error }: { versions: Vers
         <h4>Compare</h4>
         <div className="compare-row">
           <select value={base} onChange={(e) => setBase(e.target.value)} aria-label="Compare from">
-            {options.map((o) => <option key={o} value={o}>{labelOf(o)}</option>)}
+            {options.map((o) => (
+              <option key={o} value={o}>
+                {labelOf(o)}
+              </option>
+            ))}
           </select>
           <span aria-hidden>→</span>
           <select value={target} onChange={(e) => setTarget(e.target.value)} aria-label="Compare to">
-            {options.map((o) => <option key={o} value={o}>{labelOf(o)}</option>)}
+            {options.map((o) => (
+              <option key={o} value={o}>
+                {labelOf(o)}
+              </option>
+            ))}
           </select>
           <button type="button" className="btn btn--secondary" disabled={busy || base === target} onClick={() => compare(base, target)} data-testid="compare">
             Show changes
@@ -57,11 +73,17 @@ export function VersionsPanel({ versions, loadVersion, error }: { versions: Vers
         {comparison && (
           <div className="diff-summary">
             <div>
-              <strong>{comparison.baseLabel} → {comparison.targetLabel}</strong>: {comparison.diff.counts.added} added, {comparison.diff.counts.removed} removed, {comparison.diff.counts.changed} changed
+              <strong>
+                {comparison.baseLabel} → {comparison.targetLabel}
+              </strong>
+              : {comparison.diff.counts.added} added, {comparison.diff.counts.removed} removed, {comparison.diff.counts.changed} changed
               {comparison.diff.moved.length > 0 && `, ${comparison.diff.moved.length} moved`}
             </div>
             <ul className="diff-list">
-              {[...Object.entries(comparison.diff.nodes).map(([id, k]) => ({ id, k, what: 'step' })), ...Object.entries(comparison.diff.edges).map(([id, k]) => ({ id, k, what: 'connection' }))].map(({ id, k, what }) => (
+              {[
+                ...Object.entries(comparison.diff.nodes).map(([id, k]) => ({ id, k, what: 'step' })),
+                ...Object.entries(comparison.diff.edges).map(([id, k]) => ({ id, k, what: 'connection' })),
+              ].map(({ id, k, what }) => (
                 <li key={`${what}-${id}`} className={`diff-list__item diff-${k}`}>
                   <button type="button" onClick={() => store.getState().reveal(what === 'step' ? { nodeId: id } : { edgeId: id })} disabled={k === 'removed'}>
                     <span className="diff-list__kind">{k}</span> {what} <code>{id}</code>
@@ -86,13 +108,19 @@ export function VersionsPanel({ versions, loadVersion, error }: { versions: Vers
               <li key={v.version}>
                 <div>
                   <strong>v{v.version}</strong> {v.version === latest && <span className="chip chip--ok">latest</span>}
-                  <div className="version-list__meta">{new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}</div>
+                  <div className="version-list__meta">
+                    {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
+                  </div>
                 </div>
                 <div className="version-list__actions">
                   <button type="button" className="btn btn--ghost btn--small" onClick={() => compare(String(v.version), DRAFT)}>
                     Diff with draft
                   </button>
-                  <button type="button" className="btn btn--ghost btn--small" onClick={async () => downloadJson(`${draft.key}.v${v.version}.workflow.json`, await loadVersion(v.version))}>
+                  <button
+                    type="button"
+                    className="btn btn--ghost btn--small"
+                    onClick={async () => downloadJson(`${draft.key}.v${v.version}.workflow.json`, await loadVersion(v.version))}
+                  >
                     Export
                   </button>
                 </div>

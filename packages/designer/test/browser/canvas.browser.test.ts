@@ -40,10 +40,13 @@ describe.skipIf(!hasChromium || !hasRuntime)('designer canvas in Chromium, serve
   const lastSaved = async (check: (d: WorkflowDefinition) => boolean): Promise<WorkflowDefinition> => {
     let draft: WorkflowDefinition | undefined;
     await expect
-      .poll(async () => {
-        draft = (await rest<{ draft: WorkflowDefinition }>('GET', `/definitions/${definitionId}`)).draft;
-        return check(draft);
-      }, { timeout: 8000 })
+      .poll(
+        async () => {
+          draft = (await rest<{ draft: WorkflowDefinition }>('GET', `/definitions/${definitionId}`)).draft;
+          return check(draft);
+        },
+        { timeout: 8000 },
+      )
       .toBe(true);
     return draft!;
   };
@@ -51,7 +54,9 @@ describe.skipIf(!hasChromium || !hasRuntime)('designer canvas in Chromium, serve
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as { startTestServer(options?: { designerDist?: string; workers?: boolean }): Promise<TestServer> };
+    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as {
+      startTestServer(options?: { designerDist?: string; workers?: boolean }): Promise<TestServer>;
+    };
     server = await startTestServer({ designerDist: DIST, workers: false });
     token = await server.login('owner@demo.exflow');
     definitionId = (await rest<{ id: string }>('POST', '/definitions', emptyFlow())).id;
@@ -120,7 +125,10 @@ describe.skipIf(!hasChromium || !hasRuntime)('designer canvas in Chromium, serve
   });
 
   it('names the ends in the inspector and marks a removed connection as a problem until undone', async () => {
-    for (const [id, label, outcome] of [['end', 'Needs review', 'rejected'], ['end_2', 'Approved', 'resolved']] as const) {
+    for (const [id, label, outcome] of [
+      ['end', 'Needs review', 'rejected'],
+      ['end_2', 'Approved', 'resolved'],
+    ] as const) {
       await page.click(`${node(id)} .step__title`);
       await page.locator('[data-testid=node-label]').fill(label);
       await page.locator('[data-testid=inspector] select').first().selectOption(outcome);
@@ -205,11 +213,20 @@ describe.skipIf(!hasChromium || !hasRuntime)('designer canvas in Chromium, serve
     const draft = await lastSaved(() => true);
     await page.click('[data-testid=publish]');
     await expect.poll(() => page.locator('[data-testid=publish-state]').textContent(), { timeout: 10_000 }).toBe('Published v1 · up to date');
-    const v1 = await rest<{ version: number; definition: WorkflowDefinition; compiled: { machine: { initial: string } } }>('GET', `/definitions/${definitionId}/versions/1`);
+    const v1 = await rest<{ version: number; definition: WorkflowDefinition; compiled: { machine: { initial: string } } }>(
+      'GET',
+      `/definitions/${definitionId}/versions/1`,
+    );
     expect(v1.version).toBe(1);
     expect(v1.definition.nodes.map((n) => [n.id, n.kind])).toEqual(draft.nodes.map((n) => [n.id, n.kind]));
-    expect(v1.definition.edges.map((e) => `${e.source}:${e.sourcePort}->${e.target}`)).toEqual(['start:out->decision', 'decision:b1->end', 'decision:default->end_2']);
-    expect((v1.definition.nodes.find((n) => n.id === 'decision')!.config as { branches: { condition: string }[] }).branches[0].condition).toBe('invoice.grossTotal > 10000');
+    expect(v1.definition.edges.map((e) => `${e.source}:${e.sourcePort}->${e.target}`)).toEqual([
+      'start:out->decision',
+      'decision:b1->end',
+      'decision:default->end_2',
+    ]);
+    expect((v1.definition.nodes.find((n) => n.id === 'decision')!.config as { branches: { condition: string }[] }).branches[0].condition).toBe(
+      'invoice.grossTotal > 10000',
+    );
     expect(v1.compiled.machine.initial).toBe('start');
   });
 });

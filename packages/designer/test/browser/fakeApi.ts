@@ -21,7 +21,14 @@ export function createFakeApi(seed: WorkflowDefinition[] = []) {
     return id;
   };
   seed.forEach(add);
-  const view = (s: Stored) => ({ id: s.id, key: s.draft.key, name: s.draft.name, draft: s.draft, draftUpdatedAt: s.draftUpdatedAt, latestVersion: s.versions.at(-1)?.version ?? null });
+  const view = (s: Stored) => ({
+    id: s.id,
+    key: s.draft.key,
+    name: s.draft.name,
+    draft: s.draft,
+    draftUpdatedAt: s.draftUpdatedAt,
+    latestVersion: s.versions.at(-1)?.version ?? null,
+  });
   const problem = (route: Route, status: number, title: string, errors?: unknown[]) =>
     route.fulfill({ status, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title, status, detail: title, errors }) });
   const json = (route: Route, status: number, body: unknown) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
@@ -34,8 +41,20 @@ export function createFakeApi(seed: WorkflowDefinition[] = []) {
     const path = url.pathname.replace(/^\/api\/v1/, '');
     const method = request.method();
     const body = request.postData() ? JSON.parse(request.postData()!) : undefined;
-    if (path === '/auth/login') return json(route, 200, { token: 'test-token', user: { id: 'u-owner', email: body.email, name: 'Olivia Owner', roles: ['process_owner'], tenantId: 't-demo' } });
-    if (path === '/definitions' && method === 'GET') return json(route, 200, [...store.values()].map((s) => { const { draft: _d, ...rest } = view(s); return rest; }));
+    if (path === '/auth/login')
+      return json(route, 200, {
+        token: 'test-token',
+        user: { id: 'u-owner', email: body.email, name: 'Olivia Owner', roles: ['process_owner'], tenantId: 't-demo' },
+      });
+    if (path === '/definitions' && method === 'GET')
+      return json(
+        route,
+        200,
+        [...store.values()].map((s) => {
+          const { draft: _d, ...rest } = view(s);
+          return rest;
+        }),
+      );
     if (path === '/definitions' && method === 'POST') {
       if (!schemaValid(body)) return problem(route, 422, 'Not a definition', validate(body).problems);
       if ([...store.values()].some((s) => s.draft.key === body.key)) return problem(route, 409, `A definition with key "${body.key}" already exists`);
@@ -62,11 +81,22 @@ export function createFakeApi(seed: WorkflowDefinition[] = []) {
     if (sub === '/publish') {
       const result = compile(found.draft);
       if (!result.ok) return problem(route, 422, 'The draft has problems', result.problems);
-      const v = { version: found.versions.length + 1, definition: structuredClone(found.draft), compiled: result.flow, publishedAt: new Date().toISOString(), publishedBy: 'u-owner' };
+      const v = {
+        version: found.versions.length + 1,
+        definition: structuredClone(found.draft),
+        compiled: result.flow,
+        publishedAt: new Date().toISOString(),
+        publishedBy: 'u-owner',
+      };
       found.versions.push(v);
       return json(route, 201, { version: v.version, publishedAt: v.publishedAt, publishedBy: v.publishedBy });
     }
-    if (sub?.startsWith('/versions') && !version) return json(route, 200, [...found.versions].reverse().map(({ version: v, publishedAt, publishedBy }) => ({ version: v, publishedAt, publishedBy })));
+    if (sub?.startsWith('/versions') && !version)
+      return json(
+        route,
+        200,
+        [...found.versions].reverse().map(({ version: v, publishedAt, publishedBy }) => ({ version: v, publishedAt, publishedBy })),
+      );
     const v = found.versions.find((x) => x.version === Number(version));
     return v ? json(route, 200, v) : problem(route, 404, 'No such version');
   }

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fourNodeFlow, priceVariance } from '../fixtures.js';
 import { createFakeApi } from './fakeApi.js';
-import { hasChromium, launchBrowser, serveDist, signInPage } from './harness.js';
+import { hasChromium, launchBrowser, serveDist } from './harness.js';
 
 describe.skipIf(!hasChromium)('flow list in Chromium', () => {
   let browser: Browser;

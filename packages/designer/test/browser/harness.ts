@@ -14,11 +14,25 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
 /** Serves the built designer (`dist/`) with single-page-app fallback, on a free port. */
 export async function serveDist(dir = DIST): Promise<{ url: string; close(): Promise<void> }> {
@@ -40,7 +54,10 @@ export async function serveDist(dir = DIST): Promise<{ url: string; close(): Pro
 export async function signInPage(page: Page, token = 'test-token'): Promise<void> {
   await page.addInitScript((t) => {
     sessionStorage.setItem('exflow.token', t);
-    sessionStorage.setItem('exflow.user', JSON.stringify({ id: 'u-owner', email: 'owner@demo.exflow', name: 'Olivia Owner', roles: ['process_owner'], tenantId: 't-demo' }));
+    sessionStorage.setItem(
+      'exflow.user',
+      JSON.stringify({ id: 'u-owner', email: 'owner@demo.exflow', name: 'Olivia Owner', roles: ['process_owner'], tenantId: 't-demo' }),
+    );
   }, token);
 }
 

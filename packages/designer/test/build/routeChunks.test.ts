@@ -33,7 +33,11 @@ function filesFor(...keys: string[]): Set<string> {
 }
 
 const bytes = (files: Set<string>) => [...files].reduce((sum, f) => sum + readFileSync(join(dist, f)).length, 0);
-const scripts = (files: Set<string>) => [...files].filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+const scripts = (files: Set<string>) =>
+  [...files]
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(dist, f), 'utf8'))
+    .join('\n');
 
 /** Strings only the designer's libraries carry: @xyflow's renderer, ELK's layout engine, rjsf's form. */
 const DESIGNER_MARKERS = { xyflow: 'react-flow__renderer', elk: 'org.eclipse.elk', rjsf: 'rjsf-field-array' };
@@ -61,7 +65,9 @@ describe('the web app is split per route', () => {
 
   it('the inbox downloads well under half of what the designer does (uncompressed)', () => {
     // figures in the report: bytes of each route's files, before compression
-    console.log(`inbox route ${(bytes(inbox) / 1024).toFixed(0)} KiB in ${inbox.size} files; designer route ${(bytes(designer) / 1024).toFixed(0)} KiB in ${designer.size} files`);
+    console.log(
+      `inbox route ${(bytes(inbox) / 1024).toFixed(0)} KiB in ${inbox.size} files; designer route ${(bytes(designer) / 1024).toFixed(0)} KiB in ${designer.size} files`,
+    );
     expect(bytes(inbox)).toBeLessThan(bytes(designer) / 2);
   });
 });

@@ -20,7 +20,9 @@ describe.skipIf(!hasRuntime || !hasChromium)('white-label branding of MSPs, in t
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as { startTestServer(options?: { designerDist?: string; workers?: boolean }): Promise<TestServer> };
+    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as {
+      startTestServer(options?: { designerDist?: string; workers?: boolean }): Promise<TestServer>;
+    };
     server = await startTestServer({ designerDist: DIST, workers: false });
     browser = await launchBrowser();
   });
@@ -47,7 +49,14 @@ describe.skipIf(!hasRuntime || !hasChromium)('white-label branding of MSPs, in t
       return {
         name: (await page.locator('[data-testid=brand] .brand__name').first().textContent())?.trim(),
         title: await page.title(),
-        support: (await page.locator('[data-testid=support-contact]').first().textContent().catch(() => null))?.trim() ?? null,
+        support:
+          (
+            await page
+              .locator('[data-testid=support-contact]')
+              .first()
+              .textContent()
+              .catch(() => null)
+          )?.trim() ?? null,
         primary: await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--brand-primary').trim()),
         html: await page.content(),
       };

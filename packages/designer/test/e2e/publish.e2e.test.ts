@@ -31,7 +31,9 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as { startTestServer(options?: { designerDist?: string }): Promise<TestServer> };
+    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as {
+      startTestServer(options?: { designerDist?: string }): Promise<TestServer>;
+    };
     server = await startTestServer({ designerDist: DIST });
     token = await server.login('owner@demo.exflow');
     browser = await launchBrowser();

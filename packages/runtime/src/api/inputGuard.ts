@@ -20,9 +20,13 @@ const faultOf = (text: string): Fault | undefined => (text.includes('\0') ? 'nul
 /** `where` says what holds the text, e.g. `/data/reason` or `Query parameter "queue"`. */
 function refuseText(path: string, where: string, fault: Fault): never {
   if (fault === 'nul') {
-    throw unprocessable('nul-character', `${where} contains a NUL character (\\u0000), which cannot be stored; remove it`, [{ path, message: 'contains a NUL character' }]);
+    throw unprocessable('nul-character', `${where} contains a NUL character (\\u0000), which cannot be stored; remove it`, [
+      { path, message: 'contains a NUL character' },
+    ]);
   }
-  throw unprocessable('invalid-unicode', `${where} contains a lone UTF-16 surrogate (half a character), which cannot be stored; send well-formed Unicode`, [{ path, message: 'not well-formed Unicode' }]);
+  throw unprocessable('invalid-unicode', `${where} contains a lone UTF-16 surrogate (half a character), which cannot be stored; send well-formed Unicode`, [
+    { path, message: 'not well-formed Unicode' },
+  ]);
 }
 
 /**
@@ -43,14 +47,18 @@ export function checkJsonBody(body: unknown): void {
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) {
         const at = pointer(path);
-        throw unprocessable('non-finite-number', `${at} is a number too large to represent (it parses as ${value}); send a finite number`, [{ path: at, message: 'not a finite number' }]);
+        throw unprocessable('non-finite-number', `${at} is a number too large to represent (it parses as ${value}); send a finite number`, [
+          { path: at, message: 'not a finite number' },
+        ]);
       }
       return;
     }
     if (value === null || typeof value !== 'object') return;
     if (depth > MAX_JSON_DEPTH) {
       const at = pointer(path);
-      throw unprocessable('json-too-deep', `The body nests deeper than ${MAX_JSON_DEPTH} levels at ${at}; flatten the data`, [{ path: at, message: `nested deeper than ${MAX_JSON_DEPTH} levels` }]);
+      throw unprocessable('json-too-deep', `The body nests deeper than ${MAX_JSON_DEPTH} levels at ${at}; flatten the data`, [
+        { path: at, message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+      ]);
     }
     const entries: Array<[string, unknown]> = Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
     for (const [key, child] of entries) {
@@ -77,14 +85,18 @@ export function checkTextBody(text: string): void {
 export function checkParameterLengths(req: Request, route: Route): void {
   for (const [name, value] of Object.entries(req.params ?? {})) {
     if (String(value).length > MAX_PATH_PARAM_LENGTH) {
-      throw unprocessable('invalid-parameter', `Path parameter "${name}" is longer than ${MAX_PATH_PARAM_LENGTH} characters`, [{ path: name, message: `longer than ${MAX_PATH_PARAM_LENGTH} characters` }]);
+      throw unprocessable('invalid-parameter', `Path parameter "${name}" is longer than ${MAX_PATH_PARAM_LENGTH} characters`, [
+        { path: name, message: `longer than ${MAX_PATH_PARAM_LENGTH} characters` },
+      ]);
     }
   }
   for (const [name, spec] of Object.entries(route.query ?? {})) {
     const value = req.query[name];
     const max = spec.type === 'string' ? (spec.maxLength ?? MAX_QUERY_LENGTH) : MAX_QUERY_LENGTH;
     if (typeof value === 'string' && value.length > max) {
-      throw unprocessable('invalid-parameter', `Query parameter "${name}" is longer than ${max} characters`, [{ path: name, message: `longer than ${max} characters` }]);
+      throw unprocessable('invalid-parameter', `Query parameter "${name}" is longer than ${max} characters`, [
+        { path: name, message: `longer than ${max} characters` },
+      ]);
     }
   }
 }

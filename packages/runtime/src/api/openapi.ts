@@ -64,7 +64,12 @@ export function buildOpenApi(routes: Route[], version: string) {
   };
   for (const route of routes) {
     const path = `${API_BASE}${toOpenApiPath(route.path)}`;
-    const pathParams = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: MAX_PATH_PARAM_LENGTH } }));
+    const pathParams = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string', minLength: 1, maxLength: MAX_PATH_PARAM_LENGTH },
+    }));
     const queryParams = Object.entries(route.query ?? {}).map(([name, q]) => ({
       name,
       in: 'query',
@@ -100,7 +105,9 @@ export function buildOpenApi(routes: Route[], version: string) {
             requestBody: {
               required: true,
               description: `${route.rawBody.description} (at most ${route.rawBody.limit})`,
-              content: Object.fromEntries(route.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string', maxLength: limitBytes(route.rawBody!.limit) } }])),
+              content: Object.fromEntries(
+                route.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string', maxLength: limitBytes(route.rawBody!.limit) } }]),
+              ),
             },
           }
         : {}),
@@ -117,7 +124,9 @@ export function buildOpenApi(routes: Route[], version: string) {
       description: 'Finance exception workflows: definitions, invoices, durable cases and tasks. Errors are RFC 9457 problem+json.',
       contact: { name: 'Exflow', url: 'https://exflow.dev' },
     },
-    servers: [{ url: '/', description: 'This Exflow runtime (relative: the production, staging or local instance serving this document)', 'x-internal': false }],
+    servers: [
+      { url: '/', description: 'This Exflow runtime (relative: the production, staging or local instance serving this document)', 'x-internal': false },
+    ],
     security: [{ bearer: [] }],
     tags,
     paths,
@@ -134,7 +143,10 @@ export function buildOpenApi(routes: Route[], version: string) {
         },
       },
       headers: {
-        RateLimit: { description: 'Requests left in the current window and seconds until it resets, per policy (IETF draft-ietf-httpapi-ratelimit-headers-08)', schema: { type: 'string', maxLength: 500 } },
+        RateLimit: {
+          description: 'Requests left in the current window and seconds until it resets, per policy (IETF draft-ietf-httpapi-ratelimit-headers-08)',
+          schema: { type: 'string', maxLength: 500 },
+        },
         'RateLimit-Policy': { description: 'The quota and window of each limit that applies (IETF draft 8)', schema: { type: 'string', maxLength: 500 } },
         'Retry-After': { description: 'Seconds until a request is accepted again', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86400 } },
       },
@@ -143,7 +155,12 @@ export function buildOpenApi(routes: Route[], version: string) {
           type: 'object',
           required: ['type', 'title', 'status', 'detail'],
           properties: {
-            type: { type: 'string', format: 'uri-reference', maxLength: 200, description: 'Where the code is explained: GET it for the catalogue entry (status, title, how to fix)' },
+            type: {
+              type: 'string',
+              format: 'uri-reference',
+              maxLength: 200,
+              description: 'Where the code is explained: GET it for the catalogue entry (status, title, how to fix)',
+            },
             title: text(200, 'Short summary of the kind of problem'),
             status: { type: 'integer', format: 'int32', minimum: 400, maximum: 599 },
             detail: text(PROBLEM_DETAIL_MAX, 'What is wrong and how to fix it'),
@@ -161,7 +178,12 @@ export function buildOpenApi(routes: Route[], version: string) {
                   nodeId: text(200, 'The node of a definition it concerns'),
                   edgeId: text(200, 'The edge of a definition it concerns'),
                   severity: { enum: ['error', 'warning'], description: 'A warning does not refuse' },
-                  pathNodeIds: { type: 'array', maxItems: 1000, items: text(200, 'A node id'), description: 'The path (node ids, in order) that breaks a segregation-of-duties rule' },
+                  pathNodeIds: {
+                    type: 'array',
+                    maxItems: 1000,
+                    items: text(200, 'A node id'),
+                    description: 'The path (node ids, in order) that breaks a segregation-of-duties rule',
+                  },
                   pathEdgeIds: { type: 'array', maxItems: 1000, items: text(200, 'An edge id'), description: 'The edges of that path, in order' },
                 },
               },
@@ -184,11 +206,17 @@ export function buildOpenApi(routes: Route[], version: string) {
         Unprocessable: problemResponse(
           'A body that does not match the schema, a path or query parameter too long, or text the database cannot store (a NUL character, a lone surrogate, JSON nested deeper than 64 levels, a non-finite number); errors[].path names the field',
         ),
-        TooManyRequests: problemResponse('More requests a minute from your address than the limit (EXFLOW_RATE_LIMIT_API for the whole API; also EXFLOW_RATE_LIMIT_AUTH on sign-in and EXFLOW_RATE_LIMIT_INTAKE on intake); retry after Retry-After seconds', {
-          ...rateLimitHeaders,
-          'Retry-After': { $ref: '#/components/headers/Retry-After' },
-        }),
-        InternalError: problemResponse('An unexpected error on the server (it is logged with the request; the answer carries no detail), or the database failed', {}),
+        TooManyRequests: problemResponse(
+          'More requests a minute from your address than the limit (EXFLOW_RATE_LIMIT_API for the whole API; also EXFLOW_RATE_LIMIT_AUTH on sign-in and EXFLOW_RATE_LIMIT_INTAKE on intake); retry after Retry-After seconds',
+          {
+            ...rateLimitHeaders,
+            'Retry-After': { $ref: '#/components/headers/Retry-After' },
+          },
+        ),
+        InternalError: problemResponse(
+          'An unexpected error on the server (it is logged with the request; the answer carries no detail), or the database failed',
+          {},
+        ),
       },
     },
   };

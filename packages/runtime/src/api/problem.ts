@@ -21,11 +21,23 @@ export const problemTypeUrl = (code: ProblemCode) => `${PROBLEM_TYPE_BASE}${enco
 /** Answers with the catalogue entry of `code` (status, title) and this request's `detail`. */
 export function sendProblem(res: Response, code: ProblemCode, detail: string, errors?: ProblemDetail[]) {
   const { status, title } = problemCatalogue[code];
-  const listed = errors?.slice(0, PROBLEM_ERRORS_MAX).map((e) => ({ ...e, message: cut(e.message, PROBLEM_TEXT_MAX), ...(e.path !== undefined ? { path: cut(e.path, PROBLEM_TEXT_MAX) } : {}) }));
+  const listed = errors
+    ?.slice(0, PROBLEM_ERRORS_MAX)
+    .map((e) => ({ ...e, message: cut(e.message, PROBLEM_TEXT_MAX), ...(e.path !== undefined ? { path: cut(e.path, PROBLEM_TEXT_MAX) } : {}) }));
   res
     .status(status)
     .type('application/problem+json')
-    .send(JSON.stringify({ type: problemTypeUrl(code), title, status, detail: cut(detail, PROBLEM_DETAIL_MAX), code, ...(listed ? { errors: listed } : {}), instance: cut(res.req.originalUrl, 2000) }));
+    .send(
+      JSON.stringify({
+        type: problemTypeUrl(code),
+        title,
+        status,
+        detail: cut(detail, PROBLEM_DETAIL_MAX),
+        code,
+        ...(listed ? { errors: listed } : {}),
+        instance: cut(res.req.originalUrl, 2000),
+      }),
+    );
 }
 
 /**
@@ -54,7 +66,11 @@ export function problemMiddleware(log: (message: string, context: Record<string,
     if (isConnectionLoss(err)) {
       log('database connection lost during a request', { method: req.method, url: req.originalUrl, error: String(err?.message ?? err) });
       res.set('Retry-After', String(CONNECTION_LOSS_RETRY_AFTER));
-      return sendProblem(res, 'database-unavailable', `The database connection was lost while answering (${err?.message ?? err}); retry in ${CONNECTION_LOSS_RETRY_AFTER} seconds`);
+      return sendProblem(
+        res,
+        'database-unavailable',
+        `The database connection was lost while answering (${err?.message ?? err}); retry in ${CONNECTION_LOSS_RETRY_AFTER} seconds`,
+      );
     }
     log('unexpected error', { method: req.method, url: req.originalUrl, error: err instanceof Error ? err.stack : String(err) });
     sendProblem(res, 'internal', 'Something went wrong on our side; it has been logged');

@@ -1,6 +1,7 @@
 import { problemCatalogue } from '../errors.js';
 
-export const PROBLEMS_BEGIN = '<!-- problems:begin (generated from packages/runtime/src/errors.ts by `pnpm --filter @exflow/runtime problems:docs`; do not edit) -->';
+export const PROBLEMS_BEGIN =
+  '<!-- problems:begin (generated from packages/runtime/src/errors.ts by `pnpm --filter @exflow/runtime problems:docs`; do not edit) -->';
 export const PROBLEMS_END = '<!-- problems:end -->';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');

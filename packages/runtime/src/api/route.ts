@@ -66,7 +66,12 @@ export interface Route {
    * {@link MAX_QUERY_LENGTH}) is refused with 422 by the router; an integer's `minimum` and
    * `maximum` are the bounds its handler enforces (`queryInt`).
    */
-  query?: Record<string, { type: 'string'; description: string; maxLength?: number } | { type: 'integer'; description: string; minimum: number; maximum: number } | { type: 'boolean'; description: string }>;
+  query?: Record<
+    string,
+    | { type: 'string'; description: string; maxLength?: number }
+    | { type: 'integer'; description: string; minimum: number; maximum: number }
+    | { type: 'boolean'; description: string }
+  >;
   /** Documented responses: status → description. */
   responses: Record<string, string>;
   /**

@@ -31,7 +31,9 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
         if (actingIn) who = await actAsTenant(deps.db, who, actingIn);
         const allowed = route.roles;
         if (!who.roles.some((r) => allowed.includes(r))) {
-          throw forbidden(`${route.method.toUpperCase()} ${route.path} needs one of the roles ${allowed.join(', ')}; you have ${who.roles.join(', ') || 'none'}`);
+          throw forbidden(
+            `${route.method.toUpperCase()} ${route.path} needs one of the roles ${allowed.join(', ')}; you have ${who.roles.join(', ') || 'none'}`,
+          );
         }
         principal = who;
       }
@@ -43,7 +45,14 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
         if (req.body === undefined) throw unprocessable('missing-body', 'This call needs a JSON body with Content-Type: application/json');
         if (!checkBody(req.body)) {
           const errors = (checkBody.errors ?? []).map((e) => describeAjvError(e));
-          throw unprocessable('invalid-body', `The request body is not valid: ${errors.slice(0, 5).map((e) => e.message).join('; ')}`, errors);
+          throw unprocessable(
+            'invalid-body',
+            `The request body is not valid: ${errors
+              .slice(0, 5)
+              .map((e) => e.message)
+              .join('; ')}`,
+            errors,
+          );
         }
       }
       if (principal && deps.scopeReads && route.method === 'get') {

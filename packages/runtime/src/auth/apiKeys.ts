@@ -39,5 +39,12 @@ export async function verifyApiKey(db: Db, credential: string): Promise<Principa
   if (key.revokedAt) throw unauthorized(`The API key "${key.name}" was revoked on ${key.revokedAt}`);
   void repo.touch(key.id).catch(() => {});
   const role = (ROLES as readonly string[]).includes(key.role) ? (key.role as Role) : undefined;
-  return { userId: apiKeyActor(key.id), tenantId: key.tenantId, email: '', name: `API key ${key.name}`, roles: role ? [role] : [], keyCreatedBy: key.createdBy };
+  return {
+    userId: apiKeyActor(key.id),
+    tenantId: key.tenantId,
+    email: '',
+    name: `API key ${key.name}`,
+    roles: role ? [role] : [],
+    keyCreatedBy: key.createdBy,
+  };
 }

@@ -40,7 +40,11 @@ export function createAuditCheckpointer(db: Db, issuer: Issuer): AuditCheckpoint
  * Verifies a tenant's audit trail (see `auditRepository.verify`) and the signature of every
  * checkpoint it holds. `db` may be the read-only tenant scope.
  */
-export async function verifyAuditTrail(db: Db, issuer: Issuer, tenantId: string): Promise<Omit<AuditVerification, 'checkpoints'> & { checkpoints: number; intact: boolean }> {
+export async function verifyAuditTrail(
+  db: Db,
+  issuer: Issuer,
+  tenantId: string,
+): Promise<Omit<AuditVerification, 'checkpoints'> & { checkpoints: number; intact: boolean }> {
   const { checkpoints, ...result } = await createAuditRepository(db).verify(tenantId);
   for (const c of checkpoints) {
     const signed = await issuer.verifyStatement(CHECKPOINT_TYPE, c.signature);

@@ -20,7 +20,8 @@ export function createAuthenticator(db: Db, tokens: TokenVerifier, mode: Authent
       if (isApiKey(credential)) return verifyApiKey(db, credential);
       const principal = await tokens.verify(credential);
       // a token outlives a disabled account: the account is checked at every call
-      if (await createUserRepository(db).isDisabled(principal.tenantId, principal.userId)) throw unauthorized('This account is disabled; ask your tenant admin');
+      if (await createUserRepository(db).isDisabled(principal.tenantId, principal.userId))
+        throw unauthorized('This account is disabled; ask your tenant admin');
       return principal;
     },
   };

@@ -16,7 +16,9 @@ export interface Principal {
   keyCreatedBy?: string | null;
 }
 
+/** Every role, for what anyone signed in may do. @alias of ROLES */
 export const ANY_ROLE: readonly Role[] = ROLES;
+/** Every role, for reads open to all. @alias of ROLES */
 export const READERS: readonly Role[] = ROLES;
 /**
  * People's work: tasks, inboxes, comments, attachments, the team and delegations. Every role but

@@ -52,7 +52,10 @@ function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
   if (text === '' || text === 'false') return false;
   if (text === 'true') return true;
   if (/^\d+$/.test(text)) return Number(text);
-  return text.split(',').map((part) => part.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -81,7 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     rlsReads: env.EXFLOW_RLS_READS === 'off' ? 'off' : 'auto',
-    rateLimits: { auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30), intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200), api: Number(env.EXFLOW_RATE_LIMIT_API ?? 6000) },
+    rateLimits: {
+      auth: Number(env.EXFLOW_RATE_LIMIT_AUTH ?? 30),
+      intake: Number(env.EXFLOW_RATE_LIMIT_INTAKE ?? 1200),
+      api: Number(env.EXFLOW_RATE_LIMIT_API ?? 6000),
+    },
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
     metricsToken: env.EXFLOW_METRICS_TOKEN || undefined,
     trustProxy: parseTrustProxy(env.EXFLOW_TRUST_PROXY),

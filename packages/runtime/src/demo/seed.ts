@@ -23,8 +23,18 @@ interface SeedUser {
 
 /** Two MSPs with a client each, to show tenancy and white-label branding. */
 export const DEMO_MSPS = [
-  { id: 'msp-north', name: 'NorthLedger Services', branding: { productName: 'NorthLedger Flow', primaryColor: '#0b6e4f', accentColor: '#f4d35e', supportEmail: 'help@northledger.example' }, client: { id: 'acme', name: 'Acme Manufacturing' } },
-  { id: 'msp-south', name: 'SouthBooks BPO', branding: { productName: 'SouthBooks Exceptions', primaryColor: '#7a1f5c', accentColor: '#ffb703', supportEmail: 'care@southbooks.example' }, client: { id: 'globex', name: 'Globex Retail' } },
+  {
+    id: 'msp-north',
+    name: 'NorthLedger Services',
+    branding: { productName: 'NorthLedger Flow', primaryColor: '#0b6e4f', accentColor: '#f4d35e', supportEmail: 'help@northledger.example' },
+    client: { id: 'acme', name: 'Acme Manufacturing' },
+  },
+  {
+    id: 'msp-south',
+    name: 'SouthBooks BPO',
+    branding: { productName: 'SouthBooks Exceptions', primaryColor: '#7a1f5c', accentColor: '#ffb703', supportEmail: 'care@southbooks.example' },
+    client: { id: 'globex', name: 'Globex Retail' },
+  },
 ];
 
 /**
@@ -66,7 +76,14 @@ export async function seedDemo(db: Db, engine: Engine, packs: TemplatePack[]): P
   await users.upsertTenant(DEMO_TENANT, 'Demo Corp');
   await tenants.setPolicies(DEMO_TENANT, DEMO_POLICIES);
   for (const msp of DEMO_MSPS) {
-    await tenants.upsert({ id: msp.id, name: msp.name, kind: 'msp', branding: msp.branding, policies: { priceTolerancePct: 2, fourEyesThreshold: 25_000 }, overridable: ['priceTolerancePct'] });
+    await tenants.upsert({
+      id: msp.id,
+      name: msp.name,
+      kind: 'msp',
+      branding: msp.branding,
+      policies: { priceTolerancePct: 2, fourEyesThreshold: 25_000 },
+      overridable: ['priceTolerancePct'],
+    });
     await tenants.upsert({ id: msp.client.id, name: msp.client.name, kind: 'client', parentId: msp.id });
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);

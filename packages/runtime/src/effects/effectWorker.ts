@@ -40,7 +40,8 @@ export function createEffectWorker(options: EffectWorkerOptions) {
     const within = async (trx: Db) => {
       if (!(await mark(trx))) throw new EffectFenced(effect.id);
       // the case left this step and came back: the answer belongs to the earlier visit
-      if (await createEffectRepository(trx).supersededBy(effect)) throw new EventNotAccepted(effect.caseId, `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
+      if (await createEffectRepository(trx).supersededBy(effect))
+        throw new EventNotAccepted(effect.caseId, `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
     };
     try {
       if ('incident' in outcome) {
@@ -104,7 +105,9 @@ export function createEffectWorker(options: EffectWorkerOptions) {
     }
     // The service answered: a failure to record that (fenced, a database error) is not a service
     // failure. The effect stays running; when its lease runs out it is run again, same key.
-    await report(effect, { send: { type: 'service.done', nodeId: effect.nodeId, effectId: effect.id, result } }, (trx) => createEffectRepository(trx).complete(effect, result));
+    await report(effect, { send: { type: 'service.done', nodeId: effect.nodeId, effectId: effect.id, result } }, (trx) =>
+      createEffectRepository(trx).complete(effect, result),
+    );
   }
 
   return {

@@ -38,14 +38,20 @@ export function startPoller(tick: () => Promise<number>, idleMs: number, onError
     idle.delete(lane);
     woken = false;
     const run = tick()
-      .then((n) => n, (e) => (onError(e), 0))
+      .then(
+        (n) => n,
+        (e) => (onError(e), 0),
+      )
       .then((n) => {
         running.delete(lane);
         if (stopped) return;
         if (n >= fanOutAt) wakeIdleLane();
         if (n > 0 || woken) return void setImmediate(() => startLane(lane));
         idle.add(lane);
-        timers.set(lane, setTimeout(() => startLane(lane), idleMs));
+        timers.set(
+          lane,
+          setTimeout(() => startLane(lane), idleMs),
+        );
       });
     running.set(lane, run);
   };
@@ -59,7 +65,10 @@ export function startPoller(tick: () => Promise<number>, idleMs: number, onError
     if (lane === 0) startLane(lane);
     else {
       idle.add(lane);
-      timers.set(lane, setTimeout(() => startLane(lane), idleMs));
+      timers.set(
+        lane,
+        setTimeout(() => startLane(lane), idleMs),
+      );
     }
   }
   // wakes of one event-loop turn (a burst of commits) start one lane, not one each

@@ -44,7 +44,9 @@ export function startWakeups(options: WakeupOptions): { stop(): Promise<void> } 
   const flush = () => {
     const notice = outgoing!;
     outgoing = undefined;
-    postgres!.db.raw('SELECT pg_notify(?, ?)', [channel, JSON.stringify(notice)]).catch((e: Error) => log('work notify failed; other processes find the work at their next poll', { error: e.message }));
+    postgres!.db
+      .raw('SELECT pg_notify(?, ?)', [channel, JSON.stringify(notice)])
+      .catch((e: Error) => log('work notify failed; other processes find the work at their next poll', { error: e.message }));
   };
   const unsubscribe = bus.on('work.queued', (w) => {
     wakeFor(w);

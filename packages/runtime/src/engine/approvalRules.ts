@@ -36,9 +36,7 @@ export interface ApprovalAttempt {
 }
 
 export type ApprovalDecision =
-  | { kind: 'complete' }
-  | { kind: 'first-approval' }
-  | { kind: 'refuse'; code: Extract<ProblemCode, `sod.${string}`>; reason: string };
+  { kind: 'complete' } | { kind: 'first-approval' } | { kind: 'refuse'; code: Extract<ProblemCode, `sod.${string}`>; reason: string };
 
 /** The largest amount the roles may approve in a business unit; `undefined` without a matrix. */
 export function approvalLimit(limits: ApprovalLimit[] | undefined, roles: Role[], businessUnit: string | null): number | undefined {
@@ -56,17 +54,33 @@ export function approvalLimit(limits: ApprovalLimit[] | undefined, roles: Role[]
 export function decideApproval(a: ApprovalAttempt): ApprovalDecision {
   const people = [a.actor, ...a.actsAs, ...a.onBehalfOf];
   if (a.submittedBy && people.includes(a.submittedBy)) {
-    return { kind: 'refuse', code: 'sod.self-approval', reason: `${a.submittedBy} submitted this invoice and cannot complete its approval; another approver must` };
+    return {
+      kind: 'refuse',
+      code: 'sod.self-approval',
+      reason: `${a.submittedBy} submitted this invoice and cannot complete its approval; another approver must`,
+    };
   }
   if (a.lastEditedBy && people.includes(a.lastEditedBy)) {
-    return { kind: 'refuse', code: 'sod.self-approval', reason: `${a.lastEditedBy} last edited this invoice and cannot complete its approval; another approver must` };
+    return {
+      kind: 'refuse',
+      code: 'sod.self-approval',
+      reason: `${a.lastEditedBy} last edited this invoice and cannot complete its approval; another approver must`,
+    };
   }
   if (a.viaApiKey) {
-    return { kind: 'refuse', code: 'sod.api-key', reason: `${a.actor} is an API key; an approval step is completed by a person signed in as themselves, not by an integration` };
+    return {
+      kind: 'refuse',
+      code: 'sod.api-key',
+      reason: `${a.actor} is an API key; an approval step is completed by a person signed in as themselves, not by an integration`,
+    };
   }
   if (!a.approveOutcomes.includes(a.outcome)) return { kind: 'complete' };
   if (!Number.isFinite(a.amount) && (a.policies.approvalLimits?.length || a.policies.fourEyesThreshold !== undefined)) {
-    return { kind: 'refuse', code: 'sod.amount-unknown', reason: 'The amount to approve could not be computed, so approval limits and four-eyes cannot be checked; fix the approval amount of this step' };
+    return {
+      kind: 'refuse',
+      code: 'sod.amount-unknown',
+      reason: 'The amount to approve could not be computed, so approval limits and four-eyes cannot be checked; fix the approval amount of this step',
+    };
   }
   // a negative amount (a credit, a reversal) moves as much money as a positive one
   const exposure = Math.abs(a.amount);
@@ -83,7 +97,11 @@ export function decideApproval(a: ApprovalAttempt): ApprovalDecision {
   if (threshold === undefined || exposure <= threshold) return { kind: 'complete' };
   const samePerson = a.priorApprovals.find((p) => [p.by, ...p.onBehalfOf].some((who) => people.includes(who)));
   if (samePerson) {
-    return { kind: 'refuse', code: 'sod.four-eyes', reason: `${what} is above the four-eyes threshold of ${threshold}; ${samePerson.by} already approved, a second, different approver must` };
+    return {
+      kind: 'refuse',
+      code: 'sod.four-eyes',
+      reason: `${what} is above the four-eyes threshold of ${threshold}; ${samePerson.by} already approved, a second, different approver must`,
+    };
   }
   return a.priorApprovals.length ? { kind: 'complete' } : { kind: 'first-approval' };
 }

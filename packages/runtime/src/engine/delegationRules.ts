@@ -28,7 +28,10 @@ export function checkDelegation(r: DelegationRequest): DelegationRefusal {
   if (r.endsAt <= r.now) return { code: 'delegation.period', reason: 'The delegation would already be over' };
   if (!r.toRoles) return { code: 'delegation.unknown-user', reason: `No user ${r.to} in this tenant` };
   if (r.toRoles.includes('auditor') || !r.toRoles.some((role) => APPROVING.includes(role))) {
-    return { code: 'delegation.conflict', reason: `${r.to} (${r.toRoles.join(', ') || 'no role'}) may not take approval authority: auditors stay independent and integrations do not approve` };
+    return {
+      code: 'delegation.conflict',
+      reason: `${r.to} (${r.toRoles.join(', ') || 'no role'}) may not take approval authority: auditors stay independent and integrations do not approve`,
+    };
   }
   // follow the delegations of the period from the delegate onwards: reaching the delegator is a loop
   const next = new Map<string, string[]>();
@@ -37,12 +40,15 @@ export function checkDelegation(r: DelegationRequest): DelegationRefusal {
   const queue = [r.to];
   while (queue.length) {
     const person = queue.shift()!;
-    if (person === r.from) return { code: 'delegation.loop', reason: `${r.to} already delegates (directly or through others) back to ${r.from} in that period` };
+    if (person === r.from)
+      return { code: 'delegation.loop', reason: `${r.to} already delegates (directly or through others) back to ${r.from} in that period` };
     if (seen.has(person)) continue;
     seen.add(person);
     queue.push(...(next.get(person) ?? []));
   }
-  if (next.has(r.to)) return { code: 'delegation.chain', reason: `${r.to} is away in that period (delegated to ${next.get(r.to)!.join(', ')}); choose someone who is present` };
-  if (next.has(r.from)) return { code: 'delegation.overlap', reason: `You already delegate to ${next.get(r.from)!.join(', ')} in that period; revoke it first` };
+  if (next.has(r.to))
+    return { code: 'delegation.chain', reason: `${r.to} is away in that period (delegated to ${next.get(r.to)!.join(', ')}); choose someone who is present` };
+  if (next.has(r.from))
+    return { code: 'delegation.overlap', reason: `You already delegate to ${next.get(r.from)!.join(', ')} in that period; revoke it first` };
   return undefined;
 }

@@ -68,13 +68,47 @@ interface ActionLike {
   params?: unknown;
 }
 
+/** The params shared's `compile` writes on effect actions; each action type reads its own. */
+interface EffectParams {
+  nodeId: string;
+  service: string;
+  params?: Record<string, unknown>;
+  retry?: RetryPolicy;
+  onFailure?: string;
+  /** A timer's wait (always set); a task's SLA (optional). */
+  dueIn: string;
+  title: string;
+  queue: string;
+  candidateRoles?: string[];
+  instructions?: string;
+  form?: Record<string, unknown>;
+  outcomes?: { id: string; label?: string }[];
+  priority?: number;
+  timerId: string;
+  message: string;
+  correlationKey: string;
+}
+
 /**
  * Turns the actions XState returned from a pure transition into rows: outbox effects for
  * services, tasks to open or close, timers to schedule or cancel. Pure given `now` and the
  * context the transition produced (tasks carry the inbox's facts from it).
  */
-export function planEffects(actions: readonly ActionLike[], now: number, context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> }): EffectPlan {
-  const plan: EffectPlan = { effects: [], cancelEffectNodes: [], openTasks: [], closeTaskNodes: [], timers: [], cancelTimerNodes: [], subscriptions: [], unsubscribeNodes: [] };
+export function planEffects(
+  actions: readonly ActionLike[],
+  now: number,
+  context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> },
+): EffectPlan {
+  const plan: EffectPlan = {
+    effects: [],
+    cancelEffectNodes: [],
+    openTasks: [],
+    closeTaskNodes: [],
+    timers: [],
+    cancelTimerNodes: [],
+    subscriptions: [],
+    unsubscribeNodes: [],
+  };
   let facts: { exception_kind: string | null; value_at_risk: string | null } | undefined;
   const factsOf = () => {
     if (!facts) {
@@ -84,7 +118,7 @@ export function planEffects(actions: readonly ActionLike[], now: number, context
     return facts;
   };
   for (const action of actions) {
-    const p = (action.params ?? {}) as Record<string, any>;
+    const p = (action.params ?? {}) as EffectParams;
     switch (action.type) {
       case 'exflow.service':
         plan.effects.push({

@@ -71,7 +71,10 @@ interface Applied {
 }
 
 const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanceof CaseClosed;
-const queuedBy = (plan: EffectPlan, local: number): Queued => ({ effects: plan.effects.length - local, timerDueAt: plan.timers.map((t) => Date.parse(t.due_at)) });
+const queuedBy = (plan: EffectPlan, local: number): Queued => ({
+  effects: plan.effects.length - local,
+  timerDueAt: plan.timers.map((t) => Date.parse(t.due_at)),
+});
 
 function statusOf(snapshot: AnyMachineSnapshot, flow: FlowMachine['flow']): { status: CaseStatus; outcome: string | null } {
   if (snapshot.status !== 'done') return { status: 'open', outcome: null };
@@ -104,7 +107,17 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       return found.compiled;
     });
 
-  const toChange = (tenantId: string, caseId: string, definitionId: string, version: number, s: { status: CaseStatus; outcome: string | null }, activeNodes: string[], event: CaseEvent, actor: string | null, plan: EffectPlan): CaseChange => ({
+  const toChange = (
+    tenantId: string,
+    caseId: string,
+    definitionId: string,
+    version: number,
+    s: { status: CaseStatus; outcome: string | null },
+    activeNodes: string[],
+    event: CaseEvent,
+    actor: string | null,
+    plan: EffectPlan,
+  ): CaseChange => ({
     tenantId,
     caseId,
     definitionId,
@@ -142,7 +155,16 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       try {
         result = await trx.transaction(async (sp) => {
           const invoice = invoiceId ? await createInvoiceRepository(sp).body(tenantId, invoiceId) : null;
-          const call = { tenantId, caseId, nodeId: effect.node_id, params: effect.params, invoice, vars: snapshot.context.vars ?? {}, idempotencyKey: effect.id, db: sp };
+          const call = {
+            tenantId,
+            caseId,
+            nodeId: effect.node_id,
+            params: effect.params,
+            invoice,
+            vars: snapshot.context.vars ?? {},
+            idempotencyKey: effect.id,
+            db: sp,
+          };
           const answer = await services.get(effect.service)!(call);
           if (!(await createEffectRepository(sp).completeLocal(tenantId, effect.id, answer))) throw new Error('effect already taken');
           return answer;
@@ -152,7 +174,15 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
         continue;
       }
       try {
-        const next = await apply(trx, tenantId, caseId, { type: 'service.done', nodeId: effect.node_id, effectId: effect.id, result } as CaseEvent, 'system', applied.record, budget);
+        const next = await apply(
+          trx,
+          tenantId,
+          caseId,
+          { type: 'service.done', nodeId: effect.node_id, effectId: effect.id, result } as CaseEvent,
+          'system',
+          applied.record,
+          budget,
+        );
         applied.changes.push(...next.changes);
         applied.record = next.record;
       } catch (e) {
@@ -162,7 +192,15 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
     return leftToWorker;
   }
 
-  async function apply(exec: Db, tenantId: string, caseId: string, event: CaseEvent, actor: string | null, known?: CaseRecord, budget = { steps: MAX_LOCAL_STEPS }): Promise<Applied> {
+  async function apply(
+    exec: Db,
+    tenantId: string,
+    caseId: string,
+    event: CaseEvent,
+    actor: string | null,
+    known?: CaseRecord,
+    budget = { steps: MAX_LOCAL_STEPS },
+  ): Promise<Applied> {
     const cases = createCaseRepository(exec);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const cached = known ? undefined : recent.get(tenantId, caseId);
@@ -232,8 +270,14 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       const commit = async (x: Db): Promise<Applied | null> => {
         const version = await write(x);
         if (version === null) return null;
-        const own = { change: toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan), queued: queuedBy(plan, local.length) };
-        const applied: Applied = { changes: [own], record: { ...record, version, snapshot: snapshot as CaseRecord['snapshot'], status: state.status, outcome: state.outcome, activeNodes } };
+        const own = {
+          change: toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan),
+          queued: queuedBy(plan, local.length),
+        };
+        const applied: Applied = {
+          changes: [own],
+          record: { ...record, version, snapshot: snapshot as CaseRecord['snapshot'], status: state.status, outcome: state.outcome, activeNodes },
+        };
         if (local.length) own.queued.effects += await runLocal(x, applied, local, budget);
         return applied;
       };
@@ -272,7 +316,12 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       });
       if (version !== null) {
         return {
-          changes: [{ change: toChange(tenantId, caseId, record.definitionId, version, state, record.activeNodes, event as CaseEvent, 'system', empty), queued: queuedBy(empty, 0) }],
+          changes: [
+            {
+              change: toChange(tenantId, caseId, record.definitionId, version, state, record.activeNodes, event as CaseEvent, 'system', empty),
+              queued: queuedBy(empty, 0),
+            },
+          ],
           record: { ...record, version, ...state },
         };
       }
@@ -335,7 +384,20 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
         });
         const own = { change: toChange(tenantId, caseId, input.definitionId, 1, state, activeNodes, event, actor, plan), queued: queuedBy(plan, local.length) };
         const at = new Date(now()).toISOString();
-        const record: CaseRecord = { tenantId, id: caseId, definitionId: input.definitionId, definitionVersion: input.version, invoiceId: input.invoiceId, ...state, version: 1, snapshot: persisted(snapshot) as CaseRecord['snapshot'], activeNodes, openedAt: at, updatedAt: at, closedAt: null };
+        const record: CaseRecord = {
+          tenantId,
+          id: caseId,
+          definitionId: input.definitionId,
+          definitionVersion: input.version,
+          invoiceId: input.invoiceId,
+          ...state,
+          version: 1,
+          snapshot: persisted(snapshot) as CaseRecord['snapshot'],
+          activeNodes,
+          openedAt: at,
+          updatedAt: at,
+          closedAt: null,
+        };
         const applied: Applied = { changes: [own], record };
         if (local.length) own.queued.effects += await runLocal(x, applied, local, { steps: MAX_LOCAL_STEPS });
         return applied;

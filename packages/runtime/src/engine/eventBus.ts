@@ -62,5 +62,3 @@ export function createPublisher(bus: EventBus) {
     },
   };
 }
-
-export type Publisher = ReturnType<typeof createPublisher>;

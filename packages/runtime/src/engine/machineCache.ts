@@ -28,5 +28,3 @@ export function createMachineCache(max = 500) {
     },
   };
 }
-
-export type MachineCache = ReturnType<typeof createMachineCache>;

@@ -5,7 +5,13 @@ describe('taskFacts', () => {
   it('takes the kind of the finding with the most money at risk, and the largest check total', () => {
     const facts = taskFacts({
       vars: {
-        match: { valueAtRisk: '260.00', findings: [{ kind: 'quantityVariance', severity: 'warning', valueAtRisk: '60' }, { kind: 'priceVariance', severity: 'high', valueAtRisk: '200' }] },
+        match: {
+          valueAtRisk: '260.00',
+          findings: [
+            { kind: 'quantityVariance', severity: 'warning', valueAtRisk: '60' },
+            { kind: 'priceVariance', severity: 'high', valueAtRisk: '200' },
+          ],
+        },
         duplicate: { valueAtRisk: '120.5', findings: [{ kind: 'suspectedDuplicate', severity: 'high', valueAtRisk: '120.5' }] },
         review: { outcome: 'accept', data: {} },
       },
@@ -14,7 +20,16 @@ describe('taskFacts', () => {
   });
 
   it('breaks a tie in money by severity', () => {
-    const facts = taskFacts({ vars: { a: { findings: [{ kind: 'warn', severity: 'warning', valueAtRisk: '10' }, { kind: 'worse', severity: 'high', valueAtRisk: '10' }] } } });
+    const facts = taskFacts({
+      vars: {
+        a: {
+          findings: [
+            { kind: 'warn', severity: 'warning', valueAtRisk: '10' },
+            { kind: 'worse', severity: 'high', valueAtRisk: '10' },
+          ],
+        },
+      },
+    });
     expect(facts.exceptionKind).toBe('worse');
     expect(facts.valueAtRisk).toBeNull();
   });

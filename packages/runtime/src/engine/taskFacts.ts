@@ -45,5 +45,8 @@ export function taskFacts(context: { vars?: Record<string, unknown>; errors?: Re
     }
   }
   const failed = Object.keys(context?.errors ?? {}).length > 0;
-  return { exceptionKind: lead?.kind ?? (failed ? 'checkFailed' : null), valueAtRisk: valueAtRisk !== null && /^-?\d+(\.\d+)?$/.test(valueAtRisk) ? valueAtRisk : null };
+  return {
+    exceptionKind: lead?.kind ?? (failed ? 'checkFailed' : null),
+    valueAtRisk: valueAtRisk !== null && /^-?\d+(\.\d+)?$/.test(valueAtRisk) ? valueAtRisk : null,
+  };
 }

@@ -72,7 +72,14 @@ export async function receiveBatch(db: Db, engine: Engine, principal: Principal,
         requestHash: stableHash({ invoice, definition: request.definitionKey ?? null }),
         definitionKey: request.definitionKey,
       });
-      outcomes.push({ invoiceNumber: invoice.invoiceNumber, supplier, invoiceId: result.body.invoice.id, caseId: result.body.case?.id ?? null, replayed: result.replayed, ...(result.body.triage ? { triageOutcome: result.body.triage.outcome } : {}) });
+      outcomes.push({
+        invoiceNumber: invoice.invoiceNumber,
+        supplier,
+        invoiceId: result.body.invoice.id,
+        caseId: result.body.case?.id ?? null,
+        replayed: result.replayed,
+        ...(result.body.triage ? { triageOutcome: result.body.triage.outcome } : {}),
+      });
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
       errors.push({ invoiceNumber: invoice.invoiceNumber, supplier, code: error.code, message: error.message });

@@ -37,13 +37,32 @@ export interface EmailIntakeRequest {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Keeps the mail and its PDFs on the case the invoice opened, with an audit record each. */
-async function keepEvidence(db: Db, principal: Principal, caseId: string, files: { filename: string; contentType: string; content: Buffer }[], folder?: string): Promise<string[]> {
+async function keepEvidence(
+  db: Db,
+  principal: Principal,
+  caseId: string,
+  files: { filename: string; contentType: string; content: Buffer }[],
+  folder?: string,
+): Promise<string[]> {
   const ids = files.map(() => newId());
   try {
     await db.transaction(async (trx) => {
       for (const [i, file] of files.entries()) {
-        const stored = await createAttachmentRepository(trx, folder).insert(principal.tenantId, { id: ids[i]!, caseId, taskId: null, ...file, uploadedBy: principal.userId });
-        await createAuditRepository(trx).record(principal.tenantId, { caseId, actor: principal.userId, action: 'attachment.added', entity: 'attachment', entityId: stored.id, data: { filename: file.filename, contentType: file.contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, source: 'email' } });
+        const stored = await createAttachmentRepository(trx, folder).insert(principal.tenantId, {
+          id: ids[i]!,
+          caseId,
+          taskId: null,
+          ...file,
+          uploadedBy: principal.userId,
+        });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          caseId,
+          actor: principal.userId,
+          action: 'attachment.added',
+          entity: 'attachment',
+          entityId: stored.id,
+          data: { filename: file.filename, contentType: file.contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, source: 'email' },
+        });
       }
     });
   } catch (error) {
@@ -63,7 +82,12 @@ async function keepEvidence(db: Db, principal: Principal, caseId: string, files:
 export async function receiveInvoiceEmail(db: Db, engine: Engine, principal: Principal, request: EmailIntakeRequest): Promise<EmailAttachmentOutcome[]> {
   const messageHash = sha256(request.raw);
   const pdfs = request.email.attachments.filter((a) => a.kind === 'evidence');
-  const mailName = `${(request.email.subject ?? 'message').replace(/[^\w .-]+/g, '_').trim().slice(0, 100) || 'message'}.eml`;
+  const mailName = `${
+    (request.email.subject ?? 'message')
+      .replace(/[^\w .-]+/g, '_')
+      .trim()
+      .slice(0, 100) || 'message'
+  }.eml`;
   const outcomes: EmailAttachmentOutcome[] = [];
   for (const a of request.email.attachments) {
     const base = { index: a.index, filename: a.filename, contentType: a.contentType };
@@ -72,7 +96,12 @@ export async function receiveInvoiceEmail(db: Db, engine: Engine, principal: Pri
       continue;
     }
     if (!a.result.ok) {
-      outcomes.push({ ...base, outcome: 'refused', syntax: a.syntax, problems: a.result.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })) });
+      outcomes.push({
+        ...base,
+        outcome: 'refused',
+        syntax: a.syntax,
+        problems: a.result.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
+      });
       continue;
     }
     const received = await receiveInvoice(db, engine, principal, {
@@ -82,10 +111,28 @@ export async function receiveInvoiceEmail(db: Db, engine: Engine, principal: Pri
       requestHash: stableHash({ message: messageHash, attachment: sha256(a.content), definition: request.definitionKey ?? null }),
       definitionKey: request.definitionKey,
     });
-    const outcome: EmailAttachmentOutcome = { ...base, outcome: received.replayed ? 'replayed' : 'received', syntax: a.syntax, invoice: received.body.invoice, case: received.body.case, warnings: a.result.warnings };
+    const outcome: EmailAttachmentOutcome = {
+      ...base,
+      outcome: received.replayed ? 'replayed' : 'received',
+      syntax: a.syntax,
+      invoice: received.body.invoice,
+      case: received.body.case,
+      warnings: a.result.warnings,
+    };
     if (!received.replayed) {
       outcome.evidence = received.body.case
-        ? { attachmentIds: await keepEvidence(db, principal, received.body.case.id, [{ filename: mailName, contentType: 'message/rfc822', content: request.raw }, ...pdfs.map((p: EmailAttachment) => ({ filename: p.filename, contentType: 'application/pdf', content: Buffer.from(p.content) }))], request.attachmentsDir) }
+        ? {
+            attachmentIds: await keepEvidence(
+              db,
+              principal,
+              received.body.case.id,
+              [
+                { filename: mailName, contentType: 'message/rfc822', content: request.raw },
+                ...pdfs.map((p: EmailAttachment) => ({ filename: p.filename, contentType: 'application/pdf', content: Buffer.from(p.content) })),
+              ],
+              request.attachmentsDir,
+            ),
+          }
         : { stored: false, reason: 'No flow opened a case for this invoice, and evidence is kept on cases; the invoice itself is stored.' };
     }
     outcomes.push(outcome);

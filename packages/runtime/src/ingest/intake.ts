@@ -1,4 +1,13 @@
-import { chooseIntakeRoute, invoiceForFeel, rankFindings, type IntakeTriage, type Invoice, type InvoiceIntakeResponse, type SourceChannel, type TriageResult } from '@exflow/shared';
+import {
+  chooseIntakeRoute,
+  invoiceForFeel,
+  rankFindings,
+  type IntakeTriage,
+  type Invoice,
+  type InvoiceIntakeResponse,
+  type SourceChannel,
+  type TriageResult,
+} from '@exflow/shared';
 import type { Principal } from '../auth/roles.js';
 import { tenantPolicies } from '../auth/tenancy.js';
 import type { CaseChange, Engine } from '../engine/engine.js';
@@ -27,8 +36,6 @@ export interface IntakeResponse {
   body: InvoiceIntakeResponse;
 }
 
-export type { IntakeTriage };
-
 const triggerOf = (version: DefinitionVersionRecord): string | undefined => {
   const start = version.definition.nodes.find((n) => n.kind === 'start');
   return (start?.config as { trigger?: string } | undefined)?.trigger;
@@ -55,7 +62,10 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
     const earlier = await createInvoiceRepository(db).byIdempotencyKey(tenantId, request.idempotencyKey);
     if (!earlier) return undefined;
     if (earlier.requestHash !== request.requestHash) {
-      throw unprocessable('idempotency-key-reused', `Idempotency-Key "${request.idempotencyKey}" was already used for a different request; use a new key for a new invoice`);
+      throw unprocessable(
+        'idempotency-key-reused',
+        `Idempotency-Key "${request.idempotencyKey}" was already used for a different request; use a new key for a new invoice`,
+      );
     }
     return { status: 200, replayed: true, body: earlier.response as IntakeResponse['body'] };
   };
@@ -71,7 +81,9 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
     if (!(await invoices.insert(tenantId, id, request.invoice, request.channel, principal.userId, idempotency))) return undefined; // a twin request won
     const versions = await createDefinitionRepository(trx).latestPublished(tenantId);
     if (request.definitionKey && !versions.some((v) => v.definition.key === request.definitionKey)) {
-      throw unprocessable('unknown-definition', `No published definition with key "${request.definitionKey}"; publish it first or leave out "definition"`, [{ path: 'definition', message: 'unknown definition key' }]);
+      throw unprocessable('unknown-definition', `No published definition with key "${request.definitionKey}"; publish it first or leave out "definition"`, [
+        { path: 'definition', message: 'unknown definition key' },
+      ]);
     }
     const policies = await tenantPolicies(trx, tenantId);
     const result = await triageInvoice(trx, tenantId, id, request.invoice, policies, new Date().toISOString().slice(0, 10));
@@ -101,15 +113,31 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
     }
     const body: IntakeResponse['body'] = {
       invoice: { id, invoiceNumber: request.invoice.invoiceNumber, channel: request.channel },
-      case: change && chosen
-        ? { id: change.caseId, status: change.status, version: change.version, activeNodes: change.activeNodes, definitionId: chosen.definitionId, definitionVersion: chosen.version }
-        : null,
+      case:
+        change && chosen
+          ? {
+              id: change.caseId,
+              status: change.status,
+              version: change.version,
+              activeNodes: change.activeNodes,
+              definitionId: chosen.definitionId,
+              definitionVersion: chosen.version,
+            }
+          : null,
       triage: verdict,
     };
-    await invoices.saveTriage(tenantId, id, { findings: verdict.findings, outcome: verdict.outcome, detail: { valueAtRisk: result.valueAtRisk, route: verdict.route, summary: result.summary, params: result.params } }, body);
+    await invoices.saveTriage(
+      tenantId,
+      id,
+      {
+        findings: verdict.findings,
+        outcome: verdict.outcome,
+        detail: { valueAtRisk: result.valueAtRisk, route: verdict.route, summary: result.summary, params: result.params },
+      },
+      body,
+    );
     return { status: 201 as const, replayed: false, body };
   });
   if (outcome) return outcome;
   return (await replay())!;
 }
-

@@ -9,7 +9,14 @@ import { createReferenceRepository } from '../store/referenceRepository.js';
  * it) and runs the pure `triage` of shared with parameters from the tenant's policies.
  * Call it inside the intake transaction, after the invoice row is inserted.
  */
-export async function triageInvoice(db: Db, tenantId: string, invoiceId: string, invoice: Invoice, policies: Record<string, unknown>, today: string): Promise<TriageResult> {
+export async function triageInvoice(
+  db: Db,
+  tenantId: string,
+  invoiceId: string,
+  invoice: Invoice,
+  policies: Record<string, unknown>,
+  today: string,
+): Promise<TriageResult> {
   const params = triageParams(policies);
   const reference = createReferenceRepository(db);
   // one after the other: on PGlite every query shares the transaction's one connection

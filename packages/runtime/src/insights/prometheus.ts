@@ -16,7 +16,12 @@ const INTAKE_CHANNELS: Record<string, string> = { '/api/v1/invoices': 'api', '/a
 export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'exflow_' });
-  const transitions = new Counter({ name: 'exflow_case_transitions_total', help: 'Committed case transitions, by event type and resulting status', labelNames: ['event', 'status'], registers: [registry] });
+  const transitions = new Counter({
+    name: 'exflow_case_transitions_total',
+    help: 'Committed case transitions, by event type and resulting status',
+    labelNames: ['event', 'status'],
+    registers: [registry],
+  });
   const transitionSeconds = new Histogram({
     name: 'exflow_case_transition_seconds',
     help: 'Time to compute and commit a transition (engine.send / startCase), by operation',
@@ -24,13 +29,47 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const serviceCalls = new Counter({ name: 'exflow_service_calls_total', help: 'Service calls made by effect workers, by service and result (ok, failed)', labelNames: ['service', 'result'], registers: [registry] });
-  const serviceSeconds = new Histogram({ name: 'exflow_service_call_seconds', help: 'Duration of service calls', labelNames: ['service'], buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 15], registers: [registry] });
-  const intake = new Counter({ name: 'exflow_intake_requests_total', help: 'Invoice intake requests, by channel and outcome (accepted, replayed, refused, failed)', labelNames: ['channel', 'outcome'], registers: [registry] });
-  const http = new Counter({ name: 'exflow_http_requests_total', help: 'HTTP requests, by method, route (as declared, not the raw URL) and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const httpSeconds = new Histogram({ name: 'exflow_http_request_seconds', help: 'HTTP request duration, by method and route', labelNames: ['method', 'route'], buckets: [0.005, 0.025, 0.1, 0.25, 1, 2.5, 10], registers: [registry] });
+  const serviceCalls = new Counter({
+    name: 'exflow_service_calls_total',
+    help: 'Service calls made by effect workers, by service and result (ok, failed)',
+    labelNames: ['service', 'result'],
+    registers: [registry],
+  });
+  const serviceSeconds = new Histogram({
+    name: 'exflow_service_call_seconds',
+    help: 'Duration of service calls',
+    labelNames: ['service'],
+    buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 15],
+    registers: [registry],
+  });
+  const intake = new Counter({
+    name: 'exflow_intake_requests_total',
+    help: 'Invoice intake requests, by channel and outcome (accepted, replayed, refused, failed)',
+    labelNames: ['channel', 'outcome'],
+    registers: [registry],
+  });
+  const http = new Counter({
+    name: 'exflow_http_requests_total',
+    help: 'HTTP requests, by method, route (as declared, not the raw URL) and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const httpSeconds = new Histogram({
+    name: 'exflow_http_request_seconds',
+    help: 'HTTP request duration, by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.025, 0.1, 0.25, 1, 2.5, 10],
+    registers: [registry],
+  });
   let socketClients: () => number = () => 0;
-  new Gauge({ name: 'exflow_socket_clients', help: 'Socket.IO clients connected to this process', registers: [registry], collect() { this.set(socketClients()); } });
+  new Gauge({
+    name: 'exflow_socket_clients',
+    help: 'Socket.IO clients connected to this process',
+    registers: [registry],
+    collect() {
+      this.set(socketClients());
+    },
+  });
 
   const statuses = ['pending', 'running', 'failed'];
   // one query per scrape for all four database gauges, started by the first of them
@@ -41,7 +80,9 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
         const effects = await db.raw(`SELECT status, count(*)::int AS n, coalesce(sum(greatest(attempts - 1, 0)), 0)::int AS retries,
             coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE status = 'pending' AND run_at <= now())), 0)::float8 AS oldest
           FROM effects WHERE status IN ('pending', 'running', 'failed') GROUP BY status`);
-        const timers = await db.raw(`SELECT coalesce(extract(epoch FROM now() - min(due_at)), 0)::float8 AS lag FROM timers WHERE status = 'pending' AND due_at <= now()`);
+        const timers = await db.raw(
+          `SELECT coalesce(extract(epoch FROM now() - min(due_at)), 0)::float8 AS lag FROM timers WHERE status = 'pending' AND due_at <= now()`,
+        );
         const rows = effects.rows as { status: string; n: number; retries: number; oldest: number }[];
         return {
           byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
@@ -63,9 +104,30 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
       for (const status of statuses) this.set({ status }, s.byStatus[status] ?? 0);
     },
   });
-  new Gauge({ name: 'exflow_effect_oldest_pending_seconds', help: 'Age of the oldest pending effect that is due', registers: [registry], async collect() { this.set((await read()).oldest); } });
-  new Gauge({ name: 'exflow_effect_retries', help: 'Attempts beyond the first of effects not done yet (pending, running or failed)', registers: [registry], async collect() { this.set((await read()).retries); } });
-  new Gauge({ name: 'exflow_timer_lag_seconds', help: 'How far past its due time the most overdue pending timer is (0 when none is)', registers: [registry], async collect() { this.set((await read()).lag); } });
+  new Gauge({
+    name: 'exflow_effect_oldest_pending_seconds',
+    help: 'Age of the oldest pending effect that is due',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).oldest);
+    },
+  });
+  new Gauge({
+    name: 'exflow_effect_retries',
+    help: 'Attempts beyond the first of effects not done yet (pending, running or failed)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).retries);
+    },
+  });
+  new Gauge({
+    name: 'exflow_timer_lag_seconds',
+    help: 'How far past its due time the most overdue pending timer is (0 when none is)',
+    registers: [registry],
+    async collect() {
+      this.set((await read()).lag);
+    },
+  });
 
   const routeOf = (req: Request) => (req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched');
 
@@ -74,14 +136,16 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
 
     /** The engine with its transitions counted and timed (same object shape). */
     instrumentEngine(engine: Engine): Engine {
-      const timed = <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-        const end = transitionSeconds.startTimer({ operation });
-        try {
-          return await fn(...args);
-        } finally {
-          end();
-        }
-      };
+      const timed =
+        <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
+          const end = transitionSeconds.startTimer({ operation });
+          try {
+            return await fn(...args);
+          } finally {
+            end();
+          }
+        };
       return { ...engine, send: timed('send', engine.send), startCase: timed('startCase', engine.startCase) };
     },
 
@@ -127,7 +191,10 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
         const channel = req.method === 'POST' ? INTAKE_CHANNELS[route] : undefined;
         if (channel) {
           const s = res.statusCode;
-          intake.inc({ channel, outcome: s === 201 || (s === 200 && channel === 'csv') ? 'accepted' : s === 200 ? 'replayed' : s < 500 ? 'refused' : 'failed' });
+          intake.inc({
+            channel,
+            outcome: s === 201 || (s === 200 && channel === 'csv') ? 'accepted' : s === 200 ? 'replayed' : s < 500 ? 'refused' : 'failed',
+          });
         }
       });
       next();
@@ -140,7 +207,19 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
         if (expected) {
           const given = Buffer.from(req.get('authorization') ?? '');
           if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-            res.status(401).set('WWW-Authenticate', 'Bearer').type('application/problem+json').send(JSON.stringify({ type: 'https://exflow.dev/problems/unauthorized', title: 'Unauthorized', status: 401, code: 'unauthorized', detail: 'GET /metrics needs "Authorization: Bearer <EXFLOW_METRICS_TOKEN>"' }));
+            res
+              .status(401)
+              .set('WWW-Authenticate', 'Bearer')
+              .type('application/problem+json')
+              .send(
+                JSON.stringify({
+                  type: 'https://exflow.dev/problems/unauthorized',
+                  title: 'Unauthorized',
+                  status: 401,
+                  code: 'unauthorized',
+                  detail: 'GET /metrics needs "Authorization: Bearer <EXFLOW_METRICS_TOKEN>"',
+                }),
+              );
             return;
           }
         }

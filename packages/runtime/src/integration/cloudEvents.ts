@@ -18,7 +18,10 @@ const MAX_ATTRIBUTE = 500;
  * the same message. A missing or invalid attribute is a 422 naming it.
  */
 export function messageFromCloudEvent(headers: Record<string, string | string[] | undefined>, body: unknown): InboundMessage {
-  const type = String(headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type === 'application/cloudevents-batch+json') {
     throw new ProblemError('unsupported-media-type', 'Batched CloudEvents are not accepted; send one event per request, structured or binary');
   }
@@ -35,24 +38,33 @@ export function messageFromCloudEvent(headers: Record<string, string | string[] 
   for (const name of [...REQUIRED, CORRELATION_EXTENSION]) {
     const value = attribute(name);
     if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ATTRIBUTE) {
-      throw unprocessable('invalid-cloudevent', `The CloudEvent has no valid "${name}" attribute (${where(name)}): a string of 1 to ${MAX_ATTRIBUTE} characters${name === CORRELATION_EXTENSION ? ', the value the waiting case is matched on (e.g. its PO number)' : ''}`, [
-        { path: where(name), message: 'missing or not a string of 1 to 500 characters' },
-      ]);
+      throw unprocessable(
+        'invalid-cloudevent',
+        `The CloudEvent has no valid "${name}" attribute (${where(name)}): a string of 1 to ${MAX_ATTRIBUTE} characters${name === CORRELATION_EXTENSION ? ', the value the waiting case is matched on (e.g. its PO number)' : ''}`,
+        [{ path: where(name), message: 'missing or not a string of 1 to 500 characters' }],
+      );
     }
   }
   if (attribute('specversion') !== '1.0') {
-    throw unprocessable('invalid-cloudevent', `specversion "${String(attribute('specversion'))}" is not accepted: send CloudEvents 1.0`, [{ path: where('specversion'), message: 'must be 1.0' }]);
+    throw unprocessable('invalid-cloudevent', `specversion "${String(attribute('specversion'))}" is not accepted: send CloudEvents 1.0`, [
+      { path: where('specversion'), message: 'must be 1.0' },
+    ]);
   }
   let event: CloudEvent<unknown>;
   try {
     const received = HTTP.toEvent({ headers: headers as Record<string, string>, body: body === undefined ? undefined : (body as object) });
     event = (Array.isArray(received) ? received[0] : received) as CloudEvent<unknown>;
   } catch (e) {
-    const detail = e instanceof ValidationError ? `${e.message}${e.errors?.length ? `: ${JSON.stringify(e.errors).slice(0, 300)}` : ''}` : String(e instanceof Error ? e.message : e);
+    const detail =
+      e instanceof ValidationError
+        ? `${e.message}${e.errors?.length ? `: ${JSON.stringify(e.errors).slice(0, 300)}` : ''}`
+        : String(e instanceof Error ? e.message : e);
     throw unprocessable('invalid-cloudevent', `Not a valid CloudEvent 1.0: ${detail}`, [{ path: structured ? '/' : 'ce-*', message: detail.slice(0, 300) }]);
   }
   if (event.data_base64 !== undefined) {
-    throw unprocessable('invalid-cloudevent', 'Binary data (data_base64) is not accepted: send the payload as JSON data', [{ path: where('data_base64'), message: 'not accepted' }]);
+    throw unprocessable('invalid-cloudevent', 'Binary data (data_base64) is not accepted: send the payload as JSON data', [
+      { path: where('data_base64'), message: 'not accepted' },
+    ]);
   }
   const ttl = event[TTL_EXTENSION];
   return {

@@ -48,7 +48,9 @@ export const messageEvent = (m: MessageRecord, nodeId: string) => ({
 export function messageTtlMs(ttl: string | undefined, field: string): number {
   const ms = durationToMs(ttl ?? DEFAULT_MESSAGE_TTL);
   if (ms === undefined || ms > MAX_MESSAGE_TTL_MS) {
-    throw unprocessable('invalid-body', `${field} "${ttl}" is not an ISO 8601 duration of at most 30 days, like PT1H or P2D`, [{ path: field, message: 'not an ISO 8601 duration up to P30D' }]);
+    throw unprocessable('invalid-body', `${field} "${ttl}" is not an ISO 8601 duration of at most 30 days, like PT1H or P2D`, [
+      { path: field, message: 'not an ISO 8601 duration up to P30D' },
+    ]);
   }
   return ms;
 }

@@ -48,7 +48,19 @@ const TIMEOUT_MS = 10_000;
  * Sends due webhook deliveries (the outbox the transitions write): signed, through the egress
  * policy, retried by the retry policy, a subscription disabled after repeated 410 Gone.
  */
-export function createWebhookDeliveryWorker({ db, egressAllow = [], retryPolicy, leaseMs = 30_000, log = () => {} }: { db: Db; egressAllow?: string[]; retryPolicy?: RetryPolicy; leaseMs?: number; log?: (m: string, c: Record<string, unknown>) => void }) {
+export function createWebhookDeliveryWorker({
+  db,
+  egressAllow = [],
+  retryPolicy,
+  leaseMs = 30_000,
+  log = () => {},
+}: {
+  db: Db;
+  egressAllow?: string[];
+  retryPolicy?: RetryPolicy;
+  leaseMs?: number;
+  log?: (m: string, c: Record<string, unknown>) => void;
+}) {
   const webhooks = createWebhookRepository(db);
 
   async function deliver(d: ClaimedDelivery): Promise<void> {
@@ -56,19 +68,39 @@ export function createWebhookDeliveryWorker({ db, egressAllow = [], retryPolicy,
     let status: number | null = null;
     try {
       const allowList = [...egressAllow, ...(await createEgressAllowRepository(db).entriesFor(d.tenantId))];
-      const response = await egressFetch(d.url, { method: 'POST', headers: signedHeaders(d.eventId, body, d.secrets, new Date()), body, signal: AbortSignal.timeout(TIMEOUT_MS), allowList, maxRedirects: 0 });
+      const response = await egressFetch(d.url, {
+        method: 'POST',
+        headers: signedHeaders(d.eventId, body, d.secrets, new Date()),
+        body,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        allowList,
+        maxRedirects: 0,
+      });
       response.discard();
       status = response.status;
       if (status >= 200 && status < 300) return webhooks.delivered(d, status);
       if (status === 410) {
-        if (await webhooks.gone(d)) await createAuditRepository(db).record(d.tenantId, { actor: 'system', action: 'webhook.disabled', entity: 'webhookSubscription', entityId: d.subscriptionId, data: { url: d.url, reason: '410 Gone' } });
+        if (await webhooks.gone(d))
+          await createAuditRepository(db).record(d.tenantId, {
+            actor: 'system',
+            action: 'webhook.disabled',
+            entity: 'webhookSubscription',
+            entityId: d.subscriptionId,
+            data: { url: d.url, reason: '410 Gone' },
+          });
         return;
       }
       throw new Error(`${d.url} answered ${status}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof EgressRefusedError) {
-        await createAuditRepository(db).record(d.tenantId, { actor: 'system', action: 'egress.refused', entity: 'webhookSubscription', entityId: d.subscriptionId, data: { url: d.url, host: error.host, address: error.address, reason: error.reason } });
+        await createAuditRepository(db).record(d.tenantId, {
+          actor: 'system',
+          action: 'egress.refused',
+          entity: 'webhookSubscription',
+          entityId: d.subscriptionId,
+          data: { url: d.url, host: error.host, address: error.address, reason: error.reason },
+        });
       }
       const decision = nextRetry(retryPolicy, {
         attempt: d.attempts,

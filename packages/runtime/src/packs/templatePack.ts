@@ -21,8 +21,7 @@ export type PackStep =
    * `by`: the role of the person who completes the task; a list when several people must (an
    * approval above the four-eyes threshold), each entry a different person with that role.
    */
-  | { complete: string; outcome: string; data?: Record<string, unknown>; by: string | string[] }
-  | { timeout: string };
+  { complete: string; outcome: string; data?: Record<string, unknown>; by: string | string[] } | { timeout: string };
 
 export interface PackSample {
   file: string;
@@ -60,7 +59,10 @@ export const PACK_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export async function listPackNames(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && PACK_NAME.test(e.name) && existsSync(join(dir, e.name, 'pack.json'))).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && PACK_NAME.test(e.name) && existsSync(join(dir, e.name, 'pack.json')))
+    .map((e) => e.name)
+    .sort();
 }
 
 export async function loadPack(dir: string): Promise<TemplatePack> {
@@ -75,10 +77,22 @@ export async function loadPack(dir: string): Promise<TemplatePack> {
   const routing: RoutingTable | null = manifest.routing ? await readJson(join(dir, manifest.routing)) : null;
   if (routing) {
     const validateTable = createAjv().compile(routingTableSchema);
-    const problems = validateTable(routing) ? checkRoutingTable(routing, new Set(flows.map((f) => f.key))) : [{ path: '', message: validateTable.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ') ?? 'invalid' }];
-    if (problems.length) throw new Error(`Template ${manifest.name}/${manifest.routing} is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+    const problems = validateTable(routing)
+      ? checkRoutingTable(routing, new Set(flows.map((f) => f.key)))
+      : [{ path: '', message: validateTable.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ') ?? 'invalid' }];
+    if (problems.length)
+      throw new Error(`Template ${manifest.name}/${manifest.routing} is invalid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
   }
-  return { name: manifest.name, title: manifest.title, version: manifest.version, description: manifest.description ?? '', flows, referenceData, samples, routing };
+  return {
+    name: manifest.name,
+    title: manifest.title,
+    version: manifest.version,
+    description: manifest.description ?? '',
+    flows,
+    referenceData,
+    samples,
+    routing,
+  };
 }
 
 export interface InstallOptions {
@@ -89,7 +103,17 @@ export interface InstallOptions {
 }
 
 /** Installs a pack's flows (skipping keys the tenant already has) and, optionally, its reference data. */
-export async function installPack(db: Db, tenantId: string, pack: TemplatePack, options: InstallOptions): Promise<{ installed: string[]; skipped: string[]; referenceData: null | { suppliers: number; purchaseOrders: number; goodsReceipts: number }; routing?: 'installed' | 'kept' }> {
+export async function installPack(
+  db: Db,
+  tenantId: string,
+  pack: TemplatePack,
+  options: InstallOptions,
+): Promise<{
+  installed: string[];
+  skipped: string[];
+  referenceData: null | { suppliers: number; purchaseOrders: number; goodsReceipts: number };
+  routing?: 'installed' | 'kept';
+}> {
   return db.transaction(async (trx) => {
     const definitions = createDefinitionRepository(trx);
     const installed: string[] = [];
@@ -116,6 +140,11 @@ export async function installPack(db: Db, tenantId: string, pack: TemplatePack, 
     }
     // a tenant's own routing table is never replaced: the pack's is its default
     const routing = pack.routing ? ((await createRoutingRepository(trx).putIfAbsent(tenantId, pack.routing, options.actor)) ? 'installed' : 'kept') : null;
-    return { installed, skipped, ...(routing ? { routing } : {}), referenceData: options.referenceData ? { suppliers: suppliers.length, purchaseOrders: purchaseOrders.length, goodsReceipts: goodsReceipts.length } : null };
+    return {
+      installed,
+      skipped,
+      ...(routing ? { routing } : {}),
+      referenceData: options.referenceData ? { suppliers: suppliers.length, purchaseOrders: purchaseOrders.length, goodsReceipts: goodsReceipts.length } : null,
+    };
   });
 }

@@ -128,9 +128,19 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
         tasksOpened: change.tasksOpened,
         tasksClosedNodes: change.tasksClosedNodes,
       };
-      io.to([roomOf(tenantId, 'tenant', tenantId), roomOf(tenantId, 'case', change.caseId), roomOf(tenantId, 'definition', change.definitionId)]).emit('case.changed', message);
+      io.to([roomOf(tenantId, 'tenant', tenantId), roomOf(tenantId, 'case', change.caseId), roomOf(tenantId, 'definition', change.definitionId)]).emit(
+        'case.changed',
+        message,
+      );
       for (const task of change.tasksOpened) {
-        io.to(roomOf(tenantId, 'queue', task.queue)).emit('task.changed', { change: 'opened', taskId: task.id, caseId: change.caseId, queue: task.queue, title: task.title, caseVersion: change.version } satisfies TaskChangedMessage);
+        io.to(roomOf(tenantId, 'queue', task.queue)).emit('task.changed', {
+          change: 'opened',
+          taskId: task.id,
+          caseId: change.caseId,
+          queue: task.queue,
+          title: task.title,
+          caseVersion: change.version,
+        } satisfies TaskChangedMessage);
       }
     },
     taskChanged(tenantId, task, change) {

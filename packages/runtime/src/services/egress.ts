@@ -75,7 +75,10 @@ export function parseAllowEntry(text: string): AllowEntry | null {
 
 /** `EXFLOW_EGRESS_ALLOW` as a list; an entry that does not parse stops the start, with its text. */
 export function parseAllowList(text: string | undefined): string[] {
-  const entries = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!parseAllowEntry(entry)) throw new Error(`EXFLOW_EGRESS_ALLOW: "${entry}" is not a host name, an IP address or a CIDR network (e.g. 10.0.0.0/8)`);
   }
@@ -89,7 +92,9 @@ function allowed(host: string, address: string, entries: AllowEntry[]): boolean 
 
 const resolveAll = (host: string) =>
   new Promise<LookupAddress[]>((resolve, reject) =>
-    dnsLookup(host, { all: true, verbatim: true }, (error, addresses) => (error ? reject(new PermanentServiceError(`egress: cannot resolve ${host}: ${error.code ?? error.message}`)) : resolve(addresses))),
+    dnsLookup(host, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(new PermanentServiceError(`egress: cannot resolve ${host}: ${error.code ?? error.message}`)) : resolve(addresses),
+    ),
   );
 
 /**

@@ -17,7 +17,12 @@ function storeOf(params: Record<string, unknown>): Store {
   if (kind === 'none' || kind === 'status') return { kind };
   if (kind !== 'fields') throw new PermanentServiceError(`params.store "${String(kind)}" is not one of none, status, fields`);
   const fields = params.fields;
-  if (!Array.isArray(fields) || fields.length === 0 || fields.length > MAX_FIELDS || !fields.every((f) => typeof f === 'string' && FIELD_PATH.test(f) && !UNSAFE_KEY.test(f))) {
+  if (
+    !Array.isArray(fields) ||
+    fields.length === 0 ||
+    fields.length > MAX_FIELDS ||
+    !fields.every((f) => typeof f === 'string' && FIELD_PATH.test(f) && !UNSAFE_KEY.test(f))
+  ) {
     throw new PermanentServiceError(`params.fields must list 1 to ${MAX_FIELDS} field paths like "reference" or "result.id" when params.store is "fields"`);
   }
   return { kind: 'fields', fields };
@@ -26,7 +31,9 @@ function storeOf(params: Record<string, unknown>): Store {
 /** A declared field of the answer, kept only as a scalar (strings cut to 1,000 characters); anything else is null. */
 function pick(body: unknown, path: string): string | number | boolean | null {
   let value: unknown = body;
-  for (const key of path.split('.')) value = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of path.split('.'))
+    value =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
   if (typeof value === 'string') return value.slice(0, MAX_STRING);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   return null;
@@ -61,7 +68,14 @@ export function createWebhookService(options: WebhookOptions = {}): ServiceHandl
       });
     } catch (error) {
       if (error instanceof EgressRefusedError) {
-        await createAuditRepository(db).record(tenantId, { caseId, actor: 'system', action: 'egress.refused', entity: 'case', entityId: caseId, data: { nodeId, url, host: error.host, address: error.address, reason: error.reason } });
+        await createAuditRepository(db).record(tenantId, {
+          caseId,
+          actor: 'system',
+          action: 'egress.refused',
+          entity: 'case',
+          entityId: caseId,
+          data: { nodeId, url, host: error.host, address: error.address, reason: error.reason },
+        });
       }
       throw error;
     }

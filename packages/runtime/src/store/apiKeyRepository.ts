@@ -29,7 +29,14 @@ const toKey = (r: any): ApiKeyRecord => ({
 export function createApiKeyRepository(db: Db) {
   return {
     async insert(key: Omit<ApiKeyRecord, 'createdAt' | 'revokedAt' | 'lastUsedAt'>): Promise<void> {
-      await db('api_keys').insert({ tenant_id: key.tenantId, id: key.id, name: key.name, secret_hash: key.secretHash, role: key.role, created_by: key.createdBy });
+      await db('api_keys').insert({
+        tenant_id: key.tenantId,
+        id: key.id,
+        name: key.name,
+        secret_hash: key.secretHash,
+        role: key.role,
+        created_by: key.createdBy,
+      });
     },
     /** By key id alone: the id is globally unique and says which tenant the key belongs to. */
     async byId(id: string): Promise<ApiKeyRecord | undefined> {

@@ -57,25 +57,28 @@ export function createAttachmentRepository(db: Db, folder?: string) {
         await writeFile(pathOf(tenantId, a.id), a.content, { flag: 'wx' });
       }
       await db('attachments').insert({
-          tenant_id: tenantId,
-          id: a.id,
-          case_id: a.caseId,
-          task_id: a.taskId,
-          filename: a.filename,
-          content_type: a.contentType,
-          size_bytes: a.content.length,
-          sha256,
-          storage: folder ? 'folder' : 'database',
-          content: folder ? null : a.content,
-          uploaded_by: a.uploadedBy,
-        });
+        tenant_id: tenantId,
+        id: a.id,
+        case_id: a.caseId,
+        task_id: a.taskId,
+        filename: a.filename,
+        content_type: a.contentType,
+        size_bytes: a.content.length,
+        sha256,
+        storage: folder ? 'folder' : 'database',
+        content: folder ? null : a.content,
+        uploaded_by: a.uploadedBy,
+      });
       return (await this.get(tenantId, a.caseId, a.id))!;
     },
 
     async get(tenantId: string, caseId: string, id: string): Promise<AttachmentRecord | undefined> {
-      const row = await db('attachments as a').leftJoin('users as u', function () {
-        this.on('u.tenant_id', 'a.tenant_id').andOn('u.id', 'a.uploaded_by');
-      }).where({ 'a.tenant_id': tenantId, 'a.case_id': caseId, 'a.id': id }).first(...COLUMNS, 'u.name as uploaded_by_name');
+      const row = await db('attachments as a')
+        .leftJoin('users as u', function () {
+          this.on('u.tenant_id', 'a.tenant_id').andOn('u.id', 'a.uploaded_by');
+        })
+        .where({ 'a.tenant_id': tenantId, 'a.case_id': caseId, 'a.id': id })
+        .first(...COLUMNS, 'u.name as uploaded_by_name');
       return row ? toAttachment(row) : undefined;
     },
 

@@ -97,7 +97,10 @@ const toAudit = (r: any): AuditRecord => ({
 /** The append-only, hash-chained audit trail. Rows are chained by the database trigger. */
 export function createAuditRepository(db: Db) {
   return {
-    async record(tenantId: string, entry: { caseId?: string | null; actor: string | null; action: string; entity: string; entityId: string; data?: Record<string, unknown> }): Promise<void> {
+    async record(
+      tenantId: string,
+      entry: { caseId?: string | null; actor: string | null; action: string; entity: string; entityId: string; data?: Record<string, unknown> },
+    ): Promise<void> {
       await db('audit').insert({
         tenant_id: tenantId,
         id: newId(),
@@ -187,7 +190,18 @@ export function createAuditRepository(db: Db) {
       const r = result.rows[0] as {
         rows: number | string;
         chains: number | string;
-        suspicious: { seq: number; tenant_seq: number; prev_tenant_seq: number; id: string; chain: string; case_id: string | null; action: string; bad_hash: boolean; bad_link: boolean; bad_head: boolean }[];
+        suspicious: {
+          seq: number;
+          tenant_seq: number;
+          prev_tenant_seq: number;
+          id: string;
+          chain: string;
+          case_id: string | null;
+          action: string;
+          bad_hash: boolean;
+          bad_link: boolean;
+          bad_head: boolean;
+        }[];
         last: { tenant_seq: number; head_hash: string } | null;
         head: { rows: number; hash: string } | null;
         checkpoints: { rows: number; hash: string; key_id: string; signature: string; created_at: string; row_hash: string | null }[];
@@ -206,7 +220,13 @@ export function createAuditRepository(db: Db) {
       const lastSeq = r.last ? Number(r.last.tenant_seq) : 0;
       if (headRows > lastSeq) findings.push({ problem: 'truncated', expected: headRows, found: rows });
       else if (headRows < lastSeq || (r.last && r.head?.hash !== r.last.head_hash)) findings.push({ problem: 'head', expected: headRows, found: lastSeq });
-      const checkpoints = r.checkpoints.map((c) => ({ rows: Number(c.rows), hash: c.hash, keyId: c.key_id, signature: c.signature, createdAt: iso(c.created_at) }));
+      const checkpoints = r.checkpoints.map((c) => ({
+        rows: Number(c.rows),
+        hash: c.hash,
+        keyId: c.key_id,
+        signature: c.signature,
+        createdAt: iso(c.created_at),
+      }));
       r.checkpoints.forEach((c, i) => {
         const { rows: counted, createdAt } = checkpoints[i];
         if (counted > headRows) findings.push({ problem: 'rolled-back', expected: counted, found: headRows, checkpointAt: createdAt });
@@ -229,7 +249,10 @@ export function createAuditRepository(db: Db) {
 
     /** Stores a signed head; a second process storing the same one changes nothing. */
     async insertCheckpoint(tenantId: string, c: Omit<AuditCheckpoint, 'createdAt'>): Promise<void> {
-      await db('audit_checkpoints').insert({ tenant_id: tenantId, rows: c.rows, hash: c.hash, key_id: c.keyId, signature: c.signature }).onConflict(['tenant_id', 'rows']).ignore();
+      await db('audit_checkpoints')
+        .insert({ tenant_id: tenantId, rows: c.rows, hash: c.hash, key_id: c.keyId, signature: c.signature })
+        .onConflict(['tenant_id', 'rows'])
+        .ignore();
     },
 
     /** Tenants whose head moved past their latest checkpoint. */

@@ -88,7 +88,15 @@ export interface CaseFilter {
 }
 
 /** Event types a tenant can subscribe webhooks to (docs/integration.md). */
-export const OUTBOUND_EVENT_TYPES = ['case.opened', 'case.changed', 'case.closed', 'task.opened', 'task.completed', 'incident.raised', 'message.correlated'] as const;
+export const OUTBOUND_EVENT_TYPES = [
+  'case.opened',
+  'case.changed',
+  'case.closed',
+  'task.opened',
+  'task.completed',
+  'incident.raised',
+  'message.correlated',
+] as const;
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
 /** What a transition tells webhook subscribers: its case event, and the task and incident events in it. */
@@ -97,21 +105,43 @@ function outboundEvents(w: TransitionWrite): { event_type: OutboundEventType; ke
   const caseData = { status: w.status, outcome: w.outcome, activeNodes: w.activeNodes, event: w.event.type };
   const events: { event_type: OutboundEventType; key: string; data: Record<string, unknown> }[] = [
     w.create
-      ? { event_type: 'case.opened', key: 'case.opened', data: { ...caseData, definitionId: w.create.definitionId, definitionVersion: w.create.definitionVersion, invoiceId: w.create.invoiceId } }
+      ? {
+          event_type: 'case.opened',
+          key: 'case.opened',
+          data: { ...caseData, definitionId: w.create.definitionId, definitionVersion: w.create.definitionVersion, invoiceId: w.create.invoiceId },
+        }
       : { event_type: 'case.changed', key: 'case.changed', data: caseData },
   ];
   if (closed) events.push({ event_type: 'case.closed', key: 'case.closed', data: caseData });
-  for (const t of w.plan.openTasks) events.push({ event_type: 'task.opened', key: `task.opened:${t.id}`, data: { taskId: t.id, nodeId: t.node_id, queue: t.queue, title: t.title, dueAt: t.due_at } });
+  for (const t of w.plan.openTasks)
+    events.push({
+      event_type: 'task.opened',
+      key: `task.opened:${t.id}`,
+      data: { taskId: t.id, nodeId: t.node_id, queue: t.queue, title: t.title, dueAt: t.due_at },
+    });
   if (w.event.type === 'task.completed') {
     const p = w.event.payload;
-    events.push({ event_type: 'task.completed', key: 'task.completed', data: { taskId: p.taskId ?? null, nodeId: p.nodeId ?? null, outcome: p.outcome ?? null, by: w.actor } });
+    events.push({
+      event_type: 'task.completed',
+      key: 'task.completed',
+      data: { taskId: p.taskId ?? null, nodeId: p.nodeId ?? null, outcome: p.outcome ?? null, by: w.actor },
+    });
   }
   if (w.event.type === 'message.received') {
     const p = w.event.payload;
-    events.push({ event_type: 'message.correlated', key: 'message.correlated', data: { nodeId: p.nodeId ?? null, name: p.name ?? null, messageId: p.messageId ?? null } });
+    events.push({
+      event_type: 'message.correlated',
+      key: 'message.correlated',
+      data: { nodeId: p.nodeId ?? null, name: p.name ?? null, messageId: p.messageId ?? null },
+    });
   }
   const raised = w.incidents?.raise;
-  if (raised) events.push({ event_type: 'incident.raised', key: 'incident.raised', data: { incidentId: raised.id, nodeId: raised.nodeId, service: raised.service, error: raised.error, reason: raised.reason } });
+  if (raised)
+    events.push({
+      event_type: 'incident.raised',
+      key: 'incident.raised',
+      data: { incidentId: raised.id, nodeId: raised.nodeId, service: raised.service, error: raised.error, reason: raised.reason },
+    });
   return events;
 }
 
@@ -128,7 +158,12 @@ export function createCaseRepository(db: Db) {
       if (filter.definitionId) q.andWhere('definition_id', filter.definitionId);
       if (filter.invoiceId) q.andWhere('invoice_id', filter.invoiceId);
       if (filter.before) q.andWhereRaw('(opened_at, id) < (?::timestamptz, ?)', [filter.before.openedAt, filter.before.id]);
-      const rows = await q.orderBy([{ column: 'opened_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filter.limit ?? 50);
+      const rows = await q
+        .orderBy([
+          { column: 'opened_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(filter.limit ?? 50);
       return rows.map(toCase);
     },
 
@@ -139,7 +174,10 @@ export function createCaseRepository(db: Db) {
         .whereNotIn('status', LIVE_STATUSES as CaseStatus[])
         .andWhere('closed_at', '>=', from)
         .andWhere('closed_at', '<', to)
-        .orderBy([{ column: 'closed_at', order: 'asc' }, { column: 'id', order: 'asc' }])
+        .orderBy([
+          { column: 'closed_at', order: 'asc' },
+          { column: 'id', order: 'asc' },
+        ])
         .limit(limit);
       return rows.map(toCase);
     },
@@ -148,7 +186,10 @@ export function createCaseRepository(db: Db) {
     async eventsOfCases(tenantId: string, caseIds: string[]): Promise<Map<string, CaseEventRecord[]>> {
       const byCase = new Map<string, CaseEventRecord[]>(caseIds.map((id) => [id, []]));
       if (!caseIds.length) return byCase;
-      const rows = await db('case_events').where({ tenant_id: tenantId }).whereIn('case_id', caseIds).orderBy([{ column: 'case_id' }, { column: 'seq' }]);
+      const rows = await db('case_events')
+        .where({ tenant_id: tenantId })
+        .whereIn('case_id', caseIds)
+        .orderBy([{ column: 'case_id' }, { column: 'seq' }]);
       for (const r of rows) byCase.get(r.case_id)?.push({ seq: r.seq, type: r.type, payload: r.payload, actor: r.actor, createdAt: iso(r.created_at) });
       return byCase;
     },
@@ -174,7 +215,18 @@ export function createCaseRepository(db: Db) {
         parts.push(`c AS (INSERT INTO cases (tenant_id, id, definition_id, definition_version, invoice_id, status, outcome, version, snapshot, active_nodes, closed_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?::jsonb, ?::jsonb, CASE WHEN ? THEN now() END)
           RETURNING tenant_id, id, version, invoice_id)`);
-        bindings.push(w.tenantId, w.caseId, w.create.definitionId, w.create.definitionVersion, w.create.invoiceId, w.status, w.outcome, snapshot, active, closed);
+        bindings.push(
+          w.tenantId,
+          w.caseId,
+          w.create.definitionId,
+          w.create.definitionVersion,
+          w.create.invoiceId,
+          w.status,
+          w.outcome,
+          snapshot,
+          active,
+          closed,
+        );
       } else {
         parts.push(`c AS (UPDATE cases SET snapshot = ?::jsonb, version = version + 1, status = ?, outcome = ?, active_nodes = ?::jsonb,
             updated_at = now(), closed_at = CASE WHEN ? THEN now() ELSE closed_at END
@@ -287,5 +339,3 @@ export function createCaseRepository(db: Db) {
     },
   };
 }
-
-export type CaseRepository = ReturnType<typeof createCaseRepository>;

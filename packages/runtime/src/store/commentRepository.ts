@@ -34,7 +34,10 @@ export function createCommentRepository(db: Db) {
       })
       .select('c.*', 'u.name as author_name');
   return {
-    async insert(tenantId: string, comment: { id: string; caseId: string; taskId: string | null; author: string; text: string; mentions: string[] }): Promise<void> {
+    async insert(
+      tenantId: string,
+      comment: { id: string; caseId: string; taskId: string | null; author: string; text: string; mentions: string[] },
+    ): Promise<void> {
       await db('comments').insert({
         tenant_id: tenantId,
         id: comment.id,
@@ -47,7 +50,11 @@ export function createCommentRepository(db: Db) {
     },
 
     async forCase(tenantId: string, caseId: string): Promise<CommentRecord[]> {
-      return (await rows().where({ 'c.tenant_id': tenantId, 'c.case_id': caseId }).orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])).map(toComment);
+      return (
+        await rows()
+          .where({ 'c.tenant_id': tenantId, 'c.case_id': caseId })
+          .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
+      ).map(toComment);
     },
 
     /** The latest comments that mention a user, newest first. */
@@ -56,7 +63,10 @@ export function createCommentRepository(db: Db) {
         await rows()
           .where('c.tenant_id', tenantId)
           .whereRaw('c.mentions @> ?::jsonb', [JSON.stringify([userId])])
-          .orderBy([{ column: 'c.created_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
+          .orderBy([
+            { column: 'c.created_at', order: 'desc' },
+            { column: 'c.id', order: 'desc' },
+          ])
           .limit(limit)
       ).map(toComment);
     },

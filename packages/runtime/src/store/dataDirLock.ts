@@ -12,7 +12,9 @@ export class DataDirInUseError extends Error {
     readonly dataDir: string,
     readonly pid: number,
   ) {
-    super(`PGlite data folder ${dataDir} is in use by process ${pid}; stop it or set EXFLOW_DATA_DIR to another folder (or use PostgreSQL with DATABASE_URL to run several processes)`);
+    super(
+      `PGlite data folder ${dataDir} is in use by process ${pid}; stop it or set EXFLOW_DATA_DIR to another folder (or use PostgreSQL with DATABASE_URL to run several processes)`,
+    );
     this.name = 'DataDirInUseError';
   }
 }

@@ -39,7 +39,8 @@ export function openDatabase(options: DbOptions): Db {
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
   }
-  if (!options.dataDir) return knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, dialect: 'postgres', connection: {} } as Knex.Config);
+  if (!options.dataDir)
+    return knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, dialect: 'postgres', connection: {} } as Knex.Config);
   mkdirSync(options.dataDir, { recursive: true });
   const release = lockDataDir(options.dataDir);
   const db = knexFactory({

@@ -85,11 +85,24 @@ export function createDefinitionRepository(db: Db) {
      * Appends the next immutable version. The row lock on the definition serialises publishes,
      * so version numbers never collide. Call inside a transaction.
      */
-    async publish(tenantId: string, id: string, definition: WorkflowDefinition, compiled: CompiledFlow, actor: string | null): Promise<DefinitionVersionRecord> {
+    async publish(
+      tenantId: string,
+      id: string,
+      definition: WorkflowDefinition,
+      compiled: CompiledFlow,
+      actor: string | null,
+    ): Promise<DefinitionVersionRecord> {
       const current = await definitions().where({ tenant_id: tenantId, id }).forUpdate().first();
       const version = (current?.latest_version ?? 0) + 1;
       const [row] = await db('definition_versions')
-        .insert({ tenant_id: tenantId, definition_id: id, version, definition: JSON.stringify(definition), compiled: JSON.stringify(compiled), published_by: actor })
+        .insert({
+          tenant_id: tenantId,
+          definition_id: id,
+          version,
+          definition: JSON.stringify(definition),
+          compiled: JSON.stringify(compiled),
+          published_by: actor,
+        })
         .returning('*');
       await definitions().where({ tenant_id: tenantId, id }).update({ latest_version: version });
       return toVersion(row);
@@ -121,5 +134,3 @@ export function createDefinitionRepository(db: Db) {
     },
   };
 }
-
-export type DefinitionRepository = ReturnType<typeof createDefinitionRepository>;

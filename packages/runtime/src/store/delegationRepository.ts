@@ -11,7 +11,14 @@ export interface DelegationRecord {
 
 const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : (v as string));
 
-const toDelegation = (r: any): DelegationRecord => ({ id: r.id, fromUser: r.from_user, toUser: r.to_user, startsAt: iso(r.starts_at)!, endsAt: iso(r.ends_at)!, revokedAt: iso(r.revoked_at) });
+const toDelegation = (r: any): DelegationRecord => ({
+  id: r.id,
+  fromUser: r.from_user,
+  toUser: r.to_user,
+  startsAt: iso(r.starts_at)!,
+  endsAt: iso(r.ends_at)!,
+  revokedAt: iso(r.revoked_at),
+});
 
 export function createDelegationRepository(db: Db) {
   return {
@@ -25,14 +32,22 @@ export function createDelegationRepository(db: Db) {
     },
     /** Who delegated to `user` at `at`. */
     async activeTo(tenantId: string, user: string, at: string): Promise<DelegationRecord[]> {
-      const rows = await db('delegations').where({ tenant_id: tenantId, to_user: user }).whereNull('revoked_at').andWhere('starts_at', '<=', at).andWhere('ends_at', '>', at);
+      const rows = await db('delegations')
+        .where({ tenant_id: tenantId, to_user: user })
+        .whereNull('revoked_at')
+        .andWhere('starts_at', '<=', at)
+        .andWhere('ends_at', '>', at);
       return rows.map(toDelegation);
     },
     async list(tenantId: string): Promise<DelegationRecord[]> {
       return (await db('delegations').where({ tenant_id: tenantId }).orderBy('starts_at')).map(toDelegation);
     },
     async revoke(tenantId: string, id: string, by: string): Promise<boolean> {
-      const rows = await db('delegations').where({ tenant_id: tenantId, id, from_user: by }).whereNull('revoked_at').update({ revoked_at: db.fn.now() }).returning('id');
+      const rows = await db('delegations')
+        .where({ tenant_id: tenantId, id, from_user: by })
+        .whereNull('revoked_at')
+        .update({ revoked_at: db.fn.now() })
+        .returning('id');
       return rows.length === 1;
     },
   };

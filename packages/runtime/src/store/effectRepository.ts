@@ -138,5 +138,3 @@ export function createEffectRepository(db: Db) {
     },
   };
 }
-
-export type EffectRepository = ReturnType<typeof createEffectRepository>;

@@ -34,7 +34,9 @@ export function createEvidenceRepository(db: Db) {
       const po = await db('purchase_orders').where({ tenant_id: tenantId, po_number: poNumber }).first();
       if (!po) return null;
       const lines = await db('po_lines').where({ tenant_id: tenantId, po_number: poNumber }).orderBy('line_id');
-      const receipts = await db('goods_receipts').where({ tenant_id: tenantId, po_number: poNumber }).orderBy([{ column: 'received_at' }, { column: 'id' }]);
+      const receipts = await db('goods_receipts')
+        .where({ tenant_id: tenantId, po_number: poNumber })
+        .orderBy([{ column: 'received_at' }, { column: 'id' }]);
       return {
         poNumber: po.po_number,
         supplierId: po.supplier_id,

@@ -23,8 +23,6 @@ export interface InboxCursor {
 /** A queue's counts; `canWork`: the caller is a candidate for at least one of its tasks. */
 export type QueueCount = InboxSummaryWire['queues'][number];
 
-export type { Facet };
-
 /** The summary as the store computes it; the route adds `lead`. */
 export type InboxSummary = Omit<InboxSummaryWire, 'lead'>;
 
@@ -71,7 +69,9 @@ const toInboxTask = (r: any): InboxTask => ({
 
 /** The caller may take a task whose candidate roles are empty or include one of theirs; with no worker role, none. */
 const candidateSql = (roles: readonly string[]): [string, string[]] =>
-  roles.length ? [`(t.candidate_roles = '[]'::jsonb OR jsonb_exists_any(t.candidate_roles, ARRAY(SELECT jsonb_array_elements_text(?::jsonb))))`, [JSON.stringify(roles)]] : ['false', []];
+  roles.length
+    ? [`(t.candidate_roles = '[]'::jsonb OR jsonb_exists_any(t.candidate_roles, ARRAY(SELECT jsonb_array_elements_text(?::jsonb))))`, [JSON.stringify(roles)]]
+    : ['false', []];
 
 /** Keeps only the ids given, as a JSON array binding (same on PostgreSQL and PGlite). */
 const IDS_SQL = `(SELECT jsonb_array_elements_text(?::jsonb))`;
@@ -105,8 +105,25 @@ export function createInboxRepository(db: Db) {
         this.on('u.tenant_id', 't.tenant_id').andOn('u.id', 't.assignee');
       })
       .select(
-        't.id', 't.case_id', 't.node_id', 't.title', 't.queue', 't.candidate_roles', 't.priority', 't.assignee', 't.due_at', 't.created_at', 't.claimed_at',
-        't.invoice_number', 't.supplier_id', 't.supplier_name', 't.business_unit', 't.amount', 't.currency', 't.exception_kind', 't.value_at_risk',
+        't.id',
+        't.case_id',
+        't.node_id',
+        't.title',
+        't.queue',
+        't.candidate_roles',
+        't.priority',
+        't.assignee',
+        't.due_at',
+        't.created_at',
+        't.claimed_at',
+        't.invoice_number',
+        't.supplier_id',
+        't.supplier_name',
+        't.business_unit',
+        't.amount',
+        't.currency',
+        't.exception_kind',
+        't.value_at_risk',
         'u.name as assignee_name',
       )
       // as text: a JavaScript Date would drop the microseconds the cursor needs
@@ -145,7 +162,11 @@ export function createInboxRepository(db: Db) {
       const visible = db('tasks as t').where({ 't.tenant_id': tenantId, 't.status': 'open' });
       if (!lead) visible.andWhere((w) => w.where('t.assignee', userId).orWhere((u) => u.whereNull('t.assignee').andWhereRaw(candidate, candidateBindings)));
       const facetRows = await visible
-        .select(db.raw(`coalesce(t.exception_kind, '') as exception_kind`), db.raw(`coalesce(t.supplier_id, t.supplier_name, '') as supplier`), db.raw(`coalesce(t.business_unit, '') as business_unit`))
+        .select(
+          db.raw(`coalesce(t.exception_kind, '') as exception_kind`),
+          db.raw(`coalesce(t.supplier_id, t.supplier_name, '') as supplier`),
+          db.raw(`coalesce(t.business_unit, '') as business_unit`),
+        )
         .select(db.raw('max(t.supplier_name) as supplier_name'), db.raw('count(*)::int as n'))
         .groupByRaw(`grouping sets ((coalesce(t.exception_kind, '')), (coalesce(t.supplier_id, t.supplier_name, '')), (coalesce(t.business_unit, '')))`);
       const facet = (key: string, label?: string) => {
@@ -191,8 +212,20 @@ export function createInboxRepository(db: Db) {
 
     /** Open and closed tasks by id, for checking a bulk request before changing anything. */
     async byIds(tenantId: string, ids: readonly string[]): Promise<TaskRef[]> {
-      const rows = await db('tasks').where({ tenant_id: tenantId }).whereRaw(`id IN ${IDS_SQL}`, [JSON.stringify(ids)]).select('id', 'status', 'queue', 'candidate_roles', 'assignee', 'case_id', 'title', 'priority');
-      return rows.map((r: any) => ({ id: r.id, status: r.status, queue: r.queue, candidateRoles: r.candidate_roles, assignee: r.assignee, caseId: r.case_id, title: r.title, priority: r.priority }));
+      const rows = await db('tasks')
+        .where({ tenant_id: tenantId })
+        .whereRaw(`id IN ${IDS_SQL}`, [JSON.stringify(ids)])
+        .select('id', 'status', 'queue', 'candidate_roles', 'assignee', 'case_id', 'title', 'priority');
+      return rows.map((r: any) => ({
+        id: r.id,
+        status: r.status,
+        queue: r.queue,
+        candidateRoles: r.candidate_roles,
+        assignee: r.assignee,
+        caseId: r.case_id,
+        title: r.title,
+        priority: r.priority,
+      }));
     },
 
     async team(tenantId: string): Promise<TeamMember[]> {
@@ -210,5 +243,3 @@ export function createInboxRepository(db: Db) {
     },
   };
 }
-
-export type InboxRepository = ReturnType<typeof createInboxRepository>;

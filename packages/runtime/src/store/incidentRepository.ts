@@ -51,7 +51,12 @@ export function createIncidentRepository(db: Db) {
       if (filter.definitionId) q.andWhere('c.definition_id', filter.definitionId);
       if (filter.nodeId) q.andWhere('i.node_id', filter.nodeId);
       if (filter.service) q.andWhere('i.service', filter.service);
-      const rows = await q.orderBy([{ column: 'i.raised_at', order: 'desc' }, { column: 'i.id', order: 'desc' }]).limit(filter.limit ?? 100);
+      const rows = await q
+        .orderBy([
+          { column: 'i.raised_at', order: 'desc' },
+          { column: 'i.id', order: 'desc' },
+        ])
+        .limit(filter.limit ?? 100);
       return rows.map(toIncident);
     },
 

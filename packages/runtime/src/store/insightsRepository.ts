@@ -26,9 +26,8 @@ const VALUE_AT_RISK = `'^-{0,1}[0-9]+([.][0-9]+){0,1}$'`; // no question marks: 
 
 /** The fact CTEs: inv (invoices), tk (tasks per case), cf (cases), tf (tasks), sv (step stays), ra (reassignments). */
 function facts(sql: Sql, tenantId: string, now: string): Sql {
-  return sql
-    .add(
-      `WITH inv AS (
+  return sql.add(
+    `WITH inv AS (
          SELECT i.id, i.channel, i.received_at, coalesce(i.supplier_id, i.supplier_name) AS supplier,
            coalesce(i.body->>'businessUnit', po.business_unit) AS business_unit
          FROM invoices i LEFT JOIN purchase_orders po ON po.tenant_id = i.tenant_id AND po.po_number = i.po_number
@@ -70,14 +69,14 @@ function facts(sql: Sql, tenantId: string, now: string): Sql {
          SELECT a.case_id, a.entity_id AS task_id, a.created_at AS at FROM audit a
          WHERE a.tenant_id = ? AND a.action = 'task.reassigned' AND a.case_id IS NOT NULL),
        clock AS (SELECT ?::timestamptz AS now)`,
-      tenantId,
-      tenantId,
-      tenantId,
-      tenantId,
-      tenantId,
-      tenantId,
-      now,
-    );
+    tenantId,
+    tenantId,
+    tenantId,
+    tenantId,
+    tenantId,
+    tenantId,
+    now,
+  );
 }
 
 function caseWhere(sql: Sql, alias: string, f: InsightFilters, caseLevel = true): Sql {
@@ -117,7 +116,10 @@ function metricSelect(sql: Sql, metric: MetricName, q: InsightQuery): Sql {
           ? new Sql().add(`EXISTS (SELECT 1 FROM ex WHERE ex.invoice_id = inv.id`)
           : new Sql().add(`NOT EXISTS (SELECT 1 FROM cf WHERE cf.invoice_id = inv.id AND cf.human_tasks > 0)`);
       if (metric === 'exceptionRate') caseOnly(hit, 'ex', f).add(')');
-      const caseSet = metric === 'exceptionRate' ? caseOnly(new Sql().add(`SELECT ex.id FROM ex WHERE ex.invoice_id = inv.id`), 'ex', f) : new Sql().add(`SELECT cf.id FROM cf WHERE cf.invoice_id = inv.id`);
+      const caseSet =
+        metric === 'exceptionRate'
+          ? caseOnly(new Sql().add(`SELECT ex.id FROM ex WHERE ex.invoice_id = inv.id`), 'ex', f)
+          : new Sql().add(`SELECT cf.id FROM cf WHERE cf.invoice_id = inv.id`);
       sql.add(`, base AS (SELECT ${bucket('inv.received_at')} AS bucket, ${metric === 'exceptionRate' ? 'inv.channel' : `'all'`} AS grp, inv.id,`, q.groupBy);
       sql.add(`${hit.text} AS hit,`, ...hit.bindings);
       sql.add(`ARRAY(${caseSet.text}) AS case_ids`, ...caseSet.bindings);
@@ -132,9 +134,13 @@ function metricSelect(sql: Sql, metric: MetricName, q: InsightQuery): Sql {
     case 'timeToResolve':
     case 'cycleTimeByKind': {
       const d = seconds('ex.opened_at', 'ex.closed_at');
-      sql.add(`SELECT ${bucket('ex.closed_at')} AS bucket, ${metric === 'timeToResolve' ? `'all'` : 'ex.exception_kind'} AS grp, ${percentiles(d)},
+      sql.add(
+        `SELECT ${bucket('ex.closed_at')} AS bucket, ${metric === 'timeToResolve' ? `'all'` : 'ex.exception_kind'} AS grp, ${percentiles(d)},
           percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d}) AS value, array_agg(ex.id ORDER BY ex.id) AS case_ids
-        FROM ex WHERE ex.status <> 'open' AND ${PERIOD('ex.closed_at')}`, q.groupBy, ...period);
+        FROM ex WHERE ex.status <> 'open' AND ${PERIOD('ex.closed_at')}`,
+        q.groupBy,
+        ...period,
+      );
       return caseWhere(sql, 'ex', f).add('GROUP BY 1, 2');
     }
     case 'approvalAging': {
@@ -148,16 +154,22 @@ function metricSelect(sql: Sql, metric: MetricName, q: InsightQuery): Sql {
     case 'rework': {
       const hit =
         metric === 'repeatExceptions'
-          ? new Sql().add(`(ex.supplier IS NOT NULL AND EXISTS (SELECT 1 FROM cf e WHERE e.id <> ex.id AND e.exception_kind IS NOT NULL AND e.outcome IS DISTINCT FROM 'touchless'
-              AND e.supplier = ex.supplier AND e.exception_kind = ex.exception_kind AND e.opened_at < ex.opened_at AND e.opened_at >= ex.opened_at - make_interval(days => ?)))`, q.windowDays ?? 90)
+          ? new Sql().add(
+              `(ex.supplier IS NOT NULL AND EXISTS (SELECT 1 FROM cf e WHERE e.id <> ex.id AND e.exception_kind IS NOT NULL AND e.outcome IS DISTINCT FROM 'touchless'
+              AND e.supplier = ex.supplier AND e.exception_kind = ex.exception_kind AND e.opened_at < ex.opened_at AND e.opened_at >= ex.opened_at - make_interval(days => ?)))`,
+              q.windowDays ?? 90,
+            )
           : new Sql().add(`coalesce(rw.returns, 0) > 0`);
-      sql.add(`, rws AS (
+      sql.add(
+        `, rws AS (
           SELECT case_id, sum(back)::int AS returns FROM (
             SELECT coalesce(s.case_id, t.case_id) AS case_id, greatest(coalesce(s.n, 0) - 1, coalesce(t.n, 0) - 1, 0) AS back
             FROM (SELECT case_id, node_id, count(*) AS n FROM sv GROUP BY 1, 2) s
             FULL JOIN (SELECT case_id, node_id, count(*) AS n FROM tf GROUP BY 1, 2) t ON t.case_id = s.case_id AND t.node_id = s.node_id) x
           GROUP BY case_id HAVING sum(back) > 0)
-        SELECT ${bucket('ex.opened_at')} AS bucket, 'all' AS grp,`, q.groupBy);
+        SELECT ${bucket('ex.opened_at')} AS bucket, 'all' AS grp,`,
+        q.groupBy,
+      );
       sql.add(`count(*) FILTER (WHERE ${hit.text})::int AS numerator,`, ...hit.bindings);
       sql.add(`count(*)::int AS denominator, (count(*) FILTER (WHERE ${hit.text}))::float8 / count(*) AS value,`, ...hit.bindings);
       sql.add(`coalesce(array_agg(ex.id ORDER BY ex.id) FILTER (WHERE ${hit.text}), '{}') AS case_ids`, ...hit.bindings);
@@ -167,17 +179,25 @@ function metricSelect(sql: Sql, metric: MetricName, q: InsightQuery): Sql {
     }
     case 'stepDwell': {
       const d = seconds('sv.entered_at', 'sv.left_at');
-      sql.add(`SELECT ${bucket('sv.left_at')} AS bucket, sv.node_id AS grp, ${percentiles(d)}, percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d}) AS value,
+      sql.add(
+        `SELECT ${bucket('sv.left_at')} AS bucket, sv.node_id AS grp, ${percentiles(d)}, percentile_cont(0.5) WITHIN GROUP (ORDER BY ${d}) AS value,
           array_agg(DISTINCT sv.case_id) AS case_ids
-        FROM sv JOIN cf ON cf.id = sv.case_id WHERE sv.left_at IS NOT NULL AND ${PERIOD('sv.left_at')}`, q.groupBy, ...period);
+        FROM sv JOIN cf ON cf.id = sv.case_id WHERE sv.left_at IS NOT NULL AND ${PERIOD('sv.left_at')}`,
+        q.groupBy,
+        ...period,
+      );
       return caseWhere(sql, 'cf', f).add('GROUP BY 1, 2');
     }
     case 'slaBreach': {
       const late = `tf.completed_at > tf.due_at`;
-      sql.add(`SELECT ${bucket('tf.completed_at')} AS bucket, tf.queue AS grp, count(*) FILTER (WHERE ${late})::int AS numerator, count(*)::int AS denominator,
+      sql.add(
+        `SELECT ${bucket('tf.completed_at')} AS bucket, tf.queue AS grp, count(*) FILTER (WHERE ${late})::int AS numerator, count(*)::int AS denominator,
           (count(*) FILTER (WHERE ${late}))::float8 / count(*) AS value,
           coalesce(array_agg(DISTINCT tf.case_id) FILTER (WHERE ${late}), '{}') AS case_ids
-        FROM tf JOIN cf ON cf.id = tf.case_id WHERE tf.status = 'completed' AND tf.due_at IS NOT NULL AND ${PERIOD('tf.completed_at')}`, q.groupBy, ...period);
+        FROM tf JOIN cf ON cf.id = tf.case_id WHERE tf.status = 'completed' AND tf.due_at IS NOT NULL AND ${PERIOD('tf.completed_at')}`,
+        q.groupBy,
+        ...period,
+      );
       return caseWhere(sql, 'cf', f).add('GROUP BY 1, 2');
     }
     case 'backlog': {
@@ -187,25 +207,37 @@ function metricSelect(sql: Sql, metric: MetricName, q: InsightQuery): Sql {
       return caseWhere(sql, 'ex', f).add('GROUP BY 1, 2');
     }
     case 'firstTouch': {
-      sql.add(`SELECT ${bucket('ex.closed_at')} AS bucket, 'all' AS grp, count(*) FILTER (WHERE ex.human_tasks = 1)::int AS numerator, count(*)::int AS denominator,
+      sql.add(
+        `SELECT ${bucket('ex.closed_at')} AS bucket, 'all' AS grp, count(*) FILTER (WHERE ex.human_tasks = 1)::int AS numerator, count(*)::int AS denominator,
           (count(*) FILTER (WHERE ex.human_tasks = 1))::float8 / count(*) AS value,
           coalesce(array_agg(ex.id ORDER BY ex.id) FILTER (WHERE ex.human_tasks = 1), '{}') AS case_ids
         FROM ex WHERE ex.status = 'resolved' AND ${PERIOD('ex.closed_at')}
-          AND EXISTS (SELECT 1 FROM tf WHERE tf.case_id = ex.id AND tf.status = 'completed')`, q.groupBy, ...period);
+          AND EXISTS (SELECT 1 FROM tf WHERE tf.case_id = ex.id AND tf.status = 'completed')`,
+        q.groupBy,
+        ...period,
+      );
       return caseWhere(sql, 'ex', f).add('GROUP BY 1, 2');
     }
     case 'reassignments': {
-      sql.add(`SELECT ${bucket('ra.at')} AS bucket, 'all' AS grp, count(*)::int AS value, count(*)::int AS count, count(DISTINCT ra.case_id)::int AS numerator,
+      sql.add(
+        `SELECT ${bucket('ra.at')} AS bucket, 'all' AS grp, count(*)::int AS value, count(*)::int AS count, count(DISTINCT ra.case_id)::int AS numerator,
           array_agg(DISTINCT ra.case_id) AS case_ids
-        FROM ra JOIN cf ON cf.id = ra.case_id WHERE ${PERIOD('ra.at')}`, q.groupBy, ...period);
+        FROM ra JOIN cf ON cf.id = ra.case_id WHERE ${PERIOD('ra.at')}`,
+        q.groupBy,
+        ...period,
+      );
       return caseWhere(sql, 'cf', f).add('GROUP BY 1, 2');
     }
     case 'valueAtRisk': {
       sql.add(`SELECT NULL::text AS bucket, 'open' AS grp, coalesce(sum(ex.value_at_risk), 0)::float8 AS value, count(*)::int AS count, array_agg(ex.id ORDER BY ex.id) AS case_ids
         FROM ex WHERE ex.status = 'open'`);
       caseWhere(sql, 'ex', f).add(`HAVING count(*) > 0 UNION ALL`);
-      sql.add(`SELECT ${bucket('ex.closed_at')}, 'recovered', coalesce(sum(ex.value_at_risk), 0)::float8, count(*)::int, array_agg(ex.id ORDER BY ex.id)
-        FROM ex WHERE ex.status IN ('resolved', 'rejected') AND ${PERIOD('ex.closed_at')}`, q.groupBy, ...period);
+      sql.add(
+        `SELECT ${bucket('ex.closed_at')}, 'recovered', coalesce(sum(ex.value_at_risk), 0)::float8, count(*)::int, array_agg(ex.id ORDER BY ex.id)
+        FROM ex WHERE ex.status IN ('resolved', 'rejected') AND ${PERIOD('ex.closed_at')}`,
+        q.groupBy,
+        ...period,
+      );
       return caseWhere(sql, 'ex', f).add('GROUP BY 1, 2');
     }
   }
@@ -216,7 +248,12 @@ const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new D
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
 function toRow(r: Record<string, unknown>): MetricRow {
-  const row: MetricRow = { bucket: (r.bucket as string | null) ?? null, group: String(r.grp), value: num(r.value), caseIds: [...((r.case_ids as string[]) ?? [])].sort() };
+  const row: MetricRow = {
+    bucket: (r.bucket as string | null) ?? null,
+    group: String(r.grp),
+    value: num(r.value),
+    caseIds: [...((r.case_ids as string[]) ?? [])].sort(),
+  };
   for (const key of ['numerator', 'denominator', 'count', 'p50', 'p90'] as const) if (key in r) row[key] = num(r[key]) as number;
   if ('invoice_ids' in r) row.invoiceIds = [...(r.invoice_ids as string[])].sort();
   return row;
@@ -235,12 +272,23 @@ export function createInsightsRepository(db: Db) {
     async facts(tenantId: string, now: string): Promise<InsightData> {
       const sql = facts(new Sql(), tenantId, now);
       const read = async (select: string, extra: unknown[] = []) => (await db.raw(`${sql.text} ${select}`, [...sql.bindings, ...extra] as any[])).rows as any[];
-      const kinds = await read(`SELECT cf.id, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}' AS finding_kind,
+      const kinds = await read(
+        `SELECT cf.id, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}' AS finding_kind,
           ARRAY(SELECT exception_kind FROM tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id ORDER BY created_at, id) AS task_kinds
-        FROM cf JOIN cases c ON c.tenant_id = ? AND c.id = cf.id`, [tenantId]);
-      const kindOf = new Map(kinds.map((k) => [k.id, caseExceptionKind({ taskKinds: k.task_kinds, findingKind: k.finding_kind, humanTasks: k.task_kinds.length })]));
+        FROM cf JOIN cases c ON c.tenant_id = ? AND c.id = cf.id`,
+        [tenantId],
+      );
+      const kindOf = new Map(
+        kinds.map((k) => [k.id, caseExceptionKind({ taskKinds: k.task_kinds, findingKind: k.finding_kind, humanTasks: k.task_kinds.length })]),
+      );
       return {
-        invoices: (await read('SELECT * FROM inv')).map((r) => ({ id: r.id, channel: r.channel, receivedAt: iso(r.received_at), supplier: r.supplier, businessUnit: r.business_unit })),
+        invoices: (await read('SELECT * FROM inv')).map((r) => ({
+          id: r.id,
+          channel: r.channel,
+          receivedAt: iso(r.received_at),
+          supplier: r.supplier,
+          businessUnit: r.business_unit,
+        })),
         cases: (await read('SELECT * FROM cf')).map((r) => ({
           id: r.id,
           invoiceId: r.invoice_id,
@@ -268,7 +316,13 @@ export function createInsightsRepository(db: Db) {
           dueAt: isoOrNull(r.due_at),
           completedAt: isoOrNull(r.completed_at),
         })),
-        stepVisits: (await read('SELECT * FROM sv')).map((r) => ({ caseId: r.case_id, nodeId: r.node_id, enteredAt: iso(r.entered_at), leftAt: isoOrNull(r.left_at), visit: r.visit })),
+        stepVisits: (await read('SELECT * FROM sv')).map((r) => ({
+          caseId: r.case_id,
+          nodeId: r.node_id,
+          enteredAt: iso(r.entered_at),
+          leftAt: isoOrNull(r.left_at),
+          visit: r.visit,
+        })),
         reassignments: (await read('SELECT * FROM ra')).map((r) => ({ caseId: r.case_id, taskId: r.task_id, at: iso(r.at) })),
       };
     },
@@ -279,5 +333,3 @@ export function createInsightsRepository(db: Db) {
     },
   };
 }
-
-export type InsightsRepository = ReturnType<typeof createInsightsRepository>;

@@ -28,7 +28,14 @@ export function createInvoiceRepository(db: Db) {
      * Inserts an invoice; with an idempotency key already used in this tenant it inserts
      * nothing and returns `false` (a concurrent twin waits for the first to commit).
      */
-    async insert(tenantId: string, id: string, invoice: Invoice, channel: SourceChannel, actor: string | null, idempotency?: { key: string; hash: string }): Promise<boolean> {
+    async insert(
+      tenantId: string,
+      id: string,
+      invoice: Invoice,
+      channel: SourceChannel,
+      actor: string | null,
+      idempotency?: { key: string; hash: string },
+    ): Promise<boolean> {
       const rows = await db('invoices')
         .insert({
           tenant_id: tenantId,
@@ -81,14 +88,26 @@ export function createInvoiceRepository(db: Db) {
     },
 
     async saveResponse(tenantId: string, id: string, response: unknown): Promise<void> {
-      await db('invoices').where({ tenant_id: tenantId, id }).update({ response: JSON.stringify(response) });
+      await db('invoices')
+        .where({ tenant_id: tenantId, id })
+        .update({ response: JSON.stringify(response) });
     },
 
     /** Stores triage's findings and verdict with the invoice, and the answer a replay gets. */
-    async saveTriage(tenantId: string, id: string, triage: { findings: TriageFinding[]; outcome: TriageOutcome; detail: Record<string, unknown> }, response: unknown): Promise<void> {
+    async saveTriage(
+      tenantId: string,
+      id: string,
+      triage: { findings: TriageFinding[]; outcome: TriageOutcome; detail: Record<string, unknown> },
+      response: unknown,
+    ): Promise<void> {
       await db('invoices')
         .where({ tenant_id: tenantId, id })
-        .update({ findings: JSON.stringify(triage.findings), triage_outcome: triage.outcome, triage: JSON.stringify(triage.detail), response: JSON.stringify(response) });
+        .update({
+          findings: JSON.stringify(triage.findings),
+          triage_outcome: triage.outcome,
+          triage: JSON.stringify(triage.detail),
+          response: JSON.stringify(response),
+        });
     },
 
     async get(tenantId: string, id: string): Promise<StoredInvoice | undefined> {
@@ -132,9 +151,12 @@ export function createInvoiceRepository(db: Db) {
      * The duplicate check decides which really are (supplier, document type, edit distance).
      */
     async duplicateCandidates(tenantId: string, caseId: string, invoice: Invoice, windowDays: number, limit = 200): Promise<EarlierInvoice[]> {
-      const current = await db('cases as c').join('invoices as i', function () {
-        this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
-      }).where({ 'c.tenant_id': tenantId, 'c.id': caseId }).first('i.id', 'i.received_at');
+      const current = await db('cases as c')
+        .join('invoices as i', function () {
+          this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
+        })
+        .where({ 'c.tenant_id': tenantId, 'c.id': caseId })
+        .first('i.id', 'i.received_at');
       return repository.receivedBefore(tenantId, current, invoice, windowDays, limit);
     },
 
@@ -144,23 +166,49 @@ export function createInvoiceRepository(db: Db) {
       return repository.receivedBefore(tenantId, current, invoice, windowDays, limit);
     },
 
-    async receivedBefore(tenantId: string, current: { id: string; received_at: Date | string } | undefined, invoice: Invoice, windowDays: number, limit: number): Promise<EarlierInvoice[]> {
+    async receivedBefore(
+      tenantId: string,
+      current: { id: string; received_at: Date | string } | undefined,
+      invoice: Invoice,
+      windowDays: number,
+      limit: number,
+    ): Promise<EarlierInvoice[]> {
       const rows = await db('invoices as i')
         .leftJoin('cases as c', function () {
           this.on('c.tenant_id', 'i.tenant_id').andOn('c.invoice_id', 'i.id');
         })
         .where('i.tenant_id', tenantId)
         .modify((q) => {
-          if (current) q.whereNot('i.id', current.id).where((w) => w.where('i.received_at', '<', current.received_at).orWhere((x) => x.where('i.received_at', current.received_at).andWhere('i.id', '<', current.id)));
+          if (current)
+            q.whereNot('i.id', current.id).where((w) =>
+              w
+                .where('i.received_at', '<', current.received_at)
+                .orWhere((x) => x.where('i.received_at', current.received_at).andWhere('i.id', '<', current.id)),
+            );
         })
         .where((w) =>
           w
             .where('i.invoice_number_key', normaliseInvoiceNumber(invoice.invoiceNumber))
-            .orWhere((x) => x.where('i.gross_total', invoice.grossTotal).whereRaw('i.issue_date BETWEEN ?::date - ?::int AND ?::date + ?::int', [invoice.issueDate, windowDays, invoice.issueDate, windowDays])),
+            .orWhere((x) =>
+              x
+                .where('i.gross_total', invoice.grossTotal)
+                .whereRaw('i.issue_date BETWEEN ?::date - ?::int AND ?::date + ?::int', [invoice.issueDate, windowDays, invoice.issueDate, windowDays]),
+            ),
         )
         .orderBy('i.received_at', 'desc')
         .limit(limit)
-        .select('i.id', 'i.invoice_number', 'i.document_type', 'i.supplier_id', 'i.supplier_name', 'i.currency', 'i.gross_total', 'i.received_at', 'c.id as case_id', 'c.status as case_status')
+        .select(
+          'i.id',
+          'i.invoice_number',
+          'i.document_type',
+          'i.supplier_id',
+          'i.supplier_name',
+          'i.currency',
+          'i.gross_total',
+          'i.received_at',
+          'c.id as case_id',
+          'c.status as case_status',
+        )
         .select(db.raw(`i.body->'supplier'->>'taxId' AS supplier_tax_id, to_char(i.issue_date, 'YYYY-MM-DD') AS issue_day`));
       return rows.map((r: any) => ({
         invoiceId: r.id,

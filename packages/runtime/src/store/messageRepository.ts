@@ -78,7 +78,10 @@ export function createMessageRepository(db: Db) {
 
     /** The cases of the tenant waiting for this message name and correlation value. */
     async waiting(tenantId: string, name: string, correlationKey: string): Promise<WaitingSubscription[]> {
-      const rows = await db('message_subscriptions').where({ tenant_id: tenantId, message_name: name, correlation_key: correlationKey }).orderBy('created_at').limit(1000);
+      const rows = await db('message_subscriptions')
+        .where({ tenant_id: tenantId, message_name: name, correlation_key: correlationKey })
+        .orderBy('created_at')
+        .limit(1000);
       return rows.map((r: any) => ({ caseId: r.case_id, nodeId: r.node_id }));
     },
 
@@ -137,7 +140,9 @@ export function createMessageRepository(db: Db) {
 
     /** The case that claimed it no longer waits (its timeout fired first): buffered again for another. */
     async release(m: MessageRecord): Promise<void> {
-      await db('messages').where({ tenant_id: m.tenantId, id: m.id, status: 'claimed' }).update({ status: 'buffered', claimed_case_id: null, claimed_node_id: null });
+      await db('messages')
+        .where({ tenant_id: m.tenantId, id: m.id, status: 'claimed' })
+        .update({ status: 'buffered', claimed_case_id: null, claimed_node_id: null });
     },
 
     async subscriptionsOf(tenantId: string, caseId: string): Promise<{ nodeId: string; message: string; correlationKey: string | null }[]> {

@@ -53,7 +53,13 @@ export function createReferenceRepository(db: Db) {
       if (!po) return undefined;
       const lines = await db('po_lines as l')
         .leftJoin(
-          db('goods_receipts').select('po_number', 'line_id').sum({ received: 'quantity' }).count({ receipts: '*' }).where({ tenant_id: tenantId, po_number: poNumber }).groupBy('po_number', 'line_id').as('r'),
+          db('goods_receipts')
+            .select('po_number', 'line_id')
+            .sum({ received: 'quantity' })
+            .count({ receipts: '*' })
+            .where({ tenant_id: tenantId, po_number: poNumber })
+            .groupBy('po_number', 'line_id')
+            .as('r'),
           function () {
             this.on('r.po_number', 'l.po_number').andOn('r.line_id', 'l.line_id');
           },
@@ -87,7 +93,16 @@ export function createReferenceRepository(db: Db) {
       if (!suppliers.length) return;
       const run = async (trx: Db) => {
         const stored = new Map<string, { bank_account: string | null; bank_account_changed_at: Date | string | null }>(
-          (await trx('suppliers').where({ tenant_id: tenantId }).whereIn('id', suppliers.map((s) => s.id)).forUpdate().select('id', 'bank_account', 'bank_account_changed_at')).map((r: any) => [r.id, r]),
+          (
+            await trx('suppliers')
+              .where({ tenant_id: tenantId })
+              .whereIn(
+                'id',
+                suppliers.map((s) => s.id),
+              )
+              .forUpdate()
+              .select('id', 'bank_account', 'bank_account_changed_at')
+          ).map((r: any) => [r.id, r]),
         );
         const now = new Date().toISOString();
         const history: Record<string, unknown>[] = [];
@@ -100,14 +115,36 @@ export function createReferenceRepository(db: Db) {
             // a first account is a change only when the sender says when it changed
             const validFrom = s.bankAccountChangedAt ?? now;
             if (before?.bank_account || s.bankAccountChangedAt) changedAt = validFrom;
-            history.push({ tenant_id: tenantId, supplier_id: s.id, valid_from: validFrom, account, is_change: !!(before?.bank_account || s.bankAccountChangedAt), previous_account: before?.bank_account ?? null });
+            history.push({
+              tenant_id: tenantId,
+              supplier_id: s.id,
+              valid_from: validFrom,
+              account,
+              is_change: !!(before?.bank_account || s.bankAccountChangedAt),
+              previous_account: before?.bank_account ?? null,
+            });
           }
-          return { tenant_id: tenantId, id: s.id, name: s.name, tax_id: s.taxId ?? null, country: s.country ?? null, bank_account: account ?? before?.bank_account ?? null, bank_account_changed_at: changedAt };
+          return {
+            tenant_id: tenantId,
+            id: s.id,
+            name: s.name,
+            tax_id: s.taxId ?? null,
+            country: s.country ?? null,
+            bank_account: account ?? before?.bank_account ?? null,
+            bank_account_changed_at: changedAt,
+          };
         });
         // in chunks: PostgreSQL takes at most 65535 parameters per statement
-        for (let i = 0; i < rows.length; i += 1000) await trx('suppliers').insert(rows.slice(i, i + 1000)).onConflict(['tenant_id', 'id']).merge();
+        for (let i = 0; i < rows.length; i += 1000)
+          await trx('suppliers')
+            .insert(rows.slice(i, i + 1000))
+            .onConflict(['tenant_id', 'id'])
+            .merge();
         for (let i = 0; i < history.length; i += 1000) {
-          await trx('supplier_bank_accounts').insert(history.slice(i, i + 1000)).onConflict(['tenant_id', 'supplier_id', 'valid_from', 'account']).ignore();
+          await trx('supplier_bank_accounts')
+            .insert(history.slice(i, i + 1000))
+            .onConflict(['tenant_id', 'supplier_id', 'valid_from', 'account'])
+            .ignore();
         }
       };
       await (db.isTransaction ? run(db) : db.transaction(run));
@@ -118,7 +155,10 @@ export function createReferenceRepository(db: Db) {
       const suppliers = () => db('suppliers').where({ tenant_id: tenantId });
       const row =
         (party.id && (await suppliers().where({ id: party.id }).first())) ||
-        (party.taxId && (await suppliers().whereRaw("upper(regexp_replace(tax_id, '[^A-Za-z0-9]', '', 'g')) = ?", [party.taxId.toUpperCase().replace(/[^A-Z0-9]/g, '')]).first())) ||
+        (party.taxId &&
+          (await suppliers()
+            .whereRaw("upper(regexp_replace(tax_id, '[^A-Za-z0-9]', '', 'g')) = ?", [party.taxId.toUpperCase().replace(/[^A-Z0-9]/g, '')])
+            .first())) ||
         (!party.id && (await suppliers().whereRaw('lower(name) = lower(?)', [party.name]).first()));
       return row ? { id: row.id, name: row.name, taxId: row.tax_id, country: row.country, bankAccount: row.bank_account } : undefined;
     },
@@ -126,19 +166,37 @@ export function createReferenceRepository(db: Db) {
     /** Every bank account the supplier had, oldest first. */
     async bankAccountHistory(tenantId: string, supplierId: string): Promise<BankAccountChange[]> {
       const rows = await db('supplier_bank_accounts').where({ tenant_id: tenantId, supplier_id: supplierId }).orderBy('valid_from');
-      return rows.map((r: any) => ({ account: r.account, validFrom: r.valid_from instanceof Date ? r.valid_from.toISOString() : r.valid_from, change: r.is_change, previousAccount: r.previous_account }));
+      return rows.map((r: any) => ({
+        account: r.account,
+        validFrom: r.valid_from instanceof Date ? r.valid_from.toISOString() : r.valid_from,
+        change: r.is_change,
+        previousAccount: r.previous_account,
+      }));
     },
 
     /** VAT rates of a country, with their validity. */
     async taxRates(country: string): Promise<TaxRate[]> {
-      const rows = await db('tax_rates').where({ country }).select('country', 'rate', db.raw(`to_char(valid_from, 'YYYY-MM-DD') AS valid_from`), db.raw(`to_char(valid_to, 'YYYY-MM-DD') AS valid_to`));
-      return rows.map((r: any) => ({ country: r.country, rate: String(r.rate), validFrom: r.valid_from === '1970-01-01' ? null : r.valid_from, validTo: r.valid_to }));
+      const rows = await db('tax_rates')
+        .where({ country })
+        .select('country', 'rate', db.raw(`to_char(valid_from, 'YYYY-MM-DD') AS valid_from`), db.raw(`to_char(valid_to, 'YYYY-MM-DD') AS valid_to`));
+      return rows.map((r: any) => ({
+        country: r.country,
+        rate: String(r.rate),
+        validFrom: r.valid_from === '1970-01-01' ? null : r.valid_from,
+        validTo: r.valid_to,
+      }));
     },
 
     /** Which of these (PO, line) pairs do not exist in the tenant. */
     async missingPoLines(tenantId: string, refs: { poNumber: string; lineId: string }[]): Promise<Set<string>> {
       if (!refs.length) return new Set();
-      const found = await db('po_lines').where({ tenant_id: tenantId }).whereIn(['po_number', 'line_id'], refs.map((r) => [r.poNumber, r.lineId])).select('po_number', 'line_id');
+      const found = await db('po_lines')
+        .where({ tenant_id: tenantId })
+        .whereIn(
+          ['po_number', 'line_id'],
+          refs.map((r) => [r.poNumber, r.lineId]),
+        )
+        .select('po_number', 'line_id');
       const have = new Set(found.map((r: any) => `${r.po_number}\u0000${r.line_id}`));
       return new Set(refs.map((r) => `${r.poNumber}\u0000${r.lineId}`).filter((k) => !have.has(k)));
     },
@@ -147,11 +205,27 @@ export function createReferenceRepository(db: Db) {
     async upsertPurchaseOrders(tenantId: string, orders: PurchaseOrderInput[]): Promise<void> {
       for (const po of orders) {
         await db('purchase_orders')
-          .insert({ tenant_id: tenantId, po_number: po.poNumber, supplier_id: po.supplierId ?? null, currency: po.currency, kind: po.kind ?? 'goods', business_unit: po.businessUnit ?? null })
+          .insert({
+            tenant_id: tenantId,
+            po_number: po.poNumber,
+            supplier_id: po.supplierId ?? null,
+            currency: po.currency,
+            kind: po.kind ?? 'goods',
+            business_unit: po.businessUnit ?? null,
+          })
           .onConflict(['tenant_id', 'po_number'])
           .merge();
         await db('po_lines')
-          .insert(po.lines.map((l) => ({ tenant_id: tenantId, po_number: po.poNumber, line_id: l.lineId, description: l.description ?? null, quantity: String(l.quantity), unit_price: String(l.unitPrice) })))
+          .insert(
+            po.lines.map((l) => ({
+              tenant_id: tenantId,
+              po_number: po.poNumber,
+              line_id: l.lineId,
+              description: l.description ?? null,
+              quantity: String(l.quantity),
+              unit_price: String(l.unitPrice),
+            })),
+          )
           .onConflict(['tenant_id', 'po_number', 'line_id'])
           .merge();
       }
@@ -161,12 +235,19 @@ export function createReferenceRepository(db: Db) {
       if (!receipts.length) return;
       for (let i = 0; i < receipts.length; i += 1000) {
         await db('goods_receipts')
-          .insert(receipts.slice(i, i + 1000).map((r) => ({ tenant_id: tenantId, id: r.id, po_number: r.poNumber, line_id: r.lineId, quantity: String(r.quantity), received_at: r.receivedAt ?? db.fn.now() })))
+          .insert(
+            receipts.slice(i, i + 1000).map((r) => ({
+              tenant_id: tenantId,
+              id: r.id,
+              po_number: r.poNumber,
+              line_id: r.lineId,
+              quantity: String(r.quantity),
+              received_at: r.receivedAt ?? db.fn.now(),
+            })),
+          )
           .onConflict(['tenant_id', 'id'])
           .merge();
       }
     },
   };
 }
-
-export type ReferenceRepository = ReturnType<typeof createReferenceRepository>;

@@ -66,7 +66,6 @@ BEGIN
   END IF;
 END $$`;
 
-
 export async function enableRowLevelSecurity(db: Db): Promise<void> {
   await db.raw(RLS_SQL);
 }

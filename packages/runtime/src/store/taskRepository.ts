@@ -112,5 +112,3 @@ export function createTaskRepository(db: Db) {
     },
   };
 }
-
-export type TaskRepository = ReturnType<typeof createTaskRepository>;

@@ -54,12 +54,14 @@ export function createTenantRepository(db: Db) {
         .merge(['name', 'parent_id', 'kind', 'branding', 'policies', 'overridable']);
     },
     async setPolicies(id: string, policies: Record<string, unknown>, overridable?: string[]): Promise<void> {
-      await db('tenants').where({ id }).update({ policies: JSON.stringify(policies), ...(overridable ? { overridable: JSON.stringify(overridable) } : {}) });
+      await db('tenants')
+        .where({ id })
+        .update({ policies: JSON.stringify(policies), ...(overridable ? { overridable: JSON.stringify(overridable) } : {}) });
     },
     async setBranding(id: string, branding: Branding | null): Promise<void> {
-      await db('tenants').where({ id }).update({ branding: branding ? JSON.stringify(branding) : null });
+      await db('tenants')
+        .where({ id })
+        .update({ branding: branding ? JSON.stringify(branding) : null });
     },
   };
 }
-
-export type TenantRepository = ReturnType<typeof createTenantRepository>;

@@ -30,6 +30,9 @@ export function withTenantScope<T>(db: Db, tenantId: string, work: (scoped: Db) 
 
 /** Whether this PostgreSQL connection may become the application role (it exists and we are a member). */
 export async function canUseTenantScope(db: Db): Promise<boolean> {
-  const result = await db.raw(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) AND pg_has_role(current_user, ?, 'MEMBER') AS usable`, [APP_ROLE, APP_ROLE]);
+  const result = await db.raw(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) AND pg_has_role(current_user, ?, 'MEMBER') AS usable`, [
+    APP_ROLE,
+    APP_ROLE,
+  ]);
   return result.rows[0]?.usable === true;
 }

@@ -13,7 +13,15 @@ export interface UserRecord {
 
 const iso = (v: unknown) => (v == null ? null : v instanceof Date ? v.toISOString() : (v as string));
 
-const toUser = (r: any): UserRecord => ({ tenantId: r.tenant_id, id: r.id, email: r.email, name: r.name, roles: r.roles, passwordHash: r.password_hash, disabledAt: iso(r.disabled_at) });
+const toUser = (r: any): UserRecord => ({
+  tenantId: r.tenant_id,
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  roles: r.roles,
+  passwordHash: r.password_hash,
+  disabledAt: iso(r.disabled_at),
+});
 
 export function createUserRepository(db: Db) {
   return {
@@ -32,14 +40,25 @@ export function createUserRepository(db: Db) {
     },
     /** Disables or enables a user; false when there is no such user. */
     async setDisabled(tenantId: string, id: string, disabled: boolean): Promise<boolean> {
-      return (await db('users').where({ tenant_id: tenantId, id }).update({ disabled_at: disabled ? db.fn.now() : null })) === 1;
+      return (
+        (await db('users')
+          .where({ tenant_id: tenantId, id })
+          .update({ disabled_at: disabled ? db.fn.now() : null })) === 1
+      );
     },
     async upsertTenant(id: string, name: string): Promise<void> {
       await db('tenants').insert({ id, name }).onConflict('id').ignore();
     },
     async upsert(user: UserRecord): Promise<void> {
       await db('users')
-        .insert({ tenant_id: user.tenantId, id: user.id, email: user.email, name: user.name, roles: JSON.stringify(user.roles), password_hash: user.passwordHash })
+        .insert({
+          tenant_id: user.tenantId,
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          roles: JSON.stringify(user.roles),
+          password_hash: user.passwordHash,
+        })
         .onConflict(['tenant_id', 'id'])
         .merge();
     },

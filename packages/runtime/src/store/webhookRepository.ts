@@ -73,9 +73,20 @@ export const GONE_LIMIT = 3;
 /** Outbound webhook subscriptions and their delivery outbox (migration 015). Secrets never leave except when made. */
 export function createWebhookRepository(db: Db) {
   return {
-    async create(tenantId: string, s: { url: string; eventTypes: string[]; description?: string; secret: string; createdBy: string | null }): Promise<WebhookSubscription> {
+    async create(
+      tenantId: string,
+      s: { url: string; eventTypes: string[]; description?: string; secret: string; createdBy: string | null },
+    ): Promise<WebhookSubscription> {
       const [row] = await db('webhook_subscriptions')
-        .insert({ tenant_id: tenantId, id: newId(), url: s.url, event_types: JSON.stringify(s.eventTypes), description: s.description ?? null, secret: s.secret, created_by: s.createdBy })
+        .insert({
+          tenant_id: tenantId,
+          id: newId(),
+          url: s.url,
+          event_types: JSON.stringify(s.eventTypes),
+          description: s.description ?? null,
+          secret: s.secret,
+          created_by: s.createdBy,
+        })
         .returning('*');
       return toSubscription(row);
     },
@@ -104,12 +115,21 @@ export function createWebhookRepository(db: Db) {
     },
 
     async enable(tenantId: string, id: string): Promise<WebhookSubscription | undefined> {
-      const [row] = await db('webhook_subscriptions').where({ tenant_id: tenantId, id }).update({ status: 'active', gone_count: 0, disabled_reason: null, updated_at: db.fn.now() }).returning('*');
+      const [row] = await db('webhook_subscriptions')
+        .where({ tenant_id: tenantId, id })
+        .update({ status: 'active', gone_count: 0, disabled_reason: null, updated_at: db.fn.now() })
+        .returning('*');
       return row ? toSubscription(row) : undefined;
     },
 
     async deliveries(tenantId: string, subscriptionId: string, limit: number): Promise<WebhookDelivery[]> {
-      const rows = await db('webhook_deliveries').where({ tenant_id: tenantId, subscription_id: subscriptionId }).orderBy([{ column: 'occurred_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit);
+      const rows = await db('webhook_deliveries')
+        .where({ tenant_id: tenantId, subscription_id: subscriptionId })
+        .orderBy([
+          { column: 'occurred_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit);
       return rows.map(toDelivery);
     },
 
@@ -136,20 +156,33 @@ export function createWebhookRepository(db: Db) {
          RETURNING d.*, s.url, s.secret, CASE WHEN s.previous_secret_until > now() THEN s.previous_secret END AS previous_secret`,
         [limit, leaseMs],
       );
-      return rows.rows.map((r: any) => ({ ...toDelivery(r), tenantId: r.tenant_id, url: r.url, secrets: [r.secret, r.previous_secret].filter(Boolean), firstAttemptAt: iso(r.first_attempt_at)! }));
+      return rows.rows.map((r: any) => ({
+        ...toDelivery(r),
+        tenantId: r.tenant_id,
+        url: r.url,
+        secrets: [r.secret, r.previous_secret].filter(Boolean),
+        firstAttemptAt: iso(r.first_attempt_at)!,
+      }));
     },
 
     async delivered(d: ClaimedDelivery, status: number): Promise<void> {
-      await db('webhook_deliveries').where({ tenant_id: d.tenantId, id: d.id }).update({ status: 'delivered', delivered_at: db.fn.now(), last_status: status, last_error: null, locked_until: null });
+      await db('webhook_deliveries')
+        .where({ tenant_id: d.tenantId, id: d.id })
+        .update({ status: 'delivered', delivered_at: db.fn.now(), last_status: status, last_error: null, locked_until: null });
       await db('webhook_subscriptions').where({ tenant_id: d.tenantId, id: d.subscriptionId }).update({ gone_count: 0 });
     },
 
     async retryLater(d: ClaimedDelivery, delayMs: number, status: number | null, error: string): Promise<void> {
-      await db.raw(`UPDATE webhook_deliveries SET next_attempt_at = now() + (? * interval '1 millisecond'), last_status = ?, last_error = ?, locked_until = NULL WHERE tenant_id = ? AND id = ?`, [delayMs, status, error.slice(0, 1000), d.tenantId, d.id]);
+      await db.raw(
+        `UPDATE webhook_deliveries SET next_attempt_at = now() + (? * interval '1 millisecond'), last_status = ?, last_error = ?, locked_until = NULL WHERE tenant_id = ? AND id = ?`,
+        [delayMs, status, error.slice(0, 1000), d.tenantId, d.id],
+      );
     },
 
     async failed(d: ClaimedDelivery, status: number | null, error: string): Promise<void> {
-      await db('webhook_deliveries').where({ tenant_id: d.tenantId, id: d.id }).update({ status: 'failed', last_status: status, last_error: error.slice(0, 1000), locked_until: null });
+      await db('webhook_deliveries')
+        .where({ tenant_id: d.tenantId, id: d.id })
+        .update({ status: 'failed', last_status: status, last_error: error.slice(0, 1000), locked_until: null });
     },
 
     /**
@@ -167,7 +200,10 @@ export function createWebhookRepository(db: Db) {
         [GONE_LIMIT, GONE_LIMIT, d.tenantId, d.subscriptionId],
       );
       const disabled = rows.rows[0]?.status === 'disabled';
-      if (disabled) await db('webhook_deliveries').where({ tenant_id: d.tenantId, subscription_id: d.subscriptionId, status: 'pending' }).update({ status: 'cancelled', locked_until: null });
+      if (disabled)
+        await db('webhook_deliveries')
+          .where({ tenant_id: d.tenantId, subscription_id: d.subscriptionId, status: 'pending' })
+          .update({ status: 'cancelled', locked_until: null });
       return disabled;
     },
   };

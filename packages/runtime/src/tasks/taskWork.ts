@@ -70,7 +70,8 @@ function canWork(member: Pick<TeamMember, 'roles'>, candidateRoles: readonly str
 
 async function loadAssignee(db: Db, principal: Principal, assignee: string): Promise<TeamMember> {
   const member = await createInboxRepository(db).member(principal.tenantId, assignee);
-  if (!member) throw unprocessable('unknown-assignee', `/assignee "${assignee}" is not a user of this tenant`, [{ path: '/assignee', message: 'unknown user' }]);
+  if (!member)
+    throw unprocessable('unknown-assignee', `/assignee "${assignee}" is not a user of this tenant`, [{ path: '/assignee', message: 'unknown user' }]);
   return member;
 }
 
@@ -107,16 +108,31 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
       }
     });
     if (problems.length) {
-      throw unprocessable('invalid-selection', `Nothing was changed: ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+      throw unprocessable(
+        'invalid-selection',
+        `Nothing was changed: ${problems
+          .slice(0, 5)
+          .map((p) => `${p.path}: ${p.message}`)
+          .join('; ')}`,
+        problems,
+      );
     }
     await db.transaction(async (trx) => {
       const changed = await write(trx, taskIds);
-      if (changed.length !== taskIds.length) throw conflict('selection-changed', 'A selected task was completed or cancelled meanwhile; nothing was changed, reload and try again');
+      if (changed.length !== taskIds.length)
+        throw conflict('selection-changed', 'A selected task was completed or cancelled meanwhile; nothing was changed, reload and try again');
       const auditRepo = createAuditRepository(trx);
       for (const id of taskIds) {
         const task = found.get(id)!;
         const entry = audit(task);
-        await auditRepo.record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: entry.action, entity: 'task', entityId: id, data: entry.data });
+        await auditRepo.record(principal.tenantId, {
+          caseId: task.caseId,
+          actor: principal.userId,
+          action: entry.action,
+          entity: 'task',
+          entityId: id,
+          data: entry.data,
+        });
       }
     });
     const repo = createInboxRepository(db);
@@ -136,7 +152,14 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
         if (!(await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId))) {
           throw conflict('task-unavailable', task.status !== 'open' ? `Task is ${task.status}` : `Task is already claimed by ${task.assignee}`);
         }
-        await createAuditRepository(trx).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.claimed', entity: 'task', entityId: task.id, data: { nodeId: task.nodeId, queue: task.queue } });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          caseId: task.caseId,
+          actor: principal.userId,
+          action: 'task.claimed',
+          entity: 'task',
+          entityId: task.id,
+          data: { nodeId: task.nodeId, queue: task.queue },
+        });
       });
       const claimed = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, claimed, 'claimed');
@@ -149,7 +172,14 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
         if (!(await createTaskRepository(trx).release(principal.tenantId, task.id, principal.userId))) {
           throw conflict('task-not-yours', 'Only the person who claimed an open task can release it');
         }
-        await createAuditRepository(trx).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.released', entity: 'task', entityId: task.id, data: { nodeId: task.nodeId, queue: task.queue } });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          caseId: task.caseId,
+          actor: principal.userId,
+          action: 'task.released',
+          entity: 'task',
+          entityId: task.id,
+          data: { nodeId: task.nodeId, queue: task.queue },
+        });
       });
       const released = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, released, 'released');
@@ -166,7 +196,9 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
       const task = await loadTask(db, principal, id);
       assertCandidate(task, principal, (await delegatedAuthority(db, principal)).roles);
       if (!task.outcomes.some((o) => o.id === outcome)) {
-        throw unprocessable('unknown-outcome', `/outcome "${outcome}" is not one of ${task.outcomes.map((o) => o.id).join(', ')}`, [{ path: '/outcome', message: 'unknown outcome' }]);
+        throw unprocessable('unknown-outcome', `/outcome "${outcome}" is not one of ${task.outcomes.map((o) => o.id).join(', ')}`, [
+          { path: '/outcome', message: 'unknown outcome' },
+        ]);
       }
       if (task.form) {
         const check = formValidator(task.form);
@@ -192,22 +224,38 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
         if (!(await createTaskRepository(db).addApproval(principal.tenantId, task.id, approval!, task.approvals.length))) {
           throw conflict('task-unavailable', 'The task changed meanwhile (completed, or approved by someone else); reload it');
         }
-        await createAuditRepository(db).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'approval.first', entity: 'task', entityId: task.id, data: { outcome, amount: gate.attempt.amount, onBehalfOf: approval!.onBehalfOf } });
+        await createAuditRepository(db).record(principal.tenantId, {
+          caseId: task.caseId,
+          actor: principal.userId,
+          action: 'approval.first',
+          entity: 'task',
+          entityId: task.id,
+          data: { outcome, amount: gate.attempt.amount, onBehalfOf: approval!.onBehalfOf },
+        });
         const waiting = await loadTask(db, principal, task.id);
         realtime.taskChanged(principal.tenantId, waiting, 'released');
         return { status: 202, body: { task: waiting, awaitingSecondApproval: true } };
       }
       const approvedBy = gate ? [...task.approvals, approval!] : undefined;
-      const change = await engine.send(principal.tenantId, task.caseId, { type: 'task.completed', nodeId: task.nodeId, taskId: task.id, outcome, data, ...(approvedBy ? { approvedBy } : {}) }, principal.userId, {
-        within: async (trx) => {
-          if (!(await createTaskRepository(trx).complete(principal.tenantId, task.id, principal.userId, outcome, data))) {
-            throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');
-          }
+      const change = await engine.send(
+        principal.tenantId,
+        task.caseId,
+        { type: 'task.completed', nodeId: task.nodeId, taskId: task.id, outcome, data, ...(approvedBy ? { approvedBy } : {}) },
+        principal.userId,
+        {
+          within: async (trx) => {
+            if (!(await createTaskRepository(trx).complete(principal.tenantId, task.id, principal.userId, outcome, data))) {
+              throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');
+            }
+          },
         },
-      });
+      );
       const completed = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, completed, 'completed');
-      return { status: 200, body: { task: completed, case: { id: change.caseId, version: change.version, status: change.status, activeNodes: change.activeNodes } } };
+      return {
+        status: 200,
+        body: { task: completed, case: { id: change.caseId, version: change.version, status: change.status, activeNodes: change.activeNodes } },
+      };
     },
 
     /** Gives an open task to another person who may work it; its holder, or a lead, may. */
@@ -218,18 +266,31 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
       if (task.status !== 'open') throw conflict('task-unavailable', `Task is ${task.status}`);
       const lead = await isLead(db, principal);
       if (!lead && task.assignee !== principal.userId) {
-        throw forbidden(task.assignee ? `Only ${task.assignee}, who holds the task, or a lead can reassign it` : 'Claim the task first, or ask a lead to assign it');
+        throw forbidden(
+          task.assignee ? `Only ${task.assignee}, who holds the task, or a lead can reassign it` : 'Claim the task first, or ask a lead to assign it',
+        );
       }
       const member = await loadAssignee(db, principal, assignee);
       if (!canWork(member, task.candidateRoles)) {
-        throw unprocessable('assignee-not-candidate', `/assignee ${member.name} cannot work "${task.title}": it is for ${task.candidateRoles.join(' or ') || 'workers'}; ${member.name} is ${member.roles.join(', ') || 'without a role'}`, [{ path: '/assignee', message: 'not a candidate for this task' }]);
+        throw unprocessable(
+          'assignee-not-candidate',
+          `/assignee ${member.name} cannot work "${task.title}": it is for ${task.candidateRoles.join(' or ') || 'workers'}; ${member.name} is ${member.roles.join(', ') || 'without a role'}`,
+          [{ path: '/assignee', message: 'not a candidate for this task' }],
+        );
       }
       await db.transaction(async (trx) => {
         // the holder hands over only what they still hold; a lead overrides whoever holds it
         if (!(await createTaskRepository(trx).reassign(principal.tenantId, id, assignee, lead ? undefined : principal.userId))) {
           throw conflict('task-unavailable', 'The task was completed, cancelled or taken meanwhile');
         }
-        await createAuditRepository(trx).record(principal.tenantId, { caseId: task.caseId, actor: principal.userId, action: 'task.reassigned', entity: 'task', entityId: id, data: { from: task.assignee, to: assignee, queue: task.queue, ...(reason ? { reason } : {}) } });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          caseId: task.caseId,
+          actor: principal.userId,
+          action: 'task.reassigned',
+          entity: 'task',
+          entityId: id,
+          data: { from: task.assignee, to: assignee, queue: task.queue, ...(reason ? { reason } : {}) },
+        });
       });
       const updated = (await repo.get(principal.tenantId, id))!;
       realtime.taskChanged(principal.tenantId, { ...updated, status: 'open' }, 'reassigned');
@@ -243,7 +304,10 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
       return bulk(
         principal,
         taskIds,
-        (task, index) => (canWork(member, task.candidateRoles) ? undefined : { path: `/taskIds/${index}`, message: `${member.name} cannot work task ${task.id} (for ${task.candidateRoles.join(' or ')})` }),
+        (task, index) =>
+          canWork(member, task.candidateRoles)
+            ? undefined
+            : { path: `/taskIds/${index}`, message: `${member.name} cannot work task ${task.id} (for ${task.candidateRoles.join(' or ')})` },
         (trx, ids) => createInboxRepository(trx).assign(principal.tenantId, ids, assignee),
         (task) => ({ action: 'task.reassigned', data: { from: task.assignee, to: assignee, queue: task.queue, bulk: true, ...(reason ? { reason } : {}) } }),
         'reassigned',
@@ -276,12 +340,16 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
         // compared by content: the stored copy comes back from jsonb with its keys reordered
         const changed = Object.keys({ ...old, ...now }).filter((k) => stableHash(old[k] ?? null) !== stableHash(now[k] ?? null));
         const reset = await createTaskRepository(trx).withdrawApprovalsOfInvoice(principal.tenantId, id);
-        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: 'invoice.corrected', entity: 'invoice', entityId: id, data: { changed, approvalsWithdrawnOnTasks: reset } });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          actor: principal.userId,
+          action: 'invoice.corrected',
+          entity: 'invoice',
+          entityId: id,
+          data: { changed, approvalsWithdrawnOnTasks: reset },
+        });
         return true;
       });
       return corrected ? createInvoiceRepository(db).get(principal.tenantId, id) : undefined;
     },
   };
 }
-
-export type TaskWork = ReturnType<typeof createTaskWork>;

@@ -63,11 +63,15 @@ export function designerAssets(dist: string): RequestHandler[] {
     if (!encoding) return next();
     // the type of the file itself, not of its .br/.gz (send keeps a Content-Type already set)
     res.type(req.path.slice(req.path.lastIndexOf('.')));
-    res.sendFile(join(dist, req.path + encoding.suffix), {
-      headers: { 'Content-Encoding': encoding.name, Vary: 'Accept-Encoding', 'Cache-Control': cacheControl(req.path) },
-      cacheControl: false,
-      dotfiles: 'deny',
-    }, (e) => e && next(e));
+    res.sendFile(
+      join(dist, req.path + encoding.suffix),
+      {
+        headers: { 'Content-Encoding': encoding.name, Vary: 'Accept-Encoding', 'Cache-Control': cacheControl(req.path) },
+        cacheControl: false,
+        dotfiles: 'deny',
+      },
+      (e) => e && next(e),
+    );
   };
   return [precompressed, express.static(dist, { index: false, cacheControl: false, setHeaders })];
 }

@@ -42,8 +42,11 @@ export function baseMediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0].trim().toLowerCase();
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this strips
+const UNSAFE_IN_FILENAME = /[\u0000-\u001f\u007f"]/g;
+
 /** A file name safe to store and to send back in Content-Disposition: no path, no control characters. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  return base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, 200);
+  return base.replace(UNSAFE_IN_FILENAME, '').trim().slice(0, 200);
 }

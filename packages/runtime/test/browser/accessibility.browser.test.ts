@@ -23,12 +23,23 @@ async function seriousFindings(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Finding[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)})`).join('; ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary.replace(/\s+/g, ' ').slice(0, 160)})`).join('; ')}`,
+    );
 }
 
 /** Presses a key `times` times (a person's keyboard, nothing else). */
@@ -104,7 +115,14 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
   ];
   for (const [name, hash, ready] of pages) {
     it(`${name}: no serious or critical axe findings`, async () => {
-      const target = name === 'designer' ? `#/flows/${await flowId('price-variance')}` : name === 'task' ? `#/tasks/${taskId}` : name === 'case' ? `#/cases/${caseId}` : hash;
+      const target =
+        name === 'designer'
+          ? `#/flows/${await flowId('price-variance')}`
+          : name === 'task'
+            ? `#/tasks/${taskId}`
+            : name === 'case'
+              ? `#/cases/${caseId}`
+              : hash;
       await page.goto(`${server.url}/${target}`);
       await page.waitForSelector(ready);
       await page.screenshot({ path: join(ARTIFACTS, `a11y-${name.replace(' ', '-')}.png`) });
@@ -119,7 +137,9 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     const chooser = page.waitForEvent('filechooser');
     await press(page, 'Enter');
     // the operating system's file dialog is the browser's; the test answers it as a person would
-    await (await chooser).setFiles({ name: 'delivery-note.txt', mimeType: 'text/plain', buffer: Buffer.from('Delivered 2026-03-02, signed by the warehouse.') });
+    await (
+      await chooser
+    ).setFiles({ name: 'delivery-note.txt', mimeType: 'text/plain', buffer: Buffer.from('Delivered 2026-03-02, signed by the warehouse.') });
     await page.waitForSelector('[data-testid=attachments] li:has-text("delivery-note.txt")');
     expect((await api('GET', `/api/v1/cases/${caseId}/attachments`)).body.map((a: { filename: string }) => a.filename)).toContain('delivery-note.txt');
     console.info(`Attach a file: ${tabs} Tabs from the top of the task view`);

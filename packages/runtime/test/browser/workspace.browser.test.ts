@@ -42,15 +42,23 @@ describe.skipIf(!hasChromium)('analyst workspace in Chromium, two analysts side 
     // received through the ERP's account: accepting a variance is an approval, which whoever
     // submitted the invoice may not give (the analysts below accept it)
     const intake = httpClient(server.url, await server.login('erp@demo.exflow'));
-    const numbers: [string, string][] = [['NOS-2026-0501', '126.00'], ['NOS-2026-0502', '150.00'], ['NOS-2026-0503', '131.00']];
+    const numbers: [string, string][] = [
+      ['NOS-2026-0501', '126.00'],
+      ['NOS-2026-0502', '150.00'],
+      ['NOS-2026-0503', '131.00'],
+    ];
     for (const [number, price] of numbers) {
       const posted = await intake('POST', '/api/v1/invoices?definition=price-variance', invoiceWithChairPrice(number, price));
       expect(posted.status).toBe(201);
     }
-    const target = await eventually(async () => {
-      const page = (await api('GET', '/api/v1/inbox?view=unclaimed&queue=procurement')).body;
-      return page.items.find((t: { invoiceNumber: string }) => t.invoiceNumber === 'NOS-2026-0502');
-    }, 10_000, 'the task of NOS-2026-0502');
+    const target = await eventually(
+      async () => {
+        const page = (await api('GET', '/api/v1/inbox?view=unclaimed&queue=procurement')).body;
+        return page.items.find((t: { invoiceNumber: string }) => t.invoiceNumber === 'NOS-2026-0502');
+      },
+      10_000,
+      'the task of NOS-2026-0502',
+    );
     taskId = target.id;
     caseId = target.caseId;
     browser = await launchBrowser();
@@ -76,7 +84,7 @@ describe.skipIf(!hasChromium)('analyst workspace in Chromium, two analysts side 
     expect(await ari.locator(`${row(taskId)} [data-sla]`).getAttribute('data-sla')).toBe('ok');
   });
 
-  it('a task one analyst claims leaves the other\'s unclaimed list within a second', async () => {
+  it("a task one analyst claims leaves the other's unclaimed list within a second", async () => {
     const claimed = ari.waitForResponse((r) => r.url().endsWith(`/tasks/${taskId}/claim`) && r.status() === 200);
     await ari.click(`${row(taskId)} [data-testid=claim]`);
     await claimed;
@@ -110,7 +118,7 @@ describe.skipIf(!hasChromium)('analyst workspace in Chromium, two analysts side 
     await ari.screenshot({ path: join(ARTIFACTS, 'workspace-task-refused.png'), fullPage: true });
   });
 
-  it('a comment mentioning a colleague shows in the other analyst\'s case view as it is posted', async () => {
+  it("a comment mentioning a colleague shows in the other analyst's case view as it is posted", async () => {
     await ari.fill('[data-testid=comments] textarea', '@analyst2 the supplier says express delivery was ordered, can you confirm?');
     await ari.click('[data-testid=comments] button[type=submit]');
     await ari.waitForSelector('[data-testid=comments] .mention:has-text("@analyst2")');
@@ -132,6 +140,6 @@ describe.skipIf(!hasChromium)('analyst workspace in Chromium, two analysts side 
 
     await ari.goto(`${server.url}/#/inbox`);
     await ari.click('[data-testid=view-mine]');
-    await eventually(async () => (await ari.locator(row(taskId)).count()) === 0, 5000, 'the task to leave Ari\'s list');
+    await eventually(async () => (await ari.locator(row(taskId)).count()) === 0, 5000, "the task to leave Ari's list");
   });
 });

@@ -14,7 +14,10 @@ export const approvalFlow: WorkflowDefinition = {
         title: 'Approve invoice',
         queue: 'approvals',
         candidateRoles: ['approver', 'analyst', 'tenant_admin'],
-        outcomes: [{ id: 'approve', label: 'Approve' }, { id: 'reject', label: 'Reject' }],
+        outcomes: [
+          { id: 'approve', label: 'Approve' },
+          { id: 'reject', label: 'Reject' },
+        ],
         approval: { approveOutcomes: ['approve'] },
       },
     },

@@ -1,7 +1,11 @@
 import type { RetryPolicy, WorkflowDefinition } from '@exflow/shared';
 
 /** start → service → end, with an optional error edge and a timer in between. */
-export function serviceFlow(key: string, service: string, options: { errorEdge?: boolean; wait?: string; params?: Record<string, unknown>; retry?: RetryPolicy } = {}): WorkflowDefinition {
+export function serviceFlow(
+  key: string,
+  service: string,
+  options: { errorEdge?: boolean; wait?: string; params?: Record<string, unknown>; retry?: RetryPolicy } = {},
+): WorkflowDefinition {
   const nodes: WorkflowDefinition['nodes'] = [
     { id: 'start', kind: 'start' },
     { id: 'call', kind: 'service', config: { service, params: options.params ?? {}, resultVar: 'call', ...(options.retry ? { retry: options.retry } : {}) } },
@@ -30,7 +34,10 @@ export function slaFlow(key: string, dueIn: string): WorkflowDefinition {
   const task = (title: string, queue: string, extra: Record<string, unknown> = {}) => ({
     title,
     queue,
-    outcomes: [{ id: 'accept', label: 'Accept' }, { id: 'reject', label: 'Reject' }],
+    outcomes: [
+      { id: 'accept', label: 'Accept' },
+      { id: 'reject', label: 'Reject' },
+    ],
     ...extra,
   });
   return {

@@ -16,7 +16,8 @@ const templates = new URL('../../../../templates/', import.meta.url);
 export const readPackManifest = (pack: string): { name: string; flows: string[]; samples: PackSample[] } =>
   JSON.parse(readFileSync(new URL(`${pack}/pack.json`, templates), 'utf8'));
 
-export const readSampleInvoice = (pack: string, file: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`${pack}/${file}`, templates), 'utf8'));
+export const readSampleInvoice = (pack: string, file: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`${pack}/${file}`, templates), 'utf8'));
 
 const ROLES: Role[] = ['tenant_admin', 'process_owner', 'analyst', 'approver', 'integration'];
 
@@ -37,7 +38,14 @@ export async function createTenant(server: TestServer, tenantId: string): Promis
 /** A user of the tenant (password "demo") and an HTTP client signed in as them. */
 export async function addUser(server: TestServer, tenantId: string, name: string, roles: Role[]): Promise<ReturnType<typeof httpClient>> {
   const email = `${name}@${tenantId}.test`;
-  await createUserRepository(server.db).upsert({ tenantId, id: `${tenantId}-${name}`, email, name: `${name} of ${tenantId}`, roles, passwordHash: await demoHash });
+  await createUserRepository(server.db).upsert({
+    tenantId,
+    id: `${tenantId}-${name}`,
+    email,
+    name: `${name} of ${tenantId}`,
+    roles,
+    passwordHash: await demoHash,
+  });
   return httpClient(server.url, await server.login(email));
 }
 
@@ -47,12 +55,16 @@ type Client = ReturnType<typeof httpClient>;
 
 /** Waits until the case stops moving by itself: no effect pending, and closed or waiting (task or timer). */
 export function settled(client: Client, caseId: string, what = 'the case to settle') {
-  return eventually(async () => {
-    const c = (await client('GET', `/api/v1/cases/${caseId}`)).body;
-    const busy = c.effects.some((e: { status: string }) => e.status === 'pending' || e.status === 'running');
-    const waiting = c.tasks.length > 0 || c.timers.some((t: { status: string }) => t.status === 'pending');
-    return !busy && (c.status !== 'open' || waiting) && c;
-  }, PATIENCE_MS, what);
+  return eventually(
+    async () => {
+      const c = (await client('GET', `/api/v1/cases/${caseId}`)).body;
+      const busy = c.effects.some((e: { status: string }) => e.status === 'pending' || e.status === 'running');
+      const waiting = c.tasks.length > 0 || c.timers.some((t: { status: string }) => t.status === 'pending');
+      return !busy && (c.status !== 'open' || waiting) && c;
+    },
+    PATIENCE_MS,
+    what,
+  );
 }
 
 /** The route the case took (replayed from its history) and its status. */
@@ -67,14 +79,20 @@ export async function routeOf(client: Client, caseId: string): Promise<PackExpec
 export async function runStep(server: TestServer, tenantId: string, clients: Record<string, Client>, caseId: string, step: PackStep) {
   const reader = clients.tenant_admin!;
   if ('timeout' in step) {
-    const timers = (await reader('GET', `/api/v1/cases/${caseId}`)).body.timers.filter((t: { nodeId: string; status: string }) => t.nodeId === step.timeout && t.status === 'pending');
+    const timers = (await reader('GET', `/api/v1/cases/${caseId}`)).body.timers.filter(
+      (t: { nodeId: string; status: string }) => t.nodeId === step.timeout && t.status === 'pending',
+    );
     expect(timers, `a pending timer on ${step.timeout}`).toHaveLength(1);
     // the SLA runs out now instead of in hours: the timer worker fires it as it would then
     await server.db('timers').where({ tenant_id: tenantId, id: timers[0].id }).update({ due_at: server.db.fn.now() });
-    await eventually(async () => {
-      const c = (await reader('GET', `/api/v1/cases/${caseId}`)).body;
-      return c.timers.find((t: { id: string }) => t.id === timers[0].id)?.status === 'fired';
-    }, PATIENCE_MS, `the timer of ${step.timeout} to fire`);
+    await eventually(
+      async () => {
+        const c = (await reader('GET', `/api/v1/cases/${caseId}`)).body;
+        return c.timers.find((t: { id: string }) => t.id === timers[0].id)?.status === 'fired';
+      },
+      PATIENCE_MS,
+      `the timer of ${step.timeout} to fire`,
+    );
   } else {
     const tasks = (await reader('GET', `/api/v1/tasks?caseId=${caseId}`)).body.filter((t: { nodeId: string }) => t.nodeId === step.complete);
     expect(tasks, `an open task on ${step.complete}`).toHaveLength(1);

@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { WorkflowDefinition } from '../definition/types.js';
 import { Count, Id, List, Nullable, OpenObject, Text, Timestamp } from './wire.js';
 
-const definitionBody = (description: string) => OpenObject<WorkflowDefinition>(`${description} (a workflow definition, as POST /definitions/validate checks it)`);
+const definitionBody = (description: string) =>
+  OpenObject<WorkflowDefinition>(`${description} (a workflow definition, as POST /definitions/validate checks it)`);
 
 /** A definition as `GET /definitions` lists it (without its draft). */
 export const definitionSummarySchema = Type.Object({

@@ -11,7 +11,9 @@ const OUTCOMES = ['exception', 'started', 'touchless', 'unrouted'] as const sati
 /** Triage's verdict as the intake answer, the invoice and the case context carry it. */
 export const intakeTriageSchema = Type.Object({
   outcome: OneOf(OUTCOMES),
-  findings: Type.Unsafe<TriageFinding[]>(List(Type.Object({ kind: Id(), severity: Id() }, { description: 'A finding: kind, severity, rule, figures, value at risk' }), 1000, 'Riskiest first')),
+  findings: Type.Unsafe<TriageFinding[]>(
+    List(Type.Object({ kind: Id(), severity: Id() }, { description: 'A finding: kind, severity, rule, figures, value at risk' }), 1000, 'Riskiest first'),
+  ),
   valueAtRisk: Decimal(),
   route: Type.Object({
     flow: Nullable(Id()),

@@ -17,7 +17,8 @@ export const Decimal = (description?: string) => Type.String({ maxLength: 40, pa
 /** A non-negative 32-bit integer (a version, a count, a sequence number). */
 export const Count = (description?: string) => Type.Integer({ format: 'int32', minimum: 0, maximum: 2_147_483_647, ...(description ? { description } : {}) });
 /** A list of at most `maxItems` items. */
-export const List = <T extends TSchema>(items: T, maxItems: number, description?: string) => Type.Array(items, { maxItems, ...(description ? { description } : {}) });
+export const List = <T extends TSchema>(items: T, maxItems: number, description?: string) =>
+  Type.Array(items, { maxItems, ...(description ? { description } : {}) });
 /** `T` or `null`. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 /** A JSON object whose shape the API does not fix (a case context, form data). */

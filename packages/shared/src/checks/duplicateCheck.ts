@@ -63,7 +63,11 @@ export function normaliseInvoiceNumber(invoiceNumber: string): string {
 }
 
 const normaliseId = (s: string | undefined) => s?.toUpperCase().replace(/[^A-Z0-9]/g, '') || undefined;
-const normaliseName = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normaliseName = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /**
  * Whether two invoices come from the same supplier: by supplier id when both carry one, else by

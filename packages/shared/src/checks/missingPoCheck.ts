@@ -39,17 +39,47 @@ export interface MissingPoResult {
  */
 export function missingPoCheck(invoice: Invoice, po: PoHeader | undefined, params: MissingPoParams = {}): MissingPoResult {
   const poNumber = invoice.poNumber ?? null;
-  const fail = (reason: MissingPoReason, finding: Finding): MissingPoResult => ({ ok: false, poNumber, poFound: !!po, reason, nonPoSpend: false, valueAtRisk: largestValueAtRisk([finding]), findings: [finding] });
+  const fail = (reason: MissingPoReason, finding: Finding): MissingPoResult => ({
+    ok: false,
+    poNumber,
+    poFound: !!po,
+    reason,
+    nonPoSpend: false,
+    valueAtRisk: largestValueAtRisk([finding]),
+    findings: [finding],
+  });
   if (!poNumber) {
-    if (new Money(invoice.grossTotal).abs().lte(params.nonPoLimit ?? 0)) return { ok: true, poNumber, poFound: false, reason: null, nonPoSpend: true, valueAtRisk: '0', findings: [] };
-    return fail('noPoNumber', { kind: 'missingPo', severity: 'high', message: `Invoice ${invoice.invoiceNumber} names no purchase order and is over the non-PO limit of ${params.nonPoLimit ?? 0}`, valueAtRisk: invoice.grossTotal });
+    if (new Money(invoice.grossTotal).abs().lte(params.nonPoLimit ?? 0))
+      return { ok: true, poNumber, poFound: false, reason: null, nonPoSpend: true, valueAtRisk: '0', findings: [] };
+    return fail('noPoNumber', {
+      kind: 'missingPo',
+      severity: 'high',
+      message: `Invoice ${invoice.invoiceNumber} names no purchase order and is over the non-PO limit of ${params.nonPoLimit ?? 0}`,
+      valueAtRisk: invoice.grossTotal,
+    });
   }
-  if (!po) return fail('poNotFound', { kind: 'missingPo', severity: 'high', message: `Purchase order ${poNumber} named on invoice ${invoice.invoiceNumber} does not exist`, valueAtRisk: invoice.grossTotal });
+  if (!po)
+    return fail('poNotFound', {
+      kind: 'missingPo',
+      severity: 'high',
+      message: `Purchase order ${poNumber} named on invoice ${invoice.invoiceNumber} does not exist`,
+      valueAtRisk: invoice.grossTotal,
+    });
   if (po.supplierId && invoice.supplier.id && po.supplierId !== invoice.supplier.id) {
-    return fail('supplierMismatch', { kind: 'poSupplierMismatch', severity: 'high', message: `Purchase order ${poNumber} is for supplier ${po.supplierId}, the invoice is from ${invoice.supplier.id}`, valueAtRisk: invoice.grossTotal });
+    return fail('supplierMismatch', {
+      kind: 'poSupplierMismatch',
+      severity: 'high',
+      message: `Purchase order ${poNumber} is for supplier ${po.supplierId}, the invoice is from ${invoice.supplier.id}`,
+      valueAtRisk: invoice.grossTotal,
+    });
   }
   if (po.currency !== invoice.currency) {
-    return fail('currencyMismatch', { kind: 'currencyMismatch', severity: 'high', message: `Invoice is in ${invoice.currency}, purchase order ${poNumber} in ${po.currency}; amounts are not converted`, valueAtRisk: invoice.grossTotal });
+    return fail('currencyMismatch', {
+      kind: 'currencyMismatch',
+      severity: 'high',
+      message: `Invoice is in ${invoice.currency}, purchase order ${poNumber} in ${po.currency}; amounts are not converted`,
+      valueAtRisk: invoice.grossTotal,
+    });
   }
   return { ok: true, poNumber, poFound: true, reason: null, nonPoSpend: false, valueAtRisk: '0', findings: [] };
 }

@@ -58,7 +58,8 @@ export function checkRoutingTable(table: RoutingTable, knownFlows: ReadonlySet<s
       const error = checkFeelExpression(rule.when);
       if (error) problems.push({ path: `/rules/${i}/when`, message: error.message });
     }
-    if (!knownFlows.has(rule.flow)) problems.push({ path: `/rules/${i}/flow`, message: `no flow with key "${rule.flow}" in this tenant; install or create it first` });
+    if (!knownFlows.has(rule.flow))
+      problems.push({ path: `/rules/${i}/flow`, message: `no flow with key "${rule.flow}" in this tenant; install or create it first` });
   });
   return problems;
 }
@@ -87,7 +88,13 @@ export interface IntakeRoute {
   outcome: TriageOutcome;
 }
 
-const feelFinding = (f: Finding) => ({ kind: f.kind, severity: f.severity, valueAtRisk: Number(f.valueAtRisk), ruleId: f.ruleId ?? null, lineId: f.lineId ?? null });
+const feelFinding = (f: Finding) => ({
+  kind: f.kind,
+  severity: f.severity,
+  valueAtRisk: Number(f.valueAtRisk),
+  ruleId: f.ruleId ?? null,
+  lineId: f.lineId ?? null,
+});
 
 /**
  * Chooses the flow for an invoice from its findings (docs/checks.md, "Routing"), in this order:
@@ -110,7 +117,8 @@ export function chooseIntakeRoute(input: {
   const published = new Set(input.flows.map((f) => f.key));
   const ranked = rankFindings(input.findings);
   const findings = ranked.map(feelFinding);
-  const outcomeWith = (flow: string | null): TriageOutcome => (flow ? (input.findings.length ? 'exception' : 'started') : input.findings.length ? 'unrouted' : 'touchless');
+  const outcomeWith = (flow: string | null): TriageOutcome =>
+    flow ? (input.findings.length ? 'exception' : 'started') : input.findings.length ? 'unrouted' : 'touchless';
   const match = (preemptOnly: boolean): IntakeRoute | undefined => {
     for (const finding of ranked) {
       for (const [i, rule] of input.table.rules.entries()) {

@@ -71,7 +71,13 @@ export function supplierCheck(
 ): SupplierCheckResult {
   const days = params.recentChangeDays ?? 30;
   const findings: Finding[] = [];
-  const base = { known: !!master, supplierId: master?.id ?? invoice.supplier.id ?? null, bankAccountChangedAt: null, previousBankAccount: null, daysSinceBankAccountChange: null };
+  const base = {
+    known: !!master,
+    supplierId: master?.id ?? invoice.supplier.id ?? null,
+    bankAccountChangedAt: null,
+    previousBankAccount: null,
+    daysSinceBankAccountChange: null,
+  };
   if (!master) {
     findings.push({
       kind: 'unknownSupplier',
@@ -79,7 +85,16 @@ export function supplierCheck(
       message: `Supplier ${invoice.supplier.name}${invoice.supplier.id ? ` (${invoice.supplier.id})` : ''} is not in supplier master data`,
       valueAtRisk: invoice.grossTotal,
     });
-    return { ...base, ok: false, unknownSupplier: true, taxIdMismatch: false, bankAccountMismatch: false, bankAccountChangedRecently: false, valueAtRisk: largestValueAtRisk(findings), findings };
+    return {
+      ...base,
+      ok: false,
+      unknownSupplier: true,
+      taxIdMismatch: false,
+      bankAccountMismatch: false,
+      bankAccountChangedRecently: false,
+      valueAtRisk: largestValueAtRisk(findings),
+      findings,
+    };
   }
   const taxIdMismatch = !!invoice.supplier.taxId && !!master.taxId && !sameTaxId(invoice.supplier.taxId, master.taxId);
   if (taxIdMismatch) {

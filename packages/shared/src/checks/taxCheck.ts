@@ -121,10 +121,29 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
         });
       }
     }
-    if (!rate) return { lineId, rate: null, netAmount: line.netAmount, statedTax: line.taxAmount ?? null, expectedTax: null, difference: null, withinTolerance: true, rateValid };
+    if (!rate)
+      return {
+        lineId,
+        rate: null,
+        netAmount: line.netAmount,
+        statedTax: line.taxAmount ?? null,
+        expectedTax: null,
+        difference: null,
+        withinTolerance: true,
+        rateValid,
+      };
     const expected = roundToCurrency(net.times(rate).div(100), currency);
     if (line.taxAmount === undefined) {
-      return { lineId, rate: rate.toString(), netAmount: line.netAmount, statedTax: null, expectedTax: moneyText(expected), difference: null, withinTolerance: true, rateValid };
+      return {
+        lineId,
+        rate: rate.toString(),
+        netAmount: line.netAmount,
+        statedTax: null,
+        expectedTax: moneyText(expected),
+        difference: null,
+        withinTolerance: true,
+        rateValid,
+      };
     }
     const difference = new Money(line.taxAmount).minus(expected);
     note(difference);
@@ -140,7 +159,16 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
         valueAtRisk: amountText(difference.abs(), currency),
       });
     }
-    return { lineId, rate: rate.toString(), netAmount: line.netAmount, statedTax: line.taxAmount, expectedTax: moneyText(expected), difference: moneyText(difference), withinTolerance: within, rateValid };
+    return {
+      lineId,
+      rate: rate.toString(),
+      netAmount: line.netAmount,
+      statedTax: line.taxAmount,
+      expectedTax: moneyText(expected),
+      difference: moneyText(difference),
+      withinTolerance: within,
+      rateValid,
+    };
   });
 
   // Document-level allowances lower, and charges raise, the taxable amount of their rate.
@@ -161,7 +189,10 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
   }
   const documentTax = [...netByRate].reduce((sum, [rate, net]) => sum.plus(roundToCurrency(net.times(rate).div(100), currency)), new Money(0));
   const stated = new Money(invoice.taxTotal);
-  const headerCandidates = [documentTax, ...(everyLineStatesTax && invoice.lines.length > 0 && !invoice.allowanceCharges?.some((a) => a.taxRate) ? [statedLineTax] : [])];
+  const headerCandidates = [
+    documentTax,
+    ...(everyLineStatesTax && invoice.lines.length > 0 && !invoice.allowanceCharges?.some((a) => a.taxRate) ? [statedLineTax] : []),
+  ];
   const taxDifference = headerCandidates.map((c) => stated.minus(c)).sort((a, b) => a.abs().cmp(b.abs()))[0]!;
   const anyRate = netByRate.size > 0;
   if (anyRate) {
@@ -200,7 +231,12 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
   const payableDifference =
     invoice.payableAmount === undefined
       ? new Money(0)
-      : arithmetic('BR-CO-16', 'Payable amount ≠ gross − prepaid + rounding', new Money(invoice.payableAmount), new Money(invoice.grossTotal).minus(invoice.prepaidAmount ?? 0).plus(invoice.roundingAmount ?? 0));
+      : arithmetic(
+          'BR-CO-16',
+          'Payable amount ≠ gross − prepaid + rounding',
+          new Money(invoice.payableAmount),
+          new Money(invoice.grossTotal).minus(invoice.prepaidAmount ?? 0).plus(invoice.roundingAmount ?? 0),
+        );
 
   return {
     ok: findings.length === 0,

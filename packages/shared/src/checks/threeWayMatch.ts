@@ -60,12 +60,40 @@ export function threeWayMatch(invoice: Invoice, po: MatchPurchaseOrder | undefin
   const mode = po?.kind === 'service' ? '2-way' : '3-way';
   const findings: Finding[] = [];
   if (!po) {
-    findings.push({ kind: 'missingPo', severity: 'high', message: `No purchase order ${invoice.poNumber ?? '(none given)'} found`, valueAtRisk: invoice.grossTotal });
-    return { withinTolerance: false, mode, poNumber: invoice.poNumber ?? null, maxPriceVariancePct: 0, maxQuantityVariance: 0, valueAtRisk: invoice.grossTotal, lines: [], findings };
+    findings.push({
+      kind: 'missingPo',
+      severity: 'high',
+      message: `No purchase order ${invoice.poNumber ?? '(none given)'} found`,
+      valueAtRisk: invoice.grossTotal,
+    });
+    return {
+      withinTolerance: false,
+      mode,
+      poNumber: invoice.poNumber ?? null,
+      maxPriceVariancePct: 0,
+      maxQuantityVariance: 0,
+      valueAtRisk: invoice.grossTotal,
+      lines: [],
+      findings,
+    };
   }
   if (po.currency !== invoice.currency) {
-    findings.push({ kind: 'currencyMismatch', severity: 'high', message: `Invoice is in ${invoice.currency}, PO ${po.poNumber} in ${po.currency}; amounts cannot be compared`, valueAtRisk: invoice.grossTotal });
-    return { withinTolerance: false, mode, poNumber: po.poNumber, maxPriceVariancePct: 0, maxQuantityVariance: 0, valueAtRisk: invoice.grossTotal, lines: [], findings };
+    findings.push({
+      kind: 'currencyMismatch',
+      severity: 'high',
+      message: `Invoice is in ${invoice.currency}, PO ${po.poNumber} in ${po.currency}; amounts cannot be compared`,
+      valueAtRisk: invoice.grossTotal,
+    });
+    return {
+      withinTolerance: false,
+      mode,
+      poNumber: po.poNumber,
+      maxPriceVariancePct: 0,
+      maxQuantityVariance: 0,
+      valueAtRisk: invoice.grossTotal,
+      lines: [],
+      findings,
+    };
   }
   const sign = invoice.documentType === 'creditNote' ? -1 : 1;
   let maxPrice = new Decimal(0);
@@ -77,9 +105,26 @@ export function threeWayMatch(invoice: Invoice, po: MatchPurchaseOrder | undefin
     const invoicedQty = new Decimal(line.quantity).abs();
     const unitPrice = new Decimal(line.unitPrice);
     if (!poLine) {
-      findings.push({ kind: 'unmatchedLine', severity: 'high', lineId, message: `Invoice line ${lineId} has no line ${line.poLineRef ?? lineId} on PO ${po.poNumber}`, valueAtRisk: new Decimal(line.netAmount).abs().toString() });
+      findings.push({
+        kind: 'unmatchedLine',
+        severity: 'high',
+        lineId,
+        message: `Invoice line ${lineId} has no line ${line.poLineRef ?? lineId} on PO ${po.poNumber}`,
+        valueAtRisk: new Decimal(line.netAmount).abs().toString(),
+      });
       atRisk = atRisk.plus(new Decimal(line.netAmount).abs());
-      return { lineId, poLineId: null, invoicedQuantity: invoicedQty.toString(), receivedQuantity: null, orderedQuantity: null, invoiceUnitPrice: unitPrice.toString(), poUnitPrice: null, priceVariancePct: null, quantityVariance: null, withinTolerance: false };
+      return {
+        lineId,
+        poLineId: null,
+        invoicedQuantity: invoicedQty.toString(),
+        receivedQuantity: null,
+        orderedQuantity: null,
+        invoiceUnitPrice: unitPrice.toString(),
+        poUnitPrice: null,
+        priceVariancePct: null,
+        quantityVariance: null,
+        withinTolerance: false,
+      };
     }
     const poPrice = new Decimal(poLine.unitPrice);
     const priceVar = poPrice.isZero() ? new Decimal(unitPrice.isZero() ? 0 : 100) : unitPrice.minus(poPrice).div(poPrice).times(100);
@@ -89,17 +134,35 @@ export function threeWayMatch(invoice: Invoice, po: MatchPurchaseOrder | undefin
     const overPrice = unitPrice.minus(poPrice).times(invoicedQty);
     if (priceVar.gt(priceTol) || (amountTol && overPrice.gt(amountTol))) {
       ok = false;
-      findings.push({ kind: priceVar.gt(priceTol) ? 'priceVariance' : 'amountVariance', severity: priceVar.gt(priceTol.times(5)) ? 'high' : 'warning', lineId, message: `Line ${lineId}: unit price ${unitPrice} is ${pct(priceVar)} % over PO price ${poPrice} (tolerance ${priceTol} %)`, valueAtRisk: overPrice.toString() });
+      findings.push({
+        kind: priceVar.gt(priceTol) ? 'priceVariance' : 'amountVariance',
+        severity: priceVar.gt(priceTol.times(5)) ? 'high' : 'warning',
+        lineId,
+        message: `Line ${lineId}: unit price ${unitPrice} is ${pct(priceVar)} % over PO price ${poPrice} (tolerance ${priceTol} %)`,
+        valueAtRisk: overPrice.toString(),
+      });
       atRisk = atRisk.plus(overPrice);
     }
     if (mode === '3-way' && basis.isZero() && sign > 0) {
       ok = false;
-      findings.push({ kind: 'missingGoodsReceipt', severity: 'high', lineId, message: `Line ${lineId}: nothing received yet against PO line ${poLine.lineId}`, valueAtRisk: new Decimal(line.netAmount).toString() });
+      findings.push({
+        kind: 'missingGoodsReceipt',
+        severity: 'high',
+        lineId,
+        message: `Line ${lineId}: nothing received yet against PO line ${poLine.lineId}`,
+        valueAtRisk: new Decimal(line.netAmount).toString(),
+      });
       atRisk = atRisk.plus(new Decimal(line.netAmount));
     } else if (sign > 0 && qtyVar.gt(basis.times(qtyTol).div(100))) {
       ok = false;
       const value = qtyVar.times(poPrice);
-      findings.push({ kind: 'quantityVariance', severity: 'warning', lineId, message: `Line ${lineId}: invoiced ${invoicedQty}, ${mode === '2-way' ? 'ordered' : 'received'} ${basis} (tolerance ${qtyTol} %)`, valueAtRisk: value.toString() });
+      findings.push({
+        kind: 'quantityVariance',
+        severity: 'warning',
+        lineId,
+        message: `Line ${lineId}: invoiced ${invoicedQty}, ${mode === '2-way' ? 'ordered' : 'received'} ${basis} (tolerance ${qtyTol} %)`,
+        valueAtRisk: value.toString(),
+      });
       atRisk = atRisk.plus(value);
     }
     if (priceVar.gt(maxPrice)) maxPrice = priceVar;

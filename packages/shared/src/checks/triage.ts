@@ -40,7 +40,11 @@ export interface TriageParams {
 }
 
 const policyValues = (check: CheckName, policies: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(CHECK_POLICY_KEYS[check]).filter(([, key]) => policies[key] !== undefined).map(([param, key]) => [param, policies[key]]));
+  Object.fromEntries(
+    Object.entries(CHECK_POLICY_KEYS[check])
+      .filter(([, key]) => policies[key] !== undefined)
+      .map(([param, key]) => [param, policies[key]]),
+  );
 
 /**
  * Triage's parameters: the defaults, overridden by the tenant's effective policies (its MSP's,

@@ -51,7 +51,10 @@ export function compile(definition: WorkflowDefinition): CompileResult {
       const edge = edges.find((e) => (e.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined)) === port);
       return edge ? (redirect.get(edge.target) ?? stateTarget(edge.target)) : undefined;
     };
-    const state = reenterSelf(kind.compile!(node, node.config ?? {}, { target, edgesOut: edges, failedTarget: stateTarget(FAILED_STATE) }), stateTarget(node.id));
+    const state = reenterSelf(
+      kind.compile!(node, node.config ?? {}, { target, edgesOut: edges, failedTarget: stateTarget(FAILED_STATE) }),
+      stateTarget(node.id),
+    );
     collectNames(state, actions, guards);
     return { id: node.id, ...state };
   };
@@ -92,7 +95,10 @@ export function compile(definition: WorkflowDefinition): CompileResult {
       'case.cancel': { guard: { type: 'caseOpen' }, target: stateTarget(CANCELLED_STATE), actions: [{ type: 'assignCancellation' }] },
     },
     states: {
-      ...compileScope(definition.nodes.map((n) => n.id), new Map()),
+      ...compileScope(
+        definition.nodes.map((n) => n.id),
+        new Map(),
+      ),
       [CANCELLED_STATE]: { id: CANCELLED_STATE, type: 'final' },
       [FAILED_STATE]: { id: FAILED_STATE, type: 'final' },
     },

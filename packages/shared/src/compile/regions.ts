@@ -18,7 +18,10 @@ export interface ParallelRegion {
  * Pairs every parallel node with its join and lists each branch's nodes. Nested parallels are
  * counted by depth, so a branch may hold a whole inner parallel/join pair.
  */
-export function findParallelRegions(definition: WorkflowDefinition, out: Map<string, FlowEdge[]>): {
+export function findParallelRegions(
+  definition: WorkflowDefinition,
+  out: Map<string, FlowEdge[]>,
+): {
   regions: Map<string, ParallelRegion>;
   problems: ValidationProblem[];
 } {
@@ -50,13 +53,18 @@ export function findParallelRegions(definition: WorkflowDefinition, out: Map<str
       branches.push({ port: edge.sourcePort ?? edge.id, first: edge.target, nodes });
     }
     if (endInBranch) {
-      problems.push({ code: 'parallel.endInBranch', message: `End node "${endInBranch}" sits inside a branch of parallel "${node.id}"; branches must meet at a Join first`, nodeId: endInBranch });
+      problems.push({
+        code: 'parallel.endInBranch',
+        message: `End node "${endInBranch}" sits inside a branch of parallel "${node.id}"; branches must meet at a Join first`,
+        nodeId: endInBranch,
+      });
     } else if (joins.size !== 1) {
       problems.push({
         code: 'parallel.join',
-        message: joins.size === 0
-          ? `The branches of parallel "${node.id}" never meet at a Join; add one`
-          : `The branches of parallel "${node.id}" meet at different joins (${[...joins].join(', ')}); use one`,
+        message:
+          joins.size === 0
+            ? `The branches of parallel "${node.id}" never meet at a Join; add one`
+            : `The branches of parallel "${node.id}" meet at different joins (${[...joins].join(', ')}); use one`,
         nodeId: node.id,
       });
     } else {
@@ -64,7 +72,11 @@ export function findParallelRegions(definition: WorkflowDefinition, out: Map<str
       for (const branch of branches) {
         for (const id of branch.nodes) {
           if (owner.has(id) && owner.get(id) !== branch.port) {
-            problems.push({ code: 'parallel.sharedNode', message: `"${id}" is on two branches of parallel "${node.id}"; each step belongs to one branch`, nodeId: id });
+            problems.push({
+              code: 'parallel.sharedNode',
+              message: `"${id}" is on two branches of parallel "${node.id}"; each step belongs to one branch`,
+              nodeId: id,
+            });
           }
           owner.set(id, branch.port);
         }

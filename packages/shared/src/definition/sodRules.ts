@@ -95,9 +95,13 @@ export function checkSegregation(definition: WorkflowDefinition, policy: SodPoli
     const submitters = rolesOf(node).filter((r) => (policy.submitterRoles ?? SUBMITTER_ROLES).includes(r));
     const reasons = [
       ...(escaping.length ? [`its outcome ${escaping.join(', ')} is not among the outcomes that approve, so limits and four-eyes never apply to it`] : []),
-      ...(unknown.length === declared.length ? [`its outcomes that approve (${declared.join(', ') || 'none'}) name no outcome of the step, so limits and four-eyes never apply`] : []),
+      ...(unknown.length === declared.length
+        ? [`its outcomes that approve (${declared.join(', ') || 'none'}) name no outcome of the step, so limits and four-eyes never apply`]
+        : []),
       ...(submitters.length && policy.fourEyesThreshold === null
-        ? [`${submitters.join(', ')}, a role that submits invoices, can complete it and the tenant sets no four-eyes threshold, so one colleague of the submitter approves any amount`]
+        ? [
+            `${submitters.join(', ')}, a role that submits invoices, can complete it and the tenant sets no four-eyes threshold, so one colleague of the submitter approves any amount`,
+          ]
         : []),
     ];
     if (!reasons.length) continue;

@@ -3,7 +3,7 @@ import { getNodeKind } from '../nodes/catalogue.js';
 import { createAjv, describeAjvError, type ValidateFunction } from './ajv.js';
 import { definitionSchema } from './schema.js';
 import { checkSegregation, type SodPolicy } from './sodRules.js';
-import type { FlowEdge, FlowNode, ValidationProblem, WorkflowDefinition } from './types.js';
+import type { FlowEdge, ValidationProblem, WorkflowDefinition } from './types.js';
 
 let compiled: { definition: ValidateFunction; configs: Map<string, ValidateFunction> } | undefined;
 
@@ -139,7 +139,12 @@ function checkEdges({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
     }
     const key = `${source.id}\u0000${port}`;
     if (used.has(key)) {
-      problems.push({ code: 'edge.portTaken', message: `Port "${port}" of "${source.id}" already has edge "${used.get(key)!.id}"; a port leads to one place`, edgeId: edge.id, nodeId: source.id });
+      problems.push({
+        code: 'edge.portTaken',
+        message: `Port "${port}" of "${source.id}" already has edge "${used.get(key)!.id}"; a port leads to one place`,
+        edgeId: edge.id,
+        nodeId: source.id,
+      });
     }
     used.set(key, edge);
   }
@@ -195,7 +200,11 @@ function checkGraph(definition: WorkflowDefinition): ValidationProblem[] {
     if (!reached.has(node.id)) {
       problems.push({ code: 'node.unreachable', message: `"${node.label ?? node.id}" cannot be reached from the start`, nodeId: node.id });
     } else if (!finishes.has(node.id)) {
-      problems.push({ code: 'node.deadEnd', message: `"${node.label ?? node.id}" never leads to an End node; give it a way out of its loop or end the flow with an End node`, nodeId: node.id });
+      problems.push({
+        code: 'node.deadEnd',
+        message: `"${node.label ?? node.id}" never leads to an End node; give it a way out of its loop or end the flow with an End node`,
+        nodeId: node.id,
+      });
     }
   }
   problems.push(...findParallelRegions(definition, out).problems);
@@ -212,5 +221,3 @@ export function outgoing(definition: WorkflowDefinition): Map<string, FlowEdge[]
   }
   return out;
 }
-
-export type { FlowNode };

@@ -1,4 +1,16 @@
-import { ageBucket, bucketOf, isException, percentile, seconds, type BucketUnit, type CaseFact, type InsightData, type InvoiceFact, type StepVisitFact, type TaskFact } from './facts.js';
+import {
+  ageBucket,
+  bucketOf,
+  isException,
+  percentile,
+  seconds,
+  type BucketUnit,
+  type CaseFact,
+  type InsightData,
+  type InvoiceFact,
+  type StepVisitFact,
+  type TaskFact,
+} from './facts.js';
 
 /** What a metric is asked for. Every instant is ISO 8601; the period is `[from, to)`. */
 export interface InsightQuery {
@@ -65,7 +77,9 @@ export const EXECUTIVE_METRICS: readonly MetricName[] = ['exceptionRate', 'timeT
 const inPeriod = (at: string | null, q: InsightQuery) => at !== null && Date.parse(at) >= Date.parse(q.from) && Date.parse(at) < Date.parse(q.to);
 
 const invoiceMatches = (i: InvoiceFact, f: InsightFilters = {}) =>
-  (f.businessUnit === undefined || i.businessUnit === f.businessUnit) && (f.supplier === undefined || i.supplier === f.supplier) && (f.channel === undefined || i.channel === f.channel);
+  (f.businessUnit === undefined || i.businessUnit === f.businessUnit) &&
+  (f.supplier === undefined || i.supplier === f.supplier) &&
+  (f.channel === undefined || i.channel === f.channel);
 
 const caseMatches = (c: CaseFact, f: InsightFilters = {}) =>
   (f.businessUnit === undefined || c.businessUnit === f.businessUnit) &&
@@ -97,7 +111,9 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * (so age buckets read 0-2d, 3-7d, 8-30d, >30d, and no locale decides the order).
  */
 export const sortRows = (rows: MetricRow[]): MetricRow[] =>
-  rows.sort((a, b) => (a.bucket === null ? -1 : 0) - (b.bucket === null ? -1 : 0) || byCodeUnits(a.bucket ?? '', b.bucket ?? '') || byCodeUnits(a.group, b.group));
+  rows.sort(
+    (a, b) => (a.bucket === null ? -1 : 0) - (b.bucket === null ? -1 : 0) || byCodeUnits(a.bucket ?? '', b.bucket ?? '') || byCodeUnits(a.group, b.group),
+  );
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
 
@@ -105,8 +121,16 @@ const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
  * A rate over invoices received in the period, by bucket of `receivedAt` (and group).
  * `hit` says whether an invoice is in the numerator and which cases are behind it.
  */
-function invoiceRate(data: InsightData, q: InsightQuery, group: (i: InvoiceFact) => string, hit: (i: InvoiceFact, cases: CaseFact[]) => CaseFact[] | null): MetricRow[] {
-  const casesByInvoice = groupBy(data.cases.filter((c) => c.invoiceId !== null), (c) => c.invoiceId!);
+function invoiceRate(
+  data: InsightData,
+  q: InsightQuery,
+  group: (i: InvoiceFact) => string,
+  hit: (i: InvoiceFact, cases: CaseFact[]) => CaseFact[] | null,
+): MetricRow[] {
+  const casesByInvoice = groupBy(
+    data.cases.filter((c) => c.invoiceId !== null),
+    (c) => c.invoiceId!,
+  );
   const invoices = data.invoices.filter((i) => inPeriod(i.receivedAt, q) && invoiceMatches(i, q.filters));
   const rows: MetricRow[] = [];
   for (const [key, members] of groupBy(invoices, (i) => JSON.stringify([bucketOf(i.receivedAt, q.groupBy), group(i)]))) {
@@ -126,7 +150,13 @@ function invoiceRate(data: InsightData, q: InsightQuery, group: (i: InvoiceFact)
 }
 
 /** p50/p90 of a duration (seconds) over cases, by bucket and group. */
-function durations<T>(items: T[], bucket: (t: T) => string | null, group: (t: T) => string, secondsOf: (t: T) => number, caseId: (t: T) => string): MetricRow[] {
+function durations<T>(
+  items: T[],
+  bucket: (t: T) => string | null,
+  group: (t: T) => string,
+  secondsOf: (t: T) => number,
+  caseId: (t: T) => string,
+): MetricRow[] {
   const rows: MetricRow[] = [];
   for (const [key, members] of groupBy(items, (t) => JSON.stringify([bucket(t), group(t)]))) {
     const [b, g] = splitKey(key);
@@ -143,7 +173,14 @@ function caseShare(cases: CaseFact[], bucket: (c: CaseFact) => string | null, gr
   for (const [key, members] of groupBy(cases, (c) => JSON.stringify([bucket(c), group(c)]))) {
     const [b, g] = splitKey(key);
     const hits = members.filter(hit);
-    rows.push({ bucket: b, group: g, value: ratio(hits.length, members.length), numerator: hits.length, denominator: members.length, caseIds: hits.map((c) => c.id).sort() });
+    rows.push({
+      bucket: b,
+      group: g,
+      value: ratio(hits.length, members.length),
+      numerator: hits.length,
+      denominator: members.length,
+      caseIds: hits.map((c) => c.id).sort(),
+    });
   }
   return sortRows(rows);
 }
@@ -214,25 +251,44 @@ export function computeMetric(metric: MetricName, data: InsightData, q: InsightQ
   const byId = new Map(cases.map((c) => [c.id, c]));
   switch (metric) {
     case 'exceptionRate': {
-      const caseFilter = (c: CaseFact) => caseMatches(c, { exceptionKind: f.exceptionKind, definitionId: f.definitionId, definitionVersion: f.definitionVersion });
-      return invoiceRate(data, q, (i) => i.channel, (_i, cs) => {
-        const hits = cs.filter((c) => isException(c) && caseFilter(c));
-        return hits.length ? hits : null;
-      });
+      const caseFilter = (c: CaseFact) =>
+        caseMatches(c, { exceptionKind: f.exceptionKind, definitionId: f.definitionId, definitionVersion: f.definitionVersion });
+      return invoiceRate(
+        data,
+        q,
+        (i) => i.channel,
+        (_i, cs) => {
+          const hits = cs.filter((c) => isException(c) && caseFilter(c));
+          return hits.length ? hits : null;
+        },
+      );
     }
     case 'touchlessRate': {
       const asked = new Set(data.tasks.map((t) => t.caseId));
-      return invoiceRate(data, q, () => 'all', (_i, cs) => (cs.some((c) => asked.has(c.id)) ? null : cs));
+      return invoiceRate(
+        data,
+        q,
+        () => 'all',
+        (_i, cs) => (cs.some((c) => asked.has(c.id)) ? null : cs),
+      );
     }
     case 'timeToResolve':
     case 'cycleTimeByKind': {
       const closed = exceptions.filter((c) => c.status !== 'open' && inPeriod(c.closedAt, q));
-      return durations(closed, (c) => bucketOf(c.closedAt!, q.groupBy), (c) => (metric === 'timeToResolve' ? 'all' : c.exceptionKind!), (c) => seconds(c.openedAt, c.closedAt!), (c) => c.id);
+      return durations(
+        closed,
+        (c) => bucketOf(c.closedAt!, q.groupBy),
+        (c) => (metric === 'timeToResolve' ? 'all' : c.exceptionKind!),
+        (c) => seconds(c.openedAt, c.closedAt!),
+        (c) => c.id,
+      );
     }
     case 'approvalAging': {
       const open = tasks.filter((t) => t.status === 'open' && t.candidateRoles.includes('approver') && byId.has(t.caseId));
       const rows: MetricRow[] = [];
-      for (const [key, members] of groupBy(open, (t) => JSON.stringify([ageBucket(seconds(t.createdAt, q.now)), `${t.queue} / ${t.businessUnit ?? '(none)'}`]))) {
+      for (const [key, members] of groupBy(open, (t) =>
+        JSON.stringify([ageBucket(seconds(t.createdAt, q.now)), `${t.queue} / ${t.businessUnit ?? '(none)'}`]),
+      )) {
         const [b, g] = splitKey(key);
         rows.push({ bucket: b, group: g, value: members.length, count: members.length, caseIds: [...new Set(members.map((t) => t.caseId))].sort() });
       }
@@ -242,14 +298,31 @@ export function computeMetric(metric: MetricName, data: InsightData, q: InsightQ
       const window = (q.windowDays ?? 90) * 86_400_000;
       const all = data.cases.filter(isException);
       const opened = exceptions.filter((c) => inPeriod(c.openedAt, q));
-      return caseShare(opened, (c) => bucketOf(c.openedAt, q.groupBy), () => 'all', (c) =>
-        c.supplier !== null &&
-        all.some((e) => e.id !== c.id && e.supplier === c.supplier && e.exceptionKind === c.exceptionKind && Date.parse(e.openedAt) < Date.parse(c.openedAt) && Date.parse(e.openedAt) >= Date.parse(c.openedAt) - window),
+      return caseShare(
+        opened,
+        (c) => bucketOf(c.openedAt, q.groupBy),
+        () => 'all',
+        (c) =>
+          c.supplier !== null &&
+          all.some(
+            (e) =>
+              e.id !== c.id &&
+              e.supplier === c.supplier &&
+              e.exceptionKind === c.exceptionKind &&
+              Date.parse(e.openedAt) < Date.parse(c.openedAt) &&
+              Date.parse(e.openedAt) >= Date.parse(c.openedAt) - window,
+          ),
       );
     }
     case 'stepDwell': {
       const visits = data.stepVisits.filter((v) => v.leftAt !== null && inPeriod(v.leftAt, q) && caseIds.has(v.caseId));
-      return durations(visits, (v) => bucketOf(v.leftAt!, q.groupBy), (v) => v.nodeId, (v) => seconds(v.enteredAt, v.leftAt!), (v) => v.caseId);
+      return durations(
+        visits,
+        (v) => bucketOf(v.leftAt!, q.groupBy),
+        (v) => v.nodeId,
+        (v) => seconds(v.enteredAt, v.leftAt!),
+        (v) => v.caseId,
+      );
     }
     case 'slaBreach': {
       const done = tasks.filter((t) => t.status === 'completed' && t.dueAt !== null && inPeriod(t.completedAt, q));
@@ -257,7 +330,14 @@ export function computeMetric(metric: MetricName, data: InsightData, q: InsightQ
       for (const [key, members] of groupBy(done, (t) => JSON.stringify([bucketOf(t.completedAt!, q.groupBy), t.queue]))) {
         const [b, g] = splitKey(key);
         const late = members.filter((t) => Date.parse(t.completedAt!) > Date.parse(t.dueAt!));
-        rows.push({ bucket: b, group: g, value: ratio(late.length, members.length), numerator: late.length, denominator: members.length, caseIds: [...new Set(late.map((t) => t.caseId))].sort() });
+        rows.push({
+          bucket: b,
+          group: g,
+          value: ratio(late.length, members.length),
+          numerator: late.length,
+          denominator: members.length,
+          caseIds: [...new Set(late.map((t) => t.caseId))].sort(),
+        });
       }
       return sortRows(rows);
     }
@@ -271,13 +351,25 @@ export function computeMetric(metric: MetricName, data: InsightData, q: InsightQ
     }
     case 'firstTouch': {
       const tasksOf = groupBy(tasks, (t) => t.caseId);
-      const resolved = exceptions.filter((c) => c.status === 'resolved' && inPeriod(c.closedAt, q) && (tasksOf.get(c.id) ?? []).some((t) => t.status === 'completed'));
-      return caseShare(resolved, (c) => bucketOf(c.closedAt!, q.groupBy), () => 'all', (c) => tasksOf.get(c.id)!.length === 1);
+      const resolved = exceptions.filter(
+        (c) => c.status === 'resolved' && inPeriod(c.closedAt, q) && (tasksOf.get(c.id) ?? []).some((t) => t.status === 'completed'),
+      );
+      return caseShare(
+        resolved,
+        (c) => bucketOf(c.closedAt!, q.groupBy),
+        () => 'all',
+        (c) => tasksOf.get(c.id)!.length === 1,
+      );
     }
     case 'rework': {
       const returns = returnsByCase(data.stepVisits, data.tasks);
       const opened = exceptions.filter((c) => inPeriod(c.openedAt, q));
-      return caseShare(opened, (c) => bucketOf(c.openedAt, q.groupBy), () => 'all', (c) => (returns.get(c.id) ?? 0) > 0).map((row) => ({
+      return caseShare(
+        opened,
+        (c) => bucketOf(c.openedAt, q.groupBy),
+        () => 'all',
+        (c) => (returns.get(c.id) ?? 0) > 0,
+      ).map((row) => ({
         ...row,
         count: row.caseIds.reduce((n, id) => n + returns.get(id)!, 0),
       }));
@@ -294,7 +386,9 @@ export function computeMetric(metric: MetricName, data: InsightData, q: InsightQ
     case 'valueAtRisk': {
       const sum = (cs: CaseFact[]) => cs.reduce((n, c) => n + (c.valueAtRisk ?? 0), 0);
       const open = exceptions.filter((c) => c.status === 'open');
-      const rows: MetricRow[] = open.length ? [{ bucket: null, group: 'open', value: sum(open), count: open.length, caseIds: open.map((c) => c.id).sort() }] : [];
+      const rows: MetricRow[] = open.length
+        ? [{ bucket: null, group: 'open', value: sum(open), count: open.length, caseIds: open.map((c) => c.id).sort() }]
+        : [];
       const settled = exceptions.filter((c) => (c.status === 'resolved' || c.status === 'rejected') && inPeriod(c.closedAt, q));
       for (const [b, members] of groupBy(settled, (c) => bucketOf(c.closedAt!, q.groupBy))) {
         rows.push({ bucket: b, group: 'recovered', value: sum(members), count: members.length, caseIds: members.map((c) => c.id).sort() });

@@ -134,7 +134,9 @@ export function parseCiiInvoice(xml: string, options: CiiIntakeOptions = {}): In
   }
   const { reader: r, root } = createUblReader(parsed.root, ROOT, 'cii');
   if (parsed.rootNamespace !== CII_NAMESPACE) {
-    r.warn(`The root element's namespace is ${parsed.rootNamespace ? `"${parsed.rootNamespace}"` : 'missing'}, not ${CII_NAMESPACE}; elements are read by local name anyway.`);
+    r.warn(
+      `The root element's namespace is ${parsed.rootNamespace ? `"${parsed.rootNamespace}"` : 'missing'}, not ${CII_NAMESPACE}; elements are read by local name anyway.`,
+    );
   }
   const doc = r.one(root, DOC);
   const trade = r.one(root, TRADE);
@@ -151,11 +153,15 @@ export function parseCiiInvoice(xml: string, options: CiiIntakeOptions = {}): In
   const issueDate = doc ? readCiiDate(r, doc, ['ram:IssueDateTime'], 'every invoice has an issue date (BT-2).') : undefined;
   if (trade && !settlement) r.missing(at(TRADE, SETTLEMENT), 'every invoice states its currency, tax and totals in the header trade settlement.');
   const currency = settlement ? r.requiredText(settlement, ['ram:InvoiceCurrencyCode'], 'every invoice states its currency (BT-5).') : undefined;
-  if (currency && !CURRENCY.test(currency)) r.invalid(at(TRADE, SETTLEMENT, 'ram:InvoiceCurrencyCode'), `"${currency}" is not an ISO 4217 currency code such as EUR.`);
+  if (currency && !CURRENCY.test(currency))
+    r.invalid(at(TRADE, SETTLEMENT, 'ram:InvoiceCurrencyCode'), `"${currency}" is not an ISO 4217 currency code such as EUR.`);
   const money = currency ?? '';
   const rawTaxCurrency = r.text(settlement, 'ram:TaxCurrencyCode');
   const taxCurrency = rawTaxCurrency && rawTaxCurrency !== currency ? rawTaxCurrency : undefined;
-  const dueDate = r.many(settlement, 'ram:SpecifiedTradePaymentTerms').map((t) => readCiiDate(r, t, ['ram:DueDateDateTime'])).find(Boolean);
+  const dueDate = r
+    .many(settlement, 'ram:SpecifiedTradePaymentTerms')
+    .map((t) => readCiiDate(r, t, ['ram:DueDateDateTime']))
+    .find(Boolean);
 
   const sellerNode = r.one(agreement, 'ram:SellerTradeParty');
   if (trade && !sellerNode) r.missing(at(TRADE, AGREEMENT, 'ram:SellerTradeParty'), 'every invoice names its seller (BG-4).');
@@ -190,7 +196,8 @@ export function parseCiiInvoice(xml: string, options: CiiIntakeOptions = {}): In
     .many(settlement, 'ram:InvoiceReferencedDocument')
     .map((d) => r.text(d, 'ram:IssuerAssignedID'))
     .filter((id): id is string => id !== undefined);
-  if (preceding.length > 1) r.warn(`The document refers to ${preceding.length} earlier invoices (${preceding.join(', ')}); the first is kept as the preceding invoice.`);
+  if (preceding.length > 1)
+    r.warn(`The document refers to ${preceding.length} earlier invoices (${preceding.join(', ')}); the first is kept as the preceding invoice.`);
 
   if (r.problems.length > 0 || !totals || !taxTotal || !supplier || !invoiceNumber || !issueDate || !currency) {
     return { ok: false, problems: r.problems };

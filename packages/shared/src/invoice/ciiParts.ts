@@ -149,7 +149,10 @@ export function readCiiLine(r: UblReader, node: UblNode, currency: string): Read
   let unitPrice = price.text;
   if (base && !base.value.eq(1)) {
     const { quotient, exact } = divideExactly(price.value, base.value);
-    if (!exact) r.warn(`${node.path}: price ${price.text} per ${base.text} units does not divide exactly; the unit price is rounded to ${IntakeDecimal.precision} significant digits.`);
+    if (!exact)
+      r.warn(
+        `${node.path}: price ${price.text} per ${base.text} units does not divide exactly; the unit price is rounded to ${IntakeDecimal.precision} significant digits.`,
+      );
     unitPrice = formatDecimal(quotient);
   }
   const tax = r.one(settlement, 'ram:ApplicableTradeTax');

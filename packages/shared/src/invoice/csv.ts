@@ -59,7 +59,18 @@ export interface CsvIntakeOptions {
   onProgress?: (rowsDone: number, rowsTotal: number) => void;
 }
 
-const REQUIRED: readonly InvoiceCsvColumn[] = ['invoiceNumber', 'issueDate', 'currency', 'supplierName', 'netTotal', 'taxTotal', 'grossTotal', 'quantity', 'unitPrice', 'lineNetAmount'];
+const REQUIRED: readonly InvoiceCsvColumn[] = [
+  'invoiceNumber',
+  'issueDate',
+  'currency',
+  'supplierName',
+  'netTotal',
+  'taxTotal',
+  'grossTotal',
+  'quantity',
+  'unitPrice',
+  'lineNetAmount',
+];
 const HEADER_COLUMNS = INVOICE_CSV_COLUMNS.slice(0, INVOICE_CSV_COLUMNS.indexOf('lineDescription'));
 const DECIMAL_COLUMNS = new Set<InvoiceCsvColumn>(['netTotal', 'taxTotal', 'grossTotal', 'quantity', 'unitPrice', 'lineNetAmount', 'taxRate', 'taxAmount']);
 const DATE_COLUMNS = new Set<InvoiceCsvColumn>(['issueDate', 'dueDate']);
@@ -106,14 +117,18 @@ function checkCell(column: InvoiceCsvColumn, value: string): { value: string } |
     const amount = amountFromText(value);
     return amount
       ? { value: amount.text }
-      : { message: `${column} "${value}" is not a decimal number: write digits with a dot as the decimal separator, e.g. 1234.50, without thousands separators.` };
+      : {
+          message: `${column} "${value}" is not a decimal number: write digits with a dot as the decimal separator, e.g. 1234.50, without thousands separators.`,
+        };
   }
   if (DATE_COLUMNS.has(column) && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) {
     return { message: `${column} "${value}" is not a date: write it as YYYY-MM-DD.` };
   }
   const code = CODE_COLUMNS[column];
   if (code && !code.test(value.toUpperCase())) {
-    return { message: `${column} "${value}" is not a ${column === 'currency' ? 'three-letter ISO 4217 currency code such as EUR' : 'two-letter ISO 3166 country code such as DE'}.` };
+    return {
+      message: `${column} "${value}" is not a ${column === 'currency' ? 'three-letter ISO 4217 currency code such as EUR' : 'two-letter ISO 3166 country code such as DE'}.`,
+    };
   }
   return { value: code ? value.toUpperCase() : value };
 }
@@ -216,7 +231,11 @@ export function parseInvoiceCsv(text: string, options: CsvIntakeOptions = {}): C
   });
   const [header, ...data] = parsed.data;
   if (!header || header.every((cell) => cell.trim() === '')) {
-    return { invoices: [], errors: [{ row: 1, code: 'csv.empty', message: `The CSV has no header row; start with the column names (${INVOICE_CSV_COLUMNS.join(', ')}).` }], warnings };
+    return {
+      invoices: [],
+      errors: [{ row: 1, code: 'csv.empty', message: `The CSV has no header row; start with the column names (${INVOICE_CSV_COLUMNS.join(', ')}).` }],
+      warnings,
+    };
   }
   const columns = readHeader(header, errors, warnings);
   if (errors.length > 0) return { invoices: [], errors, warnings };
@@ -296,7 +315,9 @@ export function parseInvoiceCsv(text: string, options: CsvIntakeOptions = {}): C
     if (broken.length > 0) {
       const first = rows[0] as CsvRow;
       if (rows.length > broken.length) {
-        warnings.push(`Invoice ${first.cells.invoiceNumber} (rows ${rows.map((r) => r.row).join(', ')}) is left out because of the errors on row ${broken.map((r) => r.row).join(', ')}.`);
+        warnings.push(
+          `Invoice ${first.cells.invoiceNumber} (rows ${rows.map((r) => r.row).join(', ')}) is left out because of the errors on row ${broken.map((r) => r.row).join(', ')}.`,
+        );
       }
       continue;
     }
@@ -307,7 +328,7 @@ export function parseInvoiceCsv(text: string, options: CsvIntakeOptions = {}): C
     }
     for (const p of checked.problems) {
       const line = /^\/lines\/(\d+)(\/.*)?$/.exec(p.path);
-      const at = line ? rows[Number(line[1])] ?? rows[0] : rows[0];
+      const at = line ? (rows[Number(line[1])] ?? rows[0]) : rows[0];
       const column = FIELD_COLUMNS[line ? (line[2] ?? '') : p.path];
       errors.push({ row: (at as CsvRow).row, ...(column ? { column } : {}), code: 'schema', message: `${column ?? p.path}: ${p.message}` });
     }

@@ -59,7 +59,11 @@ function serviceCharacters(text: string, p: Problems): { chars: ServiceCharacter
   const chars = { component, element, decimal, release, terminator };
   const separators = [component, element, release, terminator];
   if (new Set(separators).size !== 4 || separators.some((c) => /[A-Za-z0-9]/.test(c)) || (decimal !== '.' && decimal !== ',')) {
-    p.add('edifact.syntax', 'UNA', `declares component "${component}", element "${element}", decimal "${decimal}", release "${release}", terminator "${terminator}": the four separators must differ and not be letters or digits, and the decimal mark must be "." or ",".`);
+    p.add(
+      'edifact.syntax',
+      'UNA',
+      `declares component "${component}", element "${element}", decimal "${decimal}", release "${release}", terminator "${terminator}": the four separators must differ and not be letters or digits, and the decimal mark must be "." or ",".`,
+    );
     return undefined;
   }
   return { chars, rest: text.slice(9) };
@@ -86,7 +90,11 @@ function tokenize(text: string, chars: ServiceCharacters, p: Problems): Segment[
     started = true;
     if (c === chars.release) {
       if (i + 1 >= text.length) {
-        p.add('edifact.syntax', `segment ${segments.length + 1}`, `ends with the release character "${chars.release}", which must be followed by the character it releases.`);
+        p.add(
+          'edifact.syntax',
+          `segment ${segments.length + 1}`,
+          `ends with the release character "${chars.release}", which must be followed by the character it releases.`,
+        );
         return undefined;
       }
       current += text[++i];
@@ -99,8 +107,15 @@ function tokenize(text: string, chars: ServiceCharacters, p: Problems): Segment[
       finish();
       const tag = elements[0]![0] ?? '';
       if (!TAG.test(tag) || elements[0]!.length !== 1) {
-        const shown = elements.map((e) => e.join(chars.component)).join(chars.element).slice(0, 40);
-        p.add('edifact.syntax', `segment ${segments.length + 1}`, `("${shown}") has no valid tag. Elements must be separated by "${chars.element}", components by "${chars.component}" and segments ended by "${chars.terminator}", as UNA declares (or the defaults when there is no UNA).`);
+        const shown = elements
+          .map((e) => e.join(chars.component))
+          .join(chars.element)
+          .slice(0, 40);
+        p.add(
+          'edifact.syntax',
+          `segment ${segments.length + 1}`,
+          `("${shown}") has no valid tag. Elements must be separated by "${chars.element}", components by "${chars.component}" and segments ended by "${chars.terminator}", as UNA declares (or the defaults when there is no UNA).`,
+        );
         return undefined;
       }
       segments.push({ tag, elements, position: segments.length + 1 });
@@ -132,26 +147,34 @@ function envelope(segments: Segment[], p: Problems): Segment[] | undefined {
   }
   const heads = segments.filter((s) => s.tag === 'UNH');
   if (heads.length !== 1) {
-    p.add(heads.length === 0 ? 'edifact.missing' : 'edifact.invalid', 'UNH', heads.length === 0 ? 'is missing: the interchange holds no message.' : `occurs ${heads.length} times: send one INVOIC message per interchange.`);
+    p.add(
+      heads.length === 0 ? 'edifact.missing' : 'edifact.invalid',
+      'UNH',
+      heads.length === 0 ? 'is missing: the interchange holds no message.' : `occurs ${heads.length} times: send one INVOIC message per interchange.`,
+    );
     return undefined;
   }
   const unh = heads[0]!;
   const type = unh.elements[2] ?? [];
-  if (c(unh, 2) !== 'INVOIC') p.add('edifact.notInvoice', 'UNH02', `message type is "${c(unh, 2) ?? ''}", not INVOIC: this intake reads EDIFACT invoices only.`);
-  else if (`${type[1]}:${type[2]}:${type[3]}` !== 'D:96A:UN') p.warnings.push(`UNH02 is ${type.join(':')}, not INVOIC:D:96A:UN; it is read with the D96A layout.`);
+  if (c(unh, 2) !== 'INVOIC')
+    p.add('edifact.notInvoice', 'UNH02', `message type is "${c(unh, 2) ?? ''}", not INVOIC: this intake reads EDIFACT invoices only.`);
+  else if (`${type[1]}:${type[2]}:${type[3]}` !== 'D:96A:UN')
+    p.warnings.push(`UNH02 is ${type.join(':')}, not INVOIC:D:96A:UN; it is read with the D96A layout.`);
   const untIndex = segments.findIndex((s) => s.tag === 'UNT');
   const unt = segments[untIndex];
   if (!unt) p.add('edifact.missing', 'UNT', 'is missing: the message must end with UNT.');
   else {
     const count = unt.position - unh.position + 1;
-    if (c(unt, 1) !== String(count)) p.add('edifact.invalid', 'UNT01', `is "${c(unt, 1) ?? ''}" but the message has ${count} segments (UNH to UNT): it is truncated or altered.`);
+    if (c(unt, 1) !== String(count))
+      p.add('edifact.invalid', 'UNT01', `is "${c(unt, 1) ?? ''}" but the message has ${count} segments (UNH to UNT): it is truncated or altered.`);
     if (c(unt, 2) !== c(unh, 1)) p.add('edifact.invalid', 'UNT02', `"${c(unt, 2) ?? ''}" does not match the message reference UNH01 "${c(unh, 1) ?? ''}".`);
   }
   const unz = segments[untIndex + 1];
   if (unz?.tag !== 'UNZ') p.add('edifact.missing', 'UNZ', 'is missing after UNT: the interchange must end with UNZ.');
   else {
     if (c(unz, 1) !== '1') p.add('edifact.invalid', 'UNZ01', `is "${c(unz, 1) ?? ''}"; the interchange holds 1 message.`);
-    if (c(unz, 2) !== c(unb, 5)) p.add('edifact.invalid', 'UNZ02', `"${c(unz, 2) ?? ''}" does not match the interchange control reference UNB05 "${c(unb, 5) ?? ''}".`);
+    if (c(unz, 2) !== c(unb, 5))
+      p.add('edifact.invalid', 'UNZ02', `"${c(unz, 2) ?? ''}" does not match the interchange control reference UNB05 "${c(unb, 5) ?? ''}".`);
     if (segments.length > unz.position) p.add('edifact.syntax', `segment ${unz.position + 1}`, 'follows UNZ: nothing may follow the interchange trailer.');
   }
   if (unh.position !== 2) p.add('edifact.syntax', 'UNH', 'must follow UNB directly.');
@@ -180,7 +203,16 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
   const input = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/^\s+/, '');
   const max = options.maxBytes ?? DEFAULT_MAX;
   if (input.length > max) {
-    return { ok: false, problems: [{ code: 'edifact.tooLarge', path: '(document)', message: `The interchange is larger than ${max} characters. Send one invoice per interchange or raise the intake size limit.` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'edifact.tooLarge',
+          path: '(document)',
+          message: `The interchange is larger than ${max} characters. Send one invoice per interchange or raise the intake size limit.`,
+        },
+      ],
+    };
   }
   const service = serviceCharacters(input, p);
   const segments = service && tokenize(service.rest, service.chars, p);
@@ -207,7 +239,14 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
     const m = /^(\d{4})(\d{2})(\d{2})/.exec(value);
     const iso = m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
     const d = iso ? new Date(`${iso}T00:00:00Z`) : undefined;
-    if (!['102', '203', '204'].includes(format) || !iso || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== iso || (format === '102' && value.length !== 8)) {
+    if (
+      !['102', '203', '204'].includes(format) ||
+      !iso ||
+      !d ||
+      Number.isNaN(d.getTime()) ||
+      d.toISOString().slice(0, 10) !== iso ||
+      (format === '102' && value.length !== 8)
+    ) {
       p.add('edifact.invalid', path, `(${what}) "${value}" in format ${format} is not a date: use format 102 (CCYYMMDD).`);
       return undefined;
     }
@@ -226,20 +265,33 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
   const invoiceNumber = c(bgm, 2);
   if (bgm && !invoiceNumber) p.add('edifact.missing', 'BGM02', '(invoice number) is missing: every invoice has a number.');
   if (bgm && !typeCode) p.add('edifact.missing', 'BGM01', '(document name code) is missing: 380 for an invoice, 381 for a credit note.');
-  const issueDate = date(header.find((s) => isQualified(s, 'DTM', '137')), 'DTM+137', 'document date', true);
-  const dueDate = date(header.find((s) => isQualified(s, 'DTM', '13')), 'DTM+13', 'payment due date');
+  const issueDate = date(
+    header.find((s) => isQualified(s, 'DTM', '137')),
+    'DTM+137',
+    'document date',
+    true,
+  );
+  const dueDate = date(
+    header.find((s) => isQualified(s, 'DTM', '13')),
+    'DTM+13',
+    'payment due date',
+  );
   const cux = header.find((s) => s.tag === 'CUX');
   const currency = c(cux, 1, 1);
   if (!currency) p.add('edifact.missing', 'CUX', '(invoice currency, CUX+2:EUR:4) is missing.');
   else if (!CURRENCY.test(currency)) p.add('edifact.invalid', 'CUX', `currency "${currency}" is not an ISO 4217 code such as EUR.`);
 
-  const party = (qualifier: string): InvoiceParty & { bankAccount?: string } | undefined => {
+  const party = (qualifier: string): (InvoiceParty & { bankAccount?: string }) | undefined => {
     const at = header.findIndex((s) => isQualified(s, 'NAD', qualifier));
     if (at < 0) return undefined;
     const nad = header[at]!;
     const group: Segment[] = [];
     for (let j = at + 1; j < header.length && ['LOC', 'FII', 'RFF', 'DTM', 'CTA', 'COM'].includes(header[j]!.tag); j++) group.push(header[j]!);
-    const name = (nad.elements[4] ?? []).filter((x) => x.trim() !== '').join(' ').trim() || c(nad, 3);
+    const name =
+      (nad.elements[4] ?? [])
+        .filter((x) => x.trim() !== '')
+        .join(' ')
+        .trim() || c(nad, 3);
     if (!name) {
       if (qualifier === 'SU') p.add('edifact.missing', `NAD+${qualifier}/NAD04`, '(party name) is missing: the seller needs a name.');
       else p.warnings.push(`NAD+${qualifier} has no name (NAD04); the buyer is left out.`);
@@ -249,15 +301,27 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
     return omitUndefined({
       id: c(nad, 2),
       name,
-      taxId: c(group.find((s) => isQualified(s, 'RFF', 'VA')), 1, 1),
+      taxId: c(
+        group.find((s) => isQualified(s, 'RFF', 'VA')),
+        1,
+        1,
+      ),
       country: country && /^[A-Z]{2}$/.test(country) ? country : undefined,
-      bankAccount: c(group.find((s) => isQualified(s, 'FII', 'RB')), 2),
+      bankAccount: c(
+        group.find((s) => isQualified(s, 'FII', 'RB')),
+        2,
+      ),
     });
   };
   const supplier = party('SU');
   if (!header.some((s) => isQualified(s, 'NAD', 'SU'))) p.add('edifact.missing', 'NAD+SU', '(supplier) is missing: every invoice names its seller.');
   const buyer = party('BY');
-  const reference = (qualifier: string) => c(header.find((s) => s.tag === 'RFF' && c(s, 1) === qualifier), 1, 1);
+  const reference = (qualifier: string) =>
+    c(
+      header.find((s) => s.tag === 'RFF' && c(s, 1) === qualifier),
+      1,
+      1,
+    );
 
   const allowanceCharges: InvoiceAllowanceCharge[] = [];
   header.forEach((s, i) => {
@@ -279,7 +343,15 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
     const at = `LIN[${n + 1}]`;
     const qty = group.find((s) => isQualified(s, 'QTY', '47'));
     const quantity = amount(`${at}/QTY+47`, c(qty, 1, 1), 'invoiced quantity');
-    const net = amount(`${at}/MOA+203`, c(group.find((s) => isQualified(s, 'MOA', '203')), 1, 1), 'line item amount');
+    const net = amount(
+      `${at}/MOA+203`,
+      c(
+        group.find((s) => isQualified(s, 'MOA', '203')),
+        1,
+        1,
+      ),
+      'line item amount',
+    );
     const pri = group.find((s) => isQualified(s, 'PRI', 'AAA'));
     const price = amount(`${at}/PRI+AAA`, c(pri, 1, 1), 'net unit price');
     const baseRaw = c(pri, 1, 4);
@@ -295,7 +367,10 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
     let unitPrice = price.text;
     if (base && !base.value.isZero() && !base.value.eq(1)) {
       const { quotient, exact } = divideExactly(price.value, base.value);
-      if (!exact) p.warnings.push(`${at}: price ${price.text} per ${base.text} units does not divide exactly; the unit price is rounded to ${IntakeDecimal.precision} significant digits.`);
+      if (!exact)
+        p.warnings.push(
+          `${at}: price ${price.text} per ${base.text} units does not divide exactly; the unit price is rounded to ${IntakeDecimal.precision} significant digits.`,
+        );
       unitPrice = formatDecimal(quotient);
     }
     lines.push({
@@ -317,24 +392,51 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
   if (lineStarts.length === 0) p.add('edifact.missing', 'LIN', '(line item) is missing: an invoice needs at least one line.');
   if (unsIndex < 0) p.add('edifact.missing', 'UNS', '(section control) is missing: the totals follow UNS+S.');
   const cnt = summary.find((s) => isQualified(s, 'CNT', '2'));
-  if (cnt && c(cnt, 1, 1) !== String(lineStarts.length)) p.add('edifact.invalid', 'CNT+2', `counts ${c(cnt, 1, 1) ?? ''} lines but the message has ${lineStarts.length} LIN segments.`);
+  if (cnt && c(cnt, 1, 1) !== String(lineStarts.length))
+    p.add('edifact.invalid', 'CNT+2', `counts ${c(cnt, 1, 1) ?? ''} lines but the message has ${lineStarts.length} LIN segments.`);
 
   const firstTax = summary.findIndex((s) => s.tag === 'TAX');
   const totalsPart = firstTax < 0 ? summary : summary.slice(0, firstTax);
-  const moa = (qualifier: string) => c(totalsPart.find((s) => isQualified(s, 'MOA', qualifier)), 1, 1);
+  const moa = (qualifier: string) =>
+    c(
+      totalsPart.find((s) => isQualified(s, 'MOA', qualifier)),
+      1,
+      1,
+    );
   const breakdown: TaxSubtotal[] = [];
   const taxGroups = summary.map((s, i) => (s.tag === 'TAX' ? i : -1)).filter((i) => i >= 0);
   taxGroups.forEach((start, n) => {
     const group = summary.slice(start + 1, taxGroups[n + 1] ?? summary.length);
     const tax = summary[start]!;
-    const taxable = amount(`UNS/TAX[${n + 1}]/MOA+125`, c(group.find((s) => isQualified(s, 'MOA', '125')), 1, 1), 'taxable amount', false);
-    const due = amount(`UNS/TAX[${n + 1}]/MOA+124`, c(group.find((s) => isQualified(s, 'MOA', '124')), 1, 1), 'tax amount');
+    const taxable = amount(
+      `UNS/TAX[${n + 1}]/MOA+125`,
+      c(
+        group.find((s) => isQualified(s, 'MOA', '125')),
+        1,
+        1,
+      ),
+      'taxable amount',
+      false,
+    );
+    const due = amount(
+      `UNS/TAX[${n + 1}]/MOA+124`,
+      c(
+        group.find((s) => isQualified(s, 'MOA', '124')),
+        1,
+        1,
+      ),
+      'tax amount',
+    );
     const rate = c(tax, 5, 3) === undefined ? undefined : amount(`UNS/TAX[${n + 1}]`, c(tax, 5, 3), 'tax rate');
     if (taxable && due) breakdown.push(omitUndefined({ category: c(tax, 6), rate: rate?.text, taxableAmount: taxable.text, taxAmount: due.text }));
   });
   const lineNetTotal = amount('MOA+79', moa('79'), 'total line items amount, after UNS');
   const netTotal = amount('MOA+125', moa('125'), 'taxable amount of the invoice, after UNS');
-  const grossTotal = amount(moa('77') !== undefined ? 'MOA+77' : 'MOA+86', moa('77') ?? moa('86'), 'invoice amount (MOA+77, or message total MOA+86), after UNS');
+  const grossTotal = amount(
+    moa('77') !== undefined ? 'MOA+77' : 'MOA+86',
+    moa('77') ?? moa('86'),
+    'invoice amount (MOA+77, or message total MOA+86), after UNS',
+  );
   const statedTax = moa('124') ?? moa('176');
   let taxTotal: Amount | undefined;
   if (statedTax !== undefined) taxTotal = amount(moa('124') !== undefined ? 'MOA+124' : 'MOA+176', statedTax, 'tax amount');
@@ -398,7 +500,14 @@ export function parseEdifactInvoice(text: string, options: EdifactIntakeOptions 
   });
   const checked = parseInvoice(draft);
   if (!checked.ok) {
-    return { ok: false, problems: checked.problems.map((q) => ({ code: 'schema', path: `(canonical ${q.path})`, message: `The INVOIC does not fit the canonical invoice at ${q.path}: ${q.message}` })) };
+    return {
+      ok: false,
+      problems: checked.problems.map((q) => ({
+        code: 'schema',
+        path: `(canonical ${q.path})`,
+        message: `The INVOIC does not fit the canonical invoice at ${q.path}: ${q.message}`,
+      })),
+    };
   }
   return { ok: true, invoice: checked.invoice, warnings };
 }

@@ -52,7 +52,14 @@ function classify(filename: string, mimeType: string, bytes: Uint8Array): Omit<E
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      return { kind: 'invoice', syntax: 'ubl', result: { ok: false, problems: [{ code: 'xml.malformed', path: '(document)', message: 'The XML attachment is not valid UTF-8. Send the invoice XML in UTF-8.' }] } };
+      return {
+        kind: 'invoice',
+        syntax: 'ubl',
+        result: {
+          ok: false,
+          problems: [{ code: 'xml.malformed', path: '(document)', message: 'The XML attachment is not valid UTF-8. Send the invoice XML in UTF-8.' }],
+        },
+      };
     }
     const ubl = parseUblInvoice(text);
     if (!ubl.ok && ubl.problems[0]?.code === 'ubl.notInvoice' && ubl.problems[0].path === 'CrossIndustryInvoice') {
@@ -95,7 +102,8 @@ export async function readInvoiceEmail(raw: string | Uint8Array, options: EmailI
   } catch (error) {
     return fail('email.malformed', `The message could not be read as MIME: ${(error as Error).message}`);
   }
-  if (!email.headers.some((h) => ['from', 'content-type', 'mime-version'].includes(h.key))) return fail('email.malformed', 'The body is not an e-mail: it has no From, Content-Type or MIME-Version header. Send the .eml file as it was received.');
+  if (!email.headers.some((h) => ['from', 'content-type', 'mime-version'].includes(h.key)))
+    return fail('email.malformed', 'The body is not an e-mail: it has no From, Content-Type or MIME-Version header. Send the .eml file as it was received.');
   const attachments = email.attachments.map((a, i): EmailAttachment => {
     const content = new Uint8Array(a.content as ArrayBuffer);
     const filename = a.filename ?? `attachment-${i + 1}`;

@@ -45,6 +45,4 @@ export interface IntakeProblem {
  * The outcome of reading one incoming document: a schema-valid canonical invoice plus notes
  * about anything surprising (kept as stated), or the problems that stopped it.
  */
-export type IntakeResult =
-  | { ok: true; invoice: Invoice; warnings: string[] }
-  | { ok: false; problems: IntakeProblem[] };
+export type IntakeResult = { ok: true; invoice: Invoice; warnings: string[] } | { ok: false; problems: IntakeProblem[] };

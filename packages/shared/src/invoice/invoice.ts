@@ -242,29 +242,29 @@ export function parseInvoice(input: unknown): InvoiceParseResult {
   if (!validateInvoice(input)) {
     return { ok: false, problems: (validateInvoice.errors ?? []).map((e: ErrorObject) => describeAjvError(e)) };
   }
-  const raw = input as Record<string, any>;
-  const invoice: Invoice = {
-    ...(raw as Invoice),
+  // the schema has checked the shape; amounts may still be numbers, which become decimal strings
+  type Row = Record<string, unknown>;
+  const raw = input as Row & { documentType?: Invoice['documentType']; typeCode?: string; taxBreakdown?: Row[]; allowanceCharges?: Row[]; lines: Row[] };
+  const invoice = {
+    ...(input as Invoice),
     // without a stated type, a credit-note type code (e.g. 381) makes it a credit note
-    documentType: raw.documentType ?? (CREDIT_NOTE_CODES.has(raw.typeCode) ? 'creditNote' : 'invoice'),
+    documentType: raw.documentType ?? (CREDIT_NOTE_CODES.has(raw.typeCode as string) ? 'creditNote' : 'invoice'),
     netTotal: toDecimalString(raw.netTotal),
     taxTotal: toDecimalString(raw.taxTotal),
     grossTotal: toDecimalString(raw.grossTotal),
     ...optionalDecimals(raw, OPTIONAL_MONEY),
-    ...(raw.taxBreakdown
-      ? { taxBreakdown: raw.taxBreakdown.map((t: Record<string, unknown>) => ({ ...t, ...optionalDecimals(t, ['rate', 'taxableAmount', 'taxAmount']) })) }
-      : {}),
+    ...(raw.taxBreakdown ? { taxBreakdown: raw.taxBreakdown.map((t) => ({ ...t, ...optionalDecimals(t, ['rate', 'taxableAmount', 'taxAmount']) })) } : {}),
     ...(raw.allowanceCharges
-      ? { allowanceCharges: raw.allowanceCharges.map((a: Record<string, unknown>) => ({ ...a, ...optionalDecimals(a, ['amount', 'baseAmount', 'percent', 'taxRate']) })) }
+      ? { allowanceCharges: raw.allowanceCharges.map((a) => ({ ...a, ...optionalDecimals(a, ['amount', 'baseAmount', 'percent', 'taxRate']) })) }
       : {}),
-    lines: raw.lines.map((line: Record<string, unknown>) => ({
+    lines: raw.lines.map((line) => ({
       ...line,
       quantity: toDecimalString(line.quantity),
       unitPrice: toDecimalString(line.unitPrice),
       netAmount: toDecimalString(line.netAmount),
       ...optionalDecimals(line, ['taxRate', 'taxAmount', 'priceBaseQuantity']),
     })),
-  };
+  } as Invoice;
   return { ok: true, invoice };
 }
 

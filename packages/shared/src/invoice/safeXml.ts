@@ -12,9 +12,7 @@ export interface XmlElement {
   [key: string]: XmlElement[] | string | undefined;
 }
 
-export type SafeXmlResult =
-  | { ok: true; root: XmlElement; rootName: string; rootNamespace?: string }
-  | { ok: false; problems: IntakeProblem[] };
+export type SafeXmlResult = { ok: true; root: XmlElement; rootName: string; rootNamespace?: string } | { ok: false; problems: IntakeProblem[] };
 
 const DOCUMENT = '(document)';
 const DECLARATION = /<!\s*(DOCTYPE|ENTITY)/i;
@@ -91,10 +89,7 @@ export function parseXmlSafely(xml: string, maxBytes = DEFAULT_MAX_XML_BYTES): S
     return fail('xml.malformed', 'The document is empty. Send the UBL XML text itself.');
   }
   if (tooLarge(xml, maxBytes)) {
-    return fail(
-      'xml.tooLarge',
-      `The document is larger than ${maxBytes} bytes. Send attachments separately or raise the intake size limit.`,
-    );
+    return fail('xml.tooLarge', `The document is larger than ${maxBytes} bytes. Send attachments separately or raise the intake size limit.`);
   }
   const text = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
   if (DECLARATION.test(text)) {

@@ -153,7 +153,9 @@ export function parseUblInvoice(xml: string, options: UblIntakeOptions = {}): In
   }
   const { reader: r, root } = createUblReader(parsed.root, parsed.rootName);
   if (parsed.rootNamespace !== kind.namespace) {
-    r.warn(`The root element's namespace is ${parsed.rootNamespace ? `"${parsed.rootNamespace}"` : 'missing'}, not ${kind.namespace}; elements are read by local name anyway.`);
+    r.warn(
+      `The root element's namespace is ${parsed.rootNamespace ? `"${parsed.rootNamespace}"` : 'missing'}, not ${kind.namespace}; elements are read by local name anyway.`,
+    );
   }
 
   const invoiceNumber = r.requiredText(root, ['cbc:ID'], 'every invoice has a number (BT-1).');
@@ -163,12 +165,17 @@ export function parseUblInvoice(xml: string, options: UblIntakeOptions = {}): In
   const money = currency ?? '';
   const typeCode = r.text(root, kind.typeCode);
   if (typeCode && (kind.documentType === 'creditNote') !== CREDIT_NOTE_CODES.has(typeCode)) {
-    r.warn(`${root.path}/${kind.typeCode} ${typeCode} is unusual for a ${parsed.rootName}; the document is taken as ${kind.documentType === 'creditNote' ? 'a credit note' : 'an invoice'} from its root element.`);
+    r.warn(
+      `${root.path}/${kind.typeCode} ${typeCode} is unusual for a ${parsed.rootName}; the document is taken as ${kind.documentType === 'creditNote' ? 'a credit note' : 'an invoice'} from its root element.`,
+    );
   }
   const dueDate =
     kind.documentType === 'invoice' && r.text(root, 'cbc:DueDate')
       ? r.date(root, ['cbc:DueDate'])
-      : r.many(root, 'cac:PaymentMeans').map((m) => r.date(m, ['cbc:PaymentDueDate'])).find(Boolean);
+      : r
+          .many(root, 'cac:PaymentMeans')
+          .map((m) => r.date(m, ['cbc:PaymentDueDate']))
+          .find(Boolean);
   const rawTaxCurrency = r.text(root, 'cbc:TaxCurrencyCode');
   const taxCurrency = rawTaxCurrency && rawTaxCurrency !== currency ? rawTaxCurrency : undefined;
 
@@ -203,7 +210,8 @@ export function parseUblInvoice(xml: string, options: UblIntakeOptions = {}): In
     .many(root, 'cac:BillingReference')
     .map((b) => r.text(b, 'cac:InvoiceDocumentReference', 'cbc:ID'))
     .filter((id): id is string => id !== undefined);
-  if (billing.length > 1) r.warn(`The document refers to ${billing.length} earlier invoices (${billing.join(', ')}); the first is kept as the preceding invoice.`);
+  if (billing.length > 1)
+    r.warn(`The document refers to ${billing.length} earlier invoices (${billing.join(', ')}); the first is kept as the preceding invoice.`);
 
   if (r.problems.length > 0 || !totals || !taxTotal || !supplier || !invoiceNumber || !issueDate || !currency) {
     return { ok: false, problems: r.problems };

@@ -61,10 +61,22 @@ export function totalsWarnings(t: UblTotals, root: string, names: TotalNames = U
 
   check('BR-CO-10', `${total}/${names.lineNetTotal}`, t.lineNetTotal, sumDecimals(t.lineNetAmounts.map((a) => a.value)), 'the sum of the line net amounts');
   if (t.allowances.length > 0 || t.allowanceTotal) {
-    check('BR-CO-11', `${total}/${names.allowanceTotal}`, t.allowanceTotal ?? { value: zero, text: '0' }, sumDecimals(t.allowances), 'the sum of the document-level allowances');
+    check(
+      'BR-CO-11',
+      `${total}/${names.allowanceTotal}`,
+      t.allowanceTotal ?? { value: zero, text: '0' },
+      sumDecimals(t.allowances),
+      'the sum of the document-level allowances',
+    );
   }
   if (t.charges.length > 0 || t.chargeTotal) {
-    check('BR-CO-12', `${total}/${names.chargeTotal}`, t.chargeTotal ?? { value: zero, text: '0' }, sumDecimals(t.charges), 'the sum of the document-level charges');
+    check(
+      'BR-CO-12',
+      `${total}/${names.chargeTotal}`,
+      t.chargeTotal ?? { value: zero, text: '0' },
+      sumDecimals(t.charges),
+      'the sum of the document-level charges',
+    );
   }
   check('BR-CO-13', `${total}/${names.netTotal}`, t.netTotal, lineNetTotal.minus(allowanceTotal).plus(chargeTotal), 'line total − allowances + charges');
   if (t.taxSubtotals.length > 0) {

@@ -43,13 +43,14 @@ export function readParty(r: UblReader, party: UblNode, role: 'seller' | 'buyer'
     .many(party, 'cac:PartyIdentification')
     .map((p) => r.one(p, 'cbc:ID'))
     .find((id) => id && r.attribute(id, 'schemeID') !== 'SEPA');
-  const id =
-    r.text(identification) ?? r.text(party, 'cac:PartyLegalEntity', 'cbc:CompanyID') ?? r.text(party, 'cbc:EndpointID');
+  const id = r.text(identification) ?? r.text(party, 'cac:PartyLegalEntity', 'cbc:CompanyID') ?? r.text(party, 'cbc:EndpointID');
   const taxSchemes = r.many(party, 'cac:PartyTaxScheme');
   const vat = taxSchemes.find((s) => r.text(s, 'cac:TaxScheme', 'cbc:ID')?.toUpperCase() === 'VAT') ?? taxSchemes[0];
   const country = r.text(party, 'cac:PostalAddress', 'cac:Country', 'cbc:IdentificationCode');
   if (country && !COUNTRY.test(country)) {
-    r.warn(`${r.pathOf(party, ['cac:PostalAddress', 'cac:Country', 'cbc:IdentificationCode'])} "${country}" is not an ISO 3166-1 alpha-2 code; the country is left out.`);
+    r.warn(
+      `${r.pathOf(party, ['cac:PostalAddress', 'cac:Country', 'cbc:IdentificationCode'])} "${country}" is not an ISO 3166-1 alpha-2 code; the country is left out.`,
+    );
   }
   return omitUndefined({
     id,
@@ -150,7 +151,9 @@ export function readLine(r: UblReader, node: UblNode, kind: UblKind, currency: s
   if (base && !base.value.eq(1)) {
     const { quotient: perUnit, exact } = divideExactly(price.value, base.value);
     if (!exact) {
-      r.warn(`${node.path}: price ${price.text} per ${base.text} units does not divide exactly; the unit price is rounded to ${IntakeDecimal.precision} significant digits.`);
+      r.warn(
+        `${node.path}: price ${price.text} per ${base.text} units does not divide exactly; the unit price is rounded to ${IntakeDecimal.precision} significant digits.`,
+      );
     }
     unitPrice = formatDecimal(perUnit);
   }

@@ -55,7 +55,9 @@ function tokenize(text: string, p: X12Problems): Segment[] | undefined {
   }
   const separators = [element, component, terminator];
   if (separators.some((c) => /[A-Za-z0-9 ]/.test(c)) || new Set(separators).size !== 3) {
-    return syntax(`declares separators element "${element}", component (ISA16) "${component}" and segment terminator "${terminator}"; they must be three different characters that are not letters, digits or spaces.`);
+    return syntax(
+      `declares separators element "${element}", component (ISA16) "${component}" and segment terminator "${terminator}"; they must be three different characters that are not letters, digits or spaces.`,
+    );
   }
   const segments: Segment[] = [];
   const raw = text.split(terminator);
@@ -69,7 +71,11 @@ function tokenize(text: string, p: X12Problems): Segment[] | undefined {
     const elements = body.split(element);
     const id = elements[0]!;
     if (!SEGMENT_ID.test(id)) {
-      p.add('x12.syntax', `segment ${segments.length + 1}`, `("${body.slice(0, 40)}") has no valid segment ID. Elements must be separated by "${element}" and segments ended by "${terminator}", as ISA declares.`);
+      p.add(
+        'x12.syntax',
+        `segment ${segments.length + 1}`,
+        `("${body.slice(0, 40)}") has no valid segment ID. Elements must be separated by "${element}" and segments ended by "${terminator}", as ISA declares.`,
+      );
       return undefined;
     }
     segments.push({ id, elements, position: segments.length + 1 });
@@ -98,7 +104,13 @@ function envelope(segments: Segment[], p: X12Problems): Segment[] | undefined {
   if (version && !version.startsWith('004010')) p.warnings.push(`GS08 version is ${version}, not 004010; the 810 is read with the 004010 layout.`);
   const starts = segments.filter((s) => s.id === 'ST');
   if (starts.length !== 1) {
-    p.add(starts.length === 0 ? 'x12.missing' : 'x12.invalid', 'ST', starts.length === 0 ? 'is missing: the interchange holds no transaction set.' : `occurs ${starts.length} times: send one invoice (one ST…SE transaction set) per interchange.`);
+    p.add(
+      starts.length === 0 ? 'x12.missing' : 'x12.invalid',
+      'ST',
+      starts.length === 0
+        ? 'is missing: the interchange holds no transaction set.'
+        : `occurs ${starts.length} times: send one invoice (one ST…SE transaction set) per interchange.`,
+    );
     return undefined;
   }
   const st = starts[0]!;
@@ -110,14 +122,21 @@ function envelope(segments: Segment[], p: X12Problems): Segment[] | undefined {
   if (!se) p.add('x12.missing', 'SE', 'is missing: the transaction set must end with SE.');
   else {
     const count = se.position - st.position + 1;
-    if (el(se, 1) !== String(count)) p.add('x12.invalid', 'SE01', `is "${el(se, 1) ?? ''}" but the transaction set has ${count} segments (ST to SE): the interchange is truncated or altered.`);
+    if (el(se, 1) !== String(count))
+      p.add(
+        'x12.invalid',
+        'SE01',
+        `is "${el(se, 1) ?? ''}" but the transaction set has ${count} segments (ST to SE): the interchange is truncated or altered.`,
+      );
     if (el(se, 2) !== el(st, 2)) p.add('x12.invalid', 'SE02', `"${el(se, 2) ?? ''}" does not match ST02 "${el(st, 2) ?? ''}".`);
   }
   if (ge?.id !== 'GE') p.add('x12.missing', 'GE', 'is missing after SE: the functional group must end with GE.');
-  else if (el(ge, 2) !== el(gs, 6) || el(ge, 1) !== '1') p.add('x12.invalid', 'GE', `(${ge.elements.slice(1).join(', ')}) must count 1 transaction set and repeat GS06 "${el(gs, 6) ?? ''}".`);
+  else if (el(ge, 2) !== el(gs, 6) || el(ge, 1) !== '1')
+    p.add('x12.invalid', 'GE', `(${ge.elements.slice(1).join(', ')}) must count 1 transaction set and repeat GS06 "${el(gs, 6) ?? ''}".`);
   if (iea?.id !== 'IEA') p.add('x12.missing', 'IEA', 'is missing after GE: the interchange must end with IEA.');
   else {
-    if (el(iea, 2) !== el(isa, 13)) p.add('x12.invalid', 'IEA02', `"${el(iea, 2) ?? ''}" does not match the interchange control number ISA13 "${el(isa, 13) ?? ''}".`);
+    if (el(iea, 2) !== el(isa, 13))
+      p.add('x12.invalid', 'IEA02', `"${el(iea, 2) ?? ''}" does not match the interchange control number ISA13 "${el(isa, 13) ?? ''}".`);
     if (el(iea, 1) !== '1') p.add('x12.invalid', 'IEA01', `is "${el(iea, 1) ?? ''}"; the interchange holds 1 functional group.`);
     if (segments.length > iea.position) p.add('x12.syntax', `segment ${iea.position + 1}`, 'follows IEA: nothing may follow the interchange trailer.');
   }
@@ -174,14 +193,20 @@ function parties(body: Segment[]): Map<string, InvoiceParty> {
     for (let j = i + 1; j < body.length && ['N2', 'N3', 'N4', 'REF', 'PER'].includes(body[j]!.id); j++) loop.push(body[j]!);
     const code = el(n1, 1) ?? '';
     const name = el(n1, 2);
-    const country = el(loop.find((s) => s.id === 'N4'), 4);
+    const country = el(
+      loop.find((s) => s.id === 'N4'),
+      4,
+    );
     if (!name || out.has(code)) continue;
     out.set(
       code,
       omitUndefined({
         id: el(n1, 4),
         name,
-        taxId: el(loop.find((s) => s.id === 'REF' && el(s, 1) === 'TJ'), 2),
+        taxId: el(
+          loop.find((s) => s.id === 'REF' && el(s, 1) === 'TJ'),
+          2,
+        ),
         country: country && /^[A-Z]{2}$/.test(country) ? country : undefined,
       }),
     );
@@ -214,7 +239,11 @@ function lines(body: Segment[], p: X12Problems): ReadX12Line[] {
       if (q && v && !(q in ids)) ids[q] = v;
     }
     const productId = Object.entries(ids).find(([q]) => q !== 'PL');
-    const description = el(loop.find((s) => s.id === 'PID'), 5) ?? (productId ? `${productId[0]} ${productId[1]}` : undefined);
+    const description =
+      el(
+        loop.find((s) => s.id === 'PID'),
+        5,
+      ) ?? (productId ? `${productId[0]} ${productId[1]}` : undefined);
     if (!description) p.add('x12.missing', `${at}/PID05`, '(item description) is missing, and IT1 names no product ID to describe the line by.');
     const txi = loop.find((s) => s.id === 'TXI');
     const taxAmount = txi ? decimal(p, `${at}/TXI02`, el(txi, 2), 'line tax amount') : undefined;
@@ -260,7 +289,16 @@ export function parseX12Invoice(text: string, options: X12IntakeOptions = {}): I
   const p = new X12Problems();
   const input = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/^\s+/, '');
   if (input.length > (options.maxBytes ?? DEFAULT_MAX)) {
-    return { ok: false, problems: [{ code: 'x12.tooLarge', path: '(document)', message: `The interchange is larger than ${options.maxBytes ?? DEFAULT_MAX} characters. Send one invoice per interchange or raise the intake size limit.` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'x12.tooLarge',
+          path: '(document)',
+          message: `The interchange is larger than ${options.maxBytes ?? DEFAULT_MAX} characters. Send one invoice per interchange or raise the intake size limit.`,
+        },
+      ],
+    };
   }
   const segments = tokenize(input, p);
   const body = segments && envelope(segments, p);
@@ -294,7 +332,8 @@ export function parseX12Invoice(text: string, options: X12IntakeOptions = {}): I
   const it1Count = body.filter((s) => s.id === 'IT1').length;
   if (it1Count === 0) p.add('x12.missing', 'IT1', '(invoice line) is missing: an invoice needs at least one line.');
   const ctt = one('CTT');
-  if (ctt && el(ctt, 1) !== String(it1Count)) p.add('x12.invalid', 'CTT01', `is "${el(ctt, 1) ?? ''}" but the invoice has ${it1Count} IT1 lines: the interchange is truncated or altered.`);
+  if (ctt && el(ctt, 1) !== String(it1Count))
+    p.add('x12.invalid', 'CTT01', `is "${el(ctt, 1) ?? ''}" but the invoice has ${it1Count} IT1 lines: the interchange is truncated or altered.`);
 
   const tdsIndex = body.findIndex((s) => s.id === 'TDS');
   const gross = implied2(p, 'TDS01', el(body[tdsIndex], 1), 'total invoice amount', true);
@@ -306,12 +345,14 @@ export function parseX12Invoice(text: string, options: X12IntakeOptions = {}): I
     if (amount) taxes.push(amount.value);
   });
   const allowanceCharges: InvoiceAllowanceCharge[] = [];
-  summary.filter((s) => s.id === 'SAC').forEach((s, i) => {
-    const kind = el(s, 1) === 'A' ? 'allowance' : el(s, 1) === 'C' ? 'charge' : undefined;
-    if (!kind) return p.warnings.push(`SAC[${i + 1}]/SAC01 is "${el(s, 1) ?? ''}", neither A (allowance) nor C (charge); it is left out.`);
-    const amount = implied2(p, `SAC[${i + 1}]/SAC05`, el(s, 5), 'allowance or charge amount', true);
-    if (amount) allowanceCharges.push(omitUndefined({ kind, amount: amount.text, reasonCode: el(s, 2), reason: el(s, 15) }));
-  });
+  summary
+    .filter((s) => s.id === 'SAC')
+    .forEach((s, i) => {
+      const kind = el(s, 1) === 'A' ? 'allowance' : el(s, 1) === 'C' ? 'charge' : undefined;
+      if (!kind) return p.warnings.push(`SAC[${i + 1}]/SAC01 is "${el(s, 1) ?? ''}", neither A (allowance) nor C (charge); it is left out.`);
+      const amount = implied2(p, `SAC[${i + 1}]/SAC05`, el(s, 5), 'allowance or charge amount', true);
+      if (amount) allowanceCharges.push(omitUndefined({ kind, amount: amount.text, reasonCode: el(s, 2), reason: el(s, 15) }));
+    });
   if (p.list.length > 0 || !gross || !issueDate || !invoiceNumber || !currency || !supplier) return { ok: false, problems: p.list };
 
   const lineTaxes = readLines.map((l) => l.tax).filter((t): t is IntakeDecimal => t !== undefined);
@@ -322,7 +363,9 @@ export function parseX12Invoice(text: string, options: X12IntakeOptions = {}): I
   const net = gross.value.minus(tax);
   const expectedNet = lineNet.plus(sumDecimals(allowanceCharges.map(signed)));
   if (!expectedNet.eq(net)) {
-    p.warnings.push(`TDS01 ${gross.text} − tax ${tax.toFixed(2)} gives a net of ${net.toFixed(2)}, but the lines (IT102 × IT104) and SAC allowances/charges give ${expectedNet.toFixed(2)}; the stated total is kept.`);
+    p.warnings.push(
+      `TDS01 ${gross.text} − tax ${tax.toFixed(2)} gives a net of ${net.toFixed(2)}, but the lines (IT102 × IT104) and SAC allowances/charges give ${expectedNet.toFixed(2)}; the stated total is kept.`,
+    );
   }
   const allowances = allowanceCharges.filter((a) => a.kind === 'allowance');
   const charges = allowanceCharges.filter((a) => a.kind === 'charge');
@@ -337,7 +380,10 @@ export function parseX12Invoice(text: string, options: X12IntakeOptions = {}): I
     supplier,
     buyer,
     poNumber: el(big, 4),
-    precedingInvoiceNumber: el(body.find((s) => s.id === 'REF' && el(s, 1) === 'OI'), 2),
+    precedingInvoiceNumber: el(
+      body.find((s) => s.id === 'REF' && el(s, 1) === 'OI'),
+      2,
+    ),
     netTotal: net.toFixed(2),
     taxTotal: tax.toFixed(2),
     grossTotal: gross.text,
@@ -351,8 +397,14 @@ export function parseX12Invoice(text: string, options: X12IntakeOptions = {}): I
   if (p.list.length > 0) return { ok: false, problems: p.list };
   const checked = parseInvoice(draft);
   if (!checked.ok) {
-    return { ok: false, problems: checked.problems.map((q) => ({ code: 'schema', path: `(canonical ${q.path})`, message: `The 810 does not fit the canonical invoice at ${q.path}: ${q.message}` })) };
+    return {
+      ok: false,
+      problems: checked.problems.map((q) => ({
+        code: 'schema',
+        path: `(canonical ${q.path})`,
+        message: `The 810 does not fit the canonical invoice at ${q.path}: ${q.message}`,
+      })),
+    };
   }
   return { ok: true, invoice: checked.invoice, warnings: p.warnings };
 }
-

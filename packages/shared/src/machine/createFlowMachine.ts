@@ -10,14 +10,35 @@ export interface CaseEvent {
   [key: string]: unknown;
 }
 
-type Params = Record<string, any>;
+/**
+ * The params `compile` writes into the machine for a guard or an action; each reads its own
+ * (a decision table's params are its whole `DecisionTableSpec`).
+ */
+interface Params {
+  expression: string;
+  nodeId: string;
+  outcome: string;
+  timerId: string;
+  message: string;
+  resultVar: string;
+  [key: string]: unknown;
+}
 const noEffect = () => {};
 
 /**
  * Names of the actions that are effects: the engine stores them as data and handlers run them.
  * The machine itself never runs them.
  */
-export const EFFECT_ACTIONS = ['exflow.service', 'exflow.service.cancel', 'exflow.task.open', 'exflow.task.close', 'exflow.timer.schedule', 'exflow.timer.cancel', 'exflow.message.subscribe', 'exflow.message.unsubscribe'] as const;
+export const EFFECT_ACTIONS = [
+  'exflow.service',
+  'exflow.service.cancel',
+  'exflow.task.open',
+  'exflow.task.close',
+  'exflow.timer.schedule',
+  'exflow.timer.cancel',
+  'exflow.message.subscribe',
+  'exflow.message.unsubscribe',
+] as const;
 export type EffectActionType = (typeof EFFECT_ACTIONS)[number];
 
 const flowSetup = setup({
@@ -43,7 +64,7 @@ const flowSetup = setup({
       return { tasks: { ...context.tasks, [params.nodeId]: decided }, vars: { ...context.vars, [params.resultVar]: decided } };
     }),
     decideTable: assign(({ context }, params: Params) => ({
-      vars: { ...context.vars, [params.resultVar]: decide(params as DecisionTableSpec, feelContext(context)).value },
+      vars: { ...context.vars, [params.resultVar]: decide(params as unknown as DecisionTableSpec, feelContext(context)).value },
     })),
     assignMessage: assign(({ context, event }, params: Params) => ({
       vars: { ...context.vars, [params.resultVar]: event.payload ?? null },
@@ -76,6 +97,6 @@ export function createFlowMachine(flow: CompiledFlow): AnyStateMachine {
     .createMachine({
       ...(flow.machine as object),
       context: ({ input }: { input: CaseInput }) => initialCaseContext(input),
-    } as any)
+    } as Parameters<typeof flowSetup.createMachine>[0])
     .provide({ guards: { caseOpen: not(or(closed)) } });
 }

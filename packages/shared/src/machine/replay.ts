@@ -42,7 +42,10 @@ export interface ReplayCaseResult {
 export interface ReplayReport {
   cases: ReplayCaseResult[];
   /** Runs through each node and edge, for the original version and the replayed one. */
-  counts: { original: { nodes: Record<string, number>; edges: Record<string, number> }; replayed: { nodes: Record<string, number>; edges: Record<string, number> } };
+  counts: {
+    original: { nodes: Record<string, number>; edges: Record<string, number> };
+    replayed: { nodes: Record<string, number>; edges: Record<string, number> };
+  };
   total: number;
   outcomeDiffers: number;
   pathDiffers: number;
@@ -112,7 +115,8 @@ export function runRecorded({ definition, flow }: ReplayFlow, run: ReplayCase): 
     }
     snapshot = next;
   }
-  const finalState = snapshot.status === 'done' ? Object.keys(flow.outcomes).find((id) => activeNodeIds(snapshot.value).includes(id) || snapshot.value === id) : undefined;
+  const finalState =
+    snapshot.status === 'done' ? Object.keys(flow.outcomes).find((id) => activeNodeIds(snapshot.value).includes(id) || snapshot.value === id) : undefined;
   const outcome = finalState ? flow.outcomes[finalState] : null;
   return { path, edges: edgesAlong(definition, path), queues, outcome, ...(stopped ? { stopped } : {}) };
 }

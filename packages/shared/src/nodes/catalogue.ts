@@ -13,7 +13,7 @@ import { timer } from './timer.js';
 import { waitForMessage } from './waitForMessage.js';
 
 // Config types differ per kind; the catalogue is read generically, so it stores them erased.
-type AnyNodeKind = NodeKind<any>;
+type AnyNodeKind = NodeKind<unknown>;
 
 /** Every node kind, in palette order. */
 export const nodeCatalogue: readonly AnyNodeKind[] = [

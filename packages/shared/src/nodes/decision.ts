@@ -49,7 +49,14 @@ export const decision = defineNodeKind<DecisionConfig>({
     (config.branches ?? []).flatMap((branch, i) => {
       const error = checkFeelExpression(branch.condition);
       return error
-        ? [{ code: 'feel.syntax', message: `Branch "${branch.label || branch.id}": ${error.message}`, nodeId: node.id, path: `/config/branches/${i}/condition` }]
+        ? [
+            {
+              code: 'feel.syntax',
+              message: `Branch "${branch.label || branch.id}": ${error.message}`,
+              nodeId: node.id,
+              path: `/config/branches/${i}/condition`,
+            },
+          ]
         : [];
     }),
   compile: (_node, config, ctx) => ({

@@ -79,8 +79,7 @@ export const decisionTable = defineNodeKind<DecisionTableConfig>({
   },
   check: (node, config) => {
     const problems: ValidationProblem[] = [];
-    const at = (path: string, message: string) =>
-      problems.push({ code: 'feel.syntax', message, nodeId: node.id, path: `/config/${path}` });
+    const at = (path: string, message: string) => problems.push({ code: 'feel.syntax', message, nodeId: node.id, path: `/config/${path}` });
     (config.inputs ?? []).forEach((input, i) => {
       const e = checkFeelExpression(input.expression);
       if (e) at(`inputs/${i}/expression`, `Input ${i + 1}: ${e.message}`);

@@ -8,8 +8,7 @@ export const parallel = defineNodeKind<{ branches: number }>({
   group: 'flow',
   icon: '⫼',
   inputs: 'many',
-  outputs: (config) =>
-    Array.from({ length: Math.max(2, config.branches ?? 2) }, (_, i) => ({ id: `b${i + 1}`, label: `branch ${i + 1}`, required: true })),
+  outputs: (config) => Array.from({ length: Math.max(2, config.branches ?? 2) }, (_, i) => ({ id: `b${i + 1}`, label: `branch ${i + 1}`, required: true })),
   configSchema: {
     type: 'object',
     additionalProperties: false,

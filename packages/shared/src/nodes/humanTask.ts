@@ -98,10 +98,24 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
   },
   check: (node, config) => [
     ...(config.dueIn && durationToMs(config.dueIn) === undefined
-      ? [{ code: 'duration.invalid', message: `Due in "${config.dueIn}" is not an ISO 8601 duration like PT24H or P2D`, nodeId: node.id, path: '/config/dueIn' }]
+      ? [
+          {
+            code: 'duration.invalid',
+            message: `Due in "${config.dueIn}" is not an ISO 8601 duration like PT24H or P2D`,
+            nodeId: node.id,
+            path: '/config/dueIn',
+          },
+        ]
       : []),
     ...(config.approval?.amount && checkFeelExpression(config.approval.amount)
-      ? [{ code: 'feel.syntax', message: `Approval amount: ${checkFeelExpression(config.approval.amount)!.message}`, nodeId: node.id, path: '/config/approval/amount' }]
+      ? [
+          {
+            code: 'feel.syntax',
+            message: `Approval amount: ${checkFeelExpression(config.approval.amount)!.message}`,
+            nodeId: node.id,
+            path: '/config/approval/amount',
+          },
+        ]
       : []),
   ],
   compile: (node, config, ctx) => {
@@ -126,10 +140,7 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
         },
         ...(timeout ? [{ type: 'exflow.timer.schedule', params: { nodeId: node.id, timerId, dueIn: config.dueIn } }] : []),
       ],
-      exit: [
-        { type: 'exflow.task.close', params: { nodeId: node.id } },
-        ...(timeout ? [{ type: 'exflow.timer.cancel', params: { nodeId: node.id } }] : []),
-      ],
+      exit: [{ type: 'exflow.task.close', params: { nodeId: node.id } }, ...(timeout ? [{ type: 'exflow.timer.cancel', params: { nodeId: node.id } }] : [])],
       on: {
         'task.completed': config.outcomes.map((o) => ({
           guard: { type: 'taskOutcome', params: { nodeId: node.id, outcome: o.id } },

@@ -44,9 +44,7 @@ export function defineServiceNode(options: ServiceNodeOptions) {
       additionalProperties: false,
       required: ['service'],
       properties: {
-        service: options.service
-          ? { const: options.service, title: 'Service', readOnly: true }
-          : { type: 'string', title: 'Service', minLength: 1 },
+        service: options.service ? { const: options.service, title: 'Service', readOnly: true } : { type: 'string', title: 'Service', minLength: 1 },
         params: { ...options.paramsSchema, title: 'Parameters' },
         resultVar: { type: 'string', title: 'Keep the result as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
         retry: retryPolicySchema,
@@ -117,7 +115,8 @@ export const webhook = defineServiceNode({
   kind: 'webhook',
   service: 'webhook',
   label: 'Notify system (webhook)',
-  description: 'POSTs the case to an HTTP endpoint, with an idempotency key so it acts once; keeps of the answer only what you declare. Non-public addresses are refused unless a platform admin allow-lists them.',
+  description:
+    'POSTs the case to an HTTP endpoint, with an idempotency key so it acts once; keeps of the answer only what you declare. Non-public addresses are refused unless a platform admin allow-lists them.',
   group: 'integration',
   icon: '↗',
   paramsSchema: {

@@ -23,7 +23,14 @@ export const timer = defineNodeKind<TimerConfig>({
   defaults: { duration: 'P1D' },
   check: (node, config) =>
     durationToMs(config.duration ?? '') === undefined
-      ? [{ code: 'duration.invalid', message: `Wait "${config.duration}" is not an ISO 8601 duration like PT4H or P2D`, nodeId: node.id, path: '/config/duration' }]
+      ? [
+          {
+            code: 'duration.invalid',
+            message: `Wait "${config.duration}" is not an ISO 8601 duration like PT4H or P2D`,
+            nodeId: node.id,
+            path: '/config/duration',
+          },
+        ]
       : [],
   compile: (node, config, ctx) => ({
     entry: [{ type: 'exflow.timer.schedule', params: { nodeId: node.id, timerId: node.id, dueIn: config.duration } }],

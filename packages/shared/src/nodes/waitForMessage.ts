@@ -50,10 +50,24 @@ export const waitForMessage = defineNodeKind<WaitForMessageConfig>({
   defaults: { message: 'goods.received', correlationKey: 'invoice.poNumber' },
   check: (node, config) => [
     ...(config.correlationKey && checkFeelExpression(config.correlationKey)
-      ? [{ code: 'feel.syntax', message: `Correlation key: ${checkFeelExpression(config.correlationKey)!.message}`, nodeId: node.id, path: '/config/correlationKey' }]
+      ? [
+          {
+            code: 'feel.syntax',
+            message: `Correlation key: ${checkFeelExpression(config.correlationKey)!.message}`,
+            nodeId: node.id,
+            path: '/config/correlationKey',
+          },
+        ]
       : []),
     ...(config.timeout && durationToMs(config.timeout) === undefined
-      ? [{ code: 'duration.invalid', message: `Timeout "${config.timeout}" is not an ISO 8601 duration like PT4H or P2D`, nodeId: node.id, path: '/config/timeout' }]
+      ? [
+          {
+            code: 'duration.invalid',
+            message: `Timeout "${config.timeout}" is not an ISO 8601 duration like PT4H or P2D`,
+            nodeId: node.id,
+            path: '/config/timeout',
+          },
+        ]
       : []),
   ],
   compile: (node, config, ctx) => {

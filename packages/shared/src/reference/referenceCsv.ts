@@ -56,14 +56,22 @@ function checkCell(column: Column, value: string): { value: string } | { message
   switch (column.kind) {
     case 'decimal': {
       const amount = amountFromText(value);
-      return amount ? { value: amount.text } : { message: `${column.name} "${value}" is not a decimal number: write digits with a dot as the decimal separator, e.g. 1234.50.` };
+      return amount
+        ? { value: amount.text }
+        : { message: `${column.name} "${value}" is not a decimal number: write digits with a dot as the decimal separator, e.g. 1234.50.` };
     }
     case 'country':
-      return /^[A-Z]{2}$/.test(value.toUpperCase()) ? { value: value.toUpperCase() } : { message: `${column.name} "${value}" is not a two-letter ISO 3166 country code such as DE.` };
+      return /^[A-Z]{2}$/.test(value.toUpperCase())
+        ? { value: value.toUpperCase() }
+        : { message: `${column.name} "${value}" is not a two-letter ISO 3166 country code such as DE.` };
     case 'currency':
-      return /^[A-Z]{3}$/.test(value.toUpperCase()) ? { value: value.toUpperCase() } : { message: `${column.name} "${value}" is not a three-letter ISO 4217 currency code such as EUR.` };
+      return /^[A-Z]{3}$/.test(value.toUpperCase())
+        ? { value: value.toUpperCase() }
+        : { message: `${column.name} "${value}" is not a three-letter ISO 4217 currency code such as EUR.` };
     case 'timestamp':
-      return TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value)) ? { value } : { message: `${column.name} "${value}" is not a date: write YYYY-MM-DD or an ISO 8601 timestamp.` };
+      return TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value))
+        ? { value }
+        : { message: `${column.name} "${value}" is not a date: write YYYY-MM-DD or an ISO 8601 timestamp.` };
     case 'poKind':
       return value === 'goods' || value === 'service' ? { value } : { message: `${column.name} "${value}" must be goods or service.` };
     default:
@@ -72,14 +80,27 @@ function checkCell(column: Column, value: string): { value: string } | { message
 }
 
 /** Reads a CSV with named columns (any order and case) into checked rows of cells. */
-function readTable(text: string, columns: readonly Column[]): { rows: { row: number; cells: Record<string, string> }[]; rejected: { row: number; cells: Record<string, string> }[]; errors: CsvIntakeError[]; warnings: string[] } {
+function readTable(
+  text: string,
+  columns: readonly Column[],
+): {
+  rows: { row: number; cells: Record<string, string> }[];
+  rejected: { row: number; cells: Record<string, string> }[];
+  errors: CsvIntakeError[];
+  warnings: string[];
+} {
   const errors: CsvIntakeError[] = [];
   const warnings: string[] = [];
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: false, delimitersToGuess: [',', ';', '\t', '|'] });
   const [header, ...data] = parsed.data;
   const names = columns.map((c) => c.name);
   if (!header || header.every((c) => c.trim() === '')) {
-    return { rows: [], rejected: [], errors: [{ row: 1, code: 'csv.empty', message: `The CSV has no header row; start with the column names (${names.join(', ')}).` }], warnings };
+    return {
+      rows: [],
+      rejected: [],
+      errors: [{ row: 1, code: 'csv.empty', message: `The CSV has no header row; start with the column names (${names.join(', ')}).` }],
+      warnings,
+    };
   }
   const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
   const at = new Map<number, Column>();
@@ -97,7 +118,8 @@ function readTable(text: string, columns: readonly Column[]): { rows: { row: num
   }
   if (errors.length) return { rows: [], rejected: [], errors, warnings };
   const syntax = new Map<number, string>();
-  for (const e of parsed.errors) if (e.type !== 'Delimiter' && e.row !== undefined) syntax.set(e.row + 2, `${e.message} (${e.code}); check the quoting on this row.`);
+  for (const e of parsed.errors)
+    if (e.type !== 'Delimiter' && e.row !== undefined) syntax.set(e.row + 2, `${e.message} (${e.code}); check the quoting on this row.`);
   const rows: { row: number; cells: Record<string, string> }[] = [];
   const rejected: { row: number; cells: Record<string, string> }[] = [];
   data.forEach((fields, index) => {
@@ -109,7 +131,11 @@ function readTable(text: string, columns: readonly Column[]): { rows: { row: num
       errors.push({ row, code: 'csv.syntax', message: syntax.get(row)! });
     } else if (fields.length !== header.length) {
       ok = false;
-      errors.push({ row, code: 'csv.fields', message: `Row ${row} has ${fields.length} fields but the header has ${header.length}; check separators and quotes.` });
+      errors.push({
+        row,
+        code: 'csv.fields',
+        message: `Row ${row} has ${fields.length} fields but the header has ${header.length}; check separators and quotes.`,
+      });
     }
     const misshapen = !ok;
     const cells: Record<string, string> = {};
@@ -168,7 +194,10 @@ const SUPPLIER_COLUMNS: Column[] = [
  */
 export function parseSuppliersCsv(text: string): ReferenceCsvResult<SupplierRecord> {
   const { rows, errors, warnings } = readTable(text, SUPPLIER_COLUMNS);
-  const records = rows.map(({ row, cells }) => ({ rows: [row], value: pick(cells, ['id', 'name', 'taxId', 'country', 'bankAccount', 'bankAccountChangedAt']) as SupplierRecord }));
+  const records = rows.map(({ row, cells }) => ({
+    rows: [row],
+    value: pick(cells, ['id', 'name', 'taxId', 'country', 'bankAccount', 'bankAccountChangedAt']) as SupplierRecord,
+  }));
   return { records: lastWins(records, (s) => s.id, 'Supplier', warnings), errors, warnings };
 }
 
@@ -205,12 +234,22 @@ export function parsePurchaseOrdersCsv(text: string): ReferenceCsvResult<Purchas
       for (const column of PO_HEADER) {
         if ((first[column] ?? '') !== (cells[column] ?? '')) {
           badPos.add(cells.poNumber!);
-          errors.push({ row, column, code: 'csv.inconsistent', message: `${column} is "${cells[column] ?? ''}" here but "${first[column] ?? ''}" on row ${group.rows[0]} of PO ${cells.poNumber}; every row of a PO must repeat the same PO values.` });
+          errors.push({
+            row,
+            column,
+            code: 'csv.inconsistent',
+            message: `${column} is "${cells[column] ?? ''}" here but "${first[column] ?? ''}" on row ${group.rows[0]} of PO ${cells.poNumber}; every row of a PO must repeat the same PO values.`,
+          });
         }
       }
       if (group.cells.some((c) => c.lineId === cells.lineId)) {
         badPos.add(cells.poNumber!);
-        errors.push({ row, column: 'lineId', code: 'csv.inconsistent', message: `Line ${cells.lineId} of PO ${cells.poNumber} appears twice; each line once.` });
+        errors.push({
+          row,
+          column: 'lineId',
+          code: 'csv.inconsistent',
+          message: `Line ${cells.lineId} of PO ${cells.poNumber} appears twice; each line once.`,
+        });
       }
     }
     group.rows.push(row);
@@ -250,6 +289,9 @@ const RECEIPT_COLUMNS: Column[] = [
  */
 export function parseGoodsReceiptsCsv(text: string): ReferenceCsvResult<GoodsReceiptRecord> {
   const { rows, errors, warnings } = readTable(text, RECEIPT_COLUMNS);
-  const records = rows.map(({ row, cells }) => ({ rows: [row], value: pick(cells, ['id', 'poNumber', 'lineId', 'quantity', 'receivedAt']) as GoodsReceiptRecord }));
+  const records = rows.map(({ row, cells }) => ({
+    rows: [row],
+    value: pick(cells, ['id', 'poNumber', 'lineId', 'quantity', 'receivedAt']) as GoodsReceiptRecord,
+  }));
   return { records: lastWins(records, (r) => r.id, 'Goods receipt', warnings), errors, warnings };
 }

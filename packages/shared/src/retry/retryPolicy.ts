@@ -73,9 +73,7 @@ export interface FailedAttempt {
   jitter?: number;
 }
 
-export type RetryDecision =
-  | { retry: true; delayMs: number }
-  | { retry: false; reason: 'non-retryable' | 'attempts' | 'deadline' };
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: 'non-retryable' | 'attempts' | 'deadline' };
 
 const ms = (text: string, fallback: string) => durationToMs(text) ?? durationToMs(fallback)!;
 

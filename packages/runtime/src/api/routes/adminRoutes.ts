@@ -20,7 +20,10 @@ export const POLICY_SCHEMA = {
     quantityTolerancePct: { type: 'number', minimum: 0, maximum: 100 },
     amountTolerance: { type: 'number', minimum: 0 },
     fourEyesThreshold: { type: 'number', minimum: 0 },
-    sodDesignCheck: { enum: ['refuse', 'warn'], description: 'Segregation-of-duties problems found in a flow at design time refuse publishing (default) or only warn' },
+    sodDesignCheck: {
+      enum: ['refuse', 'warn'],
+      description: 'Segregation-of-duties problems found in a flow at design time refuse publishing (default) or only warn',
+    },
     approvalLimits: {
       type: 'array',
       maxItems: 1000,
@@ -31,7 +34,12 @@ export const POLICY_SCHEMA = {
         properties: { role: { enum: [...ROLES] }, businessUnit: { type: 'string', maxLength: 100 }, maxAmount: { type: 'number', minimum: 0 } },
       },
     },
-    allowedTemplates: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 200 }, description: 'Template packs the tenant may list and install (absent: all)' },
+    allowedTemplates: {
+      type: 'array',
+      maxItems: 1000,
+      items: { type: 'string', maxLength: 200 },
+      description: 'Template packs the tenant may list and install (absent: all)',
+    },
     // check parameters triage and check nodes use (docs/checks.md, "Parameters")
     nonPoLimit: { type: 'number', minimum: 0 },
     duplicateWindowDays: { type: 'integer', format: 'int32', minimum: 0, maximum: 366 },
@@ -43,7 +51,19 @@ export const POLICY_SCHEMA = {
       type: 'array',
       description: "Check parameters a flow's node may set differently from this policy",
       maxItems: 20,
-      items: { enum: ['priceTolerancePct', 'quantityTolerancePct', 'amountTolerance', 'nonPoLimit', 'duplicateWindowDays', 'duplicateMaxEditDistance', 'taxLineTolerance', 'taxHeaderTolerance', 'recentBankChangeDays'] },
+      items: {
+        enum: [
+          'priceTolerancePct',
+          'quantityTolerancePct',
+          'amountTolerance',
+          'nonPoLimit',
+          'duplicateWindowDays',
+          'duplicateMaxEditDistance',
+          'taxLineTolerance',
+          'taxHeaderTolerance',
+          'recentBankChangeDays',
+        ],
+      },
     },
     taxRates: {
       type: 'array',
@@ -93,8 +113,21 @@ export const adminRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const { name, role } = req.body as { name: string; role: string };
       const minted = mintApiKey();
-      await createApiKeyRepository(db).insert({ tenantId: principal.tenantId, id: minted.id, name, role, secretHash: minted.secretHash, createdBy: principal.userId });
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'apiKey.created', entity: 'apiKey', entityId: minted.id, data: { name, role } });
+      await createApiKeyRepository(db).insert({
+        tenantId: principal.tenantId,
+        id: minted.id,
+        name,
+        role,
+        secretHash: minted.secretHash,
+        createdBy: principal.userId,
+      });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'apiKey.created',
+        entity: 'apiKey',
+        entityId: minted.id,
+        data: { name, role },
+      });
       res.status(201).json({ id: minted.id, name, role, key: minted.key });
     },
   },
@@ -107,7 +140,12 @@ export const adminRoutes = defineRoutes([
     responses: { '204': 'Revoked', '404': 'Unknown or already revoked key' },
     async handler(req, res, { db, principal, realtime }) {
       if (!(await createApiKeyRepository(db).revoke(principal.tenantId, param(req, 'id')))) throw notFound('active API key', param(req, 'id'));
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'apiKey.revoked', entity: 'apiKey', entityId: param(req, 'id') });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'apiKey.revoked',
+        entity: 'apiKey',
+        entityId: param(req, 'id'),
+      });
       await realtime.disconnect(principal.tenantId, apiKeyActor(param(req, 'id')));
       res.status(204).end();
     },
@@ -128,7 +166,12 @@ export const adminRoutes = defineRoutes([
       }
       await db.transaction(async (trx) => {
         if (!(await createUserRepository(trx).setDisabled(principal.tenantId, userId, disabled))) throw notFound('user', userId);
-        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: disabled ? 'user.disabled' : 'user.enabled', entity: 'user', entityId: userId });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          actor: principal.userId,
+          action: disabled ? 'user.disabled' : 'user.enabled',
+          entity: 'user',
+          entityId: userId,
+        });
       });
       if (disabled) await realtime.disconnect(principal.tenantId, userId);
       res.json({ id: userId, disabled });
@@ -137,7 +180,7 @@ export const adminRoutes = defineRoutes([
   {
     method: 'get',
     path: '/branding',
-    summary: 'The brand your tenant shows: its MSP\'s, else its own, else Exflow\'s',
+    summary: "The brand your tenant shows: its MSP's, else its own, else Exflow's",
     tag: 'tenancy',
     roles: READERS,
     responses: { '200': 'Branding' },
@@ -149,7 +192,7 @@ export const adminRoutes = defineRoutes([
   {
     method: 'put',
     path: '/branding',
-    summary: 'Set the brand of your tenant (an MSP\'s brand is what its clients\' users see)',
+    summary: "Set the brand of your tenant (an MSP's brand is what its clients' users see)",
     tag: 'tenancy',
     roles: ['platform_admin'],
     body: {
@@ -168,7 +211,13 @@ export const adminRoutes = defineRoutes([
     responses: { '200': 'Saved' },
     async handler(req, res, { db, principal }) {
       await createTenantRepository(db).setBranding(principal.tenantId, req.body as Branding);
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'branding.changed', entity: 'tenant', entityId: principal.tenantId, data: req.body });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'branding.changed',
+        entity: 'tenant',
+        entityId: principal.tenantId,
+        data: req.body,
+      });
       res.json(req.body);
     },
   },
@@ -205,13 +254,19 @@ export const adminRoutes = defineRoutes([
     responses: { '200': '{ effective, own, inherited, overridable }' },
     async handler(_req, res, { db, principal }) {
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
-      res.json({ effective: effectivePolicies(tenant, parent), own: tenant.policies, inherited: parent?.policies ?? {}, overridable: parent ? parent.overridable : Object.keys(POLICY_SCHEMA.properties), ownOverridable: tenant.overridable });
+      res.json({
+        effective: effectivePolicies(tenant, parent),
+        own: tenant.policies,
+        inherited: parent?.policies ?? {},
+        overridable: parent ? parent.overridable : Object.keys(POLICY_SCHEMA.properties),
+        ownOverridable: tenant.overridable,
+      });
     },
   },
   {
     method: 'put',
     path: '/policies',
-    summary: 'Set your tenant\'s policies; an MSP also says which keys its clients may override',
+    summary: "Set your tenant's policies; an MSP also says which keys its clients may override",
     tag: 'tenancy',
     roles: ADMINS,
     body: {
@@ -227,12 +282,22 @@ export const adminRoutes = defineRoutes([
       if (parent) {
         const refused = Object.keys(policies).filter((k) => !parent.overridable.includes(k));
         if (refused.length) {
-          throw unprocessable('policy-not-overridable', `Your MSP "${parent.name}" does not let clients override ${refused.join(', ')}`, refused.map((k) => ({ path: `/policies/${k}`, message: 'not overridable' })));
+          throw unprocessable(
+            'policy-not-overridable',
+            `Your MSP "${parent.name}" does not let clients override ${refused.join(', ')}`,
+            refused.map((k) => ({ path: `/policies/${k}`, message: 'not overridable' })),
+          );
         }
       }
       if (overridable && tenant.kind !== 'msp') throw forbidden('Only an MSP tenant says which policies its clients may override');
       await createTenantRepository(db).setPolicies(principal.tenantId, policies, overridable);
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'policies.changed', entity: 'tenant', entityId: principal.tenantId, data: { policies, overridable } });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'policies.changed',
+        entity: 'tenant',
+        entityId: principal.tenantId,
+        data: { policies, overridable },
+      });
       const updated = await loadTenantWithParent(db, principal.tenantId);
       res.json({ effective: effectivePolicies(updated.tenant, updated.parent), own: updated.tenant.policies });
     },

@@ -45,13 +45,17 @@ export const auditRoutes = defineRoutes([
         return;
       }
       const lines = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvField(r[c])).join(','))];
-      res.type('text/csv').set('Content-Disposition', `attachment; filename="audit-${principal.tenantId}.csv"`).send(`${lines.join('\r\n')}\r\n`);
+      res
+        .type('text/csv')
+        .set('Content-Disposition', `attachment; filename="audit-${principal.tenantId}.csv"`)
+        .send(`${lines.join('\r\n')}\r\n`);
     },
   },
   {
     method: 'get',
     path: '/audit/verify',
-    summary: 'Recompute the audit hash chains, the tenant head, the signed checkpoints and the case events; lists every break and finding, then signs a checkpoint of an intact head',
+    summary:
+      'Recompute the audit hash chains, the tenant head, the signed checkpoints and the case events; lists every break and finding, then signs a checkpoint of an intact head',
     tag: 'audit',
     roles: AUDITORS,
     responses: {

@@ -20,7 +20,10 @@ export const authRoutes = defineRoutes([
     responses: { '200': '{ token, user }', '401': 'Wrong email or password' },
     async handler(req, res, { db, issuer, authenticator }) {
       if (authenticator.mode !== 'embedded') {
-        throw new ProblemError('embedded-sign-in-off', 'The built-in sign-in is off because an external OIDC issuer is configured; sign in there and send its token');
+        throw new ProblemError(
+          'embedded-sign-in-off',
+          'The built-in sign-in is off because an external OIDC issuer is configured; sign in there and send its token',
+        );
       }
       const { email, password } = req.body as { email: string; password: string };
       const user = await createUserRepository(db).byEmail(email);

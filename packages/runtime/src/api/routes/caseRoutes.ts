@@ -1,4 +1,13 @@
-import { caseDetailSchema, caseEventListSchema, caseListSchema, eventAcceptedSchema, type CaseDetail, type CaseEventView, type CaseSummary, type EventAccepted } from '@exflow/shared';
+import {
+  caseDetailSchema,
+  caseEventListSchema,
+  caseListSchema,
+  eventAcceptedSchema,
+  type CaseDetail,
+  type CaseEventView,
+  type CaseSummary,
+  type EventAccepted,
+} from '@exflow/shared';
 import { READERS, WORKERS } from '../../auth/roles.js';
 import { notFound, unprocessable } from '../../errors.js';
 import { createCaseRepository, type CaseRecord } from '../../store/caseRepository.js';
@@ -46,7 +55,9 @@ export const caseRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const status = queryString(req, 'status');
       if (status && !['open', 'incident', 'resolved', 'rejected', 'cancelled', 'failed'].includes(status)) {
-        throw unprocessable('invalid-filter', `status "${status}" is not one of open, incident, resolved, rejected, cancelled, failed`, [{ path: 'status', message: 'unknown status' }]);
+        throw unprocessable('invalid-filter', `status "${status}" is not one of open, incident, resolved, rejected, cancelled, failed`, [
+          { path: 'status', message: 'unknown status' },
+        ]);
       }
       const cases = await createCaseRepository(db).list(principal.tenantId, {
         status,
@@ -73,7 +84,14 @@ export const caseRoutes = defineRoutes([
       const tasks = await createTaskRepository(db).list(principal.tenantId, { caseId: id, status: 'open' });
       const timers = await createTimerRepository(db).forCase(principal.tenantId, id);
       const effects = await createEffectRepository(db).forCase(principal.tenantId, id);
-      res.json({ ...summary(found), context: found.snapshot.context as CaseDetail['context'], stateValue: found.snapshot.value, tasks, timers, effects } satisfies CaseDetail);
+      res.json({
+        ...summary(found),
+        context: found.snapshot.context as CaseDetail['context'],
+        stateValue: found.snapshot.value,
+        tasks,
+        timers,
+        effects,
+      } satisfies CaseDetail);
     },
   },
   {
@@ -108,12 +126,22 @@ export const caseRoutes = defineRoutes([
       },
       additionalProperties: false,
     },
-    responses: { '202': 'Accepted: the case moved to the returned version', '404': 'Unknown case', '409': 'The case does not accept this event now', '422': 'Invalid event' },
+    responses: {
+      '202': 'Accepted: the case moved to the returned version',
+      '404': 'Unknown case',
+      '409': 'The case does not accept this event now',
+      '422': 'Invalid event',
+    },
     responseSchemas: { '202': eventAcceptedSchema },
     async handler(req, res, { engine, principal }) {
       const event = req.body as { type: string; [k: string]: unknown };
       const missing = API_EVENTS[event.type].required.filter((f) => event[f] === undefined);
-      if (missing.length) throw unprocessable('invalid-event', `Event "${event.type}" needs ${missing.map((f) => `/${f}`).join(', ')}`, missing.map((f) => ({ path: `/${f}`, message: 'is required' })));
+      if (missing.length)
+        throw unprocessable(
+          'invalid-event',
+          `Event "${event.type}" needs ${missing.map((f) => `/${f}`).join(', ')}`,
+          missing.map((f) => ({ path: `/${f}`, message: 'is required' })),
+        );
       const change = await engine.send(principal.tenantId, param(req, 'id'), event, principal.userId);
       res.status(202).json({ caseId: change.caseId, version: change.version, status: change.status, activeNodes: change.activeNodes } satisfies EventAccepted);
     },

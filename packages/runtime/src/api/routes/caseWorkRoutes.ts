@@ -26,10 +26,14 @@ async function loadCase(db: Db, tenantId: string, id: string): Promise<CaseRecor
 async function checkTaskOfCase(db: Db, tenantId: string, caseId: string, taskId: string | undefined, path: string): Promise<void> {
   if (taskId === undefined) return;
   const task = await createTaskRepository(db).get(tenantId, taskId);
-  if (!task || task.caseId !== caseId) throw unprocessable('unknown-task', `${path} "${taskId}" is not a task of case ${caseId}`, [{ path, message: 'not a task of this case' }]);
+  if (!task || task.caseId !== caseId)
+    throw unprocessable('unknown-task', `${path} "${taskId}" is not a task of case ${caseId}`, [{ path, message: 'not a task of this case' }]);
 }
 
-const tooLarge = (limit: number) => new ProblemError('attachment-too-large', `The file is larger than the ${limit}-byte limit (EXFLOW_ATTACHMENT_MAX_BYTES)`, [{ path: 'body', message: `over ${limit} bytes` }]);
+const tooLarge = (limit: number) =>
+  new ProblemError('attachment-too-large', `The file is larger than the ${limit}-byte limit (EXFLOW_ATTACHMENT_MAX_BYTES)`, [
+    { path: 'body', message: `over ${limit} bytes` },
+  ]);
 
 /** Reads the raw request body, refusing it as soon as it passes `limit` bytes. */
 async function readUpload(req: Request, limit: number): Promise<Buffer> {
@@ -93,7 +97,10 @@ export const caseWorkRoutes = defineRoutes([
         if (!current) throw notFound('effect', effectId);
         const retried = await createEffectRepository(trx).retry(principal.tenantId, c.id, effectId);
         if (!retried) {
-          throw conflict('effect-not-retryable', `Effect ${effectId} is ${current.status}${current.status === 'pending' ? ' and has not been tried yet' : ''}; only a failed effect, or one waiting to retry, can be retried`);
+          throw conflict(
+            'effect-not-retryable',
+            `Effect ${effectId} is ${current.status}${current.status === 'pending' ? ' and has not been tried yet' : ''}; only a failed effect, or one waiting to retry, can be retried`,
+          );
         }
         await createAuditRepository(trx).record(principal.tenantId, {
           caseId: c.id,
@@ -123,7 +130,8 @@ export const caseWorkRoutes = defineRoutes([
   {
     method: 'post',
     path: '/cases/:id/comments',
-    summary: 'Comment on a case (optionally on one of its tasks); @handle mentions a colleague by the start of their e-mail. Also a case.comment event in the timeline.',
+    summary:
+      'Comment on a case (optionally on one of its tasks); @handle mentions a colleague by the start of their e-mail. Also a case.comment event in the timeline.',
     tag: 'cases',
     roles: WORKERS,
     body: {
@@ -132,7 +140,12 @@ export const caseWorkRoutes = defineRoutes([
       additionalProperties: false,
       properties: { text: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' }, taskId: { type: 'string', minLength: 1, maxLength: 100 } },
     },
-    responses: { '201': '{ comment, case }', '404': 'Unknown case', '409': 'The case is closed', '422': 'Empty text, an unknown @mention or a task of another case (named in errors[].path)' },
+    responses: {
+      '201': '{ comment, case }',
+      '404': 'Unknown case',
+      '409': 'The case is closed',
+      '422': 'Empty text, an unknown @mention or a task of another case (named in errors[].path)',
+    },
     async handler(req, res, { db, engine, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const { text, taskId } = req.body as { text: string; taskId?: string };
@@ -140,12 +153,30 @@ export const caseWorkRoutes = defineRoutes([
       const comments = createCommentRepository(db);
       const mentions = parseMentions(text, await comments.handles(principal.tenantId));
       if (mentions.unknown.length) {
-        throw unprocessable('unknown-mention', `/text mentions ${mentions.unknown.join(', ')}, who ${mentions.unknown.length > 1 ? 'are' : 'is'} not in this tenant; mention a colleague by the start of their e-mail, e.g. @analyst2`, [{ path: '/text', message: `unknown mention ${mentions.unknown.join(', ')}` }]);
+        throw unprocessable(
+          'unknown-mention',
+          `/text mentions ${mentions.unknown.join(', ')}, who ${mentions.unknown.length > 1 ? 'are' : 'is'} not in this tenant; mention a colleague by the start of their e-mail, e.g. @analyst2`,
+          [{ path: '/text', message: `unknown mention ${mentions.unknown.join(', ')}` }],
+        );
       }
       const id = newId();
-      const change = await engine.send(principal.tenantId, c.id, { type: 'case.comment', text, commentId: id, mentions: mentions.userIds, ...(taskId ? { taskId } : {}) }, principal.userId, {
-        within: (trx) => createCommentRepository(trx).insert(principal.tenantId, { id, caseId: c.id, taskId: taskId ?? null, author: principal.userId, text, mentions: mentions.userIds }),
-      });
+      const change = await engine.send(
+        principal.tenantId,
+        c.id,
+        { type: 'case.comment', text, commentId: id, mentions: mentions.userIds, ...(taskId ? { taskId } : {}) },
+        principal.userId,
+        {
+          within: (trx) =>
+            createCommentRepository(trx).insert(principal.tenantId, {
+              id,
+              caseId: c.id,
+              taskId: taskId ?? null,
+              author: principal.userId,
+              text,
+              mentions: mentions.userIds,
+            }),
+        },
+      );
       const comment = (await comments.forCase(principal.tenantId, c.id)).find((x) => x.id === id);
       res.status(201).json({ comment, case: { id: c.id, version: change.version } });
     },
@@ -172,28 +203,61 @@ export const caseWorkRoutes = defineRoutes([
       filename: { type: 'string', description: 'The file name to keep and download as (required)' },
       taskId: { type: 'string', description: 'The task of this case the file belongs to' },
     },
-    responses: { '201': 'The attachment', '404': 'Unknown case', '413': 'Larger than EXFLOW_ATTACHMENT_MAX_BYTES', '415': 'A media type not accepted', '422': 'No filename, empty file, or content that is not what Content-Type says' },
+    responses: {
+      '201': 'The attachment',
+      '404': 'Unknown case',
+      '413': 'Larger than EXFLOW_ATTACHMENT_MAX_BYTES',
+      '415': 'A media type not accepted',
+      '422': 'No filename, empty file, or content that is not what Content-Type says',
+    },
     async handler(req, res, { db, config, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const filename = cleanFilename(queryString(req, 'filename') ?? '');
-      if (!filename) throw unprocessable('invalid-query', 'Query parameter "filename" is required: the name of the file, e.g. ?filename=delivery-note.pdf', [{ path: 'filename', message: 'is required' }]);
+      if (!filename)
+        throw unprocessable('invalid-query', 'Query parameter "filename" is required: the name of the file, e.g. ?filename=delivery-note.pdf', [
+          { path: 'filename', message: 'is required' },
+        ]);
       const taskId = queryString(req, 'taskId');
       await checkTaskOfCase(db, principal.tenantId, c.id, taskId, 'taskId');
       const contentType = baseMediaType(req.get('content-type'));
       const type = ATTACHMENT_TYPES[contentType];
       if (!type) {
-        throw new ProblemError('attachment-type-refused', `Content-Type "${contentType || '(none)'}" is not accepted; send one of ${Object.keys(ATTACHMENT_TYPES).join(', ')}`, [{ path: 'Content-Type', message: 'not an accepted media type' }]);
+        throw new ProblemError(
+          'attachment-type-refused',
+          `Content-Type "${contentType || '(none)'}" is not accepted; send one of ${Object.keys(ATTACHMENT_TYPES).join(', ')}`,
+          [{ path: 'Content-Type', message: 'not an accepted media type' }],
+        );
       }
       const content = await readUpload(req, config.attachmentMaxBytes);
-      if (!content.length) throw unprocessable('empty-attachment', 'The file is empty; send its bytes as the request body', [{ path: 'body', message: 'empty' }]);
+      if (!content.length)
+        throw unprocessable('empty-attachment', 'The file is empty; send its bytes as the request body', [{ path: 'body', message: 'empty' }]);
       if (!type.check(content)) {
-        throw unprocessable('attachment-content-mismatch', `The file's content is not ${type.label} as Content-Type "${contentType}" says; send the right Content-Type`, [{ path: 'body', message: `content is not ${contentType}` }]);
+        throw unprocessable(
+          'attachment-content-mismatch',
+          `The file's content is not ${type.label} as Content-Type "${contentType}" says; send the right Content-Type`,
+          [{ path: 'body', message: `content is not ${contentType}` }],
+        );
       }
       const id = newId();
       const attachment = await db
         .transaction(async (trx) => {
-          const stored = await createAttachmentRepository(trx, config.attachmentsDir).insert(principal.tenantId, { id, caseId: c.id, taskId: taskId ?? null, filename, contentType, uploadedBy: principal.userId, content });
-          await createAuditRepository(trx).record(principal.tenantId, { caseId: c.id, actor: principal.userId, action: 'attachment.added', entity: 'attachment', entityId: id, data: { filename, contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 } });
+          const stored = await createAttachmentRepository(trx, config.attachmentsDir).insert(principal.tenantId, {
+            id,
+            caseId: c.id,
+            taskId: taskId ?? null,
+            filename,
+            contentType,
+            uploadedBy: principal.userId,
+            content,
+          });
+          await createAuditRepository(trx).record(principal.tenantId, {
+            caseId: c.id,
+            actor: principal.userId,
+            action: 'attachment.added',
+            entity: 'attachment',
+            entityId: id,
+            data: { filename, contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
+          });
           return stored;
         })
         .catch(async (e) => {

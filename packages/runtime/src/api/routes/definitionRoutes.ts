@@ -29,10 +29,27 @@ import { newId } from '../../store/ids.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
 
-const view = (d: DefinitionRecord): DefinitionView => ({ id: d.id, key: d.key, name: d.name, draft: d.draft, draftUpdatedAt: d.draftUpdatedAt, draftUpdatedBy: d.draftUpdatedBy, latestVersion: d.latestVersion });
+const view = (d: DefinitionRecord): DefinitionView => ({
+  id: d.id,
+  key: d.key,
+  name: d.name,
+  draft: d.draft,
+  draftUpdatedAt: d.draftUpdatedAt,
+  draftUpdatedBy: d.draftUpdatedBy,
+  latestVersion: d.latestVersion,
+});
 
 const problemsToErrors = (problems: ReturnType<typeof validate>['problems']) =>
-  problems.map((p) => ({ code: p.code, message: p.message, path: p.path, nodeId: p.nodeId, edgeId: p.edgeId, severity: p.severity, pathNodeIds: p.pathNodeIds, pathEdgeIds: p.pathEdgeIds }));
+  problems.map((p) => ({
+    code: p.code,
+    message: p.message,
+    path: p.path,
+    nodeId: p.nodeId,
+    edgeId: p.edgeId,
+    severity: p.severity,
+    pathNodeIds: p.pathNodeIds,
+    pathEdgeIds: p.pathEdgeIds,
+  }));
 
 /** Design-time segregation of duties under the tenant's policies: `sodDesignCheck` (default refuse) and its four-eyes threshold. */
 async function sodPolicy(db: Parameters<typeof tenantPolicies>[0], tenantId: string): Promise<SodPolicy> {
@@ -70,7 +87,10 @@ export const definitionRoutes = defineRoutes([
       if (!(await repo.create(principal.tenantId, id, draft, principal.userId))) {
         throw conflict('definition-key-taken', `A definition with key "${draft.key}" already exists; choose another key or update that one`);
       }
-      res.status(201).location(`/api/v1/definitions/${id}`).json(view((await repo.get(principal.tenantId, id))!));
+      res
+        .status(201)
+        .location(`/api/v1/definitions/${id}`)
+        .json(view((await repo.get(principal.tenantId, id))!));
     },
   },
   {
@@ -113,7 +133,9 @@ export const definitionRoutes = defineRoutes([
       if (!found) throw notFound('definition', param(req, 'id'));
       const draft = req.body as WorkflowDefinition;
       if (draft.key !== found.key) {
-        throw unprocessable('definition-key-changed', `/key is "${draft.key}" but this definition's key is "${found.key}"; a key cannot change`, [{ path: '/key', message: 'must equal the stored key' }]);
+        throw unprocessable('definition-key-changed', `/key is "${draft.key}" but this definition's key is "${found.key}"; a key cannot change`, [
+          { path: '/key', message: 'must equal the stored key' },
+        ]);
       }
       await repo.updateDraft(principal.tenantId, found.id, draft, principal.userId);
       res.json(view((await repo.get(principal.tenantId, found.id))!));
@@ -139,10 +161,15 @@ export const definitionRoutes = defineRoutes([
   {
     method: 'post',
     path: '/definitions/:id/publish',
-    summary: 'Validate and compile the draft and publish it as the next immutable version; segregation-of-duties problems refuse it unless the tenant policy sodDesignCheck is warn',
+    summary:
+      'Validate and compile the draft and publish it as the next immutable version; segregation-of-duties problems refuse it unless the tenant policy sodDesignCheck is warn',
     tag: 'definitions',
     roles: DESIGNERS,
-    responses: { '201': 'Published (with SoD warnings, if any)', '404': 'Unknown definition', '422': 'The draft has problems (listed in errors, SoD ones with their path)' },
+    responses: {
+      '201': 'Published (with SoD warnings, if any)',
+      '404': 'Unknown definition',
+      '422': 'The draft has problems (listed in errors, SoD ones with their path)',
+    },
     responseSchemas: { '201': versionSummarySchema },
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');
@@ -155,17 +182,27 @@ export const definitionRoutes = defineRoutes([
         const problems = result.ok ? validate(found.draft, { sod }).problems : result.problems;
         const errors = problems.filter((p) => p.severity !== 'warning');
         if (!result.ok || errors.length) {
-          throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${errors.length} problem(s); fix them before publishing`, problemsToErrors(errors));
+          throw unprocessable(
+            'definition-invalid',
+            `The draft of "${found.key}" has ${errors.length} problem(s); fix them before publishing`,
+            problemsToErrors(errors),
+          );
         }
         return { published: await repo.publish(principal.tenantId, id, found.draft, result.flow, principal.userId), warnings: problems };
       });
-      res.status(201).json({ version: published.version, publishedAt: published.publishedAt, publishedBy: published.publishedBy, ...(warnings.length ? { warnings: problemsToErrors(warnings) } : {}) });
+      res.status(201).json({
+        version: published.version,
+        publishedAt: published.publishedAt,
+        publishedBy: published.publishedBy,
+        ...(warnings.length ? { warnings: problemsToErrors(warnings) } : {}),
+      });
     },
   },
   {
     method: 'post',
     path: '/definitions/:id/replay',
-    summary: "What-if replay: the definition's cases closed in [from, to) run through its draft or a published version from their recorded answers; nothing is written",
+    summary:
+      "What-if replay: the definition's cases closed in [from, to) run through its draft or a published version from their recorded answers; nothing is written",
     tag: 'definitions',
     roles: DESIGNERS,
     body: {
@@ -175,14 +212,25 @@ export const definitionRoutes = defineRoutes([
       properties: {
         from: { type: 'string', format: 'date-time', maxLength: 40, description: 'Cases closed at or after this instant' },
         to: { type: 'string', format: 'date-time', maxLength: 40, description: 'Cases closed before this instant' },
-        version: { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000, description: 'Replay through this published version (default: the draft)' },
+        version: {
+          type: 'integer',
+          format: 'int32',
+          minimum: 1,
+          maximum: 1_000_000,
+          description: 'Replay through this published version (default: the draft)',
+        },
         limit: { type: 'integer', format: 'int32', minimum: 1, maximum: 1000, description: 'At most this many cases, oldest first (default 1000)' },
       },
     },
-    responses: { '200': '{ version, total, outcomeDiffers, pathDiffers, queuesDiffer, stopped, counts, cases }', '404': 'Unknown definition or version', '422': 'A bad period, or a draft that does not compile (listed in errors)' },
+    responses: {
+      '200': '{ version, total, outcomeDiffers, pathDiffers, queuesDiffer, stopped, counts, cases }',
+      '404': 'Unknown definition or version',
+      '422': 'A bad period, or a draft that does not compile (listed in errors)',
+    },
     async handler(req, res, { db, principal }) {
       const { from, to, version, limit = 1000 } = req.body as { from: string; to: string; version?: number; limit?: number };
-      if (Date.parse(to) <= Date.parse(from)) throw unprocessable('replay-period', `/to (${to}) must be after /from (${from})`, [{ path: '/to', message: 'must be after from' }]);
+      if (Date.parse(to) <= Date.parse(from))
+        throw unprocessable('replay-period', `/to (${to}) must be after /from (${from})`, [{ path: '/to', message: 'must be after from' }]);
       const id = param(req, 'id');
       const definitions = createDefinitionRepository(db);
       const found = await definitions.get(principal.tenantId, id);
@@ -194,13 +242,24 @@ export const definitionRoutes = defineRoutes([
         candidate = { definition: stored.definition, flow: stored.compiled };
       } else {
         const result = compile(found.draft);
-        if (!result.ok) throw unprocessable('definition-invalid', `The draft of "${found.key}" has ${result.problems.length} problem(s); fix them before replaying`, problemsToErrors(result.problems));
+        if (!result.ok)
+          throw unprocessable(
+            'definition-invalid',
+            `The draft of "${found.key}" has ${result.problems.length} problem(s); fix them before replaying`,
+            problemsToErrors(result.problems),
+          );
         candidate = { definition: found.draft, flow: result.flow };
       }
       const cases = createCaseRepository(db);
       const closed = await cases.closedBetween(principal.tenantId, id, new Date(from).toISOString(), new Date(to).toISOString(), limit);
-      const events = await cases.eventsOfCases(principal.tenantId, closed.map((c) => c.id));
-      const invoices = await createInvoiceRepository(db).bodies(principal.tenantId, closed.flatMap((c) => (c.invoiceId ? [c.invoiceId] : [])));
+      const events = await cases.eventsOfCases(
+        principal.tenantId,
+        closed.map((c) => c.id),
+      );
+      const invoices = await createInvoiceRepository(db).bodies(
+        principal.tenantId,
+        closed.flatMap((c) => (c.invoiceId ? [c.invoiceId] : [])),
+      );
       const versions = new Map<number, ReplayFlow>();
       for (const v of new Set(closed.map((c) => c.definitionVersion))) {
         const stored = await definitions.getVersion(principal.tenantId, id, v);
@@ -246,7 +305,13 @@ export const definitionRoutes = defineRoutes([
       const version = Number(param(req, 'version'));
       const found = Number.isInteger(version) ? await createDefinitionRepository(db).getVersion(principal.tenantId, param(req, 'id'), version) : undefined;
       if (!found) throw notFound('definition version', `${param(req, 'id')}@${param(req, 'version')}`);
-      res.json({ version: found.version, definition: found.definition, compiled: found.compiled, publishedAt: found.publishedAt, publishedBy: found.publishedBy } satisfies VersionRecord);
+      res.json({
+        version: found.version,
+        definition: found.definition,
+        compiled: found.compiled,
+        publishedAt: found.publishedAt,
+        publishedBy: found.publishedBy,
+      } satisfies VersionRecord);
     },
   },
 ]);

@@ -1,4 +1,4 @@
-import { READERS, STAFF, WORKERS, type Role } from '../../auth/roles.js';
+import { STAFF, WORKERS, type Role } from '../../auth/roles.js';
 import { checkDelegation } from '../../engine/delegationRules.js';
 import { notFound, unprocessable } from '../../errors.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
@@ -30,7 +30,11 @@ export const delegationRoutes = defineRoutes([
       type: 'object',
       required: ['toUserId', 'startsAt', 'endsAt'],
       additionalProperties: false,
-      properties: { toUserId: { type: 'string', minLength: 1, maxLength: 200 }, startsAt: { type: 'string', format: 'date-time', maxLength: 40 }, endsAt: { type: 'string', format: 'date-time', maxLength: 40 } },
+      properties: {
+        toUserId: { type: 'string', minLength: 1, maxLength: 200 },
+        startsAt: { type: 'string', format: 'date-time', maxLength: 40 },
+        endsAt: { type: 'string', format: 'date-time', maxLength: 40 },
+      },
     },
     responses: { '201': 'Delegated', '422': 'Refused: self, loop, chain, overlap, conflict or bad period (code says which)' },
     async handler(req, res, { db, principal }) {
@@ -50,12 +54,30 @@ export const delegationRoutes = defineRoutes([
       });
       const audit = createAuditRepository(db);
       if (refusal) {
-        await audit.record(principal.tenantId, { actor: principal.userId, action: 'delegation.refused', entity: 'delegation', entityId: toUserId, data: { ...refusal, startsAt, endsAt } });
+        await audit.record(principal.tenantId, {
+          actor: principal.userId,
+          action: 'delegation.refused',
+          entity: 'delegation',
+          entityId: toUserId,
+          data: { ...refusal, startsAt, endsAt },
+        });
         throw unprocessable(refusal.code, refusal.reason, [{ path: '/toUserId', message: refusal.reason }]);
       }
       const id = newId();
-      await delegations.insert(principal.tenantId, { id, fromUser: principal.userId, toUser: toUserId, startsAt: from.toISOString(), endsAt: to.toISOString() });
-      await audit.record(principal.tenantId, { actor: principal.userId, action: 'delegation.created', entity: 'delegation', entityId: id, data: { toUserId, startsAt, endsAt } });
+      await delegations.insert(principal.tenantId, {
+        id,
+        fromUser: principal.userId,
+        toUser: toUserId,
+        startsAt: from.toISOString(),
+        endsAt: to.toISOString(),
+      });
+      await audit.record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'delegation.created',
+        entity: 'delegation',
+        entityId: id,
+        data: { toUserId, startsAt, endsAt },
+      });
       res.status(201).json({ id, fromUser: principal.userId, toUser: toUserId, startsAt: from.toISOString(), endsAt: to.toISOString() });
     },
   },
@@ -67,8 +89,14 @@ export const delegationRoutes = defineRoutes([
     roles: WORKERS,
     responses: { '204': 'Revoked', '404': 'No such active delegation of yours' },
     async handler(req, res, { db, principal }) {
-      if (!(await createDelegationRepository(db).revoke(principal.tenantId, param(req, 'id'), principal.userId))) throw notFound('active delegation of yours', param(req, 'id'));
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'delegation.revoked', entity: 'delegation', entityId: param(req, 'id') });
+      if (!(await createDelegationRepository(db).revoke(principal.tenantId, param(req, 'id'), principal.userId)))
+        throw notFound('active delegation of yours', param(req, 'id'));
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'delegation.revoked',
+        entity: 'delegation',
+        entityId: param(req, 'id'),
+      });
       res.status(204).end();
     },
   },

@@ -13,7 +13,7 @@ export const egressRoutes = defineRoutes([
   {
     method: 'get',
     path: '/egress-allow',
-    summary: 'Egress allow-list: your entries and the operator\'s (EXFLOW_EGRESS_ALLOW, read-only)',
+    summary: "Egress allow-list: your entries and the operator's (EXFLOW_EGRESS_ALLOW, read-only)",
     tag: 'admin',
     roles: ['platform_admin'],
     responses: { '200': '{ entries, operator }' },
@@ -24,7 +24,7 @@ export const egressRoutes = defineRoutes([
   {
     method: 'post',
     path: '/egress-allow',
-    summary: 'Let outbound calls reach a non-public host, address or CIDR network (yours and your clients\')',
+    summary: "Let outbound calls reach a non-public host, address or CIDR network (yours and your clients')",
     tag: 'admin',
     roles: ['platform_admin'],
     body: {
@@ -40,11 +40,22 @@ export const egressRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const { entry, note } = req.body as { entry: string; note?: string };
       if (!parseAllowEntry(entry)) {
-        throw unprocessable('egress-entry-invalid', `"${entry}" is not a host name, an IP address or a CIDR network (e.g. erp.internal, 10.1.2.3, 10.20.0.0/16)`, [{ path: '/entry', message: 'not a host name, IP address or CIDR network' }]);
+        throw unprocessable(
+          'egress-entry-invalid',
+          `"${entry}" is not a host name, an IP address or a CIDR network (e.g. erp.internal, 10.1.2.3, 10.20.0.0/16)`,
+          [{ path: '/entry', message: 'not a host name, IP address or CIDR network' }],
+        );
       }
       const normalized = entry.trim().toLowerCase();
       const { record, created } = await createEgressAllowRepository(db).add(principal.tenantId, { entry: normalized, note, createdBy: principal.userId });
-      if (created) await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'egress.allowed', entity: 'egressAllow', entityId: record.id, data: { entry: normalized, note } });
+      if (created)
+        await createAuditRepository(db).record(principal.tenantId, {
+          actor: principal.userId,
+          action: 'egress.allowed',
+          entity: 'egressAllow',
+          entityId: record.id,
+          data: { entry: normalized, note },
+        });
       res.status(created ? 201 : 200).json(record);
     },
   },
@@ -58,7 +69,13 @@ export const egressRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const removed = await createEgressAllowRepository(db).remove(principal.tenantId, param(req, 'id'));
       if (!removed) throw notFound('egress allow-list entry', param(req, 'id'));
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'egress.allowRemoved', entity: 'egressAllow', entityId: removed.id, data: { entry: removed.entry } });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'egress.allowRemoved',
+        entity: 'egressAllow',
+        entityId: removed.id,
+        data: { entry: removed.entry },
+      });
       res.status(204).end();
     },
   },

@@ -29,7 +29,8 @@ function readFilter(query: (name: string) => string | undefined, principal: Prin
   };
   const time = (name: string) => {
     const v = query(name);
-    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v)))) throw badQuery(name, `must be an ISO 8601 date or time such as 2026-12-01 or 2026-12-01T12:00:00Z; got "${v}"`);
+    if (v !== undefined && (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))))
+      throw badQuery(name, `must be an ISO 8601 date or time such as 2026-12-01 or 2026-12-01T12:00:00Z; got "${v}"`);
     return v;
   };
   const limitText = query('limit') ?? '50';
@@ -37,7 +38,8 @@ function readFilter(query: (name: string) => string | undefined, principal: Prin
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badQuery('limit', `must be an integer from 1 to 200; got "${limitText}"`);
   const amountMin = decimal('amountMin');
   const amountMax = decimal('amountMax');
-  if (amountMin !== undefined && amountMax !== undefined && Number(amountMin) > Number(amountMax)) throw badQuery('amountMax', `must not be below amountMin (${amountMin})`);
+  if (amountMin !== undefined && amountMax !== undefined && Number(amountMin) > Number(amountMax))
+    throw badQuery('amountMax', `must not be below amountMin (${amountMin})`);
   const assignee = query('assignee');
   if (assignee !== undefined && view !== 'team') throw badQuery('assignee', 'is only for view=team');
   return {
@@ -77,7 +79,8 @@ export const inboxRoutes = defineRoutes([
   {
     method: 'get',
     path: '/inbox',
-    summary: 'The task inbox: your tasks, the unclaimed tasks you may take, or (leads) the team\'s; filtered, sorted by priority (effective due time), one page at a time',
+    summary:
+      "The task inbox: your tasks, the unclaimed tasks you may take, or (leads) the team's; filtered, sorted by priority (effective due time), one page at a time",
     tag: 'inbox',
     roles: STAFF,
     query: {
@@ -114,7 +117,10 @@ export const inboxRoutes = defineRoutes([
     responseSchemas: { '200': inboxSummarySchema },
     async handler(_req, res, { db, principal }) {
       const lead = await isLead(db, principal);
-      res.json({ lead, ...(await createInboxRepository(db).summary(principal.tenantId, principal.userId, workerRoles(principal), lead)) } satisfies InboxSummary);
+      res.json({
+        lead,
+        ...(await createInboxRepository(db).summary(principal.tenantId, principal.userId, workerRoles(principal), lead)),
+      } satisfies InboxSummary);
     },
   },
   {
@@ -154,7 +160,14 @@ export const inboxRoutes = defineRoutes([
       const { lead } = req.body as { lead: boolean };
       await db.transaction(async (trx) => {
         if (!(await createInboxRepository(trx).setLead(principal.tenantId, userId, lead))) throw notFound('user', userId);
-        await createAuditRepository(trx).record(principal.tenantId, { caseId: null, actor: principal.userId, action: lead ? 'user.lead.granted' : 'user.lead.revoked', entity: 'user', entityId: userId, data: { lead } });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          caseId: null,
+          actor: principal.userId,
+          action: lead ? 'user.lead.granted' : 'user.lead.revoked',
+          entity: 'user',
+          entityId: userId,
+          data: { lead },
+        });
       });
       res.json(await repo.member(principal.tenantId, userId));
     },
@@ -171,7 +184,13 @@ export const inboxRoutes = defineRoutes([
       additionalProperties: false,
       properties: { assignee: { type: 'string', minLength: 1, maxLength: 200 }, reason: reasonSchema },
     },
-    responses: { '200': 'The task', '403': 'Neither its holder nor a lead', '404': 'Unknown task', '409': 'Closed, or taken meanwhile', '422': 'The assignee cannot work this task' },
+    responses: {
+      '200': 'The task',
+      '403': 'Neither its holder nor a lead',
+      '404': 'Unknown task',
+      '409': 'Closed, or taken meanwhile',
+      '422': 'The assignee cannot work this task',
+    },
     async handler(req, res, ctx) {
       const { assignee, reason } = req.body as { assignee: string; reason?: string };
       res.json(await createTaskWork(ctx).reassign(ctx.principal, param(req, 'id'), assignee, reason));
@@ -193,7 +212,12 @@ export const inboxRoutes = defineRoutes([
         reason: reasonSchema,
       },
     },
-    responses: { '200': '{ changed }', '403': 'Not a lead', '409': 'A task closed meanwhile (nothing changed)', '422': 'A task or the assignee is not valid (named in errors[].path; nothing changed)' },
+    responses: {
+      '200': '{ changed }',
+      '403': 'Not a lead',
+      '409': 'A task closed meanwhile (nothing changed)',
+      '422': 'A task or the assignee is not valid (named in errors[].path; nothing changed)',
+    },
     async handler(req, res, ctx) {
       const { taskIds, assignee, reason } = req.body as { taskIds: string[]; assignee: string; reason?: string };
       res.json(await createTaskWork(ctx).bulkReassign(ctx.principal, taskIds, assignee, reason));
@@ -215,7 +239,12 @@ export const inboxRoutes = defineRoutes([
         reason: reasonSchema,
       },
     },
-    responses: { '200': '{ changed }', '403': 'Not a lead', '409': 'A task closed meanwhile (nothing changed)', '422': 'A task is not valid (named in errors[].path; nothing changed)' },
+    responses: {
+      '200': '{ changed }',
+      '403': 'Not a lead',
+      '409': 'A task closed meanwhile (nothing changed)',
+      '422': 'A task is not valid (named in errors[].path; nothing changed)',
+    },
     async handler(req, res, ctx) {
       const { taskIds, priority, reason } = req.body as { taskIds: string[]; priority: number; reason?: string };
       res.json(await createTaskWork(ctx).bulkReprioritise(ctx.principal, taskIds, priority, reason));

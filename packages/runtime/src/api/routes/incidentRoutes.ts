@@ -11,7 +11,8 @@ export const incidentRoutes = defineRoutes([
   {
     method: 'get',
     path: '/incidents',
-    summary: 'Incidents across cases, newest first: cases waiting at a step whose call failed past its retry policy (retry with POST /cases/{id}/effects/{effectId}/retry)',
+    summary:
+      'Incidents across cases, newest first: cases waiting at a step whose call failed past its retry policy (retry with POST /cases/{id}/effects/{effectId}/retry)',
     tag: 'cases',
     roles: READERS,
     query: {

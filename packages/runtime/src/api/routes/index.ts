@@ -23,4 +23,27 @@ import { templateRoutes } from './templateRoutes.js';
 import { webhookRoutes } from './webhookRoutes.js';
 
 /** Every REST route under /api/v1: the single table the router, policy and OpenAPI come from. */
-export const routes: Route[] = [...authRoutes, ...definitionRoutes, ...invoiceRoutes, ...invoiceFormatRoutes, ...invoiceExchangeRoutes, ...caseRoutes, ...caseWorkRoutes, ...incidentRoutes, ...taskRoutes, ...inboxRoutes, ...referenceRoutes, ...referenceCsvRoutes, ...templateRoutes, ...insightsRoutes, ...routingRoutes, ...auditRoutes, ...adminRoutes, ...egressRoutes, ...delegationRoutes, ...messageRoutes, ...webhookRoutes, ...problemRoutes];
+export const routes: Route[] = [
+  ...authRoutes,
+  ...definitionRoutes,
+  ...invoiceRoutes,
+  ...invoiceFormatRoutes,
+  ...invoiceExchangeRoutes,
+  ...caseRoutes,
+  ...caseWorkRoutes,
+  ...incidentRoutes,
+  ...taskRoutes,
+  ...inboxRoutes,
+  ...referenceRoutes,
+  ...referenceCsvRoutes,
+  ...templateRoutes,
+  ...insightsRoutes,
+  ...routingRoutes,
+  ...auditRoutes,
+  ...adminRoutes,
+  ...egressRoutes,
+  ...delegationRoutes,
+  ...messageRoutes,
+  ...webhookRoutes,
+  ...problemRoutes,
+];

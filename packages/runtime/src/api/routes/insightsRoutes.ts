@@ -25,7 +25,8 @@ const badQuery = (name: string, message: string) => unprocessable('invalid-query
 function readTime(req: Request, name: string): string | undefined {
   const v = queryString(req, name);
   if (v === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v))) throw badQuery(name, `must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T00:00:00Z; got "${v}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v)))
+    throw badQuery(name, `must be an ISO 8601 date or time such as 2026-11-01 or 2026-11-01T00:00:00Z; got "${v}"`);
   return new Date(v).toISOString();
 }
 
@@ -78,7 +79,8 @@ export function toCsv(rows: Record<string, unknown>[]): string {
   return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
-const wantsCsv = (req: Request) => queryString(req, 'format') === 'csv' || (req.accepts(['application/json', 'text/csv']) === 'text/csv' && !req.get('accept')?.includes('application/json'));
+const wantsCsv = (req: Request) =>
+  queryString(req, 'format') === 'csv' || (req.accepts(['application/json', 'text/csv']) === 'text/csv' && !req.get('accept')?.includes('application/json'));
 
 /** Answers a table as JSON (`{ ...meta, rows }`) or, when asked, as CSV of the rows. */
 function sendTable(req: Request, res: Response, name: string, meta: Record<string, unknown>, rows: Record<string, unknown>[]) {
@@ -124,7 +126,7 @@ const QUERY_DOCS = {
   from: { type: 'string', description: 'Start of the period (ISO 8601, inclusive); default 30 days before "to"' },
   to: { type: 'string', description: 'End of the period (ISO 8601, exclusive); default now' },
   groupBy: { type: 'string', description: 'day, week (default), month, or all (one bucket for the period)' },
-  businessUnit: { type: 'string', description: 'Only this business unit (the invoice\'s, else its PO\'s)' },
+  businessUnit: { type: 'string', description: "Only this business unit (the invoice's, else its PO's)" },
   supplier: { type: 'string', description: 'Only this supplier (id, else name)' },
   channel: { type: 'string', description: 'Only invoices of this source channel (api, portal, email, edi, ubl, csv)' },
   exceptionKind: { type: 'string', description: 'Only cases of this exception kind (e.g. priceVariance)' },
@@ -142,7 +144,11 @@ export const insightsRoutes = defineRoutes([
     tag: 'insights',
     roles: INSIGHT_READERS,
     query: QUERY_DOCS,
-    responses: { '200': '{ period, previousPeriod, rows: [{ metric, unit, value, previous, numerator?, denominator? }] }', '403': 'An analyst or approver who is not a lead', '422': 'A bad query parameter (named in errors[].path)' },
+    responses: {
+      '200': '{ period, previousPeriod, rows: [{ metric, unit, value, previous, numerator?, denominator? }] }',
+      '403': 'An analyst or approver who is not a lead',
+      '422': 'A bad query parameter (named in errors[].path)',
+    },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);
@@ -153,11 +159,16 @@ export const insightsRoutes = defineRoutes([
   {
     method: 'get',
     path: '/insights/metrics/:metric',
-    summary: 'One metric by time bucket and group (exceptionRate, timeToResolve, approvalAging, repeatExceptions, touchlessRate, cycleTimeByKind, stepDwell, slaBreach, backlog, firstTouch, rework, reassignments, valueAtRisk); definitions in docs/insights.md',
+    summary:
+      'One metric by time bucket and group (exceptionRate, timeToResolve, approvalAging, repeatExceptions, touchlessRate, cycleTimeByKind, stepDwell, slaBreach, backlog, firstTouch, rework, reassignments, valueAtRisk); definitions in docs/insights.md',
     tag: 'insights',
     roles: INSIGHT_READERS,
     query: QUERY_DOCS,
-    responses: { '200': '{ metric, period, groupBy, rows: [{ bucket, group, value, numerator?, denominator?, count?, p50?, p90? }] }', '403': 'An analyst or approver who is not a lead', '422': 'An unknown metric or a bad query parameter' },
+    responses: {
+      '200': '{ metric, period, groupBy, rows: [{ bucket, group, value, numerator?, denominator?, count?, p50?, p90? }] }',
+      '403': 'An analyst or approver who is not a lead',
+      '422': 'An unknown metric or a bad query parameter',
+    },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const metric = readMetric(param(req, 'metric'), 'metric');
@@ -174,11 +185,15 @@ export const insightsRoutes = defineRoutes([
     roles: INSIGHT_READERS,
     query: {
       metric: { type: 'string', description: 'The metric (required)' },
-      bucket: { type: 'string', description: 'The figure\'s bucket as the metric answered it (omit for all buckets)' },
-      group: { type: 'string', description: 'The figure\'s group as the metric answered it (omit for all groups)' },
+      bucket: { type: 'string', description: "The figure's bucket as the metric answered it (omit for all buckets)" },
+      group: { type: 'string', description: "The figure's group as the metric answered it (omit for all groups)" },
       ...QUERY_DOCS,
     },
-    responses: { '200': '{ metric, bucket, group, invoiceIds, rows: [{ id, status, outcome, definitionId, openedAt, closedAt }] }', '403': 'An analyst or approver who is not a lead', '422': 'A bad query parameter' },
+    responses: {
+      '200': '{ metric, bucket, group, invoiceIds, rows: [{ id, status, outcome, definitionId, openedAt, closedAt }] }',
+      '403': 'An analyst or approver who is not a lead',
+      '422': 'A bad query parameter',
+    },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const metric = readMetric(queryString(req, 'metric'), 'metric');
@@ -191,7 +206,12 @@ export const insightsRoutes = defineRoutes([
       const caseIds = [...new Set(figures.flatMap((r) => r.caseIds))].sort();
       const invoiceIds = [...new Set(figures.flatMap((r) => r.invoiceIds ?? []))].sort();
       const cases = caseIds.length
-        ? await ctx.db('cases').where({ tenant_id: ctx.principal.tenantId }).whereIn('id', caseIds).orderBy('opened_at').select('id', 'status', 'outcome', 'definition_id as definitionId', 'invoice_id as invoiceId', 'opened_at as openedAt', 'closed_at as closedAt')
+        ? await ctx
+            .db('cases')
+            .where({ tenant_id: ctx.principal.tenantId })
+            .whereIn('id', caseIds)
+            .orderBy('opened_at')
+            .select('id', 'status', 'outcome', 'definition_id as definitionId', 'invoice_id as invoiceId', 'opened_at as openedAt', 'closed_at as closedAt')
         : [];
       sendTable(req, res, `insights-${metric}-cases`, { metric, bucket: bucket ?? null, group: group ?? null, invoiceIds }, cases);
     },

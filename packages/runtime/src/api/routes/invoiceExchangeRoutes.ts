@@ -13,7 +13,9 @@ import { idempotencyKey } from './invoiceFormatRoutes.js';
 const DOCUMENT_LIMIT = '5mb';
 /** An e-mail carries its attachments base64-encoded; readInvoiceEmail refuses more than 20 MiB. */
 const EMAIL_LIMIT = '21mb';
-const definitionQuery = { definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' } };
+const definitionQuery = {
+  definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' },
+};
 
 interface DocumentFormat {
   path: string;
@@ -53,7 +55,14 @@ function documentRoute(format: DocumentFormat): Route {
       const text = req.body as string;
       const parsed = format.parse(text);
       if (!parsed.ok) {
-        throw unprocessable(format.refusal, `The document was refused: ${parsed.problems.slice(0, 3).map((p) => p.message).join('; ')}`, parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })));
+        throw unprocessable(
+          format.refusal,
+          `The document was refused: ${parsed.problems
+            .slice(0, 3)
+            .map((p) => p.message)
+            .join('; ')}`,
+          parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
+        );
       }
       const definition = queryString(req, 'definition');
       const result = await receiveInvoice(db, engine, principal, {
@@ -110,7 +119,8 @@ export const invoiceExchangeRoutes = defineRoutes([
     rawBody: { contentTypes: ['message/rfc822'], limit: EMAIL_LIMIT, description: 'The whole e-mail as received (.eml)' },
     query: definitionQuery,
     responses: {
-      '201': '{ message, attachments: [{ index, filename, contentType, outcome: received|replayed|refused|evidence|ignored, invoice, case, warnings, problems, reason, evidence }] }',
+      '201':
+        '{ message, attachments: [{ index, filename, contentType, outcome: received|replayed|refused|evidence|ignored, invoice, case, warnings, problems, reason, evidence }] }',
       '200': 'Every invoice of the mail was a replay of an earlier request with the same key',
       '413': 'Larger than 20 MB',
       '415': 'Not message/rfc822',
@@ -120,7 +130,12 @@ export const invoiceExchangeRoutes = defineRoutes([
       const key = idempotencyKey(req);
       const raw = req.body as string;
       const parsed = await readInvoiceEmail(raw);
-      if (!parsed.ok) throw unprocessable('invalid-email', `The message was refused: ${parsed.problems.map((p) => p.message).join('; ')}`, parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })));
+      if (!parsed.ok)
+        throw unprocessable(
+          'invalid-email',
+          `The message was refused: ${parsed.problems.map((p) => p.message).join('; ')}`,
+          parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
+        );
       const { attachments, ...message } = parsed.email;
       if (!attachments.some((a) => a.kind === 'invoice' && a.result?.ok)) {
         const errors = attachments.flatMap((a) =>
@@ -128,9 +143,26 @@ export const invoiceExchangeRoutes = defineRoutes([
             ? a.result.problems.map((p) => ({ path: `attachment[${a.index}] ${a.filename}: ${p.path}`, message: p.message, code: p.code }))
             : [{ path: `attachment[${a.index}] ${a.filename}`, message: a.reason ?? 'not an invoice', code: `email.${a.kind}` }],
         );
-        throw unprocessable('no-invoice-in-email', `No attachment of the message is a readable invoice (UBL or CII XML)${errors.length ? `: ${errors.slice(0, 3).map((e) => `${e.path} — ${e.message}`).join('; ')}` : '; it has no attachments'}. Nothing was stored.`, errors);
+        throw unprocessable(
+          'no-invoice-in-email',
+          `No attachment of the message is a readable invoice (UBL or CII XML)${
+            errors.length
+              ? `: ${errors
+                  .slice(0, 3)
+                  .map((e) => `${e.path} — ${e.message}`)
+                  .join('; ')}`
+              : '; it has no attachments'
+          }. Nothing was stored.`,
+          errors,
+        );
       }
-      const outcomes = await receiveInvoiceEmail(db, engine, principal, { email: parsed.email, raw: Buffer.from(raw, 'utf8'), idempotencyKey: key, definitionKey: queryString(req, 'definition'), attachmentsDir: config.attachmentsDir });
+      const outcomes = await receiveInvoiceEmail(db, engine, principal, {
+        email: parsed.email,
+        raw: Buffer.from(raw, 'utf8'),
+        idempotencyKey: key,
+        definitionKey: queryString(req, 'definition'),
+        attachmentsDir: config.attachmentsDir,
+      });
       const anyNew = outcomes.some((o) => o.outcome === 'received');
       if (!anyNew) res.set('Idempotent-Replayed', 'true');
       res.status(anyNew ? 201 : 200).json({ message, attachments: outcomes });

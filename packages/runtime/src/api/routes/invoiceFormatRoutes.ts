@@ -17,7 +17,9 @@ const XML_LIMIT = '5mb';
 const CSV_LIMIT = '50mb';
 const NDJSON = 'application/x-ndjson';
 
-const definitionQuery = { definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' } };
+const definitionQuery = {
+  definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' },
+};
 
 /** The Idempotency-Key header, checked: 1 to 200 characters when present. */
 export function idempotencyKey(req: Request): string | undefined {
@@ -30,7 +32,9 @@ async function assertPublished(db: Db, tenantId: string, key: string | undefined
   if (!key) return;
   const versions = await createDefinitionRepository(db).latestPublished(tenantId);
   if (!versions.some((v) => v.definition.key === key)) {
-    throw unprocessable('unknown-definition', `No published definition with key "${key}"; publish it first or leave out "definition"`, [{ path: 'definition', message: 'unknown definition key' }]);
+    throw unprocessable('unknown-definition', `No published definition with key "${key}"; publish it first or leave out "definition"`, [
+      { path: 'definition', message: 'unknown definition key' },
+    ]);
   }
 }
 
@@ -56,10 +60,21 @@ export const invoiceFormatRoutes = defineRoutes([
       const xml = req.body as string;
       const parsed = parseUblInvoice(xml);
       if (!parsed.ok && parsed.problems[0]?.code === 'ubl.notInvoice' && parsed.problems[0].path === 'CrossIndustryInvoice') {
-        throw unprocessable('cii-sent-to-ubl', 'The document is a UN/CEFACT CII invoice (<rsm:CrossIndustryInvoice>), not UBL: send it to POST /api/v1/invoices/cii', [{ path: 'CrossIndustryInvoice', message: 'a CII invoice: use POST /api/v1/invoices/cii', code: 'ubl.notInvoice' }]);
+        throw unprocessable(
+          'cii-sent-to-ubl',
+          'The document is a UN/CEFACT CII invoice (<rsm:CrossIndustryInvoice>), not UBL: send it to POST /api/v1/invoices/cii',
+          [{ path: 'CrossIndustryInvoice', message: 'a CII invoice: use POST /api/v1/invoices/cii', code: 'ubl.notInvoice' }],
+        );
       }
       if (!parsed.ok) {
-        throw unprocessable('invalid-ubl', `The document was refused: ${parsed.problems.slice(0, 3).map((p) => p.message).join('; ')}`, parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })));
+        throw unprocessable(
+          'invalid-ubl',
+          `The document was refused: ${parsed.problems
+            .slice(0, 3)
+            .map((p) => p.message)
+            .join('; ')}`,
+          parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
+        );
       }
       const definition = queryString(req, 'definition');
       const result = await receiveInvoice(db, engine, principal, {
@@ -83,7 +98,8 @@ export const invoiceFormatRoutes = defineRoutes([
     rawBody: { contentTypes: ['text/csv'], limit: CSV_LIMIT, description: 'The CSV file' },
     query: definitionQuery,
     responses: {
-      '200': '{ received, replayed, refused, rowErrors, invoices, errors, warnings }; as NDJSON: {type:"progress",phase,done,total} lines, then {type:"result",...}',
+      '200':
+        '{ received, replayed, refused, rowErrors, invoices, errors, warnings }; as NDJSON: {type:"progress",phase,done,total} lines, then {type:"result",...}',
       '413': 'Larger than 50 MB',
       '415': 'Not text/csv',
       '422': 'No invoice could be read (header or every row wrong): errors name row and column; nothing stored',
@@ -98,16 +114,34 @@ export const invoiceFormatRoutes = defineRoutes([
       const progress = (p: BatchProgress) => stream && send({ type: 'progress', ...p });
       const csv = parseInvoiceCsv(req.body as string, { onProgress: (done, total) => progress({ phase: 'parse', done, total }) });
       if (csv.invoices.length === 0 && csv.errors.length > 0) {
-        if (stream) return void res.end(`${JSON.stringify({ type: 'result', received: 0, replayed: 0, refused: 0, rowErrors: csv.errors.length, invoices: [], errors: csv.errors, warnings: csv.warnings })}\n`);
-        throw unprocessable('invalid-csv', `No invoice could be read: ${csv.errors.slice(0, 3).map((e) => `row ${e.row}: ${e.message}`).join('; ')}`, csv.errors.map((e) => ({ path: `row ${e.row}${e.column ? `/${e.column}` : ''}`, message: e.message, code: e.code })));
+        if (stream)
+          return void res.end(
+            `${JSON.stringify({ type: 'result', received: 0, replayed: 0, refused: 0, rowErrors: csv.errors.length, invoices: [], errors: csv.errors, warnings: csv.warnings })}\n`,
+          );
+        throw unprocessable(
+          'invalid-csv',
+          `No invoice could be read: ${csv.errors
+            .slice(0, 3)
+            .map((e) => `row ${e.row}: ${e.message}`)
+            .join('; ')}`,
+          csv.errors.map((e) => ({ path: `row ${e.row}${e.column ? `/${e.column}` : ''}`, message: e.message, code: e.code })),
+        );
       }
       let batch: Awaited<ReturnType<typeof receiveBatch>>;
       try {
-        batch = await receiveBatch(db, engine, principal, { invoices: csv.invoices, channel: 'csv', idempotencyKey: key, definitionKey: definition, onProgress: progress });
+        batch = await receiveBatch(db, engine, principal, {
+          invoices: csv.invoices,
+          channel: 'csv',
+          idempotencyKey: key,
+          definitionKey: definition,
+          onProgress: progress,
+        });
       } catch (error) {
         if (!stream) throw error;
         // the status line is gone already: say so in the stream; what was received stays received
-        return void res.end(`${JSON.stringify({ type: 'error', code: 'internal', detail: `The import stopped: ${(error as Error).message}. Invoices received so far are stored; send the file again with the same Idempotency-Key to continue.` })}\n`);
+        return void res.end(
+          `${JSON.stringify({ type: 'error', code: 'internal', detail: `The import stopped: ${(error as Error).message}. Invoices received so far are stored; send the file again with the same Idempotency-Key to continue.` })}\n`,
+        );
       }
       const result: BatchResult = { ...batch, rowErrors: csv.errors.length, errors: [...csv.errors, ...batch.errors], warnings: csv.warnings };
       if (stream) res.end(`${JSON.stringify({ type: 'result', ...result })}\n`);

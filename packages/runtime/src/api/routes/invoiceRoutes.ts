@@ -17,7 +17,11 @@ export const invoiceRoutes = defineRoutes([
     roles: INTAKE,
     body: invoiceSchema,
     query: { definition: { type: 'string', description: 'Key of the published flow to run; default: the first whose start trigger matches' } },
-    responses: { '201': 'Stored, case opened (case is null when no flow matches)', '200': 'Replay of an earlier request with the same key', '422': 'Invalid invoice, or key reused for a different body' },
+    responses: {
+      '201': 'Stored, case opened (case is null when no flow matches)',
+      '200': 'Replay of an earlier request with the same key',
+      '422': 'Invalid invoice, or key reused for a different body',
+    },
     responseSchemas: { '201': invoiceIntakeResponseSchema, '200': invoiceIntakeResponseSchema },
     async handler(req, res, { db, engine, principal }) {
       const key = req.get('Idempotency-Key');
@@ -51,7 +55,8 @@ export const invoiceRoutes = defineRoutes([
   {
     method: 'put',
     path: '/invoices/:id',
-    summary: 'Correct a received invoice (e.g. a mistyped PO number). The corrector is recorded as its last editor and may not approve it; running cases keep the data they started with.',
+    summary:
+      'Correct a received invoice (e.g. a mistyped PO number). The corrector is recorded as its last editor and may not approve it; running cases keep the data they started with.',
     tag: 'invoices',
     roles: WORKERS,
     body: invoiceSchema,

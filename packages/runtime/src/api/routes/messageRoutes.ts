@@ -29,9 +29,14 @@ export const messageRoutes = defineRoutes([
       properties: {
         name: { type: 'string', minLength: 1, maxLength: 200, description: 'Message name, as the wait-for-message step names it (e.g. goods.received)' },
         correlationKey: { type: 'string', minLength: 1, maxLength: 500, description: 'The value the waiting case is matched on (e.g. its PO number)' },
-        payload: { description: 'Any JSON; kept on the case as the step\'s result' },
+        payload: { description: "Any JSON; kept on the case as the step's result" },
         id: { type: 'string', minLength: 1, maxLength: 200, description: 'Your id of the message: a second message with the same id is acted on once' },
-        ttl: { type: 'string', minLength: 2, maxLength: 40, description: 'ISO 8601 duration to buffer it when no case waits yet (default PT1H, at most P30D; PT0S: never buffered)' },
+        ttl: {
+          type: 'string',
+          minLength: 2,
+          maxLength: 40,
+          description: 'ISO 8601 duration to buffer it when no case waits yet (default PT1H, at most P30D; PT0S: never buffered)',
+        },
       },
     },
     responses: {
@@ -48,7 +53,8 @@ export const messageRoutes = defineRoutes([
   {
     method: 'post',
     path: '/cloudevents',
-    summary: 'Receive a CloudEvent 1.0 (structured application/cloudevents+json, or binary with ce-* headers and a JSON body) as a message: type is the message name, the correlationkey extension the key',
+    summary:
+      'Receive a CloudEvent 1.0 (structured application/cloudevents+json, or binary with ce-* headers and a JSON body) as a message: type is the message name, the correlationkey extension the key',
     tag: 'integration',
     roles: MESSAGE_SENDERS,
     responses: {

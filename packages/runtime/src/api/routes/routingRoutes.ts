@@ -21,7 +21,8 @@ export const routingRoutes = defineRoutes([
   {
     method: 'put',
     path: '/routing',
-    summary: "Replace the tenant's routing table. Each rule's `when` must be valid FEEL and its `flow` a flow key the tenant has; the riskiest finding that a rule matches decides the flow.",
+    summary:
+      "Replace the tenant's routing table. Each rule's `when` must be valid FEEL and its `flow` a flow key the tenant has; the riskiest finding that a rule matches decides the flow.",
     tag: 'routing',
     roles: DESIGNERS,
     body: routingTableSchema,
@@ -30,10 +31,17 @@ export const routingRoutes = defineRoutes([
       const table = req.body as RoutingTable;
       const flows = new Set((await createDefinitionRepository(db).list(principal.tenantId)).map((d) => d.key));
       const problems = checkRoutingTable(table, flows);
-      if (problems.length) throw unprocessable('invalid-routing', `The routing table is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+      if (problems.length)
+        throw unprocessable('invalid-routing', `The routing table is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
       await db.transaction(async (trx) => {
         await createRoutingRepository(trx).put(principal.tenantId, { rules: table.rules }, principal.userId);
-        await createAuditRepository(trx).record(principal.tenantId, { actor: principal.userId, action: 'routing.changed', entity: 'tenant', entityId: principal.tenantId, data: { rules: table.rules } });
+        await createAuditRepository(trx).record(principal.tenantId, {
+          actor: principal.userId,
+          action: 'routing.changed',
+          entity: 'tenant',
+          entityId: principal.tenantId,
+          data: { rules: table.rules },
+        });
       });
       res.json(await createRoutingRepository(db).get(principal.tenantId));
     },

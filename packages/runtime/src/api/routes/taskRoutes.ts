@@ -89,7 +89,13 @@ export const taskRoutes = defineRoutes([
       additionalProperties: false,
       properties: { outcome: { type: 'string', minLength: 1, maxLength: 1000 }, data: { type: 'object' } },
     },
-    responses: { '200': 'Completed', '403': 'Not a candidate', '404': 'Unknown task', '409': 'Closed or held by someone else', '422': 'Unknown outcome or invalid form data' },
+    responses: {
+      '200': 'Completed',
+      '403': 'Not a candidate',
+      '404': 'Unknown task',
+      '409': 'Closed or held by someone else',
+      '422': 'Unknown outcome or invalid form data',
+    },
     async handler(req, res, ctx) {
       const { outcome, data = {} } = req.body as { outcome: string; data?: Record<string, unknown> };
       const result = await createTaskWork(ctx).complete(ctx.principal, param(req, 'id'), outcome, data);

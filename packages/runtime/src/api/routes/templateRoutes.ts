@@ -35,7 +35,11 @@ export const templateRoutes = defineRoutes([
           description: p.description,
           flows: p.flows.map((f) => ({ key: f.key, name: f.name, description: f.description ?? null, installed: existing.has(f.key) })),
           samples: p.samples.map((s) => ({ file: s.file, flow: s.flow, expect: s.expect, ...(s.end ? { end: s.end } : {}) })),
-          referenceData: { suppliers: p.referenceData.suppliers?.length ?? 0, purchaseOrders: p.referenceData.purchaseOrders?.length ?? 0, goodsReceipts: p.referenceData.goodsReceipts?.length ?? 0 },
+          referenceData: {
+            suppliers: p.referenceData.suppliers?.length ?? 0,
+            purchaseOrders: p.referenceData.purchaseOrders?.length ?? 0,
+            goodsReceipts: p.referenceData.goodsReceipts?.length ?? 0,
+          },
         })),
       );
     },
@@ -43,7 +47,8 @@ export const templateRoutes = defineRoutes([
   {
     method: 'post',
     path: '/templates/:pack/install',
-    summary: "Install a template pack in your tenant: its flows (as drafts, or published), optionally its reference data, and its routing table when the tenant has none. Flow keys the tenant already has are skipped; a pack outside the policy allowedTemplates is refused (403).",
+    summary:
+      'Install a template pack in your tenant: its flows (as drafts, or published), optionally its reference data, and its routing table when the tenant has none. Flow keys the tenant already has are skipped; a pack outside the policy allowedTemplates is refused (403).',
     tag: 'templates',
     roles: DESIGNERS,
     body: {
@@ -55,11 +60,16 @@ export const templateRoutes = defineRoutes([
         referenceData: { type: 'boolean', description: "Also upsert the pack's suppliers, purchase orders and goods receipts" },
       },
     },
-    responses: { '200': '{ pack, installed, skipped, referenceData, routing }', '403': "The tenant's policy allowedTemplates does not include the pack", '404': 'No such pack' },
+    responses: {
+      '200': '{ pack, installed, skipped, referenceData, routing }',
+      '403': "The tenant's policy allowedTemplates does not include the pack",
+      '404': 'No such pack',
+    },
     async handler(req, res, { db, principal }) {
       const name = param(req, 'pack');
       if (!PACK_NAME.test(name) || !(await listPackNames(builtInTemplatesDir)).includes(name)) throw notFound('template pack', name);
-      if (!(await allowedPacks(db, principal.tenantId))(name)) throw forbidden(`Template pack "${name}" is not in this tenant's allowedTemplates policy; ask your MSP to allow it`);
+      if (!(await allowedPacks(db, principal.tenantId))(name))
+        throw forbidden(`Template pack "${name}" is not in this tenant's allowedTemplates policy; ask your MSP to allow it`);
       const pack = await loadPack(join(builtInTemplatesDir, name));
       const { publish, referenceData } = req.body as { publish: boolean; referenceData: boolean };
       const result = await installPack(db, principal.tenantId, pack, { publish, referenceData, actor: principal.userId });

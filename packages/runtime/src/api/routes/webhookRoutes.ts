@@ -36,8 +36,20 @@ export const webhookRoutes = defineRoutes([
       required: ['url', 'eventTypes'],
       additionalProperties: false,
       properties: {
-        url: { type: 'string', minLength: 8, maxLength: 2000, pattern: '^https?://', description: 'Receiver; called through the egress policy (non-public hosts need an allow-list entry)' },
-        eventTypes: { type: 'array', minItems: 1, maxItems: OUTBOUND_EVENT_TYPES.length, uniqueItems: true, items: { type: 'string', enum: [...OUTBOUND_EVENT_TYPES], maxLength: 40 } },
+        url: {
+          type: 'string',
+          minLength: 8,
+          maxLength: 2000,
+          pattern: '^https?://',
+          description: 'Receiver; called through the egress policy (non-public hosts need an allow-list entry)',
+        },
+        eventTypes: {
+          type: 'array',
+          minItems: 1,
+          maxItems: OUTBOUND_EVENT_TYPES.length,
+          uniqueItems: true,
+          items: { type: 'string', enum: [...OUTBOUND_EVENT_TYPES], maxLength: 40 },
+        },
         description: { type: 'string', maxLength: 500 },
       },
     },
@@ -51,7 +63,13 @@ export const webhookRoutes = defineRoutes([
       }
       const secret = newWebhookSecret();
       const created = await createWebhookRepository(db).create(principal.tenantId, { url, eventTypes, description, secret, createdBy: principal.userId });
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'webhook.subscribed', entity: 'webhookSubscription', entityId: created.id, data: { url, eventTypes } });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'webhook.subscribed',
+        entity: 'webhookSubscription',
+        entityId: created.id,
+        data: { url, eventTypes },
+      });
       res.status(201).json({ ...created, secret });
     },
   },
@@ -64,7 +82,13 @@ export const webhookRoutes = defineRoutes([
     responses: { '204': 'Removed', '404': 'No such subscription' },
     async handler(req, res, { db, principal }) {
       if (!(await createWebhookRepository(db).remove(principal.tenantId, param(req, 'id')))) throw notFound('webhook subscription', param(req, 'id'));
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'webhook.removed', entity: 'webhookSubscription', entityId: param(req, 'id'), data: {} });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'webhook.removed',
+        entity: 'webhookSubscription',
+        entityId: param(req, 'id'),
+        data: {},
+      });
       res.status(204).end();
     },
   },
@@ -74,14 +98,24 @@ export const webhookRoutes = defineRoutes([
     summary: 'A new signing secret (answered once); the old one keeps signing too for windowHours (default 24)',
     tag: 'integration',
     roles: ADMINS,
-    body: { type: 'object', additionalProperties: false, properties: { windowHours: { type: 'integer', format: 'int32', minimum: 0, maximum: MAX_ROTATION_HOURS } } },
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { windowHours: { type: 'integer', format: 'int32', minimum: 0, maximum: MAX_ROTATION_HOURS } },
+    },
     responses: { '200': 'The subscription and its new secret', '404': 'No such subscription' },
     async handler(req, res, { db, principal }) {
       const windowHours = (req.body as { windowHours?: number }).windowHours ?? 24;
       const secret = newWebhookSecret();
       const rotated = await createWebhookRepository(db).rotate(principal.tenantId, param(req, 'id'), secret, windowHours * 3600_000);
       if (!rotated) throw notFound('webhook subscription', param(req, 'id'));
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'webhook.secretRotated', entity: 'webhookSubscription', entityId: rotated.id, data: { windowHours } });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'webhook.secretRotated',
+        entity: 'webhookSubscription',
+        entityId: rotated.id,
+        data: { windowHours },
+      });
       res.json({ ...rotated, secret });
     },
   },
@@ -95,7 +129,13 @@ export const webhookRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const enabled = await createWebhookRepository(db).enable(principal.tenantId, param(req, 'id'));
       if (!enabled) throw notFound('webhook subscription', param(req, 'id'));
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'webhook.enabled', entity: 'webhookSubscription', entityId: enabled.id, data: {} });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'webhook.enabled',
+        entity: 'webhookSubscription',
+        entityId: enabled.id,
+        data: {},
+      });
       res.json(enabled);
     },
   },
@@ -123,7 +163,13 @@ export const webhookRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const replayed = await createWebhookRepository(db).replay(principal.tenantId, param(req, 'id'), param(req, 'deliveryId'));
       if (!replayed) throw notFound('webhook delivery', param(req, 'deliveryId'));
-      await createAuditRepository(db).record(principal.tenantId, { actor: principal.userId, action: 'webhook.replayed', entity: 'webhookSubscription', entityId: param(req, 'id'), data: { deliveryId: replayed.id, eventId: replayed.eventId } });
+      await createAuditRepository(db).record(principal.tenantId, {
+        actor: principal.userId,
+        action: 'webhook.replayed',
+        entity: 'webhookSubscription',
+        entityId: param(req, 'id'),
+        data: { deliveryId: replayed.id, eventId: replayed.eventId },
+      });
       res.status(202).json(replayed);
     },
   },

@@ -69,11 +69,19 @@ export async function up(knex: Knex): Promise<void> {
   for (const sql of statements) await knex.raw(sql);
   await knex('tax_rates').insert(RATES.map(([country, rate, from, to]) => ({ country, rate, valid_from: from ?? '1970-01-01', valid_to: to })));
   // earlier invoices get the same keys new ones are stored with
-  const rows: { tenant_id: string; id: string; body: { invoiceNumber: string; issueDate: string; documentType?: string } }[] = await knex('invoices').select('tenant_id', 'id', 'body');
+  const rows: { tenant_id: string; id: string; body: { invoiceNumber: string; issueDate: string; documentType?: string } }[] = await knex('invoices').select(
+    'tenant_id',
+    'id',
+    'body',
+  );
   for (const row of rows) {
     await knex('invoices')
       .where({ tenant_id: row.tenant_id, id: row.id })
-      .update({ invoice_number_key: normaliseInvoiceNumber(row.body.invoiceNumber), issue_date: row.body.issueDate, document_type: row.body.documentType ?? 'invoice' });
+      .update({
+        invoice_number_key: normaliseInvoiceNumber(row.body.invoiceNumber),
+        issue_date: row.body.issueDate,
+        document_type: row.body.documentType ?? 'invoice',
+      });
   }
   // suppliers that already have an account start their history with it
   await knex.raw(`INSERT INTO supplier_bank_accounts (tenant_id, supplier_id, valid_from, account, is_change, previous_account)

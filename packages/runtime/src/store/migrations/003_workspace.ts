@@ -91,7 +91,17 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP TRIGGER tasks_rank ON tasks');
   await knex.raw('DROP FUNCTION tasks_set_rank()');
   await knex.raw('DROP FUNCTION task_rank_at(timestamptz, timestamptz, numeric, integer)');
-  for (const column of ['rank_at', 'value_at_risk', 'exception_kind', 'currency', 'amount', 'business_unit', 'supplier_name', 'supplier_id', 'invoice_number']) {
+  for (const column of [
+    'rank_at',
+    'value_at_risk',
+    'exception_kind',
+    'currency',
+    'amount',
+    'business_unit',
+    'supplier_name',
+    'supplier_id',
+    'invoice_number',
+  ]) {
     await knex.raw(`ALTER TABLE tasks DROP COLUMN ${column}`);
   }
 }
