@@ -24,6 +24,8 @@ const flow: WorkflowDefinition = {
         title: 'Review',
         queue: 'controller',
         candidateRoles: ['approver'],
+        // an approving step carries the approval marker (publish refuses it otherwise: sod.approval-unmarked)
+        approval: { approveOutcomes: ['approve'] },
         outcomes: [
           { id: 'approve', label: 'Approve' },
           { id: 'reject', label: 'Reject' },
