@@ -4,7 +4,7 @@ import { parseInvoice, type InvoiceLine } from './invoice.js';
 import { omitUndefined } from './omitUndefined.js';
 import { DEFAULT_MAX_XML_BYTES, parseXmlSafely } from './safeXml.js';
 import { readCiiAllowanceCharges, readCiiBankAccount, readCiiDate, readCiiLine, readCiiParty, readCiiTaxBreakdown } from './ciiParts.js';
-import { totalsWarnings, type TotalNames } from './ublChecks.js';
+import { documentTotalsWarnings, type TotalNames } from './ublChecks.js';
 import { createUblReader, type UblNode, type UblReader } from './ublReader.js';
 
 export interface CiiIntakeOptions {
@@ -203,22 +203,7 @@ export function parseCiiInvoice(xml: string, options: CiiIntakeOptions = {}): In
     return { ok: false, problems: r.problems };
   }
   const readLines = lines.filter((l): l is NonNullable<typeof l> => l !== undefined);
-  const valuesOf = (texts: string[]) => texts.map((t) => (amountFromText(t) as Amount).value);
-  const warnings = [
-    ...r.warnings,
-    ...totalsWarnings(
-      {
-        ...totals,
-        lineNetAmounts: readLines.map((l) => l.netAmount),
-        allowances: valuesOf(allowanceCharges.filter((a) => a.kind === 'allowance').map((a) => a.amount)),
-        charges: valuesOf(allowanceCharges.filter((a) => a.kind === 'charge').map((a) => a.amount)),
-        taxTotal,
-        taxSubtotals: valuesOf(taxBreakdown.map((t) => t.taxAmount)),
-      },
-      ROOT,
-      CII_TOTAL_NAMES,
-    ),
-  ];
+  const warnings = [...r.warnings, ...documentTotalsWarnings({ totals, lines: readLines, allowanceCharges, taxTotal, taxBreakdown }, ROOT, CII_TOTAL_NAMES)];
 
   const draft = omitUndefined({
     documentType,

@@ -1,8 +1,7 @@
-import { amountFromText, type Amount } from './decimal.js';
 import type { IntakeProblem, IntakeResult } from './intake.js';
 import { CREDIT_NOTE_CODES, parseInvoice, type InvoiceLine } from './invoice.js';
 import { DEFAULT_MAX_XML_BYTES, parseXmlSafely } from './safeXml.js';
-import { totalsWarnings } from './ublChecks.js';
+import { documentTotalsWarnings } from './ublChecks.js';
 import { omitUndefined } from './omitUndefined.js';
 import { readAllowanceCharges, readBankAccount, readLine, readParty, readTaxBreakdown, type UblKind } from './ublParts.js';
 import { createUblReader, type UblNode, type UblReader } from './ublReader.js';
@@ -217,21 +216,7 @@ export function parseUblInvoice(xml: string, options: UblIntakeOptions = {}): In
     return { ok: false, problems: r.problems };
   }
   const readLines = lines.filter((l): l is NonNullable<typeof l> => l !== undefined);
-  const valuesOf = (texts: string[]) => texts.map((t) => (amountFromText(t) as Amount).value);
-  const warnings = [
-    ...r.warnings,
-    ...totalsWarnings(
-      {
-        ...totals,
-        lineNetAmounts: readLines.map((l) => l.netAmount),
-        allowances: valuesOf(allowanceCharges.filter((a) => a.kind === 'allowance').map((a) => a.amount)),
-        charges: valuesOf(allowanceCharges.filter((a) => a.kind === 'charge').map((a) => a.amount)),
-        taxTotal,
-        taxSubtotals: valuesOf(taxBreakdown.map((t) => t.taxAmount)),
-      },
-      root.path,
-    ),
-  ];
+  const warnings = [...r.warnings, ...documentTotalsWarnings({ totals, lines: readLines, allowanceCharges, taxTotal, taxBreakdown }, root.path)];
 
   const draft = omitUndefined({
     documentType: kind.documentType,

@@ -1,4 +1,4 @@
-import { sumDecimals, type Amount, type IntakeDecimal } from './decimal.js';
+import { amountFromText, sumDecimals, type Amount, type IntakeDecimal } from './decimal.js';
 
 /** The document's own totals and the parts they should add up from. */
 export interface UblTotals {
@@ -90,4 +90,31 @@ export function totalsWarnings(t: UblTotals, root: string, names: TotalNames = U
     check('BR-CO-16', `${total}/${names.payable}`, t.payable, expected, 'gross total − prepaid + rounding');
   }
   return warnings;
+}
+
+/** What a reader of either XML syntax has gathered: the stated totals and the parts they should add up from. */
+export interface DocumentParts {
+  totals: Omit<UblTotals, 'lineNetAmounts' | 'allowances' | 'charges' | 'taxTotal' | 'taxSubtotals'>;
+  lines: readonly { netAmount: Amount }[];
+  allowanceCharges: readonly { kind: string; amount: string }[];
+  taxTotal: Amount;
+  taxBreakdown: readonly { taxAmount: string }[];
+}
+
+/** The sum-rule warnings of a UBL or CII document, from the parts its reader gathered. */
+export function documentTotalsWarnings(parts: DocumentParts, root: string, names?: TotalNames): string[] {
+  const valuesOf = (texts: string[]) => texts.map((t) => (amountFromText(t) as Amount).value);
+  const amountsOf = (kind: string) => valuesOf(parts.allowanceCharges.filter((a) => a.kind === kind).map((a) => a.amount));
+  return totalsWarnings(
+    {
+      ...parts.totals,
+      lineNetAmounts: parts.lines.map((l) => l.netAmount),
+      allowances: amountsOf('allowance'),
+      charges: amountsOf('charge'),
+      taxTotal: parts.taxTotal,
+      taxSubtotals: valuesOf(parts.taxBreakdown.map((t) => t.taxAmount)),
+    },
+    root,
+    names,
+  );
 }
