@@ -190,3 +190,4 @@ export {
   type InsightQuery,
   type InsightFilters,
 } from './insights/metrics.js';
+export type { Suggestion, SuggestionFactor, AnomalyScore, SuggestionProvider } from './ai/suggestion.js';
