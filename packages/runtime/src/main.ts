@@ -15,6 +15,8 @@ import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
 import { createMessageWorker } from './integration/messages.js';
 import { createWebhookDeliveryWorker } from './integration/webhooks.js';
+import { createNotificationSender, createNotifier } from './integration/notifier.js';
+import { createTransport } from 'nodemailer';
 import { startWakeups } from './effects/wakeups.js';
 import { createEngine, type Engine } from './engine/engine.js';
 import { createEventBus, createPublisher, type EventBus } from './engine/eventBus.js';
@@ -141,7 +143,33 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         (e) => log('webhook poll failed', { error: String(e) }),
       )
     : undefined;
-  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, webhookPoller].filter((p) => p !== undefined);
+  // notifications: derived from durable facts, then sent (e-mail when SMTP is configured, chat always)
+  const mailTransport = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
+  const notifierPoller = workers
+    ? startPoller(
+        createNotifier({ db, baseUrl: config.publicUrl ?? `http://localhost:${port}`, email: Boolean(mailTransport), digestHour: config.digestHour, log }).tick,
+        config.notifyMs,
+        (e) => log('notifier failed', { error: String(e) }),
+      )
+    : undefined;
+  const notificationPoller = workers
+    ? startPoller(
+        createNotificationSender({
+          db,
+          transport: mailTransport,
+          mailFrom: config.mailFrom,
+          egressAllow: config.egressAllow,
+          log,
+          leaseMs: options.leaseMs,
+          retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
+        }).tick,
+        config.pollMs,
+        (e) => log('notification delivery failed', { error: String(e) }),
+      )
+    : undefined;
+  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, webhookPoller, notifierPoller, notificationPoller].filter(
+    (p) => p !== undefined,
+  );
   // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)
   const wakeups = startWakeups({
     bus,
@@ -161,6 +189,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     async stop() {
       await wakeups.stop();
       await Promise.all(pollers.map((p) => p.stop()));
+      mailTransport?.close();
       await realtime.close();
       await broadcastPool?.end();
       server.closeAllConnections();

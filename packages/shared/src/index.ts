@@ -191,3 +191,24 @@ export {
   type InsightFilters,
 } from './insights/metrics.js';
 export type { Suggestion, SuggestionFactor, AnomalyScore, SuggestionProvider } from './ai/suggestion.js';
+export {
+  NOTIFICATION_KINDS,
+  TEAM_CHAT_KINDS,
+  effectivePreferences,
+  slaPhase,
+  renderNotification,
+  chatPayload,
+  type NotificationKind,
+  type NotificationPreferences,
+  type NotificationFacts,
+  type ChatFormat,
+} from './notifications/notifications.js';
+export {
+  notificationPreferencesViewSchema,
+  notificationListSchema,
+  notificationChannelViewSchema,
+  notificationChannelListSchema,
+  type NotificationPreferencesView,
+  type NotificationView,
+  type NotificationChannelView,
+} from './api/notifications.js';

@@ -45,6 +45,16 @@ export interface Config {
    * Behind nginx or an ingress, without it every client shares the proxy's rate-limit budget.
    */
   trustProxy: boolean | number | string[];
+  /** Notifications (docs/integration.md): SMTP server URL (`smtp://user:pass@host:587`, `smtps://...`); unset sends no e-mail. */
+  smtpUrl?: string;
+  /** Sender of notification e-mails. */
+  mailFrom: string;
+  /** Where people open Exflow, for links in messages (default: this process's address). */
+  publicUrl?: string;
+  /** UTC hour from which leads get the day's digest. */
+  digestHour: number;
+  /** Milliseconds between passes of the notifier over its sources. */
+  notifyMs: number;
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -92,5 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
     metricsToken: env.EXFLOW_METRICS_TOKEN || undefined,
     trustProxy: parseTrustProxy(env.EXFLOW_TRUST_PROXY),
+    smtpUrl: env.EXFLOW_SMTP_URL || undefined,
+    mailFrom: env.EXFLOW_MAIL_FROM ?? 'Exflow <exflow@localhost>',
+    publicUrl: env.EXFLOW_PUBLIC_URL || undefined,
+    digestHour: Math.min(23, Math.max(0, Number(env.EXFLOW_DIGEST_HOUR ?? 7) || 0)),
+    notifyMs: Number(env.EXFLOW_NOTIFY_MS ?? 5000),
   };
 }

@@ -26,6 +26,10 @@ export interface TestServerOptions extends StartOptions {
   metricsToken?: string;
   /** As `EXFLOW_TRUST_PROXY` (default: trust no proxy). */
   trustProxy?: Config['trustProxy'];
+  /** Notifications: as `EXFLOW_SMTP_URL`, `EXFLOW_DIGEST_HOUR`, `EXFLOW_NOTIFY_MS` (default 50 ms with SMTP, else 2 s; digests off). */
+  smtpUrl?: string;
+  digestHour?: number;
+  notifyMs?: number;
 }
 
 export interface TestServer extends RunningExflow {
@@ -58,6 +62,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
     trustProxy: options.trustProxy ?? false,
+    smtpUrl: options.smtpUrl,
+    digestHour: options.digestHour ?? 24,
+    notifyMs: options.notifyMs ?? (options.smtpUrl ? 50 : 2000),
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

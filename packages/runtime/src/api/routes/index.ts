@@ -14,6 +14,7 @@ import { insightsRoutes } from './insightsRoutes.js';
 import { invoiceFormatRoutes } from './invoiceFormatRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
 import { messageRoutes } from './messageRoutes.js';
+import { notificationRoutes } from './notificationRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
@@ -45,5 +46,6 @@ export const routes: Route[] = [
   ...delegationRoutes,
   ...messageRoutes,
   ...webhookRoutes,
+  ...notificationRoutes,
   ...problemRoutes,
 ];
