@@ -9,11 +9,12 @@ import { InsightsPage } from '../insights/InsightsPage.js';
 import { InboxPage } from './InboxPage.js';
 import './workspace.css';
 import { createWorkspaceApi, type TeamMember, type WorkspaceApi } from './workspaceApi.js';
-import { readsInsights, type WorkspaceRoute } from './workspaceRoute.js';
+import { readsInsights, workspaceHref, type WorkspaceRoute } from './workspaceRoute.js';
 
 // the task view brings the form renderer (rjsf), the case view the flow map (@xyflow): loaded when opened, not with the inbox
 const TaskPage = lazy(() => import('./TaskPage.js').then((m) => ({ default: m.TaskPage })));
 const CasePage = lazy(() => import('../cases/CasePage.js').then((m) => ({ default: m.CasePage })));
+const NotificationsPage = lazy(() => import('./NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 interface Workspace {
   api: WorkspaceApi;
@@ -70,6 +71,7 @@ function page(route: WorkspaceRoute): ReactNode {
   if (route.page === 'case') return <CasePage key={route.caseId} caseId={route.caseId} />;
   if (route.page === 'incidents') return <IncidentsPage />;
   if (route.page === 'insights') return <InsightsPage />;
+  if (route.page === 'notifications') return <NotificationsPage />;
   return <InboxPage />;
 }
 
@@ -101,6 +103,14 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
           {connected ? 'Live' : connection ? 'Reconnecting…' : 'Connecting…'}
         </span>
         {user.name}
+        <a
+          href={workspaceHref({ page: 'notifications' })}
+          className="btn btn--ghost btn--small"
+          data-testid="nav-notifications"
+          aria-current={route.page === 'notifications' ? 'page' : undefined}
+        >
+          Notifications
+        </a>
         <button type="button" className="btn btn--ghost btn--small" onClick={onSignOut}>
           Sign out
         </button>

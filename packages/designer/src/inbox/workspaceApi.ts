@@ -4,6 +4,9 @@ import type {
   EffectView,
   IncidentView,
   InboxFilters,
+  NotificationKind,
+  NotificationPreferencesView,
+  NotificationView,
   InboxPage,
   InboxSummary,
   InboxTask,
@@ -141,6 +144,13 @@ export function createWorkspaceApi(options: ApiClientOptions) {
       json<InboxPage>('GET', `/inbox${query({ view, ...filters, cursor, limit: String(limit) })}`),
     inboxSummary: () => json<InboxSummary>('GET', '/inbox/summary'),
     mentions: () => json<Comment[]>('GET', '/inbox/mentions'),
+    notificationPreferences: () => json<NotificationPreferencesView>('GET', '/me/notification-preferences'),
+    setNotificationPreferences: (change: {
+      email?: Partial<Record<NotificationKind, boolean>>;
+      chat?: Partial<Record<NotificationKind, boolean>>;
+      chatWebhook?: { format: 'slack' | 'teams'; url: string } | null;
+    }) => json<NotificationPreferencesView>('PUT', '/me/notification-preferences', change),
+    myNotifications: () => json<NotificationView[]>('GET', '/me/notifications?limit=20'),
     team: () => json<TeamMember[]>('GET', '/team'),
     bulkReassign: (taskIds: string[], assignee: string, reason?: string) =>
       json<{ changed: number }>('POST', '/inbox/bulk/reassign', { taskIds, assignee, ...(reason ? { reason } : {}) }),

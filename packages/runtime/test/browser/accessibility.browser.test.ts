@@ -111,6 +111,7 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     ['task', '', '[data-testid=task-page] [data-testid=match-table]'],
     ['case', '', '[data-testid=case-map] .react-flow__node'],
     ['incidents', '#/incidents', '[data-testid=incidents-page]'],
+    ['notifications', '#/notifications', '[data-testid=notification-preferences]'],
     ['admin', '#/admin', '[data-testid=policies-form] form'],
   ];
   for (const [name, hash, ready] of pages) {
