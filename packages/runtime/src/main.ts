@@ -16,6 +16,8 @@ import { createTimerWorker } from './effects/timerWorker.js';
 import { createMessageWorker } from './integration/messages.js';
 import { createWebhookDeliveryWorker } from './integration/webhooks.js';
 import { createNotificationSender, createNotifier } from './integration/notifier.js';
+import { createSubflowService, createSubflowWatcher } from './integration/subflows.js';
+import { SUBFLOW_SERVICE } from '@exflow/shared';
 import { createTransport } from 'nodemailer';
 import { startWakeups } from './effects/wakeups.js';
 import { createEngine, type Engine } from './engine/engine.js';
@@ -25,7 +27,7 @@ import { loadPack } from './packs/templatePack.js';
 import { createBroadcastConnections } from './realtime/broadcastConnections.js';
 import { createRealtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
-import type { ServiceHandler } from './services/registry.js';
+import type { ServiceHandler, ServiceRegistry } from './services/registry.js';
 import { DataDirInUseError } from './store/dataDirLock.js';
 import { migrate, openDatabase, type Db } from './store/db.js';
 import { canUseTenantScope } from './store/tenantScope.js';
@@ -84,6 +86,8 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   bus.on('case.changed', (change) => metrics.transition(change));
   const services = metrics.instrumentServices(builtInServices(options.services, { egressAllow: config.egressAllow }));
   const engine = metrics.instrumentEngine(createEngine({ db, bus, services }));
+  // the effect worker also runs sub-flow steps, which open child cases through the engine
+  const workerServices: ServiceRegistry = new Map([...services, [SUBFLOW_SERVICE, createSubflowService({ engine })]]);
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
@@ -110,7 +114,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         createEffectWorker({
           db,
           engine,
-          services,
+          services: workerServices,
           log,
           batchSize: EFFECT_BATCH,
           defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
@@ -129,6 +133,9 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     : undefined;
   const messagePoller = workers
     ? startPoller(createMessageWorker({ db, engine, log }).tick, config.pollMs, (e) => log('message poll failed', { error: String(e) }))
+    : undefined;
+  const subflowPoller = workers
+    ? startPoller(createSubflowWatcher({ db, engine }).tick, config.pollMs, (e) => log('sub-flow poll failed', { error: String(e) }))
     : undefined;
   const webhookPoller = workers
     ? startPoller(
@@ -167,7 +174,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         (e) => log('notification delivery failed', { error: String(e) }),
       )
     : undefined;
-  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, webhookPoller, notifierPoller, notificationPoller].filter(
+  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, subflowPoller, webhookPoller, notifierPoller, notificationPoller].filter(
     (p) => p !== undefined,
   );
   // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)

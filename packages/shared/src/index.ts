@@ -10,6 +10,7 @@ export type { DecisionConfig, DecisionBranch } from './nodes/decision.js';
 export type { DecisionTableConfig, HitPolicy } from './nodes/decisionTable.js';
 export type { ServiceConfig } from './nodes/service.js';
 export { messageTimeoutId, type WaitForMessageConfig } from './nodes/waitForMessage.js';
+export { SUBFLOW_COMPLETED, SUBFLOW_SERVICE, type SubFlowConfig } from './nodes/subFlow.js';
 export { compile, CANCELLED_STATE, FAILED_STATE, type CompiledFlow, type CompileResult, type CaseOutcome } from './compile/compile.js';
 export { findParallelRegions } from './compile/regions.js';
 export { createFlowMachine, EFFECT_ACTIONS, type CaseEvent, type EffectActionType } from './machine/createFlowMachine.js';

@@ -51,6 +51,9 @@ const flowSetup = setup({
     taskOutcome: ({ event }, params: Params) => event.nodeId === params.nodeId && event.outcome === params.outcome,
     timerIs: ({ event }, params: Params) => event.timerId === params.timerId,
     messageFor: ({ event }, params: Params) => event.nodeId === params.nodeId && event.name === params.message,
+    /** A sub-flow's completion message for this step, with the child case's outcome `params.outcome`. */
+    messageOutcome: ({ event }, params: Params) =>
+      event.nodeId === params.nodeId && event.name === params.message && (event.payload as { outcome?: unknown } | undefined)?.outcome === params.outcome,
   },
   actions: {
     assignServiceResult: assign(({ context, event }, params: Params) => ({

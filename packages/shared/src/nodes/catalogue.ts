@@ -10,6 +10,7 @@ import { start } from './start.js';
 import { supplierCheck } from './supplierCheck.js';
 import { taxCheck } from './taxCheck.js';
 import { timer } from './timer.js';
+import { subFlow } from './subFlow.js';
 import { waitForMessage } from './waitForMessage.js';
 
 // Config types differ per kind; the catalogue is read generically, so it stores them erased.
@@ -28,6 +29,7 @@ export const nodeCatalogue: readonly AnyNodeKind[] = [
   humanTask,
   timer,
   waitForMessage,
+  subFlow,
   parallel,
   join,
   service,

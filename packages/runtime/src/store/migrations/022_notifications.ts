@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * Notifications (docs/integration.md): each person's e-mail preferences, the tenant's team-chat
+ * Notifications and sub-flow links (docs/integration.md). Notifications: each person's e-mail preferences, the tenant's team-chat
  * channel, and the outbox of messages the notifier derives from durable facts (a reassignment's
  * audit row, a comment's mentions, a task's SLA clock, an incident, the daily digest). A message
  * is made once per `dedupe_key`, so deriving it again after a crash or in a second process adds
@@ -57,6 +57,22 @@ const statements = [
      key text NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now(),
      PRIMARY KEY (tenant_id, key))`,
+  // sub-flow steps: the child case a parent step opened (once per outbox effect), and whether
+  // its completion was told to the parent
+  `CREATE TABLE subflow_links (
+     tenant_id text NOT NULL,
+     child_case_id text NOT NULL,
+     parent_case_id text NOT NULL,
+     parent_node_id text NOT NULL,
+     parent_effect_id text NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     reported_at timestamptz,
+     PRIMARY KEY (tenant_id, child_case_id),
+     UNIQUE (tenant_id, parent_effect_id),
+     FOREIGN KEY (tenant_id, child_case_id) REFERENCES cases(tenant_id, id),
+     FOREIGN KEY (tenant_id, parent_case_id) REFERENCES cases(tenant_id, id))`,
+  `CREATE INDEX subflow_links_unreported ON subflow_links (created_at) WHERE reported_at IS NULL`,
+  `CREATE INDEX subflow_links_parent ON subflow_links (tenant_id, parent_case_id)`,
   // the sources the notifier reads across tenants, newest first
   `CREATE INDEX audit_reassigned ON audit (created_at) WHERE action = 'task.reassigned'`,
   `CREATE INDEX comments_mentioning ON comments (created_at) WHERE mentions <> '[]'::jsonb`,
@@ -70,6 +86,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   for (const index of ['audit_reassigned', 'comments_mentioning', 'tasks_open_due', 'incidents_raised']) await knex.raw(`DROP INDEX ${index}`);
-  for (const table of ['notifier_marks', 'notifier_cursors', 'notifications', 'notification_channels', 'notification_preferences'])
+  for (const table of ['subflow_links', 'notifier_marks', 'notifier_cursors', 'notifications', 'notification_channels', 'notification_preferences'])
     await knex.raw(`DROP TABLE ${table}`);
 }
