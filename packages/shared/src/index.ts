@@ -191,3 +191,16 @@ export {
   type InsightFilters,
 } from './insights/metrics.js';
 export type { Suggestion, SuggestionFactor, AnomalyScore, SuggestionProvider } from './ai/suggestion.js';
+export {
+  decideAiGate,
+  neverAutomatic,
+  DEFAULT_AI_THRESHOLD,
+  type AiGateMode,
+  type AiGateStep,
+  type AiGateConfig,
+  type AiGatePolicy,
+  type AiGateInput,
+  type AiGateDecision,
+} from './ai/gate.js';
+export { probabilityInWords } from './ai/words.js';
+export { AI_SUGGESTION_SERVICE, type AiSuggestionConfig } from './nodes/aiSuggestion.js';
