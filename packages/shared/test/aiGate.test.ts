@@ -1,7 +1,7 @@
 import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { activeNodeIds, decideAiGate, neverAutomatic, probabilityInWords, validate, type AiGateInput } from '../src/index.js';
-import { build, edges, end, flow, named, start, task } from './helpers.js';
+import { activeNodeIds, decideAiGate, maskPii, neverAutomatic, probabilityInWords, validate, type AiGateInput } from '../src/index.js';
+import { build, edges, effects, end, flow, named, start, task, types } from './helpers.js';
 
 const base: AiGateInput = {
   suggestion: { outcome: 'acceptVariance', probability: 0.999 },
@@ -89,7 +89,7 @@ describe('aiSuggestion node', () => {
     const { machine } = build(aiFlow());
     const [first, actions] = initialTransition(machine, { invoice: {} });
     expect(activeNodeIds(first.value)).toEqual(['ai']);
-    expect(actions.find((a) => a.type === 'exflow.service')?.params).toMatchObject({
+    expect(effects(actions).find((a) => a.type === 'exflow.service')?.params).toMatchObject({
       service: 'aiSuggestion',
       params: { forStep: 'review', step: { outcomes: ['acceptVariance', 'reject'], approval: false }, autoResolve: true },
     });
@@ -109,7 +109,7 @@ describe('aiSuggestion node', () => {
     expect(next.status).toBe('done');
     expect(activeNodeIds(next.value)).toEqual(['rejected']);
     expect(next.context.tasks.review).toEqual({ outcome: 'reject', data: { aiSuggestionId: 's1' }, by: 'system' });
-    expect(actions.some((a) => a.type === 'exflow.task.open')).toBe(false);
+    expect(types(actions)).not.toContain('exflow.task.open');
   });
 
   it('compiles no way to skip an approval or a payment release, whatever the service answers', () => {
@@ -123,7 +123,28 @@ describe('aiSuggestion node', () => {
       const outcome = (review.config as { outcomes: { id: string }[] }).outcomes[1].id;
       const [next, actions] = transition(machine, first, { type: 'service.done', nodeId: 'ai', result: { mode: 'auto', outcome, probability: 0.999 } });
       expect(activeNodeIds(next.value)).toEqual(['review']);
-      expect(actions.some((a) => a.type === 'exflow.task.open')).toBe(true);
+      expect(types(actions)).toContain('exflow.task.open');
     }
+  });
+});
+
+describe('maskPii', () => {
+  it('masks named fields at any depth and IBANs and e-mails in any text', () => {
+    const { value, masked } = maskPii({
+      supplier: { name: 'Nordic Office Supplies AB', taxId: 'SE556677889901', bankAccount: 'SE4550000000058398257466', country: 'SE' },
+      lines: [{ description: 'Chairs, ask anna@nordic.example or pay DE89 3704 0044 0532 0130 00' }],
+      grossTotal: '1200.00',
+    });
+    expect(value).toEqual({
+      supplier: { name: '[masked]', taxId: '[masked]', bankAccount: '[masked]', country: 'SE' },
+      lines: [{ description: 'Chairs, ask [email] or pay [iban]' }],
+      grossTotal: '1200.00',
+    });
+    expect(masked).toEqual(['supplier.name', 'supplier.taxId', 'supplier.bankAccount', 'lines[0].description']);
+    expect(JSON.stringify(value)).not.toMatch(/Nordic|anna|3704/);
+  });
+
+  it('masks only the fields a policy lists', () => {
+    expect(maskPii({ supplier: { name: 'ACME', taxId: 'X1' } }, ['taxId']).value).toEqual({ supplier: { name: 'ACME', taxId: '[masked]' } });
   });
 });

@@ -45,6 +45,12 @@ export interface Config {
    * Behind nginx or an ingress, without it every client shares the proxy's rate-limit budget.
    */
   trustProxy: boolean | number | string[];
+  /**
+   * An OpenAI-compatible chat endpoint for case summaries and supplier e-mail drafts
+   * (`EXFLOW_LLM_URL`, the base before `/v1/chat/completions`; `EXFLOW_LLM_MODEL`,
+   * `EXFLOW_LLM_API_KEY`). Unset: off, and those routes answer 503.
+   */
+  llm?: { url: string; model: string; apiKey?: string };
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -92,5 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
     metricsToken: env.EXFLOW_METRICS_TOKEN || undefined,
     trustProxy: parseTrustProxy(env.EXFLOW_TRUST_PROXY),
+    llm: env.EXFLOW_LLM_URL
+      ? { url: env.EXFLOW_LLM_URL, model: env.EXFLOW_LLM_MODEL ?? 'gpt-4o-mini', apiKey: env.EXFLOW_LLM_API_KEY || undefined }
+      : undefined,
   };
 }

@@ -26,6 +26,8 @@ export interface TestServerOptions extends StartOptions {
   metricsToken?: string;
   /** As `EXFLOW_TRUST_PROXY` (default: trust no proxy). */
   trustProxy?: Config['trustProxy'];
+  /** As `EXFLOW_LLM_URL` / `_MODEL` / `_API_KEY` (default: off). */
+  llm?: Config['llm'];
 }
 
 export interface TestServer extends RunningExflow {
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
     trustProxy: options.trustProxy ?? false,
+    llm: options.llm,
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

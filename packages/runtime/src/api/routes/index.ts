@@ -1,5 +1,6 @@
 import type { Route } from '../route.js';
 import { adminRoutes } from './adminRoutes.js';
+import { aiRoutes } from './aiRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
@@ -45,5 +46,6 @@ export const routes: Route[] = [
   ...delegationRoutes,
   ...messageRoutes,
   ...webhookRoutes,
+  ...aiRoutes,
   ...problemRoutes,
 ];
