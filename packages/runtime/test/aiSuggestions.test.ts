@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProblemError } from '../src/errors.js';
+import { createCaseAssistant } from '../src/services/caseAssistant.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { aiFlow, approvalStep, paymentRelease, varianceDecision } from './support/aiFlows.js';
 import { invoiceOf } from './support/approvalFlow.js';
@@ -179,7 +181,6 @@ describe.each(testDatabaseKinds())('the AI suggestion step and its gates, on %s'
   it('the language model summarises a case and drafts a supplier e-mail with personal data masked; prompt and answer are audited', async () => {
     model.answer('review', null);
     const opened = await intake('ai-variance', 'AI-LLM-1', 300);
-    await server.db('invoices').where({ tenant_id: 'demo' }).first(); // the invoice exists
     const summary = await analyst('POST', `/api/v1/cases/${opened.id}/summary`);
     expect(summary.status, JSON.stringify(summary.body)).toBe(200);
     expect(summary.body).toMatchObject({ kind: 'summary', model: 'fake-chat', text: 'The chair price is above the PO; a credit note is requested.' });
@@ -200,18 +201,14 @@ describe.each(testDatabaseKinds())('the AI suggestion step and its gates, on %s'
   });
 });
 
-describe('the language model is off by default', { timeout: TEST_TIMEOUT_MS }, () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer({ database: 'pglite' });
-  });
-  afterAll(() => server?.stop());
-
-  it('answers 503 problem+json naming the setting', async () => {
-    const analyst = httpClient(server.url, await server.login('analyst@demo.exflow'));
-    const answer = await analyst('POST', '/api/v1/cases/any/summary');
-    expect(answer.status).toBe(503);
-    expect(answer.headers.get('content-type')).toMatch(/problem\+json/);
-    expect(answer.body.detail).toMatch(/EXFLOW_LLM_URL/);
+describe('the language model is off by default', () => {
+  it('refuses with 503 llm-disabled naming the setting, before reading anything', async () => {
+    const unused = new Proxy({}, { get: () => expect.fail('the database was touched') }) as never;
+    const refused = await createCaseAssistant({ db: unused, config: { egressAllow: [] } })
+      .write('demo', 'any-case', 'summary', 'u-analyst')
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProblemError);
+    expect(refused).toMatchObject({ code: 'llm-disabled', status: 503 });
+    expect((refused as Error).message).toMatch(/EXFLOW_LLM_URL/);
   });
 });
