@@ -296,6 +296,16 @@ export const problemCatalogue = {
     title: 'Internal server error',
     fix: 'Something went wrong on the server and was logged with the request; retry later, and report it with the time if it persists.',
   },
+  'llm-disabled': {
+    status: 503,
+    title: 'Language model off',
+    fix: 'No language model is configured; an operator sets EXFLOW_LLM_URL (an OpenAI-compatible endpoint), EXFLOW_LLM_MODEL and EXFLOW_LLM_API_KEY.',
+  },
+  'llm-failed': {
+    status: 502,
+    title: 'Language model failed',
+    fix: 'The language model did not answer usably (refused by the egress policy, an error status or no text); the detail says which. Try again, or ask an operator to check the endpoint.',
+  },
   'database-unavailable': {
     status: 503,
     title: 'Service unavailable',

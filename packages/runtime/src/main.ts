@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { SuggestionProvider } from '@exflow/shared';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,8 @@ export interface StartOptions {
   leaseMs?: number;
   /** Run effect and timer workers in this process (default true). */
   workers?: boolean;
+  /** The models behind AI suggestion steps (default: none, so the steps pass cases on with no suggestion). */
+  suggestionProvider?: SuggestionProvider;
 }
 
 /** Effects one claim takes (the effect worker's default batch). */
@@ -84,7 +87,9 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
   const metrics = createRuntimeMetrics(db);
   bus.on('case.changed', (change) => metrics.transition(change));
-  const services = metrics.instrumentServices(builtInServices(options.services, { egressAllow: config.egressAllow }));
+  const services = metrics.instrumentServices(
+    builtInServices(options.services, { egressAllow: config.egressAllow, suggestionProvider: options.suggestionProvider }),
+  );
   const engine = metrics.instrumentEngine(createEngine({ db, bus, services }));
   // the effect worker also runs sub-flow steps, which open child cases through the engine
   const workerServices: ServiceRegistry = new Map([...services, [SUBFLOW_SERVICE, createSubflowService({ engine })]]);

@@ -213,3 +213,29 @@ export {
   type NotificationView,
   type NotificationChannelView,
 } from './api/notifications.js';
+export {
+  decideAiGate,
+  neverAutomatic,
+  DEFAULT_AI_THRESHOLD,
+  type AiGateMode,
+  type AiGateStep,
+  type AiGateConfig,
+  type AiGatePolicy,
+  type AiGateInput,
+  type AiGateDecision,
+} from './ai/gate.js';
+export { probabilityInWords } from './ai/words.js';
+export { maskPii, DEFAULT_MASKED_FIELDS, type Masked } from './ai/mask.js';
+export {
+  aiSuggestionViewSchema,
+  taskSuggestionSchema,
+  agreementListSchema,
+  aiAlertListSchema,
+  llmAnswerSchema,
+  type AiSuggestionView,
+  type TaskSuggestion,
+  type AgreementRow,
+  type AiAlertView,
+  type LlmAnswer,
+} from './api/ai.js';
+export { AI_SUGGESTION_SERVICE, type AiSuggestionConfig } from './nodes/aiSuggestion.js';

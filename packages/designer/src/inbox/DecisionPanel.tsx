@@ -5,12 +5,26 @@ import { useMemo, useRef, useState } from 'react';
 import { ApiError, describeApiError } from '../api/client.js';
 import { toErrorSchema } from './formErrors.js';
 import { useWorkspace } from './WorkspaceApp.js';
-import type { Task } from './workspaceApi.js';
+import type { AiSuggestion, Task } from './workspaceApi.js';
 
 const validator = customizeValidator({ ajvOptionsOverrides: { strict: false } });
 
-/** The task's form (its JSON Schema, rendered by rjsf) and one button per outcome the flow defined. */
-export function DecisionPanel({ task, canAct, onCompleted }: { task: Task; canAct: boolean; onCompleted(): void }) {
+/**
+ * The task's form (its JSON Schema, rendered by rjsf) and one button per outcome the flow
+ * defined. An AI suggestion above its threshold (`prefill`) is the first, primary button,
+ * "Accept suggestion: …"; advice only marks its button. Either way the person presses it.
+ */
+export function DecisionPanel({
+  task,
+  canAct,
+  onCompleted,
+  suggestion,
+}: {
+  task: Task;
+  canAct: boolean;
+  onCompleted(): void;
+  suggestion?: AiSuggestion | null;
+}) {
   const { api } = useWorkspace();
   const [data, setData] = useState<Record<string, unknown>>({});
   const [busy, setBusy] = useState<string | null>(null);
@@ -18,6 +32,10 @@ export function DecisionPanel({ task, canAct, onCompleted }: { task: Task; canAc
   const [serverErrors, setServerErrors] = useState<ErrorSchema | undefined>();
   const form = useRef<Form<Record<string, unknown>>>(null);
   const schema = useMemo(() => (task.form ?? { type: 'object', properties: {} }) as RJSFSchema, [task.form]);
+  const suggestedId = suggestion && task.outcomes.some((o) => o.id === suggestion.outcome) ? suggestion.outcome : null;
+  const prefill = suggestion?.mode === 'prefill' && suggestedId !== null;
+  // a pre-filled suggestion comes first; the other outcomes keep the flow's order
+  const outcomes = prefill ? [...task.outcomes.filter((o) => o.id === suggestedId), ...task.outcomes.filter((o) => o.id !== suggestedId)] : task.outcomes;
 
   const decide = async (outcome: string) => {
     setError(null);
@@ -67,18 +85,24 @@ export function DecisionPanel({ task, canAct, onCompleted }: { task: Task; canAc
         </div>
       )}
       <div className="decision__outcomes">
-        {task.outcomes.map((o, i) => (
-          <button
-            key={o.id}
-            type="button"
-            className={`btn ${i === 0 ? 'btn--primary' : 'btn--secondary'}`}
-            disabled={!canAct || busy !== null}
-            data-outcome={o.id}
-            onClick={() => void decide(o.id)}
-          >
-            {busy === o.id ? 'Saving…' : (o.label ?? o.id)}
-          </button>
-        ))}
+        {outcomes.map((o, i) => {
+          const suggested = o.id === suggestedId;
+          const text = suggested && prefill ? `Accept suggestion: ${o.label ?? o.id}` : suggested ? `${o.label ?? o.id} (AI advice)` : (o.label ?? o.id);
+          return (
+            <button
+              key={o.id}
+              type="button"
+              className={`btn ${i === 0 ? 'btn--primary' : 'btn--secondary'}${suggested ? ' btn--suggested' : ''}`}
+              disabled={!canAct || busy !== null}
+              data-outcome={o.id}
+              data-suggested={suggested ? (prefill ? 'prefill' : 'advice') : undefined}
+              aria-describedby={suggested ? 'ai-suggestion-title' : undefined}
+              onClick={() => void decide(o.id)}
+            >
+              {busy === o.id ? 'Saving…' : text}
+            </button>
+          );
+        })}
       </div>
     </div>
   );

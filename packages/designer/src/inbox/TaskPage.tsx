@@ -9,9 +9,10 @@ import { useCaseHistory } from '../cases/useCaseHistory.js';
 import { DecisionPanel } from './DecisionPanel.js';
 import { dateTime, exceptionLabel, money } from './format.js';
 import { SlaChip } from './SlaChip.js';
+import { SuggestionPanel } from './SuggestionPanel.js';
 import { useNow } from './useNow.js';
 import { useWorkspace } from './WorkspaceApp.js';
-import type { CaseDetail, Evidence, Task } from './workspaceApi.js';
+import type { AiSuggestion, CaseDetail, Evidence, Task } from './workspaceApi.js';
 import { workspaceHref } from './workspaceRoute.js';
 
 const WORKER_ROLES = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
@@ -25,6 +26,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const [task, setTask] = useState<Task | null>(null);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [evidence, setEvidence] = useState<Evidence | null>(null);
+  const [suggestion, setSuggestion] = useState<AiSuggestion | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -34,9 +36,15 @@ export function TaskPage({ taskId }: { taskId: string }) {
     try {
       const t = await api.task(taskId);
       setTask(t);
-      const [d, ev] = await Promise.all([api.caseDetail(t.caseId), api.evidence(t.caseId)]);
+      const [d, ev, ai] = await Promise.all([
+        api.caseDetail(t.caseId),
+        api.evidence(t.caseId),
+        // a suggestion is optional: without one (or if it cannot be read) the task works as before
+        api.suggestion(t.id).catch(() => ({ suggestion: null })),
+      ]);
       setDetail(d);
       setEvidence(ev);
+      setSuggestion(ai.suggestion);
     } catch (e) {
       setError(describeApiError(e));
     }
@@ -187,10 +195,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
                 <span className="exc-chip">{exceptionLabel(match.findings[0].kind)}</span> {money(match.valueAtRisk, currency)} at risk
               </div>
             )}
+            {suggestion && <SuggestionPanel task={task} suggestion={suggestion} />}
             {open && heldByOther && <p className="ws-muted">Held by {nameOf(task.assignee)}; only they (or a lead) can decide.</p>}
             {open && !canWork && <p className="ws-muted">This task is for {task.candidateRoles.join(' or ')}.</p>}
             {open ? (
-              <DecisionPanel task={task} canAct={canWork && !heldByOther} onCompleted={() => void reload()} />
+              <DecisionPanel task={task} canAct={canWork && !heldByOther} onCompleted={() => void reload()} suggestion={suggestion} />
             ) : (
               <p className="ws-muted">Decided {dateTime(task.completedAt)}.</p>
             )}

@@ -12,6 +12,7 @@ import type {
   InboxTask,
   TaskView,
   TeamMember,
+  TaskSuggestion,
   VersionRecord,
 } from '@exflow/shared';
 import type { Invoice } from '@exflow/shared';
@@ -20,6 +21,8 @@ import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js'
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
 export type { CaseDetail, InboxFilters, InboxPage, InboxSummary, InboxTask, TeamMember, VersionRecord };
+/** The AI suggestion for a task's step, with the human decision once made. */
+export type AiSuggestion = NonNullable<TaskSuggestion['suggestion']>;
 /** A task as the task view shows it. */
 export type Task = TaskView;
 
@@ -172,6 +175,7 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     caseEvents: (id: string, after = 0) => json<CaseEvent[]>('GET', `/cases/${enc(id)}/events?after=${after}`),
     caseAudit: (id: string) => json<AuditEntry[]>('GET', `/cases/${enc(id)}/audit`),
     evidence: (id: string) => json<Evidence>('GET', `/cases/${enc(id)}/evidence`),
+    suggestion: (taskId: string) => json<TaskSuggestion>('GET', `/tasks/${enc(taskId)}/suggestion`),
     cancelCase: (id: string, reason: string) => json<{ version: number }>('POST', `/cases/${enc(id)}/events`, { type: 'case.cancel', reason }),
     incidents: (filters: { status?: 'open' | 'resolved' | 'all'; service?: string; definitionId?: string } = {}) =>
       json<Incident[]>('GET', `/incidents${query(filters)}`),

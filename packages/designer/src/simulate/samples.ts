@@ -92,6 +92,9 @@ export function sampleServiceResult(service: string): Record<string, unknown> {
       return { withinTolerance: true, priceVariancePct: 1.2, quantityVariancePct: 0, lines: [{ lineId: '1', poLineRef: '10', status: 'matched' }] };
     case 'webhook':
       return { status: 200 };
+    // an AI suggestion below its threshold: the simulated case goes on to the task (mode auto would skip it where allowed)
+    case 'aiSuggestion':
+      return { mode: 'advice', outcome: 'accept', probability: 0.62, factors: ['Price 1.8 % above the PO'] };
     default:
       return {};
   }

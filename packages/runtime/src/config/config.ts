@@ -55,6 +55,12 @@ export interface Config {
   digestHour: number;
   /** Milliseconds between passes of the notifier over its sources. */
   notifyMs: number;
+  /**
+   * An OpenAI-compatible chat endpoint for case summaries and supplier e-mail drafts
+   * (`EXFLOW_LLM_URL`, the base before `/v1/chat/completions`; `EXFLOW_LLM_MODEL`,
+   * `EXFLOW_LLM_API_KEY`). Unset: off, and those routes answer 503.
+   */
+  llm?: { url: string; model: string; apiKey?: string };
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -107,5 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.EXFLOW_PUBLIC_URL || undefined,
     digestHour: Math.min(23, Math.max(0, Number(env.EXFLOW_DIGEST_HOUR ?? 7) || 0)),
     notifyMs: Number(env.EXFLOW_NOTIFY_MS ?? 5000),
+    llm: env.EXFLOW_LLM_URL
+      ? { url: env.EXFLOW_LLM_URL, model: env.EXFLOW_LLM_MODEL ?? 'gpt-4o-mini', apiKey: env.EXFLOW_LLM_API_KEY || undefined }
+      : undefined,
   };
 }

@@ -1,3 +1,5 @@
+import type { SuggestionProvider } from '@exflow/shared';
+import { createAiSuggestionService, nullSuggestionProvider } from './aiSuggestionService.js';
 import { duplicateCheckService } from './duplicateCheckService.js';
 import { missingPoCheckService } from './missingPoCheckService.js';
 import { createServiceRegistry, localService, type ServiceHandler } from './registry.js';
@@ -11,8 +13,10 @@ import { createWebhookService, type WebhookOptions } from './webhookService.js';
  * the database, so they are local (run in the transition's transaction); a service in `extra`
  * replaces a built-in one and is not local unless marked with `localService`.
  */
-export function builtInServices(extra: Record<string, ServiceHandler> = {}, options: WebhookOptions = {}) {
+export function builtInServices(extra: Record<string, ServiceHandler> = {}, options: WebhookOptions & { suggestionProvider?: SuggestionProvider } = {}) {
   return createServiceRegistry({
+    // the models run in process on the tenant's own data: no call leaves it
+    aiSuggestion: localService(createAiSuggestionService(options.suggestionProvider ?? nullSuggestionProvider)),
     threeWayMatch: localService(threeWayMatchService),
     duplicateCheck: localService(duplicateCheckService),
     taxCheck: localService(taxCheckService),

@@ -3,6 +3,7 @@ import { delegatedAuthority } from '../auth/delegatedRoles.js';
 import { WORKERS, type Principal } from '../auth/roles.js';
 import type { Engine } from '../engine/engine.js';
 import { gateApproval } from '../engine/approvalGate.js';
+import { recordHumanDecision } from './aiDecision.js';
 import { conflict, forbidden, notFound, ProblemError, unprocessable, type ProblemDetail } from '../errors.js';
 import { stableHash } from '../ingest/stableHash.js';
 import type { Realtime } from '../realtime/realtime.js';
@@ -247,6 +248,7 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
             if (!(await createTaskRepository(trx).complete(principal.tenantId, task.id, principal.userId, outcome, data))) {
               throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');
             }
+            await recordHumanDecision(trx, principal.tenantId, { caseId: task.caseId, stepId: task.nodeId, taskId: task.id, outcome, user: principal.userId });
           },
         },
       );

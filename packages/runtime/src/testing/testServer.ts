@@ -30,6 +30,8 @@ export interface TestServerOptions extends StartOptions {
   smtpUrl?: string;
   digestHour?: number;
   notifyMs?: number;
+  /** As `EXFLOW_LLM_URL` / `_MODEL` / `_API_KEY` (default: off). */
+  llm?: Config['llm'];
 }
 
 export interface TestServer extends RunningExflow {
@@ -65,6 +67,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     smtpUrl: options.smtpUrl,
     digestHour: options.digestHour ?? 24,
     notifyMs: options.notifyMs ?? (options.smtpUrl ? 50 : 2000),
+    llm: options.llm,
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

@@ -43,18 +43,22 @@ export function compile(definition: WorkflowDefinition): CompileResult {
   const actions = new Set<string>(['countComment', 'assignCancellation']);
   const guards = new Set<string>(['caseOpen']);
 
+  const targetOf = (node: FlowNode, port: string, redirect: Map<string, string>) => {
+    const ports = getNodeKind(node.kind)!.outputs(node.config ?? {});
+    const edge = (out.get(node.id) ?? []).find((e) => (e.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined)) === port);
+    return edge ? (redirect.get(edge.target) ?? stateTarget(edge.target)) : undefined;
+  };
+
   const compileNode = (node: FlowNode, redirect: Map<string, string>): StateConfig => {
     const kind = getNodeKind(node.kind)!;
-    const edges = out.get(node.id) ?? [];
-    const ports = kind.outputs(node.config ?? {});
-    const target = (port: string) => {
-      const edge = edges.find((e) => (e.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined)) === port);
-      return edge ? (redirect.get(edge.target) ?? stateTarget(edge.target)) : undefined;
+    const ctx = {
+      target: (port: string) => targetOf(node, port, redirect),
+      edgesOut: out.get(node.id) ?? [],
+      failedTarget: stateTarget(FAILED_STATE),
+      node: (id: string) => nodes.get(id),
+      targetFrom: (id: string, port: string) => (nodes.has(id) ? targetOf(nodes.get(id)!, port, redirect) : undefined),
     };
-    const state = reenterSelf(
-      kind.compile!(node, node.config ?? {}, { target, edgesOut: edges, failedTarget: stateTarget(FAILED_STATE) }),
-      stateTarget(node.id),
-    );
+    const state = reenterSelf(kind.compile!(node, node.config ?? {}, ctx), stateTarget(node.id));
     collectNames(state, actions, guards);
     return { id: node.id, ...state };
   };

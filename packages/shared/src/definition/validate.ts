@@ -208,6 +208,16 @@ function checkGraph(definition: WorkflowDefinition): ValidationProblem[] {
     }
   }
   problems.push(...findParallelRegions(definition, out).problems);
+  for (const node of definition.nodes.filter((n) => n.kind === 'aiSuggestion')) {
+    const next = definition.nodes.find((n) => n.id === out.get(node.id)?.[0]?.target);
+    if (next?.kind !== 'humanTask') {
+      problems.push({
+        code: 'ai.notBeforeTask',
+        message: `AI suggestion "${node.label ?? node.id}" must lead straight to the Review / approval step it suggests for; connect its edge to that step`,
+        nodeId: node.id,
+      });
+    }
+  }
   return problems;
 }
 

@@ -54,6 +54,10 @@ const flowSetup = setup({
     /** A sub-flow's completion message for this step, with the child case's outcome `params.outcome`. */
     messageOutcome: ({ event }, params: Params) =>
       event.nodeId === params.nodeId && event.name === params.message && (event.payload as { outcome?: unknown } | undefined)?.outcome === params.outcome,
+    aiAutoResolve: ({ event }, params: Params) => {
+      const result = event.result as { mode?: unknown; outcome?: unknown } | null | undefined;
+      return event.nodeId === params.nodeId && result?.mode === 'auto' && result.outcome === params.outcome;
+    },
   },
   actions: {
     assignServiceResult: assign(({ context, event }, params: Params) => ({
@@ -64,6 +68,12 @@ const flowSetup = setup({
     })),
     assignTaskResult: assign(({ context, event }, params: Params) => {
       const decided = { outcome: String(event.outcome), data: (event.data as Record<string, unknown>) ?? {}, by: (event.actor as string) ?? null };
+      return { tasks: { ...context.tasks, [params.nodeId]: decided }, vars: { ...context.vars, [params.resultVar]: decided } };
+    }),
+    // an AI suggestion step completed the human step after it as the system (gate mode `auto`)
+    assignAiDecision: assign(({ context, event }, params: Params) => {
+      const result = event.result as { outcome: string; suggestionId?: string };
+      const decided = { outcome: result.outcome, data: { aiSuggestionId: result.suggestionId ?? null }, by: 'system' };
       return { tasks: { ...context.tasks, [params.nodeId]: decided }, vars: { ...context.vars, [params.resultVar]: decided } };
     }),
     decideTable: assign(({ context }, params: Params) => ({

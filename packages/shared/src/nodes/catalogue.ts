@@ -1,4 +1,5 @@
 import type { NodeKind } from './defineNodeKind.js';
+import { aiSuggestion } from './aiSuggestion.js';
 import { decision } from './decision.js';
 import { decisionTable } from './decisionTable.js';
 import { duplicateCheck } from './duplicateCheck.js';
@@ -27,6 +28,7 @@ export const nodeCatalogue: readonly AnyNodeKind[] = [
   decision,
   decisionTable,
   humanTask,
+  aiSuggestion,
   timer,
   waitForMessage,
   subFlow,

@@ -22,6 +22,10 @@ export interface CompileContext {
   edgesOut: FlowEdge[];
   /** Target for a failure that has nowhere else to go: the case ends `failed`. */
   failedTarget: string;
+  /** Another node of the flow (an AI suggestion step reads the human step it precedes). */
+  node(id: string): FlowNode | undefined;
+  /** The `#id` target of the edge leaving `port` of another node (`target` for that node). */
+  targetFrom(nodeId: string, port: string): string | undefined;
 }
 
 export type NodeGroup = 'flow' | 'people' | 'checks' | 'logic' | 'integration' | 'end';

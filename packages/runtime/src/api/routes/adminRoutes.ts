@@ -34,6 +34,25 @@ export const POLICY_SCHEMA = {
         properties: { role: { enum: [...ROLES] }, businessUnit: { type: 'string', maxLength: 100 }, maxAmount: { type: 'number', minimum: 0 } },
       },
     },
+    aiAutoResolve: {
+      type: 'boolean',
+      description: 'AI suggestion steps may complete non-payment, non-approval decisions as the system (default false; needs aiAutoResolveLimit too)',
+    },
+    aiAutoResolveLimit: { type: 'number', minimum: 0, description: 'Invoices of this gross amount or more are never completed by the AI' },
+    aiDriftWindow: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: 10000,
+      description: 'Decisions per exception kind the drift alert looks back over (default 50)',
+    },
+    aiDriftMinAgreement: { type: 'number', minimum: 0, maximum: 1, description: 'Agreement rate below which a drift alert is raised (default 0.8)' },
+    llmMaskFields: {
+      type: 'array',
+      maxItems: 100,
+      items: { type: 'string', maxLength: 100 },
+      description: 'Field names masked before anything is sent to the language model (default: names, tax ids, bank accounts, e-mails, phones, addresses)',
+    },
     allowedTemplates: {
       type: 'array',
       maxItems: 1000,

@@ -1,5 +1,6 @@
 import type { Route } from '../route.js';
 import { adminRoutes } from './adminRoutes.js';
+import { aiRoutes } from './aiRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
@@ -47,5 +48,6 @@ export const routes: Route[] = [
   ...messageRoutes,
   ...webhookRoutes,
   ...notificationRoutes,
+  ...aiRoutes,
   ...problemRoutes,
 ];

@@ -12,6 +12,7 @@ import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
 import * as integration from './015_integration.js';
+import * as aiSuggestions from './017_ai_suggestions.js';
 import * as notifications from './022_notifications.js';
 
 interface Migration {
@@ -34,6 +35,7 @@ const migrations: [string, Migration][] = [
   ['011_egress_allow', egressAllow],
   ['012_triage', triage],
   ['015_integration', integration],
+  ['017_ai_suggestions', aiSuggestions],
   ['022_notifications', notifications],
 ];
 

@@ -1,0 +1,48 @@
+import { probabilityInWords } from '@exflow/shared';
+import { dateTime } from './format.js';
+import { useWorkspace } from './WorkspaceApp.js';
+import type { AiSuggestion, Task } from './workspaceApi.js';
+
+const MODE_TEXT: Record<AiSuggestion['mode'], string> = {
+  prefill: 'Confident enough to pre-select it below. Check it, then accept it or choose another outcome.',
+  advice: 'Below the confidence this step needs, so it is advice only: nothing is pre-selected.',
+  auto: 'The system completed this step with it.',
+};
+
+/**
+ * The AI suggestion for the task's step, explained: the outcome, how likely in words, the top
+ * reasons in words, and a clear mark that a person decides. After the decision it says whether
+ * the person agreed or chose otherwise.
+ */
+export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: AiSuggestion }) {
+  const { nameOf } = useWorkspace();
+  const label = (outcome: string) => task.outcomes.find((o) => o.id === outcome)?.label ?? outcome;
+  return (
+    <section className="ai-suggestion" aria-labelledby="ai-suggestion-title" data-testid="ai-suggestion" data-mode={suggestion.mode}>
+      <p className="ai-suggestion__mark" id="ai-suggestion-title">
+        <span aria-hidden="true">✦ </span>Suggested by AI — you decide
+      </p>
+      <p className="ai-suggestion__outcome">
+        <strong data-testid="ai-suggestion-outcome">{label(suggestion.outcome)}</strong>{' '}
+        <span data-testid="ai-suggestion-probability">({probabilityInWords(suggestion.probability)})</span>
+      </p>
+      {!suggestion.humanOutcome && <p className="ai-suggestion__mode">{MODE_TEXT[suggestion.mode]}</p>}
+      {suggestion.factors.length > 0 && (
+        <>
+          <p className="ai-suggestion__why">Why:</p>
+          <ul className="ai-suggestion__factors" data-testid="ai-suggestion-factors">
+            {suggestion.factors.slice(0, 3).map((f) => (
+              <li key={f.feature}>{f.text}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {suggestion.humanOutcome && (
+        <p className="ai-suggestion__decided" data-testid="ai-suggestion-decided">
+          {nameOf(suggestion.humanUser)} {suggestion.agreed ? 'agreed' : `chose ${label(suggestion.humanOutcome)} instead`}
+          {suggestion.decidedAt ? `, ${dateTime(suggestion.decidedAt)}` : ''}.
+        </p>
+      )}
+    </section>
+  );
+}
