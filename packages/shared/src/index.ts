@@ -191,3 +191,27 @@ export {
   type InsightFilters,
 } from './insights/metrics.js';
 export type { Suggestion, SuggestionFactor, AnomalyScore, SuggestionProvider } from './ai/suggestion.js';
+export {
+  mapNodes,
+  planCaseMigration,
+  type NodeMapping,
+  type MappingProblem,
+  type MigrationMapping,
+  type MigratingCase,
+  type MigratedTask,
+  type MigratedTimer,
+  type MigrationBlock,
+  type CaseMigrationPlan,
+} from './migration/caseMigration.js';
+export {
+  migrationDryRunSchema,
+  migrationViewSchema,
+  migrationBatchSchema,
+  migrationCaseSchema,
+  type MigrationDryRun,
+  type MigrationView,
+  type MigrationBatch,
+  type MigrationCase,
+  type MigrationItem,
+  type MigrationTask,
+} from './api/migrations.js';
