@@ -14,6 +14,7 @@ import { insightsRoutes } from './insightsRoutes.js';
 import { invoiceFormatRoutes } from './invoiceFormatRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
 import { messageRoutes } from './messageRoutes.js';
+import { migrationRoutes } from './migrationRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
@@ -26,6 +27,7 @@ import { webhookRoutes } from './webhookRoutes.js';
 export const routes: Route[] = [
   ...authRoutes,
   ...definitionRoutes,
+  ...migrationRoutes,
   ...invoiceRoutes,
   ...invoiceFormatRoutes,
   ...invoiceExchangeRoutes,
