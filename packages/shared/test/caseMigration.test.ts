@@ -136,8 +136,9 @@ describe('case migration plan', () => {
     const plan = planCaseMigration(two, renamed, mapNodes(two, renamed, { b: 'bee' }).mapping, waitingAt(s1.value));
     expect(plan).toMatchObject({ ok: true, value: { split: { b1: 'split__b1__joined', b2: 'bee' } }, activeNodes: ['bee'] });
     // the moved value runs on in B: completing bee joins and ends the case
+    if (!plan.ok) throw new Error('expected the case to move');
     const m2 = machine(renamed);
-    const moved = m2.resolveState({ value: (plan as { value: never }).value, context: s1.context });
+    const moved = m2.resolveState({ value: plan.value as never, context: s1.context });
     expect(transition(m2, moved, { type: 'task.completed', nodeId: 'bee', outcome: 'ok' })[0].status).toBe('done');
 
     const three = branches(['c']);
