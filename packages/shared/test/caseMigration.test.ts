@@ -106,6 +106,19 @@ describe('case migration plan', () => {
     expect(planCaseMigration(v1, v2, {}, waitingAt('review', { status: 'incident' }))).toMatchObject({ ok: false, blocks: [{ code: 'case.not-open' }] });
   });
 
+  it("re-plans a wait step's timer from when it was set, with the target's duration", () => {
+    const wait = (duration: string) => flow([start(), { id: 'cool', kind: 'timer', config: { duration } }, end()], edges('start>cool', 'cool>end'));
+    const plan = planCaseMigration(
+      wait('P1D'),
+      wait('PT6H'),
+      { cool: 'cool' },
+      waitingAt('cool', {
+        pendingTimers: [{ id: 'm1', nodeId: 'cool', timerId: 'cool', dueAt: '2026-01-02T10:00:00.000Z', createdAt: '2026-01-01T10:00:00.000Z' }],
+      }),
+    );
+    expect(plan).toMatchObject({ ok: true, timers: [{ id: 'm1', nodeId: 'cool', timerId: 'cool', dueAt: '2026-01-01T16:00:00.000Z' }], cancelTimerIds: [] });
+  });
+
   const branches = (second: string[]) =>
     flow(
       [start(), parallel('split', 2 + second.length), task('a', ['ok']), task('b', ['ok']), ...second.map((id) => task(id, ['ok'])), join('join'), end()],

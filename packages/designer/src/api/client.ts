@@ -174,6 +174,8 @@ export function createApiClient(options: ApiClientOptions) {
       request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations`, body),
     applyMigrationBatch: (id: string, migrationId: string, n: number) =>
       request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations/${encodeURIComponent(migrationId)}/batches/${n}/apply`),
+    applyMigration: (id: string, migrationId: string) =>
+      request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations/${encodeURIComponent(migrationId)}/apply`),
     rollbackMigrationBatch: (id: string, migrationId: string, n: number) =>
       request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations/${encodeURIComponent(migrationId)}/batches/${n}/rollback`),
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),

@@ -70,8 +70,7 @@ export function MigrationDialog({
     setMigration(null);
     setOverrides((o) => {
       const next = { ...o };
-      if (target === stepId && pair?.to.nodes.some((n) => n.id === stepId)) delete next[stepId];
-      else if (target === UNMAPPED) delete next[stepId];
+      if (target === UNMAPPED || (target === stepId && pair?.to.nodes.some((n) => n.id === stepId))) delete next[stepId];
       else next[stepId] = target;
       return next;
     });
@@ -145,7 +144,8 @@ export function MigrationDialog({
                           aria-label={`Target step for ${n.id}`}
                           data-testid={`map-${n.id}`}
                         >
-                          <option value={UNMAPPED}>— not mapped —</option>
+                          {/* a step B has under the same id always maps to it */}
+                          {!pair.to.nodes.some((t) => t.id === n.id) && <option value={UNMAPPED}>— not mapped —</option>}
                           {pair.to.nodes
                             .filter((t) => !PASSED_THROUGH.has(t.kind))
                             .map((t) => (
@@ -245,6 +245,19 @@ export function MigrationDialog({
         {migration && (
           <section className="migration__section" aria-labelledby="migration-batches">
             <h3 id="migration-batches">Batches</h3>
+            {migration.batches.filter((b) => b.status === 'pending').length > 1 && (
+              <div className="modal__actions">
+                <button
+                  type="button"
+                  className="btn btn--primary"
+                  disabled={busy}
+                  onClick={() => void run(() => api.applyMigration(definitionId, migration.id), setMigration)}
+                  data-testid="migration-apply-all"
+                >
+                  Apply all pending batches
+                </button>
+              </div>
+            )}
             <ul className="version-list" data-testid="migration-batch-list">
               {migration.batches.map((b) => (
                 <li key={b.n}>
