@@ -14,7 +14,6 @@ export const migrationBlockSchema = Type.Object({
     'task.step-gone',
     'effect.in-flight',
     'subscription.cannot-move',
-    'case.moved',
   ] as const),
   nodeId: Type.Optional(Id()),
   message: Text(1000),
