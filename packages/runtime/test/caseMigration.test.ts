@@ -27,7 +27,7 @@ describe.each(testDatabaseKinds())('running-case migration, on %s', { timeout: T
       .db('tasks')
       .where({ tenant_id: DEMO_TENANT, case_id: caseId })
       .orderBy('id')
-      .select('id', 'node_id', 'title', 'queue', 'candidate_roles', 'status', 'assignee', 'claimed_at', 'due_at', 'outcomes', 'priority');
+      .select('id', 'node_id', 'title', 'queue', 'candidate_roles', 'status', 'assignee', 'claimed_at', 'due_at', 'outcomes', 'priority', 'created_at');
     const timers = await server
       .db('timers')
       .where({ tenant_id: DEMO_TENANT, case_id: caseId, status: 'pending' })
@@ -90,8 +90,8 @@ describe.each(testDatabaseKinds())('running-case migration, on %s', { timeout: T
     const claimed = dry.cases.find((c) => c.caseId === caseIds[1])!;
     const task = original.get(caseIds[1]!)!.tasks[0]!;
     expect(claimed.tasks[0]).toMatchObject({ nodeId: 'check', queue: 'ap-senior', queueBefore: 'ap-review', assigneeBefore: 'u-analyst', assignee: null });
-    // the recomputed SLA: the task's creation plus two days (the old one was creation plus 8 hours)
-    expect(Date.parse(claimed.tasks[0]!.dueAt!) - Date.parse(claimed.tasks[0]!.dueAtBefore!)).toBe(40 * 3600_000);
+    // the recomputed SLA: the task's creation plus two days (the old one was its opening plus 8 hours)
+    expect(claimed.tasks[0]!.dueAt).toBe(new Date(Date.parse(iso(task.created_at)!) + 48 * 3600_000).toISOString());
     expect(iso(task.due_at)).toBe(claimed.tasks[0]!.dueAtBefore);
 
     const bad = await owner('POST', `/api/v1/definitions/${definitionId}/migrations/dry-run`, { fromVersion: 1, toVersion: 2, mapping: { review: 'nowhere' } });
