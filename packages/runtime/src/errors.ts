@@ -118,6 +118,11 @@ export const problemCatalogue = {
     title: 'Not retryable',
     fix: 'Only an open incident at the step where the case waits can be retried; reload the incidents.',
   },
+  'migration-batch-state': {
+    status: 409,
+    title: 'Conflict',
+    fix: "Apply a batch that is pending, roll back one that is applied (GET /definitions/{id}/migrations/{mid} shows each batch's status).",
+  },
   'definition-published': {
     status: 409,
     title: 'Definition published',
@@ -201,6 +206,16 @@ export const problemCatalogue = {
     status: 422,
     title: 'Unprocessable content',
     fix: 'Name a published definition by its key (GET /definitions lists them), or publish it first.',
+  },
+  'migration-versions': {
+    status: 422,
+    title: 'Unprocessable content',
+    fix: 'Give two different published versions of the flow: /fromVersion, the one the cases run on, and /toVersion, the one they move to.',
+  },
+  'migration-mapping': {
+    status: 422,
+    title: 'Unprocessable content',
+    fix: 'Map each step of the source version (the key) to a step of the target version (the value); errors[].path names each pair that names an unknown step.',
   },
   'replay-period': { status: 422, title: 'Unprocessable content', fix: 'Give a replay period whose /to is after its /from (ISO 8601 date-times).' },
   'invalid-cloudevent': {

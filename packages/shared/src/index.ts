@@ -239,3 +239,27 @@ export {
   type LlmAnswer,
 } from './api/ai.js';
 export { AI_SUGGESTION_SERVICE, type AiSuggestionConfig } from './nodes/aiSuggestion.js';
+export {
+  mapNodes,
+  planCaseMigration,
+  type NodeMapping,
+  type MappingProblem,
+  type MigrationMapping,
+  type MigratingCase,
+  type MigratedTask,
+  type MigratedTimer,
+  type MigrationBlock,
+  type CaseMigrationPlan,
+} from './migration/caseMigration.js';
+export {
+  migrationDryRunSchema,
+  migrationViewSchema,
+  migrationBatchSchema,
+  migrationCaseSchema,
+  type MigrationDryRun,
+  type MigrationView,
+  type MigrationBatch,
+  type MigrationCase,
+  type MigrationItem,
+  type MigrationTask,
+} from './api/migrations.js';

@@ -1,4 +1,15 @@
-import type { DefinitionSummary, DefinitionView, ReplayReport, ValidationProblem, VersionRecord, VersionSummary, WorkflowDefinition } from '@exflow/shared';
+import type {
+  DefinitionSummary,
+  DefinitionView,
+  MigrationDryRun,
+  MigrationView,
+  NodeMapping,
+  ReplayReport,
+  ValidationProblem,
+  VersionRecord,
+  VersionSummary,
+  WorkflowDefinition,
+} from '@exflow/shared';
 
 /** A problem+json body (RFC 9457), as every error response of the API carries. */
 export interface Problem {
@@ -157,6 +168,16 @@ export function createApiClient(options: ApiClientOptions) {
     publish: (id: string) => request<PublishResult>('POST', `/definitions/${encodeURIComponent(id)}/publish`),
     replay: (id: string, body: { from: string; to: string; version?: number; limit?: number }) =>
       request<ReplayReport>('POST', `/definitions/${encodeURIComponent(id)}/replay`, body),
+    migrationDryRun: (id: string, body: { fromVersion: number; toVersion: number; mapping?: NodeMapping }) =>
+      request<MigrationDryRun>('POST', `/definitions/${encodeURIComponent(id)}/migrations/dry-run`, body),
+    createMigration: (id: string, body: { fromVersion: number; toVersion: number; mapping?: NodeMapping; batchSize?: number }) =>
+      request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations`, body),
+    applyMigrationBatch: (id: string, migrationId: string, n: number) =>
+      request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations/${encodeURIComponent(migrationId)}/batches/${n}/apply`),
+    applyMigration: (id: string, migrationId: string) =>
+      request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations/${encodeURIComponent(migrationId)}/apply`),
+    rollbackMigrationBatch: (id: string, migrationId: string, n: number) =>
+      request<MigrationView>('POST', `/definitions/${encodeURIComponent(id)}/migrations/${encodeURIComponent(migrationId)}/batches/${n}/rollback`),
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
     getBranding: () => request<Branding>('GET', '/branding'),

@@ -137,6 +137,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
           <Canvas onOpenProblems={() => store.getState().setPanel('problems')} overlay={<CanvasBanner notice={notice} />} />
         </main>
         <SidePanel
+          definitionId={record.id}
           versions={versions}
           versionsError={versionsError}
           loadVersion={loadVersion}

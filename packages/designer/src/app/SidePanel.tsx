@@ -21,6 +21,7 @@ const TABS: { id: Tab; label: string }[] = [
 ];
 
 export interface SidePanelProps {
+  definitionId: string;
   versions: VersionSummary[];
   versionsError?: string;
   loadVersion(version: number): Promise<WorkflowDefinition>;
@@ -60,7 +61,9 @@ export function SidePanel(props: SidePanelProps) {
         {panel === 'problems' && <ProblemsPanel publishBlocked={props.publishBlocked} serverProblems={props.serverProblems} />}
         {panel === 'simulate' && <SimulatorPanel />}
         {panel === 'replay' && <ReplayPanel runReplay={props.runReplay} />}
-        {panel === 'versions' && <VersionsPanel versions={props.versions} loadVersion={props.loadVersion} error={props.versionsError} />}
+        {panel === 'versions' && (
+          <VersionsPanel definitionId={props.definitionId} versions={props.versions} loadVersion={props.loadVersion} error={props.versionsError} />
+        )}
         {panel === 'compiled' && <CompiledPanel versions={props.versions} loadCompiled={props.loadCompiled} />}
       </div>
     </aside>

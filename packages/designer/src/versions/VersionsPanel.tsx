@@ -6,15 +6,18 @@ import { selectComparison } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { diffDefinitions } from './diff.js';
 import { downloadJson } from './download.js';
+import { MigrationDialog } from './MigrationDialog.js';
 
 const DRAFT = 'draft';
 
 /** Published versions (immutable) and a visual diff between any two of them or the draft. */
 export function VersionsPanel({
+  definitionId,
   versions,
   loadVersion,
   error,
 }: {
+  definitionId: string;
   versions: VersionSummary[];
   loadVersion(version: number): Promise<WorkflowDefinition>;
   error?: string;
@@ -27,6 +30,7 @@ export function VersionsPanel({
   const [target, setTarget] = useState<string>(DRAFT);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const [migrating, setMigrating] = useState(false);
 
   const definitionOf = async (choice: string) => (choice === DRAFT ? draft : loadVersion(Number(choice)));
   const labelOf = (choice: string) => (choice === DRAFT ? 'Draft' : `v${choice}`);
@@ -128,7 +132,13 @@ export function VersionsPanel({
             ))}
           </ul>
         )}
+        {versions.length > 1 && (
+          <button type="button" className="btn btn--secondary" onClick={() => setMigrating(true)} data-testid="migrate-cases">
+            Migrate running cases
+          </button>
+        )}
       </section>
+      {migrating && <MigrationDialog definitionId={definitionId} versions={versions} loadVersion={loadVersion} onClose={() => setMigrating(false)} />}
     </div>
   );
 }

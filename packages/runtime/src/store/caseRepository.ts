@@ -60,7 +60,8 @@ export interface IncidentWrite {
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
 
-function toCase(row: any): CaseRecord {
+/** A `cases` row as a domain record. */
+export function toCase(row: any): CaseRecord {
   return {
     tenantId: row.tenant_id,
     id: row.id,

@@ -16,6 +16,7 @@ import { invoiceFormatRoutes } from './invoiceFormatRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
 import { messageRoutes } from './messageRoutes.js';
 import { notificationRoutes } from './notificationRoutes.js';
+import { migrationRoutes } from './migrationRoutes.js';
 import { referenceCsvRoutes } from './referenceCsvRoutes.js';
 import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
@@ -28,6 +29,7 @@ import { webhookRoutes } from './webhookRoutes.js';
 export const routes: Route[] = [
   ...authRoutes,
   ...definitionRoutes,
+  ...migrationRoutes,
   ...invoiceRoutes,
   ...invoiceFormatRoutes,
   ...invoiceExchangeRoutes,

@@ -13,6 +13,7 @@ import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
 import * as integration from './015_integration.js';
 import * as aiSuggestions from './017_ai_suggestions.js';
+import * as caseMigrations from './018_case_migrations.js';
 import * as notifications from './022_notifications.js';
 
 interface Migration {
@@ -36,6 +37,7 @@ const migrations: [string, Migration][] = [
   ['012_triage', triage],
   ['015_integration', integration],
   ['017_ai_suggestions', aiSuggestions],
+  ['018_case_migrations', caseMigrations],
   ['022_notifications', notifications],
 ];
 
