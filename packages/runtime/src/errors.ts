@@ -296,6 +296,11 @@ export const problemCatalogue = {
     title: 'Internal server error',
     fix: 'Something went wrong on the server and was logged with the request; retry later, and report it with the time if it persists.',
   },
+  'secrets-key-missing': {
+    status: 503,
+    title: 'No key to seal secrets',
+    fix: 'The operator has not set EXFLOW_SECRETS_KEY (base64 of 32 random bytes, e.g. `openssl rand -base64 32`); credentials and webhook secrets are stored only sealed. Set it and restart, then send again.',
+  },
   'database-unavailable': {
     status: 503,
     title: 'Service unavailable',

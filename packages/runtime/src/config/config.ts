@@ -45,6 +45,14 @@ export interface Config {
    * Behind nginx or an ingress, without it every client shares the proxy's rate-limit budget.
    */
   trustProxy: boolean | number | string[];
+  /**
+   * Seals credentials and webhook secrets at rest (`EXFLOW_SECRETS_KEY`, base64 of 32 bytes).
+   * Unset: the embedded database generates one beside its folder; PostgreSQL refuses to start
+   * when secrets are stored.
+   */
+  secretsKey?: string;
+  /** Keys that sealed earlier (`EXFLOW_SECRETS_PREVIOUS_KEYS`, comma-separated): opened, and resealed at start. */
+  secretsPreviousKeys: string[];
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -92,5 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     egressAllow: parseAllowList(env.EXFLOW_EGRESS_ALLOW),
     metricsToken: env.EXFLOW_METRICS_TOKEN || undefined,
     trustProxy: parseTrustProxy(env.EXFLOW_TRUST_PROXY),
+    secretsKey: env.EXFLOW_SECRETS_KEY || undefined,
+    secretsPreviousKeys: (env.EXFLOW_SECRETS_PREVIOUS_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
   };
 }

@@ -1,3 +1,5 @@
+import type { ConnectorCalls } from '../integration/connectors/connectorCalls.js';
+import { createConnectorService } from './connectorService.js';
 import { duplicateCheckService } from './duplicateCheckService.js';
 import { missingPoCheckService } from './missingPoCheckService.js';
 import { createServiceRegistry, localService, type ServiceHandler } from './registry.js';
@@ -9,9 +11,10 @@ import { createWebhookService, type WebhookOptions } from './webhookService.js';
 /**
  * The built-in services, by the name flows use in their service nodes. The checks read only
  * the database, so they are local (run in the transition's transaction); a service in `extra`
- * replaces a built-in one and is not local unless marked with `localService`.
+ * replaces a built-in one and is not local unless marked with `localService`. With
+ * `connectors`, the `connector` service calls their operations (integration/connectors/).
  */
-export function builtInServices(extra: Record<string, ServiceHandler> = {}, options: WebhookOptions = {}) {
+export function builtInServices(extra: Record<string, ServiceHandler> = {}, options: WebhookOptions & { connectors?: ConnectorCalls } = {}) {
   return createServiceRegistry({
     threeWayMatch: localService(threeWayMatchService),
     duplicateCheck: localService(duplicateCheckService),
@@ -19,6 +22,7 @@ export function builtInServices(extra: Record<string, ServiceHandler> = {}, opti
     supplierCheck: localService(supplierCheckService),
     missingPoCheck: localService(missingPoCheckService),
     webhook: createWebhookService(options),
+    ...(options.connectors ? { connector: createConnectorService(options.connectors) } : {}),
     ...extra,
   });
 }

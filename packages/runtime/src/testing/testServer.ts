@@ -26,7 +26,12 @@ export interface TestServerOptions extends StartOptions {
   metricsToken?: string;
   /** As `EXFLOW_TRUST_PROXY` (default: trust no proxy). */
   trustProxy?: Config['trustProxy'];
+  /** As `EXFLOW_SECRETS_KEY`; default a fixed test key (so a restarted test server opens what it sealed); `null`: none. */
+  secretsKey?: string | null;
 }
+
+/** The key test servers seal secrets with unless told otherwise (base64 of 32 bytes; a test value, never a real one). */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface TestServer extends RunningExflow {
   /** A bearer token for a demo user (password "demo"). */
@@ -58,6 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
     trustProxy: options.trustProxy ?? false,
+    secretsKey: options.secretsKey === null ? undefined : (options.secretsKey ?? TEST_SECRETS_KEY),
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

@@ -4,6 +4,8 @@ import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
 import { caseWorkRoutes } from './caseWorkRoutes.js';
+import { connectorRoutes } from './connectorRoutes.js';
+import { credentialRoutes } from './credentialRoutes.js';
 import { definitionRoutes } from './definitionRoutes.js';
 import { delegationRoutes } from './delegationRoutes.js';
 import { egressRoutes } from './egressRoutes.js';
@@ -45,5 +47,7 @@ export const routes: Route[] = [
   ...delegationRoutes,
   ...messageRoutes,
   ...webhookRoutes,
+  ...credentialRoutes,
+  ...connectorRoutes,
   ...problemRoutes,
 ];
