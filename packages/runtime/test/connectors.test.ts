@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { RetryPolicy, WorkflowDefinition } from '@exflow/shared';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { erpConnector } from '../src/integration/connectors/erp/erpConnector.js';
@@ -247,6 +249,33 @@ describe.each(testDatabaseKinds())('connectors and credentials, on %s', { timeou
     expect(c.context.vars.match).toMatchObject({ poNumber: 'PO-7100', mode: '3-way' });
     expect(c.context.vars.match.lines[0]).toMatchObject({ lineId: '1' });
     expect(await server.db('goods_receipts').where({ id: 'GR-7100-1' }).first()).toBeTruthy();
+  });
+
+  it('places and releases a payment hold and reads a supplier, speaking only the documented ERP API', async () => {
+    erp.addSupplier({ supplierId: 'SUP-9', name: 'Nine Supplies', country: 'SE' });
+    await publish(
+      connectorFlow(
+        'erp-hold',
+        [
+          ['supplier', 'fetchSupplier', { supplierId: '"SUP-9"' }],
+          ['hold', 'placePaymentHold', { invoiceNumber: 'invoice.invoiceNumber', reason: '"price variance under review"', supplierId: 'supplier.supplierId' }],
+          ['release', 'releasePaymentHold', { holdId: 'hold.holdId' }],
+        ],
+        retry,
+      ),
+    );
+    const id = await open('erp-hold', 'HOLD-1', 'PO-7006');
+    const c = await eventually(async () => ((x) => x.status === 'resolved' && x)(await getCase(id)), PATIENCE_MS, 'the hold case to resolve');
+    expect(c.context.vars.supplier.name).toBe('Nine Supplies');
+    expect(c.context.vars.release).toMatchObject({ holdId: c.context.vars.hold.holdId, status: 'released' });
+    expect([...erp.holds.values()].filter((h) => h.invoiceNumber === 'HOLD-1')).toEqual([expect.objectContaining({ status: 'released' })]);
+
+    const documented = parse(readFileSync(new URL('../../../docs/erp-connector.openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, object> };
+    const routes = Object.entries(documented.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => new RegExp(`^${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '[^/]+')}$`)),
+    );
+    expect(erp.requests.length).toBeGreaterThan(10);
+    expect(erp.requests.filter((r) => !routes.some((route) => route.test(r)))).toEqual([]);
   });
 
   it('reseals plain and old-key secrets at start, and PostgreSQL refuses to start without the key when secrets are stored', async () => {

@@ -23,6 +23,8 @@ export function createFakeErp(options: { token: string }) {
   const invoices: { documentId: string; invoiceNumber: string; idempotencyKey: string }[] = [];
   const holds = new Map<string, { holdId: string; invoiceNumber: string; status: string }>();
   const counts = { requests: 0, posts: 0, replayed: 0, unauthorized: 0 };
+  /** Every request, as `METHOD /path`. */
+  const requests: string[] = [];
   let lose = 0;
   let server: Server | undefined;
   let port = 0;
@@ -47,6 +49,7 @@ export function createFakeErp(options: { token: string }) {
 
   function handle(req: IncomingMessage, res: ServerResponse, body: string) {
     counts.requests++;
+    requests.push(`${req.method} ${new URL(req.url ?? '/', 'http://erp').pathname}`);
     if (req.headers.authorization !== `Bearer ${options.token}`) {
       counts.unauthorized++;
       return send(res, 401, { error: 'unauthorized' });
@@ -121,5 +124,6 @@ export function createFakeErp(options: { token: string }) {
     invoices,
     holds,
     counts,
+    requests,
   };
 }
