@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RetryPolicy, WorkflowDefinition } from '@exflow/shared';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { erpConnector } from '../src/integration/connectors/erp/erpConnector.js';
 import { prepareSecrets } from '../src/integration/credentials.js';
-import { createSecretBox, secretKeyId } from '../src/integration/secretBox.js';
+import { createSecretBox, embeddedSecretKey, secretKeyId } from '../src/integration/secretBox.js';
 import { startTestServer, TEST_SECRETS_KEY, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { createFakeErp } from './support/fakeErp.js';
 import { plainInvoice } from './support/flows.js';
@@ -62,6 +64,23 @@ describe('secret box', () => {
     parts[4] = Buffer.from('tampered').toString('base64url');
     expect(() => box.open(parts.join('.'))).toThrow();
     expect(box.keyIdOf('whsec_plain')).toBeUndefined();
+  });
+});
+
+describe('the embedded database key', () => {
+  it('is generated beside the PGlite folder once (mode 0600) and read back after', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exflow-key-'));
+    try {
+      const dataDir = join(dir, 'pglite');
+      const first = embeddedSecretKey(dataDir);
+      expect(first).toMatchObject({ generated: true, file: `${dataDir}.secrets-key` });
+      expect(statSync(first.file).mode & 0o777).toBe(0o600);
+      const again = embeddedSecretKey(`${dataDir}/`);
+      expect(again.generated).toBe(false);
+      expect(again.key.equals(first.key)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -221,6 +240,11 @@ describe.each(testDatabaseKinds())('connectors and credentials, on %s', { timeou
       expect(c.effects.every((e: { waitingFor: unknown; nextRetryAt: unknown }) => e.waitingFor === null && e.nextRetryAt === null)).toBe(true);
     }
     expect((await admin('GET', '/api/v1/credentials/erp-token')).body.lastUsedAt).not.toBeNull();
+    // a trial call went through when the breaker half-opened, and closed it
+    expect((await admin('GET', '/api/v1/connectors')).body.find((c: { name: string }) => c.name === 'erp').breaker).toEqual({
+      state: 'closed',
+      openUntil: null,
+    });
   });
 
   it('past its retry budget the case waits in an incident, and a retry continues it once the ERP is back', async () => {
