@@ -68,12 +68,12 @@ describe('secret box', () => {
 });
 
 describe('the embedded database key', () => {
-  it('is generated beside the PGlite folder once (mode 0600) and read back after', () => {
+  it('is generated in the PGlite folder once (mode 0600) and read back after', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exflow-key-'));
     try {
       const dataDir = join(dir, 'pglite');
       const first = embeddedSecretKey(dataDir);
-      expect(first).toMatchObject({ generated: true, file: `${dataDir}.secrets-key` });
+      expect(first).toMatchObject({ generated: true, file: join(dataDir, 'exflow-secrets.key') });
       expect(statSync(first.file).mode & 0o777).toBe(0o600);
       const again = embeddedSecretKey(`${dataDir}/`);
       expect(again.generated).toBe(false);

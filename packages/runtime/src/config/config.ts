@@ -47,7 +47,7 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /**
    * Seals credentials and webhook secrets at rest (`EXFLOW_SECRETS_KEY`, base64 of 32 bytes).
-   * Unset: the embedded database generates one beside its folder; PostgreSQL refuses to start
+   * Unset: the embedded database generates one into its folder; PostgreSQL refuses to start
    * when secrets are stored.
    */
   secretsKey?: string;

@@ -51,7 +51,7 @@ export function authorizationHeader(value: CredentialValue): string {
 /**
  * The secret box the runtime runs with, decided at start:
  * - `EXFLOW_SECRETS_KEY` (base64, 32 bytes) seals; `EXFLOW_SECRETS_PREVIOUS_KEYS` still open;
- * - the embedded database without a key: a key generated into a file beside its folder (warned);
+ * - the embedded database without a key: a key generated into a file in its folder, beside the data (warned);
  * - in-memory PGlite (tests): a key for this process only;
  * - PostgreSQL without a key: none, and the runtime refuses to start when secrets are stored.
  * Then whatever is not sealed with the current key (webhook secrets from before sealing, values

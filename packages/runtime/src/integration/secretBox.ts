@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Seals secrets at rest with AES-256-GCM. A sealed value is text:
@@ -17,6 +18,8 @@ export interface SecretBox {
 }
 
 const PREFIX = 'v1';
+/** The embedded database's generated key, in its folder. */
+const SECRETS_KEY_FILE = 'exflow-secrets.key';
 const b64u = (b: Buffer) => b.toString('base64url');
 
 /** The id of a key: the first 8 bytes of its SHA-256, hex (safe to store and to log). */
@@ -58,12 +61,13 @@ export function createSecretBox(current: Buffer, previous: Buffer[] = []): Secre
 }
 
 /**
- * The embedded database's key when none is configured: read from, or generated into, a file
- * beside the PGlite folder (`<dataDir>.secrets-key`, mode 0600). `generated` says a new one was
- * made (the caller warns: whoever has the folder and the file has the secrets).
+ * The embedded database's key when none is configured: read from, or generated into, a file in
+ * the PGlite folder beside the data (`<dataDir>/exflow-secrets.key`, mode 0600, like its lock
+ * file). `generated` says a new one was made (the caller warns: whoever has the folder has the secrets).
  */
 export function embeddedSecretKey(dataDir: string): { key: Buffer; file: string; generated: boolean } {
-  const file = `${dataDir.replace(/[/\\]+$/, '')}.secrets-key`;
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, SECRETS_KEY_FILE);
   if (existsSync(file)) return { key: parseSecretKey(readFileSync(file, 'utf8'), file), file, generated: false };
   const key = randomBytes(32);
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
