@@ -147,6 +147,11 @@ describe.each(testDatabaseKinds())('connectors and credentials, on %s', { timeou
     expect((await admin('GET', '/api/v1/credentials/basic1')).status).toBe(404);
     const analyst = httpClient(server.url, await server.login('analyst@demo.exflow'));
     expect((await analyst('GET', '/api/v1/credentials')).status).toBe(403);
+    // another tenant's admin sees none of them, and cannot reach them by name
+    const other = httpClient(server.url, await server.login('platform@northledger.example'));
+    expect((await other('GET', '/api/v1/credentials')).body).toEqual([]);
+    expect((await other('GET', '/api/v1/credentials/erp-token')).status).toBe(404);
+    expect((await other('DELETE', '/api/v1/credentials/erp-token')).status).toBe(404);
 
     const row = await server.db('credentials').where({ name: 'erp-token' }).first();
     expect(row.sealed).toMatch(/^v1\./);
