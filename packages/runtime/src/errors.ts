@@ -321,6 +321,11 @@ export const problemCatalogue = {
     title: 'Language model failed',
     fix: 'The language model did not answer usably (refused by the egress policy, an error status or no text); the detail says which. Try again, or ask an operator to check the endpoint.',
   },
+  'secrets-key-missing': {
+    status: 503,
+    title: 'No key to seal secrets',
+    fix: 'The operator has not set EXFLOW_SECRETS_KEY (base64 of 32 random bytes, e.g. `openssl rand -base64 32`); credentials and webhook secrets are stored only sealed. Set it and restart, then send again.',
+  },
   'database-unavailable': {
     status: 503,
     title: 'Service unavailable',

@@ -14,6 +14,10 @@ import { seedDemo } from './demo/seed.js';
 import { startPoller } from './effects/poller.js';
 import { createEffectWorker } from './effects/effectWorker.js';
 import { createTimerWorker } from './effects/timerWorker.js';
+import { builtInConnectors } from './integration/connectors/index.js';
+import type { Connector } from './integration/connectors/connector.js';
+import { createConnectorCalls } from './integration/connectors/connectorCalls.js';
+import { prepareSecrets } from './integration/credentials.js';
 import { createMessageWorker } from './integration/messages.js';
 import { createWebhookDeliveryWorker } from './integration/webhooks.js';
 import { createNotificationSender, createNotifier } from './integration/notifier.js';
@@ -51,6 +55,8 @@ export interface StartOptions {
   /** First retry interval of the default retry policy, ms (a node's own policy overrides it). */
   baseBackoffMs?: number;
   leaseMs?: number;
+  /** Connectors instead of the built-in ones (tests give theirs a quicker breaker). */
+  connectors?: Connector[];
   /** Run effect and timer workers in this process (default true). */
   workers?: boolean;
   /** The models behind AI suggestion steps (default: none, so the steps pass cases on with no suggestion). */
@@ -71,6 +77,11 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     dataDir: config.databaseUrl ? undefined : config.dataDir || undefined,
   });
   await migrate(db, config.databaseSchema);
+  const secrets = await prepareSecrets(config, db, log).catch(async (e: unknown) => {
+    await db.destroy();
+    throw e;
+  });
+  const connectors = createConnectorCalls({ connectors: options.connectors ?? builtInConnectors, secrets, egressAllow: config.egressAllow });
   const issuer = await createEmbeddedIssuer(db, config.tokenTtl);
   const authenticator = config.oidc
     ? createAuthenticator(
@@ -88,7 +99,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const metrics = createRuntimeMetrics(db);
   bus.on('case.changed', (change) => metrics.transition(change));
   const services = metrics.instrumentServices(
-    builtInServices(options.services, { egressAllow: config.egressAllow, suggestionProvider: options.suggestionProvider }),
+    builtInServices(options.services, { egressAllow: config.egressAllow, suggestionProvider: options.suggestionProvider, connectors }),
   );
   const engine = metrics.instrumentEngine(createEngine({ db, bus, services }));
   // the effect worker also runs sub-flow steps, which open child cases through the engine
@@ -97,7 +108,11 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
 
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
   const auditCheckpoints = createAuditCheckpointer(db, issuer);
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus) }, log, metrics);
+  const app = createApp(
+    { config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus), secrets, connectors },
+    log,
+    metrics,
+  );
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl
@@ -146,6 +161,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     ? startPoller(
         createWebhookDeliveryWorker({
           db,
+          secrets,
           egressAllow: config.egressAllow,
           log,
           leaseMs: options.leaseMs,

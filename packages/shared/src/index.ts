@@ -155,6 +155,14 @@ export {
   type VersionSummary,
   type VersionRecord,
 } from './api/definitions.js';
+export {
+  CREDENTIAL_TYPES,
+  connectorListSchema,
+  connectorSettingsSchema,
+  credentialInfoSchema,
+  credentialListSchema,
+  type CredentialInfo,
+} from './api/integration.js';
 export { intakeTriageSchema, invoiceIntakeResponseSchema, type IntakeTriage, type InvoiceIntakeResponse } from './api/invoices.js';
 export {
   caseChangedMessageSchema,

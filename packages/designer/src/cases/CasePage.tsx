@@ -114,6 +114,12 @@ export function CasePage({ caseId }: { caseId: string }) {
           {error}
         </div>
       )}
+      {waitingOn(detail.effects).map((w) => (
+        <div key={w.id} className="banner banner--warn" role="status" data-testid="case-waiting">
+          Waiting for {w.waitingFor} at {nodeLabel(w.nodeId)}: the call failed ({w.lastError}); next retry {dateTime(w.nextRetryAt)}. The case resumes when{' '}
+          {w.waitingFor} answers.
+        </div>
+      ))}
       {detail.context.cancellation && (
         <div className="banner banner--warn">
           Cancelled by {nameOf(detail.context.cancellation.by)}: {detail.context.cancellation.reason}
@@ -286,6 +292,10 @@ function TimerList({ detail, nodeLabel }: { detail: CaseDetail; nodeLabel(id: st
   );
 }
 
+/** Calls that failed and wait for an outside system (a connector's `waitingFor`), for the banner. */
+const waitingOn = (effects: Effect[]) =>
+  effects.filter((e): e is Effect & { waitingFor: string; nextRetryAt: string } => e.status === 'pending' && !!e.waitingFor && !!e.nextRetryAt);
+
 function EffectList({
   caseId,
   effects,
@@ -322,13 +332,15 @@ function EffectList({
                 {nodeLabel(e.nodeId)} <span className="ws-muted">{e.service}</span>
               </td>
               <td>
-                <span className={`chip effect-chip effect-chip--${e.status}`}>{e.status === 'pending' && e.attempts > 0 ? 'retrying' : e.status}</span>
+                <span className={`chip effect-chip effect-chip--${e.status}`}>
+                  {e.waitingFor && e.status === 'pending' ? `waiting for ${e.waitingFor}` : e.status === 'pending' && e.attempts > 0 ? 'retrying' : e.status}
+                </span>
               </td>
               <td className="num">
                 {e.attempts} / {e.maxAttempts}
               </td>
               <td>
-                {e.status === 'pending' && <div className="ws-muted">next try {dateTime(e.runAt)}</div>}
+                {e.status === 'pending' && <div className="ws-muted">next try {dateTime(e.nextRetryAt ?? e.runAt)}</div>}
                 {e.lastError && <div className="effect__error">{e.lastError}</div>}
               </td>
               <td>

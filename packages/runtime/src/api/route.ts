@@ -5,6 +5,8 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { Issuer } from '../auth/issuer.js';
 import type { Principal, Role } from '../auth/roles.js';
 import type { Engine } from '../engine/engine.js';
+import type { ConnectorCalls } from '../integration/connectors/connectorCalls.js';
+import type { SecretBox } from '../integration/secretBox.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { Db } from '../store/db.js';
@@ -30,6 +32,10 @@ export interface AppDeps {
    * and drops the live sockets of a revoked key or a disabled user.
    */
   realtime: Pick<Realtime, 'taskChanged' | 'disconnect'>;
+  /** Seals credentials and webhook secrets; absent on PostgreSQL without `EXFLOW_SECRETS_KEY` (then none can be made). */
+  secrets?: SecretBox;
+  /** The connectors and their breakers (integration/connectors/). */
+  connectors: ConnectorCalls;
 }
 
 export interface HandlerContext extends AppDeps {

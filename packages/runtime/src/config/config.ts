@@ -61,6 +61,14 @@ export interface Config {
    * `EXFLOW_LLM_API_KEY`). Unset: off, and those routes answer 503.
    */
   llm?: { url: string; model: string; apiKey?: string };
+  /**
+   * Seals credentials and webhook secrets at rest (`EXFLOW_SECRETS_KEY`, base64 of 32 bytes).
+   * Unset: the embedded database generates one into its folder; PostgreSQL refuses to start
+   * when secrets are stored.
+   */
+  secretsKey?: string;
+  /** Keys that sealed earlier (`EXFLOW_SECRETS_PREVIOUS_KEYS`, comma-separated): opened, and resealed at start. */
+  secretsPreviousKeys: string[];
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -116,5 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llm: env.EXFLOW_LLM_URL
       ? { url: env.EXFLOW_LLM_URL, model: env.EXFLOW_LLM_MODEL ?? 'gpt-4o-mini', apiKey: env.EXFLOW_LLM_API_KEY || undefined }
       : undefined,
+    secretsKey: env.EXFLOW_SECRETS_KEY || undefined,
+    secretsPreviousKeys: (env.EXFLOW_SECRETS_PREVIOUS_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
   };
 }

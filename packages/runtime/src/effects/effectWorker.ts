@@ -89,8 +89,11 @@ export function createEffectWorker(options: EffectWorkerOptions) {
         },
       );
       if (decision.retry) {
-        log('effect failed, will retry', { effectId: effect.id, attempt: effect.attempts, delay: decision.delayMs, error: message });
-        await effects.retryLater(effect, message, decision.delayMs);
+        // a service that knows what it waits for says so (an open breaker also says until when)
+        const { waitingFor, retryAt } = error as { waitingFor?: unknown; retryAt?: unknown };
+        const delay = Math.max(decision.delayMs, typeof retryAt === 'number' ? retryAt - Date.now() : 0);
+        log('effect failed, will retry', { effectId: effect.id, attempt: effect.attempts, delay, error: message });
+        await effects.retryLater(effect, message, delay, typeof waitingFor === 'string' ? waitingFor : null);
         return;
       }
       log('effect failed for good', { effectId: effect.id, attempts: effect.attempts, reason: decision.reason, error: message });

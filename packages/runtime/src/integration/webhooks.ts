@@ -4,6 +4,8 @@ import { Webhook } from 'standardwebhooks';
 import { EgressRefusedError, egressFetch } from '../services/egress.js';
 import { PermanentServiceError } from '../services/registry.js';
 import type { Db } from '../store/db.js';
+import { openStoredSecret } from './credentials.js';
+import type { SecretBox } from './secretBox.js';
 import { createAuditRepository } from '../store/auditRepository.js';
 import { createEgressAllowRepository } from '../store/egressAllowRepository.js';
 import { createWebhookRepository, type ClaimedDelivery } from '../store/webhookRepository.js';
@@ -50,12 +52,15 @@ const TIMEOUT_MS = 10_000;
  */
 export function createWebhookDeliveryWorker({
   db,
+  secrets,
   egressAllow = [],
   retryPolicy,
   leaseMs = 30_000,
   log = () => {},
 }: {
   db: Db;
+  /** Opens the sealed subscription secrets (credentials.ts). */
+  secrets?: SecretBox;
   egressAllow?: string[];
   retryPolicy?: RetryPolicy;
   leaseMs?: number;
@@ -70,7 +75,12 @@ export function createWebhookDeliveryWorker({
       const allowList = [...egressAllow, ...(await createEgressAllowRepository(db).entriesFor(d.tenantId))];
       const response = await egressFetch(d.url, {
         method: 'POST',
-        headers: signedHeaders(d.eventId, body, d.secrets, new Date()),
+        headers: signedHeaders(
+          d.eventId,
+          body,
+          d.secrets.map((s) => openStoredSecret(secrets, s)),
+          new Date(),
+        ),
         body,
         signal: AbortSignal.timeout(TIMEOUT_MS),
         allowList,

@@ -22,6 +22,10 @@ export interface EffectRecord {
   policyAttemptsBase: number;
   runAt: string;
   lastError: string | null;
+  /** What a failed call waits for before its next attempt ("ERP"), while it waits. */
+  waitingFor: string | null;
+  /** When a call that failed is tried next (its `runAt`), while it waits; otherwise `null`. */
+  nextRetryAt: string | null;
   result: unknown;
 }
 
@@ -45,6 +49,8 @@ const toEffect = (r: any): EffectRecord => ({
   policyAttemptsBase: r.policy_attempts_base ?? 0,
   runAt: iso(r.run_at),
   lastError: r.last_error,
+  waitingFor: r.status === 'pending' ? (r.waiting_for ?? null) : null,
+  nextRetryAt: r.status === 'pending' && r.attempts > 0 ? iso(r.run_at) : null,
   result: r.result,
 });
 
@@ -74,7 +80,7 @@ export function createEffectRepository(db: Db) {
     async complete(effect: EffectRecord, result: unknown): Promise<boolean> {
       const n = await db('effects')
         .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
-        .update({ status: 'done', result: JSON.stringify(result ?? null), completed_at: db.fn.now(), locked_until: null });
+        .update({ status: 'done', result: JSON.stringify(result ?? null), completed_at: db.fn.now(), locked_until: null, waiting_for: null });
       return n === 1;
     },
 
@@ -93,14 +99,21 @@ export function createEffectRepository(db: Db) {
     async fail(effect: EffectRecord, error: string): Promise<boolean> {
       const n = await db('effects')
         .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
-        .update({ status: 'failed', last_error: error, completed_at: db.fn.now(), locked_until: null });
+        .update({ status: 'failed', last_error: error, completed_at: db.fn.now(), locked_until: null, waiting_for: null });
       return n === 1;
     },
 
-    async retryLater(effect: EffectRecord, error: string, delayMs: number): Promise<void> {
+    /** Back in the queue after `delayMs`; `waitingFor` names what it waits for ("ERP"), when the service said. */
+    async retryLater(effect: EffectRecord, error: string, delayMs: number, waitingFor: string | null = null): Promise<void> {
       await db('effects')
         .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
-        .update({ status: 'pending', last_error: error, locked_until: null, run_at: db.raw("now() + (? * interval '1 millisecond')", [delayMs]) });
+        .update({
+          status: 'pending',
+          last_error: error,
+          locked_until: null,
+          waiting_for: waitingFor,
+          run_at: db.raw("now() + (? * interval '1 millisecond')", [delayMs]),
+        });
     },
 
     /**

@@ -101,7 +101,8 @@ export function createWebhookRepository(db: Db) {
     },
 
     async remove(tenantId: string, id: string): Promise<boolean> {
-      return (await db('webhook_subscriptions').where({ tenant_id: tenantId, id }).delete()) > 0;
+      // the deleted rows, not a count: knex-pglite does not report one
+      return (await db('webhook_subscriptions').where({ tenant_id: tenantId, id }).delete().returning('id')).length > 0;
     },
 
     /** A new secret; the old one keeps signing (a second signature) until `windowMs` from now. */

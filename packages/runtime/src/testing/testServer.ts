@@ -32,7 +32,12 @@ export interface TestServerOptions extends StartOptions {
   notifyMs?: number;
   /** As `EXFLOW_LLM_URL` / `_MODEL` / `_API_KEY` (default: off). */
   llm?: Config['llm'];
+  /** As `EXFLOW_SECRETS_KEY`; default a fixed test key (so a restarted test server opens what it sealed); `null`: none. */
+  secretsKey?: string | null;
 }
+
+/** The key test servers seal secrets with unless told otherwise (base64 of 32 bytes; a test value, never a real one). */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export interface TestServer extends RunningExflow {
   /** A bearer token for a demo user (password "demo"). */
@@ -68,6 +73,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     digestHour: options.digestHour ?? 24,
     notifyMs: options.notifyMs ?? (options.smtpUrl ? 50 : 2000),
     llm: options.llm,
+    secretsKey: options.secretsKey === null ? undefined : (options.secretsKey ?? TEST_SECRETS_KEY),
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

@@ -38,6 +38,8 @@ export const effectViewSchema = Type.Object({
   maxAttempts: Count('Attempts per run of the retry policy; 0: until its deadline'),
   runAt: Timestamp(),
   lastError: Nullable(Text(10_000)),
+  waitingFor: Nullable(Text(200, 'What a failed call waits for before its next attempt (e.g. "ERP"), while it waits')),
+  nextRetryAt: Nullable(Timestamp('When a call that failed is tried next, while it waits')),
 });
 export type EffectView = Static<typeof effectViewSchema>;
 

@@ -6,7 +6,7 @@ import { duplicateCheck } from './duplicateCheck.js';
 import { end, join, parallel } from './flowControl.js';
 import { humanTask } from './humanTask.js';
 import { missingPoCheck } from './missingPoCheck.js';
-import { service, threeWayMatch, webhook } from './service.js';
+import { connectorCall, service, threeWayMatch, webhook } from './service.js';
 import { start } from './start.js';
 import { supplierCheck } from './supplierCheck.js';
 import { taxCheck } from './taxCheck.js';
@@ -36,6 +36,7 @@ export const nodeCatalogue: readonly AnyNodeKind[] = [
   join,
   service,
   webhook,
+  connectorCall,
   end,
 ];
 

@@ -145,3 +145,31 @@ export const webhook = defineServiceNode({
   },
   defaultParams: { url: 'https://erp.example.com/hook', store: 'status' },
 });
+
+export const connectorCall = defineServiceNode({
+  kind: 'connector',
+  service: 'connector',
+  label: 'Connector call',
+  description:
+    'Calls an operation of a connector (e.g. the ERP: fetch a PO, post the invoice, place a payment hold) with the tenant’s settings and credential; while the system is down the case waits and says so, and resumes when it is back.',
+  group: 'integration',
+  icon: '⇄',
+  paramsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['connector', 'operation'],
+    properties: {
+      connector: { type: 'string', title: 'Connector', minLength: 1, maxLength: 100, description: 'e.g. erp' },
+      operation: { type: 'string', title: 'Operation', minLength: 1, maxLength: 100, description: 'e.g. fetchPurchaseOrder, postInvoice' },
+      input: {
+        type: 'object',
+        title: 'Input',
+        description: 'The operation’s input fields, each a FEEL expression over the case, e.g. poNumber: invoice.poNumber',
+        additionalProperties: { type: 'string', format: 'feel', maxLength: 2000 },
+        maxProperties: 50,
+      },
+      credential: { type: 'string', title: 'Credential (instead of the tenant’s)', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+    },
+  },
+  defaultParams: { connector: 'erp', operation: 'fetchPurchaseOrder', input: { poNumber: 'invoice.poNumber' } },
+});

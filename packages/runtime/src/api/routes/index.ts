@@ -5,6 +5,8 @@ import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
 import { caseWorkRoutes } from './caseWorkRoutes.js';
+import { connectorRoutes } from './connectorRoutes.js';
+import { credentialRoutes } from './credentialRoutes.js';
 import { definitionRoutes } from './definitionRoutes.js';
 import { delegationRoutes } from './delegationRoutes.js';
 import { egressRoutes } from './egressRoutes.js';
@@ -51,5 +53,7 @@ export const routes: Route[] = [
   ...webhookRoutes,
   ...notificationRoutes,
   ...aiRoutes,
+  ...credentialRoutes,
+  ...connectorRoutes,
   ...problemRoutes,
 ];

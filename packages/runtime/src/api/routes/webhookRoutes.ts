@@ -1,5 +1,6 @@
 import { ADMINS } from '../../auth/roles.js';
 import { notFound, unprocessable } from '../../errors.js';
+import { requireSecrets } from '../../integration/credentials.js';
 import { newWebhookSecret } from '../../integration/webhooks.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
 import { OUTBOUND_EVENT_TYPES } from '../../store/caseRepository.js';
@@ -53,8 +54,12 @@ export const webhookRoutes = defineRoutes([
         description: { type: 'string', maxLength: 500 },
       },
     },
-    responses: { '201': 'Created: the subscription and its secret (shown only now)', '422': 'Invalid URL or unknown event type' },
-    async handler(req, res, { db, principal }) {
+    responses: {
+      '201': 'Created: the subscription and its secret (shown only now; stored sealed)',
+      '422': 'Invalid URL or unknown event type',
+      '503': 'No EXFLOW_SECRETS_KEY to seal the secret with',
+    },
+    async handler(req, res, { db, principal, secrets }) {
       const { url, eventTypes, description } = req.body as { url: string; eventTypes: string[]; description?: string };
       try {
         new URL(url);
@@ -62,7 +67,14 @@ export const webhookRoutes = defineRoutes([
         throw unprocessable('invalid-body', `url "${url}" is not a URL`, [{ path: '/url', message: 'not a URL' }]);
       }
       const secret = newWebhookSecret();
-      const created = await createWebhookRepository(db).create(principal.tenantId, { url, eventTypes, description, secret, createdBy: principal.userId });
+      const sealed = requireSecrets(secrets).seal(secret);
+      const created = await createWebhookRepository(db).create(principal.tenantId, {
+        url,
+        eventTypes,
+        description,
+        secret: sealed,
+        createdBy: principal.userId,
+      });
       await createAuditRepository(db).record(principal.tenantId, {
         actor: principal.userId,
         action: 'webhook.subscribed',
@@ -104,10 +116,15 @@ export const webhookRoutes = defineRoutes([
       properties: { windowHours: { type: 'integer', format: 'int32', minimum: 0, maximum: MAX_ROTATION_HOURS } },
     },
     responses: { '200': 'The subscription and its new secret', '404': 'No such subscription' },
-    async handler(req, res, { db, principal }) {
+    async handler(req, res, { db, principal, secrets }) {
       const windowHours = (req.body as { windowHours?: number }).windowHours ?? 24;
       const secret = newWebhookSecret();
-      const rotated = await createWebhookRepository(db).rotate(principal.tenantId, param(req, 'id'), secret, windowHours * 3600_000);
+      const rotated = await createWebhookRepository(db).rotate(
+        principal.tenantId,
+        param(req, 'id'),
+        requireSecrets(secrets).seal(secret),
+        windowHours * 3600_000,
+      );
       if (!rotated) throw notFound('webhook subscription', param(req, 'id'));
       await createAuditRepository(db).record(principal.tenantId, {
         actor: principal.userId,

@@ -14,6 +14,7 @@ import * as triage from './012_triage.js';
 import * as integration from './015_integration.js';
 import * as aiSuggestions from './017_ai_suggestions.js';
 import * as caseMigrations from './018_case_migrations.js';
+import * as credentials from './019_credentials.js';
 import * as notifications from './022_notifications.js';
 
 interface Migration {
@@ -38,6 +39,7 @@ const migrations: [string, Migration][] = [
   ['015_integration', integration],
   ['017_ai_suggestions', aiSuggestions],
   ['018_case_migrations', caseMigrations],
+  ['019_credentials', credentials],
   ['022_notifications', notifications],
 ];
 
