@@ -24,6 +24,8 @@ export interface TestServerOptions extends StartOptions {
   /** Egress allow-list, as `EXFLOW_EGRESS_ALLOW` (tests allow-list their loopback receivers here). */
   egressAllow?: string[];
   metricsToken?: string;
+  /** As `EXFLOW_ATTACHMENTS_DIR` (default: attachment bytes in the database). */
+  attachmentsDir?: string;
   /** As `EXFLOW_TRUST_PROXY` (default: trust no proxy). */
   trustProxy?: Config['trustProxy'];
 }
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
     trustProxy: options.trustProxy ?? false,
+    ...(options.attachmentsDir ? { attachmentsDir: options.attachmentsDir } : {}),
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {
