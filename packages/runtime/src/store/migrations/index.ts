@@ -11,6 +11,7 @@ import * as incidents from './009_incidents.js';
 import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
+import * as routingInheritance from './013_routing_inheritance.js';
 import * as integration from './015_integration.js';
 
 interface Migration {
@@ -32,6 +33,7 @@ const migrations: [string, Migration][] = [
   ['010_user_disabled', userDisabled],
   ['011_egress_allow', egressAllow],
   ['012_triage', triage],
+  ['013_routing_inheritance', routingInheritance],
   ['015_integration', integration],
 ];
 
