@@ -107,12 +107,24 @@ function ublFor(n: number): string {
 </Invoice>`;
 }
 
-async function call(running: RunningExflow, token: string, path: string, body: string, contentType: string) {
-  const response = await fetch(`${running.url}/api/v1${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
-    body,
-  });
+/**
+ * One POST. With an idempotency key, a connection the server reset (a kept-alive socket closed
+ * under load) is retried: the key makes the retry a replay if the first attempt got through.
+ */
+async function call(running: RunningExflow, token: string, path: string, body: string, contentType: string, idempotencyKey?: string) {
+  const send = () =>
+    fetch(`${running.url}/api/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+      body,
+    });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    if (!idempotencyKey) throw error;
+    response = await send();
+  }
   const text = await response.text();
   if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text);
@@ -139,7 +151,7 @@ async function measureRouted(running: RunningExflow, token: string) {
     Array.from({ length: SENDERS }, async () => {
       while (next < INVOICES) {
         const n = next++;
-        const body = await call(running, token, '/invoices', JSON.stringify(invoiceFor(n)), 'application/json');
+        const body = await call(running, token, '/invoices', JSON.stringify(invoiceFor(n)), 'application/json', `routed-${n}`);
         const key = `${body.triage.outcome}${body.triage.route.flow ? ` → ${body.triage.route.flow}` : ''}`;
         outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
       }
@@ -170,8 +182,8 @@ async function measure(running: RunningExflow, token: string, format: 'json' | '
       while (next < INVOICES) {
         const n = next++;
         const t = Date.now();
-        if (format === 'json') await call(running, token, '/invoices?definition=bench-intake', JSON.stringify(invoiceFor(n)), 'application/json');
-        else await call(running, token, '/invoices/ubl?definition=bench-intake', ublFor(n), 'application/xml');
+        if (format === 'json') await call(running, token, '/invoices?definition=bench-intake', JSON.stringify(invoiceFor(n)), 'application/json', `json-${n}`);
+        else await call(running, token, '/invoices/ubl?definition=bench-intake', ublFor(n), 'application/xml', `ubl-${n}`);
         latencies.push(Date.now() - t);
       }
     }),

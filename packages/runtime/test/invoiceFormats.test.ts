@@ -209,7 +209,7 @@ describe.each(testDatabaseKinds())('invoice exchange formats (CII, X12 810, EDIF
         ['EXF-0001.pdf', 'evidence', undefined],
         ['terms.txt', 'ignored', undefined],
       ]);
-      expect(r.body.attachments[2].reason).toMatch(/PDF without machine-readable invoice data/);
+      expect(r.body.attachments[2].reason).toMatch(/PDF carries no machine-readable invoice: it embeds no files/);
       const [ubl, cii] = r.body.attachments;
       const storedUbl = await owner('GET', `/api/v1/invoices/${ubl.invoice.id}`);
       expect(storedUbl.body).toMatchObject({

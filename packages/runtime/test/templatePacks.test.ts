@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
-import { addUser, createTenant, readPackManifest, readSampleInvoice, routeOf, runStep, settled } from './support/packRunner.js';
+import { addUser, createTenant, readPackManifest, readSampleDocument, readSampleInvoice, routeOf, runStep, settled } from './support/packRunner.js';
 
 const PACKS = ['ap-exceptions', 'finance-ops'];
 
@@ -44,6 +44,41 @@ describe.each(testDatabaseKinds())('template packs on %s', (database) => {
       }
       for (const step of sample.steps) await runStep(server, tenantId, clients, caseId, step);
       expect(await routeOf(clients.tenant_admin!, caseId), 'after the steps').toEqual(sample.end);
+    });
+  });
+
+  // Each flow of each pack is reached from a raw document by routing alone: the UBL or CII
+  // route, triage and the pack's routing table, no `?definition=`, in a tenant of its own.
+  describe.each(PACKS)('%s: every flow from a raw document, by routing', (pack) => {
+    const manifest = readPackManifest(pack);
+    let clients: Awaited<ReturnType<typeof createTenant>>;
+    let keyOf: Map<string, string>;
+    const receive = async (file: string) => {
+      const xml = readSampleDocument(pack, file);
+      const syntax = xml.includes('CrossIndustryInvoice') ? 'cii' : 'ubl';
+      return clients.integration!('POST', `/api/v1/invoices/${syntax}`, xml, { 'content-type': 'application/xml', 'Idempotency-Key': `${pack}:${file}` });
+    };
+
+    beforeAll(async () => {
+      clients = await createTenant(server, `t-${pack}-routed`);
+      const installed = await clients.process_owner!('POST', `/api/v1/templates/${pack}/install`, { publish: true, referenceData: true });
+      expect(installed.status, JSON.stringify(installed.body)).toBe(200);
+      expect(installed.body.routing).toBe('installed');
+      keyOf = new Map((await clients.process_owner!('GET', '/api/v1/definitions')).body.map((d: { id: string; key: string }) => [d.id, d.key]));
+    });
+
+    it('has a routed sample for every flow', () => {
+      const flowKeys = manifest.flows.map((f) => f.replace('.workflow.json', '')).sort();
+      expect([...new Set((manifest.routed ?? []).map((r) => r.flow))].sort()).toEqual(flowKeys);
+    });
+
+    it.each((manifest.routed ?? []).map((r) => [r.file, r] as const))('%s', async (file, sample) => {
+      if (sample.after) expect((await receive(sample.after)).status).toBe(201);
+      const posted = await receive(file);
+      expect(posted.status, JSON.stringify(posted.body)).toBe(201);
+      expect(posted.body.triage.outcome).toBe('exception');
+      expect(posted.body.triage.route, JSON.stringify(posted.body.triage)).toMatchObject({ flow: sample.flow, by: 'routing' });
+      expect(keyOf.get(posted.body.case.definitionId)).toBe(sample.flow);
     });
   });
 

@@ -235,6 +235,44 @@ describe.each(testDatabaseKinds())('triage and routing on %s', (database) => {
     });
   });
 
+  it("routes a client by its MSP's table, and by its own only where the MSP lets clients override routing", async () => {
+    const msp = await createTenant(server, 't-route-msp');
+    const client = await createTenant(server, 't-route-client');
+    const tenants = createTenantRepository(server.db);
+    await tenants.upsert({ id: 't-route-msp', name: 'MSP', kind: 'msp', overridable: [] });
+    await tenants.upsert({ id: 't-route-client', name: 'Client', kind: 'client', parentId: 't-route-msp' });
+    expect((await client.process_owner!('POST', '/api/v1/templates/ap-exceptions/install', { publish: true, referenceData: true })).status).toBe(200);
+    const packTable = (await client.analyst!('GET', '/api/v1/routing')).body;
+    expect(packTable).toMatchObject({ source: 'own', ownAllowed: true });
+    // the MSP sends every price variance of its clients to approval-sla (a flow of the packs, not its own)
+    const mspRules = [{ kinds: ['priceVariance'], flow: 'approval-sla', description: 'MSP: price variances to the SLA desk' }];
+    const set = await msp.process_owner!('PUT', '/api/v1/routing', { rules: mspRules });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect((await msp.process_owner!('PUT', '/api/v1/routing', { rules: [{ kinds: ['priceVariance'], flow: 'no-such-flow' }] })).status).toBe(422);
+
+    const inherited = (await client.analyst!('GET', '/api/v1/routing')).body;
+    expect(inherited).toMatchObject({ source: 'msp', ownAllowed: false, rules: [expect.objectContaining({ flow: 'approval-sla' })] });
+    const viaMsp = await client.integration!('POST', '/api/v1/invoices', sample('price-5pct-over.json'), { 'Idempotency-Key': 'msp-route-1' });
+    expect(viaMsp.body.triage.route).toMatchObject({ flow: 'approval-sla', by: 'routing', rule: 0, finding: 'priceVariance' });
+    const refused = await client.process_owner!('PUT', '/api/v1/routing', { rules: packTable.rules });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain('overridable');
+    // another MSP's client, or the MSP itself, is not affected by the refusal: the MSP's row is unchanged
+    expect((await msp.analyst!('GET', '/api/v1/routing')).body).toMatchObject({ source: 'own', rules: [expect.objectContaining({ flow: 'approval-sla' })] });
+
+    // the MSP allows its clients their own routing: the client's (pack) table is in force again
+    await tenants.upsert({ id: 't-route-msp', name: 'MSP', kind: 'msp', overridable: ['routing'] });
+    expect((await client.analyst!('GET', '/api/v1/routing')).body).toMatchObject({ source: 'own', ownAllowed: true });
+    const own = await client.integration!(
+      'POST',
+      '/api/v1/invoices',
+      { ...sample('price-5pct-over.json'), invoiceNumber: 'RIB-MSP-2' },
+      { 'Idempotency-Key': 'msp-route-2' },
+    );
+    expect(own.body.triage.route).toMatchObject({ flow: 'price-variance', by: 'routing', finding: 'priceVariance' });
+    expect((await client.process_owner!('PUT', '/api/v1/routing', { rules: packTable.rules })).status).toBe(200);
+  });
+
   it('enforces the MSP policy allowedTemplates on listing and install', async () => {
     const c = await createTenant(server, 't-triage-client');
     const tenants = createTenantRepository(server.db);

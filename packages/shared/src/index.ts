@@ -70,6 +70,7 @@ export {
   type EmailIntakeResult,
   type InvoiceEmail,
 } from './invoice/email.js';
+export type { PdfEmbeddedFile } from './invoice/pdfInvoice.js';
 export {
   parseInvoiceCsv,
   INVOICE_CSV_COLUMNS,

@@ -14,5 +14,12 @@ export function invoice(overrides: Partial<Invoice> = {}, lines?: Partial<Invoic
     grossTotal: '119.00',
     lines: [{ lineId: '1', description: 'Widget', quantity: '10', unitPrice: '10.00', netAmount: '100.00', taxRate: '19', taxAmount: '19.00', poLineRef: '1' }],
   };
-  return { ...base, ...overrides, ...(lines ? { lines: lines.map((l, i) => ({ ...base.lines[0]!, lineId: String(i + 1), ...l })) } : {}) };
+  // a line given only its net amount bills one unit at that price, so its own arithmetic holds
+  const priced = (l: Partial<InvoiceLine>) =>
+    l.netAmount !== undefined && l.quantity === undefined && l.unitPrice === undefined ? { quantity: '1', unitPrice: l.netAmount } : {};
+  return {
+    ...base,
+    ...overrides,
+    ...(lines ? { lines: lines.map((l, i) => ({ ...base.lines[0]!, lineId: String(i + 1), ...priced(l), ...l })) } : {}),
+  };
 }

@@ -40,7 +40,7 @@ describe('readInvoiceEmail', () => {
     });
   });
 
-  it('recognises a Factur-X PDF and says its XML is not extracted', async () => {
+  it('without a PDF reader, recognises a Factur-X PDF and keeps it as evidence; with one, reads its embedded CII', async () => {
     const pdf = '%PDF-1.7\n<</Type/Filespec/F(factur-x.xml)/EF<</F 5 0 R>>>>\n%%EOF';
     const eml = [
       'From: a@b.example',
@@ -58,7 +58,22 @@ describe('readInvoiceEmail', () => {
       '',
     ].join('\r\n');
     const email = expectEmail(await readInvoiceEmail(eml));
-    expect(email.attachments[0]?.reason).toMatch(/embedded factur-x.xml \(Factur-X \/ ZUGFeRD\): the embedded XML is not extracted/);
+    expect(email.attachments[0]).toMatchObject({
+      kind: 'evidence',
+      reason: expect.stringMatching(/embedded factur-x.xml \(Factur-X \/ ZUGFeRD\), kept as evidence/),
+    });
+    const cii = new TextEncoder().encode(fixture('cii-invoice.xml'));
+    const read = expectEmail(await readInvoiceEmail(eml, { readPdf: async () => [{ filename: 'factur-x.xml', content: cii }] }));
+    expect(read.attachments[0]).toMatchObject({
+      kind: 'invoice',
+      syntax: 'cii',
+      embedded: 'factur-x.xml',
+      result: { ok: true, invoice: { grossTotal: '190.40' } },
+    });
+    const none = expectEmail(await readInvoiceEmail(eml, { readPdf: async () => [] }));
+    expect(none.attachments[0]).toMatchObject({ kind: 'evidence', reason: expect.stringMatching(/carries no machine-readable invoice: it embeds no files/) });
+    const broken = expectEmail(await readInvoiceEmail(eml, { readPdf: () => Promise.reject(new Error('Invalid PDF structure')) }));
+    expect(broken.attachments[0]?.reason).toMatch(/could not be read \(Invalid PDF structure\)/);
   });
 
   it('refuses an oversized, an empty and a non-mail body; hostile XML inside is refused per attachment', async () => {

@@ -3,6 +3,7 @@ import { describeApiError } from '../api/client.js';
 import { AttachmentsPanel } from '../cases/AttachmentsPanel.js';
 import { CommentsPanel } from '../cases/CommentsPanel.js';
 import { EvidenceList } from '../cases/EvidenceList.js';
+import { FindingsPanel } from '../cases/FindingsPanel.js';
 import { useLiveMessage } from '../cases/live.js';
 import { MatchTable } from '../cases/MatchTable.js';
 import { useCaseHistory } from '../cases/useCaseHistory.js';
@@ -12,7 +13,7 @@ import { SlaChip } from './SlaChip.js';
 import { SuggestionPanel } from './SuggestionPanel.js';
 import { useNow } from './useNow.js';
 import { useWorkspace } from './WorkspaceApp.js';
-import type { AiSuggestion, CaseDetail, Evidence, Task } from './workspaceApi.js';
+import type { AiSuggestion, CaseDetail, Evidence, StoredInvoice, Task } from './workspaceApi.js';
 import { workspaceHref } from './workspaceRoute.js';
 
 const WORKER_ROLES = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
@@ -27,6 +28,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [evidence, setEvidence] = useState<Evidence | null>(null);
   const [suggestion, setSuggestion] = useState<AiSuggestion | null>(null);
+  const [stored, setStored] = useState<StoredInvoice | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -45,6 +47,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       setDetail(d);
       setEvidence(ev);
       setSuggestion(ai.suggestion);
+      setStored(ev.invoice ? await api.invoice(ev.invoice.id) : null);
     } catch (e) {
       setError(describeApiError(e));
     }
@@ -176,6 +179,12 @@ export function TaskPage({ taskId }: { taskId: string }) {
                   <strong>{money(invoice.grossTotal, currency)}</strong>
                 </dd>
               </dl>
+            </section>
+          )}
+          {evidence?.invoice && (
+            <section className="ws-card">
+              <h2>Found at intake</h2>
+              <FindingsPanel invoice={stored} />
             </section>
           )}
           <section className="ws-card">

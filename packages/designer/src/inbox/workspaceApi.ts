@@ -15,7 +15,7 @@ import type {
   TaskSuggestion,
   VersionRecord,
 } from '@exflow/shared';
-import type { Invoice } from '@exflow/shared';
+import type { Invoice, TriageFinding, TriageOutcome } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
@@ -87,6 +87,17 @@ export interface Evidence {
   invoice: { id: string; invoiceNumber: string; channel: string; receivedAt: string; body: Invoice } | null;
   purchaseOrder: PurchaseOrderEvidence | null;
   supplier: { id: string; name: string; taxId: string | null; country: string | null; bankAccount: string | null; bankAccountChangedAt: string | null } | null;
+}
+
+/** A received invoice as GET /invoices/:id returns it: the document and what triage stored with it. */
+export interface StoredInvoice {
+  id: string;
+  invoiceNumber: string;
+  channel: string;
+  receivedAt: string;
+  body: Invoice;
+  findings: TriageFinding[];
+  triageOutcome: TriageOutcome | null;
 }
 
 export type WorkspaceApi = ReturnType<typeof createWorkspaceApi>;
@@ -176,6 +187,7 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     caseAudit: (id: string) => json<AuditEntry[]>('GET', `/cases/${enc(id)}/audit`),
     evidence: (id: string) => json<Evidence>('GET', `/cases/${enc(id)}/evidence`),
     suggestion: (taskId: string) => json<TaskSuggestion>('GET', `/tasks/${enc(taskId)}/suggestion`),
+    invoice: (id: string) => json<StoredInvoice>('GET', `/invoices/${enc(id)}`),
     cancelCase: (id: string, reason: string) => json<{ version: number }>('POST', `/cases/${enc(id)}/events`, { type: 'case.cancel', reason }),
     incidents: (filters: { status?: 'open' | 'resolved' | 'all'; service?: string; definitionId?: string } = {}) =>
       json<Incident[]>('GET', `/incidents${query(filters)}`),

@@ -9,7 +9,7 @@ import {
   type TriageResult,
 } from '@exflow/shared';
 import type { Principal } from '../auth/roles.js';
-import { tenantPolicies } from '../auth/tenancy.js';
+import { effectivePolicies, loadTenantWithParent } from '../auth/tenancy.js';
 import type { CaseChange, Engine } from '../engine/engine.js';
 import { unprocessable } from '../errors.js';
 import type { Db } from '../store/db.js';
@@ -17,7 +17,7 @@ import { createDefinitionRepository, type DefinitionVersionRecord } from '../sto
 import { newId } from '../store/ids.js';
 import { createInvoiceRepository } from '../store/invoiceRepository.js';
 import { createRoutingRepository } from '../store/routingRepository.js';
-import { inUnitOfWork } from '../store/unitOfWork.js';
+import { inUnitOfWork, type UnitOfWork } from '../store/unitOfWork.js';
 import { triageInvoice } from './triage.js';
 
 export interface IntakeRequest {
@@ -28,12 +28,20 @@ export interface IntakeRequest {
   requestHash: string;
   /** Run this definition (by key) instead of choosing by trigger. */
   definitionKey?: string;
+  /**
+   * Work to commit with the invoice, in its transaction, once its case (if any) is open: e-mail
+   * intake stores the mail and PDFs as the case's evidence here, so a failure stores nothing.
+   * What it returns comes back as the response's `alongside` (not on a replay).
+   */
+  alongside?: (unit: UnitOfWork, received: InvoiceIntakeResponse) => Promise<unknown>;
 }
 
 export interface IntakeResponse {
   status: 200 | 201;
   replayed: boolean;
   body: InvoiceIntakeResponse;
+  /** What the request's `alongside` returned. */
+  alongside?: unknown;
 }
 
 const triggerOf = (version: DefinitionVersionRecord): string | undefined => {
@@ -85,9 +93,10 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
         { path: 'definition', message: 'unknown definition key' },
       ]);
     }
-    const policies = await tenantPolicies(trx, tenantId);
+    const { tenant, parent } = await loadTenantWithParent(trx, tenantId);
+    const policies = effectivePolicies(tenant, parent);
     const result = await triageInvoice(trx, tenantId, id, request.invoice, policies, new Date().toISOString().slice(0, 10));
-    const table = await createRoutingRepository(trx).get(tenantId);
+    const table = await createRoutingRepository(trx).effective(tenantId, parent);
     const feelInvoice = invoiceForFeel(request.invoice);
     const route = chooseIntakeRoute({
       findings: result.findings,
@@ -126,6 +135,7 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
           : null,
       triage: verdict,
     };
+    const alongside = request.alongside ? await request.alongside(unit, body) : undefined;
     await invoices.saveTriage(
       tenantId,
       id,
@@ -136,7 +146,7 @@ export async function receiveInvoice(db: Db, engine: Engine, principal: Principa
       },
       body,
     );
-    return { status: 201 as const, replayed: false, body };
+    return { status: 201 as const, replayed: false, body, alongside };
   });
   if (outcome) return outcome;
   return (await replay())!;

@@ -6,13 +6,36 @@ export interface StoredRoutingTable extends RoutingTable {
   updatedAt: string | null;
 }
 
+/** The table a tenant routes by: its own, its MSP's, or none (no rules). */
+export interface EffectiveRoutingTable extends StoredRoutingTable {
+  source: 'own' | 'msp' | 'none';
+  /** Whether the tenant may keep a table of its own in force (its MSP lists `routing` as overridable, or it has no MSP table). */
+  ownAllowed: boolean;
+}
+
 /** A tenant's routing table (finding kinds → exception flows); a tenant without one has no rules. */
 export function createRoutingRepository(db: Db) {
+  const find = async (tenantId: string): Promise<StoredRoutingTable | undefined> => {
+    const row = await db('routing_tables').where({ tenant_id: tenantId }).first();
+    if (!row) return undefined;
+    return { rules: row.rules ?? [], updatedBy: row.updated_by, updatedAt: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at };
+  };
   return {
     async get(tenantId: string): Promise<StoredRoutingTable> {
-      const row = await db('routing_tables').where({ tenant_id: tenantId }).first();
-      if (!row) return { rules: [], updatedBy: null, updatedAt: null };
-      return { rules: row.rules ?? [], updatedBy: row.updated_by, updatedAt: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at };
+      return (await find(tenantId)) ?? { rules: [], updatedBy: null, updatedAt: null };
+    },
+
+    /**
+     * The table in force for a tenant: an MSP's table applies to its clients; a client's own
+     * table wins only where the MSP lists `routing` among its overridable policies (or has no
+     * table). A client reads its MSP's row through RLS policy `routing_from_msp` (migration 013).
+     */
+    async effective(tenantId: string, msp: { id: string; overridable: readonly string[] } | undefined): Promise<EffectiveRoutingTable> {
+      const own = await find(tenantId);
+      const inherited = msp ? await find(msp.id) : undefined;
+      const ownAllowed = !inherited || msp!.overridable.includes('routing');
+      if (inherited && !(own && ownAllowed)) return { ...inherited, source: 'msp', ownAllowed };
+      return own ? { ...own, source: 'own', ownAllowed } : { rules: [], updatedBy: null, updatedAt: null, source: 'none', ownAllowed };
     },
 
     async put(tenantId: string, table: RoutingTable, actor: string | null): Promise<void> {

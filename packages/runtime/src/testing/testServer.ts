@@ -24,6 +24,8 @@ export interface TestServerOptions extends StartOptions {
   /** Egress allow-list, as `EXFLOW_EGRESS_ALLOW` (tests allow-list their loopback receivers here). */
   egressAllow?: string[];
   metricsToken?: string;
+  /** As `EXFLOW_ATTACHMENTS_DIR` (default: attachment bytes in the database). */
+  attachmentsDir?: string;
   /** As `EXFLOW_TRUST_PROXY` (default: trust no proxy). */
   trustProxy?: Config['trustProxy'];
   /** Notifications: as `EXFLOW_SMTP_URL`, `EXFLOW_DIGEST_HOUR`, `EXFLOW_NOTIFY_MS` (default 50 ms with SMTP, else 2 s; digests off). */
@@ -74,6 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     notifyMs: options.notifyMs ?? (options.smtpUrl ? 50 : 2000),
     llm: options.llm,
     secretsKey: options.secretsKey === null ? undefined : (options.secretsKey ?? TEST_SECRETS_KEY),
+    ...(options.attachmentsDir ? { attachmentsDir: options.attachmentsDir } : {}),
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

@@ -13,8 +13,17 @@ import { eventually, httpClient, PATIENCE_MS } from './http.js';
 const templates = new URL('../../../../templates/', import.meta.url);
 
 /** A pack's manifest as the tests read it (its samples, in order). */
-export const readPackManifest = (pack: string): { name: string; flows: string[]; samples: PackSample[] } =>
+/** A raw document (UBL or CII) whose intake, by routing alone, must open a case on `flow`; `after` is sent first. */
+export interface RoutedSample {
+  file: string;
+  flow: string;
+  after?: string;
+}
+
+export const readPackManifest = (pack: string): { name: string; flows: string[]; samples: PackSample[]; routed?: RoutedSample[] } =>
   JSON.parse(readFileSync(new URL(`${pack}/pack.json`, templates), 'utf8'));
+
+export const readSampleDocument = (pack: string, file: string): string => readFileSync(new URL(`${pack}/${file}`, templates), 'utf8');
 
 export const readSampleInvoice = (pack: string, file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`${pack}/${file}`, templates), 'utf8'));

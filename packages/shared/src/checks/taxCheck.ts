@@ -1,4 +1,5 @@
 import type { Invoice } from '../invoice/invoice.js';
+import { breakdownFindings, lineNetFindings } from './documentArithmetic.js';
 import { largestValueAtRisk, type Finding } from './finding.js';
 import { amountText, minorUnits, Money, moneyText, roundToCurrency } from './money.js';
 
@@ -224,6 +225,7 @@ export function taxCheck(invoice: Invoice, context: TaxCheckContext, params: Tax
     }
     return difference;
   };
+  findings.push(...lineNetFindings(invoice, params.lineTolerance ?? 0.01), ...breakdownFindings(invoice, params.headerTolerance ?? 0.01));
   const net = new Money(invoice.netTotal);
   if (invoice.lineNetTotal !== undefined) arithmetic('BR-CO-10', 'Sum of line net amounts (BT-106) ≠ the lines', new Money(invoice.lineNetTotal), lineNet);
   const netDifference = arithmetic('BR-CO-13', 'Net total ≠ sum of lines − allowances + charges', net, lineNet.minus(allowances).plus(charges));

@@ -2,8 +2,9 @@ import { amountFromText, type Amount } from './decimal.js';
 import type { IntakeProblem, IntakeResult } from './intake.js';
 import { parseInvoice, type InvoiceLine } from './invoice.js';
 import { omitUndefined } from './omitUndefined.js';
+import { taxPointFrom } from './taxPoint.js';
 import { DEFAULT_MAX_XML_BYTES, parseXmlSafely } from './safeXml.js';
-import { readCiiAllowanceCharges, readCiiBankAccount, readCiiDate, readCiiLine, readCiiParty, readCiiTaxBreakdown } from './ciiParts.js';
+import { readCiiAllowanceCharges, readCiiBankAccount, readCiiDate, readCiiLine, readCiiTaxPoint, readCiiParty, readCiiTaxBreakdown } from './ciiParts.js';
 import { documentTotalsWarnings, type TotalNames } from './ublChecks.js';
 import { createUblReader, type UblNode, type UblReader } from './ublReader.js';
 
@@ -40,6 +41,7 @@ const CII_TOTAL_NAMES: TotalNames = {
 const HEADER_SOURCES: Record<string, string> = {
   '/invoiceNumber': `${DOC}/ram:ID`,
   '/issueDate': `${DOC}/ram:IssueDateTime/udt:DateTimeString`,
+  '/taxPointDate': `${TRADE}/${SETTLEMENT}/ram:ApplicableTradeTax/ram:TaxPointDate/udt:DateString`,
   '/dueDate': `${TRADE}/${SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString`,
   '/currency': `${TRADE}/${SETTLEMENT}/ram:InvoiceCurrencyCode`,
   '/taxCurrency': `${TRADE}/${SETTLEMENT}/ram:TaxCurrencyCode`,
@@ -163,6 +165,9 @@ export function parseCiiInvoice(xml: string, options: CiiIntakeOptions = {}): In
     .map((t) => readCiiDate(r, t, ['ram:DueDateDateTime']))
     .find(Boolean);
 
+  const taxPoint = taxPointFrom(readCiiTaxPoint(r, trade, settlement));
+  for (const w of taxPoint.warnings) r.warn(w);
+
   const sellerNode = r.one(agreement, 'ram:SellerTradeParty');
   if (trade && !sellerNode) r.missing(at(TRADE, AGREEMENT, 'ram:SellerTradeParty'), 'every invoice names its seller (BG-4).');
   const supplier = sellerNode && readCiiParty(r, sellerNode, 'seller');
@@ -209,6 +214,7 @@ export function parseCiiInvoice(xml: string, options: CiiIntakeOptions = {}): In
     documentType,
     invoiceNumber,
     issueDate,
+    taxPointDate: taxPoint.taxPointDate,
     dueDate,
     currency,
     supplier: omitUndefined({ ...supplier, bankAccount }),
@@ -218,6 +224,7 @@ export function parseCiiInvoice(xml: string, options: CiiIntakeOptions = {}): In
     taxTotal: taxTotal.text,
     grossTotal: totals.grossTotal?.text,
     lines: readLines.map((l): InvoiceLine => l.line),
+    specification: r.text(root, 'rsm:ExchangedDocumentContext', 'ram:GuidelineSpecifiedDocumentContextParameter', 'ram:ID'),
     typeCode,
     buyerReference: r.text(agreement, 'ram:BuyerReference'),
     salesOrderId,

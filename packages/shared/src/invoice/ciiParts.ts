@@ -1,7 +1,8 @@
 import { divideExactly, formatDecimal, IntakeDecimal, type Amount } from './decimal.js';
-import type { InvoiceAllowanceCharge, InvoiceLine, InvoiceParty, TaxSubtotal } from './invoice.js';
+import type { InvoiceAllowanceCharge, InvoiceLine, InvoiceLineAllowanceCharge, InvoiceParty, TaxSubtotal } from './invoice.js';
 import { omitUndefined } from './omitUndefined.js';
 import type { ReadLine } from './ublParts.js';
+import type { TaxPointStatement } from './taxPoint.js';
 import type { UblNode, UblReader } from './ublReader.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
@@ -12,9 +13,9 @@ const FORMAT_102 = /^(\d{4})(\d{2})(\d{2})$/;
  * A `udt:DateTimeString` with `format="102"` (CCYYMMDD, the only format EN 16931 CII allows) as
  * an ISO date. Problems name the element.
  */
-export function readCiiDate(r: UblReader, node: UblNode | undefined, names: string[], why?: string): string | undefined {
-  const path = r.pathOf(node, [...names, 'udt:DateTimeString']);
-  const el = r.one(node, ...names, 'udt:DateTimeString');
+export function readCiiDate(r: UblReader, node: UblNode | undefined, names: string[], why?: string, element = 'udt:DateTimeString'): string | undefined {
+  const path = r.pathOf(node, [...names, element]);
+  const el = r.one(node, ...names, element);
   const raw = r.text(el);
   if (raw === undefined) {
     if (why) r.missing(path, why);
@@ -33,6 +34,24 @@ export function readCiiDate(r: UblReader, node: UblNode | undefined, names: stri
     return undefined;
   }
   return iso;
+}
+
+/**
+ * The tax point (BT-7, `ram:TaxPointDate/udt:DateString`) and its date code (BT-8,
+ * `ram:DueDateTypeCode`) from the header VAT breakdown, with the actual delivery date (BT-72)
+ * that code 72 points to; the first breakdown row that states either is read.
+ */
+export function readCiiTaxPoint(r: UblReader, trade: UblNode | undefined, settlement: UblNode | undefined): TaxPointStatement {
+  const taxes = r.many(settlement, 'ram:ApplicableTradeTax');
+  const withPoint = taxes.find((t) => r.one(t, 'ram:TaxPointDate')) ?? taxes.find((t) => r.text(t, 'ram:DueDateTypeCode'));
+  const delivery = r.one(trade, 'ram:ApplicableHeaderTradeDelivery', 'ram:ActualDeliverySupplyChainEvent');
+  return {
+    taxPointDate: withPoint ? readCiiDate(r, withPoint, ['ram:TaxPointDate'], undefined, 'udt:DateString') : undefined,
+    dateCode: r.text(withPoint, 'ram:DueDateTypeCode'),
+    deliveryDate: delivery ? readCiiDate(r, delivery, ['ram:OccurrenceDateTime']) : undefined,
+    taxPointPath: r.pathOf(withPoint, ['ram:TaxPointDate', 'udt:DateString']),
+    dateCodePath: r.pathOf(withPoint, ['ram:DueDateTypeCode']),
+  };
 }
 
 /**
@@ -125,6 +144,28 @@ export function readCiiAllowanceCharges(r: UblReader, settlement: UblNode | unde
   return rows;
 }
 
+/** The allowances and charges of one line (BG-27 / BG-28), which its net amount includes. */
+function readCiiLineAllowanceCharges(r: UblReader, settlement: UblNode | undefined, currency: string): InvoiceLineAllowanceCharge[] | undefined {
+  const rows: InvoiceLineAllowanceCharge[] = [];
+  for (const ac of r.many(settlement, 'ram:SpecifiedTradeAllowanceCharge')) {
+    const indicator = r.text(ac, 'ram:ChargeIndicator', 'udt:Indicator');
+    const amount = r.decimal(ac, ['ram:ActualAmount'], { currency });
+    if ((indicator !== 'true' && indicator !== 'false') || !amount) {
+      r.warn(`${ac.path} needs ram:ChargeIndicator/udt:Indicator (true or false) and ram:ActualAmount; it is left out of the line's allowances and charges.`);
+      continue;
+    }
+    rows.push(
+      omitUndefined({
+        kind: indicator === 'true' ? 'charge' : 'allowance',
+        amount: amount.text,
+        reason: r.text(ac, 'ram:Reason'),
+        reasonCode: r.text(ac, 'ram:ReasonCode'),
+      }),
+    );
+  }
+  return rows.length > 0 ? rows : undefined;
+}
+
 /**
  * One ram:IncludedSupplyChainTradeLineItem. The unit price is the net price per single unit:
  * CII states `ChargeAmount` per `BasisQuantity` units (default 1), so it is divided down here.
@@ -167,6 +208,7 @@ export function readCiiLine(r: UblReader, node: UblNode, currency: string): Read
     taxCategory: r.text(tax, 'ram:CategoryCode'),
     poLineRef: r.text(agreement, 'ram:BuyerOrderReferencedDocument', 'ram:LineID'),
     priceBaseQuantity: base && !base.value.eq(1) ? base.text : undefined,
+    allowanceCharges: readCiiLineAllowanceCharges(r, settlement, currency),
   });
   return { line, netAmount: netAmount as Amount };
 }

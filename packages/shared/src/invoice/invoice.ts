@@ -34,6 +34,16 @@ export interface InvoiceLine {
    * e.g. 100 per 12 pieces); `unitPrice` is then already divided down to one unit.
    */
   priceBaseQuantity?: DecimalString;
+  /** Allowances and charges of this line (EN 16931 BG-27 / BG-28): its net amount already includes them. */
+  allowanceCharges?: InvoiceLineAllowanceCharge[];
+}
+
+/** A line-level allowance or charge (BG-27 / BG-28): lowers or raises the line's net amount. */
+export interface InvoiceLineAllowanceCharge {
+  kind: 'allowance' | 'charge';
+  amount: DecimalString;
+  reason?: string;
+  reasonCode?: string;
 }
 
 /** One row of the VAT breakdown (EN 16931 BG-23): per category and rate. */
@@ -80,6 +90,11 @@ export interface Invoice {
   /** Total with tax (BT-112). */
   grossTotal: DecimalString;
   lines: InvoiceLine[];
+  /**
+   * The specification the document says it follows (BT-24), e.g. "urn:cen.eu:en16931:2017" (EN
+   * 16931 core) or a Peppol BIS 3 customization; decides which line rules apply.
+   */
+  specification?: string;
   /** Document type code (UNTDID 1001), e.g. "380" commercial invoice, "381" credit note, "384" corrected invoice. */
   typeCode?: string;
   /** The buyer's own reference for routing, e.g. a cost centre or requester code (BT-10). */
@@ -144,6 +159,7 @@ export const invoiceSchema = {
     netTotal: decimal,
     taxTotal: decimal,
     grossTotal: decimal,
+    specification: { type: 'string', maxLength: 300 },
     typeCode: { type: 'string', maxLength: 10 },
     buyerReference: { type: 'string', maxLength: 200 },
     salesOrderId: { type: 'string', maxLength: 100 },
@@ -212,6 +228,21 @@ export const invoiceSchema = {
           poLineRef: { type: 'string', maxLength: 50 },
           taxCategory: { type: 'string', maxLength: 10 },
           priceBaseQuantity: decimal,
+          allowanceCharges: {
+            type: 'array',
+            maxItems: 100,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['kind', 'amount'],
+              properties: {
+                kind: { enum: ['allowance', 'charge'] },
+                amount: decimal,
+                reason: { type: 'string', maxLength: 1000 },
+                reasonCode: { type: 'string', maxLength: 100 },
+              },
+            },
+          },
         },
       },
     },
@@ -263,6 +294,9 @@ export function parseInvoice(input: unknown): InvoiceParseResult {
       unitPrice: toDecimalString(line.unitPrice),
       netAmount: toDecimalString(line.netAmount),
       ...optionalDecimals(line, ['taxRate', 'taxAmount', 'priceBaseQuantity']),
+      ...(Array.isArray(line.allowanceCharges)
+        ? { allowanceCharges: (line.allowanceCharges as Row[]).map((a) => ({ ...a, ...optionalDecimals(a, ['amount']) })) }
+        : {}),
     })),
   } as Invoice;
   return { ok: true, invoice };

@@ -3,6 +3,7 @@ import { CREDIT_NOTE_CODES, parseInvoice, type InvoiceLine } from './invoice.js'
 import { DEFAULT_MAX_XML_BYTES, parseXmlSafely } from './safeXml.js';
 import { documentTotalsWarnings } from './ublChecks.js';
 import { omitUndefined } from './omitUndefined.js';
+import { taxPointFrom } from './taxPoint.js';
 import { readAllowanceCharges, readBankAccount, readLine, readParty, readTaxBreakdown, type UblKind } from './ublParts.js';
 import { createUblReader, type UblNode, type UblReader } from './ublReader.js';
 
@@ -36,6 +37,7 @@ const NO_PURCHASE_ORDER = 'NA';
 const HEADER_SOURCES: Record<string, string> = {
   '/invoiceNumber': 'cbc:ID',
   '/issueDate': 'cbc:IssueDate',
+  '/taxPointDate': 'cbc:TaxPointDate',
   '/dueDate': 'cbc:DueDate',
   '/currency': 'cbc:DocumentCurrencyCode',
   '/taxCurrency': 'cbc:TaxCurrencyCode',
@@ -175,6 +177,14 @@ export function parseUblInvoice(xml: string, options: UblIntakeOptions = {}): In
           .many(root, 'cac:PaymentMeans')
           .map((m) => r.date(m, ['cbc:PaymentDueDate']))
           .find(Boolean);
+  const taxPoint = taxPointFrom({
+    taxPointDate: r.date(root, ['cbc:TaxPointDate']),
+    dateCode: r.text(root, 'cac:InvoicePeriod', 'cbc:DescriptionCode'),
+    deliveryDate: r.date(root, ['cac:Delivery', 'cbc:ActualDeliveryDate']),
+    taxPointPath: `${root.path}/cbc:TaxPointDate`,
+    dateCodePath: `${root.path}/cac:InvoicePeriod/cbc:DescriptionCode`,
+  });
+  for (const w of taxPoint.warnings) r.warn(w);
   const rawTaxCurrency = r.text(root, 'cbc:TaxCurrencyCode');
   const taxCurrency = rawTaxCurrency && rawTaxCurrency !== currency ? rawTaxCurrency : undefined;
 
@@ -222,6 +232,7 @@ export function parseUblInvoice(xml: string, options: UblIntakeOptions = {}): In
     documentType: kind.documentType,
     invoiceNumber,
     issueDate,
+    taxPointDate: taxPoint.taxPointDate,
     dueDate,
     currency,
     supplier: omitUndefined({ ...supplier, bankAccount }),
@@ -231,6 +242,7 @@ export function parseUblInvoice(xml: string, options: UblIntakeOptions = {}): In
     taxTotal: taxTotal.text,
     grossTotal: totals.grossTotal?.text,
     lines: readLines.map((l): InvoiceLine => l.line),
+    specification: r.text(root, 'cbc:CustomizationID'),
     typeCode,
     buyerReference: r.text(root, 'cbc:BuyerReference'),
     salesOrderId: order.salesOrderId,

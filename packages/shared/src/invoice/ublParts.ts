@@ -1,6 +1,6 @@
 import { divideExactly, formatDecimal, IntakeDecimal, type Amount } from './decimal.js';
 import { omitUndefined } from './omitUndefined.js';
-import type { InvoiceAllowanceCharge, InvoiceLine, InvoiceParty, TaxSubtotal } from './invoice.js';
+import type { InvoiceAllowanceCharge, InvoiceLine, InvoiceLineAllowanceCharge, InvoiceParty, TaxSubtotal } from './invoice.js';
 import type { UblNode, UblReader } from './ublReader.js';
 
 /** What differs between the two UBL document kinds this intake reads. */
@@ -125,6 +125,28 @@ export function readAllowanceCharges(r: UblReader, root: UblNode, currency: stri
   return rows;
 }
 
+/** The allowances and charges of one line (BG-27 / BG-28), which its net amount includes. */
+function readLineAllowanceCharges(r: UblReader, node: UblNode, currency: string): InvoiceLineAllowanceCharge[] | undefined {
+  const rows: InvoiceLineAllowanceCharge[] = [];
+  for (const ac of r.many(node, 'cac:AllowanceCharge')) {
+    const indicator = XSD_BOOLEAN[r.text(ac, 'cbc:ChargeIndicator') ?? ''];
+    const amount = r.decimal(ac, ['cbc:Amount'], { currency });
+    if (indicator === undefined || !amount) {
+      r.warn(`${ac.path} needs cbc:ChargeIndicator (true or false) and cbc:Amount; it is left out of the line's allowances and charges.`);
+      continue;
+    }
+    rows.push(
+      omitUndefined({
+        kind: indicator ? 'charge' : 'allowance',
+        amount: amount.text,
+        reason: r.text(ac, 'cbc:AllowanceChargeReason'),
+        reasonCode: r.text(ac, 'cbc:AllowanceChargeReasonCode'),
+      }),
+    );
+  }
+  return rows.length > 0 ? rows : undefined;
+}
+
 /**
  * One invoice or credit-note line. The unit price is the net price per single unit: UBL states
  * `PriceAmount` per `BaseQuantity` units (default 1), so it is divided down here.
@@ -169,6 +191,7 @@ export function readLine(r: UblReader, node: UblNode, kind: UblKind, currency: s
     taxCategory: r.text(taxCategory, 'cbc:ID'),
     poLineRef: r.text(node, 'cac:OrderLineReference', 'cbc:LineID'),
     priceBaseQuantity: base && !base.value.eq(1) ? base.text : undefined,
+    allowanceCharges: readLineAllowanceCharges(r, node, currency),
   });
   return { line, netAmount };
 }

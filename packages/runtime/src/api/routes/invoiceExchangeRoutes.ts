@@ -3,6 +3,7 @@ import { parseCiiInvoice, parseEdifactInvoice, parseX12Invoice, readInvoiceEmail
 import { INTAKE } from '../../auth/roles.js';
 import { unprocessable, type ProblemCodeWithStatus } from '../../errors.js';
 import { receiveInvoiceEmail } from '../../ingest/emailIntake.js';
+import { embeddedFilesOfPdf } from '../../ingest/pdfFiles.js';
 import { receiveInvoice } from '../../ingest/intake.js';
 import { stableHash } from '../../ingest/stableHash.js';
 import { queryString } from '../params.js';
@@ -113,23 +114,24 @@ export const invoiceExchangeRoutes = defineRoutes([
     method: 'post',
     path: '/invoices/email',
     summary:
-      'Receive an e-mail (RFC 5322 / MIME, .eml): each UBL or CII XML attachment is received as its own invoice (channel email; Idempotency-Key extended per attachment), PDFs are kept with the mail as evidence on each case opened, other attachments are ignored; the answer lists each attachment with its outcome and reason.',
+      'Receive an e-mail (RFC 5322 / MIME, .eml): each UBL or CII XML attachment, and the XML a PDF/A-3 attachment embeds (Factur-X / ZUGFeRD), is received as its own invoice (channel email; Idempotency-Key extended per attachment); the mail and its PDFs are kept as evidence on each case opened, in the same transaction as its invoice; other attachments are ignored; the answer lists each attachment with its outcome and reason.',
     tag: 'invoices',
     roles: INTAKE,
     rawBody: { contentTypes: ['message/rfc822'], limit: EMAIL_LIMIT, description: 'The whole e-mail as received (.eml)' },
     query: definitionQuery,
     responses: {
       '201':
-        '{ message, attachments: [{ index, filename, contentType, outcome: received|replayed|refused|evidence|ignored, invoice, case, warnings, problems, reason, evidence }] }',
+        '{ message, attachments: [{ index, filename, contentType, outcome: received|replayed|refused|evidence|ignored, syntax, embedded, invoice, case, warnings, problems, reason, evidence }] }',
       '200': 'Every invoice of the mail was a replay of an earlier request with the same key',
       '413': 'Larger than 20 MB',
       '415': 'Not message/rfc822',
-      '422': 'Not a readable e-mail, or no attachment is a readable UBL/CII invoice (each attachment listed with its reason); nothing stored',
+      '422':
+        'Not a readable e-mail, or no attachment is a readable UBL/CII invoice, directly or embedded in a PDF/A-3 (each attachment listed with its reason, e.g. a PDF without embedded XML); nothing stored',
     },
     async handler(req, res, { db, engine, principal, config }) {
       const key = idempotencyKey(req);
       const raw = req.body as string;
-      const parsed = await readInvoiceEmail(raw);
+      const parsed = await readInvoiceEmail(raw, { readPdf: embeddedFilesOfPdf });
       if (!parsed.ok)
         throw unprocessable(
           'invalid-email',
@@ -145,7 +147,7 @@ export const invoiceExchangeRoutes = defineRoutes([
         );
         throw unprocessable(
           'no-invoice-in-email',
-          `No attachment of the message is a readable invoice (UBL or CII XML)${
+          `No attachment of the message is a readable invoice (UBL or CII XML, or a PDF/A-3 with one embedded)${
             errors.length
               ? `: ${errors
                   .slice(0, 3)

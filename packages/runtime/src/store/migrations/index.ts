@@ -11,6 +11,7 @@ import * as incidents from './009_incidents.js';
 import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
+import * as routingInheritance from './013_routing_inheritance.js';
 import * as integration from './015_integration.js';
 import * as aiSuggestions from './017_ai_suggestions.js';
 import * as caseMigrations from './018_case_migrations.js';
@@ -36,6 +37,7 @@ const migrations: [string, Migration][] = [
   ['010_user_disabled', userDisabled],
   ['011_egress_allow', egressAllow],
   ['012_triage', triage],
+  ['013_routing_inheritance', routingInheritance],
   ['015_integration', integration],
   ['017_ai_suggestions', aiSuggestions],
   ['018_case_migrations', caseMigrations],
