@@ -312,4 +312,35 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
     expect((await north('GET', '/api/v1/insights/summary', undefined, { 'X-Exflow-Tenant': 'acme' })).status).toBe(200);
     expect((await north('GET', '/api/v1/insights/summary', undefined, { 'X-Exflow-Tenant': 'demo' })).status).toBe(403);
   });
+
+  // last: it changes D's invoice
+  it("takes a case's exception kind from the findings triage stored with its invoice", async () => {
+    // D's task says priceVariance; its invoice's stored findings lead with a suspected duplicate
+    const findings = [
+      { kind: 'taxLineMismatch', severity: 'warning', valueAtRisk: '5.00', message: 'line tax', check: 'tax', ruleId: 'BR-S-09' },
+      { kind: 'suspectedDuplicate', severity: 'high', valueAtRisk: '1250.00', message: 'close to INS-B', check: 'duplicate', ruleId: 'exflow-dup' },
+    ];
+    await server
+      .db('invoices')
+      .where({ id: ids.D.invoiceId })
+      .update({ findings: JSON.stringify(findings) });
+    const backlog = async (kind: string) => (await metric(owner, 'backlog', `flow=${flowId}&exceptionKind=${kind}`)).flatMap((r) => r.caseIds ?? []);
+    const drill = await owner('GET', `/api/v1/insights/cases?metric=backlog&flow=${flowId}&exceptionKind=suspectedDuplicate`);
+    expect(drill.body.rows.map((c: { id: string }) => c.id)).toEqual([ids.D.caseId]);
+    expect(await backlog('priceVariance')).toEqual([]);
+    const repo = createInsightsRepository(server.db);
+    const now = new Date().toISOString();
+    const data = await repo.facts('demo', now);
+    expect(data.cases.find((c) => c.id === ids.D.caseId)?.exceptionKind).toBe('suspectedDuplicate');
+    expect(data.cases.find((c) => c.id === ids.F.caseId)?.exceptionKind).toBe('priceVariance');
+    const q: InsightQuery = {
+      from: '2026-10-01T00:00:00.000Z',
+      to: '2026-11-01T00:00:00.000Z',
+      now,
+      groupBy: 'all',
+      filters: { exceptionKind: 'suspectedDuplicate' },
+    };
+    for (const name of ['backlog', 'exceptionRate', 'repeatExceptions'] as const)
+      expect(await repo.metric('demo', name, q)).toEqual(computeMetric(name, data, q));
+  });
 });

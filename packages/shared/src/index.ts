@@ -165,6 +165,7 @@ export {
 } from './api/live.js';
 export {
   caseExceptionKind,
+  leadFindingKind,
   isException,
   bucketOf,
   percentile,

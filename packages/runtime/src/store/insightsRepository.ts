@@ -1,4 +1,14 @@
-import { caseExceptionKind, sortMetricRows, type InsightData, type InsightFilters, type InsightQuery, type MetricName, type MetricRow } from '@exflow/shared';
+import {
+  caseExceptionKind,
+  EXCEPTION_KINDS,
+  leadFindingKind,
+  sortMetricRows,
+  type InsightData,
+  type InsightFilters,
+  type InsightQuery,
+  type MetricName,
+  type MetricRow,
+} from '@exflow/shared';
 import type { Db } from './db.js';
 
 /**
@@ -24,12 +34,24 @@ class Sql {
 
 const VALUE_AT_RISK = `'^-{0,1}[0-9]+([.][0-9]+){0,1}$'`; // no question marks: knex reads them as bindings
 
-/** The fact CTEs: inv (invoices), tk (tasks per case), cf (cases), tf (tasks), sv (step stays), ra (reassignments). */
+/**
+ * The leading kind of the findings triage stored with an invoice (shared's `leadFindingKind`):
+ * most money at risk, then most severe, then the riskiest kind, then the first.
+ */
+const LEAD_FINDING_KIND = (findings: string) => `(SELECT f.value->>'kind'
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${findings}) = 'array' THEN ${findings} ELSE '[]'::jsonb END) WITH ORDINALITY AS f(value, ord)
+    WHERE jsonb_typeof(f.value->'kind') = 'string'
+    ORDER BY CASE WHEN f.value->>'valueAtRisk' ~ ${VALUE_AT_RISK} THEN (f.value->>'valueAtRisk')::numeric ELSE 0 END DESC,
+      CASE f.value->>'severity' WHEN 'high' THEN 3 WHEN 'warning' THEN 2 WHEN 'info' THEN 1 ELSE 0 END DESC,
+      coalesce(array_position(ARRAY[${EXCEPTION_KINDS.map((k) => `'${k}'`).join(', ')}]::text[], f.value->>'kind'), ${EXCEPTION_KINDS.length}), f.ord
+    LIMIT 1)`;
+
+/** The fact CTEs: inv (invoices, with the leading kind of triage's findings), tk (tasks per case), cf (cases), tf (tasks), sv (step stays), ra (reassignments). */
 function facts(sql: Sql, tenantId: string, now: string): Sql {
   return sql.add(
     `WITH inv AS (
          SELECT i.id, i.channel, i.received_at, coalesce(i.supplier_id, i.supplier_name) AS supplier,
-           coalesce(i.body->>'businessUnit', po.business_unit) AS business_unit
+           coalesce(i.body->>'businessUnit', po.business_unit) AS business_unit, ${LEAD_FINDING_KIND('i.findings')} AS finding_kind
          FROM invoices i LEFT JOIN purchase_orders po ON po.tenant_id = i.tenant_id AND po.po_number = i.po_number
          WHERE i.tenant_id = ?),
        tk AS (
@@ -39,7 +61,7 @@ function facts(sql: Sql, tenantId: string, now: string): Sql {
        cf AS (
          SELECT c.id, c.invoice_id, c.definition_id, c.definition_version, c.status, c.outcome, c.opened_at, c.closed_at,
            inv.channel, inv.supplier, inv.business_unit, coalesce(tk.n, 0) AS human_tasks,
-           coalesce(tk.kind, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}',
+           coalesce(inv.finding_kind, tk.kind, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}',
              CASE WHEN tk.n > 0 THEN 'unclassified' END) AS exception_kind,
            coalesce(tk.var, (SELECT max((v.value->>'valueAtRisk')::numeric) FROM jsonb_each(
                CASE WHEN jsonb_typeof(c.snapshot #> '{context,vars}') = 'object' THEN c.snapshot #> '{context,vars}' ELSE '{}'::jsonb END) v
@@ -274,12 +296,21 @@ export function createInsightsRepository(db: Db) {
       const read = async (select: string, extra: unknown[] = []) => (await db.raw(`${sql.text} ${select}`, [...sql.bindings, ...extra] as any[])).rows as any[];
       const kinds = await read(
         `SELECT cf.id, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}' AS finding_kind,
-          ARRAY(SELECT exception_kind FROM tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id ORDER BY created_at, id) AS task_kinds
+          ARRAY(SELECT exception_kind FROM tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id ORDER BY created_at, id) AS task_kinds,
+          (SELECT i.findings FROM invoices i WHERE i.tenant_id = c.tenant_id AND i.id = c.invoice_id) AS invoice_findings
         FROM cf JOIN cases c ON c.tenant_id = ? AND c.id = cf.id`,
         [tenantId],
       );
       const kindOf = new Map(
-        kinds.map((k) => [k.id, caseExceptionKind({ taskKinds: k.task_kinds, findingKind: k.finding_kind, humanTasks: k.task_kinds.length })]),
+        kinds.map((k) => [
+          k.id,
+          caseExceptionKind({
+            invoiceKind: leadFindingKind(k.invoice_findings),
+            taskKinds: k.task_kinds,
+            findingKind: k.finding_kind,
+            humanTasks: k.task_kinds.length,
+          }),
+        ]),
       );
       return {
         invoices: (await read('SELECT * FROM inv')).map((r) => ({
