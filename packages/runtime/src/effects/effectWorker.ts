@@ -89,11 +89,25 @@ export function createEffectWorker(options: EffectWorkerOptions) {
         },
       );
       if (decision.retry) {
-        log('effect failed, will retry', { effectId: effect.id, attempt: effect.attempts, delay: decision.delayMs, error: message });
+        log('effect failed, will retry', {
+          effectId: effect.id,
+          tenantId: effect.tenantId,
+          caseId: effect.caseId,
+          attempt: effect.attempts,
+          delay: decision.delayMs,
+          error: message,
+        });
         await effects.retryLater(effect, message, decision.delayMs);
         return;
       }
-      log('effect failed for good', { effectId: effect.id, attempts: effect.attempts, reason: decision.reason, error: message });
+      log('effect failed for good', {
+        effectId: effect.id,
+        tenantId: effect.tenantId,
+        caseId: effect.caseId,
+        attempts: effect.attempts,
+        reason: decision.reason,
+        error: message,
+      });
       const fail = (trx: Db) => createEffectRepository(trx).fail(effect, message);
       if (effect.onFailure === 'incident') {
         // no error edge to take: the case waits at this step until someone retries the call
