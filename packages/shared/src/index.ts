@@ -181,6 +181,21 @@ export {
   type InsightData,
 } from './insights/facts.js';
 export {
+  ocelPage,
+  xesTraces,
+  ocelId,
+  OCEL_OBJECT_TYPES,
+  OCEL_EVENT_TYPES,
+  XES_HEADER,
+  XES_FOOTER,
+  type EventLogPage,
+  type OcelLog,
+  type OcelObject,
+  type OcelEvent,
+  type OcelType,
+  type OcelRelationship,
+} from './insights/eventLog.js';
+export {
   computeMetric,
   returnsByCase,
   sortRows as sortMetricRows,

@@ -19,7 +19,7 @@ import type { Db } from './db.js';
  */
 
 /** Positional SQL with its bindings, composed in order. */
-class Sql {
+export class Sql {
   readonly parts: string[] = [];
   readonly bindings: unknown[] = [];
   add(text: string, ...bindings: unknown[]): this {
@@ -46,8 +46,30 @@ const LEAD_FINDING_KIND = (findings: string) => `(SELECT f.value->>'kind'
       coalesce(array_position(ARRAY[${EXCEPTION_KINDS.map((k) => `'${k}'`).join(', ')}]::text[], f.value->>'kind'), ${EXCEPTION_KINDS.length}), f.ord
     LIMIT 1)`;
 
+/**
+ * The CTEs av … sv: the step stays of a tenant's cases (optionally only some, `caseFilter` being
+ * an `AND a.case_id …` clause), from the audit rows the engine writes with each transition
+ * (`version`, `activeNodes`): a step is entered at the first version it is active and left at
+ * the next version it is not; returning later is a new stay. One binding: the tenant id.
+ */
+export const stepStays = (caseFilter = '') => `av AS (
+         SELECT DISTINCT ON (a.case_id, (a.data->>'version')::int) a.case_id, (a.data->>'version')::int AS v, a.created_at AS at, a.data->'activeNodes' AS nodes
+         FROM audit a
+         WHERE a.tenant_id = ? ${caseFilter} AND a.entity = 'case' AND a.case_id IS NOT NULL AND a.data->>'version' IS NOT NULL AND jsonb_typeof(a.data->'activeNodes') = 'array'
+         ORDER BY a.case_id, (a.data->>'version')::int, a.seq),
+       avn AS (
+         SELECT av.case_id, av.v, av.at, lead(av.at) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_at, av.nodes FROM av),
+       avs AS (
+         SELECT avn.case_id, n.node, avn.v, avn.at, avn.next_at,
+           avn.v - row_number() OVER (PARTITION BY avn.case_id, n.node ORDER BY avn.v) AS island
+         FROM avn CROSS JOIN LATERAL jsonb_array_elements_text(avn.nodes) AS n(node)),
+       sv AS (
+         SELECT case_id, node AS node_id, min(at) AS entered_at, (array_agg(next_at ORDER BY v DESC))[1] AS left_at,
+           row_number() OVER (PARTITION BY case_id, node ORDER BY min(v))::int AS visit
+         FROM avs GROUP BY case_id, node, island)`;
+
 /** The fact CTEs: inv (invoices, with the leading kind of triage's findings), tk (tasks per case), cf (cases), tf (tasks), sv (step stays), ra (reassignments). */
-function facts(sql: Sql, tenantId: string, now: string): Sql {
+export function facts(sql: Sql, tenantId: string, now: string): Sql {
   return sql.add(
     `WITH inv AS (
          SELECT i.id, i.channel, i.received_at, coalesce(i.supplier_id, i.supplier_name) AS supplier,
@@ -72,21 +94,7 @@ function facts(sql: Sql, tenantId: string, now: string): Sql {
        tf AS (
          SELECT t.id, t.case_id, t.node_id, t.queue, t.candidate_roles, t.business_unit, t.status, t.created_at, t.due_at, t.completed_at
          FROM tasks t WHERE t.tenant_id = ?),
-       av AS (
-         SELECT DISTINCT ON (a.case_id, (a.data->>'version')::int) a.case_id, (a.data->>'version')::int AS v, a.created_at AS at, a.data->'activeNodes' AS nodes
-         FROM audit a
-         WHERE a.tenant_id = ? AND a.entity = 'case' AND a.case_id IS NOT NULL AND a.data->>'version' IS NOT NULL AND jsonb_typeof(a.data->'activeNodes') = 'array'
-         ORDER BY a.case_id, (a.data->>'version')::int, a.seq),
-       avn AS (
-         SELECT av.case_id, av.v, av.at, lead(av.at) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_at, av.nodes FROM av),
-       avs AS (
-         SELECT avn.case_id, n.node, avn.v, avn.at, avn.next_at,
-           avn.v - row_number() OVER (PARTITION BY avn.case_id, n.node ORDER BY avn.v) AS island
-         FROM avn CROSS JOIN LATERAL jsonb_array_elements_text(avn.nodes) AS n(node)),
-       sv AS (
-         SELECT case_id, node AS node_id, min(at) AS entered_at, (array_agg(next_at ORDER BY v DESC))[1] AS left_at,
-           row_number() OVER (PARTITION BY case_id, node ORDER BY min(v))::int AS visit
-         FROM avs GROUP BY case_id, node, island),
+       ${stepStays()},
        ra AS (
          SELECT a.case_id, a.entity_id AS task_id, a.created_at AS at FROM audit a
          WHERE a.tenant_id = ? AND a.action = 'task.reassigned' AND a.case_id IS NOT NULL),
@@ -101,7 +109,7 @@ function facts(sql: Sql, tenantId: string, now: string): Sql {
   );
 }
 
-function caseWhere(sql: Sql, alias: string, f: InsightFilters, caseLevel = true): Sql {
+export function caseWhere(sql: Sql, alias: string, f: InsightFilters, caseLevel = true): Sql {
   if (f.businessUnit !== undefined) sql.add(`AND ${alias}.business_unit = ?`, f.businessUnit);
   if (f.supplier !== undefined) sql.add(`AND ${alias}.supplier = ?`, f.supplier);
   if (f.channel !== undefined) sql.add(`AND ${alias}.channel = ?`, f.channel);

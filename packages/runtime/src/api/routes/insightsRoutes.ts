@@ -9,10 +9,10 @@ import { param, queryString } from '../params.js';
 import { defineRoutes, type HandlerContext } from '../route.js';
 
 /** Who reads insights: admins, process owners, auditors, and analysts or approvers who lead a team. Not integrations. */
-const INSIGHT_READERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor', 'analyst', 'approver'];
+export const INSIGHT_READERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor', 'analyst', 'approver'];
 const WITHOUT_LEAD: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor'];
 
-async function requireInsightReader(db: Db, principal: Principal): Promise<void> {
+export async function requireInsightReader(db: Db, principal: Principal): Promise<void> {
   if (principal.roles.some((r) => WITHOUT_LEAD.includes(r))) return;
   if ((await createInboxRepository(db).member(principal.tenantId, principal.userId))?.lead) return;
   throw forbidden('Insights are for leads, tenant admins, process owners and auditors; ask a tenant admin to mark you as lead (PUT /team/:userId/lead)');
@@ -39,7 +39,7 @@ function readInt(req: Request, name: string, min: number, max: number): number |
 }
 
 /** Period (default: the 30 days up to now), bucket unit (default week), filters and window. */
-function readQuery(req: Request): InsightQuery {
+export function readQuery(req: Request): InsightQuery {
   const now = new Date().toISOString();
   const to = readTime(req, 'to') ?? now;
   const from = readTime(req, 'from') ?? new Date(Date.parse(to) - 30 * DAY).toISOString();
@@ -122,7 +122,7 @@ async function summaryRows(ctx: HandlerContext, tenantId: string, q: InsightQuer
   return { rows, previous };
 }
 
-const QUERY_DOCS = {
+export const QUERY_DOCS = {
   from: { type: 'string', description: 'Start of the period (ISO 8601, inclusive); default 30 days before "to"' },
   to: { type: 'string', description: 'End of the period (ISO 8601, exclusive); default now' },
   groupBy: { type: 'string', description: 'day, week (default), month, or all (one bucket for the period)' },
