@@ -195,6 +195,8 @@ export {
   type OcelType,
   type OcelRelationship,
 } from './insights/eventLog.js';
+export { edgeFrequencies, type StepTransition } from './insights/heatmap.js';
+export { heatmapSchema, type Heatmap } from './api/insights.js';
 export {
   computeMetric,
   returnsByCase,

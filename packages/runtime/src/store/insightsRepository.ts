@@ -50,7 +50,8 @@ const LEAD_FINDING_KIND = (findings: string) => `(SELECT f.value->>'kind'
  * The CTEs av … sv: the step stays of a tenant's cases (optionally only some, `caseFilter` being
  * an `AND a.case_id …` clause), from the audit rows the engine writes with each transition
  * (`version`, `activeNodes`): a step is entered at the first version it is active and left at
- * the next version it is not; returning later is a new stay. One binding: the tenant id.
+ * the next version it is not; returning later is a new stay (`entered_v`, `left_v`: those case
+ * versions, so a stay that ends where another begins is a move between them). One binding: the tenant id.
  */
 export const stepStays = (caseFilter = '') => `av AS (
          SELECT DISTINCT ON (a.case_id, (a.data->>'version')::int) a.case_id, (a.data->>'version')::int AS v, a.created_at AS at, a.data->'activeNodes' AS nodes
@@ -58,13 +59,15 @@ export const stepStays = (caseFilter = '') => `av AS (
          WHERE a.tenant_id = ? ${caseFilter} AND a.entity = 'case' AND a.case_id IS NOT NULL AND a.data->>'version' IS NOT NULL AND jsonb_typeof(a.data->'activeNodes') = 'array'
          ORDER BY a.case_id, (a.data->>'version')::int, a.seq),
        avn AS (
-         SELECT av.case_id, av.v, av.at, lead(av.at) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_at, av.nodes FROM av),
+         SELECT av.case_id, av.v, av.at, lead(av.at) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_at,
+           lead(av.v) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_v, av.nodes FROM av),
        avs AS (
-         SELECT avn.case_id, n.node, avn.v, avn.at, avn.next_at,
+         SELECT avn.case_id, n.node, avn.v, avn.at, avn.next_at, avn.next_v,
            avn.v - row_number() OVER (PARTITION BY avn.case_id, n.node ORDER BY avn.v) AS island
          FROM avn CROSS JOIN LATERAL jsonb_array_elements_text(avn.nodes) AS n(node)),
        sv AS (
          SELECT case_id, node AS node_id, min(at) AS entered_at, (array_agg(next_at ORDER BY v DESC))[1] AS left_at,
+           min(v) AS entered_v, (array_agg(next_v ORDER BY v DESC))[1] AS left_v,
            row_number() OVER (PARTITION BY case_id, node ORDER BY min(v))::int AS visit
          FROM avs GROUP BY case_id, node, island)`;
 
