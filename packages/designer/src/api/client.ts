@@ -1,4 +1,13 @@
-import type { DefinitionSummary, DefinitionView, ReplayReport, ValidationProblem, VersionRecord, VersionSummary, WorkflowDefinition } from '@exflow/shared';
+import type {
+  DefinitionSummary,
+  DefinitionView,
+  Heatmap,
+  ReplayReport,
+  ValidationProblem,
+  VersionRecord,
+  VersionSummary,
+  WorkflowDefinition,
+} from '@exflow/shared';
 
 /** A problem+json body (RFC 9457), as every error response of the API carries. */
 export interface Problem {
@@ -159,6 +168,7 @@ export function createApiClient(options: ApiClientOptions) {
       request<ReplayReport>('POST', `/definitions/${encodeURIComponent(id)}/replay`, body),
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
+    getHeatmap: (id: string, version: number) => request<Heatmap>('GET', `/insights/flows/${encodeURIComponent(id)}/versions/${version}/heatmap`),
     getBranding: () => request<Branding>('GET', '/branding'),
     setBranding: (branding: Branding) => request<Branding>('PUT', '/branding', branding),
     getPolicies: () => request<Policies>('GET', '/policies'),
