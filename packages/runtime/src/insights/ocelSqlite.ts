@@ -1,5 +1,5 @@
 import type { OcelEvent, OcelLog, OcelObject, OcelType } from '@exflow/shared';
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 
 /**
  * OCEL 2.0's SQLite exchange format (specification §6, "Relational Implementation"): `event`
@@ -43,6 +43,13 @@ const typed = (value: string, type: string | undefined): string | number =>
 /** Writes an OCEL 2.0 log as an SQLite database file (its bytes). */
 export async function writeOcelSqlite(log: OcelLog): Promise<Uint8Array> {
   const db = new (await engine()).Database();
+  // one prepared statement per INSERT text: preparing per row is most of the time on a large log
+  const statements = new Map<string, Statement>();
+  const insert = (sql: string, values: (string | number | null)[]) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    statement.run(values);
+  };
   try {
     db.run('BEGIN');
     const eventTables = createTables(db, 'event', log.eventTypes);
@@ -55,25 +62,25 @@ export async function writeOcelSqlite(log: OcelLog): Promise<Uint8Array> {
     for (const e of log.events) {
       const t = eventTables.get(e.type);
       if (!t) throw new Error(`event ${e.id} has type "${e.type}", which eventTypes does not declare`);
-      db.run('INSERT INTO event VALUES (?, ?)', [e.id, e.type]);
+      insert('INSERT INTO event VALUES (?, ?)', [e.id, e.type]);
       const values = t.columns.map((c) => {
         const v = e.attributes.find((a) => a.name === c)?.value;
         return v === undefined ? null : typed(v, typeOf(log.eventTypes, e.type, c));
       });
-      db.run(`INSERT INTO ${quote(t.table)} VALUES (${['?', '?', ...t.columns.map(() => '?')].join(', ')})`, [e.id, e.time, ...values]);
-      for (const r of e.relationships ?? []) db.run('INSERT INTO event_object VALUES (?, ?, ?)', [e.id, r.objectId, r.qualifier]);
+      insert(`INSERT INTO ${quote(t.table)} VALUES (${['?', '?', ...t.columns.map(() => '?')].join(', ')})`, [e.id, e.time, ...values]);
+      for (const r of e.relationships ?? []) insert('INSERT INTO event_object VALUES (?, ?, ?)', [e.id, r.objectId, r.qualifier]);
     }
 
     for (const o of log.objects) {
       const t = objectTables.get(o.type);
       if (!t) throw new Error(`object ${o.id} has type "${o.type}", which objectTypes does not declare`);
-      db.run('INSERT INTO object VALUES (?, ?)', [o.id, o.type]);
-      const insert = `INSERT INTO ${quote(t.table)} VALUES (${['?', '?', '?', ...t.columns.map(() => '?')].join(', ')})`;
+      insert('INSERT INTO object VALUES (?, ?)', [o.id, o.type]);
+      const objectInsert = `INSERT INTO ${quote(t.table)} VALUES (${['?', '?', '?', ...t.columns.map(() => '?')].join(', ')})`;
       const byTime = new Map<string, { name: string; value: string }[]>();
       for (const a of o.attributes ?? []) byTime.set(a.time, [...(byTime.get(a.time) ?? []), a]);
       const times = [...byTime.keys()].sort((a, b) => Date.parse(a) - Date.parse(b));
       const row = (time: string, changed: string | null, set: { name: string; value: string }[]) =>
-        db.run(insert, [
+        insert(objectInsert, [
           o.id,
           time,
           changed,
@@ -88,11 +95,12 @@ export async function writeOcelSqlite(log: OcelLog): Promise<Uint8Array> {
         if (i === 0) row(time, null, set);
         else for (const a of set) row(time, a.name, [a]);
       });
-      for (const r of o.relationships ?? []) db.run('INSERT INTO object_object VALUES (?, ?, ?)', [o.id, r.objectId, r.qualifier]);
+      for (const r of o.relationships ?? []) insert('INSERT INTO object_object VALUES (?, ?, ?)', [o.id, r.objectId, r.qualifier]);
     }
     db.run('COMMIT');
     return db.export();
   } finally {
+    for (const statement of statements.values()) statement.free();
     db.close();
   }
 }
