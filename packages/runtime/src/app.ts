@@ -9,12 +9,13 @@ import type { AppDeps } from './api/route.js';
 import { buildRouter } from './api/router.js';
 import { routes } from './api/routes/index.js';
 import type { RuntimeMetrics } from './insights/prometheus.js';
-import type { Log } from './logging.js';
+import { requestLogging, type Log } from './logging.js';
 import { designerAssets } from './web/designerAssets.js';
 
 /** Builds the HTTP app from its dependencies. Does not listen (see main.ts). */
 export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Express {
   const app = express();
+  app.use(requestLogging(log));
   if (metrics) app.use(metrics.http);
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);

@@ -312,4 +312,58 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
     expect((await north('GET', '/api/v1/insights/summary', undefined, { 'X-Exflow-Tenant': 'acme' })).status).toBe(200);
     expect((await north('GET', '/api/v1/insights/summary', undefined, { 'X-Exflow-Tenant': 'demo' })).status).toBe(403);
   });
+
+  it("answers the designer's heatmap of the published version: steps, dwell, SLA, open cases and edge frequencies", async () => {
+    // the audit stamps step changes with the real clock; the tasks' clocks were set to October
+    const today = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`;
+    const r = await owner('GET', `/api/v1/insights/flows/${flowId}/versions/1/heatmap?${today}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const node = (id: string) => r.body.nodes.find((n: { nodeId: string }) => n.nodeId === id);
+    expect(r.body.nodes.map((n: { nodeId: string }) => n.nodeId)).toEqual(flow.nodes.map((n) => n.id));
+    // review: B, C (twice), D, E, F; D and F wait there now; fix: C once
+    expect(node('review')).toMatchObject({ cases: 5, visits: 6, openNow: 2, slaTasks: 0, slaBreachShare: null });
+    expect(node('review').medianDwellSeconds).toBeGreaterThanOrEqual(0);
+    expect(node('fix')).toMatchObject({ cases: 1, visits: 1, openNow: 0 });
+    expect(node('match')).toMatchObject({ cases: 6, openNow: 0 });
+    const edge = Object.fromEntries(r.body.edges.map((e: { edgeId: string; count: number }) => [e.edgeId, e.count]));
+    // through the decision "ok": match → review is e2 + e4; A went e2 + e3
+    expect(edge).toEqual({ e1: 6, e2: 6, e3: 1, e4: 5, e5: 2, e6: 1, e7: 1, e8: 1 });
+    // SLA: B on time and E late, both completed in October
+    const october = await owner('GET', `/api/v1/insights/flows/${flowId}/versions/1/heatmap?from=2026-10-01&to=2026-11-01`);
+    expect(october.body.nodes.find((n: { nodeId: string }) => n.nodeId === 'review')).toMatchObject({ slaTasks: 2, slaBreachShare: 0.5, cases: 0, openNow: 2 });
+    expect((await owner('GET', `/api/v1/insights/flows/${flowId}/versions/9/heatmap`)).status).toBe(404);
+    const acme = httpClient(server.url, await server.login('admin@acme.example'));
+    expect((await acme('GET', `/api/v1/insights/flows/${flowId}/versions/1/heatmap`)).status).toBe(404);
+  });
+
+  // last: it changes D's invoice
+  it("takes a case's exception kind from the findings triage stored with its invoice", async () => {
+    // D's task says priceVariance; its invoice's stored findings lead with a suspected duplicate
+    const findings = [
+      { kind: 'taxLineMismatch', severity: 'warning', valueAtRisk: '5.00', message: 'line tax', check: 'tax', ruleId: 'BR-S-09' },
+      { kind: 'suspectedDuplicate', severity: 'high', valueAtRisk: '1250.00', message: 'close to INS-B', check: 'duplicate', ruleId: 'exflow-dup' },
+    ];
+    await server
+      .db('invoices')
+      .where({ id: ids.D.invoiceId })
+      .update({ findings: JSON.stringify(findings) });
+    const backlog = async (kind: string) => (await metric(owner, 'backlog', `flow=${flowId}&exceptionKind=${kind}`)).flatMap((r) => r.caseIds ?? []);
+    const drill = await owner('GET', `/api/v1/insights/cases?metric=backlog&flow=${flowId}&exceptionKind=suspectedDuplicate`);
+    expect(drill.body.rows.map((c: { id: string }) => c.id)).toEqual([ids.D.caseId]);
+    expect(await backlog('priceVariance')).toEqual([]);
+    const repo = createInsightsRepository(server.db);
+    const now = new Date().toISOString();
+    const data = await repo.facts('demo', now);
+    expect(data.cases.find((c) => c.id === ids.D.caseId)?.exceptionKind).toBe('suspectedDuplicate');
+    expect(data.cases.find((c) => c.id === ids.F.caseId)?.exceptionKind).toBe('priceVariance');
+    const q: InsightQuery = {
+      from: '2026-10-01T00:00:00.000Z',
+      to: '2026-11-01T00:00:00.000Z',
+      now,
+      groupBy: 'all',
+      filters: { exceptionKind: 'suspectedDuplicate' },
+    };
+    for (const name of ['backlog', 'exceptionRate', 'repeatExceptions'] as const)
+      expect(await repo.metric('demo', name, q)).toEqual(computeMetric(name, data, q));
+  });
 });

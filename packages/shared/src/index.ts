@@ -175,6 +175,7 @@ export {
 } from './api/live.js';
 export {
   caseExceptionKind,
+  leadFindingKind,
   isException,
   bucketOf,
   percentile,
@@ -189,6 +190,23 @@ export {
   type ReassignmentFact,
   type InsightData,
 } from './insights/facts.js';
+export {
+  ocelPage,
+  xesTraces,
+  ocelId,
+  OCEL_OBJECT_TYPES,
+  OCEL_EVENT_TYPES,
+  XES_HEADER,
+  XES_FOOTER,
+  type EventLogPage,
+  type OcelLog,
+  type OcelObject,
+  type OcelEvent,
+  type OcelType,
+  type OcelRelationship,
+} from './insights/eventLog.js';
+export { edgeFrequencies, type StepTransition } from './insights/heatmap.js';
+export { heatmapSchema, type Heatmap } from './api/insights.js';
 export {
   computeMetric,
   returnsByCase,

@@ -4,6 +4,7 @@ import {
   bucketOf,
   caseExceptionKind,
   computeMetric,
+  leadFindingKind,
   percentile,
   type CaseFact,
   type InsightData,
@@ -98,6 +99,36 @@ describe('metric definitions', () => {
     expect(caseExceptionKind({ taskKinds: [null, 'priceVariance'], findingKind: 'missingPo', humanTasks: 2 })).toBe('priceVariance');
     expect(caseExceptionKind({ taskKinds: [], findingKind: null, humanTasks: 1 })).toBe('unclassified');
     expect(caseExceptionKind({ taskKinds: [], findingKind: null, humanTasks: 0 })).toBeNull();
+    // triage's stored findings come first: they hold for the whole case, a task only for its step
+    expect(caseExceptionKind({ invoiceKind: 'duplicateInvoice', taskKinds: ['priceVariance'], findingKind: 'missingPo', humanTasks: 1 })).toBe(
+      'duplicateInvoice',
+    );
+  });
+
+  it('leads with the finding triage stored that puts the most money at risk', () => {
+    expect(
+      leadFindingKind([
+        { kind: 'taxLineMismatch', valueAtRisk: '5' },
+        { kind: 'priceVariance', valueAtRisk: '60' },
+      ]),
+    ).toBe('priceVariance');
+    // same money: the more severe, then the riskier kind, then the first
+    expect(
+      leadFindingKind([
+        { kind: 'priceVariance', valueAtRisk: '60', severity: 'warning' },
+        { kind: 'quantityVariance', valueAtRisk: '60.00', severity: 'high' },
+      ]),
+    ).toBe('quantityVariance');
+    expect(
+      leadFindingKind([
+        { kind: 'arithmeticError', valueAtRisk: '0' },
+        { kind: 'missingPo', valueAtRisk: '0' },
+      ]),
+    ).toBe('missingPo');
+    expect(leadFindingKind([{ kind: 'custom', valueAtRisk: 'n/a' }, { kind: 'other' }])).toBe('custom');
+    expect(leadFindingKind([])).toBeNull();
+    expect(leadFindingKind('not an array')).toBeNull();
+    expect(leadFindingKind([null, { kind: 3 }])).toBeNull();
   });
 
   it('exception rate by source: invoices with an exception case ÷ invoices, per channel', () => {

@@ -1,5 +1,5 @@
 import { selectSimulation } from '../store/simulationSlice.js';
-import { selectComparison } from '../store/viewSlice.js';
+import { selectComparison, selectHeatmap } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 
 /** What the canvas is showing when it is not plainly the draft: a comparison, a simulation, a notice. */
@@ -7,6 +7,23 @@ export function CanvasBanner({ notice }: { notice: string | null }) {
   const store = useDesignerStore();
   const comparison = useDesigner(selectComparison);
   const simulation = useDesigner(selectSimulation);
+  const heatmap = useDesigner(selectHeatmap);
+  if (heatmap) {
+    const day = (iso: string) => iso.slice(0, 10);
+    const open = heatmap.figures.nodes.reduce((n, s) => n + s.openNow, 0);
+    return (
+      <div className="canvas-banner canvas-banner--heat" data-testid="heatmap-banner" role="status">
+        <span>
+          Heatmap of <strong>{heatmap.label}</strong> · {day(heatmap.figures.period.from)} to {day(heatmap.figures.period.to)} · {open} open case
+          {open === 1 ? '' : 's'} now
+        </span>
+        <span className="legend legend--heat">edges: times taken</span>
+        <button type="button" className="btn btn--small btn--secondary" onClick={() => store.getState().setHeatmap(null)}>
+          Exit heatmap
+        </button>
+      </div>
+    );
+  }
   if (comparison) {
     const { added, removed, changed } = comparison.diff.counts;
     return (

@@ -7,7 +7,7 @@ import { Canvas } from '../canvas/Canvas.js';
 import { Palette } from '../canvas/Palette.js';
 import { useAutoLayout } from '../canvas/useAutoLayout.js';
 import { useCanvasShortcuts } from '../canvas/useCanvasShortcuts.js';
-import { selectComparison } from '../store/viewSlice.js';
+import { selectComparison, selectHeatmap } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { CanvasBanner } from './CanvasBanner.js';
 import { ShortcutHelp } from './ShortcutHelp.js';
@@ -22,7 +22,8 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
   const flow = useReactFlow();
   const layout = useAutoLayout();
   const comparison = useDesigner(selectComparison);
-  const readOnly = comparison !== null;
+  const heatmap = useDesigner(selectHeatmap);
+  const readOnly = comparison !== null || heatmap !== null;
   const [help, setHelp] = useState(false);
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [versionsError, setVersionsError] = useState<string | undefined>();
@@ -107,6 +108,18 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
     }
   };
 
+  const toggleHeatmap = async () => {
+    if (heatmap) return store.getState().setHeatmap(null);
+    const latestVersion = versions[0]?.version;
+    if (latestVersion === undefined) return;
+    try {
+      const [figures, definition] = await Promise.all([api.getHeatmap(record.id, latestVersion), loadVersion(latestVersion)]);
+      store.getState().setHeatmap({ figures, definition, label: `v${latestVersion}` });
+    } catch (e) {
+      setNotice(`Heatmap failed: ${describeApiError(e)}`);
+    }
+  };
+
   const fit = useCallback(() => void flow.fitView({ duration: 250, padding: 0.12 }), [flow]);
   const runLayout = useCallback(() => void layout(), [layout]);
   const openHelp = useCallback(() => setHelp(true), []);
@@ -125,6 +138,8 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
         latest={latest}
         publishing={publishing}
         readOnly={readOnly}
+        heatmapOn={heatmap !== null}
+        onHeatmap={() => void toggleHeatmap()}
         onBack={() => void flush().finally(onBack)}
         onLayout={runLayout}
         onFit={fit}

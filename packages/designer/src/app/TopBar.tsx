@@ -14,6 +14,9 @@ export interface TopBarProps {
   latest: WorkflowDefinition | null;
   publishing: boolean;
   readOnly: boolean;
+  /** Whether the heatmap of the latest published version is on the canvas. */
+  heatmapOn: boolean;
+  onHeatmap(): void;
   onBack(): void;
   onLayout(): void;
   onFit(): void;
@@ -86,6 +89,17 @@ export function TopBar(props: TopBarProps) {
         <span className="topbar__sep" />
         <button type="button" className="btn btn--primary" onClick={props.onPublish} disabled={props.publishing || readOnly} data-testid="publish">
           {props.publishing ? 'Publishing…' : 'Publish'}
+        </button>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={props.onHeatmap}
+          disabled={props.versions.length === 0}
+          aria-pressed={props.heatmapOn}
+          title={props.versions.length ? 'Cases, dwell and SLA per step of the published version, over the last 30 days' : 'Publish the flow first'}
+          data-testid="heatmap-toggle"
+        >
+          Heatmap
         </button>
       </div>
     </header>

@@ -14,10 +14,19 @@ function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
   if (problems.length) classes.push('has-problems');
   if (data?.sim) classes.push(`sim-${data.sim}`);
   if (data?.diff) classes.push(`diff-${data.diff}`);
-  const showLabel = Boolean(data?.label) || problems.length > 0;
+  const heat = data?.heat;
+  if (heat) classes.push('has-heat');
+  const showLabel = Boolean(data?.label) || problems.length > 0 || heat !== undefined;
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={classes.join(' ')} interactionWidth={16} />
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={markerEnd}
+        className={classes.join(' ')}
+        interactionWidth={16}
+        style={heat ? { strokeWidth: heat.width } : undefined}
+      />
       {showLabel && (
         <EdgeLabelRenderer>
           <div
@@ -32,6 +41,11 @@ function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
           >
             {problems.length > 0 && <span className="edge-label__badge">!</span>}
             {data?.label}
+            {heat && (
+              <span className="edge-label__heat" data-testid="edge-heat" aria-label={`taken ${heat.count} time${heat.count === 1 ? '' : 's'}`}>
+                ×{heat.count}
+              </span>
+            )}
           </div>
         </EdgeLabelRenderer>
       )}

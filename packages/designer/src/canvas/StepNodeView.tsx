@@ -1,6 +1,6 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { INPUT_HANDLE, ORPHAN_HANDLE, type StepNode } from './derive.js';
+import { INPUT_HANDLE, ORPHAN_HANDLE, type NodeHeat, type StepNode } from './derive.js';
 import { KindIcon } from './KindIcon.js';
 import { stepSummary } from './stepSummary.js';
 
@@ -12,6 +12,7 @@ function StepNodeViewImpl({ data, selected }: NodeProps<StepNode>) {
   if (problems.length) classes.push('has-problems');
   if (data.sim) classes.push(`sim-${data.sim}`);
   if (data.diff) classes.push(`diff-${data.diff}`);
+  if (data.heat) classes.push(`heat-${data.heat.level}`);
   const summary = stepSummary(node);
   const labelledPorts = ports.length > 1;
   return (
@@ -35,6 +36,7 @@ function StepNodeViewImpl({ data, selected }: NodeProps<StepNode>) {
           {summary}
         </div>
       )}
+      {data.heat && <HeatFigures heat={data.heat} />}
       {labelledPorts && (
         <ul className="step__ports">
           {ports.map((port) => (
@@ -47,6 +49,31 @@ function StepNodeViewImpl({ data, selected }: NodeProps<StepNode>) {
       )}
       {ports.length === 1 && <Handle type="source" id={ports[0].id} position={Position.Right} className="step__out" title="Drag to connect the next step" />}
       <Handle type="source" id={ORPHAN_HANDLE} position={Position.Right} className="step__orphan" isConnectable={false} />
+    </div>
+  );
+}
+
+/** A duration in the largest unit that keeps it readable: 45 s, 12 min, 3.5 h, 2.1 d. */
+function shortDuration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 36 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
+}
+
+/** The step's heatmap figures as text (never only as colour). */
+function HeatFigures({ heat }: { heat: NodeHeat }) {
+  const parts = [
+    `${heat.cases} case${heat.cases === 1 ? '' : 's'}`,
+    heat.medianDwellSeconds === null ? null : `median ${shortDuration(heat.medianDwellSeconds)}`,
+    heat.slaBreachShare === null ? null : `${Math.round(heat.slaBreachShare * 100)} % late`,
+  ].filter(Boolean);
+  return (
+    <div className="step__heat" data-testid="heat" aria-label={`${parts.join(', ')}; ${heat.openNow} open now`}>
+      <span>{parts.join(' · ')}</span>
+      <strong className="step__open" title="Open cases waiting here now">
+        {heat.openNow} open now
+      </strong>
     </div>
   );
 }

@@ -37,6 +37,29 @@ describe('deriveCanvas', () => {
     expect(nodes.find((n) => n.id === 'big')!.data.problems.join()).toMatch(/no edge for "large"/);
   });
 
+  it('puts heatmap figures on the steps (with a heat level) and widths on the edges by how often they were taken', () => {
+    const definition = priceVariance();
+    const zero = { cases: 0, visits: 0, medianDwellSeconds: null, p90DwellSeconds: null, slaTasks: 0, slaBreachShare: null, openNow: 0 };
+    const heatmap = {
+      definitionId: 'd',
+      version: 1,
+      period: { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' },
+      nodes: [
+        { ...zero, nodeId: 'match', cases: 8, visits: 8, medianDwellSeconds: 2 },
+        { ...zero, nodeId: 'procurementReview', cases: 3, visits: 4, openNow: 1, slaTasks: 2, slaBreachShare: 0.5 },
+      ],
+      edges: definition.edges.map((e, i) => ({ edgeId: e.id, source: e.source, target: e.target, count: i === 0 ? 8 : i === 1 ? 2 : 0 })),
+    };
+    const { nodes, edges } = deriveCanvas({ definition, problems: [], heatmap, readOnly: true });
+    expect(nodes.find((n) => n.id === 'match')!.data.heat).toMatchObject({ cases: 8, level: 4 });
+    expect(nodes.find((n) => n.id === 'procurementReview')!.data.heat).toMatchObject({ cases: 3, openNow: 1, slaBreachShare: 0.5, level: 2 });
+    expect(nodes.find((n) => n.id === 'start')!.data.heat).toBeUndefined();
+    expect(edges.map((e) => e.data!.heat)).toEqual(
+      definition.edges.map((_e, i) => (i === 0 ? { count: 8, width: 8 } : i === 1 ? { count: 2, width: 1.5 + 6.5 / 4 } : { count: 0, width: 1 })),
+    );
+    expect(deriveCanvas({ definition, problems: [] }).nodes.every((n) => n.data.heat === undefined)).toBe(true);
+  });
+
   it('reflects selection, simulation path and diff', () => {
     const definition = fourNodeFlow();
     const base = { ...definition, nodes: definition.nodes.slice(0, 3), edges: definition.edges.slice(0, 2) };

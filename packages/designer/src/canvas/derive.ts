@@ -1,4 +1,4 @@
-import { getNodeKind, type FlowEdge, type FlowNode, type PortSpec, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
+import { getNodeKind, type FlowEdge, type FlowNode, type Heatmap, type PortSpec, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
 import { MarkerType, type Edge, type EdgeMarker, type Node } from '@xyflow/react';
 import type { ChangeKind, DefinitionDiff } from '../versions/diff.js';
 
@@ -17,13 +17,19 @@ export type StepNodeData = {
   sim?: 'active' | 'visited';
   diff?: ChangeKind | 'moved';
   readOnly: boolean;
+  /** Heatmap figures of the step, with its heat level (1–4) among the steps of the flow. */
+  heat?: NodeHeat;
 };
+
+export type NodeHeat = Heatmap['nodes'][number] & { level: number };
 
 export type StepEdgeData = {
   label?: string;
   problems: string[];
   sim?: 'taken';
   diff?: ChangeKind;
+  /** Heatmap: how often cases took the edge, and its stroke width. */
+  heat?: { count: number; width: number };
 };
 
 export type StepNode = Node<StepNodeData, 'step'>;
@@ -40,6 +46,8 @@ export interface CanvasInput {
   /** When comparing versions: `definition` is the newer one; removed elements come from `base`. */
   comparison?: { base: WorkflowDefinition; diff: DefinitionDiff } | null;
   readOnly?: boolean;
+  /** Heatmap of the shown (published) version: figures on the steps, frequencies on the edges. */
+  heatmap?: Heatmap | null;
 }
 
 export interface CanvasElements {
@@ -77,6 +85,7 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
     const { nodeProblems, edgeProblems } = groupProblems(input.problems, definition);
     const diff = comparison?.diff;
     const sim = input.simulation;
+    const heat = heatOf(input.heatmap);
 
     const allNodes = comparison ? [...definition.nodes, ...comparison.base.nodes.filter((n) => diff?.nodes[n.id] === 'removed')] : definition.nodes;
     const nextNodeCache = new Map<string, { key: unknown[]; node: StepNode }>();
@@ -85,8 +94,10 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
       const simState = sim?.active.includes(flowNode.id) ? 'active' : sim?.visited.has(flowNode.id) ? 'visited' : undefined;
       const diffState = diff?.nodes[flowNode.id] ?? (diff?.moved.includes(flowNode.id) ? 'moved' : undefined);
       const problems = nodeProblems.get(flowNode.id) ?? NONE;
+      const nodeHeat = heat?.nodes.get(flowNode.id);
       const key = [
         flowNode,
+        nodeHeat,
         selectedNodes.has(flowNode.id),
         problems.join('\n'),
         simState,
@@ -100,7 +111,7 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
       const node =
         cached && sameKey(cached.key, key)
           ? cached.node
-          : toStepNode(flowNode, index, { selected: selectedNodes.has(flowNode.id), problems, simState, diffState, measured, readOnly });
+          : toStepNode(flowNode, index, { selected: selectedNodes.has(flowNode.id), problems, simState, diffState, measured, readOnly, heat: nodeHeat });
       nextNodeCache.set(flowNode.id, { key, node });
       return node;
     });
@@ -115,12 +126,13 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
       const problems = edgeProblems.get(flowEdge.id) ?? NONE;
       const simState = sim?.edges.has(flowEdge.id) ? 'taken' : undefined;
       const diffState = diff?.edges[flowEdge.id];
-      const key = [flowEdge, source, selectedEdges.has(flowEdge.id), problems.join('\n'), simState, diffState, readOnly];
+      const edgeHeat = heat?.edges.get(flowEdge.id);
+      const key = [flowEdge, source, selectedEdges.has(flowEdge.id), problems.join('\n'), simState, diffState, readOnly, edgeHeat?.count, edgeHeat?.width];
       const cached = edgeCache.get(flowEdge.id);
       const edge =
         cached && sameKey(cached.key, key)
           ? cached.edge
-          : toStepEdge(flowEdge, source, { selected: selectedEdges.has(flowEdge.id), problems, simState, diffState, readOnly });
+          : toStepEdge(flowEdge, source, { selected: selectedEdges.has(flowEdge.id), problems, simState, diffState, readOnly, heat: edgeHeat });
       nextEdgeCache.set(flowEdge.id, { key, edge });
       edges.push(edge);
     }
@@ -131,6 +143,21 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
 }
 
 const NONE: string[] = [];
+
+/**
+ * Heat levels 1–4 by cases through the step (relative to the busiest step), and edge widths
+ * from 1.5 px to 8 px by how often cases took the edge (relative to the busiest edge).
+ */
+function heatOf(heatmap: Heatmap | null | undefined) {
+  if (!heatmap) return null;
+  const busiest = Math.max(1, ...heatmap.nodes.map((n) => n.cases + n.openNow));
+  const nodes = new Map<string, NodeHeat>(
+    heatmap.nodes.map((n) => [n.nodeId, { ...n, level: n.cases + n.openNow === 0 ? 0 : Math.max(1, Math.ceil((4 * (n.cases + n.openNow)) / busiest)) }]),
+  );
+  const mostTaken = Math.max(1, ...heatmap.edges.map((e) => e.count));
+  const edges = new Map(heatmap.edges.map((e) => [e.edgeId, { count: e.count, width: e.count ? 1.5 + (6.5 * e.count) / mostTaken : 1 }]));
+  return { nodes, edges };
+}
 
 function groupProblems(problems: readonly ValidationProblem[], definition: WorkflowDefinition) {
   const edgeIds = new Set(definition.edges.map((e) => e.id));
@@ -160,6 +187,7 @@ interface NodeDecoration {
   diffState?: ChangeKind | 'moved';
   measured?: { width: number; height: number };
   readOnly: boolean;
+  heat?: NodeHeat;
 }
 
 /**
@@ -198,6 +226,7 @@ function toStepNode(flowNode: FlowNode, index: number, d: NodeDecoration): StepN
       sim: d.simState,
       diff: d.diffState,
       readOnly: d.readOnly,
+      heat: d.heat,
     },
   };
 }
@@ -208,6 +237,7 @@ interface EdgeDecoration {
   simState?: 'taken';
   diffState?: ChangeKind;
   readOnly: boolean;
+  heat?: { count: number; width: number };
 }
 
 const MARKER_COLOURS = {
@@ -252,6 +282,7 @@ function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): St
       problems: d.problems,
       sim: d.simState,
       diff: d.diffState,
+      heat: d.heat,
     },
   };
 }

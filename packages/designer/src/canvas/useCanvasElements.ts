@@ -2,7 +2,7 @@ import { useMemo, useRef } from 'react';
 import { selectDefinition, selectProblems } from '../store/flowSlice.js';
 import { selectSelectedEdgeIds, selectSelectedNodeIds } from '../store/selectionSlice.js';
 import { selectSimulation } from '../store/simulationSlice.js';
-import { selectComparison } from '../store/viewSlice.js';
+import { selectComparison, selectHeatmap } from '../store/viewSlice.js';
 import { useDesigner } from '../store/DesignerStoreProvider.js';
 import { simulationPath } from '../simulate/simulator.js';
 import { createCanvasDeriver, type CanvasElements } from './derive.js';
@@ -10,8 +10,8 @@ import { createCanvasDeriver, type CanvasElements } from './derive.js';
 const NO_PROBLEMS: never[] = [];
 
 /**
- * The canvas elements for the current store state: the draft (or the compared version), with
- * selection, problems and the simulated path. Recomputed only when one of those changes.
+ * The canvas elements for the current store state: the draft (or the compared version, or the
+ * published version under its heatmap), with selection, problems and the simulated path. Recomputed only when one of those changes.
  */
 export function useCanvasElements(measured: ReadonlyMap<string, { width: number; height: number }>): CanvasElements & { readOnly: boolean } {
   const definition = useDesigner(selectDefinition);
@@ -20,21 +20,23 @@ export function useCanvasElements(measured: ReadonlyMap<string, { width: number;
   const selectedEdgeIds = useDesigner(selectSelectedEdgeIds);
   const simulation = useDesigner(selectSimulation);
   const comparison = useDesigner(selectComparison);
+  const heatmap = useDesigner(selectHeatmap);
   const derive = useRef(createCanvasDeriver()).current;
   const path = useMemo(() => (simulation ? simulationPath(simulation) : null), [simulation]);
 
   return useMemo(() => {
-    const readOnly = comparison !== null;
+    const readOnly = comparison !== null || heatmap !== null;
     const elements = derive({
-      definition: comparison ? comparison.target : definition,
-      problems: comparison ? NO_PROBLEMS : problems,
+      definition: comparison ? comparison.target : heatmap ? heatmap.definition : definition,
+      problems: readOnly ? NO_PROBLEMS : problems,
       selectedNodeIds,
       selectedEdgeIds,
       measured,
-      simulation: comparison ? null : path,
+      simulation: readOnly ? null : path,
       comparison: comparison ? { base: comparison.base, diff: comparison.diff } : null,
       readOnly,
+      heatmap: heatmap?.figures ?? null,
     });
     return { ...elements, readOnly };
-  }, [derive, definition, problems, selectedNodeIds, selectedEdgeIds, measured, path, comparison]);
+  }, [derive, definition, problems, selectedNodeIds, selectedEdgeIds, measured, path, comparison, heatmap]);
 }

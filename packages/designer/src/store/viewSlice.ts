@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from '@exflow/shared';
+import type { Heatmap, WorkflowDefinition } from '@exflow/shared';
 import type { StateCreator } from 'zustand';
 import type { DefinitionDiff } from '../versions/diff.js';
 import type { DesignerState } from './designerStore.js';
@@ -14,13 +14,22 @@ export interface Comparison {
   diff: DefinitionDiff;
 }
 
+/** The heatmap of a published version, shown on the canvas over that version (read-only). */
+export interface HeatmapView {
+  definition: WorkflowDefinition;
+  figures: Heatmap;
+  label: string;
+}
+
 export interface ViewSlice {
   panel: SidePanel;
   comparison: Comparison | null;
+  heatmap: HeatmapView | null;
   /** Asks the canvas to bring an element into view; `nonce` repeats a request for the same id. */
   focusRequest: { id: string; nonce: number } | null;
   setPanel(panel: SidePanel): void;
   setComparison(comparison: Comparison | null): void;
+  setHeatmap(heatmap: HeatmapView | null): void;
   /** Selects a node or edge and brings it into view (problem list, simulator). */
   reveal(target: { nodeId?: string; edgeId?: string }): void;
 }
@@ -28,9 +37,12 @@ export interface ViewSlice {
 export const createViewSlice: StateCreator<DesignerState, [], [], ViewSlice> = (set, get) => ({
   panel: 'inspect',
   comparison: null,
+  heatmap: null,
   focusRequest: null,
   setPanel: (panel) => set({ panel }),
-  setComparison: (comparison) => set({ comparison }),
+  // a comparison and a heatmap both replace the draft on the canvas: one at a time
+  setComparison: (comparison) => set(comparison ? { comparison, heatmap: null } : { comparison }),
+  setHeatmap: (heatmap) => set(heatmap ? { heatmap, comparison: null } : { heatmap }),
   reveal({ nodeId, edgeId }) {
     const id = nodeId ?? edgeId;
     if (!id) return;
@@ -41,4 +53,5 @@ export const createViewSlice: StateCreator<DesignerState, [], [], ViewSlice> = (
 
 export const selectPanel = (s: DesignerState) => s.panel;
 export const selectComparison = (s: DesignerState) => s.comparison;
+export const selectHeatmap = (s: DesignerState) => s.heatmap;
 export const selectFocusRequest = (s: DesignerState) => s.focusRequest;

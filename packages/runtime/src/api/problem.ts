@@ -64,7 +64,7 @@ export function problemMiddleware(log: (message: string, context: Record<string,
       return sendProblem(res, 'unsupported-encoding', err.message);
     }
     if (isConnectionLoss(err)) {
-      log('database connection lost during a request', { method: req.method, url: req.originalUrl, error: String(err?.message ?? err) });
+      log('database connection lost during a request', { method: req.method, path: req.originalUrl.split('?')[0], error: String(err?.message ?? err) });
       res.set('Retry-After', String(CONNECTION_LOSS_RETRY_AFTER));
       return sendProblem(
         res,
@@ -72,7 +72,7 @@ export function problemMiddleware(log: (message: string, context: Record<string,
         `The database connection was lost while answering (${err?.message ?? err}); retry in ${CONNECTION_LOSS_RETRY_AFTER} seconds`,
       );
     }
-    log('unexpected error', { method: req.method, url: req.originalUrl, error: err instanceof Error ? err.stack : String(err) });
+    log('unexpected error', { method: req.method, path: req.originalUrl.split('?')[0], error: err instanceof Error ? err.stack : String(err) });
     sendProblem(res, 'internal', 'Something went wrong on our side; it has been logged');
   };
 }

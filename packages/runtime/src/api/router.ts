@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Principal } from '../auth/roles.js';
 import { actAsTenant } from '../auth/tenancy.js';
 import { forbidden, unauthorized, unprocessable } from '../errors.js';
+import { noteRequestScope } from '../logging.js';
 import { withTenantScope } from '../store/tenantScope.js';
 import { checkJsonBody, checkParameterLengths, checkRequestText, checkTextBody } from './inputGuard.js';
 import { readRawBody } from './rawBody.js';
@@ -18,6 +19,7 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
   const router = express.Router();
   const ajv = createAjv({ strict: false });
   for (const route of routes) {
+    const caseParam = route.path.startsWith('/cases/:id') ? 'id' : undefined;
     const checkBody = route.body ? ajv.compile(route.body) : undefined;
     router[route.method](route.path, async (req: Request, res: Response, _next: NextFunction) => {
       checkRequestText(req);
@@ -36,6 +38,7 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
           );
         }
         principal = who;
+        noteRequestScope({ tenantId: who.tenantId, caseId: caseParam ? String(req.params[caseParam]) : undefined });
       }
       if (route.rawBody) {
         req.body = await readRawBody(req, res, route.rawBody);

@@ -92,11 +92,25 @@ export function createEffectWorker(options: EffectWorkerOptions) {
         // a service that knows what it waits for says so (an open breaker also says until when)
         const { waitingFor, retryAt } = error as { waitingFor?: unknown; retryAt?: unknown };
         const delay = Math.max(decision.delayMs, typeof retryAt === 'number' ? retryAt - Date.now() : 0);
-        log('effect failed, will retry', { effectId: effect.id, attempt: effect.attempts, delay, error: message });
+        log('effect failed, will retry', {
+          effectId: effect.id,
+          tenantId: effect.tenantId,
+          caseId: effect.caseId,
+          attempt: effect.attempts,
+          delay,
+          error: message,
+        });
         await effects.retryLater(effect, message, delay, typeof waitingFor === 'string' ? waitingFor : null);
         return;
       }
-      log('effect failed for good', { effectId: effect.id, attempts: effect.attempts, reason: decision.reason, error: message });
+      log('effect failed for good', {
+        effectId: effect.id,
+        tenantId: effect.tenantId,
+        caseId: effect.caseId,
+        attempts: effect.attempts,
+        reason: decision.reason,
+        error: message,
+      });
       const fail = (trx: Db) => createEffectRepository(trx).fail(effect, message);
       if (effect.onFailure === 'incident') {
         // no error edge to take: the case waits at this step until someone retries the call

@@ -27,7 +27,7 @@ export function createTimerWorker({ db, engine, log = () => {} }: { db: Db; engi
             await timers.markStale(timer);
             continue;
           }
-          log('timer worker error', { timerId: timer.id, error: String(e) });
+          log('timer worker error', { timerId: timer.id, tenantId: timer.tenantId, caseId: timer.caseId, error: String(e) });
         }
       }
       return fired;

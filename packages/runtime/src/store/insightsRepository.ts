@@ -1,4 +1,14 @@
-import { caseExceptionKind, sortMetricRows, type InsightData, type InsightFilters, type InsightQuery, type MetricName, type MetricRow } from '@exflow/shared';
+import {
+  caseExceptionKind,
+  EXCEPTION_KINDS,
+  leadFindingKind,
+  sortMetricRows,
+  type InsightData,
+  type InsightFilters,
+  type InsightQuery,
+  type MetricName,
+  type MetricRow,
+} from '@exflow/shared';
 import type { Db } from './db.js';
 
 /**
@@ -9,7 +19,7 @@ import type { Db } from './db.js';
  */
 
 /** Positional SQL with its bindings, composed in order. */
-class Sql {
+export class Sql {
   readonly parts: string[] = [];
   readonly bindings: unknown[] = [];
   add(text: string, ...bindings: unknown[]): this {
@@ -24,12 +34,49 @@ class Sql {
 
 const VALUE_AT_RISK = `'^-{0,1}[0-9]+([.][0-9]+){0,1}$'`; // no question marks: knex reads them as bindings
 
-/** The fact CTEs: inv (invoices), tk (tasks per case), cf (cases), tf (tasks), sv (step stays), ra (reassignments). */
-function facts(sql: Sql, tenantId: string, now: string): Sql {
+/**
+ * The leading kind of the findings triage stored with an invoice (shared's `leadFindingKind`):
+ * most money at risk, then most severe, then the riskiest kind, then the first.
+ */
+const LEAD_FINDING_KIND = (findings: string) => `(SELECT f.value->>'kind'
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${findings}) = 'array' THEN ${findings} ELSE '[]'::jsonb END) WITH ORDINALITY AS f(value, ord)
+    WHERE jsonb_typeof(f.value->'kind') = 'string'
+    ORDER BY CASE WHEN f.value->>'valueAtRisk' ~ ${VALUE_AT_RISK} THEN (f.value->>'valueAtRisk')::numeric ELSE 0 END DESC,
+      CASE f.value->>'severity' WHEN 'high' THEN 3 WHEN 'warning' THEN 2 WHEN 'info' THEN 1 ELSE 0 END DESC,
+      coalesce(array_position(ARRAY[${EXCEPTION_KINDS.map((k) => `'${k}'`).join(', ')}]::text[], f.value->>'kind'), ${EXCEPTION_KINDS.length}), f.ord
+    LIMIT 1)`;
+
+/**
+ * The CTEs av … sv: the step stays of a tenant's cases (optionally only some, `caseFilter` being
+ * an `AND a.case_id …` clause), from the audit rows the engine writes with each transition
+ * (`version`, `activeNodes`): a step is entered at the first version it is active and left at
+ * the next version it is not; returning later is a new stay (`entered_v`, `left_v`: those case
+ * versions, so a stay that ends where another begins is a move between them). One binding: the tenant id.
+ */
+export const stepStays = (caseFilter = '') => `av AS (
+         SELECT DISTINCT ON (a.case_id, (a.data->>'version')::int) a.case_id, (a.data->>'version')::int AS v, a.created_at AS at, a.data->'activeNodes' AS nodes
+         FROM audit a
+         WHERE a.tenant_id = ? ${caseFilter} AND a.entity = 'case' AND a.case_id IS NOT NULL AND a.data->>'version' IS NOT NULL AND jsonb_typeof(a.data->'activeNodes') = 'array'
+         ORDER BY a.case_id, (a.data->>'version')::int, a.seq),
+       avn AS (
+         SELECT av.case_id, av.v, av.at, lead(av.at) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_at,
+           lead(av.v) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_v, av.nodes FROM av),
+       avs AS (
+         SELECT avn.case_id, n.node, avn.v, avn.at, avn.next_at, avn.next_v,
+           avn.v - row_number() OVER (PARTITION BY avn.case_id, n.node ORDER BY avn.v) AS island
+         FROM avn CROSS JOIN LATERAL jsonb_array_elements_text(avn.nodes) AS n(node)),
+       sv AS (
+         SELECT case_id, node AS node_id, min(at) AS entered_at, (array_agg(next_at ORDER BY v DESC))[1] AS left_at,
+           min(v) AS entered_v, (array_agg(next_v ORDER BY v DESC))[1] AS left_v,
+           row_number() OVER (PARTITION BY case_id, node ORDER BY min(v))::int AS visit
+         FROM avs GROUP BY case_id, node, island)`;
+
+/** The fact CTEs: inv (invoices, with the leading kind of triage's findings), tk (tasks per case), cf (cases), tf (tasks), sv (step stays), ra (reassignments). */
+export function facts(sql: Sql, tenantId: string, now: string): Sql {
   return sql.add(
     `WITH inv AS (
          SELECT i.id, i.channel, i.received_at, coalesce(i.supplier_id, i.supplier_name) AS supplier,
-           coalesce(i.body->>'businessUnit', po.business_unit) AS business_unit
+           coalesce(i.body->>'businessUnit', po.business_unit) AS business_unit, ${LEAD_FINDING_KIND('i.findings')} AS finding_kind
          FROM invoices i LEFT JOIN purchase_orders po ON po.tenant_id = i.tenant_id AND po.po_number = i.po_number
          WHERE i.tenant_id = ?),
        tk AS (
@@ -39,7 +86,7 @@ function facts(sql: Sql, tenantId: string, now: string): Sql {
        cf AS (
          SELECT c.id, c.invoice_id, c.definition_id, c.definition_version, c.status, c.outcome, c.opened_at, c.closed_at,
            inv.channel, inv.supplier, inv.business_unit, coalesce(tk.n, 0) AS human_tasks,
-           coalesce(tk.kind, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}',
+           coalesce(inv.finding_kind, tk.kind, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}',
              CASE WHEN tk.n > 0 THEN 'unclassified' END) AS exception_kind,
            coalesce(tk.var, (SELECT max((v.value->>'valueAtRisk')::numeric) FROM jsonb_each(
                CASE WHEN jsonb_typeof(c.snapshot #> '{context,vars}') = 'object' THEN c.snapshot #> '{context,vars}' ELSE '{}'::jsonb END) v
@@ -50,21 +97,7 @@ function facts(sql: Sql, tenantId: string, now: string): Sql {
        tf AS (
          SELECT t.id, t.case_id, t.node_id, t.queue, t.candidate_roles, t.business_unit, t.status, t.created_at, t.due_at, t.completed_at
          FROM tasks t WHERE t.tenant_id = ?),
-       av AS (
-         SELECT DISTINCT ON (a.case_id, (a.data->>'version')::int) a.case_id, (a.data->>'version')::int AS v, a.created_at AS at, a.data->'activeNodes' AS nodes
-         FROM audit a
-         WHERE a.tenant_id = ? AND a.entity = 'case' AND a.case_id IS NOT NULL AND a.data->>'version' IS NOT NULL AND jsonb_typeof(a.data->'activeNodes') = 'array'
-         ORDER BY a.case_id, (a.data->>'version')::int, a.seq),
-       avn AS (
-         SELECT av.case_id, av.v, av.at, lead(av.at) OVER (PARTITION BY av.case_id ORDER BY av.v) AS next_at, av.nodes FROM av),
-       avs AS (
-         SELECT avn.case_id, n.node, avn.v, avn.at, avn.next_at,
-           avn.v - row_number() OVER (PARTITION BY avn.case_id, n.node ORDER BY avn.v) AS island
-         FROM avn CROSS JOIN LATERAL jsonb_array_elements_text(avn.nodes) AS n(node)),
-       sv AS (
-         SELECT case_id, node AS node_id, min(at) AS entered_at, (array_agg(next_at ORDER BY v DESC))[1] AS left_at,
-           row_number() OVER (PARTITION BY case_id, node ORDER BY min(v))::int AS visit
-         FROM avs GROUP BY case_id, node, island),
+       ${stepStays()},
        ra AS (
          SELECT a.case_id, a.entity_id AS task_id, a.created_at AS at FROM audit a
          WHERE a.tenant_id = ? AND a.action = 'task.reassigned' AND a.case_id IS NOT NULL),
@@ -79,7 +112,7 @@ function facts(sql: Sql, tenantId: string, now: string): Sql {
   );
 }
 
-function caseWhere(sql: Sql, alias: string, f: InsightFilters, caseLevel = true): Sql {
+export function caseWhere(sql: Sql, alias: string, f: InsightFilters, caseLevel = true): Sql {
   if (f.businessUnit !== undefined) sql.add(`AND ${alias}.business_unit = ?`, f.businessUnit);
   if (f.supplier !== undefined) sql.add(`AND ${alias}.supplier = ?`, f.supplier);
   if (f.channel !== undefined) sql.add(`AND ${alias}.channel = ?`, f.channel);
@@ -274,12 +307,21 @@ export function createInsightsRepository(db: Db) {
       const read = async (select: string, extra: unknown[] = []) => (await db.raw(`${sql.text} ${select}`, [...sql.bindings, ...extra] as any[])).rows as any[];
       const kinds = await read(
         `SELECT cf.id, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}' AS finding_kind,
-          ARRAY(SELECT exception_kind FROM tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id ORDER BY created_at, id) AS task_kinds
+          ARRAY(SELECT exception_kind FROM tasks t WHERE t.tenant_id = c.tenant_id AND t.case_id = c.id ORDER BY created_at, id) AS task_kinds,
+          (SELECT i.findings FROM invoices i WHERE i.tenant_id = c.tenant_id AND i.id = c.invoice_id) AS invoice_findings
         FROM cf JOIN cases c ON c.tenant_id = ? AND c.id = cf.id`,
         [tenantId],
       );
       const kindOf = new Map(
-        kinds.map((k) => [k.id, caseExceptionKind({ taskKinds: k.task_kinds, findingKind: k.finding_kind, humanTasks: k.task_kinds.length })]),
+        kinds.map((k) => [
+          k.id,
+          caseExceptionKind({
+            invoiceKind: leadFindingKind(k.invoice_findings),
+            taskKinds: k.task_kinds,
+            findingKind: k.finding_kind,
+            humanTasks: k.task_kinds.length,
+          }),
+        ]),
       );
       return {
         invoices: (await read('SELECT * FROM inv')).map((r) => ({

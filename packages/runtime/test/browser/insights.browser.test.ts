@@ -66,4 +66,39 @@ describe.skipIf(!hasChromium)('Insights page in Chromium', () => {
     await page.waitForSelector('[data-testid=case-page], .case-page, [data-testid=case-timeline]', { timeout: 10_000 }).catch(() => undefined);
     expect(page.url()).toContain(`#/cases/${caseId}`);
   });
+
+  it('the heatmap shows, on the canvas of the published flow, cases per step, open cases now and how often each edge was taken', async () => {
+    const token = await server.login('owner@demo.exflow');
+    const owner = httpClient(server.url, token);
+    const flowId = (await owner('GET', '/api/v1/definitions')).body.find((d: { key: string }) => d.key === 'price-variance').id as string;
+    const version = (await owner('GET', `/api/v1/definitions/${flowId}/versions`)).body[0].version as number;
+    const designer = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    designer.on('pageerror', (e) => console.error('page error:', e.message));
+    await designer.goto(server.url);
+    await designer.fill('input[type=email]', 'owner@demo.exflow');
+    await designer.fill('input[type=password]', 'demo');
+    await designer.click('[data-testid=login-submit]');
+    await designer.waitForSelector('[data-testid=login-submit]', { state: 'detached' });
+    await designer.goto(`${server.url}/#/flows/${flowId}`);
+    await designer.waitForSelector('.react-flow__node');
+    await designer.click('[data-testid=heatmap-toggle]');
+    await designer.waitForSelector('[data-testid=heatmap-banner]');
+    expect(await designer.locator('[data-testid=heatmap-toggle]').getAttribute('aria-pressed')).toBe('true');
+    // what the canvas shows is what the API answers, as text on the step
+    const figures = (await owner('GET', `/api/v1/insights/flows/${flowId}/versions/${version}/heatmap`)).body;
+    const review = figures.nodes.find((n: { nodeId: string }) => n.nodeId === 'procurementReview');
+    expect(review.openNow).toBeGreaterThanOrEqual(1);
+    const heat = designer.locator('.react-flow__node[data-id="procurementReview"] [data-testid=heat]');
+    await heat.waitFor();
+    const text = (await heat.textContent()) ?? '';
+    expect(text).toContain(`${review.cases} case${review.cases === 1 ? '' : 's'}`);
+    expect(text).toContain(`${review.openNow} open now`);
+    expect(await heat.getAttribute('aria-label')).toContain(`${review.openNow} open now`);
+    const taken = figures.edges.find((e: { count: number }) => e.count > 0);
+    expect(taken).toBeDefined();
+    expect(await designer.locator(`[data-edge-id="${taken.edgeId}"] [data-testid=edge-heat]`).textContent()).toBe(`×${taken.count}`);
+    await designer.screenshot({ path: join(ARTIFACTS, 'heatmap.png') });
+    await designer.click('[data-testid=heatmap-banner] button');
+    await designer.waitForSelector('[data-testid=heat]', { state: 'detached' });
+  });
 });

@@ -1,3 +1,5 @@
+import { EXCEPTION_KINDS } from '../checks/finding.js';
+
 /**
  * The rows operational metrics are computed from: one per invoice, case, human task, step visit
  * and task reassignment, already reduced to the facts the definitions need. The runtime reads
@@ -74,14 +76,49 @@ export interface InsightData {
   reassignments: ReassignmentFact[];
 }
 
+const SEVERITY_RANK: Record<string, number> = { high: 3, warning: 2, info: 1 };
+const amountOf = (v: unknown): number => (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : typeof v === 'number' ? v : 0);
+const kindRank = (kind: string): number => {
+  const i = (EXCEPTION_KINDS as readonly string[]).indexOf(kind);
+  return i < 0 ? EXCEPTION_KINDS.length : i;
+};
+
 /**
- * The exception kind of a case: the kind its first human task carries (the finding that put
+ * The leading finding kind of the findings triage stored with an invoice (`invoices.findings`):
+ * the one putting the most money at risk, then the most severe, then the riskiest kind in
+ * {@link EXCEPTION_KINDS}' order, then the first; `null` without findings. Anything that is not
+ * a finding with a text `kind` is skipped.
+ * @example leadFindingKind([{ kind: 'taxLineMismatch', valueAtRisk: '5' }, { kind: 'priceVariance', valueAtRisk: '60' }]) // 'priceVariance'
+ */
+export function leadFindingKind(findings: unknown): string | null {
+  if (!Array.isArray(findings)) return null;
+  let lead: { kind: string; amount: number; severity: number; rank: number } | null = null;
+  for (const f of findings as { kind?: unknown; valueAtRisk?: unknown; severity?: unknown }[]) {
+    if (!f || typeof f !== 'object' || typeof f.kind !== 'string') continue;
+    const next = { kind: f.kind, amount: amountOf(f.valueAtRisk), severity: SEVERITY_RANK[String(f.severity)] ?? 0, rank: kindRank(f.kind) };
+    const better =
+      !lead ||
+      next.amount > lead.amount ||
+      (next.amount === lead.amount && (next.severity > lead.severity || (next.severity === lead.severity && next.rank < lead.rank)));
+    if (better) lead = next;
+  }
+  return lead?.kind ?? null;
+}
+
+/**
+ * The exception kind of a case: the leading finding triage stored with its invoice
+ * ({@link leadFindingKind}), else the kind its first human task carries (the finding that put
  * the most money at risk when the task opened), else the first finding any check kept in the
  * case, else `unclassified` when a person was asked anyway, else `null` (no exception).
- * @example caseExceptionKind({ taskKinds: [null, 'priceVariance'], findingKind: null, humanTasks: 2 }) // 'priceVariance'
+ * @example caseExceptionKind({ invoiceKind: null, taskKinds: [null, 'priceVariance'], findingKind: null, humanTasks: 2 }) // 'priceVariance'
  */
-export function caseExceptionKind(facts: { taskKinds: (string | null)[]; findingKind: string | null; humanTasks: number }): string | null {
-  return facts.taskKinds.find((k) => k !== null) ?? facts.findingKind ?? (facts.humanTasks > 0 ? 'unclassified' : null);
+export function caseExceptionKind(facts: {
+  invoiceKind?: string | null;
+  taskKinds: (string | null)[];
+  findingKind: string | null;
+  humanTasks: number;
+}): string | null {
+  return facts.invoiceKind ?? facts.taskKinds.find((k) => k !== null) ?? facts.findingKind ?? (facts.humanTasks > 0 ? 'unclassified' : null);
 }
 
 /**

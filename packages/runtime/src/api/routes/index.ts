@@ -13,6 +13,7 @@ import { egressRoutes } from './egressRoutes.js';
 import { inboxRoutes } from './inboxRoutes.js';
 import { incidentRoutes } from './incidentRoutes.js';
 import { invoiceExchangeRoutes } from './invoiceExchangeRoutes.js';
+import { insightsExportRoutes } from './insightsExportRoutes.js';
 import { insightsRoutes } from './insightsRoutes.js';
 import { invoiceFormatRoutes } from './invoiceFormatRoutes.js';
 import { invoiceRoutes } from './invoiceRoutes.js';
@@ -44,6 +45,7 @@ export const routes: Route[] = [
   ...referenceCsvRoutes,
   ...templateRoutes,
   ...insightsRoutes,
+  ...insightsExportRoutes,
   ...routingRoutes,
   ...auditRoutes,
   ...adminRoutes,

@@ -1,18 +1,31 @@
-import { EXECUTIVE_METRICS, METRICS, type BucketUnit, type InsightFilters, type InsightQuery, type MetricName, type MetricRow } from '@exflow/shared';
+import {
+  edgeFrequencies,
+  EXECUTIVE_METRICS,
+  heatmapSchema,
+  METRICS,
+  type Heatmap,
+  type BucketUnit,
+  type InsightFilters,
+  type InsightQuery,
+  type MetricName,
+  type MetricRow,
+} from '@exflow/shared';
 import type { Request, Response } from 'express';
 import type { Principal, Role } from '../../auth/roles.js';
-import { forbidden, unprocessable } from '../../errors.js';
+import { forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Db } from '../../store/db.js';
+import { createDefinitionRepository } from '../../store/definitionRepository.js';
+import { createHeatmapRepository } from '../../store/heatmapRepository.js';
 import { createInboxRepository } from '../../store/inboxRepository.js';
 import { createInsightsRepository } from '../../store/insightsRepository.js';
 import { param, queryString } from '../params.js';
 import { defineRoutes, type HandlerContext } from '../route.js';
 
 /** Who reads insights: admins, process owners, auditors, and analysts or approvers who lead a team. Not integrations. */
-const INSIGHT_READERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor', 'analyst', 'approver'];
+export const INSIGHT_READERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor', 'analyst', 'approver'];
 const WITHOUT_LEAD: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor'];
 
-async function requireInsightReader(db: Db, principal: Principal): Promise<void> {
+export async function requireInsightReader(db: Db, principal: Principal): Promise<void> {
   if (principal.roles.some((r) => WITHOUT_LEAD.includes(r))) return;
   if ((await createInboxRepository(db).member(principal.tenantId, principal.userId))?.lead) return;
   throw forbidden('Insights are for leads, tenant admins, process owners and auditors; ask a tenant admin to mark you as lead (PUT /team/:userId/lead)');
@@ -39,7 +52,7 @@ function readInt(req: Request, name: string, min: number, max: number): number |
 }
 
 /** Period (default: the 30 days up to now), bucket unit (default week), filters and window. */
-function readQuery(req: Request): InsightQuery {
+export function readQuery(req: Request): InsightQuery {
   const now = new Date().toISOString();
   const to = readTime(req, 'to') ?? now;
   const from = readTime(req, 'from') ?? new Date(Date.parse(to) - 30 * DAY).toISOString();
@@ -122,7 +135,7 @@ async function summaryRows(ctx: HandlerContext, tenantId: string, q: InsightQuer
   return { rows, previous };
 }
 
-const QUERY_DOCS = {
+export const QUERY_DOCS = {
   from: { type: 'string', description: 'Start of the period (ISO 8601, inclusive); default 30 days before "to"' },
   to: { type: 'string', description: 'End of the period (ISO 8601, exclusive); default now' },
   groupBy: { type: 'string', description: 'day, week (default), month, or all (one bucket for the period)' },
@@ -214,6 +227,44 @@ export const insightsRoutes = defineRoutes([
             .select('id', 'status', 'outcome', 'definition_id as definitionId', 'invoice_id as invoiceId', 'opened_at as openedAt', 'closed_at as closedAt')
         : [];
       sendTable(req, res, `insights-${metric}-cases`, { metric, bucket: bucket ?? null, group: group ?? null, invoiceIds }, cases);
+    },
+  },
+  {
+    method: 'get',
+    path: '/insights/flows/:definitionId/versions/:version/heatmap',
+    summary:
+      "The designer's heatmap of a published version: per step, cases, stays, median and p90 dwell, SLA breach share and open cases now; per edge, how often cases took it",
+    tag: 'insights',
+    roles: INSIGHT_READERS,
+    query: { from: QUERY_DOCS.from, to: QUERY_DOCS.to },
+    responses: {
+      '200': 'The heatmap: { definitionId, version, period, nodes, edges }',
+      '403': 'An analyst or approver who is not a lead',
+      '404': 'No such published version',
+      '422': 'A bad query parameter',
+    },
+    responseSchemas: { '200': heatmapSchema },
+    async handler(req, res, ctx) {
+      await requireInsightReader(ctx.db, ctx.principal);
+      const q = readQuery(req);
+      const definitionId = param(req, 'definitionId');
+      const version = Number(param(req, 'version'));
+      const stored =
+        Number.isInteger(version) && version > 0
+          ? await createDefinitionRepository(ctx.db).getVersion(ctx.principal.tenantId, definitionId, version)
+          : undefined;
+      if (!stored) throw notFound('published version', `${definitionId}@${param(req, 'version')}`);
+      const { nodes, transitions } = await createHeatmapRepository(ctx.db).figures(ctx.principal.tenantId, { definitionId, version }, q);
+      const byNode = new Map(nodes.map((n) => [n.nodeId, n]));
+      const zero = { cases: 0, visits: 0, medianDwellSeconds: null, p90DwellSeconds: null, slaTasks: 0, slaBreachShare: null, openNow: 0 };
+      const heatmap: Heatmap = {
+        definitionId,
+        version,
+        period: { from: q.from, to: q.to },
+        nodes: stored.definition.nodes.map((n) => byNode.get(n.id) ?? { nodeId: n.id, ...zero }),
+        edges: edgeFrequencies(stored.definition, transitions),
+      };
+      res.json(heatmap);
     },
   },
   {
