@@ -191,3 +191,23 @@ export {
   type InsightFilters,
 } from './insights/metrics.js';
 export type { Suggestion, SuggestionFactor, AnomalyScore, SuggestionProvider } from './ai/suggestion.js';
+export {
+  invoiceFeatures,
+  supplierHistory,
+  toVector,
+  FEATURE_NAMES,
+  type Features,
+  type FeatureInput,
+  type HistoryInvoice,
+  type SupplierHistory,
+} from './ai/features.js';
+export {
+  applyCalibration,
+  expectedCalibrationError,
+  fitCalibration,
+  macroF1,
+  reliabilityCurve,
+  type Calibration,
+  type ReliabilityBin,
+} from './ai/calibration.js';
+export { scoreAnomaly, DEFAULT_ANOMALY_WEIGHTS, type AnomalyWeights } from './ai/anomaly.js';
