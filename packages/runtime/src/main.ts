@@ -2,6 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { durationToMs, type SuggestionProvider } from '@exflow/shared';
+import { createModelSuggestionProvider } from './ai/modelProvider.js';
+import { createRetrainingWorker } from './ai/retraining.js';
 import { createApp } from './app.js';
 import { jsonLog, type Log } from './logging.js';
 import { createAuthenticator } from './auth/authenticator.js';
@@ -36,6 +39,8 @@ export interface RunningExflow {
   /** Committed case and task changes (what realtime and the workers hear). */
   bus: EventBus;
   issuer: Issuer;
+  /** The AI suggestion provider in use (the option's, else the trained models'). */
+  suggestionProvider: SuggestionProvider;
   stop(): Promise<void>;
 }
 
@@ -48,6 +53,13 @@ export interface StartOptions {
   leaseMs?: number;
   /** Run effect and timer workers in this process (default true). */
   workers?: boolean;
+  /**
+   * Where AI suggestions and anomaly scores come from (docs/ai.md); default: the tenant's
+   * trained model rows (`createModelSuggestionProvider`).
+   */
+  suggestionProvider?: SuggestionProvider;
+  /** Lease of a claimed retraining job, ms (default 10 minutes; tests shorten it). */
+  aiRetrainLeaseMs?: number;
 }
 
 /** Effects one claim takes (the effect worker's default batch). */
@@ -84,9 +96,14 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const engine = metrics.instrumentEngine(createEngine({ db, bus, services }));
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
 
+  const suggestionProvider = options.suggestionProvider ?? createModelSuggestionProvider(db);
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
   const auditCheckpoints = createAuditCheckpointer(db, issuer);
-  const app = createApp({ config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus) }, log, metrics);
+  const app = createApp(
+    { config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus), suggestionProvider },
+    log,
+    metrics,
+  );
   const server = createServer(app);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl
@@ -141,7 +158,14 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         (e) => log('webhook poll failed', { error: String(e) }),
       )
     : undefined;
-  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, webhookPoller].filter((p) => p !== undefined);
+  const retrainPoller = workers
+    ? startPoller(
+        createRetrainingWorker({ db, everyMs: durationToMs(config.aiRetrainEvery) ?? 86_400_000, leaseMs: options.aiRetrainLeaseMs ?? 10 * 60_000, log }).tick,
+        config.aiRetrainPollMs,
+        (e) => log('ai retraining poll failed', { error: String(e) }),
+      )
+    : undefined;
+  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, webhookPoller, retrainPoller].filter((p) => p !== undefined);
   // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)
   const wakeups = startWakeups({
     bus,
@@ -158,6 +182,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     engine,
     bus,
     issuer,
+    suggestionProvider,
     async stop() {
       await wakeups.stop();
       await Promise.all(pollers.map((p) => p.stop()));

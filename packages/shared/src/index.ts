@@ -195,6 +195,7 @@ export {
   invoiceFeatures,
   supplierHistory,
   toVector,
+  describeFeature,
   FEATURE_NAMES,
   type Features,
   type FeatureInput,
@@ -210,4 +211,5 @@ export {
   type Calibration,
   type ReliabilityBin,
 } from './ai/calibration.js';
+export { aiModelListSchema, aiModelViewSchema, aiTrainingResultSchema, anomalyViewSchema, type AiModelView, type AnomalyView } from './api/ai.js';
 export { scoreAnomaly, DEFAULT_ANOMALY_WEIGHTS, type AnomalyWeights } from './ai/anomaly.js';

@@ -1,3 +1,4 @@
+import type { SuggestionProvider } from '@exflow/shared';
 import type { Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { AuditCheckpointer } from '../auth/auditCheckpoints.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
    * and drops the live sockets of a revoked key or a disabled user.
    */
   realtime: Pick<Realtime, 'taskChanged' | 'disconnect'>;
+  /** AI suggestions and anomaly scores (docs/ai.md). */
+  suggestionProvider: SuggestionProvider;
 }
 
 export interface HandlerContext extends AppDeps {

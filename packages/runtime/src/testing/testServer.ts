@@ -26,6 +26,8 @@ export interface TestServerOptions extends StartOptions {
   metricsToken?: string;
   /** As `EXFLOW_TRUST_PROXY` (default: trust no proxy). */
   trustProxy?: Config['trustProxy'];
+  /** As `EXFLOW_AI_RETRAIN_POLL_MS` (default 60 s). */
+  aiRetrainPollMs?: number;
 }
 
 export interface TestServer extends RunningExflow {
@@ -58,6 +60,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
     trustProxy: options.trustProxy ?? false,
+    ...(options.aiRetrainPollMs ? { aiRetrainPollMs: options.aiRetrainPollMs } : {}),
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

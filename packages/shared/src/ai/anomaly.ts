@@ -1,6 +1,6 @@
 import type { SuggestionFactor } from './suggestion.js';
 import { isRoundAmount, isWeekend, type SupplierHistory } from './features.js';
-import type { Invoice } from '../invoice/invoice.js';
+import type { Invoice, InvoiceParty } from '../invoice/invoice.js';
 
 /**
  * How unusual an invoice is against its supplier's own history (docs/ai.md, "Anomaly score"):
@@ -23,7 +23,7 @@ export interface AnomalyWeights {
   weekend: number;
 }
 
-export const DEFAULT_ANOMALY_WEIGHTS: AnomalyWeights = { amount: 0.5, frequency: 1, newBankAccount: 1.5, roundAmount: 0.45, weekend: 0.45 };
+export const DEFAULT_ANOMALY_WEIGHTS: AnomalyWeights = { amount: 0.5, frequency: 1.8, newBankAccount: 1.5, roundAmount: 0.45, weekend: 0.45 };
 
 /** Earlier invoices a supplier needs before its invoices are scored at all. */
 export const MIN_ANOMALY_HISTORY = 3;
@@ -37,7 +37,7 @@ const pct = (share: number) => `${Math.round(share * 100)} %`;
  * @example scoreAnomaly(invoice, supplierHistory(earlier, invoice.issueDate))?.factors[0]?.text // "Bank account NO93… not on any of the supplier's 12 earlier invoices"
  */
 export function scoreAnomaly(
-  invoice: Invoice,
+  invoice: Pick<Invoice, 'grossTotal' | 'issueDate'> & { supplier: Pick<InvoiceParty, 'bankAccount'> },
   history: SupplierHistory,
   weights: AnomalyWeights = DEFAULT_ANOMALY_WEIGHTS,
 ): { score: number; factors: SuggestionFactor[] } | null {
@@ -54,10 +54,10 @@ export function scoreAnomaly(
   }
   if (history.typicalIntervalDays !== null && history.typicalIntervalDays >= 4 && history.daysSinceLast !== null) {
     const ratio = history.daysSinceLast / history.typicalIntervalDays;
-    if (ratio < 0.25) {
+    if (ratio < 0.35) {
       factors.push({
         feature: 'intervalRatio',
-        weight: weights.frequency * (1 - ratio / 0.25),
+        weight: weights.frequency * (1 - ratio / 0.35),
         text: `Sent ${Math.max(0, Math.round(history.daysSinceLast))} days after the previous invoice; this supplier usually invoices every ${Math.round(history.typicalIntervalDays)} days`,
       });
     }

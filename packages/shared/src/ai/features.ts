@@ -10,7 +10,7 @@ import type { Invoice, SourceChannel } from '../invoice/invoice.js';
 const CHANNELS: readonly SourceChannel[] = ['api', 'portal', 'email', 'edi', 'ubl', 'cii', 'x12', 'edifact', 'csv'];
 
 /** Buckets of the hashed bag of words over line descriptions and rule ids. */
-export const TEXT_BUCKETS = 16;
+export const TEXT_BUCKETS = 8;
 
 /** One earlier invoice of the same supplier, as history reads it. */
 export interface HistoryInvoice {
@@ -53,8 +53,8 @@ export interface FeatureInput {
   history: SupplierHistory;
   /** Purchase-order state from triage's summary. */
   po: { found: boolean; kind?: 'goods' | 'service' };
-  /** The worst price variance (percent over the PO) and quantity variance (units over receipt) triage measured. */
-  variance?: { pricePct: number | null; quantity: number | null };
+  /** What triage measured: the worst price variance (percent over the PO), quantity variance (units over receipt) and tax difference. */
+  variance?: { pricePct: number | null; quantity: number | null; tax?: number | null };
   /** The price tolerance in force, percent (triage's params), to measure variance against. */
   priceTolerancePct?: number;
 }
@@ -157,6 +157,7 @@ export const FEATURE_NAMES: readonly string[] = [
   'variancePct',
   'varianceOverTolerancePct',
   'quantityVariance',
+  'taxDifference',
   'valueAtRiskLog10',
   'valueAtRiskShare',
   'supplierVolumeLog',
@@ -196,6 +197,7 @@ export function invoiceFeatures(input: FeatureInput): Features {
   f.variancePct = Math.max(0, input.variance?.pricePct ?? 0);
   f.varianceOverTolerancePct = f.variancePct > 0 ? f.variancePct - (input.priceTolerancePct ?? 0) : 0;
   f.quantityVariance = Math.max(0, input.variance?.quantity ?? 0);
+  f.taxDifference = Math.abs(input.variance?.tax ?? 0);
   const atRisk = Math.max(0, ...findings.map((x) => Number(x.valueAtRisk) || 0));
   f.valueAtRiskLog10 = Math.log10(1 + atRisk);
   f.valueAtRiskShare = gross > 0 ? Math.min(1, atRisk / gross) : 0;
@@ -221,4 +223,90 @@ export function invoiceFeatures(input: FeatureInput): Features {
 /** The features as numbers in {@link FEATURE_NAMES} order (what a model's matrix takes). */
 export function toVector(features: Features): number[] {
   return FEATURE_NAMES.map((n) => features[n] ?? 0);
+}
+
+const KIND_WORDS: Record<string, string> = {
+  duplicateInvoice: 'a duplicate invoice',
+  suspectedDuplicate: 'a suspected duplicate',
+  bankAccountChanged: 'a recently changed bank account',
+  bankAccountMismatch: 'a bank account that differs from master data',
+  taxIdMismatch: 'a tax id that differs from master data',
+  unknownSupplier: 'an unknown supplier',
+  missingPo: 'no purchase order',
+  poSupplierMismatch: 'a PO of another supplier',
+  currencyMismatch: 'a currency other than the PO',
+  priceVariance: 'a price variance',
+  amountVariance: 'an amount over the PO cap',
+  quantityVariance: 'a quantity variance',
+  missingGoodsReceipt: 'no goods receipt',
+  unmatchedLine: 'a line not on the PO',
+  taxRateInvalid: 'an invalid tax rate',
+  taxTotalMismatch: 'a tax total that does not add up',
+  taxLineMismatch: 'a line tax that does not add up',
+  arithmeticError: 'an arithmetic error',
+};
+
+const amount = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+/**
+ * One feature of an invoice in words an analyst reads (the text of a suggestion's factor).
+ * @example describeFeature('variancePct', { variancePct: 4.2 }) // "Price 4.2 % above the PO"
+ */
+export function describeFeature(name: string, f: Features): string {
+  const v = f[name] ?? 0;
+  if (name.startsWith('finding.')) return `Triage found ${KIND_WORDS[name.slice(8)] ?? name.slice(8)}${v > 1 ? ` (${v} times)` : ''}`;
+  if (name.startsWith('channel.')) return `Received through ${name.slice(8)}`;
+  if (name.startsWith('text.')) return 'Wording of the invoice lines';
+  switch (name) {
+    case 'grossLog10':
+      return `Gross amount about ${amount(10 ** v - 1)}`;
+    case 'lineCount':
+      return `${v} invoice line${v === 1 ? '' : 's'}`;
+    case 'isCreditNote':
+      return v ? 'A credit note' : 'An invoice, not a credit note';
+    case 'findingCount':
+      return `${v} finding${v === 1 ? '' : 's'} at triage`;
+    case 'highSeverityCount':
+      return `${v} high-severity finding${v === 1 ? '' : 's'}`;
+    case 'variancePct':
+      return `Price ${v.toFixed(1)} % above the PO`;
+    case 'varianceOverTolerancePct':
+      return v >= 0 ? `Price variance ${v.toFixed(1)} points beyond the tolerance` : `Price variance ${(-v).toFixed(1)} points inside the tolerance`;
+    case 'quantityVariance':
+      return `${v} unit${v === 1 ? '' : 's'} billed beyond what was received`;
+    case 'taxDifference':
+      return `Tax differs by ${v.toFixed(2)} from rate × net`;
+    case 'valueAtRiskLog10':
+      return `Value at risk about ${amount(10 ** v - 1)}`;
+    case 'valueAtRiskShare':
+      return `Value at risk is ${Math.round(v * 100)} % of the invoice`;
+    case 'supplierVolumeLog':
+      return `Supplier has sent ${Math.round(Math.expm1(v))} earlier invoices`;
+    case 'supplierExceptionRate':
+      return `${Math.round(v * 100)} % of this supplier's earlier invoices had exceptions`;
+    case 'supplierBankChanges':
+      return `Supplier changed bank account ${v} time${v === 1 ? '' : 's'}`;
+    case 'newBankAccount':
+      return v ? 'Bank account not seen on this supplier before' : 'Bank account as on earlier invoices';
+    case 'amountZ':
+      return `Amount ${Math.abs(v).toFixed(1)} standard deviations ${v >= 0 ? 'above' : 'below'} this supplier's usual`;
+    case 'amountToTypicalLog':
+      return `Amount ${(10 ** v).toFixed(1)}× this supplier's typical invoice`;
+    case 'daysSinceLast':
+      return `${Math.round(v)} days since the supplier's previous invoice`;
+    case 'intervalRatio':
+      return `Invoiced after ${Math.round(v * 100)} % of the supplier's usual interval`;
+    case 'poFound':
+      return v ? 'The purchase order was found' : 'No purchase order was found';
+    case 'poService':
+      return v ? 'A service PO (2-way match)' : 'A goods PO';
+    case 'weekend':
+      return v ? 'Dated on a weekend' : 'Dated on a weekday';
+    case 'monthEnd':
+      return v ? 'Dated at month end' : 'Dated before month end';
+    case 'roundAmount':
+      return v ? 'A round amount' : 'Not a round amount';
+    default:
+      return name;
+  }
 }

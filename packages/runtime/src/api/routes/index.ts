@@ -1,5 +1,6 @@
 import type { Route } from '../route.js';
 import { adminRoutes } from './adminRoutes.js';
+import { aiRoutes } from './aiRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
 import { caseRoutes } from './caseRoutes.js';
@@ -38,6 +39,7 @@ export const routes: Route[] = [
   ...referenceCsvRoutes,
   ...templateRoutes,
   ...insightsRoutes,
+  ...aiRoutes,
   ...routingRoutes,
   ...auditRoutes,
   ...adminRoutes,
