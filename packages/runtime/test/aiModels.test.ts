@@ -28,7 +28,7 @@ describe.each(testDatabaseKinds())('AI models (%s)', (database) => {
       engine: server.engine,
       tenantId: 'acme',
       sender: principal('acme', 'u-acme-admin', ['tenant_admin']),
-      days: 50,
+      days: 40,
       suppliers: 16,
       anomalyRate: 0,
       seed: 5,

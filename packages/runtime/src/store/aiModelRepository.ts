@@ -351,5 +351,3 @@ export function createAiModelRepository(db: Db) {
     },
   };
 }
-
-export type AiModelRepository = ReturnType<typeof createAiModelRepository>;
