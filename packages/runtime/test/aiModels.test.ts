@@ -138,14 +138,18 @@ describe.each(testDatabaseKinds())('AI models (%s)', (database) => {
     const msp = (await tenants.get('msp-north'))!;
     await tenants.setPolicies('msp-north', { ...msp.policies, aiPoolWithMsp: true }, [...msp.overridable, 'aiPoolWithMsp']);
     expect((await trainTenant(server.db, 'msp-north', { minStepExamples: 8 })).recommender).toBeNull();
-    // with the client's own consent, the MSP's model learns from it and says so
-    await tenants.setPolicies('acme', { aiPoolWithMsp: true });
+    await tenants.setPolicies('msp-north', msp.policies, msp.overridable);
+    // with the client's own consent (its to give, though the MSP lets it override nothing of this), the MSP's model learns from it and says so
+    const acmeAdmin = httpClient(server.url, await server.login('admin@acme.example'));
+    const consent = await acmeAdmin('PUT', '/api/v1/policies', { policies: { aiPoolWithMsp: true } });
+    expect(consent.status).toBe(200);
+    expect(consent.body.own).toEqual({ aiPoolWithMsp: true });
     const pooled = await trainTenant(server.db, 'msp-north', { minStepExamples: 8 });
     expect(pooled.recommender).toMatchObject({ tenantId: 'msp-north', pooledFrom: ['acme'], n: acme.recommender!.n });
     // and the other MSP's client is never in it
     expect(pooled.recommender!.pooledFrom).not.toContain('globex');
-    await tenants.setPolicies('acme', {});
-    await tenants.setPolicies('msp-north', msp.policies, msp.overridable);
+    expect((await acmeAdmin('PUT', '/api/v1/policies', { policies: {} })).status).toBe(200);
+    expect((await trainTenant(server.db, 'msp-north', { minStepExamples: 8 })).recommender).toBeNull();
   });
 });
 
