@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invoiceFeatures, supplierHistory, toVector, FEATURE_NAMES, type HistoryInvoice } from '../src/ai/features.js';
+import { describeFeature, invoiceFeatures, supplierHistory, toVector, FEATURE_NAMES, type HistoryInvoice } from '../src/ai/features.js';
 import { scoreAnomaly } from '../src/ai/anomaly.js';
 import type { Finding } from '../src/checks/finding.js';
 import type { Invoice } from '../src/invoice/invoice.js';
@@ -74,6 +74,14 @@ describe('invoiceFeatures', () => {
     expect(f.newBankAccount).toBe(0);
     const text = FEATURE_NAMES.filter((n) => n.startsWith('text.')).reduce((s, n) => s + f[n]!, 0);
     expect(text).toBeCloseTo(1); // the bag of words is normalised
+  });
+  it('says every feature in words an analyst reads', () => {
+    const f = invoiceFeatures({ invoice: invoice(), ...base });
+    expect(describeFeature('varianceOverTolerancePct', f)).toBe('Price variance 3.0 points beyond the tolerance');
+    expect(describeFeature('finding.priceVariance', f)).toBe('Triage found a price variance');
+    expect(describeFeature('channel.email', f)).toBe('Received through email');
+    expect(describeFeature('supplierExceptionRate', f)).toBe("25 % of this supplier's earlier invoices had exceptions");
+    for (const name of FEATURE_NAMES) expect(describeFeature(name, f), name).not.toBe(name);
   });
   it('marks a bank account the supplier never used, a round amount and a weekend date', () => {
     const odd = invoice({ issueDate: '2026-04-04', grossTotal: '5000.00', supplier: { name: 'Nordic Office', bankAccount: 'GB29NWBK6016' } });
