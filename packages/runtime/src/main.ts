@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
-import type { SuggestionProvider } from '@exflow/shared';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { durationToMs, type SuggestionProvider } from '@exflow/shared';
+import { createModelSuggestionProvider } from './ai/modelProvider.js';
+import { createRetrainingWorker } from './ai/retraining.js';
 import { createApp } from './app.js';
 import { jsonLog, type Log } from './logging.js';
 import { createAuthenticator } from './auth/authenticator.js';
@@ -45,6 +47,8 @@ export interface RunningExflow {
   /** Committed case and task changes (what realtime and the workers hear). */
   bus: EventBus;
   issuer: Issuer;
+  /** The AI suggestion provider in use (the option's, else the trained models'). */
+  suggestionProvider: SuggestionProvider;
   stop(): Promise<void>;
 }
 
@@ -59,8 +63,13 @@ export interface StartOptions {
   connectors?: Connector[];
   /** Run effect and timer workers in this process (default true). */
   workers?: boolean;
-  /** The models behind AI suggestion steps (default: none, so the steps pass cases on with no suggestion). */
+  /**
+   * Where AI suggestions and anomaly scores come from (docs/ai.md); default: the tenant's
+   * trained model rows (`createModelSuggestionProvider`).
+   */
   suggestionProvider?: SuggestionProvider;
+  /** Lease of a claimed retraining job, ms (default 10 minutes; tests shorten it). */
+  aiRetrainLeaseMs?: number;
 }
 
 /** Effects one claim takes (the effect worker's default batch). */
@@ -98,9 +107,9 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
   const metrics = createRuntimeMetrics(db);
   bus.on('case.changed', (change) => metrics.transition(change));
-  const services = metrics.instrumentServices(
-    builtInServices(options.services, { egressAllow: config.egressAllow, suggestionProvider: options.suggestionProvider, connectors }),
-  );
+  // AI suggestions come from the tenant's trained model rows unless a caller gives its own models
+  const suggestionProvider = options.suggestionProvider ?? createModelSuggestionProvider(db);
+  const services = metrics.instrumentServices(builtInServices(options.services, { egressAllow: config.egressAllow, suggestionProvider, connectors }));
   const engine = metrics.instrumentEngine(createEngine({ db, bus, services }));
   // the effect worker also runs sub-flow steps, which open child cases through the engine
   const workerServices: ServiceRegistry = new Map([...services, [SUBFLOW_SERVICE, createSubflowService({ engine })]]);
@@ -109,7 +118,20 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const scopeReads = Boolean(config.databaseUrl) && config.rlsReads === 'auto' && (await canUseTenantScope(db));
   const auditCheckpoints = createAuditCheckpointer(db, issuer);
   const app = createApp(
-    { config, db, engine, issuer, authenticator, services, scopeReads, auditCheckpoints, realtime: createPublisher(bus), secrets, connectors },
+    {
+      config,
+      db,
+      engine,
+      issuer,
+      authenticator,
+      services,
+      scopeReads,
+      auditCheckpoints,
+      realtime: createPublisher(bus),
+      secrets,
+      connectors,
+      suggestionProvider,
+    },
     log,
     metrics,
   );
@@ -171,6 +193,13 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         (e) => log('webhook poll failed', { error: String(e) }),
       )
     : undefined;
+  const retrainPoller = workers
+    ? startPoller(
+        createRetrainingWorker({ db, everyMs: durationToMs(config.aiRetrainEvery) ?? 86_400_000, leaseMs: options.aiRetrainLeaseMs ?? 10 * 60_000, log }).tick,
+        config.aiRetrainPollMs,
+        (e) => log('ai retraining poll failed', { error: String(e) }),
+      )
+    : undefined;
   // notifications: derived from durable facts, then sent (e-mail when SMTP is configured, chat always)
   const mailTransport = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
   const notifierPoller = workers
@@ -195,9 +224,17 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         (e) => log('notification delivery failed', { error: String(e) }),
       )
     : undefined;
-  const pollers = [effectPoller, timerPoller, checkpointPoller, messagePoller, subflowPoller, webhookPoller, notifierPoller, notificationPoller].filter(
-    (p) => p !== undefined,
-  );
+  const pollers = [
+    effectPoller,
+    timerPoller,
+    checkpointPoller,
+    messagePoller,
+    subflowPoller,
+    webhookPoller,
+    notifierPoller,
+    notificationPoller,
+    retrainPoller,
+  ].filter((p) => p !== undefined);
   // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)
   const wakeups = startWakeups({
     bus,
@@ -214,6 +251,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     engine,
     bus,
     issuer,
+    suggestionProvider,
     async stop() {
       await wakeups.stop();
       await Promise.all(pollers.map((p) => p.stop()));

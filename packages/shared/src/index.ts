@@ -290,3 +290,25 @@ export {
   type MigrationItem,
   type MigrationTask,
 } from './api/migrations.js';
+export {
+  invoiceFeatures,
+  supplierHistory,
+  toVector,
+  describeFeature,
+  FEATURE_NAMES,
+  type Features,
+  type FeatureInput,
+  type HistoryInvoice,
+  type SupplierHistory,
+} from './ai/features.js';
+export {
+  applyCalibration,
+  expectedCalibrationError,
+  fitCalibration,
+  macroF1,
+  reliabilityCurve,
+  type Calibration,
+  type ReliabilityBin,
+} from './ai/calibration.js';
+export { aiModelListSchema, aiModelViewSchema, aiTrainingResultSchema, anomalyViewSchema, type AiModelView, type AnomalyView } from './api/aiModels.js';
+export { scoreAnomaly, DEFAULT_ANOMALY_WEIGHTS, type AnomalyWeights } from './ai/anomaly.js';

@@ -1,3 +1,4 @@
+import type { SuggestionProvider } from '@exflow/shared';
 import type { Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { AuditCheckpointer } from '../auth/auditCheckpoints.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   secrets?: SecretBox;
   /** The connectors and their breakers (integration/connectors/). */
   connectors: ConnectorCalls;
+  /** AI suggestions and anomaly scores (docs/ai.md). */
+  suggestionProvider: SuggestionProvider;
 }
 
 export interface HandlerContext extends AppDeps {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllowList } from '../services/egress.js';
+import { durationToMs } from '@exflow/shared';
 
 /** Everything the runtime reads from its environment, read once at start. */
 export interface Config {
@@ -69,6 +70,10 @@ export interface Config {
   secretsKey?: string;
   /** Keys that sealed earlier (`EXFLOW_SECRETS_PREVIOUS_KEYS`, comma-separated): opened, and resealed at start. */
   secretsPreviousKeys: string[];
+  /** How often each tenant's AI models are retrained (ISO 8601 duration, `EXFLOW_AI_RETRAIN_EVERY`, default `P1D`). */
+  aiRetrainEvery: string;
+  /** How often a process looks for a due retraining job, ms (`EXFLOW_AI_RETRAIN_POLL_MS`). */
+  aiRetrainPollMs: number;
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -80,6 +85,13 @@ function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
+}
+
+function retrainEvery(value: string | undefined): string {
+  const text = value?.trim() || 'P1D';
+  const ms = durationToMs(text);
+  if (ms === undefined || ms < 60_000) throw new Error(`EXFLOW_AI_RETRAIN_EVERY "${text}" is not an ISO 8601 duration of a minute or more (e.g. P1D, PT6H)`);
+  return text;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -95,6 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollMs: Number(env.EXFLOW_POLL_MS ?? 200),
     effectConcurrency: Math.max(1, Math.floor(Number(env.EXFLOW_EFFECT_CONCURRENCY ?? 4)) || 4),
     auditCheckpointMs: Number(env.EXFLOW_AUDIT_CHECKPOINT_MS ?? 60_000),
+    aiRetrainEvery: retrainEvery(env.EXFLOW_AI_RETRAIN_EVERY),
+    aiRetrainPollMs: Number(env.EXFLOW_AI_RETRAIN_POLL_MS ?? 60_000),
     seedDemo: env.EXFLOW_SEED_DEMO !== 'false',
     tokenTtl: env.EXFLOW_TOKEN_TTL ?? '8h',
     attachmentsDir: env.EXFLOW_ATTACHMENTS_DIR ? resolve(env.EXFLOW_ATTACHMENTS_DIR) : undefined,

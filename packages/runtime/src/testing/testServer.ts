@@ -36,6 +36,8 @@ export interface TestServerOptions extends StartOptions {
   llm?: Config['llm'];
   /** As `EXFLOW_SECRETS_KEY`; default a fixed test key (so a restarted test server opens what it sealed); `null`: none. */
   secretsKey?: string | null;
+  /** As `EXFLOW_AI_RETRAIN_POLL_MS` (default 60 s). */
+  aiRetrainPollMs?: number;
 }
 
 /** The key test servers seal secrets with unless told otherwise (base64 of 32 bytes; a test value, never a real one). */
@@ -77,6 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     llm: options.llm,
     secretsKey: options.secretsKey === null ? undefined : (options.secretsKey ?? TEST_SECRETS_KEY),
     ...(options.attachmentsDir ? { attachmentsDir: options.attachmentsDir } : {}),
+    ...(options.aiRetrainPollMs ? { aiRetrainPollMs: options.aiRetrainPollMs } : {}),
   };
   const running = await startExflow(config, { log: () => {}, baseBackoffMs: 20, ...options });
   return {

@@ -1,3 +1,4 @@
+import { POOL_POLICY_KEY } from '../../ai/training.js';
 import { apiKeyActor, mintApiKey } from '../../auth/apiKeys.js';
 import { ADMINS, READERS, ROLES } from '../../auth/roles.js';
 import { effectiveBranding, effectivePolicies, loadTenantWithParent } from '../../auth/tenancy.js';
@@ -52,6 +53,11 @@ export const POLICY_SCHEMA = {
       maxItems: 100,
       items: { type: 'string', maxLength: 100 },
       description: 'Field names masked before anything is sent to the language model (default: names, tax ids, bank accounts, e-mails, phones, addresses)',
+    },
+    aiPoolWithMsp: {
+      type: 'boolean',
+      description:
+        "A client's consent that its MSP's AI models learn from its decided cases (default false; the client's own, whatever its MSP allows; docs/ai.md)",
     },
     allowedTemplates: {
       type: 'array',
@@ -299,7 +305,8 @@ export const adminRoutes = defineRoutes([
       const { policies, overridable } = req.body as { policies: Record<string, unknown>; overridable?: string[] };
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
       if (parent) {
-        const refused = Object.keys(policies).filter((k) => !parent.overridable.includes(k));
+        // consent to pooling is the client's to give, never the MSP's to withhold or grant
+        const refused = Object.keys(policies).filter((k) => !parent.overridable.includes(k) && k !== POOL_POLICY_KEY);
         if (refused.length) {
           throw unprocessable(
             'policy-not-overridable',

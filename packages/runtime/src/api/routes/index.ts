@@ -1,5 +1,6 @@
 import type { Route } from '../route.js';
 import { adminRoutes } from './adminRoutes.js';
+import { aiModelRoutes } from './aiModelRoutes.js';
 import { aiRoutes } from './aiRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
 import { authRoutes } from './authRoutes.js';
@@ -46,6 +47,8 @@ export const routes: Route[] = [
   ...templateRoutes,
   ...insightsRoutes,
   ...insightsExportRoutes,
+  ...aiRoutes,
+  ...aiModelRoutes,
   ...routingRoutes,
   ...auditRoutes,
   ...adminRoutes,
@@ -54,7 +57,6 @@ export const routes: Route[] = [
   ...messageRoutes,
   ...webhookRoutes,
   ...notificationRoutes,
-  ...aiRoutes,
   ...credentialRoutes,
   ...connectorRoutes,
   ...problemRoutes,

@@ -13,6 +13,7 @@ import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
 import * as routingInheritance from './013_routing_inheritance.js';
 import * as integration from './015_integration.js';
+import * as aiModels from './016_ai_models.js';
 import * as aiSuggestions from './017_ai_suggestions.js';
 import * as caseMigrations from './018_case_migrations.js';
 import * as credentials from './019_credentials.js';
@@ -39,6 +40,7 @@ const migrations: [string, Migration][] = [
   ['012_triage', triage],
   ['013_routing_inheritance', routingInheritance],
   ['015_integration', integration],
+  ['016_ai_models', aiModels],
   ['017_ai_suggestions', aiSuggestions],
   ['018_case_migrations', caseMigrations],
   ['019_credentials', credentials],
