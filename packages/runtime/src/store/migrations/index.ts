@@ -11,6 +11,7 @@ import * as incidents from './009_incidents.js';
 import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
+import * as auditShards from './014_audit_shards.js';
 import * as integration from './015_integration.js';
 
 interface Migration {
@@ -32,6 +33,7 @@ const migrations: [string, Migration][] = [
   ['010_user_disabled', userDisabled],
   ['011_egress_allow', egressAllow],
   ['012_triage', triage],
+  ['014_audit_shards', auditShards],
   ['015_integration', integration],
 ];
 
