@@ -16,6 +16,10 @@ import type { Knex } from 'knex';
  * - a checkpoint signs the whole head: `shards` holds the vector `[{ shard, rows, hash }]` and
  *   `hash` is the SHA-256 of it (see `auditHeadDigest`), `rows` the sum. Checkpoints of before
  *   have no vector: they signed shard 0's head.
+ *
+ * And the revocations the runtime's principal cache must hear of (auth/principalCache.ts): a
+ * user disabled, an API key revoked or deleted NOTIFY `exflow_principals:<schema>` with
+ * `tenant|principal` when they commit, whoever changed them (another runtime process, or SQL).
  */
 const statements = [
   `ALTER TABLE audit ADD COLUMN shard smallint NOT NULL DEFAULT 0`,
@@ -46,6 +50,21 @@ const statements = [
      UPDATE audit_heads SET rows = NEW.tenant_seq, hash = NEW.head_hash, updated_at = now() WHERE tenant_id = NEW.tenant_id AND shard = NEW.shard;
      RETURN NEW;
    END $$`,
+
+  `CREATE FUNCTION principal_revoked_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE r record;
+   BEGIN
+     r := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+     PERFORM pg_notify('exflow_principals:' || current_schema(),
+       r.tenant_id || '|' || CASE WHEN TG_TABLE_NAME = 'api_keys' THEN 'apikey:' || r.id ELSE r.id END);
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER users_disabled_notify AFTER UPDATE OF disabled_at ON users
+   FOR EACH ROW WHEN (NEW.disabled_at IS NOT NULL) EXECUTE FUNCTION principal_revoked_notify()`,
+  `CREATE TRIGGER users_deleted_notify AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION principal_revoked_notify()`,
+  `CREATE TRIGGER api_keys_revoked_notify AFTER UPDATE OF revoked_at ON api_keys
+   FOR EACH ROW WHEN (NEW.revoked_at IS NOT NULL) EXECUTE FUNCTION principal_revoked_notify()`,
+  `CREATE TRIGGER api_keys_deleted_notify AFTER DELETE ON api_keys FOR EACH ROW EXECUTE FUNCTION principal_revoked_notify()`,
 ];
 
 export async function up(knex: Knex): Promise<void> {
