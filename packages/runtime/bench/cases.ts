@@ -59,7 +59,12 @@ const flow: WorkflowDefinition = {
     { id: 'match', kind: 'threeWayMatch', config: { service: 'threeWayMatch', params: { priceTolerancePct: 2, quantityTolerancePct: 0 }, resultVar: 'match' } },
     { id: 'variance', kind: 'decision', config: { branches: [{ id: 'ok', label: 'within tolerance', condition: 'match.withinTolerance = true' }] } },
     { id: 'review', kind: 'humanTask', config: task('Review variance', 'bench-review', 'analyst', 'accept') },
-    { id: 'approval', kind: 'humanTask', config: task('Approve invoice', 'bench-approval', 'approver', 'approve') },
+    // marked as an approval: design-time SoD (tenant policy default `refuse`) refuses an unmarked approve outcome
+    {
+      id: 'approval',
+      kind: 'humanTask',
+      config: { ...task('Approve invoice', 'bench-approval', 'approver', 'approve'), approval: { approveOutcomes: ['approve'] } },
+    },
     { id: 'post', kind: 'service', config: { service: 'erpPost', params: {}, resultVar: 'post' } },
     { id: 'end', kind: 'end', config: { outcome: 'resolved' } },
   ],
@@ -235,6 +240,23 @@ async function startBenchExflow(databaseUrl?: string) {
   return { running, stop, definitionId: created.id as string };
 }
 
+/** BENCH_QUERIES=1: the SQL statements 20 cases cost, one at a time, per case and by statement. */
+async function countQueries(running: RunningExflow, oneCase: (n: number) => Promise<void>) {
+  for (let i = 0; i < 3; i++) await oneCase(-1 - i); // warm
+  const counts = new Map<string, number>();
+  const count = (q: { sql: string }) => {
+    const key = q.sql.replace(/\s+/g, ' ').slice(0, 110);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  running.db.on('query', count);
+  const cases = 20;
+  for (let i = 0; i < cases; i++) await oneCase(-100 - i);
+  running.db.off('query', count);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  console.log(`    ${(total / cases).toFixed(1)} statements per case:`);
+  for (const [sql, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`    ${(n / cases).toFixed(2).padStart(6)}  ${sql}`);
+}
+
 /** Exflow driven over its REST API, waiting on Socket.IO messages. */
 async function exflowOverHttp(name: string, databaseUrl?: string) {
   const { running, stop } = await startBenchExflow(databaseUrl);
@@ -283,6 +305,7 @@ async function exflowOverHttp(name: string, databaseUrl?: string) {
       lap('end');
       if (status !== 'resolved') throw new Error(`case ${caseId} ended ${status}`);
     };
+    if (process.env.BENCH_QUERIES) await countQueries(running, oneCase);
     const results = new Map<number, Result>();
     for (const inFlight of IN_FLIGHT) {
       const r = await closedLoop(inFlight, oneCase);

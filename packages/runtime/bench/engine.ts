@@ -13,6 +13,10 @@ import { newId } from '../src/store/ids.js';
 
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Interleave the four measurements in this many slices (each SECONDS / ROUNDS long), so a load that moves meanwhile moves all of them alike. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
+/** `pglite` or `postgres` for one database only. */
+const ONLY = process.env.BENCH_DB;
 const templates = new URL('../../../templates/ap-exceptions/', import.meta.url);
 const flow = JSON.parse(readFileSync(new URL('price-variance.workflow.json', templates), 'utf8'));
 const parsed = parseInvoice(JSON.parse(readFileSync(new URL('samples/price-5pct-over.json', templates), 'utf8')));
@@ -84,18 +88,21 @@ async function run(name: string, db: Db, schema?: string) {
   const definitionId = await setup(db);
   const payload = JSON.stringify({ text: 'x'.repeat(40) });
   const insert = (q: Db) => q.raw('INSERT INTO bench_raw (id, n, payload) VALUES (?, 1, ?::jsonb)', [newId(), payload]);
-  // the reference: one transaction (BEGIN, one single-row write, COMMIT) per operation
-  const raw = await forSeconds(SECONDS, SENDERS, () => db.transaction((trx) => insert(trx)).then(() => {}));
-  const autocommit = await forSeconds(SECONDS, SENDERS, () => insert(db).then(() => {}));
   const { engine, ids } = await openCases(db, definitionId, SENDERS);
-  let n = 0;
-  const transitions = await forSeconds(SECONDS, SENDERS, (s) =>
-    engine.send('bench', ids[s], { type: 'case.comment', text: `bench ${n++}` }, 'bench').then(() => {}),
-  );
   const naiveCases = await openCases(db, definitionId, SENDERS);
-  const naive = await forSeconds(SECONDS, SENDERS, (s) => naiveSend(db, naiveCases.ids[s], n++));
+  let n = 0;
+  let [raw, autocommit, transitions, naive] = [0, 0, 0, 0];
+  const slice = SECONDS / ROUNDS;
+  for (let round = 0; round < ROUNDS; round++) {
+    // the reference: one transaction (BEGIN, one single-row write, COMMIT) per operation
+    raw += (await forSeconds(slice, SENDERS, () => db.transaction((trx) => insert(trx)).then(() => {}))) / ROUNDS;
+    autocommit += (await forSeconds(slice, SENDERS, () => insert(db).then(() => {}))) / ROUNDS;
+    transitions +=
+      (await forSeconds(slice, SENDERS, (s) => engine.send('bench', ids[s], { type: 'case.comment', text: `bench ${n++}` }, 'bench').then(() => {}))) / ROUNDS;
+    naive += (await forSeconds(slice, SENDERS, (s) => naiveSend(db, naiveCases.ids[s], n++))) / ROUNDS;
+  }
   const line = (label: string, v: number) => console.log(`  ${label.padEnd(44)} ${v.toFixed(0).padStart(7)} /s`);
-  console.log(`${name} (${SENDERS} concurrent senders, ${SECONDS} s each)`);
+  console.log(`${name} (${SENDERS} concurrent senders, ${SECONDS} s each${ROUNDS > 1 ? `, interleaved in ${ROUNDS} slices` : ''})`);
   line('raw single-row transactions (BEGIN/INSERT/COMMIT)', raw);
   line('raw single-row autocommit INSERT (1 round trip)', autocommit);
   line('engine persisted transitions (send)', transitions);
@@ -106,16 +113,20 @@ async function run(name: string, db: Db, schema?: string) {
   return { raw, autocommit, transitions, naive };
 }
 
-const pglite = openDatabase({});
-await run('PGlite (in memory)', pglite);
-await pglite.destroy();
+if (ONLY !== 'postgres') {
+  const pglite = openDatabase({});
+  await run('PGlite (in memory)', pglite);
+  await pglite.destroy();
+}
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `bench_${randomBytes(4).toString('hex')}`;
-const pg = openDatabase({ databaseUrl: url, schema, poolMax: SENDERS + 2 });
-try {
-  await run(`PostgreSQL (${url.replace(/\/\/[^@]*@/, '//')})`, pg, schema);
-} finally {
-  await pg.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-  await pg.destroy();
+if (ONLY !== 'pglite') {
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const pg = openDatabase({ databaseUrl: url, schema, poolMax: SENDERS + 2 });
+  try {
+    await run(`PostgreSQL (${url.replace(/\/\/[^@]*@/, '//')})`, pg, schema);
+  } finally {
+    await pg.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+    await pg.destroy();
+  }
 }

@@ -11,6 +11,7 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { createAuditCheckpointer } from './auth/auditCheckpoints.js';
 import { createEmbeddedIssuer, type Issuer } from './auth/issuer.js';
 import { createOidcVerifier } from './auth/oidc.js';
+import { createPrincipalCache } from './auth/principalCache.js';
 import { loadConfig, type Config } from './config/config.js';
 import { seedDemo } from './demo/seed.js';
 import { startPoller } from './effects/poller.js';
@@ -92,6 +93,14 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   });
   const connectors = createConnectorCalls({ connectors: options.connectors ?? builtInConnectors, secrets, egressAllow: config.egressAllow });
   const issuer = await createEmbeddedIssuer(db, config.tokenTtl);
+  // committed changes go out on the bus; realtime, the workers and the metrics subscribe to it
+  const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
+  // who a credential belongs to, remembered between requests until a revocation is heard
+  const principals = createPrincipalCache({
+    bus,
+    postgres: config.databaseUrl ? { connectionString: config.databaseUrl, schema: config.databaseSchema } : undefined,
+    log,
+  });
   const authenticator = config.oidc
     ? createAuthenticator(
         db,
@@ -101,10 +110,9 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
           claims: { tenant: config.oidc.tenantClaim, roles: config.oidc.rolesClaim },
         }),
         'oidc',
+        principals,
       )
-    : createAuthenticator(db, issuer, 'embedded');
-  // committed changes go out on the bus; realtime, the workers and the metrics subscribe to it
-  const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
+    : createAuthenticator(db, issuer, 'embedded', principals);
   const metrics = createRuntimeMetrics(db);
   bus.on('case.changed', (change) => metrics.transition(change));
   // AI suggestions come from the tenant's trained model rows unless a caller gives its own models
@@ -254,6 +262,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     suggestionProvider,
     async stop() {
       await wakeups.stop();
+      await principals.stop();
       await Promise.all(pollers.map((p) => p.stop()));
       mailTransport?.close();
       await realtime.close();

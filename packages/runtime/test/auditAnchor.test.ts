@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.js';
+import { auditHeadDigest, createAuditRepository } from '../src/store/auditRepository.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { httpClient } from './support/http.js';
 
@@ -35,8 +36,10 @@ describe.each(testDatabaseKinds())('audit anchoring: deletions and case events, 
     const result = await verify();
     expect(result).toMatchObject({ intact: true, breaks: [], findings: [] });
     expect(result.rows).toBeGreaterThan(3);
-    const head = await server.db('audit_heads').where({ tenant_id: 'demo' }).first();
-    expect(Number(head.rows)).toBe(result.rows);
+    // the head is sharded (migration 014): its shards' rows add up to the trail
+    const heads = await server.db('audit_heads').where({ tenant_id: 'demo' }).select('shard', 'rows');
+    expect(heads.length).toBeGreaterThan(1);
+    expect(heads.reduce((n, h) => n + Number(h.rows), 0)).toBe(result.rows);
     const [{ n }] = await server.db('case_events').where({ tenant_id: 'demo' }).count({ n: '*' });
     expect(Number(n)).toBeGreaterThan(0);
   });
@@ -58,8 +61,17 @@ describe.each(testDatabaseKinds())('audit anchoring: deletions and case events, 
     const byCase = new Map<string, Row[]>();
     for (const r of all) if (r.caseId) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
     const [first, second] = [...byCase.values()].filter((chain) => chain.length >= 2);
-    // the newest two rows of one case, and the whole chain of another; neither the tenant's newest row
-    const doomed = [...first.slice(-2), ...second].filter((r) => r.id !== all.at(-1)!.id).map((r) => r.id);
+    // the newest two rows of one case, and the whole chain of another; each then followed in its
+    // shard by a later row (rows deleted at the tail of a shard are a truncation, found above)
+    const doomed = [...first.slice(-2), ...second].map((r) => r.id);
+    const shards = (await server.db('audit').where({ tenant_id: 'demo' }).whereIn('id', doomed).distinct('shard').pluck('shard')).map(Number);
+    const audit = createAuditRepository(server.db);
+    for (let i = 0, left = new Set(shards); left.size > 0; i++) {
+      const caseId = `later-${i}`;
+      const lands = Number((await server.db.raw(`SELECT (hashtext(?) & 2147483647) % 32 AS s`, [caseId])).rows[0].s);
+      if (!left.delete(lands)) continue;
+      await audit.record('demo', { caseId, actor: null, action: 'test.write', entity: 'test', entityId: caseId });
+    }
     expect(doomed.length).toBeGreaterThanOrEqual(3);
     await pastTheTriggers(server.db, (trx) => trx('audit').where({ tenant_id: 'demo' }).whereIn('id', doomed).delete());
     const result = await verify();
@@ -77,22 +89,55 @@ describe.each(testDatabaseKinds())('audit anchoring: deletions and case events, 
     const checkpoint = await server.db('audit_checkpoints').where({ tenant_id: 'demo' }).orderBy('rows', 'desc').first();
     expect(Number(checkpoint.rows)).toBe(before.rows);
     expect(checkpoint.signature.split('.')).toHaveLength(3);
-    const keep = before.rows - 3;
-    const older = await server.db('audit').where({ tenant_id: 'demo', tenant_seq: keep }).first('head_hash');
+    // the largest shard's newest three rows deleted, and its head moved back to match
+    const { shard, rows: shardRows } = await server.db('audit_heads').where({ tenant_id: 'demo' }).orderBy('rows', 'desc').first();
+    const keep = Number(shardRows) - 3;
+    const older = await server.db('audit').where({ tenant_id: 'demo', shard, tenant_seq: keep }).first('head_hash');
     await pastTheTriggers(server.db, async (trx) => {
-      await trx('audit').where({ tenant_id: 'demo' }).andWhere('tenant_seq', '>', keep).delete();
-      await trx('audit_heads').where({ tenant_id: 'demo' }).update({ rows: keep, hash: older.head_hash });
+      await trx('audit').where({ tenant_id: 'demo', shard }).andWhere('tenant_seq', '>', keep).delete();
+      await trx('audit_heads').where({ tenant_id: 'demo', shard }).update({ rows: keep, hash: older.head_hash });
     });
     const result = await verify();
     expect(result.intact).toBe(false);
     expect(result.breaks).toEqual([]);
-    expect(result.findings).toContainEqual(expect.objectContaining({ problem: 'rolled-back', expected: before.rows, found: keep }));
+    expect(result.findings).toContainEqual(expect.objectContaining({ problem: 'rolled-back', expected: before.rows, found: before.rows - 3 }));
     // (the deleted rows' case events are left without their audit rows too)
     expect(result.findings.filter((f: { problem: string }) => f.problem !== 'event-unanchored')).toHaveLength(1);
-    // and a checkpoint rewritten without the key does not pass either
-    await pastTheTriggers(server.db, (trx) => trx('audit_checkpoints').where({ tenant_id: 'demo' }).update({ rows: keep, hash: older.head_hash }));
+    // and a checkpoint rewritten to the rolled-back head without the key does not pass either
+    const rolledBack = (await server.db('audit_heads').where({ tenant_id: 'demo' }).where('rows', '>', 0).orderBy('shard').select('shard', 'rows', 'hash')).map(
+      (h) => ({ shard: Number(h.shard), rows: Number(h.rows), hash: h.hash }),
+    );
+    await pastTheTriggers(server.db, (trx) =>
+      trx('audit_checkpoints')
+        .where({ tenant_id: 'demo' })
+        .update({ rows: before.rows - 3, hash: auditHeadDigest(rolledBack), shards: JSON.stringify(rolledBack) }),
+    );
     const forged = (await verify()).findings.filter((f: { problem: string }) => f.problem !== 'event-unanchored');
-    expect(forged).toEqual([expect.objectContaining({ problem: 'checkpoint-signature', rows: keep })]);
+    expect(forged).toEqual([expect.objectContaining({ problem: 'checkpoint-signature', rows: before.rows - 3 })]);
+  });
+
+  it('finds one shard rolled back behind a checkpoint even when the other shards grew past its count', async () => {
+    const before = await verify(); // signs a checkpoint
+    expect(before.intact).toBe(true);
+    const { shard, rows: shardRows } = await server.db('audit_heads').where({ tenant_id: 'demo' }).orderBy('rows', 'desc').first();
+    const keep = Number(shardRows) - 2;
+    const older = await server.db('audit').where({ tenant_id: 'demo', shard, tenant_seq: keep }).first('head_hash');
+    await pastTheTriggers(server.db, async (trx) => {
+      await trx('audit').where({ tenant_id: 'demo', shard }).andWhere('tenant_seq', '>', keep).delete();
+      await trx('audit_heads').where({ tenant_id: 'demo', shard }).update({ rows: keep, hash: older.head_hash });
+    });
+    // new rows in other shards: the tenant's total passes the checkpoint's count again
+    const audit = createAuditRepository(server.db);
+    for (let i = 0, written = 0; written < 3; i++) {
+      const caseId = `elsewhere-${i}`;
+      const [{ lands }] = (await server.db.raw(`SELECT (hashtext(?) & 2147483647) % 32 AS lands`, [caseId])).rows;
+      if (Number(lands) === Number(shard)) continue;
+      await audit.record('demo', { caseId, actor: null, action: 'test.write', entity: 'test', entityId: caseId });
+      written++;
+    }
+    const result = await verify();
+    expect(result.rows).toBeGreaterThan(before.rows);
+    expect(result.findings).toContainEqual(expect.objectContaining({ problem: 'rolled-back', expected: before.rows }));
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on case events', async () => {

@@ -56,4 +56,36 @@ describe.each(testDatabaseKinds())('the audit chain under concurrent writers, on
     const final = await verifyAuditTrail(server.db, server.issuer, 'audit-race');
     expect(final).toMatchObject({ intact: true, rows: 400, breaks: [], findings: [] });
   });
+
+  // one connection on PGlite: nothing there runs side by side
+  it.skipIf(database === 'pglite')('a transaction appending to one shard does not hold up a case in another shard until it commits', async () => {
+    const audit = createAuditRepository(server.db);
+    const shardOf = async (chain: string) => Number((await server.db.raw(`SELECT (hashtext(?) & 2147483647) % 32 AS s`, [chain])).rows[0].s);
+    const held = 'held-case';
+    let other = 'other-0';
+    for (let i = 1; (await shardOf(other)) === (await shardOf(held)); i++) other = `other-${i}`;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let appended!: () => void;
+    const holding = new Promise<void>((resolve) => (appended = resolve));
+    const open = server.db.transaction(async (trx) => {
+      await createAuditRepository(trx).record('audit-race', { caseId: held, actor: 'u', action: 'test.write', entity: 'test', entityId: 'held' });
+      appended();
+      await released; // the shard's head row stays locked until this commits
+    });
+    await holding;
+    try {
+      // with one head row per tenant (migration 008) this waited for the open transaction
+      await server.db.transaction(async (trx) => {
+        await trx.raw(`SET LOCAL lock_timeout = '5s'`);
+        await createAuditRepository(trx).record('audit-race', { caseId: other, actor: 'u', action: 'test.write', entity: 'test', entityId: 'other' });
+      });
+    } finally {
+      release();
+      await open;
+    }
+    const verified = await audit.verify('audit-race');
+    expect(verified.breaks).toEqual([]);
+    expect(verified.findings).toEqual([]);
+  });
 });

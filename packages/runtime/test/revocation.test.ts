@@ -141,4 +141,26 @@ describe.runIf(process.env.DATABASE_URL)('revocation across runtime processes on
       user.socket.disconnect();
     }
   });
+
+  // B remembers a principal between requests (auth/principalCache.ts); a revocation anywhere must still reach it
+  it('a user disabled and a key revoked through A, or by SQL, are refused by B, which had them cached', async () => {
+    const adminA = httpClient(a.url, await a.login('admin@demo.exflow'));
+    const me = (token: string) => httpClient(b.url, token)('GET', '/api/v1/auth/me');
+    const minted = await adminA('POST', '/api/v1/api-keys', { name: 'cached on B', role: 'integration' });
+    const analyst = await b.login('analyst@demo.exflow');
+    const approver = await b.login('approver@demo.exflow');
+    for (const token of [minted.body.key, analyst, approver]) {
+      expect((await me(token)).status).toBe(200);
+      expect((await me(token)).status).toBe(200); // now from B's memory
+    }
+    expect((await adminA('DELETE', `/api/v1/api-keys/${minted.body.id}`)).status).toBe(204);
+    await eventually(async () => (await me(minted.body.key)).status === 401, 10_000, 'B to refuse the revoked key');
+    expect((await adminA('PUT', '/api/v1/team/u-analyst/disabled', { disabled: true })).status).toBe(200);
+    await eventually(async () => (await me(analyst)).status === 401, 10_000, 'B to refuse the disabled user');
+    // past the API: an operator disabling the account in the database
+    await a.db('users').where({ tenant_id: 'demo', id: 'u-approver' }).update({ disabled_at: a.db.fn.now() });
+    await eventually(async () => (await me(approver)).status === 401, 10_000, 'B to refuse the user disabled by SQL');
+    await a.db('users').where({ tenant_id: 'demo' }).whereIn('id', ['u-analyst', 'u-approver']).update({ disabled_at: null });
+    expect((await me(analyst)).status).toBe(200);
+  });
 });

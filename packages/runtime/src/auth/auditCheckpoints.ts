@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.js';
-import { createAuditRepository, type AuditCheckpoint, type AuditVerification } from '../store/auditRepository.js';
+import { auditHeadDigest, createAuditRepository, type AuditCheckpoint, type AuditVerification } from '../store/auditRepository.js';
 import type { Issuer } from './issuer.js';
 
 /** The JWS `typ` of a checkpoint, so a checkpoint can never pass for a token or the reverse. */
@@ -25,7 +25,7 @@ export function createAuditCheckpointer(db: Db, issuer: Issuer): AuditCheckpoint
       const [head, latest] = await Promise.all([audit.head(tenantId), audit.latestCheckpoint(tenantId)]);
       if (!head || head.rows <= (latest?.rows ?? 0)) return undefined;
       const { keyId, jws } = await issuer.signStatement(CHECKPOINT_TYPE, { tid: tenantId, rows: head.rows, hash: head.hash });
-      await audit.insertCheckpoint(tenantId, { rows: head.rows, hash: head.hash, keyId, signature: jws });
+      await audit.insertCheckpoint(tenantId, { rows: head.rows, hash: head.hash, shards: head.shards, keyId, signature: jws });
       return audit.latestCheckpoint(tenantId);
     },
     async tick() {
@@ -36,9 +36,14 @@ export function createAuditCheckpointer(db: Db, issuer: Issuer): AuditCheckpoint
   return checkpointer;
 }
 
+/** Whether a checkpoint's shard heads are the ones its signed digest covers (none: shard 0's head of before migration 014). */
+const shardsMatch = (c: AuditCheckpoint) =>
+  c.shards === null || (auditHeadDigest(c.shards) === c.hash && c.shards.reduce((n, s) => n + Number(s.rows), 0) === c.rows);
+
 /**
  * Verifies a tenant's audit trail (see `auditRepository.verify`) and the signature of every
- * checkpoint it holds. `db` may be the read-only tenant scope.
+ * checkpoint it holds (which covers its shard heads through their digest). `db` may be the
+ * read-only tenant scope.
  */
 export async function verifyAuditTrail(
   db: Db,
@@ -48,7 +53,7 @@ export async function verifyAuditTrail(
   const { checkpoints, ...result } = await createAuditRepository(db).verify(tenantId);
   for (const c of checkpoints) {
     const signed = await issuer.verifyStatement(CHECKPOINT_TYPE, c.signature);
-    if (!signed || signed.tid !== tenantId || signed.rows !== c.rows || signed.hash !== c.hash) {
+    if (!signed || signed.tid !== tenantId || signed.rows !== c.rows || signed.hash !== c.hash || !shardsMatch(c)) {
       result.findings.push({ problem: 'checkpoint-signature', rows: c.rows, checkpointAt: c.createdAt });
     }
   }

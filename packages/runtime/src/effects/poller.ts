@@ -16,7 +16,7 @@ export interface Poller {
 
 /**
  * Calls `tick` again and again: at once while it finds work, else after `idleMs` or when
- * woken. Up to `concurrency` ticks run side by side: a tick that found a full batch starts
+ * woken (one idle lane polls; the others wait for a wake). Up to `concurrency` ticks run side by side: a tick that found a full batch starts
  * another idle lane, so a backlog fans out and a quiet system runs one lane. A wake that comes while
  * every lane is busy is not lost: the next lane to finish ticks again at once.
  */
@@ -47,11 +47,7 @@ export function startPoller(tick: () => Promise<number>, idleMs: number, onError
         if (stopped) return;
         if (n >= fanOutAt) wakeIdleLane();
         if (n > 0 || woken) return void setImmediate(() => startLane(lane));
-        idle.add(lane);
-        timers.set(
-          lane,
-          setTimeout(() => startLane(lane), idleMs),
-        );
+        park(lane);
       });
     running.set(lane, run);
   };
@@ -61,15 +57,19 @@ export function startPoller(tick: () => Promise<number>, idleMs: number, onError
     startLane(lane);
     return true;
   };
-  for (let lane = 0; lane < concurrency; lane++) {
-    if (lane === 0) startLane(lane);
-    else {
-      idle.add(lane);
+  // an idle lane waits for a wake; one of them (no more) also polls every idleMs, the fallback:
+  // idle lanes each polling made `concurrency` empty claims per idleMs on a quiet system
+  const park = (lane: number) => {
+    idle.add(lane);
+    if (timers.size === 0)
       timers.set(
         lane,
         setTimeout(() => startLane(lane), idleMs),
       );
-    }
+  };
+  for (let lane = 0; lane < concurrency; lane++) {
+    if (lane === 0) startLane(lane);
+    else park(lane);
   }
   // wakes of one event-loop turn (a burst of commits) start one lane, not one each
   const wake = () => {

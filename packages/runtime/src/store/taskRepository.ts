@@ -57,13 +57,14 @@ export function createTaskRepository(db: Db) {
       return row ? toTask(row) : undefined;
     },
 
-    /** Claims an open task for a user; `false` if it is closed or someone else holds it. */
-    async claim(tenantId: string, id: string, userId: string): Promise<boolean> {
-      const n = await tasks()
+    /** Claims an open task for a user: the claimed task, or `undefined` if it is closed or someone else holds it. */
+    async claim(tenantId: string, id: string, userId: string): Promise<TaskRecord | undefined> {
+      const [row] = await tasks()
         .where({ tenant_id: tenantId, id, status: 'open' })
         .andWhere((q) => q.whereNull('assignee').orWhere('assignee', userId))
-        .update({ assignee: userId, claimed_at: db.fn.now() });
-      return n === 1;
+        .update({ assignee: userId, claimed_at: db.fn.now() })
+        .returning('*');
+      return row ? toTask(row) : undefined;
     },
 
     async release(tenantId: string, id: string, userId: string): Promise<boolean> {
@@ -72,12 +73,13 @@ export function createTaskRepository(db: Db) {
     },
 
     /** Marks an open task completed by a user; `false` if it is no longer open or held by another. */
-    async complete(tenantId: string, id: string, userId: string, outcome: string, data: Record<string, unknown>): Promise<boolean> {
-      const n = await tasks()
+    async complete(tenantId: string, id: string, userId: string, outcome: string, data: Record<string, unknown>): Promise<TaskRecord | undefined> {
+      const [row] = await tasks()
         .where({ tenant_id: tenantId, id, status: 'open' })
         .andWhere((q) => q.whereNull('assignee').orWhere('assignee', userId))
-        .update({ status: 'completed', assignee: userId, completed_by: userId, completed_at: db.fn.now(), outcome, data: JSON.stringify(data) });
-      return n === 1;
+        .update({ status: 'completed', assignee: userId, completed_by: userId, completed_at: db.fn.now(), outcome, data: JSON.stringify(data) })
+        .returning('*');
+      return row ? toTask(row) : undefined;
     },
 
     /** Records a first approval and gives the task back to its queue for the second approver. */

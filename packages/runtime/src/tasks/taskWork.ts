@@ -149,8 +149,9 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
       const task = await loadTask(db, principal, id);
       assertCandidate(task, principal);
       // claimed and audited together: who held a task, and when, is part of the case's trail
-      await db.transaction(async (trx) => {
-        if (!(await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId))) {
+      const claimed = await db.transaction(async (trx) => {
+        const row = await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId);
+        if (!row) {
           throw conflict('task-unavailable', task.status !== 'open' ? `Task is ${task.status}` : `Task is already claimed by ${task.assignee}`);
         }
         await createAuditRepository(trx).record(principal.tenantId, {
@@ -161,8 +162,8 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
           entityId: task.id,
           data: { nodeId: task.nodeId, queue: task.queue },
         });
+        return row;
       });
-      const claimed = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, claimed, 'claimed');
       return claimed;
     },
@@ -238,6 +239,7 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
         return { status: 202, body: { task: waiting, awaitingSecondApproval: true } };
       }
       const approvedBy = gate ? [...task.approvals, approval!] : undefined;
+      let completed: TaskRecord | undefined;
       const change = await engine.send(
         principal.tenantId,
         task.caseId,
@@ -245,14 +247,14 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
         principal.userId,
         {
           within: async (trx) => {
-            if (!(await createTaskRepository(trx).complete(principal.tenantId, task.id, principal.userId, outcome, data))) {
-              throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');
-            }
+            completed = await createTaskRepository(trx).complete(principal.tenantId, task.id, principal.userId, outcome, data);
+            if (!completed) throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');
             await recordHumanDecision(trx, principal.tenantId, { caseId: task.caseId, stepId: task.nodeId, taskId: task.id, outcome, user: principal.userId });
           },
         },
       );
-      const completed = await loadTask(db, principal, task.id);
+      // (the row as the completing statement left it; the transition may close other tasks, never this one again)
+      if (!completed) completed = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, completed, 'completed');
       return {
         status: 200,

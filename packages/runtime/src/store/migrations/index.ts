@@ -12,6 +12,7 @@ import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
 import * as routingInheritance from './013_routing_inheritance.js';
+import * as auditShards from './014_audit_shards.js';
 import * as integration from './015_integration.js';
 import * as aiModels from './016_ai_models.js';
 import * as aiSuggestions from './017_ai_suggestions.js';
@@ -39,6 +40,7 @@ const migrations: [string, Migration][] = [
   ['011_egress_allow', egressAllow],
   ['012_triage', triage],
   ['013_routing_inheritance', routingInheritance],
+  ['014_audit_shards', auditShards],
   ['015_integration', integration],
   ['016_ai_models', aiModels],
   ['017_ai_suggestions', aiSuggestions],
