@@ -191,3 +191,5 @@ export {
   type InsightFilters,
 } from './insights/metrics.js';
 export type { Suggestion, SuggestionFactor, AnomalyScore, SuggestionProvider } from './ai/suggestion.js';
+export { runCheck, purchaseOrderFrom, supplierFrom, bankAccountHistoryFrom, REFERENCE_CHECKS, type ReferenceData } from './checks/referenceData.js';
+export { runTestCase, type FlowTestCase, type TestCaseStep, type TestCaseRun } from './testCases/runTestCase.js';
