@@ -191,6 +191,6 @@ export {
   type InsightFilters,
 } from './insights/metrics.js';
 export type { Suggestion, SuggestionFactor, AnomalyScore, SuggestionProvider } from './ai/suggestion.js';
-export { runCheck, purchaseOrderFrom, supplierFrom, bankAccountHistoryFrom, REFERENCE_CHECKS, type ReferenceData } from './checks/referenceData.js';
+export { runCheck, purchaseOrderFrom, supplierFrom, bankAccountHistoryFrom, type ReferenceData } from './checks/referenceData.js';
 export { runTestCase, type FlowTestCase, type TestCaseStep, type TestCaseRun } from './testCases/runTestCase.js';
 export { decisionTableToDmn, dmnToDecisionTable, DMN13_NAMESPACE, type DmnImportResult } from './dmn/dmn.js';

@@ -71,9 +71,6 @@ export function bankAccountHistoryFrom(reference: ReferenceData, supplierId: str
   return [{ account: s.bankAccount, validFrom: s.bankAccountChangedAt ?? '1970-01-01T00:00:00Z', change: !!s.bankAccountChangedAt, previousAccount: null }];
 }
 
-/** The services `runCheck` can answer from reference data. */
-export const REFERENCE_CHECKS = ['threeWayMatch', 'missingPoCheck', 'supplierCheck', 'taxCheck', 'duplicateCheck'] as const;
-
 /**
  * Runs the check a service node calls, the way the runtime's check service does, but with the
  * reference data given instead of the tenant's tables. `undefined` for a service that is not a
