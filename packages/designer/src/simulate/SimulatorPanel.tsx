@@ -136,7 +136,9 @@ export function SimulatorPanel() {
             <li key={index} className={(picked ?? frames.length - 1) === index ? 'is-current' : ''}>
               {event && (
                 <span className="sim-timeline__event">
-                  {EVENT_LABELS[event.type] ?? event.type}
+                  {event.type === 'service.done' && simulation.checked.includes(String(event.nodeId))
+                    ? 'Check ran on the reference data'
+                    : (EVENT_LABELS[event.type] ?? event.type)}
                   {event.outcome ? `: ${String(event.outcome)}` : ''}
                 </span>
               )}
