@@ -106,7 +106,13 @@ describe.skipIf(!hasChromium)('simulator, test cases and the decision table grid
       await page.click('[data-testid=sim-stop]');
     };
     await run('small-po', 'Small PO matches: approved automatically');
-    await run('large-po', 'Large PO 7.7 % over: procurement accepts', (task) => task('procurementReview').locator('[data-outcome=accept]').click());
+    await run('large-po', 'Large PO 7.7 % over: procurement accepts', async (task) => {
+      // the real 3-way match ran on the sample reference data: 7,000 invoiced against 6,500 on the PO
+      await expect.poll(() => page.locator('[data-testid=sim-context]').textContent()).toContain('"maxPriceVariancePct": 7.6923');
+      expect(await page.locator('[data-testid=sim-timeline]').textContent()).toContain('Check ran on the reference data');
+      await page.screenshot({ path: join(ARTIFACTS, 'simulator-real-check.png') });
+      await task('procurementReview').locator('[data-outcome=accept]').click();
+    });
     await run('large-po', 'Large PO 7.7 % over: procurement rejects', (task) => task('procurementReview').locator('[data-outcome=reject]').click());
     await run('large-po', 'Large PO over, past SLA: the controller rejects', async (task) => {
       await page.locator('[data-testid=pending-procurementReview].pending--timer button').click();
