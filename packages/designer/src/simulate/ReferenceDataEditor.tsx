@@ -1,5 +1,5 @@
 import type { ReferenceData } from '@exflow/shared';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { selectReferenceData } from '../store/simulationSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { sampleReferenceData } from './samples.js';
@@ -22,6 +22,13 @@ export function ReferenceDataEditor() {
   const reference = useDesigner(selectReferenceData);
   const [text, setText] = useState(() => JSON.stringify(reference, null, 2));
   const [error, setError] = useState<string | null>(null);
+  // reference data set elsewhere (simulating a saved test case) replaces the text
+  const shown = useRef(reference);
+  if (shown.current !== reference) {
+    shown.current = reference;
+    const next = JSON.stringify(reference, null, 2);
+    if (!error && text !== next && JSON.stringify(JSON.parse(text)) !== JSON.stringify(reference)) setText(next);
+  }
   const change = (next: string) => {
     setText(next);
     let value: unknown;
@@ -33,7 +40,10 @@ export function ReferenceDataEditor() {
     }
     const problem = referenceProblem(value);
     setError(problem);
-    if (!problem) store.getState().setReferenceData(value as ReferenceData);
+    if (!problem) {
+      shown.current = value as ReferenceData;
+      store.getState().setReferenceData(value as ReferenceData);
+    }
   };
   const counts = LISTS.filter((k) => reference[k]?.length).map((k) => `${reference[k]!.length} ${k}`);
   return (

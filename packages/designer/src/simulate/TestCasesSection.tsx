@@ -1,3 +1,4 @@
+import { parseInvoice } from '@exflow/shared';
 import { useState } from 'react';
 import { selectDefinition } from '../store/flowSlice.js';
 import { selectSimulation, selectTestCaseRuns } from '../store/simulationSlice.js';
@@ -69,6 +70,22 @@ export function TestCasesSection() {
                   <div className="test-case__head">
                     <span className="test-case__badge">{run ? (run.passed ? '✓ pass' : '✗ fail') : '–'}</span>
                     <strong>{tc.name}</strong>
+                    <button
+                      type="button"
+                      className="btn btn--ghost"
+                      aria-label={`Simulate test case ${tc.name}`}
+                      title="Run its invoice in the simulator, with its reference data"
+                      data-testid={`test-case-simulate-${tc.id}`}
+                      onClick={() => {
+                        const parsed = parseInvoice(tc.invoice);
+                        if (!parsed.ok) return;
+                        store.getState().stopSimulation();
+                        store.getState().setReferenceData(tc.reference ?? {});
+                        store.getState().startSimulation(parsed.invoice, tc.invoice);
+                      }}
+                    >
+                      ▶
+                    </button>
                     <button
                       type="button"
                       className="btn btn--ghost"

@@ -166,6 +166,24 @@ describe.skipIf(!hasChromium)('simulator, test cases and the decision table grid
     expect(await seriousFindings(page)).toEqual([]);
   });
 
+  it("the template's own test cases pass in the designer, and one runs in the simulator with the pack's invoice and reference data", async () => {
+    const created = await api('POST', '/api/v1/definitions', { ...template(), key: 'pv-template', name: 'Price variance (template)' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await page.goto(`${server.url}/#/flows/${created.body.id}`);
+    await page.waitForSelector('.react-flow__node');
+    await page.click('[data-testid=tab-simulate]');
+    await page.click('[data-testid=test-cases-run]');
+    await expect.poll(() => page.locator('[data-testid=test-cases-summary]').textContent()).toBe('4 of 4 passed');
+    await page.click('[data-testid=test-case-simulate-over-accepted]');
+    await expect.poll(() => page.locator('[data-testid=sim-status]').textContent()).toBe('At Procurement review · waiting');
+    expect(await page.locator('[data-testid=sim-context]').textContent()).toContain('"maxPriceVariancePct": 5');
+    await page.screenshot({ path: join(ARTIFACTS, 'simulator-template-case.png') });
+    // back at the start, the editor holds the test case's reference data for the next run
+    await page.click('[data-testid=sim-stop]');
+    expect(await page.locator('[data-testid=reference-editor] summary').textContent()).toContain('1 purchaseOrders, 2 goodsReceipts');
+    expect(await page.locator('[data-testid=reference-json]').inputValue()).toContain('PO-1001');
+  });
+
   it('edits a decision table as a grid, exports it as DMN, imports one; axe finds nothing serious with the grid open', async () => {
     await page.goto(`${server.url}/#/flows/${tableFlowId}`);
     await page.waitForSelector('.react-flow__node[data-id="route"]');
