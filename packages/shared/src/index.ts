@@ -312,3 +312,6 @@ export {
 } from './ai/calibration.js';
 export { aiModelListSchema, aiModelViewSchema, aiTrainingResultSchema, anomalyViewSchema, type AiModelView, type AnomalyView } from './api/aiModels.js';
 export { scoreAnomaly, DEFAULT_ANOMALY_WEIGHTS, type AnomalyWeights } from './ai/anomaly.js';
+export { runCheck, purchaseOrderFrom, supplierFrom, bankAccountHistoryFrom, type ReferenceData } from './checks/referenceData.js';
+export { runTestCase, type FlowTestCase, type TestCaseStep, type TestCaseRun } from './testCases/runTestCase.js';
+export { decisionTableToDmn, dmnToDecisionTable, DMN13_NAMESPACE, type DmnImportResult } from './dmn/dmn.js';

@@ -6,6 +6,7 @@ import { selectSelectionSize, selectSingleEdge, selectSingleNode } from '../stor
 import { selectComparison } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { KindIcon } from '../canvas/KindIcon.js';
+import { DecisionTableGrid } from '../decisionTable/DecisionTableGrid.js';
 import { NodeConfigForm } from './NodeConfigForm.js';
 
 /** The right-hand inspector: the selected step, connection, several steps, or the flow itself. */
@@ -64,7 +65,11 @@ function NodeInspector({ node, readOnly }: { node: FlowNode; readOnly: boolean }
         id <code>{node.id}</code>
       </div>
       <ProblemList id={node.id} kind="node" />
-      <NodeConfigForm node={node} problems={nodeProblems} readOnly={readOnly} />
+      {node.kind === 'decisionTable' ? (
+        <DecisionTableGrid node={node} readOnly={readOnly} />
+      ) : (
+        <NodeConfigForm node={node} problems={nodeProblems} readOnly={readOnly} />
+      )}
       {!readOnly && (
         <footer className="inspector__actions">
           <button type="button" className="btn btn--ghost" onClick={() => store.getState().duplicateSelection()}>

@@ -3,7 +3,13 @@ import { useState } from 'react';
 import { sampleInvoices } from './samples.js';
 
 /** Choose a bundled sample invoice or paste one as JSON; shared's `parseInvoice` checks it. */
-export function InvoicePicker({ onStart, disabled }: { onStart(invoice: ReturnType<typeof parseInvoice> & { ok: true }): void; disabled: boolean }) {
+export function InvoicePicker({
+  onStart,
+  disabled,
+}: {
+  onStart(invoice: ReturnType<typeof parseInvoice> & { ok: true }, raw: Record<string, unknown>): void;
+  disabled: boolean;
+}) {
   const [choice, setChoice] = useState(sampleInvoices[0].id);
   const [pasted, setPasted] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
@@ -23,7 +29,7 @@ export function InvoicePicker({ onStart, disabled }: { onStart(invoice: ReturnTy
       return;
     }
     setProblems([]);
-    onStart(parsed);
+    onStart(parsed, raw as Record<string, unknown>);
   };
   return (
     <div className="invoice-picker">

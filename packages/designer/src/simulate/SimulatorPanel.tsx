@@ -1,4 +1,4 @@
-import { invoiceForFeel, type CaseEvent } from '@exflow/shared';
+import type { CaseEvent } from '@exflow/shared';
 import { useMemo, useState } from 'react';
 import { selectDefinition, selectProblemCount } from '../store/flowSlice.js';
 import { selectSimulation, selectSimulationError, selectSimulationStale, selectStepMode } from '../store/simulationSlice.js';
@@ -6,6 +6,8 @@ import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js
 import { contextChanges } from './contextChanges.js';
 import { InvoicePicker } from './InvoicePicker.js';
 import { PendingWorkCard } from './PendingWorkCard.js';
+import { ReferenceDataEditor } from './ReferenceDataEditor.js';
+import { TestCasesSection } from './TestCasesSection.js';
 import { hasHiddenFrames, shownFrames, type SimFrame } from './simulator.js';
 
 const EVENT_LABELS: Record<string, string> = {
@@ -56,7 +58,10 @@ export function SimulatorPanel() {
   if (!simulation) {
     return (
       <div className="simulator" data-testid="simulator">
-        <p className="panel-intro">Try the flow with an invoice: the same compiled machine the runtime runs, here in your browser. Nothing is saved or sent.</p>
+        <p className="panel-intro">
+          Try the flow with an invoice: the same compiled machine the runtime runs, here in your browser. Check steps run the real checks on the reference data
+          below. Nothing is sent.
+        </p>
         {problemCount > 0 && (
           <div className="banner banner--warn">
             Fix the {problemCount} problem{problemCount === 1 ? '' : 's'} first: only a valid flow can run.
@@ -64,7 +69,9 @@ export function SimulatorPanel() {
         )}
         {error && <SimulationError message={error.message} problems={error.problems?.map((p) => p.message)} />}
         {toggle}
-        <InvoicePicker disabled={problemCount > 0} onStart={(parsed) => store.getState().startSimulation(invoiceForFeel(parsed.invoice))} />
+        <ReferenceDataEditor />
+        <InvoicePicker disabled={problemCount > 0} onStart={(parsed, raw) => store.getState().startSimulation(parsed.invoice, raw)} />
+        <TestCasesSection />
       </div>
     );
   }
@@ -129,7 +136,9 @@ export function SimulatorPanel() {
             <li key={index} className={(picked ?? frames.length - 1) === index ? 'is-current' : ''}>
               {event && (
                 <span className="sim-timeline__event">
-                  {EVENT_LABELS[event.type] ?? event.type}
+                  {event.type === 'service.done' && simulation.checked.includes(String(event.nodeId))
+                    ? 'Check ran on the reference data'
+                    : (EVENT_LABELS[event.type] ?? event.type)}
                   {event.outcome ? `: ${String(event.outcome)}` : ''}
                 </span>
               )}
@@ -160,6 +169,7 @@ export function SimulatorPanel() {
           </details>
         </section>
       )}
+      <TestCasesSection />
     </div>
   );
 }

@@ -1,3 +1,5 @@
+import { parseInvoice, runCheck, type ReferenceData } from '@exflow/shared';
+
 /** Sample invoices bundled with the designer, so a flow can be tried before any real data exists. */
 export interface SampleInvoice {
   id: string;
@@ -85,17 +87,50 @@ export const sampleInvoices: readonly SampleInvoice[] = [
   },
 ];
 
-/** A plausible result for a service, prefilled in the simulator so the user only edits what matters. */
+/**
+ * Reference data for the bundled invoices, editable in the simulator: the small PO invoice
+ * matches its PO, the large one is billed 7.7 % over the PO price (outside a 2 % tolerance).
+ */
+export const sampleReferenceData: ReferenceData = {
+  suppliers: [
+    { id: 'SUP-0042', name: 'Northwind Components GmbH', taxId: 'DE811907980', country: 'DE', bankAccount: 'DE89370400440532013000' },
+    { id: 'SUP-0108', name: 'Clearwater Consulting LLC', country: 'US' },
+  ],
+  purchaseOrders: [
+    {
+      poNumber: 'PO-45001234',
+      supplierId: 'SUP-0042',
+      currency: 'EUR',
+      kind: 'goods',
+      lines: [{ lineId: '10', description: 'Hydraulic fitting 12 mm', quantity: '100', unitPrice: '10.00' }],
+    },
+    {
+      poNumber: 'PO-45001299',
+      supplierId: 'SUP-0042',
+      currency: 'EUR',
+      kind: 'goods',
+      lines: [{ lineId: '10', description: 'CNC spindle assembly', quantity: '7', unitPrice: '6500.00' }],
+    },
+  ],
+  goodsReceipts: [
+    { id: 'GR-1', poNumber: 'PO-45001234', lineId: '10', quantity: '100' },
+    { id: 'GR-2', poNumber: 'PO-45001299', lineId: '10', quantity: '7' },
+  ],
+  taxRates: [{ country: 'DE', rate: '19' }],
+};
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * What a service returns, to prefill the simulator and to list the fields a later step can use:
+ * a check's real result on the first sample invoice and the sample reference data.
+ */
 export function sampleServiceResult(service: string): Record<string, unknown> {
-  switch (service) {
-    case 'threeWayMatch':
-      return { withinTolerance: true, priceVariancePct: 1.2, quantityVariancePct: 0, lines: [{ lineId: '1', poLineRef: '10', status: 'matched' }] };
-    case 'webhook':
-      return { status: 200 };
-    // an AI suggestion below its threshold: the simulated case goes on to the task (mode auto would skip it where allowed)
-    case 'aiSuggestion':
-      return { mode: 'advice', outcome: 'accept', probability: 0.62, factors: ['Price 1.8 % above the PO'] };
-    default:
-      return {};
-  }
+  const parsed = parseInvoice(sampleInvoices[0].invoice);
+  const real = parsed.ok ? runCheck(service, parsed.invoice, sampleReferenceData, {}, today()) : undefined;
+  if (real) return real;
+  if (service === 'webhook') return { status: 200 };
+  // an AI suggestion below its threshold: the simulated case goes on to the task (mode auto would skip it where allowed)
+  if (service === 'aiSuggestion') return { mode: 'advice', outcome: 'accept', probability: 0.62, factors: ['Price 1.8 % above the PO'] };
+  return {};
 }

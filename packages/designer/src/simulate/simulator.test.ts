@@ -1,8 +1,17 @@
-import { invoiceForFeel, parseInvoice } from '@exflow/shared';
+import { invoiceForFeel, parseInvoice, runTestCase } from '@exflow/shared';
 import { describe, expect, it } from 'vitest';
 import { fourNodeFlow, priceVariance } from '../../test/fixtures.js';
-import { sampleInvoices } from './samples.js';
-import { revealAll, sendToSimulation, simulationPath, startSimulation, stepForward, type Simulation } from './simulator.js';
+import { sampleInvoices, sampleReferenceData } from './samples.js';
+import {
+  revealAll,
+  sendToSimulation,
+  simulationPath,
+  simulationRoute,
+  startSimulation,
+  stepForward,
+  testCaseFromSimulation,
+  type Simulation,
+} from './simulator.js';
 
 function input(sampleId: string) {
   const parsed = parseInvoice(sampleInvoices.find((s) => s.id === sampleId)!.invoice);
@@ -83,5 +92,57 @@ describe('simulator', () => {
     broken.edges.pop();
     const result = startSimulation(broken, input('small-po'));
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('simulator with the real checks', () => {
+  const checksFor = (sampleId: string) => {
+    const raw = sampleInvoices.find((s) => s.id === sampleId)!.invoice;
+    const parsed = parseInvoice(raw);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    return {
+      raw,
+      input: { invoice: invoiceForFeel(parsed.invoice) },
+      checks: { invoice: parsed.invoice, reference: sampleReferenceData, today: '2026-12-01' },
+    };
+  };
+  const run = (sampleId: string, reference = sampleReferenceData) => {
+    const { input, checks } = checksFor(sampleId);
+    const started = startSimulation(priceVariance(), input, { ...checks, reference });
+    if (!started.ok) throw new Error(JSON.stringify(started.problems));
+    return revealAll(started.simulation);
+  };
+
+  it('the two PO sample invoices take different branches on the 3-way match of the reference data', () => {
+    const small = run('small-po');
+    expect(small.outcome).toBe('resolved');
+    expect(simulationRoute(small)).toEqual(['start', 'match', 'withinTolerance', 'autoApproved']);
+    expect(small.snapshot.context.vars.match).toMatchObject({ withinTolerance: true, maxPriceVariancePct: 0 });
+    const large = run('large-po');
+    expect(large.status).toBe('waiting');
+    expect(simulationRoute(large)).toEqual(['start', 'match', 'withinTolerance', 'procurementReview']);
+    expect(large.snapshot.context.vars.match).toMatchObject({ withinTolerance: false, maxPriceVariancePct: 7.6923 });
+    expect(large.checked).toEqual(['match']);
+  });
+
+  it('edited reference data changes the result: the PO price raised to the invoiced price is within tolerance', () => {
+    const reference = structuredClone(sampleReferenceData);
+    reference.purchaseOrders![1].lines[0].unitPrice = '7000.00';
+    expect(run('large-po', reference).outcome).toBe('resolved');
+  });
+
+  it('a run saved as a test case replays to the same route in the engine', () => {
+    const { raw } = checksFor('large-po');
+    const sim = sendToSimulation(run('large-po'), {
+      type: 'task.completed',
+      nodeId: 'procurementReview',
+      outcome: 'reject',
+      data: { reason: 'no' },
+    }).simulation;
+    const testCase = testCaseFromSimulation(sim, 'large-rejected', 'Large PO rejected', raw);
+    expect(testCase.steps).toEqual([{ complete: 'procurementReview', outcome: 'reject', data: { reason: 'no' } }]);
+    expect(testCase.services).toBeUndefined();
+    expect(testCase.expect).toEqual({ route: ['start', 'match', 'withinTolerance', 'procurementReview', 'rejected'], outcome: 'rejected' });
+    expect(runTestCase(priceVariance(), testCase, '2026-12-01')).toMatchObject({ passed: true, problems: [] });
   });
 });

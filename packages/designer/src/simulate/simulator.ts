@@ -2,7 +2,12 @@ import {
   activeNodeIds,
   compile,
   createFlowMachine,
+  runCheck,
   type CaseContext,
+  type FlowTestCase,
+  type Invoice,
+  type ReferenceData,
+  type TestCaseStep,
   type CaseEvent,
   type CaseOutcome,
   type ValidationProblem,
@@ -41,6 +46,17 @@ export interface Simulation {
   pending: PendingWork[];
   status: 'waiting' | 'done';
   outcome?: CaseOutcome;
+  /** When given, check steps answer themselves with the real check on this invoice and reference data. */
+  checks?: SimulationChecks;
+  /** Nodes whose service result came from a real check (not typed by the user). */
+  checked: string[];
+}
+
+export interface SimulationChecks {
+  invoice: Invoice;
+  reference: ReferenceData;
+  /** YYYY-MM-DD */
+  today: string;
 }
 
 /** An action the machine requested; the params of effect actions are written by shared's `compile`. */
@@ -68,6 +84,7 @@ type Effect = {
 export function startSimulation(
   definition: WorkflowDefinition,
   input: { invoice: Record<string, unknown> },
+  checks?: SimulationChecks,
 ): { ok: true; simulation: Simulation } | { ok: false; problems: ValidationProblem[] } {
   const compiled = compile(definition);
   if (!compiled.ok) return { ok: false, problems: compiled.problems };
@@ -83,8 +100,38 @@ export function startSimulation(
     shownFrames: 0,
     pending: [],
     status: 'waiting',
+    checks,
+    checked: [],
   };
-  return { ok: true, simulation: settle(base, { type: 'case.started' }, snapshot, actions as Effect[], frames) };
+  return { ok: true, simulation: answerChecks(settle(base, { type: 'case.started' }, snapshot, actions as Effect[], frames)) };
+}
+
+/**
+ * Answers every check the case waits for with the real check (shared's `runCheck`) on the
+ * simulation's invoice and reference data, as the runtime's check services would; a check
+ * that throws fails the service. Services that are not checks stay for the user to answer.
+ */
+function answerChecks(simulation: Simulation): Simulation {
+  let current = simulation;
+  for (let guard = 0; guard < 100 && current.checks && current.status === 'waiting'; guard++) {
+    const { invoice, reference, today } = current.checks;
+    let event: CaseEvent | undefined;
+    for (const work of current.pending) {
+      if (work.type !== 'service') continue;
+      try {
+        const result = runCheck(work.service, invoice, reference, work.params, today);
+        if (result) event = { type: 'service.done', nodeId: work.nodeId, result };
+      } catch (e) {
+        event = { type: 'service.failed', nodeId: work.nodeId, error: { message: (e as Error).message } };
+      }
+      if (event) break;
+    }
+    if (!event) break;
+    const sent = sendToSimulation({ ...current, checks: undefined }, event);
+    if (!sent.accepted) break;
+    current = { ...sent.simulation, checks: current.checks, checked: [...current.checked, String(event.nodeId)] };
+  }
+  return current;
 }
 
 /**
@@ -97,7 +144,45 @@ export function sendToSimulation(simulation: Simulation, event: CaseEvent): { ac
   const [snapshot, actions] = transition(simulation.machine, simulation.snapshot, event as never);
   if (snapshot === simulation.snapshot || micro.length === 0) return { accepted: false, simulation };
   const frames = micro.map(([s, a]) => toFrame(s, a as Effect[]));
-  return { accepted: true, simulation: settle(revealAll(simulation), event, snapshot, actions as Effect[], frames) };
+  return { accepted: true, simulation: answerChecks(settle(revealAll(simulation), event, snapshot, actions as Effect[], frames)) };
+}
+
+/** The nodes the case entered, in order (what a test case expects). */
+export function simulationRoute(simulation: Simulation): string[] {
+  const route: string[] = [];
+  let active: string[] = [];
+  for (const frame of simulation.steps.flatMap((s) => s.frames)) {
+    route.push(...frame.active.filter((id) => !active.includes(id)));
+    active = frame.active;
+  }
+  return route;
+}
+
+/**
+ * A test case that replays this simulation: the invoice and reference data, the user's answers
+ * (task outcomes, timers fired, results of services that are not checks) and the route and
+ * outcome reached, as the expectation.
+ */
+export function testCaseFromSimulation(simulation: Simulation, id: string, name: string, rawInvoice: Record<string, unknown>): FlowTestCase {
+  const steps: TestCaseStep[] = [];
+  const services: Record<string, Record<string, unknown>> = {};
+  for (const { event } of simulation.steps) {
+    const nodeId = String(event.nodeId ?? '');
+    if (event.type === 'task.completed') {
+      const data = (event.data ?? {}) as Record<string, unknown>;
+      steps.push({ complete: nodeId, outcome: String(event.outcome), ...(Object.keys(data).length ? { data } : {}) });
+    } else if (event.type === 'timer.fired') steps.push({ timeout: String(event.timerId).replace(/:sla$/, '') });
+    else if (event.type === 'service.done' && !simulation.checked.includes(nodeId)) services[nodeId] = (event.result ?? {}) as Record<string, unknown>;
+  }
+  return {
+    id,
+    name,
+    invoice: rawInvoice,
+    ...(simulation.checks ? { reference: simulation.checks.reference } : {}),
+    ...(steps.length ? { steps } : {}),
+    ...(Object.keys(services).length ? { services } : {}),
+    expect: { route: simulationRoute(simulation), outcome: simulation.status === 'done' ? (simulation.outcome ?? 'open') : 'open' },
+  };
 }
 
 /** Reveals the next microstep of the last step. */

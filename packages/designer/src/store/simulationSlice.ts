@@ -1,6 +1,7 @@
-import type { CaseEvent, ValidationProblem } from '@exflow/shared';
+import { invoiceForFeel, runTestCase, type CaseEvent, type Invoice, type ReferenceData, type TestCaseRun, type ValidationProblem } from '@exflow/shared';
 import type { StateCreator } from 'zustand';
-import { revealAll, sendToSimulation, startSimulation, stepForward, type Simulation } from '../simulate/simulator.js';
+import { sampleReferenceData } from '../simulate/samples.js';
+import { revealAll, sendToSimulation, startSimulation, stepForward, testCaseFromSimulation, type Simulation } from '../simulate/simulator.js';
 import type { DesignerState } from './designerStore.js';
 
 export interface SimulationSlice {
@@ -9,7 +10,18 @@ export interface SimulationSlice {
   simulationError: { message: string; problems?: ValidationProblem[] } | null;
   /** Step mode reveals one microstep per click; otherwise every event runs to the next wait. */
   stepMode: boolean;
-  startSimulation(invoice: Record<string, unknown>): boolean;
+  /** The POs, receipts and suppliers the checks compare the invoice with (editable in the panel). */
+  referenceData: ReferenceData;
+  /** The invoice as given (JSON), kept to save the run as a test case. */
+  simulationInvoice: Record<string, unknown> | null;
+  /** The last run of each saved test case, by id. */
+  testCaseRuns: Record<string, TestCaseRun>;
+  setReferenceData(reference: ReferenceData): void;
+  startSimulation(invoice: Invoice, raw?: Record<string, unknown>): boolean;
+  /** Saves the current simulation as a test case of the draft; returns its id. */
+  saveTestCase(name: string): string | undefined;
+  deleteTestCase(id: string): void;
+  runTestCases(): void;
   sendSimulationEvent(event: CaseEvent): boolean;
   stepSimulation(): void;
   runSimulationToWait(): void;
@@ -21,8 +33,14 @@ export const createSimulationSlice: StateCreator<DesignerState, [], [], Simulati
   simulation: null,
   simulationError: null,
   stepMode: false,
-  startSimulation(invoice) {
-    const started = startSimulation(get().definition, { invoice });
+  referenceData: sampleReferenceData,
+  simulationInvoice: null,
+  testCaseRuns: {},
+  setReferenceData: (referenceData) => set({ referenceData }),
+  startSimulation(invoice, raw) {
+    const checks = { invoice, reference: get().referenceData, today: today() };
+    const started = startSimulation(get().definition, { invoice: invoiceForFeel(invoice) }, checks);
+    set({ simulationInvoice: raw ?? (invoice as unknown as Record<string, unknown>) });
     if (!started.ok) {
       set({ simulation: null, simulationError: { message: 'The flow has problems to fix before it can run', problems: started.problems } });
       return false;
@@ -50,9 +68,43 @@ export const createSimulationSlice: StateCreator<DesignerState, [], [], Simulati
     if (simulation) set({ simulation: revealAll(simulation) });
   },
   stopSimulation: () => set({ simulation: null, simulationError: null }),
+  saveTestCase(name) {
+    const { simulation, simulationInvoice, definition } = get();
+    if (!simulation || !simulationInvoice) return undefined;
+    const existing = new Set((definition.testCases ?? []).map((t) => t.id));
+    const base =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 48) || 'case';
+    let id = base;
+    for (let n = 2; existing.has(id); n++) id = `${base}-${n}`;
+    const testCase = testCaseFromSimulation(simulation, id, name.trim() || id, simulationInvoice);
+    get().commit({ ...definition, testCases: [...(definition.testCases ?? []), testCase] });
+    set({ testCaseRuns: { ...get().testCaseRuns, [id]: runTestCase(get().definition, testCase, today()) } });
+    return id;
+  },
+  deleteTestCase(id) {
+    const { definition } = get();
+    const testCases = (definition.testCases ?? []).filter((t) => t.id !== id);
+    const next: DesignerState['definition'] = { ...definition, testCases };
+    if (!testCases.length) delete next.testCases;
+    get().commit(next);
+    const { [id]: _gone, ...runs } = get().testCaseRuns;
+    set({ testCaseRuns: runs });
+  },
+  runTestCases() {
+    const { definition } = get();
+    set({ testCaseRuns: Object.fromEntries((definition.testCases ?? []).map((t) => [t.id, runTestCase(definition, t, today())])) });
+  },
   setStepMode: (on) => set({ stepMode: on }),
 });
 
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const selectReferenceData = (s: DesignerState) => s.referenceData;
+export const selectTestCaseRuns = (s: DesignerState) => s.testCaseRuns;
 export const selectSimulation = (s: DesignerState) => s.simulation;
 export const selectSimulationError = (s: DesignerState) => s.simulationError;
 export const selectStepMode = (s: DesignerState) => s.stepMode;

@@ -49,5 +49,54 @@ export const definitionSchema = {
         },
       },
     },
+    testCases: {
+      description: 'Saved test cases (pinned data): invoice, reference data, answers for human steps, expected route.',
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'name', 'invoice', 'expect'],
+        properties: {
+          id: { type: 'string', minLength: 1, maxLength: 64 },
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          invoice: { type: 'object' },
+          reference: {
+            type: 'object',
+            properties: {
+              suppliers: { type: 'array', maxItems: 1000, items: { type: 'object' } },
+              purchaseOrders: { type: 'array', maxItems: 1000, items: { type: 'object' } },
+              goodsReceipts: { type: 'array', maxItems: 5000, items: { type: 'object' } },
+              taxRates: { type: 'array', maxItems: 1000, items: { type: 'object' } },
+              earlierInvoices: { type: 'array', maxItems: 1000, items: { type: 'object' } },
+            },
+          },
+          steps: {
+            type: 'array',
+            maxItems: 100,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                complete: { type: 'string', maxLength: 64 },
+                outcome: { type: 'string', maxLength: 100 },
+                data: { type: 'object' },
+                timeout: { type: 'string', maxLength: 64 },
+              },
+            },
+          },
+          services: { type: 'object' },
+          expect: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['route'],
+            properties: {
+              route: { type: 'array', maxItems: 1000, items: { type: 'string', maxLength: 64 } },
+              outcome: { enum: ['resolved', 'rejected', 'cancelled', 'failed', 'open'] },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;

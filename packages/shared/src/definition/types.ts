@@ -1,3 +1,5 @@
+import type { FlowTestCase } from '../testCases/runTestCase.js';
+
 /** A point on the canvas. Layout only: it never changes what a flow does. */
 export interface Position {
   x: number;
@@ -31,6 +33,8 @@ export interface WorkflowDefinition {
   description?: string;
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** Saved test cases: the simulator and CI run each through the engine (`runTestCase`). */
+  testCases?: FlowTestCase[];
 }
 
 /** A problem found by `validate`, naming the node or edge it concerns. */

@@ -58,10 +58,47 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
     return { ok: false, problems };
   }
   const definition = input as WorkflowDefinition;
-  const problems = [...checkIds(definition), ...checkNodes(definition), ...checkEdges(definition)];
+  const problems = [...checkIds(definition), ...checkNodes(definition), ...checkEdges(definition), ...checkTestCases(definition)];
   if (problems.length === 0) problems.push(...checkGraph(definition));
   if (problems.length === 0 && options.sod !== false) problems.push(...checkSegregation(definition, options.sod ?? { mode: 'warn' }));
   return { ok: !problems.some((p) => p.severity !== 'warning'), problems };
+}
+
+/** Test cases name nodes that exist, steps are a completion (with outcome) or a timeout, ids are unique. */
+function checkTestCases({ nodes, testCases = [] }: WorkflowDefinition): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const ids = new Set(nodes.map((n) => n.id));
+  const seen = new Set<string>();
+  testCases.forEach((tc, i) => {
+    const path = `/testCases/${i}`;
+    if (seen.has(tc.id)) problems.push({ code: 'testCase.duplicateId', message: `Two test cases have the id "${tc.id}"`, path: `${path}/id` });
+    seen.add(tc.id);
+    tc.expect.route.forEach((id, j) => {
+      if (!ids.has(id))
+        problems.push({
+          code: 'testCase.unknownNode',
+          message: `Test case "${tc.name}" expects step "${id}", which the flow does not have`,
+          path: `${path}/expect/route/${j}`,
+        });
+    });
+    (tc.steps ?? []).forEach((step, j) => {
+      const node = 'timeout' in step && step.timeout !== undefined ? step.timeout : (step as { complete?: string }).complete;
+      const complete = 'complete' in step && step.complete !== undefined;
+      if (!node || complete === ('timeout' in step && step.timeout !== undefined) || (complete && !(step as { outcome?: string }).outcome))
+        problems.push({
+          code: 'testCase.step',
+          message: `Test case "${tc.name}", step ${j + 1}: give either complete and outcome, or timeout`,
+          path: `${path}/steps/${j}`,
+        });
+      else if (!ids.has(node))
+        problems.push({
+          code: 'testCase.unknownNode',
+          message: `Test case "${tc.name}", step ${j + 1} names step "${node}", which the flow does not have`,
+          path: `${path}/steps/${j}`,
+        });
+    });
+  });
+  return problems;
 }
 
 function checkIds({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
