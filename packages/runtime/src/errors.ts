@@ -213,6 +213,11 @@ export const problemCatalogue = {
     title: 'Unprocessable content',
     fix: 'Fix the problems listed in errors[] (each names its node or edge), then publish again; POST /definitions/validate checks a draft.',
   },
+  'invalid-bpmn': {
+    status: 422,
+    title: 'Unprocessable content',
+    fix: 'Send BPMN 2.0 XML (a <definitions> with a <process>); errors[].path names the element where reading stopped, with its line and column.',
+  },
   'definition-key-changed': {
     status: 422,
     title: 'Unprocessable content',

@@ -149,6 +149,8 @@ export {
   versionSummarySchema,
   versionRecordSchema,
   versionListSchema,
+  bpmnImportResponseSchema,
+  type BpmnImportResponse,
   type DefinitionSummary,
   type DefinitionView,
   type VersionSummary,

@@ -25,6 +25,8 @@
  * is only needed where XML is read or written (the runtime), so the designer's bundle never
  * carries it.
  */
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- bpmn-moddle's entry point has no types, and the runtime's typecheck compiles this file too
+/// <reference path="./bpmn-moddle.d.ts" />
 import { BpmnModdle } from 'bpmn-moddle';
 import type { FlowEdge, FlowNode, WorkflowDefinition } from '../definition/types.js';
 import { checkFeelExpression } from '../feel/feel.js';
