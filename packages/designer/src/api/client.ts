@@ -1,4 +1,13 @@
-import type { DefinitionSummary, DefinitionView, ReplayReport, ValidationProblem, VersionRecord, VersionSummary, WorkflowDefinition } from '@exflow/shared';
+import type {
+  BpmnImportResponse,
+  DefinitionSummary,
+  DefinitionView,
+  ReplayReport,
+  ValidationProblem,
+  VersionRecord,
+  VersionSummary,
+  WorkflowDefinition,
+} from '@exflow/shared';
 
 /** A problem+json body (RFC 9457), as every error response of the API carries. */
 export interface Problem {
@@ -119,16 +128,18 @@ export function createApiClient(options: ApiClientOptions) {
   const base = options.baseUrl ?? '/api/v1';
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  /** `raw` sends a text body of its content type; `asText` answers the body as text (XML) instead of JSON. */
+  async function request<T>(method: string, path: string, body?: unknown, raw?: { contentType?: string; asText?: boolean }): Promise<T> {
+    const headers: Record<string, string> = { Accept: raw?.asText ? '*/*' : 'application/json, application/problem+json' };
     const token = options.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     const tenant = options.getTenant?.();
     if (tenant) headers['X-Exflow-Tenant'] = tenant;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = raw?.contentType ?? 'application/json';
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const payload = body === undefined ? undefined : raw?.contentType ? String(body) : JSON.stringify(body);
+      response = await doFetch(`${base}${path}`, { method, headers, body: payload });
     } catch (cause) {
       throw new ApiError(0, {
         type: 'about:blank',
@@ -142,7 +153,7 @@ export function createApiClient(options: ApiClientOptions) {
     const text = await response.text();
     const data: unknown = text ? safeJson(text) : undefined;
     if (!response.ok) throw new ApiError(response.status, toProblem(response, data));
-    return data as T;
+    return (raw?.asText ? text : data) as T;
   }
 
   return {
@@ -159,6 +170,10 @@ export function createApiClient(options: ApiClientOptions) {
       request<ReplayReport>('POST', `/definitions/${encodeURIComponent(id)}/replay`, body),
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
+    importBpmn: (xml: string, key?: string) =>
+      request<BpmnImportResponse>('POST', `/definitions/import/bpmn${key ? `?key=${encodeURIComponent(key)}` : ''}`, xml, { contentType: 'application/xml' }),
+    exportBpmn: (id: string, version: number) =>
+      request<string>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}/bpmn`, undefined, { asText: true }),
     getBranding: () => request<Branding>('GET', '/branding'),
     setBranding: (branding: Branding) => request<Branding>('PUT', '/branding', branding),
     getPolicies: () => request<Policies>('GET', '/policies'),

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { describeApiError, type DefinitionRecord, type DefinitionSummary, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
-import { downloadJson } from '../versions/download.js';
+import { downloadJson, downloadText } from '../versions/download.js';
 import { duplicateDefinition } from './flowFactory.js';
 import { ImportDialog } from './ImportDialog.js';
 import { NewFlowDialog } from './NewFlowDialog.js';
@@ -14,6 +14,8 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
   const [dialog, setDialog] = useState<'new' | 'import' | null>(null);
   const [expanded, setExpanded] = useState<Record<string, VersionSummary[] | 'loading'>>({});
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const bpmnInput = useRef<HTMLInputElement>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -42,6 +44,17 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
   const exportDraft = (flow: DefinitionSummary) => act(async () => downloadJson(`${flow.key}.workflow.json`, (await api.getDefinition(flow.id)).draft));
   const exportVersion = (flow: DefinitionSummary, version: number) =>
     act(async () => downloadJson(`${flow.key}.v${version}.workflow.json`, (await api.getVersion(flow.id, version)).definition));
+  const exportBpmn = (flow: DefinitionSummary, version: number) =>
+    act(async () => downloadText(`${flow.key}.v${version}.bpmn`, await api.exportBpmn(flow.id, version), 'application/xml'));
+  const importBpmn = (file: File) =>
+    act(async () => {
+      const { definition, unsupported } = await api.importBpmn(await file.text());
+      const left = unsupported.filter((u) => u.handling !== 'ignored');
+      setNotice(
+        `Imported "${definition.name}" as a draft (key ${definition.key}).` +
+          (left.length ? ` Not carried over as drawn: ${left.map((u) => `${u.name ?? u.id} (${u.handling})`).join(', ')}.` : ''),
+      );
+    });
   const remove = (flow: DefinitionSummary) => act(() => api.deleteDefinition(flow.id));
   const toggleVersions = async (flow: DefinitionSummary) => {
     if (expanded[flow.id]) return setExpanded(({ [flow.id]: _, ...rest }) => rest);
@@ -66,6 +79,21 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
           <p>Exception workflows of your tenant. Drafts are yours to change; published versions are what cases run.</p>
         </div>
         <div className="flow-list__actions">
+          <input
+            ref={bpmnInput}
+            type="file"
+            accept=".bpmn,.xml,application/xml"
+            hidden
+            data-testid="import-bpmn-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void importBpmn(file);
+            }}
+          />
+          <button type="button" className="btn btn--secondary" onClick={() => bpmnInput.current?.click()} data-testid="import-bpmn">
+            Import BPMN
+          </button>
           <button type="button" className="btn btn--secondary" onClick={() => setDialog('import')} data-testid="import-open">
             Import
           </button>
@@ -77,6 +105,11 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
       {error && (
         <div className="banner banner--error" role="alert">
           {error}
+        </div>
+      )}
+      {notice && (
+        <div className="banner banner--warn" role="status" data-testid="import-bpmn-notice">
+          {notice}
         </div>
       )}
       {flows === null ? (
@@ -163,6 +196,14 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                               <strong>v{v.version}</strong> · {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
                               <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportVersion(flow, v.version)}>
                                 Export
+                              </button>
+                              <button
+                                type="button"
+                                className="btn btn--ghost btn--small"
+                                onClick={() => void exportBpmn(flow, v.version)}
+                                data-testid={`export-bpmn-${v.version}`}
+                              >
+                                Export BPMN
                               </button>
                             </li>
                           ))}
