@@ -3,6 +3,7 @@ export { definitionSchema } from './definition/schema.js';
 export { validate, outgoing, type ValidationResult, type ValidateOptions } from './definition/validate.js';
 export { checkSegregation, isMaker, APPROVING_OUTCOMES, MAKER_OUTCOME_PREFIXES, SUBMITTER_ROLES, WORKER_ROLES, type SodPolicy } from './definition/sodRules.js';
 export { createAjv, describeAjvError } from './definition/ajv.js';
+export { effectiveFlow, mergePatch, overrideDiff, type OverrideOutcome, type TemplateOverrides } from './definition/inheritance.js';
 export { nodeCatalogue, getNodeKind } from './nodes/catalogue.js';
 export { defineNodeKind, type NodeKind, type PortSpec, type JsonSchema, type NodeGroup, type CompileContext } from './nodes/defineNodeKind.js';
 export type { HumanTaskConfig, TaskOutcome } from './nodes/humanTask.js';

@@ -19,6 +19,7 @@ import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
 import { problemRoutes } from './problemRoutes.js';
 import { taskRoutes } from './taskRoutes.js';
+import { templateInheritanceRoutes } from './templateInheritanceRoutes.js';
 import { templateRoutes } from './templateRoutes.js';
 import { webhookRoutes } from './webhookRoutes.js';
 
@@ -37,6 +38,7 @@ export const routes: Route[] = [
   ...referenceRoutes,
   ...referenceCsvRoutes,
   ...templateRoutes,
+  ...templateInheritanceRoutes,
   ...insightsRoutes,
   ...routingRoutes,
   ...auditRoutes,

@@ -12,6 +12,7 @@ import * as userDisabled from './010_user_disabled.js';
 import * as egressAllow from './011_egress_allow.js';
 import * as triage from './012_triage.js';
 import * as integration from './015_integration.js';
+import * as templateInheritance from './024_template_inheritance.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +34,7 @@ const migrations: [string, Migration][] = [
   ['011_egress_allow', egressAllow],
   ['012_triage', triage],
   ['015_integration', integration],
+  ['024_template_inheritance', templateInheritance],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
