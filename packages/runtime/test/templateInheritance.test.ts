@@ -71,7 +71,14 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
   });
 
   it('fans a base upgrade out to two clients: one override kept, one conflict reported', async () => {
-    const v1 = await msp('POST', '/api/v1/template-packs', { name: 'north-ap', title: 'NorthLedger AP', flows: [base(10_000, 'PT24H')] });
+    // clients may add their own steps after the review (edge e4), nowhere else
+    const points = { 'msp-review': ['e4'] };
+    const v1 = await msp('POST', '/api/v1/template-packs', {
+      name: 'north-ap',
+      title: 'NorthLedger AP',
+      flows: [base(10_000, 'PT24H')],
+      extensionPoints: points,
+    });
     expect(v1.status, JSON.stringify(v1.body)).toBe(201);
     expect(v1.body.version).toBe(1);
     const installed = await msp('POST', '/api/v1/template-packs/north-ap/versions/1/publish', {});
@@ -81,8 +88,12 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
       ['initech', 'installed'],
     ]);
 
-    // acme keeps its own queue; initech lowers the threshold
-    const acmeOverride = await acme('PUT', '/api/v1/template-layers/msp-review/overrides', { nodes: { review: { config: { queue: 'acme-ap' } } } });
+    // acme keeps its own queue and adds a hold after the review; initech lowers the threshold
+    const hold = { id: 'acmeHold', kind: 'timer', config: { duration: 'PT1H' } };
+    const acmeOverride = await acme('PUT', '/api/v1/template-layers/msp-review/overrides', {
+      nodes: { review: { config: { queue: 'acme-ap' } } },
+      insert: [{ edge: 'e4', node: hold }],
+    });
     expect(acmeOverride.status, JSON.stringify(acmeOverride.body)).toBe(200);
     const initechOverride = await msp(
       'PUT',
@@ -95,11 +106,14 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
 
     // the layer is not a copy: the diff shows base vs override value by value
     const view = await acme('GET', '/api/v1/template-layers/msp-review');
-    expect(view.body.diff).toEqual([{ nodeId: 'review', path: '/config/queue', base: 'msp-ap', override: 'acme-ap' }]);
-    expect(view.body.overrides).toEqual({ nodes: { review: { config: { queue: 'acme-ap' } } } });
+    expect(view.body.diff).toEqual([
+      { nodeId: 'review', path: '/config/queue', base: 'msp-ap', override: 'acme-ap' },
+      { nodeId: 'acmeHold', path: '/insert/e4', base: null, override: hold },
+    ]);
+    expect(view.body.overrides).toEqual({ nodes: { review: { config: { queue: 'acme-ap' } } }, insert: [{ edge: 'e4', node: hold }] });
 
     // v2: the MSP raises the threshold (initech overrode it) and shortens the SLA (acme did not touch it)
-    expect((await msp('POST', '/api/v1/template-packs', { name: 'north-ap', flows: [base(20_000, 'PT12H')] })).body.version).toBe(2);
+    expect((await msp('POST', '/api/v1/template-packs', { name: 'north-ap', flows: [base(20_000, 'PT12H')], extensionPoints: points })).body.version).toBe(2);
     expect((await acme('GET', '/api/v1/template-packs')).body.map((p: { name: string; version: number }) => `${p.name}@${p.version}`)).toEqual([
       'north-ap@2',
       'north-ap@1',
@@ -107,7 +121,14 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     const upgraded = await msp('POST', '/api/v1/template-packs/north-ap/versions/2/publish', {});
     expect(upgraded.status).toBe(200);
     const byClient = Object.fromEntries(upgraded.body.clients.map((c: any) => [c.tenantId, c.flows[0]]));
-    expect(byClient.acme).toMatchObject({ key: 'msp-review', status: 'upgraded', overrides: [{ nodeId: 'review', status: 'kept', paths: ['/config/queue'] }] });
+    expect(byClient.acme).toMatchObject({
+      key: 'msp-review',
+      status: 'upgraded',
+      overrides: [
+        { nodeId: 'review', status: 'kept', paths: ['/config/queue'] },
+        { nodeId: 'acmeHold', status: 'kept', paths: ['/insert'] },
+      ],
+    });
     expect(byClient.initech).toMatchObject({
       key: 'msp-review',
       status: 'upgraded',
@@ -116,6 +137,10 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
 
     const acmeFlow = await latest(acme);
     expect([node(acmeFlow, 'review').queue, node(acmeFlow, 'review').dueIn]).toEqual(['acme-ap', 'PT12H']);
+    expect(acmeFlow.edges.filter((e) => e.id.startsWith('e4')).map((e) => [e.source, e.target])).toEqual([
+      ['review', 'acmeHold'],
+      ['acmeHold', 'done'],
+    ]);
     const initechFlow = await latest(msp, inInitech);
     expect(node(initechFlow, 'big').branches[0].condition).toBe('invoice.grossTotal > 20000');
     expect((await msp('GET', '/api/v1/template-layers', undefined, inInitech)).body[0]).toMatchObject({ baseVersion: 2, report: [{ status: 'conflict' }] });
@@ -125,6 +150,12 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     const before = await latest(acme);
     const missing = await acme('PUT', '/api/v1/template-layers/msp-review/overrides', { nodes: { nope: { config: { queue: 'x' } } } });
     expect([missing.status, missing.body.code, missing.body.errors[0].path]).toEqual([422, 'template-override-invalid', '/nodes/nope']);
+    const elsewhere = await acme('PUT', '/api/v1/template-layers/msp-review/overrides', {
+      nodes: {},
+      insert: [{ edge: 'e5', node: { id: 'extra', kind: 'timer', config: { duration: 'PT1H' } } }],
+    });
+    expect([elsewhere.status, elsewhere.body.errors[0].path]).toEqual([422, '/insert/0']);
+    expect(elsewhere.body.detail).toContain('does not allow steps on edge "e5"');
     const broken = await acme('PUT', '/api/v1/template-layers/msp-review/overrides', { nodes: { review: { config: { dueIn: 'soon' } } } });
     expect([broken.status, broken.body.code]).toEqual([422, 'template-override-invalid']);
     expect(await latest(acme)).toEqual(before);

@@ -46,6 +46,26 @@ describe('template inheritance', () => {
     expect((changed.definition.nodes[1]!.config as { queue: string }).queue).toBe('msp-2');
   });
 
+  it('adds a step on an allowed edge, and reports one whose edge is gone or not allowed', () => {
+    const withEdges = (ids: string[]): WorkflowDefinition => ({
+      ...flow('msp', [{ id: 'end', kind: 'end', config: { outcome: 'resolved' } }]),
+      edges: ids.map((id, i) => (i === 0 ? { id, source: 'start', target: 'review' } : { id, source: 'review', sourcePort: 'done', target: 'end' })),
+    });
+    const hold = { id: 'hold', kind: 'timer', config: { duration: 'PT1H' } };
+    const added = effectiveFlow(withEdges(['a', 'b']), { nodes: {}, insert: [{ edge: 'b', node: hold }] }, undefined, ['b']);
+    expect(added.outcomes).toMatchObject([{ nodeId: 'hold', status: 'kept' }]);
+    expect(added.definition.edges.slice(1)).toEqual([
+      { id: 'b', source: 'review', sourcePort: 'done', target: 'hold' },
+      { id: 'b~hold', source: 'hold', target: 'end', sourcePort: 'out' },
+    ]);
+    expect(effectiveFlow(withEdges(['a', 'c']), { nodes: {}, insert: [{ edge: 'b', node: hold }] }, undefined, ['b']).outcomes[0]).toMatchObject({
+      reason: 'edge-removed',
+    });
+    expect(effectiveFlow(withEdges(['a', 'b']), { nodes: {}, insert: [{ edge: 'a', node: hold }] }, undefined, ['b']).outcomes[0]).toMatchObject({
+      reason: 'not-allowed',
+    });
+  });
+
   it('shows base vs override value by value', () => {
     expect(overrideDiff(flow('msp'), { nodes: { review: { config: { queue: 'acme', priority: 1 } } } })).toEqual([
       { nodeId: 'review', path: '/config/queue', base: 'msp', override: 'acme' },

@@ -7,6 +7,8 @@ export interface TemplatePackRecord {
   version: number;
   title: string;
   flows: WorkflowDefinition[];
+  /** Per flow key, the edge ids on which clients may add steps. */
+  extensionPoints: Record<string, string[]>;
   createdBy: string | null;
   createdAt: string;
 }
@@ -33,6 +35,7 @@ const toPack = (r: any): TemplatePackRecord => ({
   version: r.version,
   title: r.title,
   flows: json(r.flows),
+  extensionPoints: json(r.extension_points),
   createdBy: r.created_by,
   createdAt: iso(r.created_at),
 });
@@ -54,11 +57,26 @@ const toLayer = (r: any): TemplateLayerRecord => ({
 export function createTemplateRepository(db: Db) {
   return {
     /** Stores the next version of the MSP's pack `name`. Call inside a transaction. */
-    async addPackVersion(mspId: string, name: string, title: string, flows: WorkflowDefinition[], actor: string | null): Promise<TemplatePackRecord> {
+    async addPackVersion(
+      mspId: string,
+      name: string,
+      title: string,
+      flows: WorkflowDefinition[],
+      extensionPoints: Record<string, string[]>,
+      actor: string | null,
+    ): Promise<TemplatePackRecord> {
       await db.raw('SELECT id FROM tenants WHERE id = ? FOR UPDATE', [mspId]);
       const latest = await db('template_packs').where({ tenant_id: mspId, name }).max('version as v').first();
       const [row] = await db('template_packs')
-        .insert({ tenant_id: mspId, name, version: Number(latest?.v ?? 0) + 1, title, flows: JSON.stringify(flows), created_by: actor })
+        .insert({
+          tenant_id: mspId,
+          name,
+          version: Number(latest?.v ?? 0) + 1,
+          title,
+          flows: JSON.stringify(flows),
+          extension_points: JSON.stringify(extensionPoints),
+          created_by: actor,
+        })
         .returning('*');
       return toPack(row);
     },

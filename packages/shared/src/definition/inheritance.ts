@@ -1,4 +1,5 @@
-import type { FlowNode, WorkflowDefinition } from './types.js';
+import { getNodeKind } from '../nodes/catalogue.js';
+import type { FlowEdge, FlowNode, WorkflowDefinition } from './types.js';
 
 /**
  * MSP template inheritance: a client's flow is the MSP's base flow with the client's overrides
@@ -10,6 +11,11 @@ import type { FlowNode, WorkflowDefinition } from './types.js';
  */
 export interface TemplateOverrides {
   nodes: Record<string, { label?: string | null; config?: Record<string, unknown> }>;
+  /**
+   * Steps the client adds, each on an edge the base allows (its pack's extension points): the
+   * edge then leads into the step, and the step's one way out leads where the edge led.
+   */
+  insert?: { edge: string; node: FlowNode }[];
 }
 
 /** What became of one node's override when the effective flow was computed on a base. */
@@ -17,7 +23,7 @@ export interface OverrideOutcome {
   nodeId: string;
   status: 'kept' | 'conflict';
   /** For a conflict: the node is gone, its kind changed, or the MSP changed a value the override sets. */
-  reason?: 'node-removed' | 'kind-changed' | 'base-changed';
+  reason?: 'node-removed' | 'kind-changed' | 'base-changed' | 'edge-removed' | 'not-allowed' | 'id-taken' | 'bad-step';
   /** The JSON pointers (under the node) the override sets. */
   paths: string[];
   message: string;
@@ -65,6 +71,7 @@ export function effectiveFlow(
   base: WorkflowDefinition,
   overrides: TemplateOverrides,
   previousBase?: WorkflowDefinition,
+  extensionPoints?: string[],
 ): { definition: WorkflowDefinition; outcomes: OverrideOutcome[] } {
   const outcomes: OverrideOutcome[] = [];
   const patched = new Map<string, FlowNode>();
@@ -108,14 +115,45 @@ export function effectiveFlow(
     if (body.label === undefined) delete patched.get(nodeId)!.label;
     outcomes.push({ nodeId, status: 'kept', paths, message: `Override of ${paths.join(', ')} kept` });
   }
-  return { definition: { ...base, nodes: base.nodes.map((n) => patched.get(n.id) ?? n) }, outcomes };
+  const nodes = base.nodes.map((n) => patched.get(n.id) ?? n);
+  let edges: FlowEdge[] = [...base.edges];
+  /** Base edge id → the edge that now reaches its original target (after earlier inserts on it). */
+  const tail = new Map<string, string>();
+  for (const { edge, node } of overrides.insert ?? []) {
+    const paths = ['/insert'];
+    const conflict = (reason: OverrideOutcome['reason'], message: string) => outcomes.push({ nodeId: node.id, status: 'conflict', reason, paths, message });
+    const kind = getNodeKind(node.kind);
+    const ways = kind ? kind.outputs(node.config ?? kind.defaults).filter((p) => p.required) : [];
+    const current = edges.find((e) => e.id === (tail.get(edge) ?? edge));
+    if (!base.edges.some((e) => e.id === edge) || !current) conflict('edge-removed', `The base no longer has edge "${edge}"; step "${node.id}" is not added`);
+    else if (extensionPoints && !extensionPoints.includes(edge))
+      conflict('not-allowed', `The base does not allow steps on edge "${edge}"; step "${node.id}" is not added`);
+    else if (nodes.some((n) => n.id === node.id)) conflict('id-taken', `The flow already has a step "${node.id}"; choose another id`);
+    else if (ways.length !== 1) conflict('bad-step', `An added step needs exactly one way out; "${node.id}" (${node.kind}) has ${ways.length}`);
+    else {
+      const out: FlowEdge = { id: `${edge}~${node.id}`, source: node.id, target: current.target, sourcePort: ways[0]!.id };
+      edges = edges.flatMap((e) => (e === current ? [{ ...e, target: node.id }, out] : [e]));
+      tail.set(edge, out.id);
+      nodes.push(node);
+      outcomes.push({ nodeId: node.id, status: 'kept', paths, message: `Step "${node.id}" added on edge "${edge}"` });
+    }
+  }
+  return { definition: { ...base, nodes, edges }, outcomes };
 }
 
 /** Base vs override, value by value, for the client's diff view. */
 export function overrideDiff(base: WorkflowDefinition, overrides: TemplateOverrides): { nodeId: string; path: string; base: Json; override: Json }[] {
-  return Object.entries(overrides.nodes).flatMap(([nodeId, patch]) => {
-    const node = base.nodes.find((n) => n.id === nodeId);
-    const patchedBody = mergePatch(node ? nodeBody(node) : {}, patch);
-    return patchPaths(patch).map((path) => ({ nodeId, path, base: node ? (at(nodeBody(node), path) ?? null) : null, override: at(patchedBody, path) ?? null }));
-  });
+  return [
+    ...Object.entries(overrides.nodes).flatMap(([nodeId, patch]) => {
+      const node = base.nodes.find((n) => n.id === nodeId);
+      const patchedBody = mergePatch(node ? nodeBody(node) : {}, patch);
+      return patchPaths(patch).map((path) => ({
+        nodeId,
+        path,
+        base: node ? (at(nodeBody(node), path) ?? null) : null,
+        override: at(patchedBody, path) ?? null,
+      }));
+    }),
+    ...(overrides.insert ?? []).map(({ edge, node }) => ({ nodeId: node.id, path: `/insert/${edge}`, base: null, override: node as Json })),
+  ];
 }

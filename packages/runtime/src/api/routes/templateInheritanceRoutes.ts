@@ -29,9 +29,11 @@ const errorsOf = (flow: WorkflowDefinition, sod: Awaited<ReturnType<typeof sodOf
   return { compiled, errors: problems.filter((p) => p.severity !== 'warning') };
 };
 
-/** The base flow a layer stands on. */
-async function baseOf(db: Db, layer: Pick<TemplateLayerRecord, 'mspId' | 'pack' | 'baseVersion' | 'flowKey'>): Promise<WorkflowDefinition | undefined> {
-  return (await createTemplateRepository(db).pack(layer.mspId, layer.pack, layer.baseVersion))?.flows.find((f) => f.key === layer.flowKey);
+/** The base flow a layer stands on, and the edges on which the client may add steps. */
+async function baseOf(db: Db, layer: Pick<TemplateLayerRecord, 'mspId' | 'pack' | 'baseVersion' | 'flowKey'>) {
+  const pack = await createTemplateRepository(db).pack(layer.mspId, layer.pack, layer.baseVersion);
+  const flow = pack?.flows.find((f) => f.key === layer.flowKey);
+  return flow ? { flow, points: pack!.extensionPoints[layer.flowKey] ?? [] } : undefined;
 }
 
 type FlowReport = {
@@ -55,6 +57,7 @@ async function fanOutFlow(
   pack: string,
   version: number,
   base: WorkflowDefinition,
+  points: string[],
   actor: string,
 ): Promise<FlowReport> {
   const sod = await sodOf(db, clientId);
@@ -87,7 +90,7 @@ async function fanOutFlow(
       return { key: base.key, status: 'skipped', overrides: [], message: `The client's "${base.key}" stands on ${layer.mspId}/${layer.pack}` };
     if (layer.baseVersion === version) return { key: base.key, status: 'unchanged', overrides: layer.report };
     const previous = await baseOf(trx, layer);
-    const { definition, outcomes } = effectiveFlow(base, layer.overrides, previous);
+    const { definition, outcomes } = effectiveFlow(base, layer.overrides, previous?.flow, points);
     const { compiled, errors } = errorsOf(definition, sod);
     if (!compiled.ok || errors.length) return { key: base.key, status: 'invalid', overrides: outcomes, problems: errors };
     await definitions.updateDraft(clientId, layer.definitionId, definition, actor);
@@ -112,6 +115,20 @@ const overridesBody = {
         properties: { label: { type: ['string', 'null'], maxLength: 200 }, config: { type: 'object' } },
       },
     },
+    insert: {
+      type: 'array',
+      maxItems: 50,
+      description: "Steps added on the base's extension points: the edge leads into the step, whose one way out leads where the edge led",
+      items: {
+        type: 'object',
+        required: ['edge', 'node'],
+        additionalProperties: false,
+        properties: {
+          edge: { type: 'string', maxLength: 100 },
+          node: { type: 'object', required: ['id', 'kind'], description: 'A flow node (id, kind, label?, config?)' },
+        },
+      },
+    },
   },
 };
 
@@ -131,12 +148,28 @@ export const templateInheritanceRoutes = defineRoutes([
         name: { type: 'string', pattern: PACK_NAME, maxLength: 64 },
         title: { type: 'string', maxLength: 200 },
         flows: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'object', description: 'A workflow definition' } },
+        extensionPoints: {
+          type: 'object',
+          maxProperties: 100,
+          description: 'Per flow key, the edge ids on which clients may add their own steps',
+          additionalProperties: { type: 'array', maxItems: 500, items: { type: 'string', maxLength: 100 } },
+        },
       },
     },
     responses: { '201': '{ name, version, flows }', '403': 'Not an MSP', '422': 'A flow has problems (errors[].path starts /flows/i)' },
     async handler(req, res, { db, principal }) {
       await requireMsp(db, principal.tenantId);
-      const { name, title, flows } = req.body as { name: string; title?: string; flows: WorkflowDefinition[] };
+      const {
+        name,
+        title,
+        flows,
+        extensionPoints = {},
+      } = req.body as {
+        name: string;
+        title?: string;
+        flows: WorkflowDefinition[];
+        extensionPoints?: Record<string, string[]>;
+      };
       const sod = await sodOf(db, principal.tenantId);
       const errors = flows.flatMap((flow, i) => {
         const duplicate = flows.findIndex((f) => f.key === flow.key) !== i;
@@ -146,9 +179,17 @@ export const templateInheritanceRoutes = defineRoutes([
           ...problems.map((p) => ({ path: `/flows/${i}${p.path ?? ''}`, message: p.message, code: p.code, nodeId: p.nodeId })),
         ];
       });
+      for (const [key, edges] of Object.entries(extensionPoints)) {
+        const flow = flows.find((f) => f.key === key);
+        if (!flow) errors.push({ path: `/extensionPoints/${key}`, message: `the pack has no flow "${key}"` });
+        else
+          edges.forEach((edge, j) => {
+            if (!flow.edges.some((e) => e.id === edge)) errors.push({ path: `/extensionPoints/${key}/${j}`, message: `flow "${key}" has no edge "${edge}"` });
+          });
+      }
       if (errors.length) throw unprocessable('template-pack-invalid', `The pack "${name}" has ${errors.length} problem(s); nothing was stored`, errors);
       const stored = await db.transaction((trx) =>
-        createTemplateRepository(trx).addPackVersion(principal.tenantId, name, title ?? name, flows, principal.userId),
+        createTemplateRepository(trx).addPackVersion(principal.tenantId, name, title ?? name, flows, extensionPoints, principal.userId),
       );
       res.status(201).json({ name: stored.name, version: stored.version, flows: stored.flows.map((f) => f.key) });
     },
@@ -209,7 +250,10 @@ export const templateInheritanceRoutes = defineRoutes([
       const report = [];
       for (const client of clients) {
         const flows: FlowReport[] = [];
-        for (const base of pack.flows) flows.push(await fanOutFlow(db, client.id, principal.tenantId, pack.name, pack.version, base, principal.userId));
+        for (const base of pack.flows)
+          flows.push(
+            await fanOutFlow(db, client.id, principal.tenantId, pack.name, pack.version, base, pack.extensionPoints[base.key] ?? [], principal.userId),
+          );
         report.push({ tenantId: client.id, flows });
       }
       res.json({ pack: pack.name, version: pack.version, clients: report });
@@ -240,14 +284,15 @@ export const templateInheritanceRoutes = defineRoutes([
   {
     method: 'get',
     path: '/template-layers/:key',
-    summary: "Base vs override for one of the client's flows: the base, the overrides, the value-by-value diff and the effective flow",
+    summary:
+      "Base vs override for one of the client's flows: the base, the edges it lets the client add steps on, the overrides, the value-by-value diff and the effective flow",
     tag: 'templates',
     roles: READERS,
     responses: { '200': '{ key, msp, pack, baseVersion, overrides, report, diff, base, effective }', '404': 'No layer for this key' },
     async handler(req, res, { db, principal }) {
       const layer = await createTemplateRepository(db).layer(principal.tenantId, param(req, 'key'));
       if (!layer) throw notFound('template layer', param(req, 'key'));
-      const base = (await baseOf(db, layer))!;
+      const { flow: base, points } = (await baseOf(db, layer))!;
       res.json({
         key: layer.flowKey,
         msp: layer.mspId,
@@ -255,9 +300,10 @@ export const templateInheritanceRoutes = defineRoutes([
         baseVersion: layer.baseVersion,
         overrides: layer.overrides,
         report: layer.report,
+        extensionPoints: points,
         diff: overrideDiff(base, layer.overrides),
         base,
-        effective: effectiveFlow(base, layer.overrides).definition,
+        effective: effectiveFlow(base, layer.overrides, undefined, points).definition,
       });
     },
   },
@@ -282,14 +328,17 @@ export const templateInheritanceRoutes = defineRoutes([
         const templates = createTemplateRepository(trx);
         const layer = await templates.layer(principal.tenantId, key);
         if (!layer) throw notFound('template layer', key);
-        const base = (await baseOf(trx, layer))!;
-        const { definition, outcomes } = effectiveFlow(base, overrides);
-        const missing = outcomes.filter((o) => o.status === 'conflict');
-        if (missing.length)
+        const { flow: base, points } = (await baseOf(trx, layer))!;
+        const { definition, outcomes } = effectiveFlow(base, overrides, undefined, points);
+        const refused = outcomes.filter((o) => o.status === 'conflict');
+        if (refused.length)
           throw unprocessable(
             'template-override-invalid',
-            `The base "${key}" has no step ${missing.map((m) => `"${m.nodeId}"`).join(', ')}`,
-            missing.map((m) => ({ path: `/nodes/${m.nodeId}`, message: m.message })),
+            refused.map((m) => m.message).join('; '),
+            refused.map((m) => ({
+              path: m.paths[0] === '/insert' ? `/insert/${(overrides.insert ?? []).findIndex((i) => i.node.id === m.nodeId)}` : `/nodes/${m.nodeId}`,
+              message: m.message,
+            })),
           );
         const { compiled, errors } = errorsOf(definition, sod);
         if (!compiled.ok || errors.length)

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
  *
  * - `template_packs`: packs an MSP uploads (its own flows, validated), versioned: a new upload
  *   of a name is the next version; rows are never changed. Its clients may read them.
+ *   `extension_points`: per flow key, the edges on which clients may add their own steps.
  * - `template_layers`: a client's layer on one flow of its MSP's pack: the base it stands on
  *   (MSP, pack, version, flow key), its overrides (JSON merge patches by node id), the client
  *   definition that holds the effective flow, and the report of the last recomputation.
@@ -16,6 +17,7 @@ const statements = [
      version integer NOT NULL,
      title text NOT NULL,
      flows jsonb NOT NULL,
+     extension_points jsonb NOT NULL DEFAULT '{}',
      created_by text,
      created_at timestamptz NOT NULL DEFAULT now(),
      PRIMARY KEY (tenant_id, name, version))`,
