@@ -1,8 +1,17 @@
-import type { WorkflowDefinition } from '@exflow/shared';
+import {
+  templateFanOutSchema,
+  templateLayerListSchema,
+  templateLayerViewSchema,
+  templateOverridesSavedSchema,
+  templatePackCreatedSchema,
+  templatePackListSchema,
+  type WorkflowDefinition,
+} from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { createTenantRepository } from '../src/store/tenantRepository.js';
 import { httpClient, TEST_TIMEOUT_MS } from './support/http.js';
+import { expectWire } from './support/wire.js';
 
 /** The MSP's base: start → big? (threshold) → review (queue, SLA) → done / rejected. */
 function base(threshold: number, dueIn: string): WorkflowDefinition {
@@ -81,6 +90,7 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     });
     expect(v1.status, JSON.stringify(v1.body)).toBe(201);
     expect(v1.body.version).toBe(1);
+    expectWire(templatePackCreatedSchema, v1.body, 'POST /template-packs');
     const installed = await msp('POST', '/api/v1/template-packs/north-ap/versions/1/publish', {});
     expect(installed.status, JSON.stringify(installed.body)).toBe(200);
     expect(installed.body.clients.map((c: any) => [c.tenantId, c.flows[0].status]).sort()).toEqual([
@@ -95,6 +105,7 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
       insert: [{ edge: 'e4', node: hold }],
     });
     expect(acmeOverride.status, JSON.stringify(acmeOverride.body)).toBe(200);
+    expectWire(templateOverridesSavedSchema, acmeOverride.body, 'PUT /template-layers/:key/overrides');
     const initechOverride = await msp(
       'PUT',
       '/api/v1/template-layers/msp-review/overrides',
@@ -106,6 +117,7 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
 
     // the layer is not a copy: the diff shows base vs override value by value
     const view = await acme('GET', '/api/v1/template-layers/msp-review');
+    expectWire(templateLayerViewSchema, view.body, 'GET /template-layers/:key');
     expect(view.body.diff).toEqual([
       { nodeId: 'review', path: '/config/queue', base: 'msp-ap', override: 'acme-ap' },
       { nodeId: 'acmeHold', path: '/insert/e4', base: null, override: hold },
@@ -120,6 +132,9 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     ]);
     const upgraded = await msp('POST', '/api/v1/template-packs/north-ap/versions/2/publish', {});
     expect(upgraded.status).toBe(200);
+    expectWire(templateFanOutSchema, upgraded.body, 'POST /template-packs/:name/versions/:version/publish');
+    expectWire(templatePackListSchema, (await acme('GET', '/api/v1/template-packs')).body, 'GET /template-packs');
+    expectWire(templateLayerListSchema, (await acme('GET', '/api/v1/template-layers')).body, 'GET /template-layers');
     const byClient = Object.fromEntries(upgraded.body.clients.map((c: any) => [c.tenantId, c.flows[0]]));
     expect(byClient.acme).toMatchObject({
       key: 'msp-review',

@@ -157,6 +157,15 @@ export {
   type VersionSummary,
   type VersionRecord,
 } from './api/definitions.js';
+export {
+  templatePackCreatedSchema,
+  templatePackListSchema,
+  templateFanOutSchema,
+  templateLayerListSchema,
+  templateLayerViewSchema,
+  templateOverridesSavedSchema,
+  type TemplateFanOut,
+} from './api/templates.js';
 export { intakeTriageSchema, invoiceIntakeResponseSchema, type IntakeTriage, type InvoiceIntakeResponse } from './api/invoices.js';
 export {
   caseChangedMessageSchema,

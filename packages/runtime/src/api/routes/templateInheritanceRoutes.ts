@@ -1,4 +1,18 @@
-import { compile, effectiveFlow, overrideDiff, validate, type OverrideOutcome, type TemplateOverrides, type WorkflowDefinition } from '@exflow/shared';
+import {
+  compile,
+  effectiveFlow,
+  overrideDiff,
+  templateFanOutSchema,
+  templateLayerListSchema,
+  templateLayerViewSchema,
+  templateOverridesSavedSchema,
+  templatePackCreatedSchema,
+  templatePackListSchema,
+  validate,
+  type TemplateFanOut,
+  type TemplateOverrides,
+  type WorkflowDefinition,
+} from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { loadTenantWithParent, tenantPolicies } from '../../auth/tenancy.js';
 import { forbidden, notFound, unprocessable } from '../../errors.js';
@@ -36,14 +50,7 @@ async function baseOf(db: Db, layer: Pick<TemplateLayerRecord, 'mspId' | 'pack' 
   return flow ? { flow, points: pack!.extensionPoints[layer.flowKey] ?? [] } : undefined;
 }
 
-type FlowReport = {
-  key: string;
-  status: 'installed' | 'upgraded' | 'unchanged' | 'invalid' | 'skipped';
-  version?: number;
-  overrides: OverrideOutcome[];
-  message?: string;
-  problems?: { code: string; message: string; nodeId?: string }[];
-};
+type FlowReport = TemplateFanOut['clients'][number]['flows'][number];
 
 /**
  * Puts one base flow into one client: installs it with an empty layer, or recomputes the
@@ -157,6 +164,7 @@ export const templateInheritanceRoutes = defineRoutes([
       },
     },
     responses: { '201': '{ name, version, flows }', '403': 'Not an MSP', '422': 'A flow has problems (errors[].path starts /flows/i)' },
+    responseSchemas: { '201': templatePackCreatedSchema },
     async handler(req, res, { db, principal }) {
       await requireMsp(db, principal.tenantId);
       const {
@@ -201,6 +209,7 @@ export const templateInheritanceRoutes = defineRoutes([
     tag: 'templates',
     roles: READERS,
     responses: { '200': '[{ msp, name, version, title, flows, createdAt }]' },
+    responseSchemas: { '200': templatePackListSchema },
     async handler(_req, res, { db, principal }) {
       const { tenant } = await loadTenantWithParent(db, principal.tenantId);
       const msp = tenant.kind === 'msp' ? tenant.id : tenant.parentId;
@@ -236,6 +245,7 @@ export const templateInheritanceRoutes = defineRoutes([
       '403': 'Not an MSP, or not its client',
       '404': 'No such pack version',
     },
+    responseSchemas: { '200': templateFanOutSchema },
     async handler(req, res, { db, principal }) {
       await requireMsp(db, principal.tenantId);
       const name = param(req, 'name');
@@ -266,6 +276,7 @@ export const templateInheritanceRoutes = defineRoutes([
     tag: 'templates',
     roles: READERS,
     responses: { '200': '[{ key, msp, pack, baseVersion, definitionId, overrides, report }]' },
+    responseSchemas: { '200': templateLayerListSchema },
     async handler(_req, res, { db, principal }) {
       const layers = await createTemplateRepository(db).layers(principal.tenantId);
       res.json(
@@ -289,6 +300,7 @@ export const templateInheritanceRoutes = defineRoutes([
     tag: 'templates',
     roles: READERS,
     responses: { '200': '{ key, msp, pack, baseVersion, overrides, report, diff, base, effective }', '404': 'No layer for this key' },
+    responseSchemas: { '200': templateLayerViewSchema },
     async handler(req, res, { db, principal }) {
       const layer = await createTemplateRepository(db).layer(principal.tenantId, param(req, 'key'));
       if (!layer) throw notFound('template layer', param(req, 'key'));
@@ -320,6 +332,7 @@ export const templateInheritanceRoutes = defineRoutes([
       '404': 'No layer for this key',
       '422': 'An override names a step the base lacks, or the effective flow has problems',
     },
+    responseSchemas: { '200': templateOverridesSavedSchema },
     async handler(req, res, { db, principal }) {
       const overrides = req.body as TemplateOverrides;
       const key = param(req, 'key');
