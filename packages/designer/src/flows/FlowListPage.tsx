@@ -46,13 +46,17 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
     act(async () => downloadJson(`${flow.key}.v${version}.workflow.json`, (await api.getVersion(flow.id, version)).definition));
   const exportBpmn = (flow: DefinitionSummary, version: number) =>
     act(async () => downloadText(`${flow.key}.v${version}.bpmn`, await api.exportBpmn(flow.id, version), 'application/xml'));
+  const named = (u: { id: string; name?: string }) => {
+    const name = u.name?.replace(/\s+/g, ' ').trim();
+    return name && name !== u.id ? `"${name}" (${u.id})` : u.id;
+  };
   const importBpmn = (file: File) =>
     act(async () => {
       const { definition, unsupported } = await api.importBpmn(await file.text());
       const left = unsupported.filter((u) => u.handling !== 'ignored');
       setNotice(
         `Imported "${definition.name}" as a draft (key ${definition.key}).` +
-          (left.length ? ` Not carried over as drawn: ${left.map((u) => `${u.name ?? u.id} (${u.handling})`).join(', ')}.` : ''),
+          (left.length ? ` Not carried over as drawn: ${left.map((u) => `${named(u)}: ${u.handling}`).join('; ')}.` : ''),
       );
     });
   const remove = (flow: DefinitionSummary) => act(() => api.deleteDefinition(flow.id));
