@@ -104,6 +104,27 @@ export interface Tenant {
 /** The answer to publishing: the new version. */
 export type PublishResult = VersionSummary;
 
+interface OverrideOutcome {
+  nodeId: string;
+  status: 'kept' | 'conflict';
+  reason?: string;
+  message: string;
+}
+
+/** A flow of this client that stands on its MSP's base (GET /template-layers). */
+export interface TemplateLayerSummary {
+  key: string;
+  msp: string;
+  pack: string;
+  baseVersion: number;
+  report: OverrideOutcome[];
+}
+
+/** Base vs override for one flow (GET /template-layers/:key). */
+export interface TemplateLayerView extends TemplateLayerSummary {
+  diff: { nodeId: string; path: string; base: unknown; override: unknown }[];
+}
+
 export interface ApiClientOptions {
   /** Default `/api/v1` (same origin: the runtime serves the designer). */
   baseUrl?: string;
@@ -174,6 +195,8 @@ export function createApiClient(options: ApiClientOptions) {
       request<BpmnImportResponse>('POST', `/definitions/import/bpmn${key ? `?key=${encodeURIComponent(key)}` : ''}`, xml, { contentType: 'application/xml' }),
     exportBpmn: (id: string, version: number) =>
       request<string>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}/bpmn`, undefined, { asText: true }),
+    listTemplateLayers: () => request<TemplateLayerSummary[]>('GET', '/template-layers'),
+    getTemplateLayer: (key: string) => request<TemplateLayerView>('GET', `/template-layers/${encodeURIComponent(key)}`),
     getBranding: () => request<Branding>('GET', '/branding'),
     setBranding: (branding: Branding) => request<Branding>('PUT', '/branding', branding),
     getPolicies: () => request<Policies>('GET', '/policies'),

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { describeApiError, type DefinitionRecord, type DefinitionSummary, type VersionSummary } from '../api/client.js';
+import { describeApiError, type DefinitionRecord, type DefinitionSummary, type TemplateLayerSummary, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { downloadJson, downloadText } from '../versions/download.js';
 import { duplicateDefinition } from './flowFactory.js';
 import { ImportDialog } from './ImportDialog.js';
+import { LayerDiff } from './LayerDiff.js';
 import { NewFlowDialog } from './NewFlowDialog.js';
 
 /** Every flow of the tenant: its draft, its published versions, and what can be done with them. */
@@ -15,12 +16,16 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
   const [expanded, setExpanded] = useState<Record<string, VersionSummary[] | 'loading'>>({});
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [layers, setLayers] = useState<Record<string, TemplateLayerSummary>>({});
+  const [showLayer, setShowLayer] = useState<Record<string, boolean>>({});
   const bpmnInput = useRef<HTMLInputElement>(null);
 
   const refresh = useCallback(async () => {
     try {
       setFlows(await api.listDefinitions());
       setError(null);
+      // flows that stand on the MSP's base (none for a tenant without layers)
+      setLayers(Object.fromEntries((await api.listTemplateLayers().catch(() => [])).map((l) => [l.key, l])));
     } catch (e) {
       setError(describeApiError(e));
     }
@@ -152,6 +157,18 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                     ) : (
                       <span className="chip chip--new">Draft only</span>
                     )}
+                    {layers[flow.key] && (
+                      <button
+                        type="button"
+                        className="chip chip--button"
+                        title="Base vs your overrides"
+                        data-testid={`layer-${flow.key}`}
+                        onClick={() => setShowLayer((s) => ({ ...s, [flow.id]: !s[flow.id] }))}
+                      >
+                        MSP base v{layers[flow.key]!.baseVersion}
+                        {layers[flow.key]!.report.some((r) => r.status === 'conflict') ? ' ⚠' : ''}
+                      </button>
+                    )}
                   </td>
                   <td className="flow-table__muted">{new Date(flow.draftUpdatedAt).toLocaleString()}</td>
                   <td className="flow-table__actions">
@@ -188,6 +205,13 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                     )}
                   </td>
                 </tr>,
+                showLayer[flow.id] && (
+                  <tr key={`${flow.id}-layer`} className="flow-table__versions">
+                    <td colSpan={4}>
+                      <LayerDiff flowKey={flow.key} />
+                    </td>
+                  </tr>
+                ),
                 versions && (
                   <tr key={`${flow.id}-versions`} className="flow-table__versions">
                     <td colSpan={4}>
