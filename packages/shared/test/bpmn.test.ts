@@ -128,6 +128,9 @@ describe('BPMN 2.0 interchange', () => {
       '<?xml version="1.0"?>\n<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><startEvent id="s"></process></definitions>';
     await expect(bpmnToDefinition(broken)).rejects.toMatchObject({ name: 'BpmnParseError', element: '</process>' });
     await expect(bpmnToDefinition('<invoice/>')).rejects.toBeInstanceOf(BpmnParseError);
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">]><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p" name="&a;"/></definitions>';
+    await expect(bpmnToDefinition(laughs)).rejects.toMatchObject({ element: '<!DOCTYPE>' });
     await expect(bpmnToDefinition('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>')).rejects.toMatchObject({ element: 'bpmn:Process' });
   });
 

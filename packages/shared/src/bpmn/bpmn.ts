@@ -125,6 +125,8 @@ function definitionOf(event: El): El | undefined {
  * @example const { definition, unsupported } = await bpmnToDefinition(xml, { key: 'invoice' });
  */
 export async function bpmnToDefinition(xml: string, options: { key?: string } = {}): Promise<BpmnImport> {
+  // as for every XML the API reads: no document type declarations, so no entities to expand
+  if (/<!\s*(DOCTYPE|ENTITY)/i.test(xml)) throw new BpmnParseError('A DOCTYPE (and with it any entity) is not allowed in BPMN sent to Exflow', '<!DOCTYPE>');
   const moddle = new BpmnModdle();
   let parsed: Awaited<ReturnType<typeof moddle.fromXML>>;
   try {
