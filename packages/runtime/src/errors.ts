@@ -228,6 +228,21 @@ export const problemCatalogue = {
     title: 'Unprocessable content',
     fix: 'Fix the problems listed in errors[] (each names its node or edge), then publish again; POST /definitions/validate checks a draft.',
   },
+  'template-pack-invalid': {
+    status: 422,
+    title: 'Unprocessable content',
+    fix: 'Fix the flows named in errors[].path (/flows/i/...), each as POST /definitions/validate checks it, then upload the pack again.',
+  },
+  'template-override-invalid': {
+    status: 422,
+    title: 'Unprocessable content',
+    fix: 'Override only steps the base has, with values that keep the flow valid; errors[].path names the step (/nodes/id).',
+  },
+  'invalid-bpmn': {
+    status: 422,
+    title: 'Unprocessable content',
+    fix: 'Send BPMN 2.0 XML (a <definitions> with a <process>); errors[].path names the element where reading stopped, with its line and column.',
+  },
   'definition-key-changed': {
     status: 422,
     title: 'Unprocessable content',

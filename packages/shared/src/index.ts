@@ -3,6 +3,7 @@ export { definitionSchema } from './definition/schema.js';
 export { validate, outgoing, type ValidationResult, type ValidateOptions } from './definition/validate.js';
 export { checkSegregation, isMaker, APPROVING_OUTCOMES, MAKER_OUTCOME_PREFIXES, SUBMITTER_ROLES, WORKER_ROLES, type SodPolicy } from './definition/sodRules.js';
 export { createAjv, describeAjvError } from './definition/ajv.js';
+export { effectiveFlow, mergePatch, overrideDiff, type OverrideOutcome, type TemplateOverrides } from './definition/inheritance.js';
 export { nodeCatalogue, getNodeKind } from './nodes/catalogue.js';
 export { defineNodeKind, type NodeKind, type PortSpec, type JsonSchema, type NodeGroup, type CompileContext } from './nodes/defineNodeKind.js';
 export type { HumanTaskConfig, TaskOutcome } from './nodes/humanTask.js';
@@ -151,6 +152,8 @@ export {
   versionSummarySchema,
   versionRecordSchema,
   versionListSchema,
+  bpmnImportResponseSchema,
+  type BpmnImportResponse,
   type DefinitionSummary,
   type DefinitionView,
   type VersionSummary,
@@ -164,6 +167,15 @@ export {
   credentialListSchema,
   type CredentialInfo,
 } from './api/integration.js';
+export {
+  templatePackCreatedSchema,
+  templatePackListSchema,
+  templateFanOutSchema,
+  templateLayerListSchema,
+  templateLayerViewSchema,
+  templateOverridesSavedSchema,
+  type TemplateFanOut,
+} from './api/templates.js';
 export { intakeTriageSchema, invoiceIntakeResponseSchema, type IntakeTriage, type InvoiceIntakeResponse } from './api/invoices.js';
 export {
   caseChangedMessageSchema,

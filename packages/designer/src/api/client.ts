@@ -1,4 +1,5 @@
 import type {
+  BpmnImportResponse,
   DefinitionSummary,
   DefinitionView,
   MigrationDryRun,
@@ -107,6 +108,27 @@ export interface Tenant {
 /** The answer to publishing: the new version. */
 export type PublishResult = VersionSummary;
 
+interface OverrideOutcome {
+  nodeId: string;
+  status: 'kept' | 'conflict';
+  reason?: string;
+  message: string;
+}
+
+/** A flow of this client that stands on its MSP's base (GET /template-layers). */
+export interface TemplateLayerSummary {
+  key: string;
+  msp: string;
+  pack: string;
+  baseVersion: number;
+  report: OverrideOutcome[];
+}
+
+/** Base vs override for one flow (GET /template-layers/:key). */
+export interface TemplateLayerView extends TemplateLayerSummary {
+  diff: { nodeId: string; path: string; base: unknown; override: unknown }[];
+}
+
 export interface ApiClientOptions {
   /** Default `/api/v1` (same origin: the runtime serves the designer). */
   baseUrl?: string;
@@ -131,16 +153,18 @@ export function createApiClient(options: ApiClientOptions) {
   const base = options.baseUrl ?? '/api/v1';
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  /** `raw` sends a text body of its content type; `asText` answers the body as text (XML) instead of JSON. */
+  async function request<T>(method: string, path: string, body?: unknown, raw?: { contentType?: string; asText?: boolean }): Promise<T> {
+    const headers: Record<string, string> = { Accept: raw?.asText ? '*/*' : 'application/json, application/problem+json' };
     const token = options.getToken();
     if (token) headers.Authorization = `Bearer ${token}`;
     const tenant = options.getTenant?.();
     if (tenant) headers['X-Exflow-Tenant'] = tenant;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = raw?.contentType ?? 'application/json';
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const payload = body === undefined ? undefined : raw?.contentType ? String(body) : JSON.stringify(body);
+      response = await doFetch(`${base}${path}`, { method, headers, body: payload });
     } catch (cause) {
       throw new ApiError(0, {
         type: 'about:blank',
@@ -154,7 +178,7 @@ export function createApiClient(options: ApiClientOptions) {
     const text = await response.text();
     const data: unknown = text ? safeJson(text) : undefined;
     if (!response.ok) throw new ApiError(response.status, toProblem(response, data));
-    return data as T;
+    return (raw?.asText ? text : data) as T;
   }
 
   return {
@@ -182,6 +206,12 @@ export function createApiClient(options: ApiClientOptions) {
     listVersions: (id: string) => request<VersionSummary[]>('GET', `/definitions/${encodeURIComponent(id)}/versions`),
     getVersion: (id: string, version: number) => request<VersionRecord>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}`),
     getHeatmap: (id: string, version: number) => request<Heatmap>('GET', `/insights/flows/${encodeURIComponent(id)}/versions/${version}/heatmap`),
+    importBpmn: (xml: string, key?: string) =>
+      request<BpmnImportResponse>('POST', `/definitions/import/bpmn${key ? `?key=${encodeURIComponent(key)}` : ''}`, xml, { contentType: 'application/xml' }),
+    exportBpmn: (id: string, version: number) =>
+      request<string>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}/bpmn`, undefined, { asText: true }),
+    listTemplateLayers: () => request<TemplateLayerSummary[]>('GET', '/template-layers'),
+    getTemplateLayer: (key: string) => request<TemplateLayerView>('GET', `/template-layers/${encodeURIComponent(key)}`),
     getBranding: () => request<Branding>('GET', '/branding'),
     setBranding: (branding: Branding) => request<Branding>('PUT', '/branding', branding),
     getPolicies: () => request<Policies>('GET', '/policies'),

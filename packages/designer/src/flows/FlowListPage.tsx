@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { describeApiError, type DefinitionRecord, type DefinitionSummary, type VersionSummary } from '../api/client.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { describeApiError, type DefinitionRecord, type DefinitionSummary, type TemplateLayerSummary, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
-import { downloadJson } from '../versions/download.js';
+import { downloadJson, downloadText } from '../versions/download.js';
 import { duplicateDefinition } from './flowFactory.js';
 import { ImportDialog } from './ImportDialog.js';
+import { LayerDiff } from './LayerDiff.js';
 import { NewFlowDialog } from './NewFlowDialog.js';
 
 /** Every flow of the tenant: its draft, its published versions, and what can be done with them. */
@@ -14,11 +15,17 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
   const [dialog, setDialog] = useState<'new' | 'import' | null>(null);
   const [expanded, setExpanded] = useState<Record<string, VersionSummary[] | 'loading'>>({});
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [layers, setLayers] = useState<Record<string, TemplateLayerSummary>>({});
+  const [showLayer, setShowLayer] = useState<Record<string, boolean>>({});
+  const bpmnInput = useRef<HTMLInputElement>(null);
 
   const refresh = useCallback(async () => {
     try {
       setFlows(await api.listDefinitions());
       setError(null);
+      // flows that stand on the MSP's base (none for a tenant without layers)
+      setLayers(Object.fromEntries((await api.listTemplateLayers().catch(() => [])).map((l) => [l.key, l])));
     } catch (e) {
       setError(describeApiError(e));
     }
@@ -42,6 +49,21 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
   const exportDraft = (flow: DefinitionSummary) => act(async () => downloadJson(`${flow.key}.workflow.json`, (await api.getDefinition(flow.id)).draft));
   const exportVersion = (flow: DefinitionSummary, version: number) =>
     act(async () => downloadJson(`${flow.key}.v${version}.workflow.json`, (await api.getVersion(flow.id, version)).definition));
+  const exportBpmn = (flow: DefinitionSummary, version: number) =>
+    act(async () => downloadText(`${flow.key}.v${version}.bpmn`, await api.exportBpmn(flow.id, version), 'application/xml'));
+  const named = (u: { id: string; name?: string }) => {
+    const name = u.name?.replace(/\s+/g, ' ').trim();
+    return name && name !== u.id ? `"${name}" (${u.id})` : u.id;
+  };
+  const importBpmn = (file: File) =>
+    act(async () => {
+      const { definition, unsupported } = await api.importBpmn(await file.text());
+      const left = unsupported.filter((u) => u.handling !== 'ignored');
+      setNotice(
+        `Imported "${definition.name}" as a draft (key ${definition.key}).` +
+          (left.length ? ` Not carried over as drawn: ${left.map((u) => `${named(u)}: ${u.handling}`).join('; ')}.` : ''),
+      );
+    });
   const remove = (flow: DefinitionSummary) => act(() => api.deleteDefinition(flow.id));
   const toggleVersions = async (flow: DefinitionSummary) => {
     if (expanded[flow.id]) return setExpanded(({ [flow.id]: _, ...rest }) => rest);
@@ -66,6 +88,21 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
           <p>Exception workflows of your tenant. Drafts are yours to change; published versions are what cases run.</p>
         </div>
         <div className="flow-list__actions">
+          <input
+            ref={bpmnInput}
+            type="file"
+            accept=".bpmn,.xml,application/xml"
+            hidden
+            data-testid="import-bpmn-file"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (file) void importBpmn(file);
+            }}
+          />
+          <button type="button" className="btn btn--secondary" onClick={() => bpmnInput.current?.click()} data-testid="import-bpmn">
+            Import BPMN
+          </button>
           <button type="button" className="btn btn--secondary" onClick={() => setDialog('import')} data-testid="import-open">
             Import
           </button>
@@ -77,6 +114,11 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
       {error && (
         <div className="banner banner--error" role="alert">
           {error}
+        </div>
+      )}
+      {notice && (
+        <div className="banner banner--warn" role="status" data-testid="import-bpmn-notice">
+          {notice}
         </div>
       )}
       {flows === null ? (
@@ -115,6 +157,18 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                     ) : (
                       <span className="chip chip--new">Draft only</span>
                     )}
+                    {layers[flow.key] && (
+                      <button
+                        type="button"
+                        className="chip chip--button"
+                        title="Base vs your overrides"
+                        data-testid={`layer-${flow.key}`}
+                        onClick={() => setShowLayer((s) => ({ ...s, [flow.id]: !s[flow.id] }))}
+                      >
+                        MSP base v{layers[flow.key]!.baseVersion}
+                        {layers[flow.key]!.report.some((r) => r.status === 'conflict') ? ' ⚠' : ''}
+                      </button>
+                    )}
                   </td>
                   <td className="flow-table__muted">{new Date(flow.draftUpdatedAt).toLocaleString()}</td>
                   <td className="flow-table__actions">
@@ -151,6 +205,13 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                     )}
                   </td>
                 </tr>,
+                showLayer[flow.id] && (
+                  <tr key={`${flow.id}-layer`} className="flow-table__versions">
+                    <td colSpan={4}>
+                      <LayerDiff flowKey={flow.key} />
+                    </td>
+                  </tr>
+                ),
                 versions && (
                   <tr key={`${flow.id}-versions`} className="flow-table__versions">
                     <td colSpan={4}>
@@ -163,6 +224,14 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                               <strong>v{v.version}</strong> · {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
                               <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportVersion(flow, v.version)}>
                                 Export
+                              </button>
+                              <button
+                                type="button"
+                                className="btn btn--ghost btn--small"
+                                onClick={() => void exportBpmn(flow, v.version)}
+                                data-testid={`export-bpmn-${v.version}`}
+                              >
+                                Export BPMN
                               </button>
                             </li>
                           ))}

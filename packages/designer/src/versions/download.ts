@@ -1,6 +1,6 @@
-/** Saves a value as a pretty-printed JSON file through the browser's download. */
-export function downloadJson(filename: string, value: unknown): void {
-  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
+/** Saves text as a file through the browser's download. */
+export function downloadText(filename: string, text: string, type: string): void {
+  const blob = new Blob([text], { type });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
@@ -9,4 +9,9 @@ export function downloadJson(filename: string, value: unknown): void {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Saves a value as a pretty-printed JSON file through the browser's download. */
+export function downloadJson(filename: string, value: unknown): void {
+  downloadText(filename, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
 }

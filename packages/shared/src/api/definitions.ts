@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { WorkflowDefinition } from '../definition/types.js';
-import { Count, Id, List, Nullable, OpenObject, Text, Timestamp } from './wire.js';
+import { Count, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
 
 const definitionBody = (description: string) =>
   OpenObject<WorkflowDefinition>(`${description} (a workflow definition, as POST /definitions/validate checks it)`);
@@ -39,3 +39,20 @@ export type VersionRecord = Static<typeof versionRecordSchema>;
 
 /** The published versions, newest first (`GET /definitions/:id/versions`). */
 export const versionListSchema = List(versionSummarySchema, 10_000);
+
+/** An element of an imported BPMN file outside the supported subset, and what the importer did with it. */
+export const bpmnUnsupportedSchema = Type.Object({
+  id: Id('The BPMN element id'),
+  name: Type.Optional(Text(1000)),
+  type: Text(200, 'Its BPMN type (bpmn:CallActivity) or vendor extension'),
+  handling: OneOf(['placeholder', 'bypassed', 'dropped', 'ignored', 'rewritten'] as const),
+  message: Text(2000),
+});
+
+/** `POST /definitions/import/bpmn`: the draft created, what was not carried over, and what still stops it from publishing. */
+export const bpmnImportResponseSchema = Type.Object({
+  definition: definitionViewSchema,
+  unsupported: List(bpmnUnsupportedSchema, 10_000),
+  problems: List(OpenObject('A validation problem of the draft (as POST /definitions/validate lists them)'), 10_000),
+});
+export type BpmnImportResponse = Static<typeof bpmnImportResponseSchema>;

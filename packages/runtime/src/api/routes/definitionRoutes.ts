@@ -1,4 +1,5 @@
 import {
+  bpmnImportResponseSchema,
   compile,
   definitionListSchema,
   definitionSchema,
@@ -18,7 +19,9 @@ import {
   type VersionRecord,
   type VersionSummary,
   type WorkflowDefinition,
+  type BpmnImportResponse,
 } from '@exflow/shared';
+import { BpmnParseError, bpmnToDefinition, definitionToBpmn } from '@exflow/shared/bpmn';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { tenantPolicies } from '../../auth/tenancy.js';
 import { conflict, notFound, unprocessable } from '../../errors.js';
@@ -102,6 +105,60 @@ export const definitionRoutes = defineRoutes([
     responses: { '200': '{ ok, problems }' },
     async handler(req, res, { db, principal }) {
       res.json(validate(req.body, { sod: await sodPolicy(db, principal.tenantId) }));
+    },
+  },
+  {
+    method: 'post',
+    path: '/definitions/import/bpmn',
+    summary:
+      'Import BPMN 2.0 XML (the common subset: start/end events, user and service tasks, exclusive and parallel gateways, timer and message waits, timer boundary events on user tasks) as a new definition with a draft; positions come from the diagram (DI). The answer lists every element not carried over and what was done with it, and the problems that still stop the draft from publishing.',
+    tag: 'definitions',
+    roles: DESIGNERS,
+    rawBody: { contentTypes: ['application/xml', 'text/xml', 'application/bpmn+xml'], limit: '5mb', description: 'The BPMN 2.0 file' },
+    query: { key: { type: 'string', maxLength: 64, description: "The new definition's key (default: from the process id)" } },
+    responses: {
+      '201': 'Created: { definition, unsupported, problems }',
+      '409': 'Key already used',
+      '415': 'Not XML',
+      '422': 'Malformed XML or not BPMN 2.0 (errors[].path names the element), or a bad key',
+    },
+    responseSchemas: { '201': bpmnImportResponseSchema },
+    async handler(req, res, { db, principal }) {
+      const key = typeof req.query.key === 'string' ? req.query.key : undefined;
+      if (key !== undefined && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(key)) {
+        throw unprocessable('invalid-bpmn', `key "${key}" must be lower-case letters, digits and dashes`, [
+          { path: 'key', message: 'must match ^[a-z0-9][a-z0-9-]{0,63}$' },
+        ]);
+      }
+      let imported: Awaited<ReturnType<typeof bpmnToDefinition>>;
+      try {
+        imported = await bpmnToDefinition(req.body as string, { key });
+      } catch (error) {
+        if (!(error instanceof BpmnParseError)) throw error;
+        const where = error.line ? ` (line ${error.line}, column ${error.column})` : '';
+        throw unprocessable('invalid-bpmn', `Not BPMN 2.0 that can be read: ${error.message}${where}`, [
+          { path: error.element, message: `${error.message}${where}` },
+        ]);
+      }
+      const { definition, unsupported } = imported;
+      const checked = validate(definition, { sod: await sodPolicy(db, principal.tenantId) });
+      const schemaErrors = checked.problems.filter((p) => p.code === 'schema');
+      if (schemaErrors.length) {
+        throw unprocessable('invalid-bpmn', `The BPMN file maps to ${schemaErrors.length} value(s) a definition cannot hold`, problemsToErrors(schemaErrors));
+      }
+      const repo = createDefinitionRepository(db);
+      const id = newId();
+      if (!(await repo.create(principal.tenantId, id, definition, principal.userId))) {
+        throw conflict('definition-key-taken', `A definition with key "${definition.key}" already exists; import with ?key= another key`);
+      }
+      res
+        .status(201)
+        .location(`/api/v1/definitions/${id}`)
+        .json({
+          definition: view((await repo.get(principal.tenantId, id))!),
+          unsupported,
+          problems: problemsToErrors(checked.problems),
+        } satisfies BpmnImportResponse);
     },
   },
   {
@@ -312,6 +369,24 @@ export const definitionRoutes = defineRoutes([
         publishedAt: found.publishedAt,
         publishedBy: found.publishedBy,
       } satisfies VersionRecord);
+    },
+  },
+  {
+    method: 'get',
+    path: '/definitions/:id/versions/:version/bpmn',
+    summary:
+      'Export one published version as BPMN 2.0 XML with its diagram (DI) from the node positions; every element keeps its Exflow kind and config as exflow: attributes, so importing it back gives the same graph',
+    tag: 'definitions',
+    roles: READERS,
+    responses: { '200': 'BPMN 2.0 XML (application/xml)', '404': 'Unknown definition or version' },
+    async handler(req, res, { db, principal }) {
+      const version = Number(param(req, 'version'));
+      const found = Number.isInteger(version) ? await createDefinitionRepository(db).getVersion(principal.tenantId, param(req, 'id'), version) : undefined;
+      if (!found) throw notFound('definition version', `${param(req, 'id')}@${param(req, 'version')}`);
+      res
+        .attachment(`${found.definition.key}.v${found.version}.bpmn`)
+        .type('application/xml')
+        .send(await definitionToBpmn(found.definition));
     },
   },
 ]);

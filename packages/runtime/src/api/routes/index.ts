@@ -26,6 +26,7 @@ import { referenceRoutes } from './referenceRoutes.js';
 import { routingRoutes } from './routingRoutes.js';
 import { problemRoutes } from './problemRoutes.js';
 import { taskRoutes } from './taskRoutes.js';
+import { templateInheritanceRoutes } from './templateInheritanceRoutes.js';
 import { templateRoutes } from './templateRoutes.js';
 import { webhookRoutes } from './webhookRoutes.js';
 
@@ -45,6 +46,7 @@ export const routes: Route[] = [
   ...referenceRoutes,
   ...referenceCsvRoutes,
   ...templateRoutes,
+  ...templateInheritanceRoutes,
   ...insightsRoutes,
   ...insightsExportRoutes,
   ...aiRoutes,

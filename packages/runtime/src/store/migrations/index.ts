@@ -19,6 +19,7 @@ import * as aiSuggestions from './017_ai_suggestions.js';
 import * as caseMigrations from './018_case_migrations.js';
 import * as credentials from './019_credentials.js';
 import * as notifications from './022_notifications.js';
+import * as templateInheritance from './024_template_inheritance.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -47,6 +48,7 @@ const migrations: [string, Migration][] = [
   ['018_case_migrations', caseMigrations],
   ['019_credentials', credentials],
   ['022_notifications', notifications],
+  ['024_template_inheritance', templateInheritance],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
