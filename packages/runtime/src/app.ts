@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps, log: Log, metrics?: RuntimeMetrics): Ex
   app.get('/.well-known/jwks.json', (_req, res) => res.json(deps.issuer.jwks()));
   app.get(`${API_BASE}/openapi.json`, (_req, res) => res.json(openapi));
   app.use(API_BASE, express.json({ limit: deps.config.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  app.use(API_BASE, buildRouter(routes, deps));
+  app.use(API_BASE, buildRouter(routes, { log, ...deps }));
   app.use(API_BASE, (req, res) => sendProblem(res, 'no-such-route', `There is no ${req.method} ${req.originalUrl.split('?')[0]}; see /api/v1/openapi.json`));
 
   const dist = deps.config.designerDist;

@@ -10,6 +10,7 @@ import type { ConnectorCalls } from '../integration/connectors/connectorCalls.js
 import type { SecretBox } from '../integration/secretBox.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { ServiceRegistry } from '../services/registry.js';
+import type { Log } from '../logging.js';
 import type { Db } from '../store/db.js';
 
 /** What every handler can use. Built once in `app.ts`. */
@@ -39,6 +40,8 @@ export interface AppDeps {
   connectors: ConnectorCalls;
   /** AI suggestions and anomaly scores (docs/ai.md). */
   suggestionProvider: SuggestionProvider;
+  /** Where a handler logs an unexpected error it answers without failing the request (createApp sets it). */
+  log?: Log;
 }
 
 export interface HandlerContext extends AppDeps {

@@ -2,6 +2,7 @@ import type { CsvIntakeError, Invoice, SourceChannel } from '@exflow/shared';
 import type { Principal } from '../auth/roles.js';
 import type { Engine } from '../engine/engine.js';
 import { ProblemError } from '../errors.js';
+import { isConnectionLoss } from '../store/connectionLoss.js';
 import type { Db } from '../store/db.js';
 import { receiveInvoice } from './intake.js';
 import { stableHash } from './stableHash.js';
@@ -47,6 +48,8 @@ export interface BatchRequest {
   idempotencyKey?: string;
   definitionKey?: string;
   onProgress?: (progress: BatchProgress) => void;
+  /** Where an unexpected error in one invoice is logged (it becomes that invoice's `internal` error). */
+  log?: (message: string, context: Record<string, unknown>) => void;
 }
 
 const supplierOf = (invoice: Invoice) => invoice.supplier.id ?? invoice.supplier.name;
@@ -55,7 +58,9 @@ const supplierOf = (invoice: Invoice) => invoice.supplier.id ?? invoice.supplier
  * Receives many invoices one by one through `receiveInvoice`, each in its own transaction, so
  * one refused invoice stops nothing else. With an idempotency key, each invoice's key is
  * `<key>#<supplier>#<number>`: sending the same file again stores nothing twice, and a file
- * with its bad rows fixed adds just those invoices.
+ * with its bad rows fixed adds just those invoices. An unexpected error in one invoice (a bug,
+ * a constraint) becomes that invoice's `internal` error and is logged; only a lost database
+ * connection stops the batch, since every later invoice would fail the same way.
  */
 export async function receiveBatch(db: Db, engine: Engine, principal: Principal, request: BatchRequest): Promise<Omit<BatchResult, 'rowErrors' | 'warnings'>> {
   const outcomes: BatchInvoiceOutcome[] = [];
@@ -81,8 +86,18 @@ export async function receiveBatch(db: Db, engine: Engine, principal: Principal,
         ...(result.body.triage ? { triageOutcome: result.body.triage.outcome } : {}),
       });
     } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      errors.push({ invoiceNumber: invoice.invoiceNumber, supplier, code: error.code, message: error.message });
+      if (error instanceof ProblemError) errors.push({ invoiceNumber: invoice.invoiceNumber, supplier, code: error.code, message: error.message });
+      else if (isConnectionLoss(error)) throw error;
+      else {
+        request.log?.('batch invoice failed', { invoiceNumber: invoice.invoiceNumber, supplier, error: String(error) });
+        errors.push({
+          invoiceNumber: invoice.invoiceNumber,
+          supplier,
+          code: 'internal',
+          message:
+            'This invoice could not be received because of an unexpected error (logged on the server); the others were. Send the file again with the same Idempotency-Key to retry it.',
+        });
+      }
     }
     if ((index + 1) % step === 0 || index + 1 === total) request.onProgress?.({ phase: 'intake', done: index + 1, total });
   }

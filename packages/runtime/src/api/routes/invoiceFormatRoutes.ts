@@ -104,7 +104,7 @@ export const invoiceFormatRoutes = defineRoutes([
       '415': 'Not text/csv',
       '422': 'No invoice could be read (header or every row wrong): errors name row and column; nothing stored',
     },
-    async handler(req, res, { db, engine, principal }) {
+    async handler(req, res, { db, engine, principal, log }) {
       const key = idempotencyKey(req);
       const definition = queryString(req, 'definition');
       await assertPublished(db, principal.tenantId, definition);
@@ -135,6 +135,7 @@ export const invoiceFormatRoutes = defineRoutes([
           idempotencyKey: key,
           definitionKey: definition,
           onProgress: progress,
+          log,
         });
       } catch (error) {
         if (!stream) throw error;
