@@ -1,8 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { eventually, httpClient } from './support/http.js';
 import {
+  apiKeyListSchema,
+  apiKeyMintedSchema,
+  auditListSchema,
+  auditVerificationSchema,
+  brandingSchema,
+  csvBatchResultSchema,
+  formatIntakeResponseSchema,
+  INVOICE_CSV_COLUMNS,
+  policiesViewSchema,
+  referenceCsvResultSchema,
+  referenceUpsertedSchema,
   caseChangedMessageSchema,
   caseDetailSchema,
   caseEventListSchema,
@@ -178,6 +190,58 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     expect(other.status).toBe(422);
     expect(other.headers.get('content-type')).toContain('application/problem+json');
     expect(other.body.code).toBe('idempotency-key-reused');
+  });
+
+  it('answers the admin, audit, reference and format-specific intake routes as their wire schemas say', async () => {
+    const admin = httpClient(server.url, await server.login('admin@demo.exflow'));
+    const raw = async (path: string, body: string, contentType: string) => {
+      const r = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await server.login('admin@demo.exflow')}`, 'content-type': contentType },
+        body,
+      });
+      return { status: r.status, body: (await r.json()) as unknown };
+    };
+    expectWire(auditListSchema, (await admin('GET', '/api/v1/audit')).body, 'GET /audit');
+    expectWire(auditVerificationSchema, (await admin('GET', '/api/v1/audit/verify')).body, 'GET /audit/verify');
+    const minted = await admin('POST', '/api/v1/api-keys', { name: 'wire check', role: 'integration' });
+    expect(minted.status).toBe(201);
+    expectWire(apiKeyMintedSchema, minted.body, 'POST /api-keys');
+    expectWire(apiKeyListSchema, (await admin('GET', '/api/v1/api-keys')).body, 'GET /api-keys');
+    expectWire(brandingSchema, (await admin('GET', '/api/v1/branding')).body, 'GET /branding');
+    expectWire(policiesViewSchema, (await admin('GET', '/api/v1/policies')).body, 'GET /policies');
+    const supplier = { id: 'WIRE-S1', name: 'Wire Supplier GmbH', country: 'DE' };
+    expectWire(referenceUpsertedSchema, (await admin('POST', '/api/v1/reference/suppliers', [supplier])).body, 'POST /reference/suppliers');
+    const suppliers = await raw('/api/v1/reference/suppliers/csv', 'id,name,country\nWIRE-S2,Wire Two GmbH,DE\nWIRE-S3,,DE\n', 'text/csv');
+    expect(suppliers.status).toBe(200);
+    expectWire(referenceCsvResultSchema, suppliers.body, 'POST /reference/suppliers/csv');
+    const cii = readFileSync(new URL('../../shared/test/fixtures/intake/cii-invoice.xml', import.meta.url), 'utf8');
+    const received = await raw('/api/v1/invoices/cii', cii, 'application/xml');
+    expect(received.status).toBe(201);
+    expectWire(formatIntakeResponseSchema, received.body, 'POST /invoices/cii');
+    const row = (number: string) => {
+      const cells: Partial<Record<(typeof INVOICE_CSV_COLUMNS)[number], string>> = {
+        invoiceNumber: number,
+        issueDate: '2026-11-20',
+        currency: 'EUR',
+        supplierName: 'Wire Supplier GmbH',
+        netTotal: '100.00',
+        taxTotal: '25.00',
+        grossTotal: '125.00',
+        lineDescription: 'Chair',
+        quantity: '1',
+        unitPrice: '100.00',
+        lineNetAmount: '100.00',
+      };
+      return INVOICE_CSV_COLUMNS.map((c) => cells[c] ?? '').join(',');
+    };
+    const batch = await raw(
+      '/api/v1/invoices/csv',
+      [INVOICE_CSV_COLUMNS.join(','), row('WIRE-CSV-1'), row('WIRE-CSV-2').replace('2026-11-20', 'soon')].join('\n'),
+      'text/csv',
+    );
+    expect(batch.status).toBe(200);
+    expectWire(csvBatchResultSchema, batch.body, 'POST /invoices/csv');
   });
 
   it("refuses a socket without a token and a room of another tenant's case", async () => {

@@ -176,7 +176,34 @@ export {
   templateOverridesSavedSchema,
   type TemplateFanOut,
 } from './api/templates.js';
-export { intakeTriageSchema, invoiceIntakeResponseSchema, type IntakeTriage, type InvoiceIntakeResponse } from './api/invoices.js';
+export {
+  intakeTriageSchema,
+  invoiceIntakeResponseSchema,
+  formatIntakeResponseSchema,
+  emailIntakeResponseSchema,
+  csvBatchResultSchema,
+  type IntakeTriage,
+  type InvoiceIntakeResponse,
+  type EmailIntakeResponse,
+  type CsvBatchResult,
+} from './api/invoices.js';
+export {
+  apiKeyListSchema,
+  apiKeyMintedSchema,
+  userDisabledSchema,
+  brandingSchema,
+  clientListSchema,
+  policiesViewSchema,
+  policiesSavedSchema,
+  policySchemaSchema,
+  type ApiKeyView,
+  type ApiKeyMinted,
+  type BrandingView,
+  type ClientList,
+  type PoliciesView,
+} from './api/admin.js';
+export { auditListSchema, auditVerificationSchema, type AuditRecordView, type AuditVerificationView } from './api/audit.js';
+export { referenceUpsertedSchema, referenceCsvResultSchema, type ReferenceCsvAnswer } from './api/reference.js';
 export {
   caseChangedMessageSchema,
   taskChangedMessageSchema,

@@ -36,3 +36,71 @@ export const invoiceIntakeResponseSchema = Type.Object({
   triage: intakeTriageSchema,
 });
 export type InvoiceIntakeResponse = Static<typeof invoiceIntakeResponseSchema>;
+
+/** The answer to a format-specific intake (UBL, CII, X12, EDIFACT): the intake answer plus the reader's warnings. */
+export const formatIntakeResponseSchema = Type.Intersect([
+  invoiceIntakeResponseSchema,
+  Type.Object({ warnings: List(Text(2000), 1000, 'Figures that do not add up, kept as stated') }),
+]);
+
+/** One attachment of an e-mail intake and what became of it. */
+export const emailAttachmentOutcomeSchema = Type.Object({
+  index: Count(),
+  filename: Text(1000),
+  contentType: Text(200),
+  outcome: OneOf(['received', 'replayed', 'refused', 'evidence', 'ignored'] as const),
+  syntax: Type.Optional(OneOf(['ubl', 'cii'] as const)),
+  invoice: Type.Optional(invoiceIntakeResponseSchema.properties.invoice),
+  case: Type.Optional(invoiceIntakeResponseSchema.properties.case),
+  warnings: Type.Optional(List(Text(2000), 1000)),
+  problems: Type.Optional(List(Type.Object({ path: Text(1000), message: Text(2000), code: Id() }), 1000)),
+  reason: Type.Optional(Text(2000)),
+  evidence: Type.Optional(Type.Union([Type.Object({ attachmentIds: List(Id(), 100) }), Type.Object({ stored: Type.Literal(false), reason: Text(2000) })])),
+});
+
+/** `POST /invoices/email`: the message's headers and each attachment's outcome. */
+export const emailIntakeResponseSchema = Type.Object({
+  message: Type.Object({
+    subject: Type.Optional(Text(2000)),
+    from: Type.Optional(Text(1000)),
+    messageId: Type.Optional(Text(1000)),
+    date: Type.Optional(Text(100)),
+  }),
+  attachments: List(emailAttachmentOutcomeSchema, 1000),
+});
+export type EmailIntakeResponse = Static<typeof emailIntakeResponseSchema>;
+
+/** `POST /invoices/csv` (as JSON; as NDJSON, its last line): what each row became. */
+export const csvBatchResultSchema = Type.Object({
+  received: Count(),
+  replayed: Count(),
+  refused: Count(),
+  rowErrors: Count(),
+  invoices: List(
+    Type.Object({
+      invoiceNumber: Text(200),
+      supplier: Text(500),
+      invoiceId: Id(),
+      caseId: Nullable(Id()),
+      replayed: Type.Boolean(),
+      triageOutcome: Type.Optional(OneOf(OUTCOMES)),
+    }),
+    1_000_000,
+  ),
+  errors: List(
+    Type.Object(
+      {
+        row: Type.Optional(Count()),
+        column: Type.Optional(Id()),
+        invoiceNumber: Type.Optional(Text(200)),
+        supplier: Type.Optional(Text(500)),
+        message: Text(2000),
+        code: Id(),
+      },
+      { description: 'A bad row (row, column), or an invoice refused at intake (invoiceNumber, supplier)' },
+    ),
+    1_000_000,
+  ),
+  warnings: List(Text(2000), 1000),
+});
+export type CsvBatchResult = Static<typeof csvBatchResultSchema>;

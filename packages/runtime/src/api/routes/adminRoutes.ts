@@ -1,4 +1,14 @@
 import { POOL_POLICY_KEY } from '../../ai/training.js';
+import {
+  apiKeyListSchema,
+  apiKeyMintedSchema,
+  userDisabledSchema,
+  brandingSchema,
+  clientListSchema,
+  policySchemaSchema,
+  policiesViewSchema,
+  policiesSavedSchema,
+} from '@exflow/shared';
 import { apiKeyActor, mintApiKey } from '../../auth/apiKeys.js';
 import { ADMINS, READERS, ROLES } from '../../auth/roles.js';
 import { effectiveBranding, effectivePolicies, loadTenantWithParent } from '../../auth/tenancy.js';
@@ -117,6 +127,7 @@ export const adminRoutes = defineRoutes([
     tag: 'admin',
     roles: ADMINS,
     responses: { '200': 'Keys' },
+    responseSchemas: { '200': apiKeyListSchema },
     async handler(_req, res, { db, principal }) {
       const keys = await createApiKeyRepository(db).list(principal.tenantId);
       res.json(keys.map(({ secretHash: _hash, tenantId: _t, ...k }) => k));
@@ -135,6 +146,7 @@ export const adminRoutes = defineRoutes([
       properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, role: { enum: ['integration', 'auditor', 'analyst'] } },
     },
     responses: { '201': '{ id, name, role, key }' },
+    responseSchemas: { '201': apiKeyMintedSchema },
     async handler(req, res, { db, principal }) {
       const { name, role } = req.body as { name: string; role: string };
       const minted = mintApiKey();
@@ -183,6 +195,7 @@ export const adminRoutes = defineRoutes([
     roles: ADMINS,
     body: { type: 'object', required: ['disabled'], additionalProperties: false, properties: { disabled: { type: 'boolean' } } },
     responses: { '200': '{ id, disabled }', '404': 'Unknown user', '422': 'Disabling yourself' },
+    responseSchemas: { '200': userDisabledSchema },
     async handler(req, res, { db, principal, realtime }) {
       const userId = param(req, 'userId');
       const { disabled } = req.body as { disabled: boolean };
@@ -209,6 +222,7 @@ export const adminRoutes = defineRoutes([
     tag: 'tenancy',
     roles: READERS,
     responses: { '200': 'Branding' },
+    responseSchemas: { '200': brandingSchema },
     async handler(_req, res, { db, principal }) {
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
       res.json(effectiveBranding(tenant, parent));
@@ -234,6 +248,7 @@ export const adminRoutes = defineRoutes([
       },
     },
     responses: { '200': 'Saved' },
+    responseSchemas: { '200': brandingSchema },
     async handler(req, res, { db, principal }) {
       await createTenantRepository(db).setBranding(principal.tenantId, req.body as Branding);
       await createAuditRepository(db).record(principal.tenantId, {
@@ -253,6 +268,7 @@ export const adminRoutes = defineRoutes([
     tag: 'tenancy',
     roles: ['platform_admin'],
     responses: { '200': '{ tenant: { id, name }, clients: [{ id, name }] }' },
+    responseSchemas: { '200': clientListSchema },
     async handler(_req, res, { db, principal }) {
       const tenants = createTenantRepository(db);
       const [tenant, clients] = await Promise.all([tenants.get(principal.tenantId), tenants.children(principal.tenantId)]);
@@ -266,6 +282,7 @@ export const adminRoutes = defineRoutes([
     tag: 'tenancy',
     roles: READERS,
     responses: { '200': 'JSON Schema' },
+    responseSchemas: { '200': policySchemaSchema },
     async handler(_req, res) {
       res.json(POLICY_SCHEMA);
     },
@@ -277,6 +294,7 @@ export const adminRoutes = defineRoutes([
     tag: 'tenancy',
     roles: READERS,
     responses: { '200': '{ effective, own, inherited, overridable }' },
+    responseSchemas: { '200': policiesViewSchema },
     async handler(_req, res, { db, principal }) {
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
       res.json({
@@ -301,6 +319,7 @@ export const adminRoutes = defineRoutes([
       properties: { policies: POLICY_SCHEMA, overridable: { type: 'array', maxItems: 100, items: { enum: Object.keys(POLICY_SCHEMA.properties) } } },
     },
     responses: { '200': 'Saved', '422': 'A key your MSP does not let you override' },
+    responseSchemas: { '200': policiesSavedSchema },
     async handler(req, res, { db, principal }) {
       const { policies, overridable } = req.body as { policies: Record<string, unknown>; overridable?: string[] };
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);

@@ -1,3 +1,4 @@
+import { auditListSchema, auditVerificationSchema } from '@exflow/shared';
 import { AUDITORS } from '../../auth/roles.js';
 import { badRequest } from '../../errors.js';
 import { verifyAuditTrail } from '../../auth/auditCheckpoints.js';
@@ -32,6 +33,7 @@ export const auditRoutes = defineRoutes([
       format: { type: 'string', description: 'json (default) or csv' },
     },
     responses: { '200': 'Audit rows, oldest first', '400': 'Bad date or format' },
+    responseSchemas: { '200': auditListSchema },
     async handler(req, res, { db, principal }) {
       const format = queryString(req, 'format') ?? 'json';
       if (format !== 'json' && format !== 'csv') throw badRequest(`format must be json or csv; got "${format}"`);
@@ -62,6 +64,7 @@ export const auditRoutes = defineRoutes([
       '200':
         '{ intact, rows, chains, checkpoints, breaks: [{ seq, id, chain, caseId, action, problem: hash|link|head }], findings: [{ problem: missing|truncated|head|rolled-back|checkpoint|checkpoint-signature|event-changed|event-missing|event-unanchored, ... }] }',
     },
+    responseSchemas: { '200': auditVerificationSchema },
     async handler(_req, res, { db, principal, issuer, auditCheckpoints }) {
       const result = await verifyAuditTrail(db, issuer, principal.tenantId);
       // an intact head is signed now, so a later rollback to before this moment is caught

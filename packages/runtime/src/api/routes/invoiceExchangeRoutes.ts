@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { parseCiiInvoice, parseEdifactInvoice, parseX12Invoice, readInvoiceEmail, type IntakeResult, type SourceChannel } from '@exflow/shared';
+import {
+  parseCiiInvoice,
+  parseEdifactInvoice,
+  parseX12Invoice,
+  readInvoiceEmail,
+  type IntakeResult,
+  type SourceChannel,
+  formatIntakeResponseSchema,
+  emailIntakeResponseSchema,
+} from '@exflow/shared';
 import { INTAKE } from '../../auth/roles.js';
 import { unprocessable, type ProblemCodeWithStatus } from '../../errors.js';
 import { receiveInvoiceEmail } from '../../ingest/emailIntake.js';
@@ -51,6 +60,7 @@ function documentRoute(format: DocumentFormat): Route {
       '415': `Not ${format.contentTypes.join(' or ')}`,
       '422': `Refused document (each problem with its ${format.channel === 'cii' ? 'element path' : 'segment and element'} and code), or key reused for a different document`,
     },
+    responseSchemas: { '201': formatIntakeResponseSchema, '200': formatIntakeResponseSchema },
     async handler(req, res, { db, engine, principal }) {
       const key = idempotencyKey(req);
       const text = req.body as string;
@@ -128,6 +138,7 @@ export const invoiceExchangeRoutes = defineRoutes([
       '422':
         'Not a readable e-mail, or no attachment is a readable UBL/CII invoice, directly or embedded in a PDF/A-3 (each attachment listed with its reason, e.g. a PDF without embedded XML); nothing stored',
     },
+    responseSchemas: { '201': emailIntakeResponseSchema, '200': emailIntakeResponseSchema },
     async handler(req, res, { db, engine, principal, config }) {
       const key = idempotencyKey(req);
       const raw = req.body as string;

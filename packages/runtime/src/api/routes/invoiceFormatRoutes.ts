@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseInvoiceCsv, parseUblInvoice } from '@exflow/shared';
+import { parseInvoiceCsv, parseUblInvoice, formatIntakeResponseSchema, csvBatchResultSchema } from '@exflow/shared';
 import type { Request } from 'express';
 import { INTAKE } from '../../auth/roles.js';
 import { badRequest, unprocessable } from '../../errors.js';
@@ -55,6 +55,7 @@ export const invoiceFormatRoutes = defineRoutes([
       '415': 'Not application/xml or text/xml',
       '422': 'Refused document (each problem with its element path and code), or key reused for a different document',
     },
+    responseSchemas: { '201': formatIntakeResponseSchema, '200': formatIntakeResponseSchema },
     async handler(req, res, { db, engine, principal }) {
       const key = idempotencyKey(req);
       const xml = req.body as string;
@@ -104,6 +105,7 @@ export const invoiceFormatRoutes = defineRoutes([
       '415': 'Not text/csv',
       '422': 'No invoice could be read (header or every row wrong): errors name row and column; nothing stored',
     },
+    responseSchemas: { '200': csvBatchResultSchema },
     async handler(req, res, { db, engine, principal, log }) {
       const key = idempotencyKey(req);
       const definition = queryString(req, 'definition');

@@ -1,4 +1,11 @@
-import { parseGoodsReceiptsCsv, parsePurchaseOrdersCsv, parseSuppliersCsv, type CsvIntakeError, type ReferenceCsvResult } from '@exflow/shared';
+import {
+  referenceCsvResultSchema,
+  parseGoodsReceiptsCsv,
+  parsePurchaseOrdersCsv,
+  parseSuppliersCsv,
+  type CsvIntakeError,
+  type ReferenceCsvResult,
+} from '@exflow/shared';
 import { INTAKE } from '../../auth/roles.js';
 import { unprocessable } from '../../errors.js';
 import { createReferenceRepository } from '../../store/referenceRepository.js';
@@ -42,6 +49,7 @@ export const referenceCsvRoutes = defineRoutes([
     roles: INTAKE,
     rawBody: rawCsv('Suppliers, one per row'),
     responses,
+    responseSchemas: { '200': referenceCsvResultSchema },
     async handler(req, res, { db, principal }) {
       const result = parseSuppliersCsv(req.body as string);
       refuseIfNothingRead(result, 'supplier');
@@ -61,6 +69,7 @@ export const referenceCsvRoutes = defineRoutes([
     roles: INTAKE,
     rawBody: rawCsv('PO lines, one per row'),
     responses,
+    responseSchemas: { '200': referenceCsvResultSchema },
     async handler(req, res, { db, principal }) {
       const result = parsePurchaseOrdersCsv(req.body as string);
       refuseIfNothingRead(result, 'purchase order');
@@ -82,6 +91,7 @@ export const referenceCsvRoutes = defineRoutes([
     roles: INTAKE,
     rawBody: rawCsv('Goods receipts, one per row'),
     responses,
+    responseSchemas: { '200': referenceCsvResultSchema },
     async handler(req, res, { db, principal }) {
       const result = parseGoodsReceiptsCsv(req.body as string);
       refuseIfNothingRead(result, 'goods receipt');

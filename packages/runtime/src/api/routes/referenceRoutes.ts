@@ -1,3 +1,4 @@
+import { referenceUpsertedSchema } from '@exflow/shared';
 import { INTAKE } from '../../auth/roles.js';
 import { createReferenceRepository, type GoodsReceiptInput, type PurchaseOrderInput, type SupplierInput } from '../../store/referenceRepository.js';
 import { defineRoutes } from '../route.js';
@@ -29,6 +30,7 @@ export const referenceRoutes = defineRoutes([
       },
     },
     responses: { '200': '{ upserted }', '422': 'Invalid rows' },
+    responseSchemas: { '200': referenceUpsertedSchema },
     async handler(req, res, { db, principal }) {
       const rows = req.body as SupplierInput[];
       await createReferenceRepository(db).upsertSuppliers(principal.tenantId, rows);
@@ -74,6 +76,7 @@ export const referenceRoutes = defineRoutes([
       },
     },
     responses: { '200': '{ upserted }', '422': 'Invalid rows' },
+    responseSchemas: { '200': referenceUpsertedSchema },
     async handler(req, res, { db, principal }) {
       const rows = req.body as PurchaseOrderInput[];
       await db.transaction((trx) => createReferenceRepository(trx).upsertPurchaseOrders(principal.tenantId, rows));
@@ -103,6 +106,7 @@ export const referenceRoutes = defineRoutes([
       },
     },
     responses: { '200': '{ upserted }', '422': 'Invalid rows, or a receipt for an unknown PO line' },
+    responseSchemas: { '200': referenceUpsertedSchema },
     async handler(req, res, { db, principal }) {
       const rows = req.body as GoodsReceiptInput[];
       await createReferenceRepository(db).upsertGoodsReceipts(principal.tenantId, rows);
