@@ -98,6 +98,11 @@ export const problemCatalogue = {
     title: 'Effect taken over',
     fix: 'Another worker took over this effect after its lease ran out; nothing to do, that worker reports it. (Internal to the effect workers.)',
   },
+  'msp-only': {
+    status: 409,
+    title: 'Only an MSP can do this',
+    fix: 'Template packs are uploaded and published to clients by an MSP tenant; sign in as (or act in) the MSP, not a standalone or client tenant.',
+  },
   'task-unavailable': {
     status: 409,
     title: 'Task unavailable',

@@ -65,7 +65,7 @@ describe.each(testDatabaseKinds())('running-case migration, on %s', { timeout: T
     const tasks = createTaskRepository(server.db);
     for (const caseId of caseIds.slice(1, 11)) {
       const [task] = await tasks.list(DEMO_TENANT, { caseId });
-      expect(await tasks.claim(DEMO_TENANT, task!.id, 'u-analyst')).toBe(true);
+      expect(await tasks.claim(DEMO_TENANT, task!.id, 'u-analyst')).toMatchObject({ assignee: 'u-analyst' });
     }
     original = new Map(await Promise.all(caseIds.map(async (id) => [id, await rowsOf(id)] as const)));
   });

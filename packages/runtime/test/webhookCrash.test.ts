@@ -8,7 +8,7 @@ import type { WorkflowDefinition } from '@exflow/shared';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
-import { testDatabaseKinds } from '../src/testing/testServer.js';
+import { TEST_SECRETS_KEY, testDatabaseKinds } from '../src/testing/testServer.js';
 import { killHard, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { eventually, httpClient, PATIENCE_MS } from './support/http.js';
 import { plainInvoice } from './support/flows.js';
@@ -80,7 +80,8 @@ async function startVerifyingReceiver(delayMs: number) {
 describe.each(testDatabaseKinds())('webhook deliveries survive a SIGKILL mid-delivery, on %s', (database) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'exflow-webhook-crash-'));
   const schema = `whcrash_${randomBytes(5).toString('hex')}`;
-  const common = { EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' };
+  // webhook secrets are stored sealed: PostgreSQL needs the key (PGlite would generate one)
+  const common = { EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1', EXFLOW_SECRETS_KEY: TEST_SECRETS_KEY };
   const env: Record<string, string> =
     database === 'postgres'
       ? { ...common, DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema }

@@ -15,7 +15,7 @@ import {
 } from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { loadTenantWithParent, tenantPolicies } from '../../auth/tenancy.js';
-import { forbidden, notFound, unprocessable } from '../../errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Db } from '../../store/db.js';
 import { createDefinitionRepository } from '../../store/definitionRepository.js';
 import { newId } from '../../store/ids.js';
@@ -28,7 +28,7 @@ const PACK_NAME = '^[a-z0-9][a-z0-9-]{0,63}$';
 
 async function requireMsp(db: Db, tenantId: string) {
   const { tenant } = await loadTenantWithParent(db, tenantId);
-  if (tenant.kind !== 'msp') throw forbidden('Only an MSP tenant publishes template packs to clients');
+  if (tenant.kind !== 'msp') throw conflict('msp-only', `Tenant "${tenantId}" is not an MSP: only an MSP uploads template packs and publishes them to clients`);
   return tenant;
 }
 
@@ -163,7 +163,7 @@ export const templateInheritanceRoutes = defineRoutes([
         },
       },
     },
-    responses: { '201': '{ name, version, flows }', '403': 'Not an MSP', '422': 'A flow has problems (errors[].path starts /flows/i)' },
+    responses: { '201': '{ name, version, flows }', '409': 'Not an MSP (msp-only)', '422': 'A flow has problems (errors[].path starts /flows/i)' },
     responseSchemas: { '201': templatePackCreatedSchema },
     async handler(req, res, { db, principal }) {
       await requireMsp(db, principal.tenantId);
@@ -242,7 +242,8 @@ export const templateInheritanceRoutes = defineRoutes([
     },
     responses: {
       '200': '{ pack, version, clients: [{ tenantId, flows: [{ key, status, version?, overrides, problems? }] }] }',
-      '403': 'Not an MSP, or not its client',
+      '403': 'Not its client',
+      '409': 'Not an MSP (msp-only)',
       '404': 'No such pack version',
     },
     responseSchemas: { '200': templateFanOutSchema },
