@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
 import { aiFlow, varianceDecision } from '../support/aiFlows.js';
 import { invoiceOf } from '../support/approvalFlow.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, seriousAxeFindings } from '../support/browser.js';
+import { seriousFindings } from '../support/axe.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
 import { fakeSuggestionModel } from '../support/fakeSuggestionModel.js';
 import { eventually, httpClient } from '../support/http.js';
 
@@ -73,7 +74,7 @@ describe.skipIf(!hasChromium)('an analyst sees the AI suggestion with its reason
     expect(await buttons.first().getAttribute('aria-describedby')).toBe('ai-suggestion-title');
     expect((await api('GET', `/api/v1/tasks/${taskId}`)).body.status).toBe('open');
     await page.screenshot({ path: join(ARTIFACTS, 'ai-suggestion-task.png'), fullPage: true });
-    expect(await seriousAxeFindings(page)).toEqual([]);
+    expect(await seriousFindings(page)).toEqual([]);
   });
 
   it('the analyst chooses another outcome with the keyboard; the override is recorded beside the suggestion', async () => {

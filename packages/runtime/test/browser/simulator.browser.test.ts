@@ -1,34 +1,15 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
+import { seriousFindings } from '../support/axe.js';
 import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
 import { eventually, httpClient } from '../support/http.js';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const template = (): WorkflowDefinition =>
   JSON.parse(readFileSync(new URL('../../../../templates/ap-exceptions/price-variance.workflow.json', import.meta.url), 'utf8'));
-
-/** axe-core's serious and critical findings (WCAG 2.2 A/AA and best practices), as in accessibility.browser.test.ts. */
-async function seriousFindings(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(context: Document, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.targets.join('; ')}`);
-}
 
 // issue 15: the simulator runs the real checks, runs are saved as test cases, decision tables are a grid with DMN.
 describe.skipIf(!hasChromium)('simulator, test cases and the decision table grid in Chromium', () => {
