@@ -188,6 +188,7 @@ export function createNotifier({
   async function slaClocks(): Promise<number> {
     let added = 0;
     const now = new Date();
+    const channels = new Map<string, NotificationChannel[]>();
     for (const task of await repo.tasksOnSlaClock(PAGE)) {
       const phase = slaPhase(task.createdAt, task.dueAt, now);
       if (phase === 'ok') continue;
@@ -205,9 +206,8 @@ export function createNotifier({
         invoiceNumber: task.invoiceNumber,
         supplierName: task.supplierName,
       };
-      added += await repo.enqueue(messages(task.tenantId, kind, mark, facts, people, await repo.channels(task.tenantId)), [
-        { tenantId: task.tenantId, key: mark },
-      ]);
+      if (!channels.has(task.tenantId)) channels.set(task.tenantId, await repo.channels(task.tenantId));
+      added += await repo.enqueue(messages(task.tenantId, kind, mark, facts, people, channels.get(task.tenantId)!), [{ tenantId: task.tenantId, key: mark }]);
     }
     return added;
   }
