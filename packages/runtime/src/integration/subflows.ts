@@ -28,17 +28,25 @@ export function createSubflowService({ engine }: { engine: Engine }): ServiceHan
     if (!definition || !version) throw new PermanentServiceError(`Sub-flow "${flowKey}" has no published version in this tenant`);
     if (!invoice) throw new PermanentServiceError('A sub-flow needs the case to have an invoice');
     const invoiceId = (await createCaseRepository(db).get(tenantId, caseId))?.invoiceId ?? null;
-    return inUnitOfWork(db, async (unit) => {
-      const child = await engine.startCase(tenantId, { definitionId: definition.id, version, invoiceId, invoice }, 'system', { unit });
-      await createSubflowRepository(unit.trx).link({
-        tenantId,
-        childCaseId: child.caseId,
-        parentCaseId: caseId,
-        parentNodeId: nodeId,
-        parentEffectId: idempotencyKey,
+    try {
+      return await inUnitOfWork(db, async (unit) => {
+        const child = await engine.startCase(tenantId, { definitionId: definition.id, version, invoiceId, invoice }, 'system', { unit });
+        await createSubflowRepository(unit.trx).link({
+          tenantId,
+          childCaseId: child.caseId,
+          parentCaseId: caseId,
+          parentNodeId: nodeId,
+          parentEffectId: idempotencyKey,
+        });
+        return { caseId: child.caseId, definitionId: definition.id, version };
       });
-      return { caseId: child.caseId, definitionId: definition.id, version };
-    });
+    } catch (error) {
+      // a concurrent run of the same effect linked its child first (one link per effect): this
+      // child rolled back with its link, and the call answers the one that stands
+      const winner = (error as { code?: unknown }).code === '23505' ? await links.byEffect(tenantId, idempotencyKey) : undefined;
+      if (winner) return { caseId: winner.childCaseId };
+      throw error;
+    }
   };
 }
 
