@@ -144,6 +144,10 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     metrics,
   );
   const server = createServer(app);
+  // Idle keep-alive sockets stay open longer than clients (undici: 4 s) and load balancers (60 s) reuse them,
+  // so the server never closes a socket a client is just writing a request to ("other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl
     ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log })

@@ -90,11 +90,11 @@ describe.runIf(process.env.DATABASE_URL)(
             try {
               r = await api(method, path, body, headers);
             } catch (e) {
-              // A reset of an idle keep-alive socket (the server closed it as the client reused it: a race that
+              // A reset or close of an idle keep-alive socket (the server closed it as the client reused it: a race that
               // event-loop lag on a loaded machine widens) is transport, not an answer: sent again while both
               // processes are up. Anything else, or a reset with a process gone, fails the drill.
               const code = (e as { cause?: { code?: string } }).cause?.code;
-              if (code === 'ECONNRESET' && a.process.exitCode === null && b.process.exitCode === null && transportResets < 20) {
+              if ((code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') && a.process.exitCode === null && b.process.exitCode === null && transportResets < 20) {
                 transportResets++;
                 continue;
               }
