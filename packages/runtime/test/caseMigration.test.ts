@@ -1,11 +1,12 @@
-import type { Invoice, MigrationCase, MigrationDryRun, MigrationView } from '@exflow/shared';
+import type { CaseChangedMessage, Invoice, MigrationCase, MigrationDryRun, MigrationView, TaskChangedMessage } from '@exflow/shared';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT } from '../src/demo/seed.js';
 import { createTaskRepository } from '../src/store/taskRepository.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { invoiceOf } from './support/approvalFlow.js';
 import { migratingV1 as v1, migratingV2 as v2 } from './support/migrationFlows.js';
-import { httpClient, TEST_TIMEOUT_MS } from './support/http.js';
+import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 import { tableCounts } from './support/tableCounts.js';
 
 const CASES = 200;
@@ -18,6 +19,10 @@ describe.each(testDatabaseKinds())('running-case migration, on %s', { timeout: T
   let held: string;
   let dry: MigrationDryRun;
   let migration: MigrationView;
+  /** A real Socket.IO client in the owner's tenant room and the queue the moved tasks go to: what an open case view or inbox hears. */
+  let socket: Socket;
+  const heard: CaseChangedMessage[] = [];
+  const heardTasks: TaskChangedMessage[] = [];
   /** Each case's rows before anything moved, to compare with after a rollback. */
   let original: Map<string, Awaited<ReturnType<typeof rowsOf>>>;
 
@@ -68,8 +73,20 @@ describe.each(testDatabaseKinds())('running-case migration, on %s', { timeout: T
       expect(await tasks.claim(DEMO_TENANT, task!.id, 'u-analyst')).toMatchObject({ assignee: 'u-analyst' });
     }
     original = new Map(await Promise.all(caseIds.map(async (id) => [id, await rowsOf(id)] as const)));
+    socket = io(server.url, { path: '/socket.io', auth: { token: await server.login('owner@demo.exflow') }, transports: ['websocket'], reconnection: false });
+    socket.on('case.changed', (m: CaseChangedMessage) => heard.push(m));
+    socket.on('task.changed', (m: TaskChangedMessage) => heardTasks.push(m));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    expect(await socket.emitWithAck('join', { room: 'queue:ap-senior' })).toMatchObject({ ok: true });
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    socket?.disconnect();
+    await server?.stop();
+  });
+  const heardOf = (type: string) => new Map(heard.filter((m) => m.event.type === type).map((m) => [m.caseId, m]));
 
   it('the dry run predicts every case, reports the blocked one with its reason, and writes nothing', async () => {
     const before = await tableCounts(server.db);
@@ -158,6 +175,21 @@ describe.each(testDatabaseKinds())('running-case migration, on %s', { timeout: T
     expect((await rowsOf(moved)).definitionVersion).toBe(1);
     const events = (await owner('GET', `/api/v1/cases/${caseIds[5]}/events`)).body;
     expect(events.at(-1)).toMatchObject({ type: 'case.migrated', payload: { fromVersion: 1, toVersion: 2, mapping: { review: 'check' } } });
+
+    // every moved case was announced on Socket.IO with its new version and steps; its task went to its new queue
+    const migratedIds = migration.cases.filter((c) => c.status === 'migrated').map((c) => c.caseId);
+    await eventually(async () => heardOf('case.migrated').size === migratedIds.length || undefined, PATIENCE_MS, 'a case.changed for every migrated case');
+    expect([...heardOf('case.migrated').keys()].sort()).toEqual([...migratedIds].sort());
+    const message = heardOf('case.migrated').get(caseIds[5]!)!;
+    expect(message).toMatchObject({ definitionId, status: 'open', activeNodes: ['check'], event: { type: 'case.migrated', seq: message.version } });
+    expect(message.version).toBe((await rowsOf(caseIds[5]!)).version);
+    await eventually(
+      async () => heardTasks.filter((t) => t.change === 'reassigned').length === migratedIds.length || undefined,
+      PATIENCE_MS,
+      'the moved tasks',
+    );
+    expect(heardTasks.find((t) => t.caseId === caseIds[5])).toMatchObject({ change: 'reassigned', queue: 'ap-senior', assignee: null, status: 'open' });
+    expect(heard.some((m) => m.caseId === moved && m.event.type === 'case.migrated') || heard.some((m) => m.caseId === held)).toBe(false);
   });
 
   it('rolling back a batch restores each case exactly (snapshot, version, tasks, timers); a migrated case goes on in v2', async () => {
@@ -175,6 +207,14 @@ describe.each(testDatabaseKinds())('running-case migration, on %s', { timeout: T
     }
     const events = (await owner('GET', `/api/v1/cases/${batch1[0]}/events`)).body;
     expect(events.slice(-2).map((e: { type: string }) => e.type)).toEqual(['case.migrated', 'case.migration.rolled-back']);
+    // the rollback is announced too: open views go back to the old step
+    await eventually(
+      async () => heardOf('case.migration.rolled-back').size === batch1.length || undefined,
+      PATIENCE_MS,
+      'a case.changed for every case put back',
+    );
+    expect([...heardOf('case.migration.rolled-back').keys()].sort()).toEqual([...batch1].sort());
+    expect(heardOf('case.migration.rolled-back').get(batch1[0]!)).toMatchObject({ activeNodes: ['review'], version: (await rowsOf(batch1[0]!)).version });
     const audit = await server.db('audit').where({ tenant_id: DEMO_TENANT, entity: 'migration', entity_id: migration.id }).orderBy('seq').pluck('action');
     expect(audit).toEqual([
       'migration.created',

@@ -33,7 +33,7 @@ export interface AppDeps {
    * Tells socket listeners about task changes that are not case transitions (claim, release),
    * and drops the live sockets of a revoked key or a disabled user.
    */
-  realtime: Pick<Realtime, 'taskChanged' | 'disconnect'>;
+  realtime: Pick<Realtime, 'caseChanged' | 'taskChanged' | 'disconnect'>;
   /** Seals credentials and webhook secrets; absent on PostgreSQL without `EXFLOW_SECRETS_KEY` (then none can be made). */
   secrets?: SecretBox;
   /** The connectors and their breakers (integration/connectors/). */

@@ -7,7 +7,9 @@ import {
   type NodeMapping,
   type WorkflowDefinition,
 } from '@exflow/shared';
+import type { CaseChange } from '../engine/engine.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { createAuditRepository } from '../store/auditRepository.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
@@ -24,6 +26,40 @@ export interface MigrationRequest {
   caseIds?: string[];
 }
 
+/** Where moved cases are announced once their batch committed (realtime's publisher). */
+export type MigrationAnnouncer = Pick<Realtime, 'caseChanged' | 'taskChanged'>;
+
+/** A case a batch moved (or put back): its `case.changed` and its tasks whose queue or holder changed. */
+interface Moved {
+  change: CaseChange;
+  reassigned: TaskState[];
+}
+
+function movedCase(
+  m: { tenantId: string; caseId: string; definitionId: string; version: number; activeNodes: string[]; actor: string | null },
+  type: 'case.migrated' | 'case.migration.rolled-back',
+): CaseChange {
+  return {
+    tenantId: m.tenantId,
+    caseId: m.caseId,
+    definitionId: m.definitionId,
+    version: m.version,
+    status: 'open',
+    outcome: null,
+    activeNodes: m.activeNodes,
+    event: { type, seq: m.version, actor: m.actor },
+    tasksOpened: [],
+    tasksClosedNodes: [],
+  };
+}
+
+/** The tasks of `after` whose queue or holder differs from `before` (their inboxes change). */
+const reassignedTasks = (before: TaskState[], after: TaskState[]) =>
+  after.filter((t) => {
+    const was = before.find((b) => b.id === t.id);
+    return !was || was.queue !== t.queue || was.assignee !== t.assignee;
+  });
+
 /** The default number of cases per batch. */
 const DEFAULT_BATCH_SIZE = 50;
 
@@ -39,7 +75,21 @@ interface Versions {
  * batch and rolling one back. Each case moves in its own savepoint under its version check, so
  * it is moved whole or not at all; what a case was before is kept to put it back exactly.
  */
-export function createCaseMigrations(db: Db) {
+export function createCaseMigrations(db: Db, announcer?: MigrationAnnouncer) {
+  /** Announces what a committed batch moved: open case views and inboxes update without a reload. */
+  function announce(moved: Moved[]) {
+    if (!announcer) return;
+    for (const { change, reassigned } of moved) {
+      announcer.caseChanged(change);
+      for (const task of reassigned)
+        announcer.taskChanged(
+          change.tenantId,
+          { id: task.id, caseId: change.caseId, queue: task.queue, title: task.title, assignee: task.assignee, status: 'open', priority: task.priority },
+          'reassigned',
+        );
+    }
+  }
+
   async function versions(exec: Db, tenantId: string, definitionId: string, request: MigrationRequest): Promise<Versions> {
     if (request.fromVersion === request.toVersion) {
       throw unprocessable('migration-versions', `/toVersion is ${request.toVersion}, the version the cases already run on; choose another version`, [
@@ -111,6 +161,7 @@ export function createCaseMigrations(db: Db) {
     v: Versions,
     item: { caseId: string; expectedVersion: number },
     actor: string | null,
+    moved: Moved[],
   ) {
     return trx.transaction(async (sp) => {
       const repo = createMigrationRepository(sp);
@@ -182,6 +233,13 @@ export function createCaseMigrations(db: Db) {
       };
       const after: CaseSide = { caseVersion: version, definitionVersion: migration.toVersion, snapshot, activeNodes: plan.activeNodes, tasks, timers };
       await repo.setItem(tenantId, migration.id, item.caseId, { status: 'migrated', reason: null, before, after });
+      moved.push({
+        change: movedCase(
+          { tenantId, caseId: item.caseId, definitionId: migration.definitionId, version, activeNodes: plan.activeNodes, actor },
+          'case.migrated',
+        ),
+        reassigned: reassignedTasks(before.tasks, tasks),
+      });
       return 'migrated' as const;
     });
   }
@@ -193,6 +251,7 @@ export function createCaseMigrations(db: Db) {
     migration: MigrationView,
     item: { caseId: string; before: CaseSide; after: CaseSide },
     actor: string | null,
+    moved: Moved[],
   ) {
     return trx.transaction(async (sp) => {
       const repo = createMigrationRepository(sp);
@@ -229,6 +288,13 @@ export function createCaseMigrations(db: Db) {
       });
       if (version === null) return false;
       await repo.setItem(tenantId, migration.id, item.caseId, { status: 'rolled-back', reason: null });
+      moved.push({
+        change: movedCase(
+          { tenantId, caseId: item.caseId, definitionId: migration.definitionId, version, activeNodes: before.activeNodes, actor },
+          'case.migration.rolled-back',
+        ),
+        reassigned: reassignedTasks(after.tasks, before.tasks),
+      });
       return true;
     });
   }
@@ -239,7 +305,7 @@ export function createCaseMigrations(db: Db) {
     return migration;
   };
 
-  async function applyBatch(trx: Db, tenantId: string, migration: MigrationView, n: number, actor: string | null) {
+  async function applyBatch(trx: Db, tenantId: string, migration: MigrationView, n: number, actor: string | null, moved: Moved[]) {
     const repo = createMigrationRepository(trx);
     const status = await repo.lockBatch(tenantId, migration.id, n);
     if (status === undefined) throw notFound('migration batch', `${migration.id}/${n}`);
@@ -252,7 +318,7 @@ export function createCaseMigrations(db: Db) {
     const counts = { migrated: 0, skipped: 0 };
     for (const item of await repo.items(tenantId, migration.id, n)) {
       if (item.status !== 'pending') continue;
-      counts[await moveCase(trx, tenantId, migration, v, item, actor)]++;
+      counts[await moveCase(trx, tenantId, migration, v, item, actor, moved)]++;
     }
     await repo.setBatch(tenantId, migration.id, n, 'applied', actor);
     await createAuditRepository(trx).record(tenantId, {
@@ -309,25 +375,31 @@ export function createCaseMigrations(db: Db) {
 
     /** Applies one pending batch: each case moves whole or is skipped with its reason. */
     async applyBatch(tenantId: string, definitionId: string, migrationId: string, n: number, actor: string | null): Promise<MigrationView> {
-      return db.transaction(async (trx) => {
+      const moved: Moved[] = [];
+      const view = await db.transaction(async (trx) => {
         const migration = await load(trx, tenantId, definitionId, migrationId);
-        await applyBatch(trx, tenantId, migration, n, actor);
+        await applyBatch(trx, tenantId, migration, n, actor, moved);
         return load(trx, tenantId, definitionId, migrationId);
       });
+      announce(moved);
+      return view;
     },
 
     /** Applies every pending batch, one transaction each. */
     async applyAll(tenantId: string, definitionId: string, migrationId: string, actor: string | null): Promise<MigrationView> {
       const migration = await load(db, tenantId, definitionId, migrationId);
       for (const batch of migration.batches.filter((b) => b.status === 'pending')) {
-        await db.transaction(async (trx) => applyBatch(trx, tenantId, await load(trx, tenantId, definitionId, migrationId), batch.n, actor));
+        const moved: Moved[] = [];
+        await db.transaction(async (trx) => applyBatch(trx, tenantId, await load(trx, tenantId, definitionId, migrationId), batch.n, actor, moved));
+        announce(moved);
       }
       return load(db, tenantId, definitionId, migrationId);
     },
 
     /** Puts the cases of an applied batch back exactly as they were; a case that moved since is left and reported. */
     async rollbackBatch(tenantId: string, definitionId: string, migrationId: string, n: number, actor: string | null): Promise<MigrationView> {
-      return db.transaction(async (trx) => {
+      const moved: Moved[] = [];
+      const view = await db.transaction(async (trx) => {
         const migration = await load(trx, tenantId, definitionId, migrationId);
         const repo = createMigrationRepository(trx);
         const status = await repo.lockBatch(tenantId, migrationId, n);
@@ -337,7 +409,7 @@ export function createCaseMigrations(db: Db) {
         let left = 0;
         for (const item of await repo.items(tenantId, migrationId, n)) {
           if (item.status !== 'migrated' || !item.before || !item.after) continue;
-          if (await restoreCase(trx, tenantId, migration, { caseId: item.caseId, before: item.before, after: item.after }, actor)) restored++;
+          if (await restoreCase(trx, tenantId, migration, { caseId: item.caseId, before: item.before, after: item.after }, actor, moved)) restored++;
           else left++;
         }
         await repo.setBatch(tenantId, migrationId, n, 'rolled-back', actor);
@@ -350,6 +422,8 @@ export function createCaseMigrations(db: Db) {
         });
         return load(trx, tenantId, definitionId, migrationId);
       });
+      announce(moved);
+      return view;
     },
   };
 }

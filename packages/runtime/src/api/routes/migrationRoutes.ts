@@ -101,8 +101,8 @@ export const migrationRoutes = defineRoutes([
     roles: DESIGNERS,
     responses: { '200': 'The migration after', '404': 'Unknown migration' },
     responseSchemas: { '200': migrationViewSchema },
-    async handler(req, res, { db, principal }) {
-      res.json(await createCaseMigrations(db).applyAll(principal.tenantId, param(req, 'id'), param(req, 'mid'), principal.userId));
+    async handler(req, res, { db, principal, realtime }) {
+      res.json(await createCaseMigrations(db, realtime).applyAll(principal.tenantId, param(req, 'id'), param(req, 'mid'), principal.userId));
     },
   },
   {
@@ -114,9 +114,9 @@ export const migrationRoutes = defineRoutes([
     roles: DESIGNERS,
     responses: { '200': 'The migration after', '404': 'Unknown migration or batch', '409': 'The batch is not pending' },
     responseSchemas: { '200': migrationViewSchema },
-    async handler(req, res, { db, principal }) {
+    async handler(req, res, { db, principal, realtime }) {
       const n = batchOf(param(req, 'n'), param(req, 'mid'));
-      res.json(await createCaseMigrations(db).applyBatch(principal.tenantId, param(req, 'id'), param(req, 'mid'), n, principal.userId));
+      res.json(await createCaseMigrations(db, realtime).applyBatch(principal.tenantId, param(req, 'id'), param(req, 'mid'), n, principal.userId));
     },
   },
   {
@@ -128,9 +128,9 @@ export const migrationRoutes = defineRoutes([
     roles: DESIGNERS,
     responses: { '200': 'The migration after', '404': 'Unknown migration or batch', '409': 'The batch is not applied' },
     responseSchemas: { '200': migrationViewSchema },
-    async handler(req, res, { db, principal }) {
+    async handler(req, res, { db, principal, realtime }) {
       const n = batchOf(param(req, 'n'), param(req, 'mid'));
-      res.json(await createCaseMigrations(db).rollbackBatch(principal.tenantId, param(req, 'id'), param(req, 'mid'), n, principal.userId));
+      res.json(await createCaseMigrations(db, realtime).rollbackBatch(principal.tenantId, param(req, 'id'), param(req, 'mid'), n, principal.userId));
     },
   },
 ]);
