@@ -28,6 +28,7 @@ import { createSubflowService, createSubflowWatcher } from './integration/subflo
 import { SUBFLOW_SERVICE } from '@exflow/shared';
 import { createTransport } from 'nodemailer';
 import { startWakeups } from './effects/wakeups.js';
+import { createTemplateFanOutWorker } from './packs/templateFanOut.js';
 import { createEngine, type Engine } from './engine/engine.js';
 import { createEventBus, createPublisher, type EventBus } from './engine/eventBus.js';
 import { createRuntimeMetrics } from './insights/prometheus.js';
@@ -71,6 +72,8 @@ export interface StartOptions {
   suggestionProvider?: SuggestionProvider;
   /** Lease of a claimed retraining job, ms (default 10 minutes; tests shorten it). */
   aiRetrainLeaseMs?: number;
+  /** Lease of a client's row of a template fan-out, ms (default 10 minutes; tests shorten it). */
+  fanOutLeaseMs?: number;
 }
 
 /** Effects one claim takes (the effect worker's default batch). */
@@ -212,6 +215,14 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         (e) => log('ai retraining poll failed', { error: String(e) }),
       )
     : undefined;
+  // MSP template fan-outs: each client's flows published and its running cases migrated, restart-safe
+  const fanOutPoller = workers
+    ? startPoller(
+        createTemplateFanOutWorker({ db, leaseMs: options.fanOutLeaseMs ?? 10 * 60_000, announcer: createPublisher(bus), log }).tick,
+        config.pollMs,
+        (e) => log('template fan-out poll failed', { error: String(e) }),
+      )
+    : undefined;
   // notifications: derived from durable facts, then sent (e-mail when SMTP is configured, chat always)
   const mailTransport = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
   const notifierPoller = workers
@@ -246,6 +257,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     notifierPoller,
     notificationPoller,
     retrainPoller,
+    fanOutPoller,
   ].filter((p) => p !== undefined);
   // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)
   const wakeups = startWakeups({

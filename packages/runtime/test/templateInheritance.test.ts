@@ -5,12 +5,18 @@ import {
   templateOverridesSavedSchema,
   templatePackCreatedSchema,
   templatePackListSchema,
+  type Invoice,
+  type TemplateFanOut,
   type WorkflowDefinition,
 } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { fanOutFlow } from '../src/packs/templateLayers.js';
+import { createTemplateFanOutRepository } from '../src/store/templateFanOutRepository.js';
+import { createTemplateRepository } from '../src/store/templateRepository.js';
 import { createTenantRepository } from '../src/store/tenantRepository.js';
-import { httpClient, TEST_TIMEOUT_MS } from './support/http.js';
+import { invoiceOf } from './support/approvalFlow.js';
+import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 import { expectWire } from './support/wire.js';
 
 /** The MSP's base: start → big? (threshold) → review (queue, SLA) → done / rejected. */
@@ -69,6 +75,51 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     return (await call('GET', `/api/v1/definitions/${d.id}/versions/${d.latestVersion}`, undefined, headers)).body.definition as WorkflowDefinition;
   };
   const node = (d: WorkflowDefinition, id: string) => d.nodes.find((n) => n.id === id)!.config as Record<string, any>;
+  /** Publishes a pack version as a durable job and waits for its per-client report. */
+  const publish = async (version: number): Promise<TemplateFanOut> => {
+    const queued = await msp('POST', `/api/v1/template-packs/north-ap/versions/${version}/publish`, {});
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+    expectWire(templateFanOutSchema, queued.body, 'POST /template-packs/:name/versions/:version/publish');
+    expect(queued.headers.get('location')).toBe(`/api/v1/template-fanouts/${queued.body.id}`);
+    return waitFor(queued.body.id);
+  };
+  const waitFor = (id: string) =>
+    eventually(
+      async () => {
+        const job = await msp('GET', `/api/v1/template-fanouts/${id}`);
+        expectWire(templateFanOutSchema, job.body, 'GET /template-fanouts/:id');
+        return job.body.status !== 'running' && (job.body as TemplateFanOut);
+      },
+      PATIENCE_MS,
+      'the fan-out to finish',
+    );
+  /** The client's definition of the base flow. */
+  const layerOf = async (tenant: string) => (await createTemplateRepository(server.db).layer(tenant, 'msp-review'))!;
+  /** Cases of the client's flow waiting at the review, started through the real engine. */
+  const startCases = async (tenant: string, gross: number, n: number) => {
+    const { definitionId } = await layerOf(tenant);
+    const version = (await server.db('definitions').where({ tenant_id: tenant, id: definitionId }).first()).latest_version as number;
+    const ids = [];
+    for (let i = 0; i < n; i++) {
+      const invoice = invoiceOf(`${tenant}-${version}-${i}`, gross) as unknown as Invoice;
+      ids.push((await server.engine.startCase(tenant, { definitionId, version, invoiceId: null, invoice }, 'u-test')).caseId);
+    }
+    return ids;
+  };
+  const caseRows = async (tenant: string, ids: string[]) =>
+    Promise.all(
+      ids.map(async (id) => {
+        const c = await server.db('cases').where({ tenant_id: tenant, id }).first();
+        const t = await server.db('tasks').where({ tenant_id: tenant, case_id: id, status: 'open' }).first();
+        return {
+          version: c.definition_version,
+          nodes: c.active_nodes,
+          queue: t.queue,
+          due: new Date(t.due_at).toISOString(),
+          created: new Date(t.created_at).getTime(),
+        };
+      }),
+    );
 
   it('refuses a pack with an invalid flow, naming it, and stores nothing', async () => {
     const broken = { ...base(10_000, 'PT24H'), edges: base(10_000, 'PT24H').edges.filter((e) => e.id !== 'e3') };
@@ -91,9 +142,9 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     expect(v1.status, JSON.stringify(v1.body)).toBe(201);
     expect(v1.body.version).toBe(1);
     expectWire(templatePackCreatedSchema, v1.body, 'POST /template-packs');
-    const installed = await msp('POST', '/api/v1/template-packs/north-ap/versions/1/publish', {});
-    expect(installed.status, JSON.stringify(installed.body)).toBe(200);
-    expect(installed.body.clients.map((c: any) => [c.tenantId, c.flows[0].status]).sort()).toEqual([
+    const installed = await publish(1);
+    expect(installed.status).toBe('done');
+    expect(installed.clients.map((c: any) => [c.tenantId, c.flows[0].status]).sort()).toEqual([
       ['acme', 'installed'],
       ['initech', 'installed'],
     ]);
@@ -130,9 +181,11 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
       'north-ap@2',
       'north-ap@1',
     ]);
-    const upgraded = await msp('POST', '/api/v1/template-packs/north-ap/versions/2/publish', {});
-    expect(upgraded.status).toBe(200);
-    expectWire(templateFanOutSchema, upgraded.body, 'POST /template-packs/:name/versions/:version/publish');
+    // running cases on the clients' flows (v2 of each: its overrides), waiting at the review
+    const acmeCases = await startCases('acme', 25_000, 3);
+    const initechCases = await startCases('initech', 8_000, 2);
+    const upgraded = { body: await publish(2) };
+    expect(upgraded.body.status).toBe('done');
     expectWire(templatePackListSchema, (await acme('GET', '/api/v1/template-packs')).body, 'GET /template-packs');
     expectWire(templateLayerListSchema, (await acme('GET', '/api/v1/template-layers')).body, 'GET /template-layers');
     const byClient = Object.fromEntries(upgraded.body.clients.map((c: any) => [c.tenantId, c.flows[0]]));
@@ -149,6 +202,32 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
       status: 'upgraded',
       overrides: [{ nodeId: 'big', status: 'conflict', reason: 'base-changed', paths: ['/config/branches'] }],
     });
+    // each client's running cases were dry-run and moved to its new version, as the dry run said
+    expect(byClient.acme.version).toBe(3);
+    expect(byClient.acme.migration).toMatchObject({ total: 3, movable: 3, blocked: 0, moved: 3, skipped: 0, notMoved: [], migrations: [{ fromVersion: 2 }] });
+    expect(byClient.initech.migration).toMatchObject({
+      total: 2,
+      movable: 2,
+      blocked: 0,
+      moved: 2,
+      skipped: 0,
+      notMoved: [],
+      migrations: [{ fromVersion: 2 }],
+    });
+    // by hand: still at the review, on v3, acme's queue kept, the SLA now the task's opening plus the new base's 12 hours
+    for (const c of await caseRows('acme', acmeCases))
+      expect(c).toMatchObject({ version: 3, nodes: ['review'], queue: 'acme-ap', due: new Date(c.created + 12 * 3600_000).toISOString() });
+    for (const c of await caseRows('initech', initechCases))
+      expect(c).toMatchObject({ version: 3, nodes: ['review'], queue: 'msp-ap', due: new Date(c.created + 12 * 3600_000).toISOString() });
+    const acmeMigration = byClient.acme.migration.migrations[0].id;
+    const stored = await acme('GET', `/api/v1/definitions/${(await layerOf('acme')).definitionId}/migrations/${acmeMigration}`);
+    expect(stored.body.cases.map((c: { caseId: string; status: string }) => [c.caseId, c.status]).sort()).toEqual(
+      acmeCases.map((id) => [id, 'migrated']).sort(),
+    );
+    expect((await acme('GET', `/api/v1/cases/${acmeCases[0]}/events`)).body.at(-1)).toMatchObject({
+      type: 'case.migrated',
+      payload: { fromVersion: 2, toVersion: 3 },
+    });
 
     const acmeFlow = await latest(acme);
     expect([node(acmeFlow, 'review').queue, node(acmeFlow, 'review').dueIn]).toEqual(['acme-ap', 'PT12H']);
@@ -159,6 +238,41 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     const initechFlow = await latest(msp, inInitech);
     expect(node(initechFlow, 'big').branches[0].condition).toBe('invoice.grossTotal > 20000');
     expect((await msp('GET', '/api/v1/template-layers', undefined, inInitech)).body[0]).toMatchObject({ baseVersion: 2, report: [{ status: 'conflict' }] });
+  });
+
+  it('a fan-out whose process died after publishing a flow is taken over: the flow is published once, its cases still moved', async () => {
+    expect(
+      (await msp('POST', '/api/v1/template-packs', { name: 'north-ap', flows: [base(20_000, 'PT6H')], extensionPoints: { 'msp-review': ['e4'] } })).body
+        .version,
+    ).toBe(3);
+    const waiting = await startCases('acme', 30_000, 2);
+    const { definitionId } = await layerOf('acme');
+    const latestOf = async () => (await server.db('definitions').where({ tenant_id: 'acme', id: definitionId }).first()).latest_version as number;
+    const before = await latestOf();
+    // what a process that died right after its first commit leaves: the job, its lease, the flow published and recorded
+    const id = await server.db.transaction(async (trx) => {
+      const fanOuts = createTemplateFanOutRepository(trx);
+      const jobId = await fanOuts.create('msp-north', { pack: 'north-ap', version: 3, clients: ['acme'], actor: 'u-north-platform' });
+      const claim = (await fanOuts.claim('a-dead-process', 1500))!;
+      const pack = (await createTemplateRepository(trx).pack('msp-north', 'north-ap', 3))!;
+      await fanOutFlow(
+        trx,
+        { clientId: 'acme', mspId: 'msp-north', pack: 'north-ap', version: 3, base: pack.flows[0]!, points: ['e4'], actor: claim.actor },
+        (t, report) =>
+          createTemplateFanOutRepository(t)
+            .saveReport(claim, 'a-dead-process', [report])
+            .then(() => undefined),
+      );
+      return jobId;
+    });
+    expect(await latestOf()).toBe(before + 1);
+    const job = await waitFor(id);
+    expect(job.clients[0]).toMatchObject({ tenantId: 'acme', status: 'done', attempts: 2 });
+    expect(job.clients[0]!.flows[0]).toMatchObject({ status: 'upgraded', version: before + 1, migration: { total: 5, moved: 5, blocked: 0 } }); // its 2 new cases and the 3 the last upgrade moved
+    expect(await latestOf()).toBe(before + 1);
+    for (const c of await caseRows('acme', waiting)) expect(c).toMatchObject({ version: before + 1, due: new Date(c.created + 6 * 3600_000).toISOString() });
+    expect((await msp('GET', '/api/v1/template-fanouts/nope')).status).toBe(404);
+    expect((await acme('GET', `/api/v1/template-fanouts/${id}`)).status).toBe(403);
   });
 
   it('refuses an override of a step the base lacks, or one that breaks the flow, and changes nothing', async () => {

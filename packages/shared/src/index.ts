@@ -175,6 +175,7 @@ export {
   templateLayerViewSchema,
   templateOverridesSavedSchema,
   type TemplateFanOut,
+  type TemplateFanOutFlow,
 } from './api/templates.js';
 export {
   intakeTriageSchema,

@@ -142,6 +142,17 @@ export function createMigrationRepository(db: Db) {
       return waitsOf(tenantId, rows.map(toCase));
     },
 
+    /** The versions below `below` that running cases of the definition are on, oldest first. */
+    async versionsWithRunningCases(tenantId: string, definitionId: string, below: number): Promise<number[]> {
+      const rows = await db('cases')
+        .where({ tenant_id: tenantId, definition_id: definitionId })
+        .whereIn('status', ['open', 'incident'])
+        .andWhere('definition_version', '<', below)
+        .distinct('definition_version')
+        .orderBy('definition_version');
+      return rows.map((r: { definition_version: number }) => r.definition_version);
+    },
+
     /** One case with its waits, its row and its tasks and timers locked (call inside a transaction). */
     async lockCase(tenantId: string, caseId: string) {
       const row = await db('cases').where({ tenant_id: tenantId, id: caseId }).forUpdate().first();

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
 import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
-import { httpClient } from '../support/http.js';
+import { eventually, httpClient, PATIENCE_MS } from '../support/http.js';
 
 const flow = (queue: string) => ({
   schemaVersion: 1,
@@ -36,7 +36,13 @@ describe.skipIf(!hasChromium)('MSP base vs client override in Chromium', () => {
     const north = httpClient(server.url, await server.login('platform@northledger.example'));
     const acme = httpClient(server.url, await server.login('admin@acme.example'));
     expect((await north('POST', '/api/v1/template-packs', { name: 'north-ap', flows: [flow('msp-ap')] })).status).toBe(201);
-    expect((await north('POST', '/api/v1/template-packs/north-ap/versions/1/publish', {})).status).toBe(200);
+    const fanOut = await north('POST', '/api/v1/template-packs/north-ap/versions/1/publish', {});
+    expect(fanOut.status).toBe(202);
+    await eventually(
+      async () => (await north('GET', `/api/v1/template-fanouts/${fanOut.body.id}`)).body.status === 'done' || undefined,
+      PATIENCE_MS,
+      'the fan-out',
+    );
     expect((await acme('PUT', '/api/v1/template-layers/north-review/overrides', { nodes: { review: { config: { queue: 'acme-ap' } } } })).status).toBe(200);
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();

@@ -31,29 +31,55 @@ const diffSchema = List(
   10_000,
 );
 
-/** `POST /template-packs/:name/versions/:version/publish`: the per-client report. */
+/** What moving a client's running cases to its upgraded flow did: the dry run's counts, then what apply did. */
+const fanOutMigrationSchema = Type.Object({
+  migrations: List(Type.Object({ id: Id(), fromVersion: Count() }), 1000),
+  total: Count('Running cases on earlier versions when the dry run was made'),
+  movable: Count('Cases the dry run said could move'),
+  blocked: Count('Cases the dry run said cannot move'),
+  moved: Count('Cases moved'),
+  skipped: Count('Movable cases left because they moved since the dry run'),
+  notMoved: List(
+    Type.Object({ caseId: Id(), fromVersion: Count(), status: OneOf(['blocked', 'skipped'] as const), reason: Text(4000) }),
+    10_000,
+    'Each case that stayed where it was, and why',
+  ),
+});
+
+/** One flow of the pack in one client. */
+const fanOutFlowSchema = Type.Object({
+  key: Id(),
+  status: OneOf(['installed', 'upgraded', 'unchanged', 'invalid', 'skipped'] as const),
+  version: Type.Optional(Count('The version published in the client')),
+  overrides: List(overrideOutcomeSchema, 1000),
+  message: Type.Optional(Text(2000)),
+  problems: Type.Optional(List(OpenObject<ValidationProblem>('A validation problem'), 1000)),
+  migration: Type.Optional(fanOutMigrationSchema),
+});
+
+/**
+ * `POST /template-packs/:name/versions/:version/publish` (202) and `GET /template-fanouts/:id`:
+ * the durable fan-out and its per-client report, as far as it has gone.
+ */
 export const templateFanOutSchema = Type.Object({
+  id: Id(),
   pack: Id(),
   version: Count(),
+  status: OneOf(['running', 'done', 'failed'] as const),
+  createdAt: Timestamp(),
   clients: List(
     Type.Object({
       tenantId: Id(),
-      flows: List(
-        Type.Object({
-          key: Id(),
-          status: OneOf(['installed', 'upgraded', 'unchanged', 'invalid', 'skipped'] as const),
-          version: Type.Optional(Count()),
-          overrides: List(overrideOutcomeSchema, 1000),
-          message: Type.Optional(Text(2000)),
-          problems: Type.Optional(List(OpenObject<ValidationProblem>('A validation problem'), 1000)),
-        }),
-        100,
-      ),
+      status: OneOf(['pending', 'done', 'failed'] as const),
+      attempts: Count(),
+      error: Type.Optional(Text(4000)),
+      flows: List(fanOutFlowSchema, 100),
     }),
     10_000,
   ),
 });
 export type TemplateFanOut = Static<typeof templateFanOutSchema>;
+export type TemplateFanOutFlow = Static<typeof fanOutFlowSchema>;
 
 /** `GET /template-layers`. */
 export const templateLayerListSchema = List(

@@ -1,5 +1,4 @@
 import {
-  compile,
   effectiveFlow,
   overrideDiff,
   templateFanOutSchema,
@@ -9,17 +8,17 @@ import {
   templatePackCreatedSchema,
   templatePackListSchema,
   validate,
-  type TemplateFanOut,
   type TemplateOverrides,
   type WorkflowDefinition,
 } from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
-import { loadTenantWithParent, tenantPolicies } from '../../auth/tenancy.js';
+import { loadTenantWithParent } from '../../auth/tenancy.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
 import type { Db } from '../../store/db.js';
 import { createDefinitionRepository } from '../../store/definitionRepository.js';
-import { newId } from '../../store/ids.js';
-import { createTemplateRepository, type TemplateLayerRecord } from '../../store/templateRepository.js';
+import { createTemplateFanOutRepository } from '../../store/templateFanOutRepository.js';
+import { createTemplateRepository } from '../../store/templateRepository.js';
+import { baseOf, errorsOf, sodOf } from '../../packs/templateLayers.js';
 import { createTenantRepository } from '../../store/tenantRepository.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
@@ -30,81 +29,6 @@ async function requireMsp(db: Db, tenantId: string) {
   const { tenant } = await loadTenantWithParent(db, tenantId);
   if (tenant.kind !== 'msp') throw conflict('msp-only', `Tenant "${tenantId}" is not an MSP: only an MSP uploads template packs and publishes them to clients`);
   return tenant;
-}
-
-async function sodOf(db: Db, tenantId: string) {
-  const p = (await tenantPolicies(db, tenantId)) as { sodDesignCheck?: 'refuse' | 'warn'; fourEyesThreshold?: number };
-  return { mode: p.sodDesignCheck ?? 'refuse', fourEyesThreshold: p.fourEyesThreshold ?? null } as const;
-}
-
-const errorsOf = (flow: WorkflowDefinition, sod: Awaited<ReturnType<typeof sodOf>>) => {
-  const compiled = compile(flow);
-  const problems = compiled.ok ? validate(flow, { sod }).problems : compiled.problems;
-  return { compiled, errors: problems.filter((p) => p.severity !== 'warning') };
-};
-
-/** The base flow a layer stands on, and the edges on which the client may add steps. */
-async function baseOf(db: Db, layer: Pick<TemplateLayerRecord, 'mspId' | 'pack' | 'baseVersion' | 'flowKey'>) {
-  const pack = await createTemplateRepository(db).pack(layer.mspId, layer.pack, layer.baseVersion);
-  const flow = pack?.flows.find((f) => f.key === layer.flowKey);
-  return flow ? { flow, points: pack!.extensionPoints[layer.flowKey] ?? [] } : undefined;
-}
-
-type FlowReport = TemplateFanOut['clients'][number]['flows'][number];
-
-/**
- * Puts one base flow into one client: installs it with an empty layer, or recomputes the
- * client's effective flow on the new base (overrides kept or reported as conflicts), validates
- * it under the client's policies and publishes it. One transaction per client flow.
- */
-async function fanOutFlow(
-  db: Db,
-  clientId: string,
-  mspId: string,
-  pack: string,
-  version: number,
-  base: WorkflowDefinition,
-  points: string[],
-  actor: string,
-): Promise<FlowReport> {
-  const sod = await sodOf(db, clientId);
-  return db.transaction(async (trx) => {
-    const templates = createTemplateRepository(trx);
-    const definitions = createDefinitionRepository(trx);
-    const layer = await templates.layer(clientId, base.key);
-    if (!layer) {
-      if (await definitions.getByKey(clientId, base.key))
-        return { key: base.key, status: 'skipped', overrides: [], message: `The client has its own flow "${base.key}"; it is not replaced` };
-      const { compiled, errors } = errorsOf(base, sod);
-      if (!compiled.ok || errors.length) return { key: base.key, status: 'invalid', overrides: [], problems: errors };
-      const id = newId();
-      await definitions.create(clientId, id, base, actor);
-      const published = await definitions.publish(clientId, id, base, compiled.flow, actor);
-      await templates.saveLayer({
-        tenantId: clientId,
-        flowKey: base.key,
-        mspId,
-        pack,
-        baseVersion: version,
-        definitionId: id,
-        overrides: { nodes: {} },
-        report: [],
-        updatedBy: actor,
-      });
-      return { key: base.key, status: 'installed', version: published.version, overrides: [] };
-    }
-    if (layer.mspId !== mspId || layer.pack !== pack)
-      return { key: base.key, status: 'skipped', overrides: [], message: `The client's "${base.key}" stands on ${layer.mspId}/${layer.pack}` };
-    if (layer.baseVersion === version) return { key: base.key, status: 'unchanged', overrides: layer.report };
-    const previous = await baseOf(trx, layer);
-    const { definition, outcomes } = effectiveFlow(base, layer.overrides, previous?.flow, points);
-    const { compiled, errors } = errorsOf(definition, sod);
-    if (!compiled.ok || errors.length) return { key: base.key, status: 'invalid', overrides: outcomes, problems: errors };
-    await definitions.updateDraft(clientId, layer.definitionId, definition, actor);
-    const published = await definitions.publish(clientId, layer.definitionId, definition, compiled.flow, actor);
-    await templates.saveLayer({ ...layer, baseVersion: version, report: outcomes, updatedBy: actor });
-    return { key: base.key, status: 'upgraded', version: published.version, overrides: outcomes };
-  });
 }
 
 const overridesBody = {
@@ -230,7 +154,7 @@ export const templateInheritanceRoutes = defineRoutes([
     method: 'post',
     path: '/template-packs/:name/versions/:version/publish',
     summary:
-      "Publish (or upgrade to) a pack version in client tenants: each flow is installed with an empty override layer, or the client's effective flow is recomputed on the new base, validated under the client's policies and published; answers a per-client report of overrides kept and conflicts",
+      "Publish (or upgrade to) a pack version in client tenants, as a durable job: for each client, each flow is installed with an empty override layer, or the client's effective flow is recomputed on the new base, validated under the client's policies, published, and its running cases moved to it through the migration dry run; answers 202 with the job, whose per-client report GET /template-fanouts/:id shows",
     tag: 'templates',
     roles: ['platform_admin'],
     body: {
@@ -241,12 +165,12 @@ export const templateInheritanceRoutes = defineRoutes([
       },
     },
     responses: {
-      '200': '{ pack, version, clients: [{ tenantId, flows: [{ key, status, version?, overrides, problems? }] }] }',
+      '202': '{ id, pack, version, status: running, clients: [{ tenantId, status: pending, flows: [] }] } (Location: the job)',
       '403': 'Not its client',
       '409': 'Not an MSP (msp-only)',
       '404': 'No such pack version',
     },
-    responseSchemas: { '200': templateFanOutSchema },
+    responseSchemas: { '202': templateFanOutSchema },
     async handler(req, res, { db, principal }) {
       await requireMsp(db, principal.tenantId);
       const name = param(req, 'name');
@@ -257,17 +181,28 @@ export const templateInheritanceRoutes = defineRoutes([
       const wanted = (req.body as { clients?: string[] } | undefined)?.clients;
       const foreign = (wanted ?? []).filter((id) => !children.some((c) => c.id === id));
       if (foreign.length) throw forbidden(`Not clients of "${principal.tenantId}": ${foreign.join(', ')}`);
-      const clients = wanted ? children.filter((c) => wanted.includes(c.id)) : children;
-      const report = [];
-      for (const client of clients) {
-        const flows: FlowReport[] = [];
-        for (const base of pack.flows)
-          flows.push(
-            await fanOutFlow(db, client.id, principal.tenantId, pack.name, pack.version, base, pack.extensionPoints[base.key] ?? [], principal.userId),
-          );
-        report.push({ tenantId: client.id, flows });
-      }
-      res.json({ pack: pack.name, version: pack.version, clients: report });
+      const clients = (wanted ? children.filter((c) => wanted.includes(c.id)) : children).map((c) => c.id);
+      const job = await db.transaction(async (trx) => {
+        const fanOuts = createTemplateFanOutRepository(trx);
+        const id = await fanOuts.create(principal.tenantId, { pack: pack.name, version: pack.version, clients, actor: principal.userId });
+        return (await fanOuts.get(principal.tenantId, id))!;
+      });
+      res.status(202).location(`/api/v1/template-fanouts/${job.id}`).json(job);
+    },
+  },
+  {
+    method: 'get',
+    path: '/template-fanouts/:id',
+    summary:
+      'A fan-out of a pack version and its per-client report as far as it has gone: per flow the status, the published version, the overrides kept or in conflict, and the running-case migration (dry-run counts, moved, and each case that did not move, with why)',
+    tag: 'templates',
+    roles: ['platform_admin'],
+    responses: { '200': 'The fan-out', '404': 'No such fan-out of this MSP' },
+    responseSchemas: { '200': templateFanOutSchema },
+    async handler(req, res, { db, principal }) {
+      const job = await createTemplateFanOutRepository(db).get(principal.tenantId, param(req, 'id'));
+      if (!job) throw notFound('template fan-out', param(req, 'id'));
+      res.json(job);
     },
   },
   {
