@@ -143,6 +143,50 @@ describe.each(testDatabaseKinds())('sub-flow step (call activity), on %s', { tim
     expect(children).toHaveLength(1);
   });
 
+  it('cancelling a parent cancels its running child, with the reason', async () => {
+    const { parentId, child } = await openWithChild('calls-chain', 'SUB-5');
+    expect((await admin('POST', `/api/v1/cases/${parentId}/events`, { type: 'case.cancel', reason: 'supplier withdrew the invoice' })).status).toBe(202);
+    const cancelled = await closed(child.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled' });
+    const task = child.tasks.find((t: { status: string }) => t.status === 'open');
+    expect((await admin('GET', `/api/v1/tasks?caseId=${child.id}&status=cancelled`)).body.map((t: { id: string }) => t.id)).toEqual([task.id]);
+    const last = ((await admin('GET', `/api/v1/cases/${child.id}/events`)).body as { type: string; actor: string; payload: { reason: string } }[]).at(-1)!;
+    expect(last).toMatchObject({
+      type: 'case.cancel',
+      actor: 'system',
+      payload: { reason: `Its parent case ${parentId} was cancelled while it waited at "chain"` },
+    });
+  });
+
+  it('migrating a parent follows its running child to the same step, and is blocked with the reason when the step changes', async () => {
+    const v1 = parent('calls-chain-m', 'review-chain');
+    const parentDef = await publish(v1);
+    const { parentId, child } = await openWithChild('calls-chain-m', 'SUB-6');
+    // v2: the sub-flow step unchanged, an end step relabelled; v3: the step calls another flow
+    const v2 = { ...v1, nodes: v1.nodes.map((n) => (n.id === 'paid' ? { ...n, label: 'Paid in full' } : n)) };
+    const v3 = { ...v1, nodes: v1.nodes.map((n) => (n.id === 'chain' ? { ...n, config: { flow: 'calls-nothing' } } : n)) };
+    for (const next of [v2, v3]) {
+      expect((await admin('PUT', `/api/v1/definitions/${parentDef}/draft`, next)).status).toBe(200);
+      expect((await admin('POST', `/api/v1/definitions/${parentDef}/publish`)).status).toBe(201);
+    }
+    const refused = await admin('POST', `/api/v1/definitions/${parentDef}/migrations/dry-run`, { fromVersion: 1, toVersion: 3, caseIds: [parentId] });
+    expect(refused.body.cases[0]).toMatchObject({ canMove: false, blocks: [{ code: 'subflow.child-running', nodeId: 'chain' }] });
+
+    const plan = await admin('POST', `/api/v1/definitions/${parentDef}/migrations`, { fromVersion: 1, toVersion: 2, caseIds: [parentId] });
+    expect(plan.body.cases[0]).toMatchObject({ caseId: parentId, status: 'pending' });
+    const applied = await admin('POST', `/api/v1/definitions/${parentDef}/migrations/${plan.body.id}/apply`);
+    expect(applied.body.cases[0]).toMatchObject({ status: 'migrated' });
+    // the child, still on its own flow, answers the moved parent, which goes on in v2
+    const task = child.tasks.find((t: { status: string }) => t.status === 'open');
+    expect((await analyst('POST', `/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
+    expect((await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept', data: {} })).status).toBe(200);
+    expect(await closed(parentId)).toMatchObject({
+      status: 'resolved',
+      definitionVersion: 2,
+      context: { vars: { chain: { caseId: child.id, outcome: 'resolved' } } },
+    });
+  });
+
   it('a flow that is not published puts the parent in an incident at the step, naming the flow', async () => {
     const posted = await admin('POST', '/api/v1/invoices?definition=calls-nothing', plainInvoice('SUB-4'));
     const parentId = posted.body.case.id as string;

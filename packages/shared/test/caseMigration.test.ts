@@ -106,6 +106,33 @@ describe('case migration plan', () => {
     expect(planCaseMigration(v1, v2, {}, waitingAt('review', { status: 'incident' }))).toMatchObject({ ok: false, blocks: [{ code: 'case.not-open' }] });
   });
 
+  it('a parent waiting for its sub-flow child follows it to the same, unchanged step, and is refused otherwise', () => {
+    const calling = (flowKey: string, id = 'chain') =>
+      flow(
+        [start(), { id, kind: 'subFlow', config: { flow: flowKey } }, task('after', ['ok']), end()],
+        edges(`start>${id}`, `${id}.done>after`, 'after.ok>end'),
+      );
+    const withQueue = (key: string) => {
+      const f = calling(key);
+      return { ...f, nodes: f.nodes.map((n) => (n.id === 'after' ? { ...n, config: { ...n.config, queue: 'other' } } : n)) };
+    };
+    // the step stays as it is, another step changes: the parent moves and its child still answers it
+    expect(planCaseMigration(calling('review-chain'), withQueue('review-chain'), { chain: 'chain', after: 'after' }, waitingAt('chain'))).toMatchObject({
+      ok: true,
+      activeNodes: ['chain'],
+    });
+    // another flow called, or the step renamed: the running child could not answer it
+    expect(planCaseMigration(calling('review-chain'), calling('other-chain'), { chain: 'chain', after: 'after' }, waitingAt('chain'))).toMatchObject({
+      ok: false,
+      blocks: [{ code: 'subflow.child-running', nodeId: 'chain', message: expect.stringContaining('migrate once the child has finished') }],
+    });
+    const renamed = calling('review-chain', 'call');
+    expect(planCaseMigration(calling('review-chain'), renamed, { chain: 'call', after: 'after' }, waitingAt('chain'))).toMatchObject({
+      ok: false,
+      blocks: [{ code: 'subflow.child-running', nodeId: 'chain' }],
+    });
+  });
+
   it("re-plans a wait step's timer from when it was set, with the target's duration", () => {
     const wait = (duration: string) => flow([start(), { id: 'cool', kind: 'timer', config: { duration } }, end()], edges('start>cool', 'cool>end'));
     const plan = planCaseMigration(

@@ -1,5 +1,6 @@
 import { SUBFLOW_COMPLETED } from '@exflow/shared';
 import type { Engine } from '../engine/engine.js';
+import { CaseClosed, EventNotAccepted } from '../errors.js';
 import { PermanentServiceError, type ServiceHandler } from '../services/registry.js';
 import type { Db } from '../store/db.js';
 import { createCaseRepository } from '../store/caseRepository.js';
@@ -53,8 +54,10 @@ export function createSubflowService({ engine }: { engine: Engine }): ServiceHan
 /**
  * Tells parents that their child cases finished: each closed child becomes one
  * `exflow.subflow.completed` message correlated by its case id (the waiting parent step gets it;
- * one that is not waiting yet finds it buffered). Nothing in memory: after a crash the same
- * children are read again and the message is recognised as already received.
+ * one that is not waiting yet finds it buffered). And the other way: an open child whose parent
+ * was cancelled is cancelled too, with the reason. Nothing in memory: after a crash the same
+ * children are read again (the message is recognised as already received; a cancelled child is
+ * no longer open).
  */
 export function createSubflowWatcher({ db, engine }: { db: Db; engine: Engine }) {
   const links = createSubflowRepository(db);
@@ -78,6 +81,18 @@ export function createSubflowWatcher({ db, engine }: { db: Db; engine: Engine })
         );
         await links.reported(child);
         told++;
+      }
+      for (const child of await links.orphanedByCancel(50)) {
+        const reason = `Its parent case ${child.parentCaseId} was cancelled while it waited at "${child.parentNodeId}"`;
+        // a child that closed or moved meanwhile refuses the event: the next tick no longer finds it
+        const cancelled = await engine.send(child.tenantId, child.childCaseId, { type: 'case.cancel', reason }, 'system').then(
+          () => true,
+          (e: unknown) => {
+            if (e instanceof EventNotAccepted || e instanceof CaseClosed) return false;
+            throw e;
+          },
+        );
+        if (cancelled) told++;
       }
       return told;
     },

@@ -55,6 +55,19 @@ export function createSubflowRepository(db: Db) {
       return rows.rows.map((r: any) => ({ ...toLink(r), status: r.status, outcome: r.outcome, vars: r.vars ?? {} }));
     },
 
+    /** Open children whose parent was cancelled: nothing waits for them any more. */
+    async orphanedByCancel(limit: number): Promise<SubflowLink[]> {
+      const rows = await db.raw(
+        `SELECT l.* FROM subflow_links l
+         JOIN cases p ON p.tenant_id = l.tenant_id AND p.id = l.parent_case_id
+         JOIN cases c ON c.tenant_id = l.tenant_id AND c.id = l.child_case_id
+         WHERE p.status = 'cancelled' AND c.status = 'open'
+         ORDER BY l.created_at LIMIT ?`,
+        [limit],
+      );
+      return rows.rows.map(toLink);
+    },
+
     async reported(l: SubflowLink): Promise<void> {
       await db('subflow_links').where({ tenant_id: l.tenantId, child_case_id: l.childCaseId }).update({ reported_at: db.fn.now() });
     },

@@ -14,6 +14,7 @@ export const migrationBlockSchema = Type.Object({
     'task.step-gone',
     'effect.in-flight',
     'subscription.cannot-move',
+    'subflow.child-running',
   ] as const),
   nodeId: Type.Optional(Id()),
   message: Text(1000),

@@ -88,7 +88,15 @@ export interface MigratedTimer {
 
 /** Why a case cannot move; the case stays where it is. */
 export interface MigrationBlock {
-  code: 'case.not-open' | 'node.unmapped' | 'node.kind-changed' | 'parallel.shape-changed' | 'task.step-gone' | 'effect.in-flight' | 'subscription.cannot-move';
+  code:
+    | 'case.not-open'
+    | 'node.unmapped'
+    | 'node.kind-changed'
+    | 'parallel.shape-changed'
+    | 'task.step-gone'
+    | 'effect.in-flight'
+    | 'subscription.cannot-move'
+    | 'subflow.child-running';
   nodeId?: string;
   message: string;
 }
@@ -224,6 +232,19 @@ export function planCaseMigration(from: WorkflowDefinition, to: WorkflowDefiniti
         code: 'effect.in-flight',
         nodeId: effect.nodeId,
         message: `A call of "${effect.nodeId}" is in flight and its step is renamed or changed in the target version; migrate once it has answered`,
+      });
+    }
+  }
+  for (const nodeId of active) {
+    // the child case answers the step that opened it (its completion is correlated to that step):
+    // the parent follows its running child only to the same, unchanged step
+    if (a.nodes.get(nodeId)?.kind !== 'subFlow') continue;
+    const target = mapping[nodeId];
+    if (target !== nodeId || !sameJson(a.nodes.get(nodeId)?.config, b.nodes.get(target)?.config)) {
+      blocks.push({
+        code: 'subflow.child-running',
+        nodeId,
+        message: `The case waits at sub-flow "${nodeId}" for its child case, and the step is renamed or changed in the target version; migrate once the child has finished`,
       });
     }
   }
