@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from '@exflow/shared';
+import type { ReplayCaseResult, ReplayPathCount, WorkflowDefinition } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { invoiceOf } from './support/approvalFlow.js';
@@ -149,6 +149,39 @@ describe.each(testDatabaseKinds())('what-if replay over HTTP, on %s', { timeout:
 
     // the published version against itself: nothing differs
     expect((await replay({ version: 1 })).body).toMatchObject({ version: 1, total: CASES, pathDiffers: 0, outcomeDiffers: 0, queuesDiffer: 0 });
+  });
+
+  it("compares times: the draft's SLA due per task, late tasks, durations per case and per path, from the recorded times", async () => {
+    // the draft: same path, but the approval gets an SLA of one millisecond (no escalation), so every approval is late
+    const draft = gated(500);
+    const approval = draft.nodes.find((n) => n.id === 'approval')!;
+    approval.config = { ...approval.config, dueIn: 'PT0.001S' };
+    expect((await owner('PUT', `/api/v1/definitions/${definitionId}/draft`, draft)).status).toBe(200);
+    const r = await replay({});
+    const approved = indexes((g) => g > 500);
+    expect(r.body).toMatchObject({ total: CASES, pathDiffers: 0, timesDiffer: approved.length, late: { original: 0, replayed: approved.length } });
+    // by hand, from each case's recorded events: opened when it started, closed when the approver answered
+    for (const c of r.body.cases as ReplayCaseResult[]) {
+      const events = (await owner('GET', `/api/v1/cases/${c.caseId}/events`)).body as { type: string; createdAt: string }[];
+      const started = Date.parse(events[0]!.createdAt);
+      const answered = events.find((e) => e.type === 'task.completed');
+      const ended = answered ? Date.parse(answered.createdAt) : started;
+      expect([c.original.durationMs, c.replayed.durationMs]).toEqual([ended - started, ended - started]);
+      if (!answered) continue;
+      expect(c.original.tasks).toEqual([
+        { nodeId: 'approval', queue: 'approvals', openedAt: new Date(started).toISOString(), dueAt: null, closedAt: answered.createdAt, late: false },
+      ]);
+      expect(c.replayed.tasks[0]).toMatchObject({ dueAt: new Date(started + 1).toISOString(), closedAt: answered.createdAt, late: ended > started + 1 });
+    }
+    const withApproval = ['start', 'gate', 'approval'];
+    expect(r.body.paths.replayed.map((p: ReplayPathCount) => [p.path.join('>'), p.cases]).sort()).toEqual(
+      [
+        ['start>gate>paid', indexes((g) => g <= 500).length],
+        [[...withApproval, 'paid'].join('>'), indexes((g) => g > 500 && g <= 1200).length],
+        [[...withApproval, 'refused'].join('>'), indexes((g) => g > 1200).length],
+      ].sort(),
+    );
+    expect(r.body.paths.replayed.find((p: ReplayPathCount) => p.path.join('>') === 'start>gate>paid').medianMs).toBe(0);
   });
 
   it('refuses a period that ends before it starts, naming the field, and an unknown version', async () => {

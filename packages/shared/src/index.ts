@@ -95,7 +95,17 @@ export { supplierCheck, type SupplierMaster, type BankAccountChange, type Suppli
 export { missingPoCheck, type PoHeader, type MissingPoParams, type MissingPoReason, type MissingPoResult } from './checks/missingPoCheck.js';
 export { minorUnits } from './checks/money.js';
 export { routeTaken, type RecordedCaseEvent } from './machine/route.js';
-export { replayCases, runRecorded, type ReplayCase, type ReplayFlow, type ReplayRun, type ReplayCaseResult, type ReplayReport } from './machine/replay.js';
+export {
+  replayCases,
+  runRecorded,
+  type ReplayCase,
+  type ReplayFlow,
+  type ReplayRun,
+  type ReplayTask,
+  type ReplayPathCount,
+  type ReplayCaseResult,
+  type ReplayReport,
+} from './machine/replay.js';
 export {
   parseSuppliersCsv,
   parsePurchaseOrdersCsv,

@@ -8,6 +8,8 @@ export interface RecordedCaseEvent {
   type: string;
   payload?: Record<string, unknown>;
   actor?: string | null;
+  /** When it was recorded (ISO 8601); the what-if replay keeps its clock by it. */
+  at?: string;
 }
 
 /**

@@ -259,7 +259,7 @@ export const definitionRoutes = defineRoutes([
     method: 'post',
     path: '/definitions/:id/replay',
     summary:
-      "What-if replay: the definition's cases closed in [from, to) run through its draft or a published version from their recorded answers; nothing is written",
+      "What-if replay: the definition's cases closed in [from, to) run through its draft or a published version from their recorded answers and times (SLA due times, timers and durations under the draft vs what happened); nothing is written",
     tag: 'definitions',
     roles: DESIGNERS,
     body: {
@@ -280,7 +280,8 @@ export const definitionRoutes = defineRoutes([
       },
     },
     responses: {
-      '200': '{ version, total, outcomeDiffers, pathDiffers, queuesDiffer, stopped, counts, cases }',
+      '200':
+        '{ version, total, outcomeDiffers, pathDiffers, queuesDiffer, timesDiffer, stopped, late, paths, counts, cases }: per case both runs with their durations and tasks (opened, SLA due, closed, late)',
       '404': 'Unknown definition or version',
       '422': 'A bad period, or a draft that does not compile (listed in errors)',
     },
@@ -329,7 +330,7 @@ export const definitionRoutes = defineRoutes([
         return {
           caseId: c.id,
           input: { invoice: body ? invoiceForFeel(body) : (c.snapshot.context?.invoice ?? {}), ...(triage ? { triage } : {}) },
-          events: (events.get(c.id) ?? []).map((e) => ({ type: e.type, payload: e.payload, actor: e.actor })),
+          events: (events.get(c.id) ?? []).map((e) => ({ type: e.type, payload: e.payload, actor: e.actor, at: e.createdAt })),
         };
       });
       const report = replayCases((run) => versions.get(byCase.get(run.caseId)!.definitionVersion)!, candidate, runs);
