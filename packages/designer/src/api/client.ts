@@ -10,6 +10,7 @@ import type {
   ValidationProblem,
   VersionRecord,
   VersionSummary,
+  TemplateOverrides,
   WorkflowDefinition,
 } from '@exflow/shared';
 
@@ -127,6 +128,10 @@ export interface TemplateLayerSummary {
 /** Base vs override for one flow (GET /template-layers/:key). */
 export interface TemplateLayerView extends TemplateLayerSummary {
   diff: { nodeId: string; path: string; base: unknown; override: unknown }[];
+  overrides: TemplateOverrides;
+  /** The edges of the base on which the client may add steps. */
+  extensionPoints: string[];
+  base: WorkflowDefinition;
 }
 
 export interface ApiClientOptions {
@@ -212,6 +217,8 @@ export function createApiClient(options: ApiClientOptions) {
       request<string>('GET', `/definitions/${encodeURIComponent(id)}/versions/${version}/bpmn`, undefined, { asText: true }),
     listTemplateLayers: () => request<TemplateLayerSummary[]>('GET', '/template-layers'),
     getTemplateLayer: (key: string) => request<TemplateLayerView>('GET', `/template-layers/${encodeURIComponent(key)}`),
+    saveTemplateOverrides: (key: string, overrides: TemplateOverrides) =>
+      request<{ key: string; version: number }>('PUT', `/template-layers/${encodeURIComponent(key)}/overrides`, overrides),
     getBranding: () => request<Branding>('GET', '/branding'),
     setBranding: (branding: Branding) => request<Branding>('PUT', '/branding', branding),
     getPolicies: () => request<Policies>('GET', '/policies'),

@@ -208,7 +208,7 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                 showLayer[flow.id] && (
                   <tr key={`${flow.id}-layer`} className="flow-table__versions">
                     <td colSpan={4}>
-                      <LayerDiff flowKey={flow.key} />
+                      <LayerDiff flowKey={flow.key} onSaved={() => void refresh()} />
                     </td>
                   </tr>
                 ),

@@ -1,17 +1,23 @@
 import { useEffect, useState } from 'react';
 import { describeApiError, type TemplateLayerView } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
+import { LayerOverridesEditor } from './LayerOverridesEditor.js';
 
 const show = (value: unknown) => (value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
 
-/** Base vs override of a flow that stands on the MSP's base: what this client changed, value by value, and the last upgrade's conflicts. */
-export function LayerDiff({ flowKey }: { flowKey: string }) {
+/**
+ * Base vs override of a flow that stands on the MSP's base: what this client changed, value by
+ * value, and the last upgrade's conflicts; "Edit overrides" opens the layer's editor.
+ */
+export function LayerDiff({ flowKey, onSaved }: { flowKey: string; onSaved?(): void }) {
   const { api } = useApi();
   const [layer, setLayer] = useState<TemplateLayerView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<number | null>(null);
   useEffect(() => {
     api.getTemplateLayer(flowKey).then(setLayer, (e: unknown) => setError(describeApiError(e)));
-  }, [api, flowKey]);
+  }, [api, flowKey, saved]);
   if (error) return <div className="banner banner--error">{error}</div>;
   if (!layer) return <>Loading the base…</>;
   const conflicts = layer.report.filter((r) => r.status === 'conflict');
@@ -44,6 +50,25 @@ export function LayerDiff({ flowKey }: { flowKey: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {saved !== null && (
+        <div className="banner" role="status" data-testid="layer-saved">
+          Saved: version {saved} of the flow is published with your overrides.
+        </div>
+      )}
+      <button type="button" className="button button--small" data-testid={`layer-edit-${flowKey}`} onClick={() => setEditing(!editing)}>
+        {editing ? 'Close the editor' : 'Edit overrides'}
+      </button>
+      {editing && (
+        <LayerOverridesEditor
+          key={saved ?? 0}
+          layer={layer}
+          onSaved={(version) => {
+            setSaved(version);
+            setEditing(false);
+            onSaved?.();
+          }}
+        />
       )}
       {conflicts.length > 0 && (
         <div className="banner banner--warn" role="status">
