@@ -240,12 +240,15 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     expect((await msp('GET', '/api/v1/template-layers', undefined, inInitech)).body[0]).toMatchObject({ baseVersion: 2, report: [{ status: 'conflict' }] });
   });
 
-  it('a fan-out whose process died after publishing a flow is taken over: the flow is published once, its cases still moved', async () => {
-    expect(
-      (await msp('POST', '/api/v1/template-packs', { name: 'north-ap', flows: [base(20_000, 'PT6H')], extensionPoints: { 'msp-review': ['e4'] } })).body
-        .version,
-    ).toBe(3);
-    const waiting = await startCases('acme', 30_000, 2);
+  it('a fan-out whose process died after publishing a flow is taken over: the flow is published once, its cases moved or blocked with why', async () => {
+    // v3 no longer lets clients add steps: acme's hold after the review becomes a conflict and leaves the flow
+    expect((await msp('POST', '/api/v1/template-packs', { name: 'north-ap', flows: [base(20_000, 'PT6H')] })).body.version).toBe(3);
+    const waiting = await startCases('acme', 30_000, 3);
+    // one of them is past the review, waiting at acme's own hold: it has nowhere to go in the new flow
+    const held = waiting.pop()!;
+    const [task] = (await acme('GET', `/api/v1/tasks?caseId=${held}`)).body;
+    expect((await acme('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'done' })).status).toBe(200);
+    expect((await acme('GET', `/api/v1/cases/${held}`)).body.activeNodes).toEqual(['acmeHold']);
     const { definitionId } = await layerOf('acme');
     const latestOf = async () => (await server.db('definitions').where({ tenant_id: 'acme', id: definitionId }).first()).latest_version as number;
     const before = await latestOf();
@@ -257,7 +260,7 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
       const pack = (await createTemplateRepository(trx).pack('msp-north', 'north-ap', 3))!;
       await fanOutFlow(
         trx,
-        { clientId: 'acme', mspId: 'msp-north', pack: 'north-ap', version: 3, base: pack.flows[0]!, points: ['e4'], actor: claim.actor },
+        { clientId: 'acme', mspId: 'msp-north', pack: 'north-ap', version: 3, base: pack.flows[0]!, points: [], actor: claim.actor },
         (t, report) =>
           createTemplateFanOutRepository(t)
             .saveReport(claim, 'a-dead-process', [report])
@@ -268,9 +271,21 @@ describe.each(testDatabaseKinds())('MSP template inheritance, on %s', { timeout:
     expect(await latestOf()).toBe(before + 1);
     const job = await waitFor(id);
     expect(job.clients[0]).toMatchObject({ tenantId: 'acme', status: 'done', attempts: 2 });
-    expect(job.clients[0]!.flows[0]).toMatchObject({ status: 'upgraded', version: before + 1, migration: { total: 5, moved: 5, blocked: 0 } }); // its 2 new cases and the 3 the last upgrade moved
+    const flow = job.clients[0]!.flows[0]!;
+    expect(flow).toMatchObject({
+      status: 'upgraded',
+      version: before + 1,
+      overrides: [
+        { nodeId: 'review', status: 'kept' },
+        { nodeId: 'acmeHold', status: 'conflict', reason: 'not-allowed' },
+      ],
+    });
+    // its 2 new cases at the review and the 3 the last upgrade moved go; the one at the hold stays, with why
+    expect(flow.migration).toMatchObject({ total: 6, movable: 5, blocked: 1, moved: 5, skipped: 0 });
+    expect(flow.migration!.notMoved).toEqual([{ caseId: held, fromVersion: before, status: 'blocked', reason: expect.stringContaining('"acmeHold"') }]);
     expect(await latestOf()).toBe(before + 1);
     for (const c of await caseRows('acme', waiting)) expect(c).toMatchObject({ version: before + 1, due: new Date(c.created + 6 * 3600_000).toISOString() });
+    expect((await acme('GET', `/api/v1/cases/${held}`)).body).toMatchObject({ definitionVersion: before, activeNodes: ['acmeHold'] });
     expect((await msp('GET', '/api/v1/template-fanouts/nope')).status).toBe(404);
     expect((await acme('GET', `/api/v1/template-fanouts/${id}`)).status).toBe(403);
   });
