@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { describeApiError } from '../api/client.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
+import { replayHeatmap } from './replayHeatmap.js';
 
 const DAY_MS = 86_400_000;
 const dateOnly = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -77,6 +78,20 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
             {report.queuesDiffer} use other queues, {report.stopped} stop for want of a recorded answer, {report.timesDiffer} have other SLA due times or
             durations. Late tasks: {report.late.original} published, {report.late.replayed} draft.
           </p>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="replay-on-canvas"
+            onClick={() =>
+              store.getState().setHeatmap({
+                definition,
+                figures: replayHeatmap(report, 'replayed', definition, { from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z` }),
+                label: 'the draft, replayed',
+              })
+            }
+          >
+            Show the draft's counts and times on the canvas
+          </button>
           <table className="replay__paths" data-testid="replay-paths">
             <thead>
               <tr>
