@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MigrationView, TemplateFanOutFlow } from '@exflow/shared';
+import type { MigrationView, TemplateFanOut, TemplateFanOutFlow } from '@exflow/shared';
 import type { Db } from '../store/db.js';
 import { createMigrationRepository } from '../store/migrationRepository.js';
 import { createTemplateFanOutRepository, type FanOutClaim } from '../store/templateFanOutRepository.js';
@@ -16,6 +16,14 @@ export interface TemplateFanOutOptions {
   /** Where moved cases are announced (realtime's publisher). */
   announcer?: MigrationAnnouncer;
   log?: (message: string, context: Record<string, unknown>) => void;
+}
+
+/** Stores a fan-out of a pack version to these clients, for the workers to take; answers it as it stands (every client pending). */
+export function queueFanOut(db: Db, mspId: string, fanOut: { pack: string; version: number; clients: string[]; actor: string }): Promise<TemplateFanOut> {
+  return db.transaction(async (trx) => {
+    const repo = createTemplateFanOutRepository(trx);
+    return (await repo.get(mspId, await repo.create(mspId, fanOut)))!;
+  });
 }
 
 /** The lease was taken over by another process: this one stops and leaves the row to it. */

@@ -18,6 +18,7 @@ import type { Db } from '../../store/db.js';
 import { createDefinitionRepository } from '../../store/definitionRepository.js';
 import { createTemplateFanOutRepository } from '../../store/templateFanOutRepository.js';
 import { createTemplateRepository } from '../../store/templateRepository.js';
+import { queueFanOut } from '../../packs/templateFanOut.js';
 import { baseOf, errorsOf, sodOf } from '../../packs/templateLayers.js';
 import { createTenantRepository } from '../../store/tenantRepository.js';
 import { param } from '../params.js';
@@ -182,11 +183,7 @@ export const templateInheritanceRoutes = defineRoutes([
       const foreign = (wanted ?? []).filter((id) => !children.some((c) => c.id === id));
       if (foreign.length) throw forbidden(`Not clients of "${principal.tenantId}": ${foreign.join(', ')}`);
       const clients = (wanted ? children.filter((c) => wanted.includes(c.id)) : children).map((c) => c.id);
-      const job = await db.transaction(async (trx) => {
-        const fanOuts = createTemplateFanOutRepository(trx);
-        const id = await fanOuts.create(principal.tenantId, { pack: pack.name, version: pack.version, clients, actor: principal.userId });
-        return (await fanOuts.get(principal.tenantId, id))!;
-      });
+      const job = await queueFanOut(db, principal.tenantId, { pack: pack.name, version: pack.version, clients, actor: principal.userId });
       res.status(202).location(`/api/v1/template-fanouts/${job.id}`).json(job);
     },
   },
