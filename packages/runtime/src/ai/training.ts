@@ -1,5 +1,6 @@
 import {
   DEFAULT_ANOMALY_WEIGHTS,
+  featureDistribution,
   invoiceFeatures,
   reliabilityCurve,
   scoreAnomaly,
@@ -81,7 +82,12 @@ export interface TrainOptions {
   until?: string;
   /** Fewest decisions of a step to train its model from (default 20). */
   minStepExamples?: number;
+  /** Model rows kept per tenant and kind after this one is written; older versions are deleted (default {@link MODELS_KEPT}). */
+  keep?: number;
 }
+
+/** Model rows kept per tenant and kind unless `EXFLOW_AI_KEEP_MODELS` says otherwise. */
+export const MODELS_KEPT = 10;
 
 export interface TrainResult {
   recommender: AiModelSummary | null;
@@ -92,7 +98,8 @@ export interface TrainResult {
 
 /**
  * Trains a tenant's recommender and anomaly models from its decided cases and writes them as
- * new model rows (a model with nothing to learn from is not written).
+ * new model rows (a model with nothing to learn from is not written), keeping the newest
+ * `keep` rows of each kind. The recommender's row carries its training feature distribution.
  */
 export async function trainTenant(db: Db, tenantId: string, options: TrainOptions = {}): Promise<TrainResult> {
   const repo = createAiModelRepository(db);
@@ -103,10 +110,14 @@ export async function trainTenant(db: Db, tenantId: string, options: TrainOption
 
   const byStep = new Map<string, StepExample[]>();
   const range = { from: null as string | null, to: null as string | null };
+  // one vector per invoice learned from: the training feature distribution the drift check compares with
+  const invoiceVectors = new Map<string, number[]>();
   for (const d of decided) {
     const list = byStep.get(d.stepKey) ?? [];
-    list.push({ vector: toVector(featuresOf(d, earlierOf(d))), outcome: d.outcome });
+    const vector = toVector(featuresOf(d, earlierOf(d)));
+    list.push({ vector, outcome: d.outcome });
     byStep.set(d.stepKey, list);
+    invoiceVectors.set(`${d.tenantId}\u0000${d.invoiceId}`, vector);
     if (!range.from || d.issueDate < range.from) range.from = d.issueDate;
     if (!range.to || d.issueDate > range.to) range.to = d.issueDate;
   }
@@ -139,7 +150,9 @@ export async function trainTenant(db: Db, tenantId: string, options: TrainOption
       calibration: Object.fromEntries(stepKeys.map((k) => [k, steps[k]!.calibration])),
       reliability,
       model: { steps } satisfies RecommenderModel,
+      featureDistribution: featureDistribution([...invoiceVectors.values()]),
     });
+    await repo.prune(tenantId, 'recommender', options.keep ?? MODELS_KEPT);
   }
 
   // the anomaly model is the signals' weights and the threshold; its metrics describe the scores it gives
@@ -175,6 +188,7 @@ export async function trainTenant(db: Db, tenantId: string, options: TrainOption
       reliability: [],
       model: { weights: DEFAULT_ANOMALY_WEIGHTS, threshold: ANOMALY_THRESHOLD } satisfies AnomalyModel,
     });
+    await repo.prune(tenantId, 'anomaly', options.keep ?? MODELS_KEPT);
   }
   return { recommender, anomaly, skippedSteps };
 }
