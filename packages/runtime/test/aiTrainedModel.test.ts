@@ -1,32 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainTenant } from '../src/ai/training.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
-import { aiFlow, varianceDecision } from './support/aiFlows.js';
+import { aiFlow, supplierInvoice as invoice, teamDecision, varianceDecision } from './support/aiFlows.js';
 import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 
 type Client = ReturnType<typeof httpClient>;
 
 const FLOW = 'ai-trained';
 const DECIDED = 30;
-
-/** An invoice of the one supplier of this test, issued `day` days into 2026. */
-function invoice(number: string, gross: number, day: number) {
-  const net = (gross / 1.25).toFixed(2);
-  const issueDate = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10);
-  return {
-    invoiceNumber: number,
-    issueDate,
-    currency: 'EUR',
-    supplier: { name: 'Trained Model Supplier', bankAccount: 'NO9386011117947' },
-    netTotal: net,
-    taxTotal: (gross - Number(net)).toFixed(2),
-    grossTotal: gross.toFixed(2),
-    lines: [{ description: 'Office chairs', quantity: '1', unitPrice: net, netAmount: net }],
-  };
-}
-
-/** The team's rule the model is to learn: a small variance is accepted, a large invoice gets a credit note request. */
-const teamDecision = (gross: number) => (gross < 1500 ? 'acceptVariance' : 'requestCreditNote');
 
 // the real engine, store, task module and model provider throughout: no fake model
 describe.each(testDatabaseKinds())('the AI step with a model trained on decided cases, on %s', { timeout: TEST_TIMEOUT_MS }, (database) => {

@@ -14,7 +14,8 @@ import {
 import { createAiModelRepository, type AiModelSummary, type InvoiceFacts } from '../store/aiModelRepository.js';
 import type { Db } from '../store/db.js';
 import { createTenantRepository } from '../store/tenantRepository.js';
-import { trainStep, type StepExample, type StepModel } from './recommender.js';
+import type { StepExample, StepModel } from './recommender.js';
+import { trainStepsOffThread } from './stepTrainer.js';
 
 /** The policy key by which a client tenant lets its MSP pool its decided cases into the MSP's model. */
 export const POOL_POLICY_KEY = 'aiPoolWithMsp';
@@ -124,8 +125,12 @@ export async function trainTenant(db: Db, tenantId: string, options: TrainOption
   const steps: Record<string, StepModel> = {};
   const skippedSteps: string[] = [];
   const curveInput = { p: [] as number[], right: [] as boolean[] };
-  for (const [key, examples] of byStep) {
-    const trained = trainStep(examples, options.minStepExamples);
+  const trainedSteps = await trainStepsOffThread(
+    [...byStep].map(([key, examples]) => ({ key, examples })),
+    options.minStepExamples,
+  );
+  for (const key of byStep.keys()) {
+    const trained = trainedSteps.get(key);
     if (!trained) {
       skippedSteps.push(key);
       continue;
