@@ -6,7 +6,7 @@ import { createAiModelRepository } from '../store/aiModelRepository.js';
 import { taskFacts } from '../engine/taskFacts.js';
 import { createAiSuggestionRepository } from '../store/aiSuggestionRepository.js';
 import { createAuditRepository } from '../store/auditRepository.js';
-import { PermanentServiceError, type ServiceHandler } from './registry.js';
+import { PermanentServiceError, type ServiceCall, type ServiceHandler } from './registry.js';
 
 /** No model: every AI suggestion step passes the case on with no suggestion. */
 export const nullSuggestionProvider: SuggestionProvider = {
@@ -27,7 +27,7 @@ const TOP_FACTORS = 5;
  * The anomaly score of the case's invoice, with the flag threshold of the model that scored it
  * (null without an invoice, an anomaly model or enough supplier history).
  */
-async function invoiceAnomaly(provider: SuggestionProvider, call: Parameters<ServiceHandler>[0]): Promise<AiSuggestionView['anomaly']> {
+async function invoiceAnomaly(provider: SuggestionProvider, call: ServiceCall): Promise<AiSuggestionView['anomaly']> {
   if (!call.invoiceId) return null;
   const scored = await provider.anomaly({ tenantId: call.tenantId, invoiceId: call.invoiceId });
   if (!scored) return null;
