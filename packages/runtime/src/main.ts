@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { durationToMs, type SuggestionProvider } from '@exflow/shared';
-import { createModelSuggestionProvider } from './ai/modelProvider.js';
+import { createModelSuggestionProvider, type ScopedSuggestionProvider } from './ai/modelProvider.js';
 import { createRetrainingWorker } from './ai/retraining.js';
 import { createApp } from './app.js';
 import { jsonLog, type Log } from './logging.js';
@@ -69,7 +69,7 @@ export interface StartOptions {
    * Where AI suggestions and anomaly scores come from (docs/ai.md); default: the tenant's
    * trained model rows (`createModelSuggestionProvider`).
    */
-  suggestionProvider?: SuggestionProvider;
+  suggestionProvider?: ScopedSuggestionProvider;
   /** Lease of a claimed retraining job, ms (default 10 minutes; tests shorten it). */
   aiRetrainLeaseMs?: number;
   /** Lease of a client's row of a template fan-out, ms (default 10 minutes; tests shorten it). */
@@ -210,7 +210,13 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     : undefined;
   const retrainPoller = workers
     ? startPoller(
-        createRetrainingWorker({ db, everyMs: durationToMs(config.aiRetrainEvery) ?? 86_400_000, leaseMs: options.aiRetrainLeaseMs ?? 10 * 60_000, log }).tick,
+        createRetrainingWorker({
+          db,
+          everyMs: durationToMs(config.aiRetrainEvery) ?? 86_400_000,
+          leaseMs: options.aiRetrainLeaseMs ?? 10 * 60_000,
+          keep: config.aiKeepModels,
+          log,
+        }).tick,
         config.aiRetrainPollMs,
         (e) => log('ai retraining poll failed', { error: String(e) }),
       )

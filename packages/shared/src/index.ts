@@ -301,7 +301,7 @@ export {
   type AiGateInput,
   type AiGateDecision,
 } from './ai/gate.js';
-export { probabilityInWords } from './ai/words.js';
+export { probabilityInWords, anomalyInWords } from './ai/words.js';
 export { maskPii, DEFAULT_MASKED_FIELDS, type Masked } from './ai/mask.js';
 export {
   aiSuggestionViewSchema,
@@ -362,6 +362,7 @@ export {
 } from './ai/calibration.js';
 export { aiModelListSchema, aiModelViewSchema, aiTrainingResultSchema, anomalyViewSchema, type AiModelView, type AnomalyView } from './api/aiModels.js';
 export { scoreAnomaly, DEFAULT_ANOMALY_WEIGHTS, type AnomalyWeights } from './ai/anomaly.js';
+export { featureDistribution, featureDrift, PSI_THRESHOLDS, type FeatureDistribution, type FeatureShift } from './ai/drift.js';
 export { runCheck, purchaseOrderFrom, supplierFrom, bankAccountHistoryFrom, type ReferenceData } from './checks/referenceData.js';
 export { runTestCase, type FlowTestCase, type TestCaseStep, type TestCaseRun } from './testCases/runTestCase.js';
 export { decisionTableToDmn, dmnToDecisionTable, DMN13_NAMESPACE, type DmnImportResult } from './dmn/dmn.js';

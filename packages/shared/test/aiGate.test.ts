@@ -1,6 +1,6 @@
 import { initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { activeNodeIds, decideAiGate, maskPii, neverAutomatic, probabilityInWords, validate, type AiGateInput } from '../src/index.js';
+import { activeNodeIds, anomalyInWords, decideAiGate, maskPii, neverAutomatic, probabilityInWords, validate, type AiGateInput } from '../src/index.js';
 import { build, edges, effects, end, flow, named, start, task, types } from './helpers.js';
 
 const base: AiGateInput = {
@@ -64,6 +64,15 @@ describe('probabilityInWords', () => {
     expect(probabilityInWords(0.93)).toBe('likely, 93 %');
     expect(probabilityInWords(0.99)).toBe('almost certain, 99 %');
     expect(probabilityInWords(0.5)).toBe('uncertain, 50 %');
+  });
+});
+
+describe('anomalyInWords', () => {
+  it('says how unusual, with the percentage; flagged decides between slightly unusual and unusual', () => {
+    expect(anomalyInWords(0.86, true)).toBe('highly unusual, 86 %');
+    expect(anomalyInWords(0.55, true)).toBe('unusual, 55 %');
+    expect(anomalyInWords(0.55, false)).toBe('slightly unusual, 55 %');
+    expect(anomalyInWords(0.1, false)).toBe('ordinary, 10 %');
   });
 });
 

@@ -1,4 +1,5 @@
 import { useApi } from '../api/ApiProvider.js';
+import { AiSection } from './AiSection.js';
 import { loadActingIn } from '../auth/session.js';
 import { ApiKeysSection } from './ApiKeysSection.js';
 import { BrandingSection } from './BrandingSection.js';
@@ -9,7 +10,7 @@ import './admin.css';
 
 /**
  * The admin area (`#/admin`) of a tenant admin or an MSP's platform admin: brand, policies, API
- * keys, template packs and, for a platform admin in its own tenant, the client tenants to act in.
+ * keys, template packs, the AI models (docs/ai.md) and, for a platform admin in its own tenant, the client tenants to act in.
  */
 export function AdminPage() {
   const { user } = useApi();
@@ -20,6 +21,7 @@ export function AdminPage() {
     { id: 'admin-policies', title: 'Policies' },
     { id: 'admin-api-keys', title: 'API keys' },
     { id: 'admin-templates', title: 'Template packs' },
+    { id: 'admin-ai', title: 'AI models' },
     ...(platform && !acting ? [{ id: 'admin-clients', title: 'Clients' }] : []),
   ];
   return (
@@ -48,6 +50,7 @@ export function AdminPage() {
       <PoliciesSection id="admin-policies" />
       <ApiKeysSection id="admin-api-keys" />
       <TemplatesSection id="admin-templates" />
+      <AiSection id="admin-ai" />
     </div>
   );
 }

@@ -1,4 +1,7 @@
 import type {
+  AgreementRow,
+  AiAlertView,
+  AiModelView,
   BpmnImportResponse,
   DefinitionSummary,
   DefinitionView,
@@ -231,6 +234,11 @@ export function createApiClient(options: ApiClientOptions) {
     installTemplate: (pack: string, options: { publish: boolean; referenceData: boolean }) =>
       request<TemplateInstall>('POST', `/templates/${encodeURIComponent(pack)}/install`, options),
     listClients: () => request<{ tenant: Tenant; clients: Tenant[] }>('GET', '/clients'),
+    listAiModels: () => request<AiModelView[]>('GET', '/ai/models?limit=50'),
+    trainAiModels: () => request<{ recommender: AiModelView | null; anomaly: AiModelView | null; skippedSteps: string[] }>('POST', '/ai/models/train'),
+    getAiAgreement: () => request<AgreementRow[]>('GET', '/ai/agreement'),
+    listAiAlerts: () => request<AiAlertView[]>('GET', '/ai/alerts?status=open'),
+    acknowledgeAiAlert: (id: string) => request<AiAlertView>('POST', `/ai/alerts/${encodeURIComponent(id)}/acknowledge`),
   };
 }
 

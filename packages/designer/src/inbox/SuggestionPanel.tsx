@@ -1,4 +1,4 @@
-import { probabilityInWords } from '@exflow/shared';
+import { anomalyInWords, probabilityInWords } from '@exflow/shared';
 import { dateTime } from './format.js';
 import { useWorkspace } from './WorkspaceApp.js';
 import type { AiSuggestion, Task } from './workspaceApi.js';
@@ -7,6 +7,11 @@ const MODE_TEXT: Record<AiSuggestion['mode'], string> = {
   prefill: 'Confident enough to pre-select it below. Check it, then accept it or choose another outcome.',
   advice: 'Below the confidence this step needs, so it is advice only: nothing is pre-selected.',
   auto: 'The system completed this step with it.',
+};
+
+const ANOMALY_TEXT = {
+  title: 'Invoice anomaly:',
+  flagged: 'Unusual for this supplier: check the reasons before deciding.',
 };
 
 /**
@@ -37,6 +42,7 @@ export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: 
           </ul>
         </>
       )}
+      {suggestion.anomaly && <AnomalyNote anomaly={suggestion.anomaly} />}
       {suggestion.humanOutcome && (
         <p className="ai-suggestion__decided" data-testid="ai-suggestion-decided">
           {nameOf(suggestion.humanUser)} {suggestion.agreed ? 'agreed' : `chose ${label(suggestion.humanOutcome)} instead`}
@@ -44,5 +50,24 @@ export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: 
         </p>
       )}
     </section>
+  );
+}
+
+/** How unusual the case's invoice is against its supplier's history, in words, with the top reasons. */
+function AnomalyNote({ anomaly }: { anomaly: NonNullable<AiSuggestion['anomaly']> }) {
+  return (
+    <div className={`ai-anomaly${anomaly.flagged ? ' ai-anomaly--flagged' : ''}`} data-testid="ai-anomaly" data-flagged={anomaly.flagged}>
+      <p>
+        <strong>{ANOMALY_TEXT.title}</strong> <span data-testid="ai-anomaly-score">{anomalyInWords(anomaly.score, anomaly.flagged)}</span>
+      </p>
+      {anomaly.flagged && <p className="ai-anomaly__flag">{ANOMALY_TEXT.flagged}</p>}
+      {anomaly.factors.length > 0 && (
+        <ul className="ai-suggestion__factors" data-testid="ai-anomaly-factors">
+          {anomaly.factors.slice(0, 3).map((f) => (
+            <li key={f.feature}>{f.text}</li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

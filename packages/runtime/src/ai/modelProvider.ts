@@ -14,15 +14,29 @@ interface Loaded {
 }
 
 /**
+ * A suggestion provider that can read through a given database handle: the AI step runs in the
+ * transition's transaction, and on the embedded database (one connection) a provider reading
+ * through the outer handle would wait for the connection that transaction holds.
+ */
+export interface ScopedSuggestionProvider extends SuggestionProvider {
+  /** The same provider (and model cache), reading through `db`. */
+  within?(db: Db): SuggestionProvider;
+}
+
+/**
  * The {@link SuggestionProvider} of the tenant's latest model rows. Models are loaded once per
  * tenant and kept; every call compares the newest model versions (one indexed query) and
  * reloads when a new row was written, by this process or another. A client without models of
  * its own that lets its MSP pool its data (`aiPoolWithMsp`) uses the MSP's pooled models.
  * @example const provider = createModelSuggestionProvider(db); await provider.suggest({ tenantId, caseId, stepId: 'procurementReview', outcomes: ['accept', 'reject'] })
  */
-export function createModelSuggestionProvider(db: Db): SuggestionProvider {
-  const repo = createAiModelRepository(db);
+export function createModelSuggestionProvider(db: Db): ScopedSuggestionProvider {
   const cache = new Map<string, Loaded>();
+  return { ...modelProviderOn(db, cache), within: (scoped) => modelProviderOn(scoped, cache) };
+}
+
+function modelProviderOn(db: Db, cache: Map<string, Loaded>): SuggestionProvider {
+  const repo = createAiModelRepository(db);
 
   async function modelSource(tenantId: string): Promise<{ source: string; versions: Partial<Record<AiModelKind, number>> }> {
     const own = await repo.latestVersions(tenantId);

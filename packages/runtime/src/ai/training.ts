@@ -1,5 +1,6 @@
 import {
   DEFAULT_ANOMALY_WEIGHTS,
+  featureDistribution,
   invoiceFeatures,
   reliabilityCurve,
   scoreAnomaly,
@@ -13,7 +14,8 @@ import {
 import { createAiModelRepository, type AiModelSummary, type InvoiceFacts } from '../store/aiModelRepository.js';
 import type { Db } from '../store/db.js';
 import { createTenantRepository } from '../store/tenantRepository.js';
-import { trainStep, type StepExample, type StepModel } from './recommender.js';
+import type { StepExample, StepModel } from './recommender.js';
+import { trainStepsOffThread } from './stepTrainer.js';
 
 /** The policy key by which a client tenant lets its MSP pool its decided cases into the MSP's model. */
 export const POOL_POLICY_KEY = 'aiPoolWithMsp';
@@ -81,7 +83,12 @@ export interface TrainOptions {
   until?: string;
   /** Fewest decisions of a step to train its model from (default 20). */
   minStepExamples?: number;
+  /** Model rows kept per tenant and kind after this one is written; older versions are deleted (default {@link MODELS_KEPT}). */
+  keep?: number;
 }
+
+/** Model rows kept per tenant and kind unless `EXFLOW_AI_KEEP_MODELS` says otherwise. */
+export const MODELS_KEPT = 10;
 
 export interface TrainResult {
   recommender: AiModelSummary | null;
@@ -92,7 +99,8 @@ export interface TrainResult {
 
 /**
  * Trains a tenant's recommender and anomaly models from its decided cases and writes them as
- * new model rows (a model with nothing to learn from is not written).
+ * new model rows (a model with nothing to learn from is not written), keeping the newest
+ * `keep` rows of each kind. The recommender's row carries its training feature distribution.
  */
 export async function trainTenant(db: Db, tenantId: string, options: TrainOptions = {}): Promise<TrainResult> {
   const repo = createAiModelRepository(db);
@@ -103,18 +111,26 @@ export async function trainTenant(db: Db, tenantId: string, options: TrainOption
 
   const byStep = new Map<string, StepExample[]>();
   const range = { from: null as string | null, to: null as string | null };
+  // one vector per invoice learned from: the training feature distribution the drift check compares with
+  const invoiceVectors = new Map<string, number[]>();
   for (const d of decided) {
     const list = byStep.get(d.stepKey) ?? [];
-    list.push({ vector: toVector(featuresOf(d, earlierOf(d))), outcome: d.outcome });
+    const vector = toVector(featuresOf(d, earlierOf(d)));
+    list.push({ vector, outcome: d.outcome });
     byStep.set(d.stepKey, list);
+    invoiceVectors.set(`${d.tenantId}\u0000${d.invoiceId}`, vector);
     if (!range.from || d.issueDate < range.from) range.from = d.issueDate;
     if (!range.to || d.issueDate > range.to) range.to = d.issueDate;
   }
   const steps: Record<string, StepModel> = {};
   const skippedSteps: string[] = [];
   const curveInput = { p: [] as number[], right: [] as boolean[] };
-  for (const [key, examples] of byStep) {
-    const trained = trainStep(examples, options.minStepExamples);
+  const trainedSteps = await trainStepsOffThread(
+    [...byStep].map(([key, examples]) => ({ key, examples })),
+    options.minStepExamples,
+  );
+  for (const key of byStep.keys()) {
+    const trained = trainedSteps.get(key);
     if (!trained) {
       skippedSteps.push(key);
       continue;
@@ -139,7 +155,9 @@ export async function trainTenant(db: Db, tenantId: string, options: TrainOption
       calibration: Object.fromEntries(stepKeys.map((k) => [k, steps[k]!.calibration])),
       reliability,
       model: { steps } satisfies RecommenderModel,
+      featureDistribution: featureDistribution([...invoiceVectors.values()]),
     });
+    await repo.prune(tenantId, 'recommender', options.keep ?? MODELS_KEPT);
   }
 
   // the anomaly model is the signals' weights and the threshold; its metrics describe the scores it gives
@@ -175,6 +193,7 @@ export async function trainTenant(db: Db, tenantId: string, options: TrainOption
       reliability: [],
       model: { weights: DEFAULT_ANOMALY_WEIGHTS, threshold: ANOMALY_THRESHOLD } satisfies AnomalyModel,
     });
+    await repo.prune(tenantId, 'anomaly', options.keep ?? MODELS_KEPT);
   }
   return { recommender, anomaly, skippedSteps };
 }

@@ -70,6 +70,7 @@ export function createEffectWorker(options: EffectWorkerOptions) {
         nodeId: effect.nodeId,
         params: effect.params,
         invoice,
+        invoiceId: record?.invoiceId ?? null,
         vars: record?.snapshot.context.vars ?? {},
         idempotencyKey: effect.id,
         db,

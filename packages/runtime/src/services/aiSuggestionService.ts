@@ -1,9 +1,12 @@
-import { decideAiGate, type AiGateConfig, type AiGatePolicy, type AiGateStep, type SuggestionProvider } from '@exflow/shared';
+import { decideAiGate, type AiGateConfig, type AiGatePolicy, type AiGateStep, type AiSuggestionView, type SuggestionProvider } from '@exflow/shared';
+import type { ScopedSuggestionProvider } from '../ai/modelProvider.js';
+import { ANOMALY_THRESHOLD } from '../ai/training.js';
 import { tenantPolicies } from '../auth/tenancy.js';
+import { createAiModelRepository } from '../store/aiModelRepository.js';
 import { taskFacts } from '../engine/taskFacts.js';
 import { createAiSuggestionRepository } from '../store/aiSuggestionRepository.js';
 import { createAuditRepository } from '../store/auditRepository.js';
-import { PermanentServiceError, type ServiceHandler } from './registry.js';
+import { PermanentServiceError, type ServiceCall, type ServiceHandler } from './registry.js';
 
 /** No model: every AI suggestion step passes the case on with no suggestion. */
 export const nullSuggestionProvider: SuggestionProvider = {
@@ -21,14 +24,30 @@ interface AiStepParams extends AiGateConfig {
 const TOP_FACTORS = 5;
 
 /**
+ * The anomaly score of the case's invoice, with the flag threshold of the model that scored it
+ * (null without an invoice, an anomaly model or enough supplier history).
+ */
+async function invoiceAnomaly(provider: SuggestionProvider, call: ServiceCall): Promise<AiSuggestionView['anomaly']> {
+  if (!call.invoiceId) return null;
+  const scored = await provider.anomaly({ tenantId: call.tenantId, invoiceId: call.invoiceId });
+  if (!scored) return null;
+  const threshold = (await createAiModelRepository(call.db).anomalyThreshold(scored.modelId)) ?? ANOMALY_THRESHOLD;
+  const factors = [...scored.factors].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, TOP_FACTORS);
+  return { score: scored.score, flagged: scored.score >= threshold, threshold, factors, modelId: scored.modelId };
+}
+
+/**
  * The AI suggestion step's service (local: it reads the database and the in-process models and
  * runs in the transition's transaction). Asks the provider for the next step's outcome, passes
- * it through the gate (docs/ai.md, "Gates"), records it in `ai_suggestions` and answers what
+ * it through the gate (docs/ai.md, "Gates"), takes the anomaly score of the case's invoice,
+ * records both in `ai_suggestions` and answers what
  * the case keeps: `{ mode: 'none' }` without a suggestion, else the suggestion and its mode.
  * An automatic completion is audited with the suggestion as its reason.
  */
-export function createAiSuggestionService(provider: SuggestionProvider): ServiceHandler {
+export function createAiSuggestionService(scopedProvider: ScopedSuggestionProvider): ServiceHandler {
   return async (call) => {
+    // read through the call's handle: the step runs inside the transition's transaction
+    const provider = scopedProvider.within?.(call.db) ?? scopedProvider;
     const params = call.params as unknown as AiStepParams;
     if (!params.forStep || !params.step) throw new PermanentServiceError('The AI suggestion step does not lead to a human step', 'ai-no-step');
     const suggestion = await provider.suggest({ tenantId: call.tenantId, caseId: call.caseId, stepId: params.forStep, outcomes: params.step.outcomes });
@@ -44,6 +63,7 @@ export function createAiSuggestionService(provider: SuggestionProvider): Service
       policy,
       amount,
     });
+    const anomaly = await invoiceAnomaly(provider, call);
     const factors = [...suggestion.factors].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, TOP_FACTORS);
     const kept = { ...suggestion, stepId: params.forStep, factors };
     const suggestionId = await createAiSuggestionRepository(call.db).record(call.tenantId, {
@@ -53,6 +73,7 @@ export function createAiSuggestionService(provider: SuggestionProvider): Service
       threshold: gate.threshold,
       mode: gate.mode,
       reasons: gate.reasons,
+      anomaly,
     });
     if (gate.mode === 'auto') {
       await createAuditRepository(call.db).record(call.tenantId, {
@@ -83,6 +104,7 @@ export function createAiSuggestionService(provider: SuggestionProvider): Service
       modelId: suggestion.modelId,
       factors: factors.map((f) => f.text),
       reasons: gate.reasons,
+      anomaly: anomaly && { score: anomaly.score, flagged: anomaly.flagged, factors: anomaly.factors.map((f) => f.text) },
     };
   };
 }

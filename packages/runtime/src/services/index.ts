@@ -1,4 +1,4 @@
-import type { SuggestionProvider } from '@exflow/shared';
+import type { ScopedSuggestionProvider } from '../ai/modelProvider.js';
 import { createAiSuggestionService, nullSuggestionProvider } from './aiSuggestionService.js';
 import type { ConnectorCalls } from '../integration/connectors/connectorCalls.js';
 import { createConnectorService } from './connectorService.js';
@@ -18,7 +18,7 @@ import { createWebhookService, type WebhookOptions } from './webhookService.js';
  */
 export function builtInServices(
   extra: Record<string, ServiceHandler> = {},
-  options: WebhookOptions & { suggestionProvider?: SuggestionProvider; connectors?: ConnectorCalls } = {},
+  options: WebhookOptions & { suggestionProvider?: ScopedSuggestionProvider; connectors?: ConnectorCalls } = {},
 ) {
   return createServiceRegistry({
     // the models run in process on the tenant's own data: no call leaves it

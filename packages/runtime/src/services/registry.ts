@@ -8,6 +8,8 @@ export interface ServiceCall {
   nodeId: string;
   params: Record<string, unknown>;
   invoice: Invoice | null;
+  /** The case's invoice id (null for a case that did not come from an invoice). */
+  invoiceId?: string | null;
   vars: Record<string, unknown>;
   /** Stable across retries of this effect: pass it on so the outside world acts once. */
   idempotencyKey: string;

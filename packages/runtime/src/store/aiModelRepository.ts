@@ -1,4 +1,4 @@
-import type { Calibration, Finding, HistoryInvoice, Invoice, ReliabilityBin, SourceChannel } from '@exflow/shared';
+import type { Calibration, FeatureDistribution, Finding, HistoryInvoice, Invoice, ReliabilityBin, SourceChannel } from '@exflow/shared';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
 
@@ -24,6 +24,8 @@ export interface AiModelSummary {
 
 export interface AiModelRow extends AiModelSummary {
   model: unknown;
+  /** The training feature distribution (the recommender's; what the drift check compares with). */
+  featureDistribution?: FeatureDistribution | null;
 }
 
 /** What a model learns from about one invoice: its body, triage's verdict and its supplier. */
@@ -118,10 +120,60 @@ export function createAiModelRepository(db: Db) {
             calibration: model.calibration ? JSON.stringify(model.calibration) : null,
             reliability: JSON.stringify(model.reliability),
             model: JSON.stringify(model.model),
+            feature_distribution: model.featureDistribution ? JSON.stringify(model.featureDistribution) : null,
           })
           .returning(SUMMARY_COLUMNS);
         return toSummary(row);
       });
+    },
+
+    /** Deletes the tenant's rows of a kind older than its `keep` newest versions; returns how many went. */
+    async prune(tenantId: string, kind: AiModelKind, keep: number): Promise<number> {
+      const newest = await db('ai_models')
+        .where({ tenant_id: tenantId, kind })
+        .orderBy('version', 'desc')
+        .offset(keep - 1)
+        .first('version');
+      if (!newest) return 0;
+      return db('ai_models').where({ tenant_id: tenantId, kind }).andWhere('version', '<', newest.version).delete();
+    },
+
+    /** The newest recommender's training feature distribution, and when it was trained. */
+    async latestDistribution(tenantId: string): Promise<{ id: string; createdAt: string; distribution: FeatureDistribution } | undefined> {
+      const row = await db('ai_models')
+        .where({ tenant_id: tenantId, kind: 'recommender' })
+        .whereNotNull('feature_distribution')
+        .orderBy('version', 'desc')
+        .first('id', 'created_at', 'feature_distribution');
+      return row ? { id: row.id, createdAt: iso(row.created_at)!, distribution: row.feature_distribution } : undefined;
+    },
+
+    /** The newest `limit` invoices that opened a case, received after `since` (what the drift check compares). */
+    async recentCaseInvoices(tenantId: string, since: string, limit: number): Promise<InvoiceFacts[]> {
+      const rows = await db('invoices as i')
+        .where('i.tenant_id', tenantId)
+        .andWhere('i.received_at', '>', since)
+        .whereExists(function () {
+          this.select(db.raw('1')).from('cases as c').whereRaw('c.tenant_id = i.tenant_id AND c.invoice_id = i.id');
+        })
+        .orderBy([
+          { column: 'i.received_at', order: 'desc' },
+          { column: 'i.id', order: 'desc' },
+        ])
+        .limit(limit)
+        .select(
+          'i.tenant_id',
+          'i.id as invoice_id',
+          'i.issue_date',
+          'i.received_at',
+          'i.supplier_id',
+          'i.supplier_name',
+          'i.channel',
+          'i.body',
+          'i.findings',
+          'i.triage',
+        );
+      return rows.map(toFacts);
     },
 
     /** The tenant's models, newest first, without their serialized models. */

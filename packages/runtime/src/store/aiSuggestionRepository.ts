@@ -1,4 +1,4 @@
-import type { AgreementRow, AiAlertView, AiGateMode, AiSuggestionView, Suggestion } from '@exflow/shared';
+import type { AgreementRow, AiAlertView, AiGateMode, AiSuggestionView, FeatureShift, Suggestion } from '@exflow/shared';
 import type { Db } from './db.js';
 import { newId } from './ids.js';
 
@@ -24,6 +24,7 @@ const toSuggestion = (r: any): AiSuggestionView => ({
   decidedBy: r.decided_by,
   decidedAt: r.decided_at ? iso(r.decided_at) : null,
   agreed: r.agreed,
+  anomaly: r.anomaly ? json(r.anomaly) : null,
   createdAt: iso(r.created_at),
 });
 
@@ -31,9 +32,11 @@ const toAlert = (r: any): AiAlertView => ({
   id: r.id,
   kind: r.kind,
   exceptionKind: r.exception_kind,
-  agreementRate: Number(r.agreement_rate),
+  agreementRate: r.agreement_rate === null ? null : Number(r.agreement_rate),
   threshold: Number(r.threshold),
   windowSize: r.window_size,
+  features: json<{ features?: FeatureShift[] } | null>(r.details)?.features ?? [],
+  modelId: json<{ modelId?: string } | null>(r.details)?.modelId ?? null,
   message: r.message,
   status: r.status,
   raisedAt: iso(r.raised_at),
@@ -56,7 +59,15 @@ export function createAiSuggestionRepository(db: Db) {
     /** Records a suggestion and what the gate did with it; an automatic one is decided by the system at once. */
     async record(
       tenantId: string,
-      input: { caseId: string; suggestion: Suggestion; exceptionKind: string | null; threshold: number; mode: AiGateMode; reasons: string[] },
+      input: {
+        caseId: string;
+        suggestion: Suggestion;
+        exceptionKind: string | null;
+        threshold: number;
+        mode: AiGateMode;
+        reasons: string[];
+        anomaly: AiSuggestionView['anomaly'];
+      },
     ): Promise<string> {
       const id = newId();
       const { suggestion: s, mode } = input;
@@ -74,6 +85,7 @@ export function createAiSuggestionRepository(db: Db) {
         threshold: input.threshold,
         mode,
         reasons: JSON.stringify(input.reasons),
+        anomaly: input.anomaly ? JSON.stringify(input.anomaly) : null,
         ...(mode === 'auto' ? { decided_by: 'system', decided_at: db.fn.now() } : {}),
       });
       return id;
@@ -172,6 +184,22 @@ export function createAiSuggestionRepository(db: Db) {
          ON CONFLICT (tenant_id, kind, exception_kind) WHERE status = 'open' DO NOTHING
          RETURNING *`,
         [tenantId, newId(), alert.exceptionKind, alert.agreementRate, alert.threshold, alert.windowSize, alert.message],
+      );
+      const rows = (result as { rows: unknown[] }).rows;
+      return rows[0] ? toAlert(rows[0]) : undefined;
+    },
+
+    /** Raises a feature-drift alert unless one is open for the tenant; returns it when raised. */
+    async raiseFeatureDriftAlert(
+      tenantId: string,
+      alert: { modelId: string; threshold: number; windowSize: number; features: FeatureShift[]; message: string },
+    ): Promise<AiAlertView | undefined> {
+      const result = await db.raw(
+        `INSERT INTO ai_alerts (tenant_id, id, kind, exception_kind, agreement_rate, threshold, window_size, message, details)
+         VALUES (?, ?, 'feature-drift', NULL, NULL, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, kind) WHERE status = 'open' AND exception_kind IS NULL DO NOTHING
+         RETURNING *`,
+        [tenantId, newId(), alert.threshold, alert.windowSize, alert.message, JSON.stringify({ modelId: alert.modelId, features: alert.features })],
       );
       const rows = (result as { rows: unknown[] }).rows;
       return rows[0] ? toAlert(rows[0]) : undefined;

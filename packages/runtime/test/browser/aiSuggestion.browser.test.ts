@@ -38,6 +38,13 @@ describe.skipIf(!hasChromium)('an analyst sees the AI suggestion with its reason
         { feature: 'channel', text: 'Received by e-invoice', weight: 0.1 },
       ],
     });
+    model.anomaly({
+      score: 0.78,
+      factors: [
+        { feature: 'newBankAccount', text: "Bank account GB29NW… is on none of the supplier's 14 earlier invoices", weight: 1.5 },
+        { feature: 'weekend', text: "Dated on a weekend (2026-03-07); 0 % of this supplier's invoices are", weight: 0.45 },
+      ],
+    });
     const intake = httpClient(server.url, await server.login('erp@demo.exflow'));
     const posted = await intake('POST', '/api/v1/invoices?definition=ai-variance', invoiceOf('AI-UI-0001', 2400));
     expect(posted.status).toBe(201);
@@ -57,7 +64,7 @@ describe.skipIf(!hasChromium)('an analyst sees the AI suggestion with its reason
     await server?.stop();
   });
 
-  it('shows the suggestion as the AI’s, its likelihood and top reasons in words, pre-selected but not decided; no serious axe findings', async () => {
+  it('shows the suggestion as the AI’s, its likelihood and top reasons in words, and the invoice anomaly score with its reasons, pre-selected but not decided; no serious axe findings', async () => {
     await page.goto(`${server.url}/#/tasks/${taskId}`);
     const panel = page.locator('[data-testid=ai-suggestion]');
     await panel.waitFor();
@@ -68,6 +75,13 @@ describe.skipIf(!hasChromium)('an analyst sees the AI suggestion with its reason
       'Price 1.8 % above the PO, within what this team usually accepts',
       'Nordic Office Supplies had 11 similar variances accepted this year',
       'Small amount at risk (36 EUR)',
+    ]);
+    // the anomaly score of the case's invoice, taken with the suggestion, in words with its reasons
+    expect(await page.locator('[data-testid=ai-anomaly]').getAttribute('data-flagged')).toBe('true');
+    expect(await page.locator('[data-testid=ai-anomaly-score]').textContent()).toBe('unusual, 78 %');
+    expect(await page.locator('[data-testid=ai-anomaly-factors] li').allTextContents()).toEqual([
+      "Bank account GB29NW… is on none of the supplier's 14 earlier invoices",
+      "Dated on a weekend (2026-03-07); 0 % of this supplier's invoices are",
     ]);
     const buttons = page.locator('[data-testid=decision] .decision__outcomes button');
     expect(await buttons.first().textContent()).toBe('Accept suggestion: Accept variance');
@@ -99,6 +113,7 @@ describe.skipIf(!hasChromium)('an analyst sees the AI suggestion with its reason
       humanUser: 'u-analyst',
       agreed: false,
       taskId,
+      anomaly: { score: 0.78, flagged: true, threshold: 0.5, modelId: 'fake-anomaly-1' },
     });
     const agreement = (await api('GET', '/api/v1/ai/agreement')).body as { decided: number; agreed: number }[];
     expect(agreement.reduce((n, r) => n + r.decided, 0)).toBe(1);

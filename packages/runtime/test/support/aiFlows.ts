@@ -53,3 +53,22 @@ export const paymentRelease = {
   ],
   approval: { approveOutcomes: ['release'] },
 };
+
+/** An invoice of one supplier (the same bank account every time), issued `day` days into 2026. */
+export function supplierInvoice(number: string, gross: number, day: number) {
+  const net = (gross / 1.25).toFixed(2);
+  const issueDate = new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10);
+  return {
+    invoiceNumber: number,
+    issueDate,
+    currency: 'EUR',
+    supplier: { name: 'Trained Model Supplier', bankAccount: 'NO9386011117947' },
+    netTotal: net,
+    taxTotal: (gross - Number(net)).toFixed(2),
+    grossTotal: gross.toFixed(2),
+    lines: [{ description: 'Office chairs', quantity: '1', unitPrice: net, netAmount: net }],
+  };
+}
+
+/** The team's rule the model is to learn: a small variance is accepted, a large invoice gets a credit note request. */
+export const teamDecision = (gross: number) => (gross < 1500 ? 'acceptVariance' : 'requestCreditNote');

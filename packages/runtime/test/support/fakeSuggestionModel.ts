@@ -1,4 +1,4 @@
-import type { Suggestion, SuggestionProvider } from '@exflow/shared';
+import type { AnomalyScore, Suggestion, SuggestionProvider } from '@exflow/shared';
 
 /** What the fake model answers for a step: an outcome, its probability, and the reasons. */
 export interface FakeAnswer {
@@ -10,10 +10,12 @@ export interface FakeAnswer {
 /**
  * A deterministic stand-in for the trained models (only the model: the step, gates, store and
  * task view around it are the real ones). It answers, per step id, what the test told it to;
- * for any other step it has no model (null). It records what it was asked.
+ * for any other step it has no model (null); every invoice gets the anomaly score it was told
+ * (none by default). It records what it was asked.
  */
 export function fakeSuggestionModel() {
   const answers = new Map<string, FakeAnswer>();
+  let anomalyAnswer: Omit<AnomalyScore, 'modelId'> | null = null;
   const asked: { caseId: string; stepId: string; outcomes: string[] }[] = [];
   const provider: SuggestionProvider = {
     async suggest({ caseId, stepId, outcomes }) {
@@ -37,7 +39,7 @@ export function fakeSuggestionModel() {
         modelId: 'fake-model-1',
       };
     },
-    anomaly: async () => null,
+    anomaly: async () => anomalyAnswer && { ...anomalyAnswer, modelId: 'fake-anomaly-1' },
   };
   return {
     provider,
@@ -46,6 +48,10 @@ export function fakeSuggestionModel() {
     answer(stepId: string, answer: FakeAnswer | null) {
       if (answer) answers.set(stepId, answer);
       else answers.delete(stepId);
+    },
+    /** From now on every invoice scores `answer` (null: no anomaly model). */
+    anomaly(answer: Omit<AnomalyScore, 'modelId'> | null) {
+      anomalyAnswer = answer;
     },
   };
 }

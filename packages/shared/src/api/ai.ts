@@ -23,6 +23,18 @@ export const aiSuggestionViewSchema = Type.Object({
   decidedBy: Nullable(Id('The person, or `system` for an automatic completion')),
   decidedAt: Nullable(Timestamp()),
   agreed: Nullable(Type.Boolean()),
+  anomaly: Nullable(
+    Type.Object(
+      {
+        score: Probability("0 ordinary .. 1 highly unusual against the supplier's history"),
+        flagged: Type.Boolean({ description: 'score at or above the threshold' }),
+        threshold: Probability(),
+        factors: List(Type.Object({ feature: Id(), text: Text(500), weight: Type.Number() }), 20),
+        modelId: Id(),
+      },
+      { description: "The anomaly score of the case's invoice taken with the suggestion (null: no anomaly model, or too little supplier history)" },
+    ),
+  ),
   createdAt: Timestamp(),
 });
 export type AiSuggestionView = Static<typeof aiSuggestionViewSchema>;
@@ -43,14 +55,28 @@ export const agreementRowSchema = Type.Object({
 export type AgreementRow = Static<typeof agreementRowSchema>;
 export const agreementListSchema = List(agreementRowSchema, 200);
 
-/** A drift alert: the agreement rate of a kind over the rolling window fell below the threshold. */
+/**
+ * A drift alert: the agreement rate of an exception kind over the rolling window fell below the
+ * threshold (`agreement-drift`), or recent invoices' features moved away from the model's
+ * training distribution (`feature-drift`: population stability index per feature).
+ */
 export const aiAlertViewSchema = Type.Object({
   id: Id(),
-  kind: OneOf(['agreement-drift'] as const),
-  exceptionKind: Id(),
-  agreementRate: Probability(),
-  threshold: Probability(),
-  windowSize: Count(),
+  kind: OneOf(['agreement-drift', 'feature-drift'] as const),
+  exceptionKind: Nullable(Id('The kind whose agreement fell (agreement drift); null for feature drift')),
+  agreementRate: Nullable(Probability('Agreement over the window (agreement drift); null for feature drift')),
+  threshold: Type.Number({
+    minimum: 0,
+    maximum: 1000,
+    description: 'The least agreement rate (agreement drift) or the PSI at which a feature counts as moved (feature drift)',
+  }),
+  windowSize: Count('Decisions (agreement drift) or recent invoices (feature drift) compared'),
+  features: List(
+    Type.Object({ feature: Id(), psi: Type.Number({ minimum: 0, maximum: 1000 }), stability: OneOf(['stable', 'moderate', 'significant'] as const) }),
+    200,
+    'Feature drift: the features that moved, largest PSI first (empty for agreement drift)',
+  ),
+  modelId: Nullable(Id('Feature drift: the model whose training distribution was compared')),
   message: Text(500),
   status: OneOf(['open', 'acknowledged'] as const),
   raisedAt: Timestamp(),

@@ -58,6 +58,20 @@ export const POLICY_SCHEMA = {
       description: 'Decisions per exception kind the drift alert looks back over (default 50)',
     },
     aiDriftMinAgreement: { type: 'number', minimum: 0, maximum: 1, description: 'Agreement rate below which a drift alert is raised (default 0.8)' },
+    aiFeatureDriftWindow: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: 10000,
+      description: 'Newest invoices since the model was trained that the feature-drift check compares with its training distribution (default 200)',
+    },
+    aiFeatureDriftMinInvoices: {
+      type: 'integer',
+      format: 'int32',
+      minimum: 1,
+      maximum: 10000,
+      description: 'Fewest such invoices for the feature-drift check to compare at all (default 100)',
+    },
     llmMaskFields: {
       type: 'array',
       maxItems: 100,

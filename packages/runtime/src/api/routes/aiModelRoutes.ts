@@ -34,7 +34,7 @@ export const aiModelRoutes = defineRoutes([
     responses: { '201': 'The model rows written (null where there was nothing to learn from)' },
     responseSchemas: { '201': aiTrainingResultSchema },
     async handler(_req, res, { db, principal, config }) {
-      const result = await trainTenant(db, principal.tenantId);
+      const result = await trainTenant(db, principal.tenantId, { keep: config.aiKeepModels });
       await createAiModelRepository(db).scheduleJob(principal.tenantId, durationToMs(config.aiRetrainEvery) ?? 86_400_000);
       res.status(201).json({
         recommender: result.recommender && view(result.recommender),

@@ -76,7 +76,8 @@ export const aiRoutes = defineRoutes([
   {
     method: 'get',
     path: '/ai/alerts',
-    summary: 'Drift alerts: an exception kind whose agreement over the rolling window (policy aiDriftWindow) fell below aiDriftMinAgreement',
+    summary:
+      "Drift alerts: an exception kind whose agreement over the rolling window (policy aiDriftWindow) fell below aiDriftMinAgreement (agreement-drift), or recent invoices whose features moved from the model's training distribution, PSI 0.25 or more (feature-drift)",
     tag: 'ai',
     roles: ADMINS,
     query: { status: { type: 'string', description: 'open (default), acknowledged or all', maxLength: 20 } },
