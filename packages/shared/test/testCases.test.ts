@@ -21,6 +21,17 @@ describe('saved test cases of the template flows (CI runs each through the engin
     expect(pv.testCases!.some((tc) => tc.expect.route.includes('controllerEscalation'))).toBe(true);
   });
 
+  it.each(['duplicate-invoice', 'tax-discrepancy', 'approval-sla'])('%s has a test case for every decision branch, task outcome and end', (key) => {
+    const definition = flows.find((f) => f.definition.key === key)!.definition;
+    const runs = definition.testCases!.map((tc) => runTestCase(definition, tc, TODAY).route.join('>'));
+    const ends = definition.nodes.filter((n) => n.kind === 'end').map((n) => n.id);
+    expect(ends.filter((end) => !runs.some((route) => route.endsWith(`>${end}`)))).toEqual([]);
+    // every edge out of a decision or a person's task is taken by some test case (a service's error edge needs a failing service)
+    const branching = new Set(definition.nodes.filter((n) => n.kind === 'decision' || n.kind === 'humanTask').map((n) => n.id));
+    const untaken = definition.edges.filter((e) => branching.has(e.source) && !runs.some((route) => `${route}>`.includes(`${e.source}>${e.target}>`)));
+    expect(untaken.map((e) => e.id)).toEqual([]);
+  });
+
   for (const { name, definition } of flows) {
     for (const testCase of definition.testCases ?? []) {
       it(`${name}: ${testCase.name}`, () => {

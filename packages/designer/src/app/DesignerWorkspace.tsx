@@ -12,8 +12,14 @@ import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js
 import { CanvasBanner } from './CanvasBanner.js';
 import { ShortcutHelp } from './ShortcutHelp.js';
 import { SidePanel } from './SidePanel.js';
+import { SkipLinks } from './SkipLinks.js';
 import { TopBar } from './TopBar.js';
 import { useAutosave } from './useAutosave.js';
+
+const SKIP_TARGETS = [
+  { id: 'canvas', label: 'Skip to canvas' },
+  { id: 'inspector', label: 'Skip to inspector' },
+];
 
 /** The designer of one flow: palette, canvas, side panel, top bar; saves and publishes through the API. */
 export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord; onBack(): void }) {
@@ -132,6 +138,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
 
   return (
     <div className="designer">
+      <SkipLinks targets={SKIP_TARGETS} />
       <TopBar
         saveState={saveState}
         versions={versions}
@@ -148,7 +155,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
       />
       <div className="designer__body">
         <Palette disabled={readOnly} />
-        <main className="designer__canvas">
+        <main className="designer__canvas" id="canvas" tabIndex={-1} aria-label="Canvas">
           <Canvas onOpenProblems={() => store.getState().setPanel('problems')} overlay={<CanvasBanner notice={notice} />} />
         </main>
         <SidePanel

@@ -38,7 +38,7 @@ export function SidePanel(props: SidePanelProps) {
   const problemCount = useDesigner(selectProblemCount);
   const simulating = useDesigner(selectSimulation) !== null;
   return (
-    <aside className="side-panel" aria-label="Details">
+    <aside className="side-panel" aria-label="Details" id="inspector" tabIndex={-1}>
       <nav className="tabs" role="tablist">
         {TABS.map((tab) => (
           <button

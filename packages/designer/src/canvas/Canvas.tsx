@@ -6,6 +6,7 @@ import {
   MiniMap,
   Panel,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type Connection,
   type EdgeChange,
@@ -23,6 +24,7 @@ import { ConnectionHint } from './ConnectionHint.js';
 import { ORPHAN_HANDLE, type StepEdge, type StepNode } from './derive.js';
 import { ProblemPill } from './ProblemPill.js';
 import { QuickAdd } from './QuickAdd.js';
+import { READABLE_ZOOM, useReadableFit } from './readableView.js';
 import { StepEdgeView } from './StepEdgeView.js';
 import { StepNodeView } from './StepNodeView.js';
 import { useCanvasElements } from './useCanvasElements.js';
@@ -30,7 +32,6 @@ import { useCanvasElements } from './useCanvasElements.js';
 const nodeTypes = { step: StepNodeView };
 const edgeTypes = { step: StepEdgeView };
 const proOptions = { hideAttribution: true };
-const fitViewOptions = { padding: 0.15, maxZoom: 1.1 };
 const deleteKeys = ['Backspace', 'Delete'];
 const GROUP_COLOURS: Record<string, string> = {
   flow: '#64748b',
@@ -46,15 +47,16 @@ const minimapColour = (node: StepNode) => (node.data.problems.length ? '#dc2626'
 const VIRTUALISE_FROM = 300;
 
 /**
- * How a flow opens: a small one fitted to the view; a large one at a readable zoom on its
- * start (fitting 1,000 steps would shrink them to dots and render every one); an empty one
- * unfitted, or React Flow would zoom onto the first dropped step and move the next drops.
+ * How a flow opens: a small one fitted to the view, but never below the readable zoom (see
+ * `readableViewport`); a large one at the readable zoom on its start (fitting 1,000 steps would
+ * shrink them to dots and render every one); an empty one unfitted, or React Flow would zoom
+ * onto the first dropped step and move the next drops.
  */
 function openingView(definition: WorkflowDefinition): { fit: boolean; viewport?: Viewport } {
   if (definition.nodes.length === 0) return { fit: false };
   if (definition.nodes.length <= VIRTUALISE_FROM) return { fit: true };
   const start = definition.nodes.find((n) => n.kind === 'start') ?? definition.nodes[0];
-  const zoom = 0.75;
+  const zoom = READABLE_ZOOM;
   const at = start.position ?? { x: 0, y: 0 };
   return { fit: false, viewport: { x: 60 - at.x * zoom, y: 320 - at.y * zoom, zoom } };
 }
@@ -69,6 +71,14 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
   const [quickAdd, setQuickAdd] = useState<{ x: number; y: number } | null>(null);
   const [opening] = useState(() => openingView(store.getState().definition));
   const firstMeasure = useRef(true);
+  const fitReadable = useReadableFit();
+  const initialised = useNodesInitialized();
+  const fitted = useRef(!opening.fit);
+  useEffect(() => {
+    if (!initialised || fitted.current) return;
+    fitted.current = true;
+    void fitReadable().then(() => performance.mark('exflow:opened-readable'));
+  }, [initialised, fitReadable]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepNode>[]) => {
@@ -190,8 +200,6 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
         nodesConnectable={!readOnly}
         connectionLineType={ConnectionLineType.SmoothStep}
         onlyRenderVisibleElements={nodes.length > VIRTUALISE_FROM}
-        fitView={opening.fit}
-        fitViewOptions={fitViewOptions}
         defaultViewport={opening.viewport}
         minZoom={0.05}
         maxZoom={2}

@@ -1,13 +1,29 @@
-import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type EdgeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
 import { useDesignerStore } from '../store/DesignerStoreProvider.js';
 import type { StepEdge } from './derive.js';
+import { labelPoint, orthogonalRoute, snapRoute, svgPath, type EdgeRoute } from './edgePath.js';
 
-/** A connection, labelled with its port (decision branch, task outcome) and marked when it has a problem. */
+/** The orthogonal path to draw and where its label goes: ELK's route when it still fits the handles, else the canvas's own. */
+function edgeGeometry(route: EdgeRoute | undefined, source: { x: number; y: number }, target: { x: number; y: number }) {
+  const routed = route ? snapRoute(route.points, source, target) : null;
+  const points = routed ?? orthogonalRoute(source, target);
+  const label = routed && route?.label ? route.label : labelPoint(points);
+  return { path: svgPath(points), labelX: label.x, labelY: label.y, by: routed ? 'elk' : 'canvas' };
+}
+
+/**
+ * A connection, drawn orthogonally (ELK's route and label place where it has one), labelled with
+ * its port (decision branch, task outcome) and marked when it has a problem.
+ */
 function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
   const store = useDesignerStore();
-  const { id, data, selected, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd } = props;
-  const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10, offset: 24 });
+  const { id, data, selected, sourceX, sourceY, targetX, targetY, markerEnd } = props;
+  const route = data?.route;
+  const { path, labelX, labelY, by } = useMemo(
+    () => edgeGeometry(route, { x: sourceX, y: sourceY }, { x: targetX, y: targetY }),
+    [route, sourceX, sourceY, targetX, targetY],
+  );
   const problems = data?.problems ?? [];
   const classes = ['flow-edge'];
   if (selected) classes.push('is-selected');
@@ -33,6 +49,7 @@ function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
             className={`edge-label ${classes.slice(1).join(' ')}`}
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
             data-edge-id={id}
+            data-routed-by={by}
             title={problems.join('\n') || undefined}
             onClick={(e) => {
               e.stopPropagation();

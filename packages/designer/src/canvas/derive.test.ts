@@ -12,7 +12,7 @@ describe('deriveCanvas', () => {
     const decision = nodes.find((n) => n.id === 'withinTolerance')!;
     // the canvas places a step exactly where the definition says
     expect(decision.position).toEqual(definition.nodes.find((n) => n.id === 'withinTolerance')!.position);
-    expect(decision.position).toEqual({ x: 480, y: 180 });
+    expect(decision.position).toEqual({ x: 589, y: 55 });
     expect(decision.data.ports.map((p) => p.id)).toEqual(['yes', 'default']);
     expect(nodes.find((n) => n.id === 'start')!.data.hasInput).toBe(false);
     expect(edges).toHaveLength(definition.edges.length);

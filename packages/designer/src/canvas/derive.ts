@@ -1,6 +1,7 @@
 import { getNodeKind, type FlowEdge, type FlowNode, type Heatmap, type PortSpec, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
 import { MarkerType, type Edge, type EdgeMarker, type Node } from '@xyflow/react';
 import type { ChangeKind, DefinitionDiff } from '../versions/diff.js';
+import type { EdgeRoute } from './edgePath.js';
 
 /** Where an edge whose port is not declared (any more) is drawn from, so it stays visible and fixable. */
 export const ORPHAN_HANDLE = '__orphan';
@@ -30,6 +31,8 @@ export type StepEdgeData = {
   diff?: ChangeKind;
   /** Heatmap: how often cases took the edge, and its stroke width. */
   heat?: { count: number; width: number };
+  /** ELK's orthogonal route and label box, where the steps still sit where ELK placed them. */
+  route?: EdgeRoute;
 };
 
 export type StepNode = Node<StepNodeData, 'step'>;
@@ -48,6 +51,8 @@ export interface CanvasInput {
   readOnly?: boolean;
   /** Heatmap of the shown (published) version: figures on the steps, frequencies on the edges. */
   heatmap?: Heatmap | null;
+  /** Edge routes laid out by ELK, by edge id (see `placeRoutes`). */
+  routes?: ReadonlyMap<string, EdgeRoute>;
 }
 
 export interface CanvasElements {
@@ -127,12 +132,24 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
       const simState = sim?.edges.has(flowEdge.id) ? 'taken' : undefined;
       const diffState = diff?.edges[flowEdge.id];
       const edgeHeat = heat?.edges.get(flowEdge.id);
-      const key = [flowEdge, source, selectedEdges.has(flowEdge.id), problems.join('\n'), simState, diffState, readOnly, edgeHeat?.count, edgeHeat?.width];
+      const route = input.routes?.get(flowEdge.id);
+      const key = [
+        flowEdge,
+        source,
+        selectedEdges.has(flowEdge.id),
+        problems.join('\n'),
+        simState,
+        diffState,
+        readOnly,
+        edgeHeat?.count,
+        edgeHeat?.width,
+        route,
+      ];
       const cached = edgeCache.get(flowEdge.id);
       const edge =
         cached && sameKey(cached.key, key)
           ? cached.edge
-          : toStepEdge(flowEdge, source, { selected: selectedEdges.has(flowEdge.id), problems, simState, diffState, readOnly, heat: edgeHeat });
+          : toStepEdge(flowEdge, source, { selected: selectedEdges.has(flowEdge.id), problems, simState, diffState, readOnly, heat: edgeHeat, route });
       nextEdgeCache.set(flowEdge.id, { key, edge });
       edges.push(edge);
     }
@@ -238,6 +255,7 @@ interface EdgeDecoration {
   diffState?: ChangeKind;
   readOnly: boolean;
   heat?: { count: number; width: number };
+  route?: EdgeRoute;
 }
 
 const MARKER_COLOURS = {
@@ -261,10 +279,16 @@ function markerFor(d: EdgeDecoration): EdgeMarker {
   return d.simState ? markers.taken : markers.plain;
 }
 
-function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): StepEdge {
+/** The port an edge leaves from, and the text it carries on the canvas (its own label, or its port's when the step has several). */
+export function edgePort(flowEdge: FlowEdge, source: FlowNode): { port: PortSpec | undefined; label: string | undefined } {
   const ports = getNodeKind(source.kind)?.outputs(source.config ?? {}) ?? [];
   const portId = flowEdge.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined);
   const port = ports.find((p) => p.id === portId);
+  return { port, label: flowEdge.label ?? (port && ports.length > 1 ? port.label : undefined) };
+}
+
+function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): StepEdge {
+  const { port, label } = edgePort(flowEdge, source);
   const ghost = d.diffState === 'removed';
   return {
     id: flowEdge.id,
@@ -278,11 +302,12 @@ function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): St
     deletable: !d.readOnly && !ghost,
     markerEnd: markerFor(d),
     data: {
-      label: flowEdge.label ?? (port && ports.length > 1 ? port.label : undefined),
+      label,
       problems: d.problems,
       sim: d.simState,
       diff: d.diffState,
       heat: d.heat,
+      route: d.route,
     },
   };
 }

@@ -6,6 +6,7 @@ import { selectComparison, selectHeatmap } from '../store/viewSlice.js';
 import { useDesigner } from '../store/DesignerStoreProvider.js';
 import { simulationPath } from '../simulate/simulator.js';
 import { createCanvasDeriver, type CanvasElements } from './derive.js';
+import { useEdgeRoutes } from './useEdgeRoutes.js';
 
 const NO_PROBLEMS: never[] = [];
 
@@ -23,11 +24,13 @@ export function useCanvasElements(measured: ReadonlyMap<string, { width: number;
   const heatmap = useDesigner(selectHeatmap);
   const derive = useRef(createCanvasDeriver()).current;
   const path = useMemo(() => (simulation ? simulationPath(simulation) : null), [simulation]);
+  const shown = comparison ? comparison.target : heatmap ? heatmap.definition : definition;
+  const routes = useEdgeRoutes(shown, measured);
 
   return useMemo(() => {
     const readOnly = comparison !== null || heatmap !== null;
     const elements = derive({
-      definition: comparison ? comparison.target : heatmap ? heatmap.definition : definition,
+      definition: shown,
       problems: readOnly ? NO_PROBLEMS : problems,
       selectedNodeIds,
       selectedEdgeIds,
@@ -36,7 +39,8 @@ export function useCanvasElements(measured: ReadonlyMap<string, { width: number;
       comparison: comparison ? { base: comparison.base, diff: comparison.diff } : null,
       readOnly,
       heatmap: heatmap?.figures ?? null,
+      routes,
     });
     return { ...elements, readOnly };
-  }, [derive, definition, problems, selectedNodeIds, selectedEdgeIds, measured, path, comparison, heatmap]);
+  }, [derive, shown, problems, selectedNodeIds, selectedEdgeIds, measured, path, comparison, heatmap, routes]);
 }

@@ -8,8 +8,8 @@ export interface Bar {
 }
 
 /**
- * Horizontal bars in SVG, one button per bar: keyboard-focusable, named by its figure for
- * screen readers, and a click drills into the cases behind it. No chart library: five small
+ * Horizontal bars in SVG, one button per bar: keyboard-focusable, named by the text it shows
+ * (its label and figure, WCAG 2.5.3) and described in words for screen readers, and a click drills into the cases behind it. No chart library: five small
  * bar charts do not need one, and canvas charts (uPlot, Chart.js) give a bar neither focus
  * nor an accessible name.
  */
@@ -51,7 +51,8 @@ export function BarChart({
             transform={`translate(0 ${i * row + 2})`}
             role="button"
             tabIndex={0}
-            aria-label={`${bar.description}. Show the cases`}
+            aria-label={`${bar.label} ${format(bar.value)}`}
+            aria-description={`${bar.description}. Show the cases`}
             aria-pressed={selected === bar.key}
             data-bar={bar.key}
             className={`ins-bar ${selected === bar.key ? 'is-selected' : ''}`}
@@ -63,13 +64,15 @@ export function BarChart({
               }
             }}
           >
+            {/* the hover tooltip (the p90 and counts live there) */}
             <title>{bar.description}</title>
             <text x={labelWidth - 8} y={row / 2 + 4} textAnchor="end" className="ins-bar__label">
               {bar.label}
             </text>
             <rect x={labelWidth} y={3} width={w} height={row - 8} rx={3} className="ins-bar__rect" />
             <text x={labelWidth + w + 6} y={row / 2 + 4} className="ins-bar__value">
-              {format(bar.value)}
+              {/* the space keeps label and figure apart in the text the bar's name must contain */}
+              {` ${format(bar.value)}`}
             </text>
           </g>
         );

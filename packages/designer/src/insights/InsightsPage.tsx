@@ -3,10 +3,10 @@ import { loadSession } from '../auth/session.js';
 import { useLiveMessage } from '../cases/live.js';
 import { BarChart, type Bar } from './BarChart.js';
 import { createInsightsApi, insightsQuery, type DrillCase, type InsightParams, type MetricRow, type SummaryRow } from './insightsApi.js';
+import { PeriodPicker } from './PeriodPicker.js';
+import { periodInstants, quickRange, type Period } from './period.js';
+import { ProcessMiningExport } from './ProcessMiningExport.js';
 import './insights.css';
-
-const DAY = 86_400_000;
-const PERIODS = [7, 30, 90] as const;
 
 const percent = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(v >= 0.1 || v === 0 ? 0 : 1)} %`);
 function duration(seconds: number | null): string {
@@ -94,8 +94,9 @@ function Trend({ row, higherIsBetter }: { row: SummaryRow; higherIsBetter: boole
   );
 }
 
-async function download(api: ReturnType<typeof createInsightsApi>, path: string, name: string) {
-  const url = URL.createObjectURL(await api.csv(path));
+/** Saves what `path` answers as a file named `name` (the browser's download). */
+async function download(api: ReturnType<typeof createInsightsApi>, path: string, name: string, accept?: string) {
+  const url = URL.createObjectURL(await api.file(path, accept));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -110,27 +111,24 @@ async function download(api: ReturnType<typeof createInsightsApi>, path: string,
  */
 export function InsightsPage() {
   const api = useMemo(() => createInsightsApi({ getToken: () => loadSession()?.token ?? null }), []);
-  const [days, setDays] = useState<number>(30);
+  const [period, setPeriod] = useState<Period>(() => quickRange('30d', new Date()));
   const [groupBy, setGroupBy] = useState<InsightParams['groupBy']>('week');
   const [businessUnit, setBusinessUnit] = useState('');
   const [channel, setChannel] = useState('');
   const [anchor, setAnchor] = useState(() => Date.now());
-  const params = useMemo<InsightParams>(
-    () => ({
-      from: new Date(anchor - days * DAY).toISOString(),
-      to: new Date(anchor + 60_000).toISOString(),
-      groupBy,
-      businessUnit: businessUnit || undefined,
-      channel: channel || undefined,
-    }),
-    [anchor, days, groupBy, businessUnit, channel],
+  const instants = useMemo(() => periodInstants(period), [period]);
+  const params = useMemo<InsightParams | null>(
+    () => ('problem' in instants ? null : { ...instants, groupBy, businessUnit: businessUnit || undefined, channel: channel || undefined }),
+    [instants, groupBy, businessUnit, channel],
   );
+
   const [summary, setSummary] = useState<SummaryRow[] | null>(null);
   const [series, setSeries] = useState<Record<string, MetricRow[]>>({});
   const [error, setError] = useState<string | null>(null);
   const [drill, setDrill] = useState<{ metric: string; bar: Bar; row: MetricRow; cases: DrillCase[] | null; invoiceIds: string[] } | null>(null);
 
   useEffect(() => {
+    if (!params) return;
     let live = true;
     Promise.all([api.summary(params), ...METRICS.map((m) => api.metric(m.id, params))]).then(
       ([s, ...rows]) => {
@@ -144,7 +142,8 @@ export function InsightsPage() {
     return () => {
       live = false;
     };
-  }, [api, params]);
+    // anchor: a live refresh fetches the same period again
+  }, [api, params, anchor]);
 
   // cases changing move the figures: refresh at most every two seconds
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -159,6 +158,7 @@ export function InsightsPage() {
   useLiveMessage('case.changed', refresh);
 
   const select = async (metric: string, bar: Bar, row: MetricRow) => {
+    if (!params) return;
     setDrill({ metric, bar, row, cases: null, invoiceIds: [] });
     try {
       const found = await api.cases(metric, params, row.bucket, row.group);
@@ -173,19 +173,10 @@ export function InsightsPage() {
     <div className="ins-page" data-testid="insights">
       <div className="ins-toolbar">
         <h1>Insights</h1>
-        <label>
-          Period{' '}
-          <select value={days} onChange={(e) => setDays(Number(e.target.value))} data-testid="ins-period">
-            {PERIODS.map((d) => (
-              <option key={d} value={d}>
-                Last {d} days
-              </option>
-            ))}
-          </select>
-        </label>
+        <PeriodPicker period={period} onChange={setPeriod} />
         <label>
           By{' '}
-          <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as InsightParams['groupBy'])}>
+          <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as InsightParams['groupBy'])} data-testid="ins-group-by">
             <option value="day">day</option>
             <option value="week">week</option>
             <option value="month">month</option>
@@ -206,11 +197,17 @@ export function InsightsPage() {
         <button
           type="button"
           className="btn btn--ghost btn--small"
-          onClick={() => void download(api, `/insights/summary?${insightsQuery(params)}`, `insights-summary-${stamp}.csv`)}
+          disabled={!params}
+          onClick={() => params && void download(api, `/insights/summary?${insightsQuery(params)}`, `insights-summary-${stamp}.csv`)}
         >
           Export summary CSV
         </button>
       </div>
+      {'problem' in instants && (
+        <p className="ins-error" role="alert" data-testid="ins-period-problem">
+          {instants.problem}
+        </p>
+      )}
       {error && (
         <p className="ins-error" role="alert">
           {error}
@@ -244,7 +241,8 @@ export function InsightsPage() {
                 <button
                   type="button"
                   className="btn btn--ghost btn--small"
-                  onClick={() => void download(api, `/insights/metrics/${m.id}?${insightsQuery(params)}`, `insights-${m.id}-${stamp}.csv`)}
+                  disabled={!params}
+                  onClick={() => params && void download(api, `/insights/metrics/${m.id}?${insightsQuery(params)}`, `insights-${m.id}-${stamp}.csv`)}
                 >
                   CSV
                 </button>
@@ -262,6 +260,10 @@ export function InsightsPage() {
           );
         })}
       </div>
+      <ProcessMiningExport
+        query={params ? insightsQuery(params) : null}
+        onExport={(path, name, accept) => download(api, path, name, accept).catch((e: Error) => setError(e.message))}
+      />
       {drill && (
         <section className="ws-card" data-testid="drill" aria-live="polite">
           <header className="ins-card__head">
@@ -269,7 +271,9 @@ export function InsightsPage() {
             <button
               type="button"
               className="btn btn--ghost btn--small"
+              disabled={!params}
               onClick={() =>
+                params &&
                 void download(
                   api,
                   `/insights/cases?${insightsQuery({ ...params, metric: drill.metric, bucket: drill.row.bucket ?? '', group: drill.row.group })}`,

@@ -47,7 +47,7 @@ export const insightsQuery = (params: InsightParams & { [extra: string]: string 
   return q.toString();
 };
 
-/** The Insights REST calls, with the session's bearer token; CSV comes back as a Blob to save. */
+/** The Insights REST calls, with the session's bearer token; CSV and exports come back as a Blob to save. */
 export function createInsightsApi(options: ApiClientOptions) {
   const base = options.baseUrl ?? '/api/v1';
   async function send(path: string, accept: string): Promise<Response> {
@@ -72,6 +72,7 @@ export function createInsightsApi(options: ApiClientOptions) {
     metric: (metric: string, p: InsightParams) => json<{ rows: MetricRow[] }>(`/insights/metrics/${metric}?${insightsQuery(p)}`),
     cases: (metric: string, p: InsightParams, bucket: string | null, group: string) =>
       json<{ rows: DrillCase[]; invoiceIds: string[] }>(`/insights/cases?${insightsQuery({ ...p, metric, bucket: bucket ?? '', group })}`),
-    csv: async (path: string) => (await send(path, 'text/csv')).blob(),
+    /** A file to save: CSV of a table, or a process-mining export (OCEL JSON, OCEL SQLite, XES). */
+    file: async (path: string, accept = 'text/csv') => (await send(path, accept)).blob(),
   };
 }

@@ -1,7 +1,8 @@
 import type { CaseEvent } from '@exflow/shared';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useApi } from '../api/ApiProvider.js';
 import { selectDefinition, selectProblemCount } from '../store/flowSlice.js';
-import { selectSimulation, selectSimulationError, selectSimulationStale, selectStepMode } from '../store/simulationSlice.js';
+import { selectSimulation, selectSimulationError, selectSimulationStale, selectStepMode, selectTenantPolicies } from '../store/simulationSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { contextChanges } from './contextChanges.js';
 import { InvoicePicker } from './InvoicePicker.js';
@@ -28,6 +29,19 @@ export function SimulatorPanel() {
   const definition = useDesigner(selectDefinition);
   const problemCount = useDesigner(selectProblemCount);
   const [picked, setPicked] = useState<number | null>(null);
+  const policies = useDesigner(selectTenantPolicies);
+  const { api } = useApi();
+  // the checks run with the tenant's policies, as in the runtime; without them (a role that may not read them) with the node's params
+  useEffect(() => {
+    let live = true;
+    api.getPolicies().then(
+      (p) => live && store.getState().setTenantPolicies(p.effective),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, store]);
   const labelOf = (id: string) => definition.nodes.find((n) => n.id === id)?.label ?? id;
 
   const frames = useMemo(() => (simulation ? shownFrames(simulation) : []), [simulation]);
@@ -61,6 +75,11 @@ export function SimulatorPanel() {
         <p className="panel-intro">
           Try the flow with an invoice: the same compiled machine the runtime runs, here in your browser. Check steps run the real checks on the reference data
           below. Nothing is sent.
+        </p>
+        <p className="panel-intro" data-testid="sim-policies">
+          {policies
+            ? "Checks use your tenant's policies where they set a parameter (as published cases will)."
+            : "Checks use each step's own parameters (your tenant's policies are not loaded)."}
         </p>
         {problemCount > 0 && (
           <div className="banner banner--warn">

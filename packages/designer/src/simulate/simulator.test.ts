@@ -125,6 +125,21 @@ describe('simulator with the real checks', () => {
     expect(large.checked).toEqual(['match']);
   });
 
+  it("applies the tenant's policies as the runtime does: a 10 % price tolerance lets the 7.7 % variance through, unless the flow may override it", () => {
+    const { input, checks } = checksFor('large-po');
+    const runWith = (policies: Record<string, unknown>) => {
+      const started = startSimulation(priceVariance(), input, { ...checks, policies });
+      if (!started.ok) throw new Error(JSON.stringify(started.problems));
+      return revealAll(started.simulation);
+    };
+    const tolerant = runWith({ priceTolerancePct: 10 });
+    expect(tolerant.snapshot.context.vars.match).toMatchObject({ withinTolerance: true });
+    expect(tolerant.outcome).toBe('resolved');
+    // the policy lets flows set their own tolerance: the node's 2 % stands
+    expect(runWith({ priceTolerancePct: 10, flowOverridableParams: ['priceTolerancePct'] }).status).toBe('waiting');
+    expect(runWith({}).status).toBe('waiting');
+  });
+
   it('edited reference data changes the result: the PO price raised to the invoiced price is within tolerance', () => {
     const reference = structuredClone(sampleReferenceData);
     reference.purchaseOrders![1].lines[0].unitPrice = '7000.00';

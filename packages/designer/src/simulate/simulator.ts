@@ -2,6 +2,7 @@ import {
   activeNodeIds,
   compile,
   createFlowMachine,
+  resolveCheckParams,
   runCheck,
   type CaseContext,
   type FlowTestCase,
@@ -57,6 +58,11 @@ export interface SimulationChecks {
   reference: ReferenceData;
   /** YYYY-MM-DD */
   today: string;
+  /**
+   * The tenant's policies in force (`GET /policies` effective): a check runs with the params the
+   * runtime would give it (`resolveCheckParams`: policy, else the node's where the policy allows).
+   */
+  policies?: Record<string, unknown>;
 }
 
 /** An action the machine requested; the params of effect actions are written by shared's `compile`. */
@@ -114,12 +120,13 @@ export function startSimulation(
 function answerChecks(simulation: Simulation): Simulation {
   let current = simulation;
   for (let guard = 0; guard < 100 && current.checks && current.status === 'waiting'; guard++) {
-    const { invoice, reference, today } = current.checks;
+    const { invoice, reference, today, policies } = current.checks;
     let event: CaseEvent | undefined;
     for (const work of current.pending) {
       if (work.type !== 'service') continue;
       try {
-        const result = runCheck(work.service, invoice, reference, work.params, today);
+        const params = policies ? resolveCheckParams(work.service, policies, work.params) : work.params;
+        const result = runCheck(work.service, invoice, reference, params, today);
         if (result) event = { type: 'service.done', nodeId: work.nodeId, result };
       } catch (e) {
         event = { type: 'service.failed', nodeId: work.nodeId, error: { message: (e as Error).message } };

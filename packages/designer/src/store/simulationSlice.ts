@@ -16,7 +16,10 @@ export interface SimulationSlice {
   simulationInvoice: Record<string, unknown> | null;
   /** The last run of each saved test case, by id. */
   testCaseRuns: Record<string, TestCaseRun>;
+  /** The tenant's policies in force, which set the checks' params as in the runtime; null until loaded (or when the caller may not read them). */
+  tenantPolicies: Record<string, unknown> | null;
   setReferenceData(reference: ReferenceData): void;
+  setTenantPolicies(policies: Record<string, unknown> | null): void;
   startSimulation(invoice: Invoice, raw?: Record<string, unknown>): boolean;
   /** Saves the current simulation as a test case of the draft; returns its id. */
   saveTestCase(name: string): string | undefined;
@@ -36,9 +39,12 @@ export const createSimulationSlice: StateCreator<DesignerState, [], [], Simulati
   referenceData: sampleReferenceData,
   simulationInvoice: null,
   testCaseRuns: {},
+  tenantPolicies: null,
   setReferenceData: (referenceData) => set({ referenceData }),
+  setTenantPolicies: (tenantPolicies) => set({ tenantPolicies }),
   startSimulation(invoice, raw) {
-    const checks = { invoice, reference: get().referenceData, today: today() };
+    const policies = get().tenantPolicies;
+    const checks = { invoice, reference: get().referenceData, today: today(), ...(policies ? { policies } : {}) };
     const started = startSimulation(get().definition, { invoice: invoiceForFeel(invoice) }, checks);
     set({ simulationInvoice: raw ?? (invoice as unknown as Record<string, unknown>) });
     if (!started.ok) {
@@ -117,3 +123,4 @@ function sameGraph(s: DesignerState): boolean {
   // moving steps around does not make a simulation stale
   return a.edges === b.edges && a.nodes.length === b.nodes.length && a.nodes.every((n, i) => n.config === b.nodes[i].config && n.id === b.nodes[i].id);
 }
+export const selectTenantPolicies = (s: DesignerState) => s.tenantPolicies;

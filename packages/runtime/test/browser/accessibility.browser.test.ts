@@ -79,6 +79,7 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     ['incidents', '#/incidents', '[data-testid=incidents-page]'],
     ['notifications', '#/notifications', '[data-testid=notification-preferences]'],
     ['admin', '#/admin', '[data-testid=policies-form] form'],
+    ['insights', '#/insights', '[data-testid=insights] [data-testid=chart-approvalAging] [data-bar]'],
   ];
   for (const [name, hash, ready] of pages) {
     it(`${name}: no serious or critical axe findings`, async () => {
@@ -92,6 +93,8 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
               : hash;
       await page.goto(`${server.url}/${target}`);
       await page.waitForSelector(ready);
+      // pages that load their figures after the first paint are checked as a person sees them
+      await page.waitForFunction(() => ![...document.querySelectorAll('.ins-tile__value')].some((t) => t.textContent === '…'));
       await page.screenshot({ path: join(ARTIFACTS, `a11y-${name.replace(' ', '-')}.png`) });
       expect(await seriousFindings(page)).toEqual([]);
     });
@@ -127,6 +130,37 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     await page.waitForFunction(() => getComputedStyle(document.activeElement!.querySelector('.step')!).boxShadow.includes('rgb(36, 86, 214)'));
     await page.screenshot({ path: join(ARTIFACTS, 'a11y-designer-node-focus.png') });
     console.info(`Publish: ${tabs} Tabs from the top of the designer`);
+  });
+
+  it('keyboard only: the designer skip links reach the canvas and the inspector; an edge takes focus with a visible ring', async () => {
+    await page.goto(`${server.url}/#/flows/${await flowId('price-variance')}`);
+    await page.reload(); // focus starts at the top of a fresh page
+    await page.waitForSelector('.react-flow__edge');
+    expect(await tabTo(page, '[data-testid=skip-canvas]', 1)).toBe(1);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).top)).toBe('8px'); // shown while focused
+    await press(page, 'Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('canvas');
+    const tabs = await tabTo(page, '.react-flow__edge', 40);
+    // the edge's own stroke turns primary and thick, with a halo along its whole length
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const edge = document.activeElement!;
+          const stroke = getComputedStyle(edge.querySelector('.react-flow__edge-path')!);
+          const halo = getComputedStyle(edge.querySelector('.react-flow__edge-interaction')!);
+          return { stroke: stroke.stroke, width: parseFloat(stroke.strokeWidth) >= 3, halo: halo.stroke, haloOpacity: halo.strokeOpacity };
+        }),
+      )
+      .toEqual({ stroke: 'rgb(36, 86, 214)', width: true, halo: 'rgba(36, 86, 214, 0.25)', haloOpacity: '1' });
+    await page.screenshot({ path: join(ARTIFACTS, 'a11y-designer-edge-focus.png') });
+    await page.reload();
+    await page.waitForSelector('.react-flow__node');
+    expect(await tabTo(page, '[data-testid=skip-inspector]', 2)).toBe(2);
+    await press(page, 'Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('inspector');
+    await press(page, 'Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('#inspector') !== null)).toBe(true);
+    console.info(`First edge: ${tabs} Tabs after "Skip to canvas"`);
   });
 
   async function flowId(key: string): Promise<string> {

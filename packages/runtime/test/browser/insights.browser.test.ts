@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,9 @@ describe.skipIf(!hasChromium)('Insights page in Chromium', () => {
   it('drills from an approval aging bar to the cases behind it, each linking to its case view', async () => {
     const bar = page.locator('[data-testid=chart-approvalAging] [data-bar^="0-2d|procurement / Operations"]');
     await bar.waitFor();
-    expect(await bar.getAttribute('aria-label')).toMatch(/^Approval aging, procurement \/ Operations · 0-2d: \d+/);
+    // named by what it shows (WCAG 2.5.3), described in words
+    expect(await bar.getAttribute('aria-label')).toMatch(/^procurement \/ Operations · 0-2d \d+$/);
+    expect(await bar.getAttribute('aria-description')).toMatch(/^Approval aging, procurement \/ Operations · 0-2d: \d+.*Show the cases$/);
     await bar.click();
     await page.waitForSelector(`[data-testid=drill] tr[data-case-id="${caseId}"]`);
     await page.screenshot({ path: join(ARTIFACTS, 'insights.png'), fullPage: true });
@@ -100,5 +102,56 @@ describe.skipIf(!hasChromium)('Insights page in Chromium', () => {
     await designer.screenshot({ path: join(ARTIFACTS, 'heatmap.png') });
     await designer.click('[data-testid=heatmap-banner] button');
     await designer.waitForSelector('[data-testid=heat]', { state: 'detached' });
+  });
+  it('a lead picks the period and grouping, is told when the days make no period, and downloads the process-mining export and a CSV', async () => {
+    const asked: URL[] = [];
+    page.on('request', (r) => r.url().includes('/api/v1/insights/summary') && asked.push(new URL(r.url())));
+    await page.goto(`${server.url}/#/insights`);
+    await page.waitForSelector('[data-testid=insights] [data-testid=ins-quick-range]');
+    await page.locator('[data-testid=ins-quick-range]').selectOption('lastMonth');
+    await page.locator('[data-testid=ins-group-by]').selectOption('month');
+    // the browser's local days, as the page computes them: last month, first to last day
+    const today = new Date();
+    const first = new Date(today.getFullYear(), today.getMonth() - 1, 1);
+    const afterLast = new Date(today.getFullYear(), today.getMonth(), 1);
+    await expect
+      .poll(() =>
+        asked.some(
+          (u) =>
+            u.searchParams.get('from') === first.toISOString() &&
+            u.searchParams.get('to') === afterLast.toISOString() &&
+            u.searchParams.get('groupBy') === 'month',
+        ),
+      )
+      .toBe(true);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    expect(await page.locator('[data-testid=ins-from]').inputValue()).toBe(`${first.getFullYear()}-${pad(first.getMonth() + 1)}-01`);
+
+    await page.locator('[data-testid=ins-from]').fill('2026-12-20');
+    await page.locator('[data-testid=ins-to]').fill('2026-12-10');
+    expect(await page.locator('[data-testid=ins-period-problem]').textContent()).toBe('The last day is before the first day');
+    expect(await page.locator('[data-testid=export-ocel\\.json]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid=ins-quick-range]').inputValue()).toBe('');
+
+    await page.locator('[data-testid=ins-quick-range]').selectOption('7d');
+    await page.waitForSelector('[data-testid=ins-period-problem]', { state: 'detached' });
+    await page.screenshot({ path: join(ARTIFACTS, 'insights-period-export.png'), fullPage: true });
+    const save = async (selector: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      return { name: download.suggestedFilename(), text: readFileSync((await download.path())!, 'utf8') };
+    };
+    const ocel = await save('[data-testid=export-ocel\\.json]');
+    expect(ocel.name).toBe('exflow-ocel.json');
+    const log = JSON.parse(ocel.text) as { objects: { id: string; type: string }[]; events: { type: string; relationships: { objectId: string }[] }[] };
+    expect(log.objects).toContainEqual(expect.objectContaining({ id: `case:${caseId}`, type: 'case' }));
+    expect(log.events.some((e) => e.type === 'case opened' && e.relationships.some((r) => r.objectId === `case:${caseId}`))).toBe(true);
+    const xes = await save('[data-testid=export-xes]');
+    expect(xes.name).toBe('exflow.xes');
+    expect(xes.text).toContain(`<string key="concept:name" value="${caseId}"/>`);
+    expect(xes.text.trimEnd().endsWith('</log>')).toBe(true);
+    const csv = await save('[data-testid=chart-approvalAging] button:has-text("CSV")');
+    expect(csv.name).toMatch(/^insights-approvalAging-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csv.text.split('\n')[0]).toContain('bucket');
+    expect(csv.text).toContain('procurement');
   });
 });

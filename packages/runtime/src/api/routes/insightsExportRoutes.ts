@@ -1,9 +1,9 @@
 import { OCEL_EVENT_TYPES, OCEL_OBJECT_TYPES, ocelPage, XES_FOOTER, XES_HEADER, xesTraces, type EventLogPage, type OcelLog } from '@exflow/shared';
-import type { Response } from 'express';
 import { writeOcelSqlite } from '../../insights/ocelSqlite.js';
 import { createEventLogRepository, type LoggedCase } from '../../store/eventLogRepository.js';
 import type { Db } from '../../store/db.js';
 import { defineRoutes } from '../route.js';
+import { streamExport } from '../streamedExport.js';
 import { INSIGHT_READERS, QUERY_DOCS, readQuery, requireInsightReader } from './insightsRoutes.js';
 
 /** Cases read per page: a log of any size streams in pages of this many cases. */
@@ -14,12 +14,42 @@ async function* pages(db: Db, tenantId: string, cases: LoggedCase[]): AsyncGener
   for (let i = 0; i < cases.length; i += PAGE) yield repo.page(tenantId, cases.slice(i, i + PAGE));
 }
 
-/** Writes a chunk, waiting for the socket to drain when its buffer is full. */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await new Promise<void>((drained) => res.once('drain', drained));
+const list = (items: unknown[], first: boolean) => items.map((x, i) => (first && i === 0 ? '' : ',') + JSON.stringify(x)).join('');
+
+const INCOMPLETE = 'The export failed part-way and this file is cut short: export again';
+const quoted = (requestId: string | undefined) => (requestId ? ` (the error is logged under request id ${requestId})` : '');
+
+/** Ends an OCEL JSON file cut short: a line that is no part of any JSON document, naming the failure. */
+export const ocelFailed = (requestId: string | undefined) =>
+  `\n${JSON.stringify({ 'exflow-export-error': { status: 'incomplete', detail: `${INCOMPLETE}${quoted(requestId)}` } })}\n`;
+
+/** Ends an XES file cut short: a comment, and no closing </log>, so no XML reader takes it for a whole log. */
+export const xesFailed = (requestId: string | undefined) => `\n<!-- exflow-export-error: ${`${INCOMPLETE}${quoted(requestId)}`.replace(/-{2,}/g, '-')} -->\n`;
+
+/** The OCEL JSON log's objects, then its events: two passes over the pages, as OCEL's JSON holds every object before every event. */
+async function* ocelJsonBody(db: Db, tenantId: string, cases: LoggedCase[]): AsyncGenerator<string> {
+  let first = true;
+  const seen = new Set<string>();
+  for await (const page of pages(db, tenantId, cases)) {
+    const { objects } = ocelPage(page, seen);
+    yield list(objects, first);
+    first &&= objects.length === 0;
+  }
+  yield '],"events":[';
+  first = true;
+  const seenAgain = new Set<string>();
+  for await (const page of pages(db, tenantId, cases)) {
+    // what happened between the passes (a task opened then) has no object in the log: leave it out
+    const events = ocelPage(page, seenAgain).events.filter((e) => e.relationships.every((r) => seen.has(r.objectId)));
+    yield list(events, first);
+    first &&= events.length === 0;
+  }
 }
 
-const list = (items: unknown[], first: boolean) => items.map((x, i) => (first && i === 0 ? '' : ',') + JSON.stringify(x)).join('');
+async function* xesBody(db: Db, tenantId: string, cases: LoggedCase[]): AsyncGenerator<string> {
+  const seen = new Set<string>();
+  for await (const page of pages(db, tenantId, cases)) yield xesTraces(page, ocelPage(page, seen));
+}
 
 const EXPORT_RESPONSES = {
   '403': 'An analyst or approver who is not a lead',
@@ -35,32 +65,22 @@ export const insightsExportRoutes = defineRoutes([
     tag: 'insights',
     roles: INSIGHT_READERS,
     query: QUERY_DOCS,
-    responses: { '200': 'An OCEL 2.0 JSON log (application/json, a file download)', ...EXPORT_RESPONSES },
+    responses: {
+      '200': 'An OCEL 2.0 JSON log (application/json, a file download); the trailer Exflow-Export-Status says complete, or error when the file is cut short',
+      ...EXPORT_RESPONSES,
+    },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);
       const tenantId = ctx.principal.tenantId;
       const cases = await createEventLogRepository(ctx.db).cases(tenantId, q);
       res.attachment('exflow-ocel.json').type('application/json');
-      await write(res, `{"objectTypes":${JSON.stringify(OCEL_OBJECT_TYPES)},"eventTypes":${JSON.stringify(OCEL_EVENT_TYPES)},"objects":[`);
-      // two passes over the pages: OCEL's JSON holds every object before every event
-      let first = true;
-      const seen = new Set<string>();
-      for await (const page of pages(ctx.db, tenantId, cases)) {
-        const { objects } = ocelPage(page, seen);
-        await write(res, list(objects, first));
-        first &&= objects.length === 0;
-      }
-      await write(res, '],"events":[');
-      first = true;
-      const seenAgain = new Set<string>();
-      for await (const page of pages(ctx.db, tenantId, cases)) {
-        // what happened between the passes (a task opened then) has no object in the log: leave it out
-        const events = ocelPage(page, seenAgain).events.filter((e) => e.relationships.every((r) => seen.has(r.objectId)));
-        await write(res, list(events, first));
-        first &&= events.length === 0;
-      }
-      res.end(']}\n');
+      await streamExport(res, ctx.log, {
+        head: `{"objectTypes":${JSON.stringify(OCEL_OBJECT_TYPES)},"eventTypes":${JSON.stringify(OCEL_EVENT_TYPES)},"objects":[`,
+        body: ocelJsonBody(ctx.db, tenantId, cases),
+        tail: ']}\n',
+        failed: ocelFailed,
+      });
     },
   },
   {
@@ -97,17 +117,17 @@ export const insightsExportRoutes = defineRoutes([
     tag: 'insights',
     roles: INSIGHT_READERS,
     query: QUERY_DOCS,
-    responses: { '200': 'An XES log (application/xml, a file download)', ...EXPORT_RESPONSES },
+    responses: {
+      '200': 'An XES log (application/xml, a file download); the trailer Exflow-Export-Status says complete, or error when the file is cut short',
+      ...EXPORT_RESPONSES,
+    },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);
       const tenantId = ctx.principal.tenantId;
       const cases = await createEventLogRepository(ctx.db).cases(tenantId, q);
       res.attachment('exflow.xes').type('application/xml');
-      await write(res, XES_HEADER);
-      const seen = new Set<string>();
-      for await (const page of pages(ctx.db, tenantId, cases)) await write(res, xesTraces(page, ocelPage(page, seen)));
-      res.end(XES_FOOTER);
+      await streamExport(res, ctx.log, { head: XES_HEADER, body: xesBody(ctx.db, tenantId, cases), tail: XES_FOOTER, failed: xesFailed });
     },
   },
 ]);

@@ -1,0 +1,164 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WorkflowDefinition } from '@exflow/shared';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, DIST, hasChromium, launchBrowser, signInPage } from './harness.js';
+
+interface TestServer {
+  url: string;
+  login(email: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const serverModule = new URL('../../../runtime/src/testing/testServer.ts', import.meta.url);
+const hasRuntime = existsSync(fileURLToPath(serverModule));
+const TEMPLATES = fileURLToPath(new URL('../../../../templates/', import.meta.url));
+
+/** Every flow of every template pack, largest first. */
+const templates = readdirSync(TEMPLATES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) =>
+    readdirSync(`${TEMPLATES}${d.name}`)
+      .filter((f) => f.endsWith('.workflow.json'))
+      .map((f) => JSON.parse(readFileSync(`${TEMPLATES}${d.name}/${f}`, 'utf8')) as WorkflowDefinition),
+  )
+  .sort((a, b) => b.nodes.length - a.nodes.length || a.key.localeCompare(b.key));
+
+interface CanvasReading {
+  zoom: number;
+  /** Smallest on-screen font size (px) of step titles and edge labels. */
+  smallestText: number;
+  labels: { id: string; by: string | null; box: { x: number; y: number; width: number; height: number } }[];
+  steps: { id: string; box: { x: number; y: number; width: number; height: number } }[];
+  /** Edge paths whose segments are not all horizontal or vertical. */
+  slanted: { id: string; d: string }[];
+  edges: number;
+}
+
+/** What a person sees on the canvas now: zoom, text size, label and step boxes, and how each edge runs. */
+function readCanvas(page: Page): Promise<CanvasReading> {
+  return page.evaluate(() => {
+    const viewport = document.querySelector<HTMLElement>('.react-flow__viewport')!;
+    const zoom = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+    const box = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    const text = [...document.querySelectorAll('.step__title, .edge-label')].map((el) => parseFloat(getComputedStyle(el).fontSize) * zoom);
+    const slanted: { id: string; d: string }[] = [];
+    const paths = [...document.querySelectorAll('.react-flow__edge')];
+    for (const edge of paths) {
+      const d = edge.querySelector('.react-flow__edge-path')!.getAttribute('d')!;
+      const commands = d.match(/[A-Za-z][^A-Za-z]*/g) ?? [];
+      const points = commands.map((c) => c.slice(1).trim().split(/[ ,]+/).map(Number));
+      const straight = commands.every((c) => c[0] === 'M' || c[0] === 'L');
+      const orthogonal = points.every((p, i) => i === 0 || Math.abs(p[0] - points[i - 1][0]) < 0.5 || Math.abs(p[1] - points[i - 1][1]) < 0.5);
+      if (!straight || !orthogonal) slanted.push({ id: edge.getAttribute('data-id')!, d });
+    }
+    return {
+      zoom,
+      smallestText: Math.min(...text),
+      labels: [...document.querySelectorAll('.edge-label')].map((el) => ({
+        id: el.getAttribute('data-edge-id')!,
+        by: el.getAttribute('data-routed-by'),
+        box: box(el),
+      })),
+      steps: [...document.querySelectorAll('.react-flow__node')].map((el) => ({ id: el.getAttribute('data-id')!, box: box(el) })),
+      slanted,
+      edges: paths.length,
+    };
+  });
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+const intersects = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+function overlaps(reading: CanvasReading): string[] {
+  const found: string[] = [];
+  reading.labels.forEach((a, i) =>
+    reading.labels.slice(i + 1).forEach((b) => {
+      if (intersects(a.box, b.box)) found.push(`label ${a.id} × label ${b.id}`);
+    }),
+  );
+  for (const label of reading.labels) for (const step of reading.steps) if (intersects(label.box, step.box)) found.push(`label ${label.id} × step ${step.id}`);
+  return found;
+}
+
+// issue 15, "Flows are hard to read": every template opens at a readable zoom, its edges run
+// orthogonally on ELK's routes and no outcome label covers another label or a step.
+describe.skipIf(!hasChromium || !hasRuntime)('readable flows in Chromium', () => {
+  let browser: Browser;
+  let server: TestServer;
+  let page: Page;
+  let token: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { startTestServer } = (await import(/* @vite-ignore */ serverModule.href)) as {
+      startTestServer(options?: { designerDist?: string; workers?: boolean; seedDemo?: boolean }): Promise<TestServer>;
+    };
+    server = await startTestServer({ designerDist: DIST, workers: false });
+    token = await server.login('owner@demo.exflow');
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await signInPage(page, token);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function open(definition: WorkflowDefinition, key = `${definition.key}-readable`): Promise<string> {
+    const response = await fetch(`${server.url}/api/v1/definitions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...definition, key }),
+    });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    await page.evaluate(() => performance.clearMarks());
+    await page.goto(`${server.url}/#/flows/${id}`);
+    await page.waitForSelector('.react-flow__node');
+    return id;
+  }
+
+  /** Waits until ELK has routed the flow and every label sits on an ELK route. */
+  async function routed(edgesWithLabels: number) {
+    await expect.poll(async () => (await readCanvas(page)).labels.filter((l) => l.by === 'elk').length, { timeout: 15_000 }).toBe(edgesWithLabels);
+  }
+
+  for (const template of templates) {
+    it(`${template.key} (${template.nodes.length} steps): opens readable, orthogonal, labels apart`, async () => {
+      await open(template);
+      await expect.poll(() => page.evaluate(() => performance.getEntriesByName('exflow:opened-readable').length), { timeout: 15_000 }).toBe(1);
+      const labelled = await page.locator('.edge-label').count();
+      expect(labelled).toBeGreaterThan(0);
+      await routed(labelled);
+      const reading = await readCanvas(page);
+      await page.screenshot({ path: `${ARTIFACTS}readable-${template.key}.png` });
+      expect(reading.edges).toBe(template.edges.length);
+      expect(reading.smallestText).toBeGreaterThanOrEqual(11);
+      expect(reading.slanted).toEqual([]);
+      expect(overlaps(reading)).toEqual([]);
+    });
+  }
+
+  it('auto-layout keeps it readable: orthogonal ELK routes, labels apart, text at least 11 px', async () => {
+    const nine = templates.find((t) => t.nodes.length === 9)!;
+    const shuffled = { ...nine, nodes: nine.nodes.map((n, i) => ({ ...n, position: { x: (i % 3) * 260, y: Math.floor(i / 3) * 200 } })) };
+    await open(shuffled, 'shuffled-readable');
+    await page.waitForSelector('[data-testid=save-state]:has-text("Saved")');
+    await page.click('[data-testid=auto-layout]');
+    const labelled = await page.locator('.edge-label').count();
+    await routed(labelled);
+    await expect.poll(async () => (await readCanvas(page)).zoom).toBeGreaterThanOrEqual(0.85);
+    const reading = await readCanvas(page);
+    await page.screenshot({ path: `${ARTIFACTS}readable-auto-layout.png` });
+    expect(reading.smallestText).toBeGreaterThanOrEqual(11);
+    expect(reading.slanted).toEqual([]);
+    expect(overlaps(reading)).toEqual([]);
+  });
+});
