@@ -210,11 +210,16 @@ export function createInboxRepository(db: Db) {
       return rows.map((r: any) => r.id);
     },
 
-    /** Open and closed tasks by id, for checking a bulk request before changing anything. */
-    async byIds(tenantId: string, ids: readonly string[]): Promise<TaskRef[]> {
+    /**
+     * Open and closed tasks by id, for checking a request before changing anything; their rows
+     * locked until the transaction `db` ends (in id order, so two bulk requests never deadlock).
+     */
+    async lockByIds(tenantId: string, ids: readonly string[]): Promise<TaskRef[]> {
       const rows = await db('tasks')
         .where({ tenant_id: tenantId })
         .whereRaw(`id IN ${IDS_SQL}`, [JSON.stringify(ids)])
+        .orderBy('id')
+        .forUpdate()
         .select('id', 'status', 'queue', 'candidate_roles', 'assignee', 'case_id', 'title', 'priority');
       return rows.map((r: any) => ({
         id: r.id,
