@@ -5,6 +5,16 @@ import { startTestServer, testDatabaseKinds, type TestServer } from '../src/test
 import { eventually, httpClient } from './support/http.js';
 import {
   apiKeyListSchema,
+  attachmentListSchema,
+  attachmentViewSchema,
+  caseAuditListSchema,
+  bulkChangedSchema,
+  commentListSchema,
+  commentPostedSchema,
+  inboxTaskSchema,
+  storedInvoiceSchema,
+  taskCompletedSchema,
+  teamMemberSchema,
   apiKeyMintedSchema,
   auditListSchema,
   auditVerificationSchema,
@@ -242,6 +252,53 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     );
     expect(batch.status).toBe(200);
     expectWire(csvBatchResultSchema, batch.body, 'POST /invoices/csv');
+  });
+
+  it('answers the workspace routes (invoice, comments, attachments, team, reassign, bulk, complete) as their wire schemas say', async () => {
+    const admin = httpClient(server.url, await server.login('admin@demo.exflow'));
+    const analyst2 = httpClient(server.url, await server.login('analyst2@demo.exflow'));
+    const posted = await owner('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-WIRE-1', '126.00'));
+    expect(posted.status).toBe(201);
+    const { id: caseId } = posted.body.case;
+    const invoiceId = posted.body.invoice.id;
+    const task = await eventually(async () => (await analyst('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 10_000, 'the task');
+
+    expectWire(storedInvoiceSchema, (await analyst('GET', `/api/v1/invoices/${invoiceId}`)).body, 'GET /invoices/:id');
+    const corrected = await admin('PUT', `/api/v1/invoices/${invoiceId}`, { ...invoiceWithChairPrice('E2E-WIRE-1', '126.00'), businessUnit: 'Operations' });
+    expect(corrected.status).toBe(200);
+    expectWire(storedInvoiceSchema, corrected.body, 'PUT /invoices/:id');
+
+    const comment = await analyst('POST', `/api/v1/cases/${caseId}/comments`, { text: '@owner the surcharge was agreed', taskId: task.id });
+    expect(comment.status).toBe(201);
+    expectWire(commentPostedSchema, comment.body, 'POST /cases/:id/comments');
+    expectWire(commentListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/comments`)).body, 'GET /cases/:id/comments');
+    const mentions = await owner('GET', '/api/v1/inbox/mentions');
+    expect(mentions.body.map((c: { id: string }) => c.id)).toContain(comment.body.comment.id);
+    expectWire(commentListSchema, mentions.body, 'GET /inbox/mentions');
+
+    const uploaded = await analyst('POST', `/api/v1/cases/${caseId}/attachments?filename=note.txt`, 'Delivery note: 10 chairs', {
+      'content-type': 'text/plain',
+    });
+    expect(uploaded.status).toBe(201);
+    expectWire(attachmentViewSchema, uploaded.body, 'POST /cases/:id/attachments');
+    expectWire(attachmentListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/attachments`)).body, 'GET /cases/:id/attachments');
+    expectWire(caseAuditListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/audit`)).body, 'GET /cases/:id/audit');
+
+    const lead = await admin('PUT', '/api/v1/team/u-analyst2/lead', { lead: true });
+    expect([lead.status, lead.body.lead]).toEqual([200, true]);
+    expectWire(teamMemberSchema, lead.body, 'PUT /team/:userId/lead');
+    const ranked = await analyst2('POST', '/api/v1/inbox/bulk/priority', { taskIds: [task.id], priority: 2 });
+    expect(ranked.body).toEqual({ changed: 1 });
+    expectWire(bulkChangedSchema, ranked.body, 'POST /inbox/bulk/priority');
+    const given = await analyst2('POST', '/api/v1/inbox/bulk/reassign', { taskIds: [task.id], assignee: 'u-analyst2' });
+    expectWire(bulkChangedSchema, given.body, 'POST /inbox/bulk/reassign');
+    const back = await analyst2('POST', `/api/v1/tasks/${task.id}/reassign`, { assignee: 'u-analyst', reason: 'yours' });
+    expect([back.status, back.body.assignee]).toEqual([200, 'u-analyst']);
+    expectWire(inboxTaskSchema, back.body, 'POST /tasks/:id/reassign');
+
+    const done = await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept', data: { reason: 'Agreed surcharge' } });
+    expect(done.status).toBe(200);
+    expectWire(taskCompletedSchema, done.body, 'POST /tasks/:id/complete');
   });
 
   it("refuses a socket without a token and a room of another tenant's case", async () => {

@@ -1,8 +1,10 @@
+import { taskAwaitingSecondApprovalSchema } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { approvalFlow, invoiceOf } from './support/approvalFlow.js';
 import { eventually, httpClient } from './support/http.js';
+import { expectWire } from './support/wire.js';
 
 type Client = ReturnType<typeof httpClient>;
 
@@ -130,7 +132,9 @@ describe.each(testDatabaseKinds())('a second approval racing a correction, on %s
     expect(posted.status).toBe(201);
     const caseId = posted.body.case.id as string;
     const taskId = (await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the task')).id as string;
-    expect((await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' })).status).toBe(202);
+    const first = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
+    expect(first.status).toBe(202);
+    expectWire(taskAwaitingSecondApprovalSchema, first.body, 'POST /tasks/:id/complete (202)');
     const correct = () => as.admin('PUT', `/api/v1/invoices/${posted.body.invoice.id}`, { ...invoiceOf(number, 12_000), businessUnit: 'Plant Cologne' });
     const approve = () => as.approver2('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     return { invoiceId: posted.body.invoice.id as string, caseId, taskId, correct, approve };

@@ -115,6 +115,14 @@ export {
   inboxPageSchema,
   inboxSummarySchema,
   teamMemberSchema,
+  taskCompletedSchema,
+  taskAwaitingSecondApprovalSchema,
+  bulkChangedSchema,
+  commentViewSchema,
+  commentListSchema,
+  commentPostedSchema,
+  attachmentViewSchema,
+  attachmentListSchema,
   type TaskView,
   type InboxTask,
   type InboxPage,
@@ -182,6 +190,7 @@ export {
   formatIntakeResponseSchema,
   emailIntakeResponseSchema,
   csvBatchResultSchema,
+  storedInvoiceSchema,
   type IntakeTriage,
   type InvoiceIntakeResponse,
   type EmailIntakeResponse,
@@ -202,7 +211,7 @@ export {
   type ClientList,
   type PoliciesView,
 } from './api/admin.js';
-export { auditListSchema, auditVerificationSchema, type AuditRecordView, type AuditVerificationView } from './api/audit.js';
+export { auditListSchema, auditVerificationSchema, caseAuditListSchema, type AuditRecordView, type AuditVerificationView } from './api/audit.js';
 export { referenceUpsertedSchema, referenceCsvResultSchema, type ReferenceCsvAnswer } from './api/reference.js';
 export {
   caseChangedMessageSchema,

@@ -1,5 +1,6 @@
 import type { Facet, InboxFilters, InboxSummary as InboxSummaryWire, InboxTask, TeamMember } from '@exflow/shared';
 import type { Knex } from 'knex';
+import { createAuditRepository } from './auditRepository.js';
 import type { Db } from './db.js';
 
 /** Whose tasks: the caller's own, the unclaimed ones the caller may take, or everyone's (leads). */
@@ -243,8 +244,20 @@ export function createInboxRepository(db: Db) {
       return r ? { id: r.id, name: r.name, email: r.email, roles: r.roles, lead: r.lead } : undefined;
     },
 
-    async setLead(tenantId: string, userId: string, lead: boolean): Promise<boolean> {
-      return (await db('users').where({ tenant_id: tenantId, id: userId }).update({ lead })) === 1;
+    /** Marks a user as a lead or not and audits it, in one transaction; false (nothing written) when there is no such user. */
+    async setLead(tenantId: string, userId: string, lead: boolean, actor: string): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        if ((await trx('users').where({ tenant_id: tenantId, id: userId }).update({ lead })) !== 1) return false;
+        await createAuditRepository(trx).record(tenantId, {
+          caseId: null,
+          actor,
+          action: lead ? 'user.lead.granted' : 'user.lead.revoked',
+          entity: 'user',
+          entityId: userId,
+          data: { lead },
+        });
+        return true;
+      });
     },
   };
 }

@@ -4,7 +4,6 @@ import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { loadTenantWithParent } from '../../auth/tenancy.js';
 import { forbidden, unprocessable } from '../../errors.js';
 import { builtInTemplatesDir, listPackNames, loadPack } from '../../packs/templatePack.js';
-import { createAuditRepository } from '../../store/auditRepository.js';
 import { createDefinitionRepository } from '../../store/definitionRepository.js';
 import { createRoutingRepository } from '../../store/routingRepository.js';
 import { defineRoutes } from '../route.js';
@@ -51,16 +50,7 @@ export const routingRoutes = defineRoutes([
       const problems = checkRoutingTable(table, flows);
       if (problems.length)
         throw unprocessable('invalid-routing', `The routing table is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
-      await db.transaction(async (trx) => {
-        await createRoutingRepository(trx).put(principal.tenantId, { rules: table.rules }, principal.userId);
-        await createAuditRepository(trx).record(principal.tenantId, {
-          actor: principal.userId,
-          action: 'routing.changed',
-          entity: 'tenant',
-          entityId: principal.tenantId,
-          data: { rules: table.rules },
-        });
-      });
+      await routing.put(principal.tenantId, { rules: table.rules }, principal.userId);
       res.json(await routing.effective(principal.tenantId, parent));
     },
   },
