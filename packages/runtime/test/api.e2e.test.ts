@@ -5,6 +5,13 @@ import { startTestServer, testDatabaseKinds, type TestServer } from '../src/test
 import { eventually, httpClient } from './support/http.js';
 import {
   apiKeyListSchema,
+  delegationListSchema,
+  delegationViewSchema,
+  effectiveRoutingSchema,
+  egressAllowEntrySchema,
+  egressAllowListSchema,
+  loginAnswerSchema,
+  signedInUserSchema,
   attachmentListSchema,
   attachmentViewSchema,
   caseAuditListSchema,
@@ -299,6 +306,47 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     const done = await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept', data: { reason: 'Agreed surcharge' } });
     expect(done.status).toBe(200);
     expectWire(taskCompletedSchema, done.body, 'POST /tasks/:id/complete');
+  });
+
+  it('answers the sign-in, delegation, egress and routing routes as their wire schemas say', async () => {
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'approver2@demo.exflow', password: 'demo' }),
+    });
+    expect(login.status).toBe(200);
+    const signedIn = (await login.json()) as { token: string };
+    expectWire(loginAnswerSchema, signedIn, 'POST /auth/login');
+    const approver2 = httpClient(server.url, signedIn.token);
+    expectWire(signedInUserSchema, (await approver2('GET', '/api/v1/auth/me')).body, 'GET /auth/me');
+
+    // a delegation that starts tomorrow changes nothing today; revoked at once
+    const day = 86_400_000;
+    const delegated = await approver2('POST', '/api/v1/delegations', {
+      toUserId: 'u-approver',
+      startsAt: new Date(Date.now() + day).toISOString(),
+      endsAt: new Date(Date.now() + 2 * day).toISOString(),
+    });
+    expect(delegated.status).toBe(201);
+    expectWire(delegationViewSchema, delegated.body, 'POST /delegations');
+    expectWire(delegationListSchema, (await approver2('GET', '/api/v1/delegations')).body, 'GET /delegations');
+    expect((await approver2('DELETE', `/api/v1/delegations/${delegated.body.id}`)).status).toBe(204);
+
+    const platform = httpClient(server.url, await server.login('platform@northledger.example'));
+    const added = await platform('POST', '/api/v1/egress-allow', { entry: 'erp.wire.example', note: 'wire check' });
+    expect(added.status).toBe(201);
+    expectWire(egressAllowEntrySchema, added.body, 'POST /egress-allow (201)');
+    const again = await platform('POST', '/api/v1/egress-allow', { entry: 'erp.wire.example' });
+    expect(again.status).toBe(200);
+    expectWire(egressAllowEntrySchema, again.body, 'POST /egress-allow (200)');
+    expectWire(egressAllowListSchema, (await platform('GET', '/api/v1/egress-allow')).body, 'GET /egress-allow');
+    expect((await platform('DELETE', `/api/v1/egress-allow/${added.body.id}`)).status).toBe(204);
+
+    const routing = await owner('GET', '/api/v1/routing');
+    expectWire(effectiveRoutingSchema, routing.body, 'GET /routing');
+    const kept = await owner('PUT', '/api/v1/routing', { rules: [{ kinds: ['missingPo'], flow: 'pv-e2e', description: 'wire check' }] });
+    expect([kept.status, kept.body.source]).toEqual([200, 'own']);
+    expectWire(effectiveRoutingSchema, kept.body, 'PUT /routing');
   });
 
   it("refuses a socket without a token and a room of another tenant's case", async () => {

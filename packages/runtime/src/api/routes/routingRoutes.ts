@@ -1,4 +1,4 @@
-import { checkRoutingTable, routingTableSchema, type RoutingTable } from '@exflow/shared';
+import { checkRoutingTable, effectiveRoutingSchema, routingTableSchema, type RoutingTable } from '@exflow/shared';
 import { join } from 'node:path';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { loadTenantWithParent } from '../../auth/tenancy.js';
@@ -17,6 +17,7 @@ export const routingRoutes = defineRoutes([
     tag: 'routing',
     roles: READERS,
     responses: { '200': '{ rules, updatedBy, updatedAt, source: own | msp | none, ownAllowed }' },
+    responseSchemas: { '200': effectiveRoutingSchema },
     async handler(_req, res, { db, principal }) {
       const { parent } = await loadTenantWithParent(db, principal.tenantId);
       res.json(await createRoutingRepository(db).effective(principal.tenantId, parent));
@@ -35,6 +36,7 @@ export const routingRoutes = defineRoutes([
       '403': "The tenant's MSP sets routing for its clients and does not list `routing` as overridable",
       '422': 'A rule names an unknown flow or has a FEEL condition that does not parse',
     },
+    responseSchemas: { '200': effectiveRoutingSchema },
     async handler(req, res, { db, principal }) {
       const table = req.body as RoutingTable;
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
