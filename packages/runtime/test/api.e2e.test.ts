@@ -5,6 +5,9 @@ import { startTestServer, testDatabaseKinds, type TestServer } from '../src/test
 import { eventually, httpClient } from './support/http.js';
 import {
   apiKeyListSchema,
+  templateCatalogueSchema,
+  templateInstallResultSchema,
+  validationResultSchema,
   delegationListSchema,
   delegationViewSchema,
   effectiveRoutingSchema,
@@ -347,6 +350,18 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     const kept = await owner('PUT', '/api/v1/routing', { rules: [{ kinds: ['missingPo'], flow: 'pv-e2e', description: 'wire check' }] });
     expect([kept.status, kept.body.source]).toEqual([200, 'own']);
     expectWire(effectiveRoutingSchema, kept.body, 'PUT /routing');
+  });
+
+  it('answers the template and validation routes as their wire schemas say', async () => {
+    const catalogue = await owner('GET', '/api/v1/templates');
+    expect(catalogue.body.map((p: { name: string }) => p.name)).toContain('ap-exceptions');
+    expectWire(templateCatalogueSchema, catalogue.body, 'GET /templates');
+    const installed = await owner('POST', '/api/v1/templates/ap-exceptions/install', { publish: false, referenceData: true });
+    expect(installed.status).toBe(200);
+    expectWire(templateInstallResultSchema, installed.body, 'POST /templates/:pack/install');
+    const checked = await owner('POST', '/api/v1/definitions/validate', { ...priceVarianceFlow('pv-wire'), edges: [] });
+    expect(checked.body.ok).toBe(false);
+    expectWire(validationResultSchema, checked.body, 'POST /definitions/validate');
   });
 
   it("refuses a socket without a token and a room of another tenant's case", async () => {

@@ -161,6 +161,7 @@ export {
   versionRecordSchema,
   versionListSchema,
   bpmnImportResponseSchema,
+  validationResultSchema,
   type BpmnImportResponse,
   type DefinitionSummary,
   type DefinitionView,
@@ -173,6 +174,13 @@ export {
   connectorSettingsSchema,
   credentialInfoSchema,
   credentialListSchema,
+  messageOutcomeSchema,
+  messageViewSchema,
+  webhookSubscriptionSchema,
+  webhookSubscriptionListSchema,
+  webhookSubscriptionWithSecretSchema,
+  webhookDeliverySchema,
+  webhookDeliveryListSchema,
   type CredentialInfo,
 } from './api/integration.js';
 export {
@@ -182,6 +190,8 @@ export {
   templateLayerListSchema,
   templateLayerViewSchema,
   templateOverridesSavedSchema,
+  templateCatalogueSchema,
+  templateInstallResultSchema,
   type TemplateFanOut,
 } from './api/templates.js';
 export {

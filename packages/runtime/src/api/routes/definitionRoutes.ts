@@ -1,4 +1,5 @@
 import {
+  validationResultSchema,
   bpmnImportResponseSchema,
   compile,
   definitionListSchema,
@@ -103,6 +104,7 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': '{ ok, problems }' },
+    responseSchemas: { '200': validationResultSchema },
     async handler(req, res, { db, principal }) {
       res.json(validate(req.body, { sod: await sodPolicy(db, principal.tenantId) }));
     },
