@@ -18,6 +18,7 @@ import {
   attachmentListSchema,
   attachmentViewSchema,
   caseAuditListSchema,
+  caseEvidenceSchema,
   bulkChangedSchema,
   commentListSchema,
   commentPostedSchema,
@@ -293,6 +294,9 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     expectWire(attachmentViewSchema, uploaded.body, 'POST /cases/:id/attachments');
     expectWire(attachmentListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/attachments`)).body, 'GET /cases/:id/attachments');
     expectWire(caseAuditListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/audit`)).body, 'GET /cases/:id/audit');
+    const evidence = (await analyst('GET', `/api/v1/cases/${caseId}/evidence`)).body;
+    expect(evidence.purchaseOrder?.lines.length).toBeGreaterThan(0);
+    expectWire(caseEvidenceSchema, evidence, 'GET /cases/:id/evidence');
 
     const lead = await admin('PUT', '/api/v1/team/u-analyst2/lead', { lead: true });
     expect([lead.status, lead.body.lead]).toEqual([200, true]);

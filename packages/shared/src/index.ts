@@ -201,6 +201,7 @@ export {
   emailIntakeResponseSchema,
   csvBatchResultSchema,
   storedInvoiceSchema,
+  caseEvidenceSchema,
   type IntakeTriage,
   type InvoiceIntakeResponse,
   type EmailIntakeResponse,

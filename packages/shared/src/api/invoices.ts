@@ -117,3 +117,38 @@ export const storedInvoiceSchema = Type.Object({
   triageOutcome: Nullable(OneOf(OUTCOMES)),
   triage: Nullable(OpenObject("Triage's detail: the route and the value at risk")),
 });
+
+/** `GET /cases/:id/evidence`: what a case is judged on — its invoice, the purchase order (lines, goods receipts) and the supplier master record, each null when there is none. */
+export const caseEvidenceSchema = Type.Object({
+  invoice: Nullable(storedInvoiceSchema),
+  purchaseOrder: Nullable(
+    Type.Object({
+      poNumber: Id(),
+      supplierId: Nullable(Id()),
+      currency: Text(3),
+      kind: Id(),
+      businessUnit: Nullable(Text(200)),
+      lines: List(
+        Type.Object({
+          lineId: Id(),
+          description: Nullable(Text(1000)),
+          quantity: Decimal(),
+          unitPrice: Decimal(),
+          receivedQuantity: Decimal(),
+          receipts: List(Type.Object({ id: Id(), quantity: Decimal(), receivedAt: Text(40) }), 10_000),
+        }),
+        10_000,
+      ),
+    }),
+  ),
+  supplier: Nullable(
+    Type.Object({
+      id: Id(),
+      name: Text(500),
+      taxId: Nullable(Text(100)),
+      country: Nullable(Text(2)),
+      bankAccount: Nullable(Text(100)),
+      bankAccountChangedAt: Nullable(Timestamp()),
+    }),
+  ),
+});

@@ -1,4 +1,12 @@
-import { attachmentListSchema, attachmentViewSchema, caseAuditListSchema, commentListSchema, commentPostedSchema, effectViewSchema } from '@exflow/shared';
+import {
+  attachmentListSchema,
+  attachmentViewSchema,
+  caseAuditListSchema,
+  caseEvidenceSchema,
+  commentListSchema,
+  commentPostedSchema,
+  effectViewSchema,
+} from '@exflow/shared';
 import type { Request } from 'express';
 import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
 import { retryEffect } from '../../effects/effectRetry.js';
@@ -75,6 +83,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     responses: { '200': '{ invoice, purchaseOrder, supplier }', '404': 'Unknown case' },
+    responseSchemas: { '200': caseEvidenceSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const invoice = c.invoiceId ? await createInvoiceRepository(db).get(principal.tenantId, c.invoiceId) : undefined;
