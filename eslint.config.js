@@ -24,6 +24,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // Routes are thin: parse, call a domain function or repository, answer. SQL and
+    // transactions live in store/ and the services (docs/architecture.md).
+    files: ['packages/runtime/src/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'knex', message: 'SQL belongs in store/: call a repository or a service' }] }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
+          message: 'A route opens no transaction: put the work in a store/ function or a service that opens it',
+        },
+      ],
+    },
+  },
+  {
     // The classic hooks rules. The React Compiler rules of eslint-plugin-react-hooks 7
     // (set-state-in-effect, refs, ...) are for code compiled by the React Compiler, which the
     // web app does not use.

@@ -5,6 +5,27 @@ import { startTestServer, testDatabaseKinds, type TestServer } from '../src/test
 import { eventually, httpClient } from './support/http.js';
 import {
   apiKeyListSchema,
+  templateCatalogueSchema,
+  templateInstallResultSchema,
+  validationResultSchema,
+  delegationListSchema,
+  delegationViewSchema,
+  effectiveRoutingSchema,
+  egressAllowEntrySchema,
+  egressAllowListSchema,
+  loginAnswerSchema,
+  signedInUserSchema,
+  attachmentListSchema,
+  attachmentViewSchema,
+  caseAuditListSchema,
+  caseEvidenceSchema,
+  bulkChangedSchema,
+  commentListSchema,
+  commentPostedSchema,
+  inboxTaskSchema,
+  storedInvoiceSchema,
+  taskCompletedSchema,
+  teamMemberSchema,
   apiKeyMintedSchema,
   auditListSchema,
   auditVerificationSchema,
@@ -242,6 +263,109 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     );
     expect(batch.status).toBe(200);
     expectWire(csvBatchResultSchema, batch.body, 'POST /invoices/csv');
+  });
+
+  it('answers the workspace routes (invoice, comments, attachments, team, reassign, bulk, complete) as their wire schemas say', async () => {
+    const admin = httpClient(server.url, await server.login('admin@demo.exflow'));
+    const analyst2 = httpClient(server.url, await server.login('analyst2@demo.exflow'));
+    const posted = await owner('POST', '/api/v1/invoices?definition=pv-e2e', invoiceWithChairPrice('E2E-WIRE-1', '126.00'));
+    expect(posted.status).toBe(201);
+    const { id: caseId } = posted.body.case;
+    const invoiceId = posted.body.invoice.id;
+    const task = await eventually(async () => (await analyst('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 10_000, 'the task');
+
+    expectWire(storedInvoiceSchema, (await analyst('GET', `/api/v1/invoices/${invoiceId}`)).body, 'GET /invoices/:id');
+    const corrected = await admin('PUT', `/api/v1/invoices/${invoiceId}`, { ...invoiceWithChairPrice('E2E-WIRE-1', '126.00'), businessUnit: 'Operations' });
+    expect(corrected.status).toBe(200);
+    expectWire(storedInvoiceSchema, corrected.body, 'PUT /invoices/:id');
+
+    const comment = await analyst('POST', `/api/v1/cases/${caseId}/comments`, { text: '@owner the surcharge was agreed', taskId: task.id });
+    expect(comment.status).toBe(201);
+    expectWire(commentPostedSchema, comment.body, 'POST /cases/:id/comments');
+    expectWire(commentListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/comments`)).body, 'GET /cases/:id/comments');
+    const mentions = await owner('GET', '/api/v1/inbox/mentions');
+    expect(mentions.body.map((c: { id: string }) => c.id)).toContain(comment.body.comment.id);
+    expectWire(commentListSchema, mentions.body, 'GET /inbox/mentions');
+
+    const uploaded = await analyst('POST', `/api/v1/cases/${caseId}/attachments?filename=note.txt`, 'Delivery note: 10 chairs', {
+      'content-type': 'text/plain',
+    });
+    expect(uploaded.status).toBe(201);
+    expectWire(attachmentViewSchema, uploaded.body, 'POST /cases/:id/attachments');
+    expectWire(attachmentListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/attachments`)).body, 'GET /cases/:id/attachments');
+    expectWire(caseAuditListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/audit`)).body, 'GET /cases/:id/audit');
+    const evidence = (await analyst('GET', `/api/v1/cases/${caseId}/evidence`)).body;
+    expect(evidence.purchaseOrder?.lines.length).toBeGreaterThan(0);
+    expectWire(caseEvidenceSchema, evidence, 'GET /cases/:id/evidence');
+
+    const lead = await admin('PUT', '/api/v1/team/u-analyst2/lead', { lead: true });
+    expect([lead.status, lead.body.lead]).toEqual([200, true]);
+    expectWire(teamMemberSchema, lead.body, 'PUT /team/:userId/lead');
+    const ranked = await analyst2('POST', '/api/v1/inbox/bulk/priority', { taskIds: [task.id], priority: 2 });
+    expect(ranked.body).toEqual({ changed: 1 });
+    expectWire(bulkChangedSchema, ranked.body, 'POST /inbox/bulk/priority');
+    const given = await analyst2('POST', '/api/v1/inbox/bulk/reassign', { taskIds: [task.id], assignee: 'u-analyst2' });
+    expectWire(bulkChangedSchema, given.body, 'POST /inbox/bulk/reassign');
+    const back = await analyst2('POST', `/api/v1/tasks/${task.id}/reassign`, { assignee: 'u-analyst', reason: 'yours' });
+    expect([back.status, back.body.assignee]).toEqual([200, 'u-analyst']);
+    expectWire(inboxTaskSchema, back.body, 'POST /tasks/:id/reassign');
+
+    const done = await analyst('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept', data: { reason: 'Agreed surcharge' } });
+    expect(done.status).toBe(200);
+    expectWire(taskCompletedSchema, done.body, 'POST /tasks/:id/complete');
+  });
+
+  it('answers the sign-in, delegation, egress and routing routes as their wire schemas say', async () => {
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'approver2@demo.exflow', password: 'demo' }),
+    });
+    expect(login.status).toBe(200);
+    const signedIn = (await login.json()) as { token: string };
+    expectWire(loginAnswerSchema, signedIn, 'POST /auth/login');
+    const approver2 = httpClient(server.url, signedIn.token);
+    expectWire(signedInUserSchema, (await approver2('GET', '/api/v1/auth/me')).body, 'GET /auth/me');
+
+    // a delegation that starts tomorrow changes nothing today; revoked at once
+    const day = 86_400_000;
+    const delegated = await approver2('POST', '/api/v1/delegations', {
+      toUserId: 'u-approver',
+      startsAt: new Date(Date.now() + day).toISOString(),
+      endsAt: new Date(Date.now() + 2 * day).toISOString(),
+    });
+    expect(delegated.status).toBe(201);
+    expectWire(delegationViewSchema, delegated.body, 'POST /delegations');
+    expectWire(delegationListSchema, (await approver2('GET', '/api/v1/delegations')).body, 'GET /delegations');
+    expect((await approver2('DELETE', `/api/v1/delegations/${delegated.body.id}`)).status).toBe(204);
+
+    const platform = httpClient(server.url, await server.login('platform@northledger.example'));
+    const added = await platform('POST', '/api/v1/egress-allow', { entry: 'erp.wire.example', note: 'wire check' });
+    expect(added.status).toBe(201);
+    expectWire(egressAllowEntrySchema, added.body, 'POST /egress-allow (201)');
+    const again = await platform('POST', '/api/v1/egress-allow', { entry: 'erp.wire.example' });
+    expect(again.status).toBe(200);
+    expectWire(egressAllowEntrySchema, again.body, 'POST /egress-allow (200)');
+    expectWire(egressAllowListSchema, (await platform('GET', '/api/v1/egress-allow')).body, 'GET /egress-allow');
+    expect((await platform('DELETE', `/api/v1/egress-allow/${added.body.id}`)).status).toBe(204);
+
+    const routing = await owner('GET', '/api/v1/routing');
+    expectWire(effectiveRoutingSchema, routing.body, 'GET /routing');
+    const kept = await owner('PUT', '/api/v1/routing', { rules: [{ kinds: ['missingPo'], flow: 'pv-e2e', description: 'wire check' }] });
+    expect([kept.status, kept.body.source]).toEqual([200, 'own']);
+    expectWire(effectiveRoutingSchema, kept.body, 'PUT /routing');
+  });
+
+  it('answers the template and validation routes as their wire schemas say', async () => {
+    const catalogue = await owner('GET', '/api/v1/templates');
+    expect(catalogue.body.map((p: { name: string }) => p.name)).toContain('ap-exceptions');
+    expectWire(templateCatalogueSchema, catalogue.body, 'GET /templates');
+    const installed = await owner('POST', '/api/v1/templates/ap-exceptions/install', { publish: false, referenceData: true });
+    expect(installed.status).toBe(200);
+    expectWire(templateInstallResultSchema, installed.body, 'POST /templates/:pack/install');
+    const checked = await owner('POST', '/api/v1/definitions/validate', { ...priceVarianceFlow('pv-wire'), edges: [] });
+    expect(checked.body.ok).toBe(false);
+    expectWire(validationResultSchema, checked.body, 'POST /definitions/validate');
   });
 
   it("refuses a socket without a token and a room of another tenant's case", async () => {

@@ -1,11 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WorkflowDefinition } from '@exflow/shared';
+import {
+  messageOutcomeSchema,
+  messageViewSchema,
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookSubscriptionListSchema,
+  webhookSubscriptionSchema,
+  webhookSubscriptionWithSecretSchema,
+  type WorkflowDefinition,
+} from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
 import { plainInvoice } from './support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
+import { expectWire } from './support/wire.js';
 
 /** start → wait for "goods.received" correlated by PO number → received | (timeout) late. */
 function goodsFlow(key: string, timeout: string): WorkflowDefinition {
@@ -116,6 +126,7 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     });
     expect(subscribed.status).toBe(201);
     expect(subscribed.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+    expectWire(webhookSubscriptionWithSecretSchema, subscribed.body, 'POST /webhook-subscriptions');
     receiver.secrets.push(subscribed.body.secret);
     subscriptionId = subscribed.body.id;
     await publish(goodsFlow('goods-flow', 'P1D'));
@@ -133,6 +144,7 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     const first = await erp('POST', '/api/v1/cloudevents', cloudEvent('gr-1', 'PO-100', { received: 5 }), { 'content-type': 'application/cloudevents+json' });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ duplicate: false, status: 'correlated', deliveredTo: [{ caseId, nodeId: 'goods' }] });
+    expectWire(messageOutcomeSchema, first.body, 'POST /cloudevents (200)');
 
     // the same event again, in binary mode this time: same source and id, so nothing is done again
     const again = await erp(
@@ -165,12 +177,15 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     const early = await erp('POST', '/api/v1/cloudevents', cloudEvent('gr-2', 'PO-200', { received: 7 }), { 'content-type': 'application/cloudevents+json' });
     expect(early.status).toBe(202);
     expect(early.body).toMatchObject({ status: 'buffered', deliveredTo: [] });
+    expectWire(messageOutcomeSchema, early.body, 'POST /cloudevents (202)');
 
     const caseId = await open('goods-flow', 'GR-2', 'PO-200');
     const c = await closed(caseId);
     expect(c).toMatchObject({ status: 'resolved', activeNodes: ['received'] });
     expect(c.context.vars.receipt).toEqual({ received: 7 });
-    expect((await erp('GET', `/api/v1/messages/${early.body.id}`)).body).toMatchObject({ status: 'correlated', deliveredTo: [{ caseId, nodeId: 'goods' }] });
+    const message = (await erp('GET', `/api/v1/messages/${early.body.id}`)).body;
+    expect(message).toMatchObject({ status: 'correlated', deliveredTo: [{ caseId, nodeId: 'goods' }] });
+    expectWire(messageViewSchema, message, 'GET /messages/:id');
 
     // consumed: a second case for the same PO does not get it again
     const second = await open('goods-quick', 'GR-2b', 'PO-200');
@@ -187,6 +202,7 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     });
     const sent = await erp('POST', '/api/v1/messages', { name: 'goods.received', correlationKey: 'PO-300', payload: { lines: 2 }, id: 'm-300' });
     expect(sent.status).toBe(200);
+    expectWire(messageOutcomeSchema, sent.body, 'POST /messages');
     expect(sent.body.deliveredTo.map((d: { caseId: string }) => d.caseId).sort()).toEqual([a, b].sort());
     for (const id of [a, b]) expect((await closed(id)).context.vars.receipt).toEqual({ lines: 2 });
     expect(await getCase(other)).toMatchObject({ status: 'open', activeNodes: ['goods'] });
@@ -242,6 +258,8 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     for (const id of opened) expect(hook().filter((r) => r.subject === id && r.type === 'com.exflow.case.opened')).toHaveLength(1);
     for (const id of closedCases) expect(hook().filter((r) => r.subject === id && r.type === 'com.exflow.case.closed')).toHaveLength(1);
     const log = (await admin('GET', `/api/v1/webhook-subscriptions/${subscriptionId}/deliveries?limit=500`)).body;
+    expectWire(webhookDeliveryListSchema, log, 'GET /webhook-subscriptions/:id/deliveries');
+    expectWire(webhookSubscriptionListSchema, (await admin('GET', '/api/v1/webhook-subscriptions')).body, 'GET /webhook-subscriptions');
     expect(log.filter((d: { status: string; subject: string }) => d.status === 'delivered' && opened.includes(d.subject))).toHaveLength(expected);
     expect(ours()).toHaveLength(expected);
     expect((await admin('GET', '/api/v1/webhook-subscriptions')).body.find((s: { id: string }) => s.id === subscriptionId)).not.toHaveProperty('secret');
@@ -249,6 +267,7 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     // rotation: the new secret signs at once, the old one too during the window
     const rotated = await admin('POST', `/api/v1/webhook-subscriptions/${subscriptionId}/rotate-secret`, { windowHours: 1 });
     expect(rotated.status).toBe(200);
+    expectWire(webhookSubscriptionWithSecretSchema, rotated.body, 'POST /webhook-subscriptions/:id/rotate-secret');
     receiver.secrets.push(rotated.body.secret);
     const afterRotation = await open('goods-flow', 'GR-5', 'PO-500');
     const signed = await eventually(async () => hook().find((r) => r.subject === afterRotation), PATIENCE_MS, 'a delivery after rotation');
@@ -256,7 +275,9 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
 
     // replay: the same webhook-id again
     const first = log.at(-1);
-    expect((await admin('POST', `/api/v1/webhook-subscriptions/${subscriptionId}/deliveries/${first.id}/replay`)).status).toBe(202);
+    const replayed = await admin('POST', `/api/v1/webhook-subscriptions/${subscriptionId}/deliveries/${first.id}/replay`);
+    expect(replayed.status).toBe(202);
+    expectWire(webhookDeliverySchema, replayed.body, 'POST /webhook-subscriptions/:id/deliveries/:deliveryId/replay');
     await eventually(async () => hook().filter((r) => r.id === first.eventId).length === 2, PATIENCE_MS, 'the replayed delivery');
 
     // a receiver answering 410 Gone: the subscription is disabled after three
@@ -279,6 +300,9 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
 
     const bad = await admin('POST', '/api/v1/webhook-subscriptions', { url: `${receiverUrl}/hook`, eventTypes: ['case.exploded'] });
     expect(bad.status).toBe(422);
+    const enabled = await admin('POST', `/api/v1/webhook-subscriptions/${gone.body.id}/enable`);
+    expect([enabled.status, enabled.body.status, enabled.body.disabledReason]).toEqual([200, 'active', null]);
+    expectWire(webhookSubscriptionSchema, enabled.body, 'POST /webhook-subscriptions/:id/enable');
   });
 });
 

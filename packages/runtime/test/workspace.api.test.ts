@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WorkflowDefinition } from '@exflow/shared';
+import { effectViewSchema, type WorkflowDefinition } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentServiceError } from '../src/services/registry.js';
 import { createAttachmentRepository } from '../src/store/attachmentRepository.js';
@@ -10,6 +10,7 @@ import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js'
 import { plainInvoice, serviceFlow } from './support/flows.js';
 import { eventually, httpClient } from './support/http.js';
 import { tableCounts } from './support/tableCounts.js';
+import { expectWire } from './support/wire.js';
 import type { Db } from '../src/store/db.js';
 
 type Call = ReturnType<typeof httpClient>;
@@ -392,6 +393,7 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     const retried = await owner('POST', `/api/v1/cases/${caseId}/effects/${effect.id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ id: effect.id, status: 'pending', attempts: 1, policyAttemptsBase: 1 });
+    expectWire(effectViewSchema, retried.body, 'POST /cases/:id/effects/:effectId/retry');
     const done = await eventually(
       async () => {
         const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;

@@ -54,6 +54,22 @@ export interface SendOptions {
   within?: (trx: Db) => Promise<void>;
 }
 
+/**
+ * What a decision taken on a locked case returns: the event to apply in the same transaction
+ * (none when the decision changes only its own rows, e.g. a first of two approvals) and the
+ * decider's own answer.
+ */
+export interface Decision<T> {
+  event?: CaseEvent;
+  result: T;
+}
+
+/** A decision's answer, and the case as committed when it applied an event. */
+export interface Decided<T> {
+  result: T;
+  change?: CaseChange;
+}
+
 const MAX_RETRIES = 25;
 /** Local steps one event may run in its transaction (a loop of checks stops here; the rest go to the outbox). */
 const MAX_LOCAL_STEPS = 16;
@@ -407,6 +423,33 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       if (options.unit) options.unit.afterCommit(() => publish(applied));
       else publish(applied);
       return applied.changes[applied.changes.length - 1]!.change;
+    },
+
+    /**
+     * Decides on a case and applies the decision in ONE transaction: the case row is locked
+     * (`FOR UPDATE`), `decide` reads and locks what else it needs through `trx` (a task row,
+     * its approvals) and returns the event to apply, if any, with its answer. Whatever `decide`
+     * wrote commits with the transition or not at all; a decision that throws changes nothing.
+     * Nothing another writer commits meanwhile can slip between the decision and the transition.
+     */
+    async decide<T>(
+      tenantId: string,
+      caseId: string,
+      actor: string | null,
+      decide: (trx: Db, record: CaseRecord) => Promise<Decision<T>>,
+    ): Promise<Decided<T>> {
+      const done = await caseLock.run(caseId, async () => {
+        const decided = await db.transaction(async (trx) => {
+          const record = await createCaseRepository(trx).getForUpdate(tenantId, caseId);
+          if (!record) throw notFound('case', caseId);
+          const decision = await decide(trx, record);
+          return { decision, applied: decision.event ? await apply(trx, tenantId, caseId, decision.event, actor, record) : undefined };
+        });
+        if (decided.applied) recent.set(decided.applied.record); // only once committed
+        return decided;
+      });
+      if (done.applied) publish(done.applied);
+      return { result: done.decision.result, change: done.applied?.changes.at(-1)?.change };
     },
 
     /**

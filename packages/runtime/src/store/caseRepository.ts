@@ -153,6 +153,12 @@ export function createCaseRepository(db: Db) {
       return row ? toCase(row) : undefined;
     },
 
+    /** The case, its row locked until the transaction `db` ends (decisions taken on it see no other writer). */
+    async getForUpdate(tenantId: string, id: string): Promise<CaseRecord | undefined> {
+      const row = await db('cases').where({ tenant_id: tenantId, id }).forUpdate().first();
+      return row ? toCase(row) : undefined;
+    },
+
     async list(tenantId: string, filter: CaseFilter): Promise<CaseRecord[]> {
       const q = db('cases').where({ tenant_id: tenantId });
       if (filter.status) q.andWhere('status', filter.status);

@@ -108,6 +108,27 @@ export function createDefinitionRepository(db: Db) {
       return toVersion(row);
     },
 
+    /**
+     * Publishes the definition's draft as its next version, in one transaction with the
+     * definition row locked: `prepare` (pure: compile and check) gets the draft as it stands and
+     * returns the compiled flow with anything the caller wants back, or throws to publish
+     * nothing. `undefined` when there is no such definition.
+     */
+    async publishDraft<T>(
+      tenantId: string,
+      id: string,
+      actor: string,
+      prepare: (found: DefinitionRecord) => { compiled: CompiledFlow; also: T },
+    ): Promise<{ published: DefinitionVersionRecord; also: T } | undefined> {
+      return db.transaction(async (trx) => {
+        const row = await trx('definitions').where({ tenant_id: tenantId, id }).forUpdate().first();
+        if (!row) return undefined;
+        const found = toDefinition(row);
+        const { compiled, also } = prepare(found);
+        return { published: await createDefinitionRepository(trx).publish(tenantId, id, found.draft, compiled, actor), also };
+      });
+    },
+
     async versions(tenantId: string, id: string): Promise<Omit<DefinitionVersionRecord, 'definition' | 'compiled'>[]> {
       const rows = await db('definition_versions')
         .select('definition_id', 'version', 'published_at', 'published_by')

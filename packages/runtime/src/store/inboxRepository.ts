@@ -1,5 +1,6 @@
 import type { Facet, InboxFilters, InboxSummary as InboxSummaryWire, InboxTask, TeamMember } from '@exflow/shared';
 import type { Knex } from 'knex';
+import { createAuditRepository } from './auditRepository.js';
 import type { Db } from './db.js';
 
 /** Whose tasks: the caller's own, the unclaimed ones the caller may take, or everyone's (leads). */
@@ -210,11 +211,16 @@ export function createInboxRepository(db: Db) {
       return rows.map((r: any) => r.id);
     },
 
-    /** Open and closed tasks by id, for checking a bulk request before changing anything. */
-    async byIds(tenantId: string, ids: readonly string[]): Promise<TaskRef[]> {
+    /**
+     * Open and closed tasks by id, for checking a request before changing anything; their rows
+     * locked until the transaction `db` ends (in id order, so two bulk requests never deadlock).
+     */
+    async lockByIds(tenantId: string, ids: readonly string[]): Promise<TaskRef[]> {
       const rows = await db('tasks')
         .where({ tenant_id: tenantId })
         .whereRaw(`id IN ${IDS_SQL}`, [JSON.stringify(ids)])
+        .orderBy('id')
+        .forUpdate()
         .select('id', 'status', 'queue', 'candidate_roles', 'assignee', 'case_id', 'title', 'priority');
       return rows.map((r: any) => ({
         id: r.id,
@@ -238,8 +244,20 @@ export function createInboxRepository(db: Db) {
       return r ? { id: r.id, name: r.name, email: r.email, roles: r.roles, lead: r.lead } : undefined;
     },
 
-    async setLead(tenantId: string, userId: string, lead: boolean): Promise<boolean> {
-      return (await db('users').where({ tenant_id: tenantId, id: userId }).update({ lead })) === 1;
+    /** Marks a user as a lead or not and audits it, in one transaction; false (nothing written) when there is no such user. */
+    async setLead(tenantId: string, userId: string, lead: boolean, actor: string): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        if ((await trx('users').where({ tenant_id: tenantId, id: userId }).update({ lead })) !== 1) return false;
+        await createAuditRepository(trx).record(tenantId, {
+          caseId: null,
+          actor,
+          action: lead ? 'user.lead.granted' : 'user.lead.revoked',
+          entity: 'user',
+          entityId: userId,
+          data: { lead },
+        });
+        return true;
+      });
     },
   };
 }

@@ -201,34 +201,37 @@ export function createReferenceRepository(db: Db) {
       return new Set(refs.map((r) => `${r.poNumber}\u0000${r.lineId}`).filter((k) => !have.has(k)));
     },
 
-    /** Inserts or replaces purchase orders with their lines. Call inside a transaction. */
+    /** Inserts or replaces purchase orders with their lines: all of them or none (in the caller's transaction, or one of its own). */
     async upsertPurchaseOrders(tenantId: string, orders: PurchaseOrderInput[]): Promise<void> {
-      for (const po of orders) {
-        await db('purchase_orders')
-          .insert({
-            tenant_id: tenantId,
-            po_number: po.poNumber,
-            supplier_id: po.supplierId ?? null,
-            currency: po.currency,
-            kind: po.kind ?? 'goods',
-            business_unit: po.businessUnit ?? null,
-          })
-          .onConflict(['tenant_id', 'po_number'])
-          .merge();
-        await db('po_lines')
-          .insert(
-            po.lines.map((l) => ({
+      const write = async (x: Db) => {
+        for (const po of orders) {
+          await x('purchase_orders')
+            .insert({
               tenant_id: tenantId,
               po_number: po.poNumber,
-              line_id: l.lineId,
-              description: l.description ?? null,
-              quantity: String(l.quantity),
-              unit_price: String(l.unitPrice),
-            })),
-          )
-          .onConflict(['tenant_id', 'po_number', 'line_id'])
-          .merge();
-      }
+              supplier_id: po.supplierId ?? null,
+              currency: po.currency,
+              kind: po.kind ?? 'goods',
+              business_unit: po.businessUnit ?? null,
+            })
+            .onConflict(['tenant_id', 'po_number'])
+            .merge();
+          await x('po_lines')
+            .insert(
+              po.lines.map((l) => ({
+                tenant_id: tenantId,
+                po_number: po.poNumber,
+                line_id: l.lineId,
+                description: l.description ?? null,
+                quantity: String(l.quantity),
+                unit_price: String(l.unitPrice),
+              })),
+            )
+            .onConflict(['tenant_id', 'po_number', 'line_id'])
+            .merge();
+        }
+      };
+      await (db.isTransaction ? write(db) : db.transaction(write));
     },
 
     async upsertGoodsReceipts(tenantId: string, receipts: GoodsReceiptInput[]): Promise<void> {

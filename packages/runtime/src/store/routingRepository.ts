@@ -1,4 +1,5 @@
 import type { RoutingTable } from '@exflow/shared';
+import { createAuditRepository } from './auditRepository.js';
 import type { Db } from './db.js';
 
 export interface StoredRoutingTable extends RoutingTable {
@@ -38,11 +39,21 @@ export function createRoutingRepository(db: Db) {
       return own ? { ...own, source: 'own', ownAllowed } : { rules: [], updatedBy: null, updatedAt: null, source: 'none', ownAllowed };
     },
 
-    async put(tenantId: string, table: RoutingTable, actor: string | null): Promise<void> {
-      await db('routing_tables')
-        .insert({ tenant_id: tenantId, rules: JSON.stringify(table.rules), updated_by: actor, updated_at: db.fn.now() })
-        .onConflict('tenant_id')
-        .merge();
+    /** Replaces the tenant's own table and audits the change (`routing.changed`), in one transaction. */
+    async put(tenantId: string, table: RoutingTable, actor: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('routing_tables')
+          .insert({ tenant_id: tenantId, rules: JSON.stringify(table.rules), updated_by: actor, updated_at: trx.fn.now() })
+          .onConflict('tenant_id')
+          .merge();
+        await createAuditRepository(trx).record(tenantId, {
+          actor,
+          action: 'routing.changed',
+          entity: 'tenant',
+          entityId: tenantId,
+          data: { rules: table.rules },
+        });
+      });
     },
 
     /** Installs a table only when the tenant has none, so a tenant's own routing survives a pack re-install. */

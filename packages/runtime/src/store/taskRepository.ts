@@ -57,6 +57,12 @@ export function createTaskRepository(db: Db) {
       return row ? toTask(row) : undefined;
     },
 
+    /** The task, its row locked until the transaction `db` ends. */
+    async getForUpdate(tenantId: string, id: string): Promise<TaskRecord | undefined> {
+      const row = await tasks().where({ tenant_id: tenantId, id }).forUpdate().first();
+      return row ? toTask(row) : undefined;
+    },
+
     /** Claims an open task for a user: the claimed task, or `undefined` if it is closed or someone else holds it. */
     async claim(tenantId: string, id: string, userId: string): Promise<TaskRecord | undefined> {
       const [row] = await tasks()

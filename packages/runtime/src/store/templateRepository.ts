@@ -56,7 +56,7 @@ const toLayer = (r: any): TemplateLayerRecord => ({
 /** MSP template packs (versioned, immutable) and the clients' override layers on their flows. */
 export function createTemplateRepository(db: Db) {
   return {
-    /** Stores the next version of the MSP's pack `name`. Call inside a transaction. */
+    /** Stores the next version of the MSP's pack `name` (in the caller's transaction, or one of its own: the MSP row locked numbers versions). */
     async addPackVersion(
       mspId: string,
       name: string,
@@ -65,20 +65,23 @@ export function createTemplateRepository(db: Db) {
       extensionPoints: Record<string, string[]>,
       actor: string | null,
     ): Promise<TemplatePackRecord> {
-      await db.raw('SELECT id FROM tenants WHERE id = ? FOR UPDATE', [mspId]);
-      const latest = await db('template_packs').where({ tenant_id: mspId, name }).max('version as v').first();
-      const [row] = await db('template_packs')
-        .insert({
-          tenant_id: mspId,
-          name,
-          version: Number(latest?.v ?? 0) + 1,
-          title,
-          flows: JSON.stringify(flows),
-          extension_points: JSON.stringify(extensionPoints),
-          created_by: actor,
-        })
-        .returning('*');
-      return toPack(row);
+      const add = async (x: Db) => {
+        await x.raw('SELECT id FROM tenants WHERE id = ? FOR UPDATE', [mspId]);
+        const latest = await x('template_packs').where({ tenant_id: mspId, name }).max('version as v').first();
+        const [row] = await x('template_packs')
+          .insert({
+            tenant_id: mspId,
+            name,
+            version: Number(latest?.v ?? 0) + 1,
+            title,
+            flows: JSON.stringify(flows),
+            extension_points: JSON.stringify(extensionPoints),
+            created_by: actor,
+          })
+          .returning('*');
+        return toPack(row);
+      };
+      return db.isTransaction ? add(db) : db.transaction(add);
     },
 
     async packs(mspId: string): Promise<TemplatePackRecord[]> {

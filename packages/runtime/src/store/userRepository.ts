@@ -1,3 +1,4 @@
+import { createAuditRepository } from './auditRepository.js';
 import type { Db } from './db.js';
 
 export interface UserRecord {
@@ -38,13 +39,16 @@ export function createUserRepository(db: Db) {
       const row = await db('users').where({ tenant_id: tenantId, id }).whereNotNull('disabled_at').first('id');
       return Boolean(row);
     },
-    /** Disables or enables a user; false when there is no such user. */
-    async setDisabled(tenantId: string, id: string, disabled: boolean): Promise<boolean> {
-      return (
-        (await db('users')
+    /** Disables or enables a user and audits it, in one transaction; false (nothing written) when there is no such user. */
+    async setDisabled(tenantId: string, id: string, disabled: boolean, actor: string): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const n = await trx('users')
           .where({ tenant_id: tenantId, id })
-          .update({ disabled_at: disabled ? db.fn.now() : null })) === 1
-      );
+          .update({ disabled_at: disabled ? trx.fn.now() : null });
+        if (n !== 1) return false;
+        await createAuditRepository(trx).record(tenantId, { actor, action: disabled ? 'user.disabled' : 'user.enabled', entity: 'user', entityId: id });
+        return true;
+      });
     },
     async upsertTenant(id: string, name: string): Promise<void> {
       await db('tenants').insert({ id, name }).onConflict('id').ignore();

@@ -1,9 +1,6 @@
-import { createAjv, describeAjvError, type Invoice } from '@exflow/shared';
-import { delegatedAuthority } from '../auth/delegatedRoles.js';
-import { WORKERS, type Principal } from '../auth/roles.js';
+import type { Invoice } from '@exflow/shared';
+import type { Principal } from '../auth/roles.js';
 import type { Engine } from '../engine/engine.js';
-import { gateApproval } from '../engine/approvalGate.js';
-import { recordHumanDecision } from './aiDecision.js';
 import { conflict, forbidden, notFound, ProblemError, unprocessable, type ProblemDetail } from '../errors.js';
 import { stableHash } from '../ingest/stableHash.js';
 import type { Realtime } from '../realtime/realtime.js';
@@ -12,6 +9,8 @@ import type { Db } from '../store/db.js';
 import { createInboxRepository, type TaskRef, type TeamMember } from '../store/inboxRepository.js';
 import { createInvoiceRepository, type StoredInvoice } from '../store/invoiceRepository.js';
 import { createTaskRepository, type TaskRecord } from '../store/taskRepository.js';
+import { decideCompletion } from './completion.js';
+import { assertCandidate, canWork } from './taskRules.js';
 
 /** What working on tasks needs: the database, the engine a completion moves, and who to tell. */
 export interface TaskWorkDeps {
@@ -25,30 +24,17 @@ export type CompletionResult =
   | { status: 200; body: { task: TaskRecord; case: { id: string; version: number; status: string; activeNodes: string[] } } }
   | { status: 202; body: { task: TaskRecord; awaitingSecondApproval: true } };
 
-// Forms come from users' definitions: lenient about unknown keywords, compiled once per schema.
-const formAjv = createAjv({ strict: false });
-const formValidators = new Map<string, ReturnType<typeof formAjv.compile>>();
-function formValidator(form: Record<string, unknown>) {
-  const key = JSON.stringify(form);
-  let check = formValidators.get(key);
-  if (!check) {
-    if (formValidators.size > 1000) formValidators.clear();
-    check = formAjv.compile(form);
-    formValidators.set(key, check);
-  }
-  return check;
-}
-
 export async function loadTask(db: Db, principal: Principal, id: string): Promise<TaskRecord> {
   const task = await createTaskRepository(db).get(principal.tenantId, id);
   if (!task) throw notFound('task', id);
   return task;
 }
 
-function assertCandidate(task: TaskRecord, principal: Principal, roles: readonly string[] = principal.roles) {
-  if (task.candidateRoles.length && !task.candidateRoles.some((r) => roles.includes(r))) {
-    throw forbidden(`Task "${task.title}" is for ${task.candidateRoles.join(' or ')}; you are ${roles.join(', ') || 'without a role'}`);
-  }
+/** The task, its row locked until `trx` ends; 404 when there is none. */
+async function lockTask(trx: Db, principal: Principal, id: string): Promise<TaskRecord> {
+  const task = await createTaskRepository(trx).getForUpdate(principal.tenantId, id);
+  if (!task) throw notFound('task', id);
+  return task;
 }
 
 /** Leads see and act on the whole team's tasks: tenant admins, and users flagged `lead`. */
@@ -61,12 +47,6 @@ export async function requireLead(db: Db, principal: Principal, what: string): P
   if (!(await isLead(db, principal))) {
     throw forbidden(`${what} is for leads (tenant admins, or users a tenant admin marked as lead with PUT /team/:userId/lead)`);
   }
-}
-
-/** Someone may take a task when they hold a worker role its candidate roles allow. */
-function canWork(member: Pick<TeamMember, 'roles'>, candidateRoles: readonly string[]): boolean {
-  const worker = member.roles.filter((r) => (WORKERS as readonly string[]).includes(r));
-  return candidateRoles.length ? worker.some((r) => candidateRoles.includes(r)) : worker.length > 0;
 }
 
 async function loadAssignee(db: Db, principal: Principal, assignee: string): Promise<TeamMember> {
@@ -83,7 +63,10 @@ async function loadAssignee(db: Db, principal: Principal, assignee: string): Pro
  * request, call one of these and send back what it returns.
  */
 export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
-  /** Reassigns or re-ranks tasks after checking every one; changes all of them or none. */
+  /**
+   * Reassigns or re-ranks tasks: in one transaction, their rows locked, every one checked, then
+   * all of them changed and audited, or none.
+   */
   async function bulk(
     principal: Principal,
     taskIds: string[],
@@ -97,28 +80,28 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
       const index = taskIds.findIndex((id, i) => taskIds.indexOf(id) !== i);
       throw unprocessable('invalid-body', `/taskIds/${index} repeats task ${taskIds[index]}`, [{ path: `/taskIds/${index}`, message: 'listed twice' }]);
     }
-    const found = new Map((await createInboxRepository(db).byIds(principal.tenantId, taskIds)).map((t) => [t.id, t]));
-    const problems: ProblemDetail[] = [];
-    taskIds.forEach((id, index) => {
-      const task = found.get(id);
-      if (!task) problems.push({ path: `/taskIds/${index}`, message: `no task ${id}` });
-      else if (task.status !== 'open') problems.push({ path: `/taskIds/${index}`, message: `task ${id} is ${task.status}` });
-      else {
-        const problem = check(task, index);
-        if (problem) problems.push(problem);
-      }
-    });
-    if (problems.length) {
-      throw unprocessable(
-        'invalid-selection',
-        `Nothing was changed: ${problems
-          .slice(0, 5)
-          .map((p) => `${p.path}: ${p.message}`)
-          .join('; ')}`,
-        problems,
-      );
-    }
     await db.transaction(async (trx) => {
+      const found = new Map((await createInboxRepository(trx).lockByIds(principal.tenantId, taskIds)).map((t) => [t.id, t]));
+      const problems: ProblemDetail[] = [];
+      taskIds.forEach((id, index) => {
+        const task = found.get(id);
+        if (!task) problems.push({ path: `/taskIds/${index}`, message: `no task ${id}` });
+        else if (task.status !== 'open') problems.push({ path: `/taskIds/${index}`, message: `task ${id} is ${task.status}` });
+        else {
+          const problem = check(task, index);
+          if (problem) problems.push(problem);
+        }
+      });
+      if (problems.length) {
+        throw unprocessable(
+          'invalid-selection',
+          `Nothing was changed: ${problems
+            .slice(0, 5)
+            .map((p) => `${p.path}: ${p.message}`)
+            .join('; ')}`,
+          problems,
+        );
+      }
       const changed = await write(trx, taskIds);
       if (changed.length !== taskIds.length)
         throw conflict('selection-changed', 'A selected task was completed or cancelled meanwhile; nothing was changed, reload and try again');
@@ -145,15 +128,15 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
   }
 
   return {
+    /** Takes an open task nobody else holds; decided on its locked row, claimed and audited together. */
     async claim(principal: Principal, id: string): Promise<TaskRecord> {
-      const task = await loadTask(db, principal, id);
-      assertCandidate(task, principal);
-      // claimed and audited together: who held a task, and when, is part of the case's trail
       const claimed = await db.transaction(async (trx) => {
-        const row = await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId);
-        if (!row) {
-          throw conflict('task-unavailable', task.status !== 'open' ? `Task is ${task.status}` : `Task is already claimed by ${task.assignee}`);
-        }
+        const task = await lockTask(trx, principal, id);
+        assertCandidate(task, principal);
+        if (task.status !== 'open') throw conflict('task-unavailable', `Task is ${task.status}`);
+        if (task.assignee && task.assignee !== principal.userId) throw conflict('task-unavailable', `Task is already claimed by ${task.assignee}`);
+        const row = (await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId))!;
+        // who held a task, and when, is part of the case's trail
         await createAuditRepository(trx).record(principal.tenantId, {
           caseId: task.caseId,
           actor: principal.userId,
@@ -168,12 +151,14 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
       return claimed;
     },
 
+    /** Gives a claimed open task back to its queue; only its holder may. */
     async release(principal: Principal, id: string): Promise<TaskRecord> {
-      const task = await loadTask(db, principal, id);
-      await db.transaction(async (trx) => {
-        if (!(await createTaskRepository(trx).release(principal.tenantId, task.id, principal.userId))) {
+      const released = await db.transaction(async (trx) => {
+        const task = await lockTask(trx, principal, id);
+        if (task.status !== 'open' || task.assignee !== principal.userId) {
           throw conflict('task-not-yours', 'Only the person who claimed an open task can release it');
         }
+        await createTaskRepository(trx).release(principal.tenantId, task.id, principal.userId);
         await createAuditRepository(trx).record(principal.tenantId, {
           caseId: task.caseId,
           actor: principal.userId,
@@ -182,111 +167,57 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
           entityId: task.id,
           data: { nodeId: task.nodeId, queue: task.queue },
         });
+        return lockTask(trx, principal, id);
       });
-      const released = await loadTask(db, principal, task.id);
       realtime.taskChanged(principal.tenantId, released, 'released');
       return released;
     },
 
     /**
-     * Completes a task: the caller must be a candidate (own or delegated roles), the outcome one
-     * of the task's and the data its form's; an approval passes segregation of duties (refusals
-     * are audited, 403 with their code) and, above the four-eyes threshold, a first approval is
-     * recorded and the task waits for a second person. The case moves in the same transaction.
+     * Completes a task: decided (`decideCompletion`: candidate, outcome, form, segregation of
+     * duties and four-eyes) on the case and task rows locked in the transaction that applies
+     * the transition (`engine.decide`). A refusal is audited and answered 403 with its code; a
+     * first of two approvals is recorded and answered 202, the case waiting for a second person.
      */
     async complete(principal: Principal, id: string, outcome: string, data: Record<string, unknown>): Promise<CompletionResult> {
-      const task = await loadTask(db, principal, id);
-      assertCandidate(task, principal, (await delegatedAuthority(db, principal)).roles);
-      if (!task.outcomes.some((o) => o.id === outcome)) {
-        throw unprocessable('unknown-outcome', `/outcome "${outcome}" is not one of ${task.outcomes.map((o) => o.id).join(', ')}`, [
-          { path: '/outcome', message: 'unknown outcome' },
-        ]);
-      }
-      if (task.form) {
-        const check = formValidator(task.form);
-        if (!check(data)) {
-          const errors = (check.errors ?? []).map((e) => describeAjvError(e, '/data'));
-          throw unprocessable('invalid-form', `The form is not complete: ${errors.map((e) => e.message).join('; ')}`, errors);
-        }
-      }
-      const gate = await gateApproval(db, principal, task, outcome);
-      const approval = gate && { by: principal.userId, onBehalfOf: [...gate.attempt.actsAs, ...gate.attempt.onBehalfOf], at: new Date().toISOString() };
-      if (gate?.decision.kind === 'refuse') {
-        await createAuditRepository(db).record(principal.tenantId, {
-          caseId: task.caseId,
-          actor: principal.userId,
-          action: 'sod.refused',
-          entity: 'task',
-          entityId: task.id,
-          data: { code: gate.decision.code, reason: gate.decision.reason, outcome, amount: gate.attempt.amount },
-        });
-        throw new ProblemError(gate.decision.code, gate.decision.reason);
-      }
-      if (gate?.decision.kind === 'first-approval') {
-        if (!(await createTaskRepository(db).addApproval(principal.tenantId, task.id, approval!, task.approvals.length))) {
-          throw conflict('task-unavailable', 'The task changed meanwhile (completed, or approved by someone else); reload it');
-        }
-        await createAuditRepository(db).record(principal.tenantId, {
-          caseId: task.caseId,
-          actor: principal.userId,
-          action: 'approval.first',
-          entity: 'task',
-          entityId: task.id,
-          data: { outcome, amount: gate.attempt.amount, onBehalfOf: approval!.onBehalfOf },
-        });
-        const waiting = await loadTask(db, principal, task.id);
-        realtime.taskChanged(principal.tenantId, waiting, 'released');
-        return { status: 202, body: { task: waiting, awaitingSecondApproval: true } };
-      }
-      const approvedBy = gate ? [...task.approvals, approval!] : undefined;
-      let completed: TaskRecord | undefined;
-      const change = await engine.send(
-        principal.tenantId,
-        task.caseId,
-        { type: 'task.completed', nodeId: task.nodeId, taskId: task.id, outcome, data, ...(approvedBy ? { approvedBy } : {}) },
-        principal.userId,
-        {
-          within: async (trx) => {
-            completed = await createTaskRepository(trx).complete(principal.tenantId, task.id, principal.userId, outcome, data);
-            if (!completed) throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');
-            await recordHumanDecision(trx, principal.tenantId, { caseId: task.caseId, stepId: task.nodeId, taskId: task.id, outcome, user: principal.userId });
-          },
-        },
+      const { caseId } = await loadTask(db, principal, id); // which case to lock; all else is read once locked
+      const { result, change } = await engine.decide(principal.tenantId, caseId, principal.userId, (trx, record) =>
+        decideCompletion(trx, principal, record, id, outcome, data),
       );
+      if (result.kind === 'refused') throw new ProblemError(result.code, result.reason);
+      if (result.kind === 'first-approval') {
+        realtime.taskChanged(principal.tenantId, result.task, 'released');
+        return { status: 202, body: { task: result.task, awaitingSecondApproval: true } };
+      }
       // (the row as the completing statement left it; the transition may close other tasks, never this one again)
-      if (!completed) completed = await loadTask(db, principal, task.id);
-      realtime.taskChanged(principal.tenantId, completed, 'completed');
+      realtime.taskChanged(principal.tenantId, result.task, 'completed');
       return {
         status: 200,
-        body: { task: completed, case: { id: change.caseId, version: change.version, status: change.status, activeNodes: change.activeNodes } },
+        body: { task: result.task, case: { id: change!.caseId, version: change!.version, status: change!.status, activeNodes: change!.activeNodes } },
       };
     },
 
-    /** Gives an open task to another person who may work it; its holder, or a lead, may. */
+    /** Gives an open task to another person who may work it; its holder, or a lead, may. Decided on its locked row. */
     async reassign(principal: Principal, id: string, assignee: string, reason?: string) {
-      const repo = createInboxRepository(db);
-      const [task] = await repo.byIds(principal.tenantId, [id]);
-      if (!task) throw notFound('task', id);
-      if (task.status !== 'open') throw conflict('task-unavailable', `Task is ${task.status}`);
-      const lead = await isLead(db, principal);
-      if (!lead && task.assignee !== principal.userId) {
-        throw forbidden(
-          task.assignee ? `Only ${task.assignee}, who holds the task, or a lead can reassign it` : 'Claim the task first, or ask a lead to assign it',
-        );
-      }
-      const member = await loadAssignee(db, principal, assignee);
-      if (!canWork(member, task.candidateRoles)) {
-        throw unprocessable(
-          'assignee-not-candidate',
-          `/assignee ${member.name} cannot work "${task.title}": it is for ${task.candidateRoles.join(' or ') || 'workers'}; ${member.name} is ${member.roles.join(', ') || 'without a role'}`,
-          [{ path: '/assignee', message: 'not a candidate for this task' }],
-        );
-      }
       await db.transaction(async (trx) => {
-        // the holder hands over only what they still hold; a lead overrides whoever holds it
-        if (!(await createTaskRepository(trx).reassign(principal.tenantId, id, assignee, lead ? undefined : principal.userId))) {
-          throw conflict('task-unavailable', 'The task was completed, cancelled or taken meanwhile');
+        const [task] = await createInboxRepository(trx).lockByIds(principal.tenantId, [id]);
+        if (!task) throw notFound('task', id);
+        if (task.status !== 'open') throw conflict('task-unavailable', `Task is ${task.status}`);
+        const lead = await isLead(trx, principal);
+        if (!lead && task.assignee !== principal.userId) {
+          throw forbidden(
+            task.assignee ? `Only ${task.assignee}, who holds the task, or a lead can reassign it` : 'Claim the task first, or ask a lead to assign it',
+          );
         }
+        const member = await loadAssignee(trx, principal, assignee);
+        if (!canWork(member, task.candidateRoles)) {
+          throw unprocessable(
+            'assignee-not-candidate',
+            `/assignee ${member.name} cannot work "${task.title}": it is for ${task.candidateRoles.join(' or ') || 'workers'}; ${member.name} is ${member.roles.join(', ') || 'without a role'}`,
+            [{ path: '/assignee', message: 'not a candidate for this task' }],
+          );
+        }
+        await createTaskRepository(trx).reassign(principal.tenantId, id, assignee);
         await createAuditRepository(trx).record(principal.tenantId, {
           caseId: task.caseId,
           actor: principal.userId,
@@ -296,7 +227,7 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
           data: { from: task.assignee, to: assignee, queue: task.queue, ...(reason ? { reason } : {}) },
         });
       });
-      const updated = (await repo.get(principal.tenantId, id))!;
+      const updated = (await createInboxRepository(db).get(principal.tenantId, id))!;
       realtime.taskChanged(principal.tenantId, { ...updated, status: 'open' }, 'reassigned');
       return updated;
     },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, List, Nullable, OpenObject, Text, Timestamp } from './wire.js';
+import { Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
 
 /** An API key as its tenant's admins see it (`GET /api-keys`): never its secret. */
 export const apiKeyViewSchema = Type.Object({
@@ -54,3 +54,42 @@ export const policiesSavedSchema = Type.Object({ effective: OpenObject('The poli
 
 /** `GET /policies/schema`: the JSON Schema of the policies. */
 export const policySchemaSchema = OpenObject('JSON Schema of the tenant policies');
+
+/** The signed-in user (`GET /auth/me`, and `user` of the sign-in answer). */
+export const signedInUserSchema = Type.Object({ id: Id(), email: Text(320), name: Text(200), roles: List(Id(), 20), tenantId: Id() });
+/** `POST /auth/login`: a bearer token and who it is for. */
+export const loginAnswerSchema = Type.Object({ token: Text(10_000, 'Send as Authorization: Bearer <token>'), user: signedInUserSchema });
+
+/** A delegation of one's authority to a colleague for a period (`GET /delegations`). */
+export const delegationViewSchema = Type.Object({
+  id: Id(),
+  fromUser: Id(),
+  toUser: Id(),
+  startsAt: Timestamp(),
+  endsAt: Timestamp(),
+  revokedAt: Type.Optional(Nullable(Timestamp())),
+});
+export const delegationListSchema = List(delegationViewSchema, 10_000);
+
+/** A host, IP address or CIDR network the tenant's outgoing calls may reach. */
+export const egressAllowEntrySchema = Type.Object({ id: Id(), entry: Text(300), note: Nullable(Text(500)), createdBy: Nullable(Id()), createdAt: Timestamp() });
+/** `GET /egress-allow`: the tenant's entries and the operator's (EXFLOW_EGRESS_ALLOW). */
+export const egressAllowListSchema = Type.Object({ entries: List(egressAllowEntrySchema, 1000), operator: List(Text(300), 1000) });
+
+/** The routing table in force (`GET /routing`, `PUT /routing`): its rules, who set it, where it comes from. */
+export const effectiveRoutingSchema = Type.Object({
+  rules: List(
+    Type.Object({
+      kinds: List(Id('An exception kind'), 50),
+      when: Type.Optional(Text(2000, 'A FEEL condition on the finding')),
+      flow: Id('The key of the flow to route to'),
+      preempt: Type.Optional(Type.Boolean()),
+      description: Type.Optional(Text(500)),
+    }),
+    200,
+  ),
+  updatedBy: Nullable(Id()),
+  updatedAt: Nullable(Timestamp()),
+  source: OneOf(['own', 'msp', 'none'] as const),
+  ownAllowed: Type.Boolean(),
+});

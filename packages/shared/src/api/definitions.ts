@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { WorkflowDefinition } from '../definition/types.js';
+import type { ValidationProblem, WorkflowDefinition } from '../definition/types.js';
 import { Count, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
 
 const definitionBody = (description: string) =>
@@ -56,3 +56,9 @@ export const bpmnImportResponseSchema = Type.Object({
   problems: List(OpenObject('A validation problem of the draft (as POST /definitions/validate lists them)'), 10_000),
 });
 export type BpmnImportResponse = Static<typeof bpmnImportResponseSchema>;
+
+/** `POST /definitions/validate`: whether the definition may be published, and every problem (warnings included). */
+export const validationResultSchema = Type.Object({
+  ok: Type.Boolean(),
+  problems: List(OpenObject<ValidationProblem>('A problem: code, message, path, nodeId, edgeId, severity, pathNodeIds'), 10_000),
+});

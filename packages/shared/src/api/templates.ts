@@ -111,3 +111,36 @@ export const templateLayerViewSchema = Type.Object({
 
 /** `PUT /template-layers/:key/overrides`. */
 export const templateOverridesSavedSchema = Type.Object({ key: Id(), version: Count(), report: List(overrideOutcomeSchema, 1000), diff: diffSchema });
+
+const sampleExpectation = Type.Object({ route: List(Id('A node id'), 500), status: Id() }, { description: 'The nodes the case passes and its status' });
+
+/** `GET /templates`: the built-in template packs, their flows (and which keys the tenant has), samples and reference data. */
+export const templateCatalogueSchema = List(
+  Type.Object({
+    name: Id(),
+    title: Text(200),
+    version: Text(50),
+    description: Text(5000),
+    flows: List(Type.Object({ key: Id(), name: Text(200), description: Type.Union([Text(5000), Type.Null()]), installed: Type.Boolean() }), 100),
+    samples: List(
+      Type.Object({
+        file: Text(500),
+        flow: Id(),
+        expect: sampleExpectation,
+        end: Type.Optional(sampleExpectation),
+      }),
+      1000,
+    ),
+    referenceData: Type.Object({ suppliers: Count(), purchaseOrders: Count(), goodsReceipts: Count() }),
+  }),
+  100,
+);
+
+/** `POST /templates/:pack/install`: what was installed, what was skipped (keys the tenant had), reference data and routing. */
+export const templateInstallResultSchema = Type.Object({
+  pack: Id(),
+  installed: List(Id('A flow key'), 100),
+  skipped: List(Id('A flow key'), 100),
+  referenceData: Type.Union([Type.Object({ suppliers: Count(), purchaseOrders: Count(), goodsReceipts: Count() }), Type.Null()]),
+  routing: Type.Optional(OneOf(['installed', 'kept'] as const)),
+});

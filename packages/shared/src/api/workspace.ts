@@ -107,3 +107,46 @@ export interface InboxFilters {
   dueAfter?: string;
   dueBefore?: string;
 }
+
+/** `POST /tasks/:id/complete`, 200: the task as completed and the case as the completion left it. */
+export const taskCompletedSchema = Type.Object({
+  task: taskViewSchema,
+  case: Type.Object({ id: Id(), version: Count(), status: Id('open, incident, resolved, rejected, cancelled or failed'), activeNodes: List(Id(), 500) }),
+});
+/** `POST /tasks/:id/complete`, 202: a first approval above the four-eyes threshold, waiting for a second person. */
+export const taskAwaitingSecondApprovalSchema = Type.Object({ task: taskViewSchema, awaitingSecondApproval: Type.Literal(true) });
+
+/** `POST /inbox/bulk/reassign` and `/inbox/bulk/priority`: how many tasks changed (all of those asked). */
+export const bulkChangedSchema = Type.Object({ changed: Count() });
+
+/** A comment on a case (`GET /cases/:id/comments`, `GET /inbox/mentions`). */
+export const commentViewSchema = Type.Object({
+  id: Id(),
+  caseId: Id(),
+  taskId: Nullable(Id()),
+  author: Id(),
+  authorName: Nullable(Text(200)),
+  text: Text(4000),
+  mentions: List(Id('A user id'), 100),
+  createdAt: Timestamp(),
+});
+/** Comments, oldest first on a case, newest first in the mentions. */
+export const commentListSchema = List(commentViewSchema, 10_000);
+/** `POST /cases/:id/comments`: the comment and the case version its event made. */
+export const commentPostedSchema = Type.Object({ comment: commentViewSchema, case: Type.Object({ id: Id(), version: Count() }) });
+
+/** A file attached to a case, without its bytes. */
+export const attachmentViewSchema = Type.Object({
+  id: Id(),
+  caseId: Id(),
+  taskId: Nullable(Id()),
+  filename: Text(255),
+  contentType: Text(200),
+  sizeBytes: Count(),
+  sha256: Text(64),
+  uploadedBy: Id(),
+  uploadedByName: Nullable(Text(200)),
+  createdAt: Timestamp(),
+});
+/** `GET /cases/:id/attachments`. */
+export const attachmentListSchema = List(attachmentViewSchema, 10_000);

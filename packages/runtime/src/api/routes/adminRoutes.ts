@@ -216,15 +216,7 @@ export const adminRoutes = defineRoutes([
       if (disabled && userId === principal.userId) {
         throw unprocessable('disable-self', 'You cannot disable your own account; ask another admin', [{ path: 'userId', message: 'is you' }]);
       }
-      await db.transaction(async (trx) => {
-        if (!(await createUserRepository(trx).setDisabled(principal.tenantId, userId, disabled))) throw notFound('user', userId);
-        await createAuditRepository(trx).record(principal.tenantId, {
-          actor: principal.userId,
-          action: disabled ? 'user.disabled' : 'user.enabled',
-          entity: 'user',
-          entityId: userId,
-        });
-      });
+      if (!(await createUserRepository(db).setDisabled(principal.tenantId, userId, disabled, principal.userId))) throw notFound('user', userId);
       if (disabled) await realtime.disconnect(principal.tenantId, userId);
       res.json({ id: userId, disabled });
     },

@@ -1,3 +1,4 @@
+import { loginAnswerSchema, signedInUserSchema } from '@exflow/shared';
 import { ANY_ROLE } from '../../auth/roles.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { ProblemError, unauthorized } from '../../errors.js';
@@ -18,6 +19,7 @@ export const authRoutes = defineRoutes([
       properties: { email: { type: 'string', minLength: 3, maxLength: 200 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
     },
     responses: { '200': '{ token, user }', '401': 'Wrong email or password' },
+    responseSchemas: { '200': loginAnswerSchema },
     async handler(req, res, { db, issuer, authenticator }) {
       if (authenticator.mode !== 'embedded') {
         throw new ProblemError(
@@ -42,6 +44,7 @@ export const authRoutes = defineRoutes([
     tag: 'auth',
     roles: ANY_ROLE,
     responses: { '200': 'The signed-in user' },
+    responseSchemas: { '200': signedInUserSchema },
     async handler(_req, res, { principal }) {
       res.json({ id: principal.userId, email: principal.email, name: principal.name, roles: principal.roles, tenantId: principal.tenantId });
     },

@@ -1,17 +1,27 @@
+import {
+  attachmentListSchema,
+  attachmentViewSchema,
+  caseAuditListSchema,
+  caseEvidenceSchema,
+  commentListSchema,
+  commentPostedSchema,
+  effectViewSchema,
+} from '@exflow/shared';
 import type { Request } from 'express';
 import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
-import { ProblemError, conflict, notFound, unprocessable } from '../../errors.js';
+import { retryEffect } from '../../effects/effectRetry.js';
+import { ProblemError, notFound, unprocessable } from '../../errors.js';
 import { createAttachmentRepository } from '../../store/attachmentRepository.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
 import { createCaseRepository, type CaseRecord } from '../../store/caseRepository.js';
 import { createCommentRepository } from '../../store/commentRepository.js';
 import type { Db } from '../../store/db.js';
-import { createEffectRepository } from '../../store/effectRepository.js';
 import { createEvidenceRepository } from '../../store/evidenceRepository.js';
 import { newId } from '../../store/ids.js';
 import { createInvoiceRepository } from '../../store/invoiceRepository.js';
 import { createTaskRepository } from '../../store/taskRepository.js';
 import { ATTACHMENT_TYPES, baseMediaType, cleanFilename } from '../../workspace/attachmentTypes.js';
+import { addAttachment } from '../../workspace/attachments.js';
 import { parseMentions } from '../../workspace/mentions.js';
 import { param, queryString } from '../params.js';
 import { defineRoutes } from '../route.js';
@@ -60,6 +70,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     responses: { '200': 'Audit entries', '404': 'Unknown case' },
+    responseSchemas: { '200': caseAuditListSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       res.json(await createAuditRepository(db).forCase(principal.tenantId, c.id));
@@ -72,6 +83,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     responses: { '200': '{ invoice, purchaseOrder, supplier }', '404': 'Unknown case' },
+    responseSchemas: { '200': caseEvidenceSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const invoice = c.invoiceId ? await createInvoiceRepository(db).get(principal.tenantId, c.invoiceId) : undefined;
@@ -89,29 +101,10 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: ['tenant_admin', 'process_owner'],
     responses: { '200': 'The effect, pending and due now', '404': 'Unknown case or effect', '409': 'The effect is running, done, or not yet tried' },
+    responseSchemas: { '200': effectViewSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
-      const effectId = param(req, 'effectId');
-      const effect = await db.transaction(async (trx) => {
-        const current = (await createEffectRepository(trx).forCase(principal.tenantId, c.id)).find((e) => e.id === effectId);
-        if (!current) throw notFound('effect', effectId);
-        const retried = await createEffectRepository(trx).retry(principal.tenantId, c.id, effectId);
-        if (!retried) {
-          throw conflict(
-            'effect-not-retryable',
-            `Effect ${effectId} is ${current.status}${current.status === 'pending' ? ' and has not been tried yet' : ''}; only a failed effect, or one waiting to retry, can be retried`,
-          );
-        }
-        await createAuditRepository(trx).record(principal.tenantId, {
-          caseId: c.id,
-          actor: principal.userId,
-          action: 'effect.retried',
-          entity: 'effect',
-          entityId: effectId,
-          data: { service: current.service, nodeId: current.nodeId, status: current.status, attempts: current.attempts, lastError: current.lastError },
-        });
-        return retried;
-      });
+      const effect = await retryEffect(db, principal.tenantId, c.id, param(req, 'effectId'), principal.userId);
       res.json(effect);
     },
   },
@@ -122,6 +115,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: STAFF,
     responses: { '200': 'Comments', '404': 'Unknown case' },
+    responseSchemas: { '200': commentListSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       res.json(await createCommentRepository(db).forCase(principal.tenantId, c.id));
@@ -146,6 +140,7 @@ export const caseWorkRoutes = defineRoutes([
       '409': 'The case is closed',
       '422': 'Empty text, an unknown @mention or a task of another case (named in errors[].path)',
     },
+    responseSchemas: { '201': commentPostedSchema },
     async handler(req, res, { db, engine, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const { text, taskId } = req.body as { text: string; taskId?: string };
@@ -188,6 +183,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: STAFF,
     responses: { '200': 'Attachments (without their bytes)', '404': 'Unknown case' },
+    responseSchemas: { '200': attachmentListSchema },
     async handler(req, res, { db, config, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       res.json(await createAttachmentRepository(db, config.attachmentsDir).forCase(principal.tenantId, c.id));
@@ -210,6 +206,7 @@ export const caseWorkRoutes = defineRoutes([
       '415': 'A media type not accepted',
       '422': 'No filename, empty file, or content that is not what Content-Type says',
     },
+    responseSchemas: { '201': attachmentViewSchema },
     async handler(req, res, { db, config, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const filename = cleanFilename(queryString(req, 'filename') ?? '');
@@ -238,32 +235,14 @@ export const caseWorkRoutes = defineRoutes([
           [{ path: 'body', message: `content is not ${contentType}` }],
         );
       }
-      const id = newId();
-      const attachment = await db
-        .transaction(async (trx) => {
-          const stored = await createAttachmentRepository(trx, config.attachmentsDir).insert(principal.tenantId, {
-            id,
-            caseId: c.id,
-            taskId: taskId ?? null,
-            filename,
-            contentType,
-            uploadedBy: principal.userId,
-            content,
-          });
-          await createAuditRepository(trx).record(principal.tenantId, {
-            caseId: c.id,
-            actor: principal.userId,
-            action: 'attachment.added',
-            entity: 'attachment',
-            entityId: id,
-            data: { filename, contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
-          });
-          return stored;
-        })
-        .catch(async (e) => {
-          await createAttachmentRepository(db, config.attachmentsDir).discard(principal.tenantId, id);
-          throw e;
-        });
+      const attachment = await addAttachment(db, config.attachmentsDir, principal.tenantId, {
+        caseId: c.id,
+        taskId: taskId ?? null,
+        filename,
+        contentType,
+        uploadedBy: principal.userId,
+        content,
+      });
       res.status(201).json(attachment);
     },
   },

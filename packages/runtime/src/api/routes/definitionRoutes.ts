@@ -1,4 +1,5 @@
 import {
+  validationResultSchema,
   bpmnImportResponseSchema,
   compile,
   definitionListSchema,
@@ -103,6 +104,7 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': '{ ok, problems }' },
+    responseSchemas: { '200': validationResultSchema },
     async handler(req, res, { db, principal }) {
       res.json(validate(req.body, { sod: await sodPolicy(db, principal.tenantId) }));
     },
@@ -231,10 +233,7 @@ export const definitionRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const id = param(req, 'id');
       const sod = await sodPolicy(db, principal.tenantId);
-      const { published, warnings } = await db.transaction(async (trx) => {
-        const repo = createDefinitionRepository(trx);
-        const found = await repo.get(principal.tenantId, id);
-        if (!found) throw notFound('definition', id);
+      const outcome = await createDefinitionRepository(db).publishDraft(principal.tenantId, id, principal.userId, (found) => {
         const result = compile(found.draft);
         const problems = result.ok ? validate(found.draft, { sod }).problems : result.problems;
         const errors = problems.filter((p) => p.severity !== 'warning');
@@ -245,8 +244,10 @@ export const definitionRoutes = defineRoutes([
             problemsToErrors(errors),
           );
         }
-        return { published: await repo.publish(principal.tenantId, id, found.draft, result.flow, principal.userId), warnings: problems };
+        return { compiled: result.flow, also: problems };
       });
+      if (!outcome) throw notFound('definition', id);
+      const { published, also: warnings } = outcome;
       res.status(201).json({
         version: published.version,
         publishedAt: published.publishedAt,

@@ -1,3 +1,4 @@
+import { delegationListSchema, delegationViewSchema } from '@exflow/shared';
 import { STAFF, WORKERS, type Role } from '../../auth/roles.js';
 import { checkDelegation } from '../../engine/delegationRules.js';
 import { notFound, unprocessable } from '../../errors.js';
@@ -16,6 +17,7 @@ export const delegationRoutes = defineRoutes([
     tag: 'governance',
     roles: STAFF,
     responses: { '200': 'Delegations' },
+    responseSchemas: { '200': delegationListSchema },
     async handler(_req, res, { db, principal }) {
       res.json(await createDelegationRepository(db).list(principal.tenantId));
     },
@@ -37,6 +39,7 @@ export const delegationRoutes = defineRoutes([
       },
     },
     responses: { '201': 'Delegated', '422': 'Refused: self, loop, chain, overlap, conflict or bad period (code says which)' },
+    responseSchemas: { '201': delegationViewSchema },
     async handler(req, res, { db, principal }) {
       const { toUserId, startsAt, endsAt } = req.body as { toUserId: string; startsAt: string; endsAt: string };
       const from = new Date(startsAt);

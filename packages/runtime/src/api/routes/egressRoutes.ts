@@ -1,3 +1,4 @@
+import { egressAllowEntrySchema, egressAllowListSchema } from '@exflow/shared';
 import { notFound, unprocessable } from '../../errors.js';
 import { parseAllowEntry } from '../../services/egress.js';
 import { createAuditRepository } from '../../store/auditRepository.js';
@@ -17,6 +18,7 @@ export const egressRoutes = defineRoutes([
     tag: 'admin',
     roles: ['platform_admin'],
     responses: { '200': '{ entries, operator }' },
+    responseSchemas: { '200': egressAllowListSchema },
     async handler(_req, res, { db, principal, config }) {
       res.json({ entries: await createEgressAllowRepository(db).list(principal.tenantId), operator: config.egressAllow });
     },
@@ -37,6 +39,7 @@ export const egressRoutes = defineRoutes([
       },
     },
     responses: { '201': 'Added', '200': 'Already there', '422': 'Not a host name, address or network' },
+    responseSchemas: { '201': egressAllowEntrySchema, '200': egressAllowEntrySchema },
     async handler(req, res, { db, principal }) {
       const { entry, note } = req.body as { entry: string; note?: string };
       if (!parseAllowEntry(entry)) {

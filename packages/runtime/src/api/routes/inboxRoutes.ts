@@ -1,8 +1,18 @@
-import { inboxPageSchema, inboxSummarySchema, teamListSchema, type InboxPage, type InboxSummary, type TeamMember } from '@exflow/shared';
+import {
+  bulkChangedSchema,
+  commentListSchema,
+  inboxPageSchema,
+  inboxSummarySchema,
+  inboxTaskSchema,
+  teamListSchema,
+  teamMemberSchema,
+  type InboxPage,
+  type InboxSummary,
+  type TeamMember,
+} from '@exflow/shared';
 import type { Principal } from '../../auth/roles.js';
 import { STAFF, WORKERS } from '../../auth/roles.js';
 import { notFound, unprocessable } from '../../errors.js';
-import { createAuditRepository } from '../../store/auditRepository.js';
 import { createCommentRepository } from '../../store/commentRepository.js';
 import { createInboxRepository, type InboxCursor, type InboxFilter, type InboxView } from '../../store/inboxRepository.js';
 import { createTaskWork, isLead, requireLead } from '../../tasks/taskWork.js';
@@ -130,6 +140,7 @@ export const inboxRoutes = defineRoutes([
     tag: 'inbox',
     roles: STAFF,
     responses: { '200': 'Comments' },
+    responseSchemas: { '200': commentListSchema },
     async handler(_req, res, { db, principal }) {
       res.json(await createCommentRepository(db).mentioning(principal.tenantId, principal.userId, 20));
     },
@@ -154,21 +165,12 @@ export const inboxRoutes = defineRoutes([
     roles: ['tenant_admin'],
     body: { type: 'object', required: ['lead'], additionalProperties: false, properties: { lead: { type: 'boolean' } } },
     responses: { '200': 'The user', '404': 'Unknown user' },
+    responseSchemas: { '200': teamMemberSchema },
     async handler(req, res, { db, principal }) {
       const userId = param(req, 'userId');
       const repo = createInboxRepository(db);
       const { lead } = req.body as { lead: boolean };
-      await db.transaction(async (trx) => {
-        if (!(await createInboxRepository(trx).setLead(principal.tenantId, userId, lead))) throw notFound('user', userId);
-        await createAuditRepository(trx).record(principal.tenantId, {
-          caseId: null,
-          actor: principal.userId,
-          action: lead ? 'user.lead.granted' : 'user.lead.revoked',
-          entity: 'user',
-          entityId: userId,
-          data: { lead },
-        });
-      });
+      if (!(await repo.setLead(principal.tenantId, userId, lead, principal.userId))) throw notFound('user', userId);
       res.json(await repo.member(principal.tenantId, userId));
     },
   },
@@ -191,6 +193,7 @@ export const inboxRoutes = defineRoutes([
       '409': 'Closed, or taken meanwhile',
       '422': 'The assignee cannot work this task',
     },
+    responseSchemas: { '200': inboxTaskSchema },
     async handler(req, res, ctx) {
       const { assignee, reason } = req.body as { assignee: string; reason?: string };
       res.json(await createTaskWork(ctx).reassign(ctx.principal, param(req, 'id'), assignee, reason));
@@ -218,6 +221,7 @@ export const inboxRoutes = defineRoutes([
       '409': 'A task closed meanwhile (nothing changed)',
       '422': 'A task or the assignee is not valid (named in errors[].path; nothing changed)',
     },
+    responseSchemas: { '200': bulkChangedSchema },
     async handler(req, res, ctx) {
       const { taskIds, assignee, reason } = req.body as { taskIds: string[]; assignee: string; reason?: string };
       res.json(await createTaskWork(ctx).bulkReassign(ctx.principal, taskIds, assignee, reason));
@@ -245,6 +249,7 @@ export const inboxRoutes = defineRoutes([
       '409': 'A task closed meanwhile (nothing changed)',
       '422': 'A task is not valid (named in errors[].path; nothing changed)',
     },
+    responseSchemas: { '200': bulkChangedSchema },
     async handler(req, res, ctx) {
       const { taskIds, priority, reason } = req.body as { taskIds: string[]; priority: number; reason?: string };
       res.json(await createTaskWork(ctx).bulkReprioritise(ctx.principal, taskIds, priority, reason));

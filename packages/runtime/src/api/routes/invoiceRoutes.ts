@@ -1,4 +1,4 @@
-import { invoiceIntakeResponseSchema, invoiceSchema, parseInvoice } from '@exflow/shared';
+import { invoiceIntakeResponseSchema, invoiceSchema, parseInvoice, storedInvoiceSchema } from '@exflow/shared';
 import { INTAKE, READERS, WORKERS } from '../../auth/roles.js';
 import { badRequest, notFound, unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
@@ -46,6 +46,7 @@ export const invoiceRoutes = defineRoutes([
     tag: 'invoices',
     roles: READERS,
     responses: { '200': 'Invoice', '404': 'Unknown invoice' },
+    responseSchemas: { '200': storedInvoiceSchema },
     async handler(req, res, { db, principal }) {
       const found = await createInvoiceRepository(db).get(principal.tenantId, param(req, 'id'));
       if (!found) throw notFound('invoice', param(req, 'id'));
@@ -61,6 +62,7 @@ export const invoiceRoutes = defineRoutes([
     roles: WORKERS,
     body: invoiceSchema,
     responses: { '200': 'Corrected', '404': 'Unknown invoice', '422': 'Invalid invoice' },
+    responseSchemas: { '200': storedInvoiceSchema },
     async handler(req, res, ctx) {
       const parsed = parseInvoice(req.body);
       if (!parsed.ok) throw unprocessable('invalid-invoice', `The invoice is not valid: ${parsed.problems.map((p) => p.message).join('; ')}`, parsed.problems);

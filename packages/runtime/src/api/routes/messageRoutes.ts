@@ -1,3 +1,4 @@
+import { messageOutcomeSchema, messageViewSchema } from '@exflow/shared';
 import type { Role } from '../../auth/roles.js';
 import { notFound, ProblemError } from '../../errors.js';
 import { messageFromCloudEvent } from '../../integration/cloudEvents.js';
@@ -44,6 +45,7 @@ export const messageRoutes = defineRoutes([
       '202': 'No case waits yet: buffered until expiresAt',
       '422': 'Invalid field',
     },
+    responseSchemas: { '200': messageOutcomeSchema, '202': messageOutcomeSchema },
     async handler(req, res, { db, engine, principal }) {
       const body = req.body as { name: string; correlationKey: string; payload?: unknown; id?: string; ttl?: string };
       const { status, body: out } = answer(await receiveMessage(db, engine, principal.tenantId, { ...body, source: 'api' }, principal.userId));
@@ -63,6 +65,7 @@ export const messageRoutes = defineRoutes([
       '415': 'Neither structured nor binary mode, a batch, or a binary body that is not JSON',
       '422': 'Not a valid CloudEvent 1.0, or no correlationkey',
     },
+    responseSchemas: { '200': messageOutcomeSchema, '202': messageOutcomeSchema },
     async handler(req, res, { db, engine, principal }) {
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (req.get('ce-specversion') && type && type !== 'application/json' && !type.endsWith('+json')) {
@@ -80,6 +83,7 @@ export const messageRoutes = defineRoutes([
     tag: 'integration',
     roles: MESSAGE_SENDERS,
     responses: { '200': 'The message', '404': 'No such message' },
+    responseSchemas: { '200': messageViewSchema },
     async handler(req, res, { db, principal }) {
       const found = await createMessageRepository(db).get(principal.tenantId, param(req, 'id'));
       if (!found) throw notFound('message', param(req, 'id'));

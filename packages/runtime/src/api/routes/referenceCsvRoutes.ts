@@ -73,11 +73,9 @@ export const referenceCsvRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const result = parsePurchaseOrdersCsv(req.body as string);
       refuseIfNothingRead(result, 'purchase order');
-      await db.transaction((trx) =>
-        createReferenceRepository(trx).upsertPurchaseOrders(
-          principal.tenantId,
-          result.records.map((r) => r.value),
-        ),
+      await createReferenceRepository(db).upsertPurchaseOrders(
+        principal.tenantId,
+        result.records.map((r) => r.value),
       );
       res.json(answer(result, result.records.length));
     },

@@ -79,7 +79,7 @@ export const referenceRoutes = defineRoutes([
     responseSchemas: { '200': referenceUpsertedSchema },
     async handler(req, res, { db, principal }) {
       const rows = req.body as PurchaseOrderInput[];
-      await db.transaction((trx) => createReferenceRepository(trx).upsertPurchaseOrders(principal.tenantId, rows));
+      await createReferenceRepository(db).upsertPurchaseOrders(principal.tenantId, rows);
       res.json({ upserted: rows.length });
     },
   },

@@ -1,10 +1,9 @@
-import { checkRoutingTable, routingTableSchema, type RoutingTable } from '@exflow/shared';
+import { checkRoutingTable, effectiveRoutingSchema, routingTableSchema, type RoutingTable } from '@exflow/shared';
 import { join } from 'node:path';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { loadTenantWithParent } from '../../auth/tenancy.js';
 import { forbidden, unprocessable } from '../../errors.js';
 import { builtInTemplatesDir, listPackNames, loadPack } from '../../packs/templatePack.js';
-import { createAuditRepository } from '../../store/auditRepository.js';
 import { createDefinitionRepository } from '../../store/definitionRepository.js';
 import { createRoutingRepository } from '../../store/routingRepository.js';
 import { defineRoutes } from '../route.js';
@@ -18,6 +17,7 @@ export const routingRoutes = defineRoutes([
     tag: 'routing',
     roles: READERS,
     responses: { '200': '{ rules, updatedBy, updatedAt, source: own | msp | none, ownAllowed }' },
+    responseSchemas: { '200': effectiveRoutingSchema },
     async handler(_req, res, { db, principal }) {
       const { parent } = await loadTenantWithParent(db, principal.tenantId);
       res.json(await createRoutingRepository(db).effective(principal.tenantId, parent));
@@ -36,6 +36,7 @@ export const routingRoutes = defineRoutes([
       '403': "The tenant's MSP sets routing for its clients and does not list `routing` as overridable",
       '422': 'A rule names an unknown flow or has a FEEL condition that does not parse',
     },
+    responseSchemas: { '200': effectiveRoutingSchema },
     async handler(req, res, { db, principal }) {
       const table = req.body as RoutingTable;
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
@@ -51,16 +52,7 @@ export const routingRoutes = defineRoutes([
       const problems = checkRoutingTable(table, flows);
       if (problems.length)
         throw unprocessable('invalid-routing', `The routing table is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
-      await db.transaction(async (trx) => {
-        await createRoutingRepository(trx).put(principal.tenantId, { rules: table.rules }, principal.userId);
-        await createAuditRepository(trx).record(principal.tenantId, {
-          actor: principal.userId,
-          action: 'routing.changed',
-          entity: 'tenant',
-          entityId: principal.tenantId,
-          data: { rules: table.rules },
-        });
-      });
+      await routing.put(principal.tenantId, { rules: table.rules }, principal.userId);
       res.json(await routing.effective(principal.tenantId, parent));
     },
   },

@@ -1,4 +1,4 @@
-import { taskListSchema, taskViewSchema, type TaskView } from '@exflow/shared';
+import { taskAwaitingSecondApprovalSchema, taskCompletedSchema, taskListSchema, taskViewSchema, type TaskView } from '@exflow/shared';
 import { STAFF, WORKERS } from '../../auth/roles.js';
 import { unprocessable } from '../../errors.js';
 import { createTaskRepository } from '../../store/taskRepository.js';
@@ -90,12 +90,14 @@ export const taskRoutes = defineRoutes([
       properties: { outcome: { type: 'string', minLength: 1, maxLength: 1000 }, data: { type: 'object' } },
     },
     responses: {
-      '200': 'Completed',
-      '403': 'Not a candidate',
+      '200': 'Completed: { task, case }',
+      '202': 'A first approval above the four-eyes threshold: { task, awaitingSecondApproval }',
+      '403': 'Not a candidate, or refused by segregation of duties (code sod.*)',
       '404': 'Unknown task',
       '409': 'Closed or held by someone else',
       '422': 'Unknown outcome or invalid form data',
     },
+    responseSchemas: { '200': taskCompletedSchema, '202': taskAwaitingSecondApprovalSchema },
     async handler(req, res, ctx) {
       const { outcome, data = {} } = req.body as { outcome: string; data?: Record<string, unknown> };
       const result = await createTaskWork(ctx).complete(ctx.principal, param(req, 'id'), outcome, data);

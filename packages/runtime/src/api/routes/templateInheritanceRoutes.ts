@@ -13,24 +13,17 @@ import {
 } from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { loadTenantWithParent } from '../../auth/tenancy.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
-import type { Db } from '../../store/db.js';
-import { createDefinitionRepository } from '../../store/definitionRepository.js';
+import { forbidden, notFound, unprocessable } from '../../errors.js';
 import { createTemplateFanOutRepository } from '../../store/templateFanOutRepository.js';
 import { createTemplateRepository } from '../../store/templateRepository.js';
 import { queueFanOut } from '../../packs/templateFanOut.js';
-import { baseOf, errorsOf, sodOf } from '../../packs/templateLayers.js';
+import { requireMsp, saveOverrides } from '../../packs/templateInheritance.js';
+import { baseOf, sodOf } from '../../packs/templateLayers.js';
 import { createTenantRepository } from '../../store/tenantRepository.js';
 import { param } from '../params.js';
 import { defineRoutes } from '../route.js';
 
 const PACK_NAME = '^[a-z0-9][a-z0-9-]{0,63}$';
-
-async function requireMsp(db: Db, tenantId: string) {
-  const { tenant } = await loadTenantWithParent(db, tenantId);
-  if (tenant.kind !== 'msp') throw conflict('msp-only', `Tenant "${tenantId}" is not an MSP: only an MSP uploads template packs and publishes them to clients`);
-  return tenant;
-}
 
 const overridesBody = {
   type: 'object',
@@ -121,9 +114,7 @@ export const templateInheritanceRoutes = defineRoutes([
           });
       }
       if (errors.length) throw unprocessable('template-pack-invalid', `The pack "${name}" has ${errors.length} problem(s); nothing was stored`, errors);
-      const stored = await db.transaction((trx) =>
-        createTemplateRepository(trx).addPackVersion(principal.tenantId, name, title ?? name, flows, extensionPoints, principal.userId),
-      );
+      const stored = await createTemplateRepository(db).addPackVersion(principal.tenantId, name, title ?? name, flows, extensionPoints, principal.userId);
       res.status(201).json({ name: stored.name, version: stored.version, flows: stored.flows.map((f) => f.key) });
     },
   },
@@ -270,40 +261,7 @@ export const templateInheritanceRoutes = defineRoutes([
       const overrides = req.body as TemplateOverrides;
       const key = param(req, 'key');
       const sod = await sodOf(db, principal.tenantId);
-      const result = await db.transaction(async (trx) => {
-        const templates = createTemplateRepository(trx);
-        const layer = await templates.layer(principal.tenantId, key);
-        if (!layer) throw notFound('template layer', key);
-        const { flow: base, points } = (await baseOf(trx, layer))!;
-        const { definition, outcomes } = effectiveFlow(base, overrides, undefined, points);
-        const refused = outcomes.filter((o) => o.status === 'conflict');
-        if (refused.length)
-          throw unprocessable(
-            'template-override-invalid',
-            refused.map((m) => m.message).join('; '),
-            refused.map((m) => ({
-              path: m.paths[0] === '/insert' ? `/insert/${(overrides.insert ?? []).findIndex((i) => i.node.id === m.nodeId)}` : `/nodes/${m.nodeId}`,
-              message: m.message,
-            })),
-          );
-        const { compiled, errors } = errorsOf(definition, sod);
-        if (!compiled.ok || errors.length)
-          throw unprocessable(
-            'template-override-invalid',
-            `With these overrides "${key}" has ${errors.length} problem(s); nothing was changed`,
-            errors.map((p) => ({
-              path: p.nodeId ? `/nodes/${p.nodeId}${p.path ?? ''}` : (p.path ?? '/nodes'),
-              message: p.message,
-              code: p.code,
-              nodeId: p.nodeId,
-            })),
-          );
-        const definitions = createDefinitionRepository(trx);
-        await definitions.updateDraft(principal.tenantId, layer.definitionId, definition, principal.userId);
-        const published = await definitions.publish(principal.tenantId, layer.definitionId, definition, compiled.flow, principal.userId);
-        await templates.saveLayer({ ...layer, overrides, report: outcomes, updatedBy: principal.userId });
-        return { version: published.version, report: outcomes, diff: overrideDiff(base, overrides) };
-      });
+      const result = await saveOverrides(db, principal.tenantId, key, overrides, sod, principal.userId);
       res.json({ key, ...result });
     },
   },

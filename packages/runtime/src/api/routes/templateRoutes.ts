@@ -1,3 +1,4 @@
+import { templateCatalogueSchema, templateInstallResultSchema } from '@exflow/shared';
 import { join } from 'node:path';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { tenantPolicies } from '../../auth/tenancy.js';
@@ -23,6 +24,7 @@ export const templateRoutes = defineRoutes([
     tag: 'templates',
     roles: READERS,
     responses: { '200': 'Packs' },
+    responseSchemas: { '200': templateCatalogueSchema },
     async handler(_req, res, { db, principal }) {
       const existing = new Set((await createDefinitionRepository(db).list(principal.tenantId)).map((d) => d.key));
       const allowed = await allowedPacks(db, principal.tenantId);
@@ -65,6 +67,7 @@ export const templateRoutes = defineRoutes([
       '403': "The tenant's policy allowedTemplates does not include the pack",
       '404': 'No such pack',
     },
+    responseSchemas: { '200': templateInstallResultSchema },
     async handler(req, res, { db, principal }) {
       const name = param(req, 'pack');
       if (!PACK_NAME.test(name) || !(await listPackNames(builtInTemplatesDir)).includes(name)) throw notFound('template pack', name);

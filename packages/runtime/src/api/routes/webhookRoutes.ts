@@ -1,3 +1,10 @@
+import {
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookSubscriptionListSchema,
+  webhookSubscriptionSchema,
+  webhookSubscriptionWithSecretSchema,
+} from '@exflow/shared';
 import { ADMINS } from '../../auth/roles.js';
 import { notFound, unprocessable } from '../../errors.js';
 import { requireSecrets } from '../../integration/credentials.js';
@@ -22,6 +29,7 @@ export const webhookRoutes = defineRoutes([
     tag: 'integration',
     roles: ADMINS,
     responses: { '200': 'Subscriptions: url, event types, status (active, or disabled and why)' },
+    responseSchemas: { '200': webhookSubscriptionListSchema },
     async handler(_req, res, { db, principal }) {
       res.json(await createWebhookRepository(db).list(principal.tenantId));
     },
@@ -59,6 +67,7 @@ export const webhookRoutes = defineRoutes([
       '422': 'Invalid URL or unknown event type',
       '503': 'No EXFLOW_SECRETS_KEY to seal the secret with',
     },
+    responseSchemas: { '201': webhookSubscriptionWithSecretSchema },
     async handler(req, res, { db, principal, secrets }) {
       const { url, eventTypes, description } = req.body as { url: string; eventTypes: string[]; description?: string };
       try {
@@ -116,6 +125,7 @@ export const webhookRoutes = defineRoutes([
       properties: { windowHours: { type: 'integer', format: 'int32', minimum: 0, maximum: MAX_ROTATION_HOURS } },
     },
     responses: { '200': 'The subscription and its new secret', '404': 'No such subscription' },
+    responseSchemas: { '200': webhookSubscriptionWithSecretSchema },
     async handler(req, res, { db, principal, secrets }) {
       const windowHours = (req.body as { windowHours?: number }).windowHours ?? 24;
       const secret = newWebhookSecret();
@@ -143,6 +153,7 @@ export const webhookRoutes = defineRoutes([
     tag: 'integration',
     roles: ADMINS,
     responses: { '200': 'The subscription', '404': 'No such subscription' },
+    responseSchemas: { '200': webhookSubscriptionSchema },
     async handler(req, res, { db, principal }) {
       const enabled = await createWebhookRepository(db).enable(principal.tenantId, param(req, 'id'));
       if (!enabled) throw notFound('webhook subscription', param(req, 'id'));
@@ -164,6 +175,7 @@ export const webhookRoutes = defineRoutes([
     roles: ADMINS,
     query: { limit: { type: 'integer', minimum: 1, maximum: 500, description: '1 to 500, default 100' } },
     responses: { '200': 'Deliveries', '404': 'No such subscription' },
+    responseSchemas: { '200': webhookDeliveryListSchema },
     async handler(req, res, { db, principal }) {
       const webhooks = createWebhookRepository(db);
       if (!(await webhooks.get(principal.tenantId, param(req, 'id')))) throw notFound('webhook subscription', param(req, 'id'));
@@ -177,6 +189,7 @@ export const webhookRoutes = defineRoutes([
     tag: 'integration',
     roles: ADMINS,
     responses: { '202': 'Queued again', '404': 'No such delivery' },
+    responseSchemas: { '202': webhookDeliverySchema },
     async handler(req, res, { db, principal }) {
       const replayed = await createWebhookRepository(db).replay(principal.tenantId, param(req, 'id'), param(req, 'deliveryId'));
       if (!replayed) throw notFound('webhook delivery', param(req, 'deliveryId'));

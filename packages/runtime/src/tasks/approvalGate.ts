@@ -1,10 +1,9 @@
 import { evaluateFeel, feelContext, type CaseContext, type HumanTaskConfig } from '@exflow/shared';
 import { apiKeyIdOf } from '../auth/apiKeys.js';
-import { delegatedAuthority } from '../auth/delegatedRoles.js';
-import type { Principal } from '../auth/roles.js';
+import type { Principal, Role } from '../auth/roles.js';
 import { effectivePolicies, loadTenantWithParent } from '../auth/tenancy.js';
 import { createApiKeyRepository } from '../store/apiKeyRepository.js';
-import { createCaseRepository } from '../store/caseRepository.js';
+import type { CaseRecord } from '../store/caseRepository.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
 import { createInvoiceRepository } from '../store/invoiceRepository.js';
@@ -28,11 +27,18 @@ export interface ApprovalGateResult {
 
 /**
  * Gathers the facts for segregation of duties on a task completion and decides. `undefined`
- * when the task is not an approval (its node has no `approval` config).
+ * when the task is not an approval (its node has no `approval` config). Called inside the
+ * completion's transaction with the case and task rows locked, so the approvals, authors and
+ * delegations it reads are those the transition commits with.
  */
-export async function gateApproval(db: Db, principal: Principal, task: TaskRecord, outcome: string, now = new Date()): Promise<ApprovalGateResult | undefined> {
-  const record = await createCaseRepository(db).get(principal.tenantId, task.caseId);
-  if (!record) return undefined;
+export async function gateApproval(
+  db: Db,
+  principal: Principal,
+  authority: { roles: Role[]; onBehalfOf: string[] },
+  record: CaseRecord,
+  task: TaskRecord,
+  outcome: string,
+): Promise<ApprovalGateResult | undefined> {
   const version = await createDefinitionRepository(db).getVersion(principal.tenantId, record.definitionId, record.definitionVersion);
   const node = version?.definition.nodes.find((n) => n.id === task.nodeId);
   const approval = (node?.config as HumanTaskConfig | undefined)?.approval;
@@ -45,8 +51,6 @@ export async function gateApproval(db: Db, principal: Principal, task: TaskRecor
   const invoice = record.invoiceId ? await createInvoiceRepository(db).authors(principal.tenantId, record.invoiceId) : undefined;
   const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
   const policies = effectivePolicies(tenant, parent) as { approvalLimits?: ApprovalLimit[]; fourEyesThreshold?: number };
-
-  const authority = await delegatedAuthority(db, principal, now);
 
   const viaApiKey = apiKeyIdOf(principal.userId) !== undefined;
   const attempt: ApprovalAttempt = {
