@@ -1,0 +1,48 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { de } from './catalogue/de.js';
+import { en } from './catalogue/en.js';
+import { browserLanguages, formattingLocale, loadChosenLanguage, pickLanguage, saveChosenLanguage, type Language } from './language.js';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}
+
+/**
+ * The app's one i18next instance: both catalogues are bundled (they are small), so it is ready
+ * before the first render and a switch never waits on the network.
+ */
+export const i18n = i18next.createInstance();
+void i18n.use(initReactI18next).init({
+  resources: { en: { translation: en }, de: { translation: de } },
+  lng: pickLanguage(loadChosenLanguage(), browserLanguages()),
+  fallbackLng: 'en',
+  initAsync: false,
+  // React escapes what it renders; escaping here too would show "&amp;"
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+syncDocumentLanguage();
+i18n.on('languageChanged', syncDocumentLanguage);
+
+function syncDocumentLanguage() {
+  if (typeof document !== 'undefined') document.documentElement.lang = i18n.language;
+}
+
+/** Switches the whole app and remembers the choice in this browser. */
+export function switchLanguage(language: Language): void {
+  saveChosenLanguage(language);
+  void i18n.changeLanguage(language);
+}
+
+export function currentLanguage(): Language {
+  return pickLanguage(i18n.language, []);
+}
+
+/** The locale `Intl` formats dates and amounts in, following the chosen language. */
+export function currentLocale(): string {
+  return formattingLocale(currentLanguage(), browserLanguages());
+}
