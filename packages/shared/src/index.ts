@@ -112,6 +112,8 @@ export {
   taskViewSchema,
   taskListSchema,
   teamListSchema,
+  assignmentOptionsSchema,
+  type AssignmentOptions,
   inboxTaskSchema,
   inboxPageSchema,
   inboxSummarySchema,

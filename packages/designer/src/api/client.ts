@@ -1,4 +1,5 @@
 import type {
+  AssignmentOptions,
   BpmnImportResponse,
   DefinitionSummary,
   DefinitionView,
@@ -224,6 +225,7 @@ export function createApiClient(options: ApiClientOptions) {
     installTemplate: (pack: string, options: { publish: boolean; referenceData: boolean }) =>
       request<TemplateInstall>('POST', `/templates/${encodeURIComponent(pack)}/install`, options),
     listClients: () => request<{ tenant: Tenant; clients: Tenant[] }>('GET', '/clients'),
+    assignmentOptions: () => request<AssignmentOptions>('GET', '/assignment-options'),
   };
 }
 

@@ -46,3 +46,12 @@ export function currentLanguage(): Language {
 export function currentLocale(): string {
   return formattingLocale(currentLanguage(), browserLanguages());
 }
+
+/**
+ * A node kind's name in the user's language; a kind the catalogue does not name (a newer one)
+ * keeps the label shared declares.
+ * @example kindLabel('timer', 'Wait') // 'Warten' in German
+ */
+export function kindLabel(kind: string, declared: string): string {
+  return i18n.exists(`kind.${kind}`) ? i18n.t(`kind.${kind}` as 'kind.timer') : declared;
+}

@@ -1,6 +1,8 @@
 import type { IconButtonProps, ObjectFieldTemplateProps, RegistryFieldsType, RegistryWidgetsType } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { useState } from 'react';
+import { QueueWidget, RolesField } from './AssignmentWidgets.js';
+import { DurationWidget } from './DurationWidget.js';
 import { FeelWidget } from './FeelWidget.js';
 import { groupsFor, isFilled } from './formSupport.js';
 import { JsonField } from './JsonField.js';
@@ -11,8 +13,8 @@ export const formValidator = customizeValidator({
   ajvOptionsOverrides: { strict: false },
 });
 
-export const formWidgets: RegistryWidgetsType = { feel: FeelWidget };
-export const formFields: RegistryFieldsType = { json: JsonField };
+export const formWidgets: RegistryWidgetsType = { feel: FeelWidget, duration: DurationWidget, queue: QueueWidget };
+export const formFields: RegistryFieldsType = { json: JsonField, roles: RolesField };
 
 function button(label: string, className: string) {
   return function Button({ onClick, disabled, title, id }: IconButtonProps) {

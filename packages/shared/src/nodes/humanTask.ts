@@ -57,8 +57,8 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
     required: ['title', 'queue', 'outcomes'],
     properties: {
       title: { type: 'string', title: 'Task title', minLength: 1 },
-      queue: { type: 'string', title: 'Queue', minLength: 1 },
-      candidateRoles: { type: 'array', title: 'Candidate roles', items: { type: 'string' } },
+      queue: { type: 'string', title: 'Queue', minLength: 1, 'x-widget': 'queue' },
+      candidateRoles: { type: 'array', title: 'Candidate roles', items: { type: 'string' }, 'x-widget': 'roles' },
       instructions: { type: 'string', title: 'Instructions' },
       form: { type: 'object', title: 'Form (JSON Schema)' },
       outcomes: {
@@ -75,7 +75,7 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
           },
         },
       },
-      dueIn: { type: 'string', title: 'Due in', description: 'An ISO 8601 duration: PT8H is 8 hours, P2D 2 days', pattern: '^P' },
+      dueIn: { type: 'string', title: 'Due in', description: 'How long the task may wait before it is past its SLA', pattern: '^P', 'x-widget': 'duration' },
       dueInBusinessDays: { type: 'boolean', title: 'Count business days (skip weekends and holidays)' },
       priority: { type: 'integer', title: 'Priority (1 highest)', minimum: 1, maximum: 5 },
       resultVar: { type: 'string', title: 'Keep the decision as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
