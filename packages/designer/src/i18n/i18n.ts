@@ -55,3 +55,8 @@ export function currentLocale(): string {
 export function kindLabel(kind: string, declared: string): string {
   return i18n.exists(`kind.${kind}`) ? i18n.t(`kind.${kind}` as 'kind.timer') : declared;
 }
+
+/** A node kind's description in the user's language, else the one shared declares. */
+export function kindDescription(kind: string, declared: string): string {
+  return i18n.exists(`kindHelp.${kind}`) ? i18n.t(`kindHelp.${kind}` as 'kindHelp.timer') : declared;
+}
