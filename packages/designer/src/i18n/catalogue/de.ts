@@ -527,4 +527,16 @@ export const de: Catalogue = {
     sent: 'gesendet',
     failed: 'nicht zugestellt',
   },
+  incidents: {
+    title: 'Störungen',
+    lead: 'Fälle, die bei einem Schritt warten, dessen Aufruf eines anderen Systems nach allen Wiederholungen fehlschlug. Wiederholen Sie, sobald das System wieder da ist.',
+    none: 'Keine offenen Störungen.',
+    case: 'Fall',
+    step: 'Schritt',
+    error: 'Fehler',
+    attempts: 'Versuche',
+    since: 'Seit',
+    retrying: 'Wird wiederholt…',
+    retry: 'Wiederholen',
+  },
 };

@@ -527,6 +527,18 @@ export const en = {
     sent: 'sent',
     failed: 'not delivered',
   },
+  incidents: {
+    title: 'Incidents',
+    lead: 'Cases waiting at a step whose call to another system failed after all its retries. Retry once the system is back.',
+    none: 'No open incidents.',
+    case: 'Case',
+    step: 'Step',
+    error: 'Error',
+    attempts: 'Attempts',
+    since: 'Since',
+    retrying: 'Retrying…',
+    retry: 'Retry',
+  },
 };
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
