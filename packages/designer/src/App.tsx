@@ -10,6 +10,8 @@ import { LoginScreen } from './auth/LoginScreen.js';
 import { clearSession, loadActingIn, loadSession, saveSession, type Session } from './auth/session.js';
 import { readsInsights } from './inbox/workspaceRoute.js';
 import { useWorkspaceRoute } from './inbox/workspaceRoute.js';
+import { LanguageSwitch } from './i18n/LanguageSwitch.js';
+import { useTranslation } from 'react-i18next';
 
 // one chunk per area, loaded on first visit: an analyst's inbox never downloads the designer (canvas, ELK, inspector)
 const DesignerPage = lazy(() => import('./app/DesignerPage.js').then((m) => ({ default: m.DesignerPage })));
@@ -19,6 +21,8 @@ const WorkspaceApp = lazy(() => import('./inbox/WorkspaceApp.js').then((m) => ({
 
 /** The designer app: sign in, then the flow list or one flow's designer. */
 export function App() {
+  // re-renders the app when the language changes, so formatted dates and amounts follow too
+  const { t } = useTranslation();
   const [session, setSession] = useState<Session | null>(() => loadSession());
   const [route, navigate] = useHashRoute();
   const workspaceRoute = useWorkspaceRoute(session?.user.roles ?? []);
@@ -52,7 +56,7 @@ export function App() {
     <ApiProvider api={api} user={session.user}>
       <BrandingProvider api={api}>
         <ActingBanner />
-        <Suspense fallback={<div className="app-loading">Loading…</div>}>
+        <Suspense fallback={<div className="app-loading">{t('common.loading')}</div>}>
           {workspaceRoute ? (
             <WorkspaceApp route={workspaceRoute} user={session.user} token={session.token} onSignOut={signOut} />
           ) : route.page === 'designer' ? (
@@ -62,14 +66,15 @@ export function App() {
               <SkipLink />
               <header className="app-header">
                 <div className="app-header__left">
-                  <Brand area={route.page === 'admin' ? 'Admin' : 'Designer'} />
+                  <Brand area={route.page === 'admin' ? t('nav.areaAdmin') : t('nav.areaDesigner')} />
                   <AppNav roles={session.user.roles} insights={readsInsights(session.user.roles, false)} current={route.page === 'admin' ? 'admin' : 'flows'} />
                 </div>
                 <div className="app-header__user">
                   <SupportContact />
+                  <LanguageSwitch />
                   {session.user.name}{' '}
                   <button type="button" className="btn btn--ghost btn--small" onClick={signOut}>
-                    Sign out
+                    {t('common.signOut')}
                   </button>
                 </div>
               </header>

@@ -3,6 +3,7 @@ import './styles/panels.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import './i18n/i18n.js';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

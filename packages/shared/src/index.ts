@@ -20,6 +20,7 @@ export { activeNodeIds } from './machine/activeNodes.js';
 export { checkFeelExpression, checkFeelUnaryTests, evaluateFeel, feelCondition, type FeelSyntaxError } from './feel/feel.js';
 export { decide, type DecisionTableResult, type DecisionTableSpec } from './feel/decisionTable.js';
 export { durationToMs } from './time/duration.js';
+export { addBusinessDuration, isKnownTimeZone, slaDueAt, type BusinessCalendar } from './time/businessCalendar.js';
 export { DEFAULT_RETRY_POLICY, nextRetry, retryPolicySchema, type RetryPolicy, type RetryDecision, type FailedAttempt } from './retry/retryPolicy.js';
 export {
   parseInvoice,
@@ -121,6 +122,8 @@ export {
   taskViewSchema,
   taskListSchema,
   teamListSchema,
+  assignmentOptionsSchema,
+  type AssignmentOptions,
   inboxTaskSchema,
   inboxPageSchema,
   inboxSummarySchema,

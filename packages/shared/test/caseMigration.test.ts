@@ -64,6 +64,24 @@ describe('case migration plan', () => {
     });
   });
 
+  it("counts the new SLA in business days of the tenant's calendar when the target step says so", () => {
+    const business = flow(
+      [
+        start(),
+        task('check', ['ok'], { queue: 'ap', dueIn: 'P1D', dueInBusinessDays: true }),
+        task('approve', ['approve'], { queue: 'approvals', approval: {} }),
+        end(),
+      ],
+      edges('start>check', 'check.ok>approve', 'check.timeout>approve', 'approve.approve>end'),
+    );
+    // opened Friday 27 Nov 2026 16:00; Monday 30 Nov is a holiday: due Tuesday 16:00
+    const opened = { id: 't1', nodeId: 'review', queue: 'ap', candidateRoles: [], assignee: null, createdAt: '2026-11-27T16:00:00.000Z', dueAt: null };
+    const plan = planCaseMigration(v1, business, mapNodes(v1, business, { review: 'check' }).mapping, waitingAt('review', { openTasks: [opened] }), {
+      holidays: ['2026-11-30'],
+    });
+    expect(plan).toMatchObject({ ok: true, tasks: [{ dueAt: '2026-12-01T16:00:00.000Z' }], timers: [{ dueAt: '2026-12-01T16:00:00.000Z' }] });
+  });
+
   it('keeps the holder when queue and candidates stay; cancels a timer the target step no longer has', () => {
     const back = planCaseMigration(
       v2,

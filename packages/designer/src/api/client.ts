@@ -2,6 +2,7 @@ import type {
   AgreementRow,
   AiAlertView,
   AiModelView,
+  AssignmentOptions,
   BpmnImportResponse,
   DefinitionSummary,
   DefinitionView,
@@ -239,6 +240,7 @@ export function createApiClient(options: ApiClientOptions) {
     getAiAgreement: () => request<AgreementRow[]>('GET', '/ai/agreement'),
     listAiAlerts: () => request<AiAlertView[]>('GET', '/ai/alerts?status=open'),
     acknowledgeAiAlert: (id: string) => request<AiAlertView>('POST', `/ai/alerts/${encodeURIComponent(id)}/acknowledge`),
+    assignmentOptions: () => request<AssignmentOptions>('GET', '/assignment-options'),
   };
 }
 

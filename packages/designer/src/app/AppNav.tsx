@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { canAdminister, canDesign } from '../inbox/workspaceRoute.js';
 
 export type AppArea = 'flows' | 'inbox' | 'incidents' | 'insights' | 'admin' | 'other';
@@ -12,24 +13,26 @@ export function AppNav({
   current: AppArea;
   /** the caller may read Insights (leads, admins, owners, auditors) */ insights?: boolean;
 }) {
+  const { t } = useTranslation();
   const link = (area: AppArea, href: string, label: string) => (
     <a href={href} className={current === area ? 'is-current' : ''} aria-current={current === area ? 'page' : undefined} data-testid={`nav-${area}`}>
       {label}
     </a>
   );
   return (
-    <nav className="app-nav" aria-label="Main">
-      {canDesign(roles) && link('flows', '#/', 'Flows')}
-      {link('inbox', '#/inbox', 'Inbox')}
-      {link('incidents', '#/incidents', 'Incidents')}
-      {insights && link('insights', '#/insights', 'Insights')}
-      {canAdminister(roles) && link('admin', '#/admin', 'Admin')}
+    <nav className="app-nav" aria-label={t('nav.main')}>
+      {canDesign(roles) && link('flows', '#/', t('nav.flows'))}
+      {link('inbox', '#/inbox', t('nav.inbox'))}
+      {link('incidents', '#/incidents', t('nav.incidents'))}
+      {insights && link('insights', '#/insights', t('nav.insights'))}
+      {canAdminister(roles) && link('admin', '#/admin', t('nav.admin'))}
     </nav>
   );
 }
 
 /** "Skip to content": the first thing a keyboard reaches on every page. */
 export function SkipLink() {
+  const { t } = useTranslation();
   return (
     <a
       className="skip-link"
@@ -39,7 +42,7 @@ export function SkipLink() {
         document.getElementById('main')?.focus();
       }}
     >
-      Skip to content
+      {t('common.skipToContent')}
     </a>
   );
 }

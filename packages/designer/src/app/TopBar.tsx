@@ -1,10 +1,12 @@
 import type { WorkflowDefinition } from '@exflow/shared';
 import { useDeferredValue, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { VersionSummary } from '../api/client.js';
 import { selectDefinition, selectFlowName } from '../store/flowSlice.js';
 import { selectCanRedo, selectCanUndo } from '../store/historySlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { diffDefinitions, hasChanges } from '../versions/diff.js';
+import { LanguageSwitch } from '../i18n/LanguageSwitch.js';
 import type { SaveState } from './useAutosave.js';
 
 export interface TopBarProps {
@@ -31,20 +33,21 @@ export function TopBar(props: TopBarProps) {
   const canUndo = useDesigner(selectCanUndo);
   const canRedo = useDesigner(selectCanRedo);
   const { saveState, readOnly } = props;
+  const { t } = useTranslation();
   const saveText =
     saveState.status === 'error'
-      ? `Not saved: ${saveState.message}`
+      ? t('topbar.notSaved', { message: saveState.message })
       : saveState.status === 'saved'
         ? saveState.at
-          ? 'All changes saved'
-          : 'Saved'
+          ? t('topbar.allSaved')
+          : t('topbar.saved')
         : saveState.status === 'saving'
-          ? 'Saving…'
-          : 'Unsaved changes';
+          ? t('topbar.saving')
+          : t('topbar.unsaved');
   return (
     <header className="topbar">
-      <button type="button" className="topbar__back" onClick={props.onBack} title="All flows">
-        ← Flows
+      <button type="button" className="topbar__back" onClick={props.onBack} title={t('topbar.allFlows')}>
+        {t('topbar.flows')}
       </button>
       <div className="topbar__title">
         <h1>{name}</h1>
@@ -59,8 +62,8 @@ export function TopBar(props: TopBarProps) {
           className="icon-btn"
           onClick={() => store.getState().undo()}
           disabled={!canUndo || readOnly}
-          title="Undo (Ctrl+Z)"
-          aria-label="Undo"
+          title={t('topbar.undoTitle')}
+          aria-label={t('topbar.undo')}
           data-testid="undo"
         >
           ↶
@@ -70,25 +73,32 @@ export function TopBar(props: TopBarProps) {
           className="icon-btn"
           onClick={() => store.getState().redo()}
           disabled={!canRedo || readOnly}
-          title="Redo (Ctrl+Shift+Z)"
-          aria-label="Redo"
+          title={t('topbar.redoTitle')}
+          aria-label={t('topbar.redo')}
           data-testid="redo"
         >
           ↷
         </button>
         <span className="topbar__sep" />
-        <button type="button" className="btn btn--ghost" onClick={props.onLayout} disabled={readOnly} title="Auto-layout (Shift+L)" data-testid="auto-layout">
-          Auto-layout
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={props.onLayout}
+          disabled={readOnly}
+          title={t('topbar.autoLayoutTitle')}
+          data-testid="auto-layout"
+        >
+          {t('topbar.autoLayout')}
         </button>
-        <button type="button" className="btn btn--ghost" onClick={props.onFit} title="Zoom to fit (Shift+1)">
-          Fit
+        <button type="button" className="btn btn--ghost" onClick={props.onFit} title={t('topbar.fitTitle')}>
+          {t('topbar.fit')}
         </button>
-        <button type="button" className="icon-btn" onClick={props.onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+        <button type="button" className="icon-btn" onClick={props.onHelp} title={t('topbar.shortcutsTitle')} aria-label={t('topbar.shortcuts')}>
           ?
         </button>
         <span className="topbar__sep" />
         <button type="button" className="btn btn--primary" onClick={props.onPublish} disabled={props.publishing || readOnly} data-testid="publish">
-          {props.publishing ? 'Publishing…' : 'Publish'}
+          {props.publishing ? t('topbar.publishing') : t('topbar.publish')}
         </button>
         <button
           type="button"
@@ -96,11 +106,12 @@ export function TopBar(props: TopBarProps) {
           onClick={props.onHeatmap}
           disabled={props.versions.length === 0}
           aria-pressed={props.heatmapOn}
-          title={props.versions.length ? 'Cases, dwell and SLA per step of the published version, over the last 30 days' : 'Publish the flow first'}
+          title={props.versions.length ? t('topbar.heatmapTitle') : t('topbar.publishFirst')}
           data-testid="heatmap-toggle"
         >
-          Heatmap
+          {t('topbar.heatmap')}
         </button>
+        <LanguageSwitch />
       </div>
     </header>
   );
@@ -110,14 +121,15 @@ export function TopBar(props: TopBarProps) {
 function PublishState({ versions, latest }: { versions: VersionSummary[]; latest: WorkflowDefinition | null }) {
   // deferred: comparing 1,000 steps must not slow down a drag
   const definition = useDeferredValue(useDesigner(selectDefinition));
+  const { t } = useTranslation();
   const state = useMemo(() => {
-    if (versions.length === 0) return { label: 'Draft · never published', tone: 'new' };
-    const v = versions[0].version;
-    if (!latest) return { label: `Published v${v}`, tone: 'published' };
+    if (versions.length === 0) return { label: t('topbar.neverPublished'), tone: 'new' };
+    const version = versions[0].version;
+    if (!latest) return { label: t('topbar.published', { version }), tone: 'published' };
     return hasChanges(diffDefinitions(latest, definition))
-      ? { label: `Draft · changes since v${v}`, tone: 'draft' }
-      : { label: `Published v${v} · up to date`, tone: 'published' };
-  }, [versions, latest, definition]);
+      ? { label: t('topbar.changesSince', { version }), tone: 'draft' }
+      : { label: t('topbar.upToDate', { version }), tone: 'published' };
+  }, [versions, latest, definition, t]);
   return (
     <span className={`chip chip--${state.tone}`} data-testid="publish-state">
       {state.label}

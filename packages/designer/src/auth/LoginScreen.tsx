@@ -1,9 +1,12 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LanguageSwitch } from '../i18n/LanguageSwitch.js';
 import { createApiClient, describeApiError } from '../api/client.js';
 import type { Session } from './session.js';
 
 /** Sign in; prefilled with the demo process owner so a first look takes one click. */
 export function LoginScreen({ onSignedIn }: { onSignedIn(session: Session): void }) {
+  const { t } = useTranslation();
   const [email, setEmail] = useState('owner@demo.exflow');
   const [password, setPassword] = useState('demo');
   const [error, setError] = useState<string | null>(null);
@@ -30,13 +33,13 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(session: Session): void
           </span>{' '}
           Exflow
         </div>
-        <p className="login__lead">Design, test and publish invoice exception workflows.</p>
+        <p className="login__lead">{t('login.lead')}</p>
         <label className="inspector__field">
-          <span>Email</span>
+          <span>{t('login.email')}</span>
           <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
         </label>
         <label className="inspector__field">
-          <span>Password</span>
+          <span>{t('login.password')}</span>
           <input type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
         {error && (
@@ -45,9 +48,10 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(session: Session): void
           </div>
         )}
         <button className="btn btn--primary btn--block" type="submit" disabled={busy} data-testid="login-submit">
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('login.signingIn') : t('login.signIn')}
         </button>
-        <p className="login__hint">Demo users: owner@, analyst@, approver@, admin@demo.exflow · password “demo”</p>
+        <p className="login__hint">{t('login.hint')}</p>
+        <LanguageSwitch />
       </form>
     </div>
   );

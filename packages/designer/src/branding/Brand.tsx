@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useBranding } from './BrandingProvider.js';
 
 /** The product mark and name in a header, in the tenant's brand; `area` names the part of the app. */
@@ -20,11 +21,12 @@ export function Brand({ area, large = false }: { area?: string; large?: boolean 
 
 /** Where users of this brand get help, when the brand says. */
 export function SupportContact() {
+  const { t } = useTranslation();
   const { supportEmail, supportUrl } = useBranding();
   if (!supportEmail && !supportUrl) return null;
   return (
     <span className="brand__support" data-testid="support-contact">
-      Help: {supportUrl ? <a href={supportUrl}>{supportUrl}</a> : <a href={`mailto:${supportEmail}`}>{supportEmail}</a>}
+      {t('common.help')} {supportUrl ? <a href={supportUrl}>{supportUrl}</a> : <a href={`mailto:${supportEmail}`}>{supportEmail}</a>}
     </span>
   );
 }

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeApiError } from '../api/client.js';
 import { dateTime } from '../inbox/format.js';
@@ -11,6 +12,7 @@ const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 102
 /** Files on the case: upload (the server checks size and content type), download. */
 export function AttachmentsPanel({ caseId, taskId, closed }: { caseId: string; taskId?: string; closed: boolean }) {
   const { api } = useWorkspace();
+  const { t } = useTranslation();
   const [items, setItems] = useState<Attachment[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -44,7 +46,7 @@ export function AttachmentsPanel({ caseId, taskId, closed }: { caseId: string; t
   };
   return (
     <div className="attachments" data-testid="attachments">
-      {items.length === 0 && <p className="ws-muted">No files attached.</p>}
+      {items.length === 0 && <p className="ws-muted">{t('files.none')}</p>}
       <ul className="attachments__list">
         {items.map((a) => (
           <li key={a.id}>
@@ -73,7 +75,7 @@ export function AttachmentsPanel({ caseId, taskId, closed }: { caseId: string; t
             onClick={() => input.current?.click()}
             data-testid="attach-file"
           >
-            {busy ? 'Uploading…' : 'Attach a file'}
+            {busy ? t('files.uploading') : t('files.attach')}
           </button>
           <input
             ref={input}
@@ -81,7 +83,7 @@ export function AttachmentsPanel({ caseId, taskId, closed }: { caseId: string; t
             accept={ACCEPT}
             hidden
             tabIndex={-1}
-            aria-label="File to attach"
+            aria-label={t('files.fileToAttach')}
             disabled={busy}
             onChange={(e) => e.target.files?.[0] && void upload(e.target.files[0])}
           />

@@ -1,7 +1,9 @@
+import { useTranslation } from 'react-i18next';
 import type { CompiledFlow, WorkflowDefinition } from '@exflow/shared';
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeApiError } from '../api/client.js';
 import { dateTime, money } from '../inbox/format.js';
+import { useSlaWords } from '../inbox/SlaChip.js';
 import { formatDuration } from '../inbox/sla.js';
 import { useNow } from '../inbox/useNow.js';
 import { useWorkspace } from '../inbox/WorkspaceApp.js';
@@ -25,6 +27,7 @@ const OPERATORS = ['tenant_admin', 'process_owner'];
  */
 export function CasePage({ caseId }: { caseId: string }) {
   const { api, user, nameOf } = useWorkspace();
+  const { t } = useTranslation();
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [flow, setFlow] = useState<{ definition: WorkflowDefinition; compiled: CompiledFlow | null } | null>(null);
   const [evidence, setEvidence] = useState<Evidence | null>(null);
@@ -62,11 +65,11 @@ export function CasePage({ caseId }: { caseId: string }) {
       <div className="page-message">
         <p>{error}</p>
         <a className="btn btn--secondary" href="#/inbox">
-          Back to the inbox
+          {t('task.backToInbox')}
         </a>
       </div>
     );
-  if (!detail) return <div className="page-message">Loading the case…</div>;
+  if (!detail) return <div className="page-message">{t('casePage.loading')}</div>;
 
   const nodeLabel = (id: string) => flow?.definition.nodes.find((n) => n.id === id)?.label ?? id;
   const invoice = evidence?.invoice?.body;
@@ -77,10 +80,10 @@ export function CasePage({ caseId }: { caseId: string }) {
       <div className="task-page__head">
         <div>
           <a href="#/inbox" className="ws-back">
-            ← Inbox
+            {t('task.inbox')}
           </a>
           <h1>
-            Case {invoice ? `for ${invoice.invoiceNumber}` : detail.id.slice(0, 8)}{' '}
+            {t('casePage.title', { name: invoice ? t('casePage.forInvoice', { number: invoice.invoiceNumber }) : detail.id.slice(0, 8) })}{' '}
             <span className={`chip case-status case-status--${detail.status}`} data-testid="case-status">
               {detail.status}
             </span>
@@ -94,15 +97,15 @@ export function CasePage({ caseId }: { caseId: string }) {
             <span>
               {flow?.definition.name ?? detail.definitionId} v{detail.definitionVersion}
             </span>
-            <span>opened {dateTime(detail.openedAt)}</span>
+            <span>{t('casePage.opened', { when: dateTime(detail.openedAt) })}</span>
             {open ? (
               <span>
-                now at <strong data-testid="case-active">{detail.activeNodes.map(nodeLabel).join(', ')}</strong>
+                {t('casePage.nowAt')} <strong data-testid="case-active">{detail.activeNodes.map(nodeLabel).join(', ')}</strong>
               </span>
             ) : (
-              <span>closed {dateTime(detail.closedAt)}</span>
+              <span>{t('casePage.closed', { when: dateTime(detail.closedAt) })}</span>
             )}
-            <span className="ws-muted">version {history.version}</span>
+            <span className="ws-muted">{t('casePage.version', { version: history.version })}</span>
           </div>
         </div>
         <div className="task-page__actions">
@@ -116,19 +119,18 @@ export function CasePage({ caseId }: { caseId: string }) {
       )}
       {waitingOn(detail.effects).map((w) => (
         <div key={w.id} className="banner banner--warn" role="status" data-testid="case-waiting">
-          Waiting for {w.waitingFor} at {nodeLabel(w.nodeId)}: the call failed ({w.lastError}); next retry {dateTime(w.nextRetryAt)}. The case resumes when{' '}
-          {w.waitingFor} answers.
+          {t('casePage.waiting', { system: w.waitingFor, step: nodeLabel(w.nodeId), error: w.lastError, when: dateTime(w.nextRetryAt) })}
         </div>
       ))}
       {detail.context.cancellation && (
         <div className="banner banner--warn">
-          Cancelled by {nameOf(detail.context.cancellation.by)}: {detail.context.cancellation.reason}
+          {t('casePage.cancelledBy', { name: nameOf(detail.context.cancellation.by), reason: detail.context.cancellation.reason })}
         </div>
       )}
 
       <section className="ws-card ws-card--flush">
         {flow ? (
-          <Suspense fallback={<div className="case-map case-map--loading">Loading the flow…</div>}>
+          <Suspense fallback={<div className="case-map case-map--loading">{t('casePage.loadingFlow')}</div>}>
             <CaseMap
               definition={flow.definition}
               compiled={flow.compiled}
@@ -138,13 +140,13 @@ export function CasePage({ caseId }: { caseId: string }) {
             />
           </Suspense>
         ) : (
-          <div className="case-map case-map--loading">Loading the flow…</div>
+          <div className="case-map case-map--loading">{t('casePage.loadingFlow')}</div>
         )}
       </section>
 
       <div className="case-page__grid">
         <section className="ws-card">
-          <h2>Timeline</h2>
+          <h2>{t('casePage.timeline')}</h2>
           <ol className="timeline" data-testid="timeline">
             {timeline(history.events, audit, detail, nodeLabel, nameOf).map((row) => (
               <li key={row.key} {...row.attrs}>
@@ -158,28 +160,28 @@ export function CasePage({ caseId }: { caseId: string }) {
         </section>
         <div className="case-page__col">
           <section className="ws-card">
-            <h2>Open tasks</h2>
+            <h2>{t('casePage.openTasks')}</h2>
             {detail.tasks.length ? (
               <ul className="plain-list">
-                {detail.tasks.map((t) => (
-                  <li key={t.id}>
-                    <a href={workspaceHref({ page: 'task', taskId: t.id })}>{t.title}</a>{' '}
+                {detail.tasks.map((task) => (
+                  <li key={task.id}>
+                    <a href={workspaceHref({ page: 'task', taskId: task.id })}>{task.title}</a>{' '}
                     <span className="ws-muted">
-                      · {t.queue} · {t.assignee ? nameOf(t.assignee) : 'unclaimed'}
+                      · {task.queue} · {task.assignee ? nameOf(task.assignee) : t('inbox.unclaimedHolder')}
                     </span>
                   </li>
                 ))}
               </ul>
             ) : (
-              <p className="ws-muted">None.</p>
+              <p className="ws-muted">{t('casePage.none')}</p>
             )}
           </section>
           <section className="ws-card">
-            <h2>Timers</h2>
+            <h2>{t('casePage.timers')}</h2>
             <TimerList detail={detail} nodeLabel={nodeLabel} />
           </section>
           <section className="ws-card">
-            <h2>Effects</h2>
+            <h2>{t('casePage.effects')}</h2>
             <EffectList
               caseId={caseId}
               effects={detail.effects}
@@ -192,14 +194,14 @@ export function CasePage({ caseId }: { caseId: string }) {
       </div>
 
       <section className="ws-card">
-        <h2>Audit trail</h2>
+        <h2>{t('casePage.auditTrail')}</h2>
         <table className="ws-table audit-table" data-testid="audit">
           <thead>
             <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>Action</th>
-              <th>Details</th>
+              <th>{t('casePage.when')}</th>
+              <th>{t('casePage.who')}</th>
+              <th>{t('casePage.action')}</th>
+              <th>{t('casePage.details')}</th>
             </tr>
           </thead>
           <tbody>
@@ -219,11 +221,11 @@ export function CasePage({ caseId }: { caseId: string }) {
 
       <div className="case-page__grid">
         <section className="ws-card">
-          <h2>Comments</h2>
+          <h2>{t('task.comments')}</h2>
           <CommentsPanel caseId={caseId} revision={history.revision} closed={!open} />
         </section>
         <section className="ws-card">
-          <h2>Files</h2>
+          <h2>{t('task.files')}</h2>
           <AttachmentsPanel caseId={caseId} closed={false} />
         </section>
       </div>
@@ -274,16 +276,20 @@ function auditDetails(a: AuditEntry, nodeLabel: (id: string) => string, nameOf: 
 function TimerList({ detail, nodeLabel }: { detail: CaseDetail; nodeLabel(id: string): string }) {
   const now = useNow(1000);
   const pending = detail.timers.filter((t) => t.status === 'pending');
-  if (!pending.length) return <p className="ws-muted">No open timers.</p>;
+  const { t: tr } = useTranslation();
+  const words = useSlaWords();
+  if (!pending.length) return <p className="ws-muted">{tr('casePage.noTimers')}</p>;
   return (
     <ul className="plain-list">
       {pending.map((t) => {
         const left = Date.parse(t.dueAt) - now;
         return (
           <li key={t.id}>
-            {nodeLabel(t.nodeId)} {t.timerId.endsWith(':sla') ? 'SLA' : 'timer'}{' '}
+            {nodeLabel(t.nodeId)} {t.timerId.endsWith(':sla') ? tr('casePage.sla') : tr('casePage.timer')}{' '}
             <span className="ws-muted">
-              · due {dateTime(t.dueAt)} ({left > 0 ? `in ${formatDuration(left)}` : 'now'})
+              {left > 0
+                ? tr('casePage.dueIn', { when: dateTime(t.dueAt), duration: formatDuration(left, words.units) })
+                : tr('casePage.dueNow', { when: dateTime(t.dueAt) })}
             </span>
           </li>
         );
@@ -310,18 +316,19 @@ function EffectList({
   onRetried(): void;
 }) {
   const { api } = useWorkspace();
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
-  if (!effects.length) return <p className="ws-muted">No effects.</p>;
+  if (!effects.length) return <p className="ws-muted">{t('casePage.noEffects')}</p>;
   const retryable = (e: Effect) => e.status === 'failed' || (e.status === 'pending' && e.attempts > 0);
   return (
     <>
       <table className="ws-table effects-table" data-testid="effects">
         <thead>
           <tr>
-            <th>Step</th>
-            <th>Status</th>
-            <th className="num">Attempts</th>
-            <th>Next / last error</th>
+            <th>{t('casePage.step')}</th>
+            <th>{t('casePage.status')}</th>
+            <th className="num">{t('casePage.attempts')}</th>
+            <th>{t('casePage.nextOrError')}</th>
             <th />
           </tr>
         </thead>
@@ -340,7 +347,7 @@ function EffectList({
                 {e.attempts} / {e.maxAttempts}
               </td>
               <td>
-                {e.status === 'pending' && <div className="ws-muted">next try {dateTime(e.nextRetryAt ?? e.runAt)}</div>}
+                {e.status === 'pending' && <div className="ws-muted">{t('casePage.nextTry', { when: dateTime(e.nextRetryAt ?? e.runAt) })}</div>}
                 {e.lastError && <div className="effect__error">{e.lastError}</div>}
               </td>
               <td>
@@ -358,7 +365,7 @@ function EffectList({
                       }
                     }}
                   >
-                    {e.status === 'failed' ? 'Retry' : 'Retry now'}
+                    {e.status === 'failed' ? t('casePage.retry') : t('casePage.retryNow')}
                   </button>
                 )}
               </td>
@@ -377,6 +384,7 @@ function EffectList({
 
 function CancelCase({ caseId, onDone }: { caseId: string; onDone(): void }) {
   const { api } = useWorkspace();
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -393,26 +401,26 @@ function CancelCase({ caseId, onDone }: { caseId: string; onDone(): void }) {
   return (
     <>
       <button type="button" className="btn btn--danger-ghost" onClick={() => setOpen(true)}>
-        Cancel case…
+        {t('casePage.cancelCase')}
       </button>
       {open && (
-        <div className="modal-backdrop" role="dialog" aria-modal="true" aria-label="Cancel the case">
+        <div className="modal-backdrop" role="dialog" aria-modal="true" aria-label={t('casePage.cancelDialog')}>
           <form className="modal" onSubmit={submit}>
             <div className="modal__head">
-              <h2>Cancel this case?</h2>
+              <h2>{t('casePage.cancelTitle')}</h2>
             </div>
-            <p>Open tasks close and timers stop. The reason goes into the case history and the audit trail.</p>
+            <p>{t('casePage.cancelHelp')}</p>
             <label className="inspector__field">
-              <span>Reason</span>
+              <span>{t('casePage.reason')}</span>
               <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} required />
             </label>
             {error && <div className="banner banner--error">{error}</div>}
             <div className="modal__actions">
               <button type="button" className="btn btn--ghost" onClick={() => setOpen(false)}>
-                Keep it
+                {t('casePage.keep')}
               </button>
               <button type="submit" className="btn btn--danger" disabled={!reason.trim()}>
-                Cancel case
+                {t('casePage.confirmCancel')}
               </button>
             </div>
           </form>

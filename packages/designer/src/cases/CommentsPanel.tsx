@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, describeApiError } from '../api/client.js';
 import { dateTime } from '../inbox/format.js';
@@ -7,6 +8,7 @@ import type { Comment } from '../inbox/workspaceApi.js';
 /** Comments on a case; `@analyst2` mentions a colleague by the start of their e-mail. */
 export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: string; taskId?: string; revision: number; closed: boolean }) {
   const { api, team, nameOf } = useWorkspace();
+  const { t } = useTranslation();
   const [comments, setComments] = useState<Comment[]>([]);
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +32,7 @@ export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: st
   const handles = team.map((m) => `@${m.email.split('@')[0]}`);
   return (
     <div className="comments" data-testid="comments">
-      {comments.length === 0 && <p className="ws-muted">No comments yet.</p>}
+      {comments.length === 0 && <p className="ws-muted">{t('comments.none')}</p>}
       <ul className="comments__list">
         {comments.map((c) => (
           <li key={c.id} className="comment">
@@ -46,9 +48,9 @@ export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: st
           <textarea
             value={text}
             rows={2}
-            placeholder={`Comment… mention a colleague with ${handles.slice(0, 2).join(' or ') || '@name'}`}
+            placeholder={t('comments.placeholder', { handles: handles.slice(0, 2).join(t('comments.or')) || '@name' })}
             onChange={(e) => setText(e.target.value)}
-            aria-label="Comment"
+            aria-label={t('comments.label')}
             aria-invalid={!!error}
           />
           {error && (
@@ -58,7 +60,7 @@ export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: st
           )}
           <div className="comments__actions">
             <button type="submit" className="btn btn--secondary btn--small" disabled={busy || !text.trim()}>
-              Comment
+              {t('comments.submit')}
             </button>
           </div>
         </form>

@@ -1,4 +1,5 @@
-import { exceptionLabel, money } from '../inbox/format.js';
+import { useTranslation } from 'react-i18next';
+import { calendarDate, exceptionLabel, money } from '../inbox/format.js';
 import type { CaseDetail, Evidence } from '../inbox/workspaceApi.js';
 
 interface FindingLike {
@@ -28,6 +29,7 @@ export function EvidenceList({
   nodeLabel(id: string): string;
   nameOf(id: string | null): string;
 }) {
+  const { t } = useTranslation();
   const currency = evidence?.invoice?.body.currency ?? 'EUR';
   const checks = Object.entries(detail.context.vars).filter(([, v]) => findingsOf(v));
   const decisions = Object.entries(detail.context.tasks);
@@ -43,13 +45,11 @@ export function EvidenceList({
             <div className="evidence__title">
               <strong>{name}</strong>
               {findings.length ? (
-                <span className="chip chip--bad">
-                  {findings.length} finding{findings.length === 1 ? '' : 's'}
-                </span>
+                <span className="chip chip--bad">{t('match.findings', { count: findings.length })}</span>
               ) : (
-                <span className="chip chip--ok">clean</span>
+                <span className="chip chip--ok">{t('evidence.clean')}</span>
               )}
-              {atRisk !== undefined && <span className="ws-muted">at risk {money(atRisk, currency)}</span>}
+              {atRisk !== undefined && <span className="ws-muted">{t('evidence.atRisk', { amount: money(atRisk, currency) })}</span>}
             </div>
             <ul className="evidence__findings">
               {findings.map((f, i) => (
@@ -64,7 +64,7 @@ export function EvidenceList({
       {errors.map(([nodeId, error]) => (
         <div key={nodeId} className="evidence__item">
           <div className="evidence__title">
-            <strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--bad">failed</span>
+            <strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--bad">{t('evidence.failed')}</span>
           </div>
           <div className="finding finding--high">{String(error)}</div>
         </div>
@@ -72,7 +72,8 @@ export function EvidenceList({
       {decisions.map(([nodeId, d]) => (
         <div key={nodeId} className="evidence__item">
           <div className="evidence__title">
-            <strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--ok">{d.outcome}</span> <span className="ws-muted">by {nameOf(d.by)}</span>
+            <strong>{nodeLabel(nodeId)}</strong> <span className="chip chip--ok">{d.outcome}</span>{' '}
+            <span className="ws-muted">{t('evidence.by', { name: nameOf(d.by) })}</span>
           </div>
           {Object.keys(d.data).length > 0 && (
             <div className="ws-muted">
@@ -86,26 +87,26 @@ export function EvidenceList({
       {supplier && (
         <div className="evidence__item">
           <div className="evidence__title">
-            <strong>Supplier master record</strong>
+            <strong>{t('evidence.supplierRecord')}</strong>
           </div>
           <dl className="kv">
-            <dt>Name</dt>
+            <dt>{t('evidence.name')}</dt>
             <dd>{supplier.name}</dd>
-            <dt>Tax id</dt>
+            <dt>{t('evidence.taxId')}</dt>
             <dd>{supplier.taxId ?? '—'}</dd>
-            <dt>Country</dt>
+            <dt>{t('evidence.country')}</dt>
             <dd>{supplier.country ?? '—'}</dd>
-            <dt>Bank account</dt>
+            <dt>{t('evidence.bankAccount')}</dt>
             <dd>
               {supplier.bankAccount ?? '—'}
               {supplier.bankAccountChangedAt && (
-                <span className="finding finding--warning"> changed {new Date(supplier.bankAccountChangedAt).toLocaleDateString()}</span>
+                <span className="finding finding--warning"> {t('evidence.changed', { date: calendarDate(supplier.bankAccountChangedAt) })}</span>
               )}
             </dd>
           </dl>
         </div>
       )}
-      {!checks.length && !errors.length && !decisions.length && !supplier && <p className="ws-muted">No evidence gathered yet.</p>}
+      {!checks.length && !errors.length && !decisions.length && !supplier && <p className="ws-muted">{t('evidence.none')}</p>}
     </div>
   );
 }

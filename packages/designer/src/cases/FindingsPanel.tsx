@@ -1,13 +1,12 @@
 import type { TriageFinding } from '@exflow/shared';
-import { exceptionLabel, money } from '../inbox/format.js';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.js';
+import { calendarDate, exceptionLabel, money } from '../inbox/format.js';
 import type { StoredInvoice } from '../inbox/workspaceApi.js';
 
-const OUTCOME_TEXT: Record<string, string> = {
-  exception: 'Triage found these at intake and routed the invoice here.',
-  started: 'Triage found nothing; the invoice started this flow.',
-  touchless: 'Triage found nothing: touchless.',
-  unrouted: 'Triage found these, but no routing rule matched.',
-};
+const OUTCOMES = ['exception', 'started', 'touchless', 'unrouted'] as const;
+const outcomeText = (outcome: string) =>
+  (OUTCOMES as readonly string[]).includes(outcome) ? i18n.t(`findings.${outcome as (typeof OUTCOMES)[number]}`) : outcome;
 
 const figureText = (value: unknown): string => {
   if (value === null || value === undefined) return '—';
@@ -15,7 +14,7 @@ const figureText = (value: unknown): string => {
   if (typeof value === 'object') {
     const earlier = value as { invoiceNumber?: string; issueDate?: string; match?: string };
     if (earlier.invoiceNumber)
-      return `${earlier.invoiceNumber}${earlier.issueDate ? ` of ${earlier.issueDate}` : ''}${earlier.match ? ` (${earlier.match})` : ''}`;
+      return `${earlier.issueDate ? i18n.t('findings.earlierOf', { number: earlier.invoiceNumber, date: calendarDate(earlier.issueDate) }) : earlier.invoiceNumber}${earlier.match ? ` (${earlier.match})` : ''}`;
     return JSON.stringify(value);
   }
   return String(value);
@@ -26,22 +25,23 @@ const figureText = (value: unknown): string => {
  * first, with its severity, kind, the rule it breaks, the figures behind it and the money at risk.
  */
 export function FindingsPanel({ invoice }: { invoice: StoredInvoice | null }) {
-  if (!invoice) return <p className="ws-muted">Loading…</p>;
+  const { t } = useTranslation();
+  if (!invoice) return <p className="ws-muted">{t('common.loading')}</p>;
   const currency = invoice.body.currency;
   const findings: TriageFinding[] = invoice.findings;
-  if (invoice.triageOutcome === null) return <p className="ws-muted">This invoice arrived before triage; nothing is stored for it.</p>;
+  if (invoice.triageOutcome === null) return <p className="ws-muted">{t('findings.beforeTriage')}</p>;
   return (
     <div data-testid="triage-findings" data-outcome={invoice.triageOutcome}>
-      <p className="ws-muted">{OUTCOME_TEXT[invoice.triageOutcome] ?? invoice.triageOutcome}</p>
+      <p className="ws-muted">{outcomeText(invoice.triageOutcome)}</p>
       {findings.length > 0 && (
         <table className="ws-table findings-table">
           <thead>
             <tr>
-              <th>Severity</th>
-              <th>Finding</th>
-              <th>Rule</th>
-              <th>Figures</th>
-              <th className="num">At risk</th>
+              <th>{t('findings.severity')}</th>
+              <th>{t('findings.finding')}</th>
+              <th>{t('findings.rule')}</th>
+              <th>{t('findings.figures')}</th>
+              <th className="num">{t('findings.atRisk')}</th>
             </tr>
           </thead>
           <tbody>
@@ -52,7 +52,7 @@ export function FindingsPanel({ invoice }: { invoice: StoredInvoice | null }) {
                 </td>
                 <td>
                   <span className="exc-chip">{exceptionLabel(f.kind)}</span>
-                  {f.lineId && <span className="ws-muted"> line {f.lineId}</span>}
+                  {f.lineId && <span className="ws-muted"> {t('findings.line', { line: f.lineId })}</span>}
                   <div className="findings-table__message">{f.message}</div>
                 </td>
                 <td>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
 import { dateTime, relative } from '../inbox/format.js';
 import { useNow } from '../inbox/useNow.js';
@@ -20,6 +21,7 @@ const REASONS: Record<string, string> = {
  */
 export function IncidentsPage() {
   const { api, user } = useWorkspace();
+  const { t } = useTranslation();
   const { connection } = useLive();
   const now = useNow(30_000);
   const [incidents, setIncidents] = useState<Incident[] | null>(null);
@@ -57,28 +59,28 @@ export function IncidentsPage() {
 
   return (
     <section className="case-page" data-testid="incidents-page">
-      <h1>Incidents</h1>
-      <p className="ws-muted">Cases waiting at a step whose call to another system failed after all its retries. Retry once the system is back.</p>
+      <h1>{t('incidents.title')}</h1>
+      <p className="ws-muted">{t('incidents.lead')}</p>
       {error && (
         <div className="banner banner--error" role="alert">
           {error}
         </div>
       )}
       {!incidents ? (
-        <p className="ws-muted">Loading…</p>
+        <p className="ws-muted">{t('common.loading')}</p>
       ) : !incidents.length ? (
         <p className="ws-muted" data-testid="incidents-empty">
-          No open incidents.
+          {t('incidents.none')}
         </p>
       ) : (
         <table className="ws-table" data-testid="incidents-table">
           <thead>
             <tr>
-              <th>Case</th>
-              <th>Step</th>
-              <th>Error</th>
-              <th>Attempts</th>
-              <th>Since</th>
+              <th>{t('incidents.case')}</th>
+              <th>{t('incidents.step')}</th>
+              <th>{t('incidents.error')}</th>
+              <th>{t('incidents.attempts')}</th>
+              <th>{t('incidents.since')}</th>
               <th />
             </tr>
           </thead>
@@ -101,7 +103,7 @@ export function IncidentsPage() {
                 <td>
                   {canRetry && (
                     <button type="button" className="btn btn--small" disabled={busy === i.id} onClick={() => retry(i)}>
-                      {busy === i.id ? 'Retrying…' : 'Retry'}
+                      {busy === i.id ? t('incidents.retrying') : t('incidents.retry')}
                     </button>
                   )}
                 </td>

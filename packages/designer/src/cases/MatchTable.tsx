@@ -1,5 +1,6 @@
 import type { InvoiceLine, MatchResult } from '@exflow/shared';
-import { money } from '../inbox/format.js';
+import { useTranslation } from 'react-i18next';
+import { dateTime, money } from '../inbox/format.js';
 import type { Evidence } from '../inbox/workspaceApi.js';
 
 type Finding = MatchResult['findings'][number];
@@ -10,8 +11,9 @@ type Finding = MatchResult['findings'][number];
  * quantity, or the whole line when it is not on the PO.
  */
 export function MatchTable({ evidence, match }: { evidence: Evidence; match: MatchResult | undefined }) {
+  const { t } = useTranslation();
   const invoice = evidence.invoice?.body;
-  if (!invoice) return <p className="ws-muted">This case has no invoice.</p>;
+  if (!invoice) return <p className="ws-muted">{t('match.noInvoice')}</p>;
   const po = evidence.purchaseOrder;
   const currency = invoice.currency;
   const findingsOf = (lineId: string) => (match?.findings ?? []).filter((f) => f.lineId === lineId);
@@ -21,38 +23,36 @@ export function MatchTable({ evidence, match }: { evidence: Evidence; match: Mat
         <span>
           {match ? (
             <>
-              <strong>{match.mode} match</strong> against {po ? `PO ${po.poNumber}` : `PO ${invoice.poNumber ?? '(none)'}`}:{' '}
+              <strong>{t('match.mode', { mode: match.mode })}</strong> {t('match.against', { po: po ? po.poNumber : (invoice.poNumber ?? t('match.none')) })}:{' '}
               {match.withinTolerance ? (
-                <span className="chip chip--ok">within tolerance</span>
+                <span className="chip chip--ok">{t('match.withinTolerance')}</span>
               ) : (
-                <span className="chip chip--bad">
-                  {match.findings.length} finding{match.findings.length === 1 ? '' : 's'}
-                </span>
+                <span className="chip chip--bad">{t('match.findings', { count: match.findings.length })}</span>
               )}
             </>
           ) : (
-            <>No 3-way match was run for this case{po ? `; PO ${po.poNumber} shown as ordered` : ''}.</>
+            <>{po ? t('match.notRunPo', { po: po.poNumber }) : t('match.notRun')}</>
           )}
         </span>
         {match && (
           <span className="ws-muted">
-            value at risk <strong className="match__risk">{money(match.valueAtRisk, currency)}</strong>
+            {t('match.valueAtRisk')} <strong className="match__risk">{money(match.valueAtRisk, currency)}</strong>
           </span>
         )}
       </div>
       <table className="ws-table match-table" data-testid="match-table">
         <thead>
           <tr>
-            <th>Line</th>
-            <th>Description</th>
-            <th className="num">Invoiced qty</th>
-            <th className="num">Received qty</th>
-            <th className="num">Ordered qty</th>
-            <th className="num">Invoice price</th>
-            <th className="num">PO price</th>
-            <th className="num">Price var.</th>
-            <th className="num">Qty var.</th>
-            <th>Receipts</th>
+            <th>{t('match.line')}</th>
+            <th>{t('match.description')}</th>
+            <th className="num">{t('match.invoicedQty')}</th>
+            <th className="num">{t('match.receivedQty')}</th>
+            <th className="num">{t('match.orderedQty')}</th>
+            <th className="num">{t('match.invoicePrice')}</th>
+            <th className="num">{t('match.poPrice')}</th>
+            <th className="num">{t('match.priceVar')}</th>
+            <th className="num">{t('match.qtyVar')}</th>
+            <th>{t('match.receipts')}</th>
           </tr>
         </thead>
         <tbody>
@@ -85,6 +85,7 @@ function MatchRow(props: { lineId: string; line: InvoiceLine; evidence: Evidence
   const state = !match ? '' : unmatched ? 'is-unmatched' : matched?.withinTolerance ? 'is-ok' : 'is-off';
   const pct = matched?.priceVariancePct;
   const qtyVar = matched?.quantityVariance;
+  const { t } = useTranslation();
   return (
     <>
       <tr className={`match-row ${state}`} data-line={lineId}>
@@ -107,12 +108,12 @@ function MatchRow(props: { lineId: string; line: InvoiceLine; evidence: Evidence
         <td className="match-row__receipts">
           {poLine?.receipts.length ? (
             poLine.receipts.map((r) => (
-              <span key={r.id} title={new Date(r.receivedAt).toLocaleString()}>
+              <span key={r.id} title={dateTime(r.receivedAt)}>
                 {r.id} × {r.quantity}
               </span>
             ))
           ) : (
-            <span className="ws-muted">none</span>
+            <span className="ws-muted">{t('match.noReceipts')}</span>
           )}
         </td>
       </tr>
@@ -121,7 +122,7 @@ function MatchRow(props: { lineId: string; line: InvoiceLine; evidence: Evidence
           <td />
           <td colSpan={9}>
             <span className={`finding finding--${f.severity}`}>{f.message}</span>
-            <span className="ws-muted"> · at risk {money(f.valueAtRisk, currency)}</span>
+            <span className="ws-muted"> {t('match.atRisk', { amount: money(f.valueAtRisk, currency) })}</span>
           </td>
         </tr>
       ))}

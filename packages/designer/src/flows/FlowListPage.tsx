@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { dateTime } from '../inbox/format.js';
 import { describeApiError, type DefinitionRecord, type DefinitionSummary, type TemplateLayerSummary, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { downloadJson, downloadText } from '../versions/download.js';
@@ -10,6 +12,7 @@ import { NewFlowDialog } from './NewFlowDialog.js';
 /** Every flow of the tenant: its draft, its published versions, and what can be done with them. */
 export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
   const { api } = useApi();
+  const { t } = useTranslation();
   const [flows, setFlows] = useState<DefinitionSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'new' | 'import' | null>(null);
@@ -60,8 +63,8 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
       const { definition, unsupported } = await api.importBpmn(await file.text());
       const left = unsupported.filter((u) => u.handling !== 'ignored');
       setNotice(
-        `Imported "${definition.name}" as a draft (key ${definition.key}).` +
-          (left.length ? ` Not carried over as drawn: ${left.map((u) => `${named(u)}: ${u.handling}`).join('; ')}.` : ''),
+        t('flowList.imported', { name: definition.name, key: definition.key }) +
+          (left.length ? t('flowList.notCarried', { items: left.map((u) => `${named(u)}: ${u.handling}`).join('; ') }) : ''),
       );
     });
   const remove = (flow: DefinitionSummary) => act(() => api.deleteDefinition(flow.id));
@@ -84,8 +87,8 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
     <div className="flow-list">
       <div className="flow-list__head">
         <div>
-          <h1>Flows</h1>
-          <p>Exception workflows of your tenant. Drafts are yours to change; published versions are what cases run.</p>
+          <h1>{t('flowList.title')}</h1>
+          <p>{t('flowList.lead')}</p>
         </div>
         <div className="flow-list__actions">
           <input
@@ -101,13 +104,13 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
             }}
           />
           <button type="button" className="btn btn--secondary" onClick={() => bpmnInput.current?.click()} data-testid="import-bpmn">
-            Import BPMN
+            {t('flowList.importBpmn')}
           </button>
           <button type="button" className="btn btn--secondary" onClick={() => setDialog('import')} data-testid="import-open">
-            Import
+            {t('flowList.import')}
           </button>
           <button type="button" className="btn btn--primary" onClick={() => setDialog('new')} data-testid="new-flow">
-            New flow
+            {t('flowList.newFlow')}
           </button>
         </div>
       </div>
@@ -122,20 +125,20 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
         </div>
       )}
       {flows === null ? (
-        <p className="panel-intro">Loading…</p>
+        <p className="panel-intro">{t('common.loading')}</p>
       ) : flows.length === 0 ? (
         <div className="empty-state">
-          <strong>No flows yet</strong>
-          <span>Create one from scratch or from the price-variance template, or import a definition.</span>
+          <strong>{t('flowList.noFlows')}</strong>
+          <span>{t('flowList.noFlowsHelp')}</span>
         </div>
       ) : (
         <table className="flow-table" data-testid="flow-table">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Status</th>
-              <th>Draft edited</th>
-              <th aria-label="Actions" />
+              <th>{t('flowList.name')}</th>
+              <th>{t('flowList.status')}</th>
+              <th>{t('flowList.draftEdited')}</th>
+              <th aria-label={t('flowList.actions')} />
             </tr>
           </thead>
           <tbody>
@@ -151,35 +154,40 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                   </td>
                   <td>
                     {flow.latestVersion ? (
-                      <button type="button" className="chip chip--published chip--button" onClick={() => void toggleVersions(flow)} title="Show versions">
-                        v{flow.latestVersion} published {versions ? '▴' : '▾'}
+                      <button
+                        type="button"
+                        className="chip chip--published chip--button"
+                        onClick={() => void toggleVersions(flow)}
+                        title={t('flowList.showVersions')}
+                      >
+                        {t('flowList.published', { version: flow.latestVersion })} {versions ? '▴' : '▾'}
                       </button>
                     ) : (
-                      <span className="chip chip--new">Draft only</span>
+                      <span className="chip chip--new">{t('flowList.draftOnly')}</span>
                     )}
                     {layers[flow.key] && (
                       <button
                         type="button"
                         className="chip chip--button"
-                        title="Base vs your overrides"
+                        title={t('flowList.layerTitle')}
                         data-testid={`layer-${flow.key}`}
                         onClick={() => setShowLayer((s) => ({ ...s, [flow.id]: !s[flow.id] }))}
                       >
-                        MSP base v{layers[flow.key]!.baseVersion}
+                        {t('flowList.mspBase', { version: layers[flow.key]!.baseVersion })}
                         {layers[flow.key]!.report.some((r) => r.status === 'conflict') ? ' ⚠' : ''}
                       </button>
                     )}
                   </td>
-                  <td className="flow-table__muted">{new Date(flow.draftUpdatedAt).toLocaleString()}</td>
+                  <td className="flow-table__muted">{dateTime(flow.draftUpdatedAt)}</td>
                   <td className="flow-table__actions">
                     <button type="button" className="btn btn--ghost btn--small" onClick={() => onOpen(flow.id)}>
-                      Open
+                      {t('flowList.open')}
                     </button>
                     <button type="button" className="btn btn--ghost btn--small" onClick={() => void duplicate(flow)}>
-                      Duplicate
+                      {t('flowList.duplicate')}
                     </button>
                     <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportDraft(flow)}>
-                      Export
+                      {t('flowList.export')}
                     </button>
                     {confirmDelete === flow.id ? (
                       <button
@@ -190,17 +198,17 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                           void remove(flow);
                         }}
                       >
-                        Really delete?
+                        {t('flowList.reallyDelete')}
                       </button>
                     ) : (
                       <button
                         type="button"
                         className="btn btn--danger-ghost btn--small"
                         disabled={flow.latestVersion !== null}
-                        title={flow.latestVersion !== null ? 'Published flows cannot be deleted: cases may run on them' : 'Delete this draft'}
+                        title={flow.latestVersion !== null ? t('flowList.cannotDelete') : t('flowList.deleteDraft')}
                         onClick={() => setConfirmDelete(flow.id)}
                       >
-                        Delete
+                        {t('flowList.delete')}
                       </button>
                     )}
                   </td>
@@ -216,14 +224,14 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                   <tr key={`${flow.id}-versions`} className="flow-table__versions">
                     <td colSpan={4}>
                       {versions === 'loading' ? (
-                        'Loading versions…'
+                        t('flowList.loadingVersions')
                       ) : (
                         <ul>
                           {versions.map((v) => (
                             <li key={v.version}>
-                              <strong>v{v.version}</strong> · {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
+                              <strong>v{v.version}</strong> · {dateTime(v.publishedAt)} · {v.publishedBy}
                               <button type="button" className="btn btn--ghost btn--small" onClick={() => void exportVersion(flow, v.version)}>
-                                Export
+                                {t('flowList.export')}
                               </button>
                               <button
                                 type="button"
@@ -231,7 +239,7 @@ export function FlowListPage({ onOpen }: { onOpen(id: string): void }) {
                                 onClick={() => void exportBpmn(flow, v.version)}
                                 data-testid={`export-bpmn-${v.version}`}
                               >
-                                Export BPMN
+                                {t('flowList.exportBpmn')}
                               </button>
                             </li>
                           ))}

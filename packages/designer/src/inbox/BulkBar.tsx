@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeApiError } from '../api/client.js';
 import { selectSelected } from './inboxStore.js';
 import { useInbox, useInboxStore } from './InboxStoreProvider.js';
@@ -11,21 +12,22 @@ export function BulkBar({ onDone }: { onDone(): void }) {
   const selected = useInbox(selectSelected);
   const store = useInboxStore();
   const { api, team } = useWorkspace();
+  const { t } = useTranslation();
   const [assignee, setAssignee] = useState('');
   const [priority, setPriority] = useState('1');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   if (!selected.length && !message) return null;
-  const run = async (action: () => Promise<{ changed: number }>, what: string) => {
+  const run = async (action: () => Promise<{ changed: number }>, what: 'bulk.reassigned' | 'bulk.reprioritised') => {
     setBusy(true);
     setMessage(null);
     try {
       const { changed } = await action();
-      setMessage({ kind: 'ok', text: `${what} ${changed} task${changed === 1 ? '' : 's'}.` });
+      setMessage({ kind: 'ok', text: t(what, { count: changed }) });
       store.getState().clearSelection();
       onDone();
     } catch (e) {
-      setMessage({ kind: 'error', text: `Nothing was changed. ${describeApiError(e)}` });
+      setMessage({ kind: 'error', text: t('bulk.nothingChanged', { reason: describeApiError(e) }) });
     } finally {
       setBusy(false);
     }
@@ -34,10 +36,10 @@ export function BulkBar({ onDone }: { onDone(): void }) {
     <div className="bulk-bar" data-testid="bulk-bar">
       {selected.length > 0 && (
         <>
-          <strong>{selected.length} selected</strong>
+          <strong>{t('bulk.selected', { count: selected.length })}</strong>
           <span className="bulk-bar__group">
-            <select value={assignee} onChange={(e) => setAssignee(e.target.value)} aria-label="Reassign to">
-              <option value="">Reassign to…</option>
+            <select value={assignee} onChange={(e) => setAssignee(e.target.value)} aria-label={t('bulk.reassignTo')}>
+              <option value="">{t('bulk.reassignToPlaceholder')}</option>
               {team
                 .filter((m) => m.roles.some((r) => WORKER_ROLES.includes(r)))
                 .map((m) => (
@@ -50,17 +52,17 @@ export function BulkBar({ onDone }: { onDone(): void }) {
               type="button"
               className="btn btn--secondary btn--small"
               disabled={busy || !assignee}
-              onClick={() => run(() => api.bulkReassign(selected, assignee), 'Reassigned')}
+              onClick={() => run(() => api.bulkReassign(selected, assignee), 'bulk.reassigned')}
             >
-              Reassign
+              {t('bulk.reassign')}
             </button>
           </span>
           <span className="bulk-bar__group">
-            <select value={priority} onChange={(e) => setPriority(e.target.value)} aria-label="Priority">
+            <select value={priority} onChange={(e) => setPriority(e.target.value)} aria-label={t('bulk.priority')}>
               {[1, 2, 3, 4, 5].map((p) => (
                 <option key={p} value={p}>
                   P{p}
-                  {p === 1 ? ' (highest)' : p === 5 ? ' (lowest)' : ''}
+                  {p === 1 ? ` ${t('bulk.highest')}` : p === 5 ? ` ${t('bulk.lowest')}` : ''}
                 </option>
               ))}
             </select>
@@ -68,13 +70,13 @@ export function BulkBar({ onDone }: { onDone(): void }) {
               type="button"
               className="btn btn--secondary btn--small"
               disabled={busy}
-              onClick={() => run(() => api.bulkPriority(selected, Number(priority)), 'Re-prioritised')}
+              onClick={() => run(() => api.bulkPriority(selected, Number(priority)), 'bulk.reprioritised')}
             >
-              Set priority
+              {t('bulk.setPriority')}
             </button>
           </span>
           <button type="button" className="btn btn--ghost btn--small" onClick={() => store.getState().clearSelection()}>
-            Clear selection
+            {t('bulk.clearSelection')}
           </button>
         </>
       )}
@@ -82,7 +84,7 @@ export function BulkBar({ onDone }: { onDone(): void }) {
         <span className={`bulk-bar__message bulk-bar__message--${message.kind}`} role={message.kind === 'error' ? 'alert' : 'status'}>
           {message.text}
           <button type="button" className="link" onClick={() => setMessage(null)}>
-            dismiss
+            {t('bulk.dismiss')}
           </button>
         </span>
       )}

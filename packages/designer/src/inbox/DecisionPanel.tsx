@@ -2,8 +2,9 @@ import Form from '@rjsf/core';
 import type { ErrorSchema, RJSFSchema } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, describeApiError } from '../api/client.js';
-import { toErrorSchema } from './formErrors.js';
+import { plainFormErrors, plainServerError, toErrorSchema } from './formErrors.js';
 import { useWorkspace } from './WorkspaceApp.js';
 import type { AiSuggestion, Task } from './workspaceApi.js';
 
@@ -26,6 +27,7 @@ export function DecisionPanel({
   suggestion?: AiSuggestion | null;
 }) {
   const { api } = useWorkspace();
+  const { t } = useTranslation();
   const [data, setData] = useState<Record<string, unknown>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,7 +43,7 @@ export function DecisionPanel({
     setError(null);
     setServerErrors(undefined);
     if (task.form && !form.current?.validateForm()) {
-      setError('Fill in the fields marked in red first; nothing was sent.');
+      setError(t('decision.fillMarked'));
       return;
     }
     setBusy(outcome);
@@ -50,8 +52,9 @@ export function DecisionPanel({
       onCompleted();
     } catch (e) {
       if (e instanceof ApiError && e.problem.errors?.length) {
-        setServerErrors(toErrorSchema(e.problem.errors));
-        setError(`Not accepted: ${e.problem.errors.map((x) => `${x.path.replace(/^\/data\//, '')} ${x.message}`).join('; ')}`);
+        const errors = e.problem.errors;
+        setServerErrors(toErrorSchema(errors, schema, t));
+        setError(t('decision.notAccepted', { reasons: errors.map((x) => plainServerError(x, schema, t)).join('; ') }));
       } else {
         setError(describeApiError(e));
       }
@@ -72,6 +75,7 @@ export function DecisionPanel({
             formData={data}
             onChange={(e) => setData((e.formData ?? {}) as Record<string, unknown>)}
             extraErrors={serverErrors}
+            transformErrors={(errors) => plainFormErrors(errors, schema, t)}
             showErrorList={false}
             noHtml5Validate
             disabled={!canAct}
@@ -87,7 +91,9 @@ export function DecisionPanel({
       <div className="decision__outcomes">
         {outcomes.map((o, i) => {
           const suggested = o.id === suggestedId;
-          const text = suggested && prefill ? `Accept suggestion: ${o.label ?? o.id}` : suggested ? `${o.label ?? o.id} (AI advice)` : (o.label ?? o.id);
+          const label = o.label ?? o.id;
+          const text =
+            suggested && prefill ? t('decision.acceptSuggestion', { outcome: label }) : suggested ? t('decision.aiAdvice', { outcome: label }) : label;
           return (
             <button
               key={o.id}
@@ -99,7 +105,7 @@ export function DecisionPanel({
               aria-describedby={suggested ? 'ai-suggestion-title' : undefined}
               onClick={() => void decide(o.id)}
             >
-              {busy === o.id ? 'Saving…' : text}
+              {busy === o.id ? t('decision.saving') : text}
             </button>
           );
         })}

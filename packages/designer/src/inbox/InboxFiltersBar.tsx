@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { selectFilters, selectSummary, selectView } from './inboxStore.js';
 import { useInbox, useInboxStore } from './InboxStoreProvider.js';
 import { exceptionLabel } from './format.js';
@@ -12,6 +13,7 @@ export function InboxFiltersBar() {
   const view = useInbox(selectView);
   const store = useInboxStore();
   const { team } = useWorkspace();
+  const { t } = useTranslation();
   const set =
     <K extends keyof InboxFilters>(key: K) =>
     (value: InboxFilters[K]) =>
@@ -21,9 +23,9 @@ export function InboxFiltersBar() {
   return (
     <div className="inbox-filters" data-testid="inbox-filters">
       <label>
-        <span>Exception</span>
+        <span>{t('filters.exception')}</span>
         <select value={filters.exceptionKind ?? ''} onChange={(e) => set('exceptionKind')(e.target.value)} data-testid="filter-exception">
-          <option value="">Any</option>
+          <option value="">{t('filters.any')}</option>
           {facets?.exceptionKinds.map((f) => (
             <option key={f.value} value={f.value}>
               {exceptionLabel(f.value)} ({f.count})
@@ -32,9 +34,9 @@ export function InboxFiltersBar() {
         </select>
       </label>
       <label>
-        <span>Supplier</span>
+        <span>{t('filters.supplier')}</span>
         <select value={filters.supplier ?? ''} onChange={(e) => set('supplier')(e.target.value)} data-testid="filter-supplier">
-          <option value="">Any</option>
+          <option value="">{t('filters.any')}</option>
           {facets?.suppliers.map((f) => (
             <option key={f.value} value={f.value}>
               {f.label ?? f.value} ({f.count})
@@ -43,9 +45,9 @@ export function InboxFiltersBar() {
         </select>
       </label>
       <label>
-        <span>Business unit</span>
+        <span>{t('filters.businessUnit')}</span>
         <select value={filters.businessUnit ?? ''} onChange={(e) => set('businessUnit')(e.target.value)}>
-          <option value="">Any</option>
+          <option value="">{t('filters.any')}</option>
           {facets?.businessUnits.map((f) => (
             <option key={f.value} value={f.value}>
               {f.value} ({f.count})
@@ -53,10 +55,10 @@ export function InboxFiltersBar() {
           ))}
         </select>
       </label>
-      <AmountField label="Amount from" value={filters.amountMin} onCommit={set('amountMin')} />
-      <AmountField label="to" value={filters.amountMax} onCommit={set('amountMax')} />
+      <AmountField label={t('filters.amountFrom')} value={filters.amountMin} onCommit={set('amountMin')} />
+      <AmountField label={t('filters.amountTo')} value={filters.amountMax} onCommit={set('amountMax')} />
       <label>
-        <span>Due by</span>
+        <span>{t('filters.dueBy')}</span>
         <input
           type="date"
           value={filters.dueBefore?.slice(0, 10) ?? ''}
@@ -65,9 +67,9 @@ export function InboxFiltersBar() {
       </label>
       {view === 'team' && (
         <label>
-          <span>Held by</span>
+          <span>{t('filters.heldBy')}</span>
           <select value={filters.assignee ?? ''} onChange={(e) => set('assignee')(e.target.value)}>
-            <option value="">Anyone</option>
+            <option value="">{t('filters.anyone')}</option>
             {team.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -77,7 +79,7 @@ export function InboxFiltersBar() {
         </label>
       )}
       <button type="button" className="btn btn--ghost btn--small inbox-filters__clear" disabled={!active} onClick={() => store.getState().clearFilters()}>
-        Clear filters
+        {t('filters.clear')}
       </button>
     </div>
   );

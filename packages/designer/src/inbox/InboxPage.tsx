@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLiveMessage } from '../cases/live.js';
 import { describeApiError } from '../api/client.js';
 import { BulkBar } from './BulkBar.js';
@@ -23,11 +24,11 @@ export function InboxPage() {
   );
 }
 
-const VIEWS: { view: InboxView; label: string }[] = [
-  { view: 'mine', label: 'My tasks' },
-  { view: 'unclaimed', label: 'Unclaimed' },
-  { view: 'team', label: 'Team' },
-];
+const VIEWS = [
+  { view: 'mine', label: 'inbox.viewMine' },
+  { view: 'unclaimed', label: 'inbox.viewUnclaimed' },
+  { view: 'team', label: 'inbox.viewTeam' },
+] as const satisfies readonly { view: InboxView; label: string }[];
 
 function Inbox() {
   const { loadMore, refresh } = useInboxData();
@@ -35,12 +36,13 @@ function Inbox() {
   const view = useInbox(selectView);
   const error = useInbox(selectError);
   const store = useInboxStore();
+  const { t } = useTranslation();
   return (
     <div className="inbox" data-testid="inbox">
       <aside className="inbox__side">
-        <h2 className="ws-side-title">Queues</h2>
+        <h2 className="ws-side-title">{t('inbox.queues')}</h2>
         <QueueList />
-        <h2 className="ws-side-title ws-side-title--spaced">Mentioning you</h2>
+        <h2 className="ws-side-title ws-side-title--spaced">{t('inbox.mentioningYou')}</h2>
         <MentionList />
       </aside>
       <section className="inbox__main">
@@ -56,7 +58,7 @@ function Inbox() {
                 data-testid={`view-${v.view}`}
                 onClick={() => store.getState().setView(v.view)}
               >
-                {v.label} <span className="ws-tab__count">{summary?.views[v.view] ?? '·'}</span>
+                {t(v.label)} <span className="ws-tab__count">{summary?.views[v.view] ?? '·'}</span>
               </button>
             ))}
           </div>
@@ -79,13 +81,14 @@ function QueueList() {
   const summary = useInbox(selectSummary);
   const filters = useInbox((s) => s.filters);
   const store = useInboxStore();
-  if (!summary) return <p className="ws-muted">Loading…</p>;
-  if (!summary.queues.length) return <p className="ws-muted">No open tasks in your queues.</p>;
+  const { t } = useTranslation();
+  if (!summary) return <p className="ws-muted">{t('common.loading')}</p>;
+  if (!summary.queues.length) return <p className="ws-muted">{t('inbox.noQueues')}</p>;
   return (
     <ul className="queue-list" data-testid="queue-list">
       <li>
         <button type="button" className={`queue ${!filters.queue ? 'is-current' : ''}`} onClick={() => store.getState().setFilter('queue', undefined)}>
-          <span className="queue__name">All queues</span>
+          <span className="queue__name">{t('inbox.allQueues')}</span>
         </button>
       </li>
       {summary.queues.map((q) => (
@@ -98,12 +101,12 @@ function QueueList() {
           >
             <span className="queue__name">{q.queue}</span>
             <span className="queue__counts">
-              <span title="open">{q.open} open</span>
-              <span title="unclaimed">{q.unclaimed} unclaimed</span>
-              {q.mine > 0 && <span title="yours">{q.mine} yours</span>}
+              <span title={t('inbox.openTitle')}>{t('inbox.open', { count: q.open })}</span>
+              <span title={t('inbox.unclaimedTitle')}>{t('inbox.unclaimed', { count: q.unclaimed })}</span>
+              {q.mine > 0 && <span title={t('inbox.yoursTitle')}>{t('inbox.yours', { count: q.mine })}</span>}
               {q.overdue > 0 && (
-                <span className="queue__overdue" title="past their SLA">
-                  {q.overdue} overdue
+                <span className="queue__overdue" title={t('inbox.overdueTitle')}>
+                  {t('inbox.overdue', { count: q.overdue })}
                 </span>
               )}
             </span>
@@ -116,6 +119,7 @@ function QueueList() {
 
 function MentionList() {
   const { api, nameOf } = useWorkspace();
+  const { t } = useTranslation();
   const [mentions, setMentions] = useState<Comment[] | null>(null);
   const load = useCallback(() => api.mentions().then(setMentions, () => setMentions([])), [api]);
   useEffect(() => void load(), [load]);
@@ -123,7 +127,7 @@ function MentionList() {
     if (m.event.type === 'case.comment') void load();
   });
   if (!mentions) return null;
-  if (!mentions.length) return <p className="ws-muted">Nobody mentioned you yet.</p>;
+  if (!mentions.length) return <p className="ws-muted">{t('inbox.noMentions')}</p>;
   return (
     <ul className="mention-list" data-testid="mentions">
       {mentions.slice(0, 5).map((c) => (
@@ -147,10 +151,11 @@ function InboxTable({ onChanged }: { onChanged(): void }) {
   const store = useInboxStore();
   const now = useNow(1000);
   const lead = !!summary?.lead;
+  const { t } = useTranslation();
   if (!items.length) {
     return (
       <div className="inbox-empty" data-testid="inbox-empty">
-        {loading ? 'Loading…' : view === 'mine' ? 'Nothing assigned to you. Take a task from Unclaimed.' : 'No tasks match.'}
+        {loading ? t('common.loading') : view === 'mine' ? t('inbox.nothingMine') : t('inbox.noMatch')}
       </div>
     );
   }
@@ -164,18 +169,18 @@ function InboxTable({ onChanged }: { onChanged(): void }) {
               <th className="ws-table__check">
                 <input
                   type="checkbox"
-                  aria-label="Select all"
+                  aria-label={t('inbox.selectAll')}
                   checked={allSelected}
                   onChange={() => store.getState().selectOnly(allSelected ? [] : items.map((t) => t.id))}
                 />
               </th>
             )}
-            <th>Priority · SLA</th>
-            <th>Invoice</th>
-            <th>Exception</th>
-            <th className="num">Value at risk</th>
-            <th className="num">Amount · unit</th>
-            <th>Queue · holder</th>
+            <th>{t('inbox.colPriority')}</th>
+            <th>{t('inbox.colInvoice')}</th>
+            <th>{t('inbox.colException')}</th>
+            <th className="num">{t('inbox.colValueAtRisk')}</th>
+            <th className="num">{t('inbox.colAmount')}</th>
+            <th>{t('inbox.colQueue')}</th>
             <th />
           </tr>
         </thead>
@@ -192,6 +197,7 @@ function InboxTable({ onChanged }: { onChanged(): void }) {
 function InboxRow({ task, now, lead, checked, onChanged }: { task: InboxTask; now: number; lead: boolean; checked: boolean; onChanged(): void }) {
   const { api, user } = useWorkspace();
   const store = useInboxStore();
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const act = async (action: () => Promise<unknown>) => {
@@ -213,7 +219,7 @@ function InboxRow({ task, now, lead, checked, onChanged }: { task: InboxTask; no
         <td className="ws-table__check" onClick={(e) => e.stopPropagation()}>
           <input
             type="checkbox"
-            aria-label={`Select ${task.invoiceNumber ?? task.title}`}
+            aria-label={t('inbox.selectOne', { name: task.invoiceNumber ?? task.title })}
             checked={checked}
             onChange={() => store.getState().toggle(task.id)}
           />
@@ -221,7 +227,7 @@ function InboxRow({ task, now, lead, checked, onChanged }: { task: InboxTask; no
       )}
       <td>
         <div className="inbox-row__urgency">
-          <span className={`prio prio--${task.priority}`} title="1 is the highest">
+          <span className={`prio prio--${task.priority}`} title={t('inbox.priorityTitle')}>
             P{task.priority}
           </span>
           <SlaChip dueAt={task.dueAt} createdAt={task.createdAt} now={now} />
@@ -242,22 +248,30 @@ function InboxRow({ task, now, lead, checked, onChanged }: { task: InboxTask; no
       <td>
         <div>{task.queue}</div>
         <div className="ws-muted">
-          {task.assignee ? task.assignee === user.id ? <strong className="inbox-row__you">You</strong> : (task.assigneeName ?? task.assignee) : 'unclaimed'}
+          {task.assignee ? (
+            task.assignee === user.id ? (
+              <strong className="inbox-row__you">{t('inbox.you')}</strong>
+            ) : (
+              (task.assigneeName ?? task.assignee)
+            )
+          ) : (
+            t('inbox.unclaimedHolder')
+          )}
         </div>
       </td>
       <td className="inbox-row__actions" onClick={(e) => e.stopPropagation()}>
         {!task.assignee && mayWork(user.roles, task.candidateRoles) && (
           <button type="button" className="btn btn--secondary btn--small" disabled={busy} data-testid="claim" onClick={() => act(() => api.claim(task.id))}>
-            Claim
+            {t('inbox.claim')}
           </button>
         )}
         {task.assignee === user.id && (
           <button type="button" className="btn btn--ghost btn--small" disabled={busy} onClick={() => act(() => api.release(task.id))}>
-            Release
+            {t('inbox.release')}
           </button>
         )}
         <a className="btn btn--ghost btn--small" href={workspaceHref({ page: 'task', taskId: task.id })}>
-          Open
+          {t('inbox.openTask')}
         </a>
         {error && (
           <div className="inbox-row__error" role="alert">
@@ -279,11 +293,12 @@ function mayWork(roles: readonly string[], candidateRoles: readonly string[]): b
 
 function LoadMore({ loadMore }: { loadMore(): Promise<void> }) {
   const next = useInbox(selectNextCursor);
+  const { t } = useTranslation();
   if (!next) return null;
   return (
     <div className="inbox__more">
       <button type="button" className="btn btn--secondary" onClick={() => void loadMore()}>
-        Show more
+        {t('inbox.showMore')}
       </button>
     </div>
   );

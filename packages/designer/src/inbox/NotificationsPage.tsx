@@ -1,19 +1,9 @@
 import { NOTIFICATION_KINDS, type NotificationKind, type NotificationPreferencesView, type NotificationView } from '@exflow/shared';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { dateTime } from './format.js';
 import { useWorkspace } from './WorkspaceApp.js';
 import { workspaceHref } from './workspaceRoute.js';
-
-const KIND_LABELS: Record<NotificationKind, string> = {
-  taskAssigned: 'A task is assigned to me',
-  mention: 'Someone mentions me in a comment',
-  slaWarning: 'My task has used 80 % of its time',
-  slaBreached: 'My task is overdue (leads: any task)',
-  incident: 'A case stops at a failed step (admins and leads)',
-  digest: 'Daily digest of open and overdue work',
-};
-
-const STATUS_LABELS: Record<NotificationView['status'], string> = { pending: 'waiting to send', sent: 'sent', failed: 'not delivered' };
 
 /**
  * What a person is told, and where: each kind by e-mail and/or to their own chat webhook, and
@@ -21,6 +11,8 @@ const STATUS_LABELS: Record<NotificationView['status'], string> = { pending: 'wa
  */
 export function NotificationsPage() {
   const { api } = useWorkspace();
+  const { t } = useTranslation();
+  const kindLabel = (kind: NotificationKind) => t(`notifyKind.${kind}`);
   const [prefs, setPrefs] = useState<NotificationPreferencesView | null>(null);
   const [email, setEmail] = useState<Record<NotificationKind, boolean> | null>(null);
   const [chat, setChat] = useState<Record<NotificationKind, boolean> | null>(null);
@@ -51,7 +43,7 @@ export function NotificationsPage() {
     event.preventDefault();
     if (!email || !chat) return;
     if (chatOn && !prefs?.chatWebhook && !hookUrl.trim()) {
-      setMessage({ kind: 'error', text: 'Give your chat webhook URL to receive messages by chat, or turn the chat boxes off.' });
+      setMessage({ kind: 'error', text: t('notifications.needWebhook') });
       return;
     }
     setSaving(true);
@@ -60,7 +52,7 @@ export function NotificationsPage() {
       show(
         await api.setNotificationPreferences({ email, chat: removeHook ? Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, false])) : chat, chatWebhook }),
       );
-      setMessage({ kind: 'ok', text: 'Notification settings saved.' });
+      setMessage({ kind: 'ok', text: t('notifications.saved') });
     } catch (e) {
       setMessage({ kind: 'error', text: (e as Error).message });
     } finally {
@@ -70,46 +62,46 @@ export function NotificationsPage() {
 
   return (
     <section className="case-page notifications-page" data-testid="notifications-page">
-      <h1>Notifications</h1>
+      <h1>{t('notifications.title')}</h1>
       {prefs && !prefs.emailEnabled && (
         <p className="banner" role="note">
-          This Exflow sends no e-mail yet (an administrator sets the mail server). Chat messages still work.
+          {t('notifications.noEmail')}
         </p>
       )}
       {!email || !chat ? (
-        <p className="ws-muted">Loading…</p>
+        <p className="ws-muted">{t('common.loading')}</p>
       ) : (
         <form onSubmit={save} data-testid="notification-preferences">
           <table className="ws-table">
-            <caption className="ws-muted">Tell me when…</caption>
+            <caption className="ws-muted">{t('notifications.tellMe')}</caption>
             <thead>
               <tr>
-                <th scope="col">Event</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Chat</th>
+                <th scope="col">{t('notifications.event')}</th>
+                <th scope="col">{t('notifications.email')}</th>
+                <th scope="col">{t('notifications.chat')}</th>
               </tr>
             </thead>
             <tbody>
               {NOTIFICATION_KINDS.map((kind) => (
                 <tr key={kind} data-kind={kind}>
-                  <th scope="row">{KIND_LABELS[kind]}</th>
+                  <th scope="row">{kindLabel(kind)}</th>
                   <td>
                     <input
                       type="checkbox"
                       name={`email-${kind}`}
-                      aria-label={`${KIND_LABELS[kind]}: by e-mail`}
+                      aria-label={t('notifications.byEmail', { kind: kindLabel(kind) })}
                       checked={email[kind]}
                       onChange={(e) => setEmail({ ...email, [kind]: e.target.checked })}
                     />
                   </td>
                   <td>
                     {kind === 'digest' ? (
-                      <span className="ws-muted">e-mail only</span>
+                      <span className="ws-muted">{t('notifications.emailOnly')}</span>
                     ) : (
                       <input
                         type="checkbox"
                         name={`chat-${kind}`}
-                        aria-label={`${KIND_LABELS[kind]}: by chat`}
+                        aria-label={t('notifications.byChat', { kind: kindLabel(kind) })}
                         checked={chat[kind]}
                         onChange={(e) => setChat({ ...chat, [kind]: e.target.checked })}
                       />
@@ -120,21 +112,21 @@ export function NotificationsPage() {
             </tbody>
           </table>
           <fieldset className="notifications-page__hook">
-            <legend>My chat webhook</legend>
+            <legend>{t('notifications.myWebhook')}</legend>
             <p className="ws-muted">
               {prefs?.chatWebhook
-                ? `Messages go to a ${prefs.chatWebhook.format === 'slack' ? 'Slack' : 'Teams'} webhook at ${prefs.chatWebhook.host}. Enter a new URL to change it.`
-                : 'An incoming-webhook URL from Slack, or from a Teams workflow, that posts to you.'}
+                ? t('notifications.webhookAt', { format: prefs.chatWebhook.format === 'slack' ? 'Slack' : 'Teams', host: prefs.chatWebhook.host })
+                : t('notifications.webhookHelp')}
             </p>
             <label>
-              Chat{' '}
+              {t('notifications.chat')}{' '}
               <select name="hook-format" value={hookFormat} onChange={(e) => setHookFormat(e.target.value as 'slack' | 'teams')}>
                 <option value="slack">Slack</option>
                 <option value="teams">Microsoft Teams</option>
               </select>
             </label>{' '}
             <label>
-              Webhook URL{' '}
+              {t('notifications.webhookUrl')}{' '}
               <input
                 type="url"
                 name="hook-url"
@@ -146,12 +138,13 @@ export function NotificationsPage() {
             </label>
             {prefs?.chatWebhook && (
               <label>
-                <input type="checkbox" name="hook-remove" checked={removeHook} onChange={(e) => setRemoveHook(e.target.checked)} /> Remove my webhook
+                <input type="checkbox" name="hook-remove" checked={removeHook} onChange={(e) => setRemoveHook(e.target.checked)} />{' '}
+                {t('notifications.removeWebhook')}
               </label>
             )}
           </fieldset>
           <button type="submit" className="btn btn--primary" disabled={saving} data-testid="notifications-save">
-            {saving ? 'Saving…' : 'Save'}
+            {saving ? t('topbar.saving') : t('common.save')}
           </button>
         </form>
       )}
@@ -164,17 +157,17 @@ export function NotificationsPage() {
           {message.text}
         </div>
       )}
-      <h2>Latest messages to me</h2>
+      <h2>{t('notifications.latest')}</h2>
       {!recent.length ? (
-        <p className="ws-muted">None yet.</p>
+        <p className="ws-muted">{t('notifications.noneYet')}</p>
       ) : (
         <table className="ws-table" data-testid="my-notifications">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Message</th>
-              <th scope="col">By</th>
-              <th scope="col">Status</th>
+              <th scope="col">{t('notifications.when')}</th>
+              <th scope="col">{t('notifications.message')}</th>
+              <th scope="col">{t('notifications.by')}</th>
+              <th scope="col">{t('notifications.status')}</th>
             </tr>
           </thead>
           <tbody>
@@ -182,8 +175,8 @@ export function NotificationsPage() {
               <tr key={n.id}>
                 <td>{dateTime(n.createdAt)}</td>
                 <td>{n.caseId ? <a href={workspaceHref({ page: 'case', caseId: n.caseId })}>{n.subject}</a> : n.subject}</td>
-                <td>{n.channel === 'email' ? 'E-mail' : 'Chat'}</td>
-                <td>{STATUS_LABELS[n.status]}</td>
+                <td>{n.channel === 'email' ? t('notifications.email') : t('notifications.chat')}</td>
+                <td>{t(`notifications.${n.status}`)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeApiError } from '../api/client.js';
 import { AttachmentsPanel } from '../cases/AttachmentsPanel.js';
 import { CommentsPanel } from '../cases/CommentsPanel.js';
@@ -8,7 +9,7 @@ import { useLiveMessage } from '../cases/live.js';
 import { MatchTable } from '../cases/MatchTable.js';
 import { useCaseHistory } from '../cases/useCaseHistory.js';
 import { DecisionPanel } from './DecisionPanel.js';
-import { dateTime, exceptionLabel, money } from './format.js';
+import { calendarDate, dateTime, exceptionLabel, money } from './format.js';
 import { SlaChip } from './SlaChip.js';
 import { SuggestionPanel } from './SuggestionPanel.js';
 import { useNow } from './useNow.js';
@@ -24,6 +25,7 @@ const WORKER_ROLES = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
  */
 export function TaskPage({ taskId }: { taskId: string }) {
   const { api, user, nameOf } = useWorkspace();
+  const { t: tr } = useTranslation();
   const [task, setTask] = useState<Task | null>(null);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [evidence, setEvidence] = useState<Evidence | null>(null);
@@ -57,8 +59,8 @@ export function TaskPage({ taskId }: { taskId: string }) {
   const history = useCaseHistory(api, task?.caseId ?? null, () => void reload());
   useLiveMessage('task.changed', (m) => {
     if (m.taskId !== taskId) return;
-    if (m.change === 'claimed' && m.assignee !== user.id) setNotice(`${nameOf(m.assignee)} claimed this task.`);
-    if (m.change === 'reassigned') setNotice(m.assignee === user.id ? 'This task was assigned to you.' : `This task was given to ${nameOf(m.assignee)}.`);
+    if (m.change === 'claimed' && m.assignee !== user.id) setNotice(tr('task.claimedBy', { name: nameOf(m.assignee) }));
+    if (m.change === 'reassigned') setNotice(m.assignee === user.id ? tr('task.assignedToYou') : tr('task.givenTo', { name: nameOf(m.assignee) }));
     void reload();
   });
 
@@ -67,11 +69,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
       <div className="page-message">
         <p>{error}</p>
         <a className="btn btn--secondary" href="#/inbox">
-          Back to the inbox
+          {tr('task.backToInbox')}
         </a>
       </div>
     );
-  if (!task || !detail) return <div className="page-message">Loading the task…</div>;
+  if (!task || !detail) return <div className="page-message">{tr('task.loading')}</div>;
 
   const open = task.status === 'open';
   const mine = task.assignee === user.id;
@@ -99,7 +101,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
       <div className="task-page__head">
         <div>
           <a href="#/inbox" className="ws-back">
-            ← Inbox
+            {tr('task.inbox')}
           </a>
           <h1>
             {task.title}
@@ -109,29 +111,29 @@ export function TaskPage({ taskId }: { taskId: string }) {
             <span className={`prio prio--${task.priority}`}>P{task.priority}</span>
             {open && <SlaChip dueAt={task.dueAt} createdAt={task.createdAt} now={now} />}
             <span>
-              Queue <strong>{task.queue}</strong>
+              {tr('task.queue')} <strong>{task.queue}</strong>
             </span>
             <span>
               {task.assignee ? (
                 <>
-                  Held by <strong data-testid="task-assignee">{mine ? 'you' : nameOf(task.assignee)}</strong>
+                  {tr('task.heldBy')} <strong data-testid="task-assignee">{mine ? tr('task.you') : nameOf(task.assignee)}</strong>
                 </>
               ) : (
-                'Unclaimed'
+                tr('task.unclaimed')
               )}
             </span>
-            <a href={workspaceHref({ page: 'case', caseId: task.caseId })}>Case history →</a>
+            <a href={workspaceHref({ page: 'case', caseId: task.caseId })}>{tr('task.caseHistory')}</a>
           </div>
         </div>
         <div className="task-page__actions">
           {open && !task.assignee && canWork && (
             <button type="button" className="btn btn--primary" disabled={busy} data-testid="task-claim" onClick={() => act(() => api.claim(task.id))}>
-              Claim
+              {tr('task.claim')}
             </button>
           )}
           {open && mine && (
             <button type="button" className="btn btn--secondary" disabled={busy} onClick={() => act(() => api.release(task.id))}>
-              Release
+              {tr('task.release')}
             </button>
           )}
           {open && mine && <ReassignControl task={task} onDone={() => void reload()} />}
@@ -144,8 +146,8 @@ export function TaskPage({ taskId }: { taskId: string }) {
       )}
       {!open && (
         <div className="banner banner--ok" role="status" data-testid="task-closed">
-          {task.status === 'completed' ? `Completed by ${nameOf(task.completedBy)}: ${task.outcome}` : 'This task was closed: the case moved on.'} — the case is
-          now <strong>{detail.status === 'open' ? `at ${detail.activeNodes.join(', ')}` : detail.status}</strong>.
+          {task.status === 'completed' ? tr('task.completedBy', { name: nameOf(task.completedBy), outcome: task.outcome }) : tr('task.closedMovedOn')}{' '}
+          {tr('task.caseNow')} <strong>{detail.status === 'open' ? tr('task.caseAt', { nodes: detail.activeNodes.join(', ') }) : detail.status}</strong>.
         </div>
       )}
       {error && (
@@ -158,24 +160,24 @@ export function TaskPage({ taskId }: { taskId: string }) {
         <div className="task-page__main">
           {invoice && (
             <section className="ws-card">
-              <h2>Invoice {invoice.invoiceNumber}</h2>
+              <h2>{tr('task.invoice', { number: invoice.invoiceNumber })}</h2>
               <dl className="kv kv--row">
-                <dt>Supplier</dt>
+                <dt>{tr('task.supplier')}</dt>
                 <dd>{invoice.supplier.name}</dd>
-                <dt>Issued</dt>
-                <dd>{invoice.issueDate}</dd>
-                <dt>Due</dt>
-                <dd>{invoice.dueDate ?? '—'}</dd>
-                <dt>PO</dt>
+                <dt>{tr('task.issued')}</dt>
+                <dd>{calendarDate(invoice.issueDate)}</dd>
+                <dt>{tr('task.due')}</dt>
+                <dd>{calendarDate(invoice.dueDate)}</dd>
+                <dt>{tr('task.po')}</dt>
                 <dd>{invoice.poNumber ?? '—'}</dd>
-                <dt>Business unit</dt>
+                <dt>{tr('task.businessUnit')}</dt>
                 <dd>{invoice.businessUnit ?? evidence?.purchaseOrder?.businessUnit ?? '—'}</dd>
-                <dt>Net</dt>
+                <dt>{tr('task.net')}</dt>
                 <dd>{money(invoice.netTotal, currency)}</dd>
-                <dt>Tax</dt>
+                <dt>{tr('task.tax')}</dt>
                 <dd>{money(invoice.taxTotal, currency)}</dd>
-                <dt>Gross</dt>
-                <dd>
+                <dt>{tr('task.gross')}</dt>
+                <dd data-testid="invoice-gross">
                   <strong>{money(invoice.grossTotal, currency)}</strong>
                 </dd>
               </dl>
@@ -183,42 +185,42 @@ export function TaskPage({ taskId }: { taskId: string }) {
           )}
           {evidence?.invoice && (
             <section className="ws-card">
-              <h2>Found at intake</h2>
+              <h2>{tr('task.foundAtIntake')}</h2>
               <FindingsPanel invoice={stored} />
             </section>
           )}
           <section className="ws-card">
-            <h2>Invoice against PO and goods receipts</h2>
-            {evidence ? <MatchTable evidence={evidence} match={match} /> : <p className="ws-muted">Loading…</p>}
+            <h2>{tr('task.againstPo')}</h2>
+            {evidence ? <MatchTable evidence={evidence} match={match} /> : <p className="ws-muted">{tr('common.loading')}</p>}
           </section>
           <section className="ws-card">
-            <h2>Evidence</h2>
+            <h2>{tr('task.evidence')}</h2>
             <EvidenceList detail={detail} evidence={evidence} nodeLabel={nodeLabel} nameOf={nameOf} />
           </section>
         </div>
         <aside className="task-page__side">
           <section className="ws-card">
-            <h2>Decision</h2>
+            <h2>{tr('task.decision')}</h2>
             {match && !match.withinTolerance && match.findings[0] && (
               <div className="decision__why">
-                <span className="exc-chip">{exceptionLabel(match.findings[0].kind)}</span> {money(match.valueAtRisk, currency)} at risk
+                <span className="exc-chip">{exceptionLabel(match.findings[0].kind)}</span> {tr('task.atRisk', { amount: money(match.valueAtRisk, currency) })}
               </div>
             )}
             {suggestion && <SuggestionPanel task={task} suggestion={suggestion} />}
-            {open && heldByOther && <p className="ws-muted">Held by {nameOf(task.assignee)}; only they (or a lead) can decide.</p>}
-            {open && !canWork && <p className="ws-muted">This task is for {task.candidateRoles.join(' or ')}.</p>}
+            {open && heldByOther && <p className="ws-muted">{tr('task.heldByOther', { name: nameOf(task.assignee) })}</p>}
+            {open && !canWork && <p className="ws-muted">{tr('task.forRoles', { roles: task.candidateRoles.join(tr('task.or')) })}</p>}
             {open ? (
               <DecisionPanel task={task} canAct={canWork && !heldByOther} onCompleted={() => void reload()} suggestion={suggestion} />
             ) : (
-              <p className="ws-muted">Decided {dateTime(task.completedAt)}.</p>
+              <p className="ws-muted">{tr('task.decided', { when: dateTime(task.completedAt) })}</p>
             )}
           </section>
           <section className="ws-card">
-            <h2>Comments</h2>
+            <h2>{tr('task.comments')}</h2>
             <CommentsPanel caseId={task.caseId} taskId={task.id} revision={history.revision} closed={detail.status !== 'open'} />
           </section>
           <section className="ws-card">
-            <h2>Files</h2>
+            <h2>{tr('task.files')}</h2>
             <AttachmentsPanel caseId={task.caseId} taskId={task.id} closed={false} />
           </section>
         </aside>
@@ -232,6 +234,7 @@ export function TaskPage({ taskId }: { taskId: string }) {
 
 function ReassignControl({ task, onDone }: { task: Task; onDone(): void }) {
   const { api, team, user } = useWorkspace();
+  const { t } = useTranslation();
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
   const candidates = team.filter(
@@ -239,8 +242,8 @@ function ReassignControl({ task, onDone }: { task: Task; onDone(): void }) {
   );
   return (
     <span className="reassign">
-      <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Hand over to">
-        <option value="">Hand over to…</option>
+      <select value={to} onChange={(e) => setTo(e.target.value)} aria-label={t('task.handOverTo')}>
+        <option value="">{t('task.handOverToPlaceholder')}</option>
         {candidates.map((m) => (
           <option key={m.id} value={m.id}>
             {m.name}
@@ -260,7 +263,7 @@ function ReassignControl({ task, onDone }: { task: Task; onDone(): void }) {
           }
         }}
       >
-        Hand over
+        {t('task.handOver')}
       </button>
       {error && <span className="field-error">{error}</span>}
     </span>

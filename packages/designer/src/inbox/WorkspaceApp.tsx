@@ -1,5 +1,7 @@
 import { createContext, lazy, Suspense, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { User } from '../api/client.js';
+import { LanguageSwitch } from '../i18n/LanguageSwitch.js';
 import { loadActingIn } from '../auth/session.js';
 import { AppNav, SkipLink } from '../app/AppNav.js';
 import { Brand, SupportContact } from '../branding/Brand.js';
@@ -43,6 +45,7 @@ export function WorkspaceApp({ route, user, token, onSignOut }: { route: Workspa
     () => createWorkspaceApi({ getToken: () => token, getTenant: () => loadActingIn()?.id ?? null, onUnauthorized: () => signOut.current() }),
     [token],
   );
+  const { t } = useTranslation();
   const [team, setTeam] = useState<TeamMember[]>([]);
   useEffect(() => {
     api.team().then(setTeam, () => setTeam([]));
@@ -58,7 +61,7 @@ export function WorkspaceApp({ route, user, token, onSignOut }: { route: Workspa
           <SkipLink />
           <WorkspaceHeader route={route} user={user} onSignOut={onSignOut} />
           <main className="ws-main" id="main" tabIndex={-1}>
-            <Suspense fallback={<div className="ws-loading">Loading…</div>}>{page(route)}</Suspense>
+            <Suspense fallback={<div className="ws-loading">{t('common.loading')}</div>}>{page(route)}</Suspense>
           </main>
         </div>
       </LiveProvider>
@@ -78,6 +81,7 @@ function page(route: WorkspaceRoute): ReactNode {
 function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; user: User; onSignOut(): void }) {
   const { connected, connection } = useLive();
   const { api } = useWorkspace();
+  const { t } = useTranslation();
   const [lead, setLead] = useState(false);
   useEffect(
     () =>
@@ -90,7 +94,7 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
   return (
     <header className="app-header">
       <div className="app-header__left">
-        <Brand area="Workspace" />
+        <Brand area={t('nav.areaWorkspace')} />
         <AppNav
           roles={user.roles}
           insights={readsInsights(user.roles, lead)}
@@ -99,9 +103,10 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
       </div>
       <div className="app-header__user">
         <SupportContact />
-        <span className={`ws-live ${connected ? 'is-on' : connection ? 'is-lost' : ''}`} data-testid="live-status" title="Updates arrive live over Socket.IO">
-          {connected ? 'Live' : connection ? 'Reconnecting…' : 'Connecting…'}
+        <span className={`ws-live ${connected ? 'is-on' : connection ? 'is-lost' : ''}`} data-testid="live-status" title={t('workspace.liveTitle')}>
+          {connected ? t('workspace.live') : connection ? t('workspace.reconnecting') : t('workspace.connecting')}
         </span>
+        <LanguageSwitch />
         {user.name}
         <a
           href={workspaceHref({ page: 'notifications' })}
@@ -109,10 +114,10 @@ function WorkspaceHeader({ route, user, onSignOut }: { route: WorkspaceRoute; us
           data-testid="nav-notifications"
           aria-current={route.page === 'notifications' ? 'page' : undefined}
         >
-          Notifications
+          {t('nav.notifications')}
         </a>
         <button type="button" className="btn btn--ghost btn--small" onClick={onSignOut}>
-          Sign out
+          {t('common.signOut')}
         </button>
       </div>
     </header>

@@ -1,44 +1,59 @@
-/** How the workspace writes amounts, exception kinds and times. */
+/** How the workspace writes amounts, exception kinds and times: in the user's language and locale. */
+import { i18n, currentLocale } from '../i18n/i18n.js';
 
-const EXCEPTION_LABELS: Record<string, string> = {
-  priceVariance: 'Price variance',
-  quantityVariance: 'Quantity variance',
-  amountVariance: 'Amount over cap',
-  missingGoodsReceipt: 'Missing goods receipt',
-  missingPo: 'Missing PO',
-  unmatchedLine: 'Line not on PO',
-  currencyMismatch: 'Currency mismatch',
-  checkFailed: 'Check failed',
-};
+const EXCEPTION_KINDS = [
+  'priceVariance',
+  'quantityVariance',
+  'amountVariance',
+  'missingGoodsReceipt',
+  'missingPo',
+  'unmatchedLine',
+  'currencyMismatch',
+  'checkFailed',
+] as const;
+type KnownException = (typeof EXCEPTION_KINDS)[number];
+const isKnown = (kind: string): kind is KnownException => (EXCEPTION_KINDS as readonly string[]).includes(kind);
 
-/** "priceVariance" → "Price variance"; unknown kinds are split at their capitals. */
+/** "priceVariance" → "Price variance" (or the user's language); unknown kinds are split at their capitals. */
 export function exceptionLabel(kind: string | null | undefined): string {
   if (!kind) return '—';
+  if (isKnown(kind)) return i18n.t(`exception.${kind}`);
   const words = kind.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return EXCEPTION_LABELS[kind] ?? words.charAt(0).toUpperCase() + words.slice(1);
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** A decimal string as money for reading ("€3,450.00"); the string stays the value. */
-export function money(amount: string | number | null | undefined, currency: string | null | undefined): string {
+/** A decimal string as money in the user's locale and the invoice's currency ("€3,450.00", "3.450,00 €"); the string stays the value. */
+export function money(amount: string | number | null | undefined, currency: string | null | undefined, locale = currentLocale()): string {
   if (amount === null || amount === undefined || amount === '') return '—';
   const n = Number(amount);
   if (!Number.isFinite(n)) return String(amount);
   try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency || 'EUR' }).format(n);
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: currency || 'EUR' }).format(n);
   } catch {
     return `${n.toFixed(2)} ${currency ?? ''}`.trim();
   }
 }
 
-export function dateTime(iso: string | null | undefined): string {
+/** A moment as day, month and time in the user's locale ("3 Dec, 14:05", "3. Dez., 14:05"). */
+export function dateTime(iso: string | null | undefined, locale = currentLocale()): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
 
-export function relative(iso: string, now: number): string {
+/** A calendar date ("2026-12-03") in the user's locale ("3 Dec 2026", "03.12.2026"); read as a date, not a moment. */
+export function calendarDate(isoDate: string | null | undefined, locale = currentLocale()): string {
+  if (!isoDate) return '—';
+  const at = Date.parse(`${isoDate.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(at)) return isoDate;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(at);
+}
+
+/** "just now", "5 min ago", "3 hours ago" in the user's language. */
+export function relative(iso: string, now: number, locale = currentLocale()): string {
   const s = Math.round((now - Date.parse(iso)) / 1000);
-  if (s < 45) return 'just now';
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+  if (s < 45) return rtf.format(0, 'second');
+  if (s < 3600) return rtf.format(-Math.round(s / 60), 'minute');
+  if (s < 86400) return rtf.format(-Math.round(s / 3600), 'hour');
+  return rtf.format(-Math.round(s / 86400), 'day');
 }

@@ -31,3 +31,17 @@ describe('formatDuration', () => {
     expect(formatDuration(45_000)).toBe('45 s');
   });
 });
+
+describe('in another language', () => {
+  const german = {
+    units: { day: 'T', hour: 'Std.', minute: 'Min.', second: 's' },
+    none: 'keine SLA',
+    left: (d: string) => `noch ${d}`,
+    overdue: (d: string) => `${d} überfällig`,
+  };
+  it('writes the countdown with the given words', () => {
+    expect(slaState(due, created, at('2026-11-25T20:00:00Z'), german).label).toBe('noch 16 Std.');
+    expect(slaState(due, created, at('2026-11-26T14:30:00Z'), german).label).toBe('2 Std. 30 Min. überfällig');
+    expect(slaState(null, created, 0, german).label).toBe('keine SLA');
+  });
+});

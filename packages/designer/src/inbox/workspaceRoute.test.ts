@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { toErrorSchema } from './formErrors.js';
 import { parseWorkspaceRoute, readsInsights, workspaceHref } from './workspaceRoute.js';
 
 describe('parseWorkspaceRoute', () => {
@@ -25,21 +24,5 @@ describe('parseWorkspaceRoute', () => {
     expect(readsInsights(['analyst'], false)).toBe(false);
     expect(readsInsights(['analyst'], true)).toBe(true);
     expect(readsInsights(['integration'], false)).toBe(false);
-  });
-});
-
-describe('toErrorSchema', () => {
-  it('puts each server error on the field its path names', () => {
-    expect(
-      toErrorSchema([
-        { path: '/data/reason', message: 'is required' },
-        { path: '/data/lines/0/qty', message: 'must be > 0' },
-        { path: '/data', message: 'too short' },
-      ]),
-    ).toEqual({
-      reason: { __errors: ['is required'] },
-      lines: { 0: { qty: { __errors: ['must be > 0'] } } },
-      __errors: ['too short'],
-    });
   });
 });

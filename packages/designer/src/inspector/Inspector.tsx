@@ -8,6 +8,8 @@ import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js
 import { KindIcon } from '../canvas/KindIcon.js';
 import { DecisionTableGrid } from '../decisionTable/DecisionTableGrid.js';
 import { NodeConfigForm } from './NodeConfigForm.js';
+import { useTranslation } from 'react-i18next';
+import { kindDescription, kindLabel } from '../i18n/i18n.js';
 
 /** The right-hand inspector: the selected step, connection, several steps, or the flow itself. */
 export function Inspector() {
@@ -25,9 +27,10 @@ export function Inspector() {
 function ProblemList({ id, kind }: { id: string; kind: 'node' | 'edge' }) {
   const all = useDesigner(selectProblems);
   const problems = useMemo(() => all.filter((p) => (kind === 'node' ? p.nodeId === id && !p.edgeId : p.edgeId === id)), [all, id, kind]);
+  const { t } = useTranslation();
   if (!problems.length) return null;
   return (
-    <ul className="inspector__problems" aria-label="Problems of this element">
+    <ul className="inspector__problems" aria-label={t('inspectorChrome.problems')}>
       {problems.map((p, i) => (
         <li key={i}>{p.message}</li>
       ))}
@@ -37,6 +40,7 @@ function ProblemList({ id, kind }: { id: string; kind: 'node' | 'edge' }) {
 
 function NodeInspector({ node, readOnly }: { node: FlowNode; readOnly: boolean }) {
   const store = useDesignerStore();
+  const { t } = useTranslation();
   const problems = useDesigner(selectProblems);
   const nodeProblems = useMemo(() => problems.filter((p) => p.nodeId === node.id), [problems, node.id]);
   const kind = getNodeKind(node.kind);
@@ -47,15 +51,15 @@ function NodeInspector({ node, readOnly }: { node: FlowNode; readOnly: boolean }
           <KindIcon glyph={kind?.icon ?? '?'} size={16} />
         </span>
         <div>
-          <div className="inspector__kind">{kind?.label ?? node.kind}</div>
-          <div className="inspector__desc">{kind?.description}</div>
+          <div className="inspector__kind">{kind ? kindLabel(node.kind, kind.label) : node.kind}</div>
+          <div className="inspector__desc">{kind && kindDescription(node.kind, kind.description)}</div>
         </div>
       </header>
       <label className="inspector__field">
-        <span>Name on the canvas</span>
+        <span>{t('inspectorChrome.nameOnCanvas')}</span>
         <input
           value={node.label ?? ''}
-          placeholder={kind?.label}
+          placeholder={kind && kindLabel(node.kind, kind.label)}
           disabled={readOnly}
           onChange={(e) => store.getState().updateNodeLabel(node.id, e.target.value)}
           data-testid="node-label"
@@ -73,10 +77,10 @@ function NodeInspector({ node, readOnly }: { node: FlowNode; readOnly: boolean }
       {!readOnly && (
         <footer className="inspector__actions">
           <button type="button" className="btn btn--ghost" onClick={() => store.getState().duplicateSelection()}>
-            Duplicate
+            {t('inspectorChrome.duplicate')}
           </button>
           <button type="button" className="btn btn--danger-ghost" onClick={() => store.getState().deleteElements({ nodeIds: [node.id] })}>
-            Delete step
+            {t('inspectorChrome.deleteStep')}
           </button>
         </footer>
       )}
@@ -86,6 +90,7 @@ function NodeInspector({ node, readOnly }: { node: FlowNode; readOnly: boolean }
 
 function EdgeInspector({ edge, readOnly }: { edge: FlowEdge; readOnly: boolean }) {
   const store = useDesignerStore();
+  const { t } = useTranslation();
   const definition = useDesigner(selectDefinition);
   const source = definition.nodes.find((n) => n.id === edge.source);
   const target = definition.nodes.find((n) => n.id === edge.target);
@@ -102,15 +107,18 @@ function EdgeInspector({ edge, readOnly }: { edge: FlowEdge; readOnly: boolean }
           →
         </span>
         <div>
-          <div className="inspector__kind">Connection</div>
+          <div className="inspector__kind">{t('inspectorChrome.connection')}</div>
           <div className="inspector__desc">
-            From <strong>{source?.label ?? edge.source}</strong> ({port?.label ?? edge.sourcePort ?? 'unknown output'}) to{' '}
-            <strong>{target?.label ?? edge.target}</strong>
+            {t('inspectorChrome.connectionFromTo', {
+              source: source?.label ?? edge.source,
+              port: port?.label ?? edge.sourcePort ?? t('inspectorChrome.unknownOutput'),
+              target: target?.label ?? edge.target,
+            })}
           </div>
         </div>
       </header>
       <label className="inspector__field">
-        <span>Label on the canvas</span>
+        <span>{t('inspectorChrome.labelOnCanvas')}</span>
         <input
           value={edge.label ?? ''}
           placeholder={port?.label ?? ''}
@@ -122,7 +130,7 @@ function EdgeInspector({ edge, readOnly }: { edge: FlowEdge; readOnly: boolean }
       {!readOnly && (
         <footer className="inspector__actions">
           <button type="button" className="btn btn--danger-ghost" onClick={() => store.getState().deleteElements({ edgeIds: [edge.id] })}>
-            Delete connection
+            {t('inspectorChrome.deleteConnection')}
           </button>
         </footer>
       )}
@@ -132,6 +140,7 @@ function EdgeInspector({ edge, readOnly }: { edge: FlowEdge; readOnly: boolean }
 
 function MultiInspector({ count, readOnly }: { count: number; readOnly: boolean }) {
   const store = useDesignerStore();
+  const { t } = useTranslation();
   return (
     <div className="inspector" data-testid="inspector">
       <header className="inspector__head">
@@ -139,20 +148,20 @@ function MultiInspector({ count, readOnly }: { count: number; readOnly: boolean 
           <KindIcon glyph="⧉" size={16} />
         </span>
         <div>
-          <div className="inspector__kind">{count} elements selected</div>
-          <div className="inspector__desc">Move them together, copy them into another flow, or delete them.</div>
+          <div className="inspector__kind">{t('inspectorChrome.selected', { count })}</div>
+          <div className="inspector__desc">{t('inspectorChrome.selectedHelp')}</div>
         </div>
       </header>
       {!readOnly && (
         <footer className="inspector__actions">
           <button type="button" className="btn btn--ghost" onClick={() => store.getState().copySelection()}>
-            Copy
+            {t('inspectorChrome.copy')}
           </button>
           <button type="button" className="btn btn--ghost" onClick={() => store.getState().duplicateSelection()}>
-            Duplicate
+            {t('inspectorChrome.duplicate')}
           </button>
           <button type="button" className="btn btn--danger-ghost" onClick={() => store.getState().deleteSelection()}>
-            Delete
+            {t('inspectorChrome.delete')}
           </button>
         </footer>
       )}
@@ -162,6 +171,7 @@ function MultiInspector({ count, readOnly }: { count: number; readOnly: boolean 
 
 function FlowInspector({ readOnly }: { readOnly: boolean }) {
   const store = useDesignerStore();
+  const { t } = useTranslation();
   const definition = useDesigner(selectDefinition);
   return (
     <div className="inspector" data-testid="inspector">
@@ -170,16 +180,16 @@ function FlowInspector({ readOnly }: { readOnly: boolean }) {
           ⌘
         </span>
         <div>
-          <div className="inspector__kind">Flow</div>
-          <div className="inspector__desc">Select a step or a connection to configure it.</div>
+          <div className="inspector__kind">{t('inspectorChrome.flow')}</div>
+          <div className="inspector__desc">{t('inspectorChrome.flowHelp')}</div>
         </div>
       </header>
       <label className="inspector__field">
-        <span>Name</span>
+        <span>{t('inspectorChrome.name')}</span>
         <input value={definition.name} disabled={readOnly} onChange={(e) => e.target.value && store.getState().updateFlowMeta({ name: e.target.value })} />
       </label>
       <label className="inspector__field">
-        <span>Description</span>
+        <span>{t('inspectorChrome.description')}</span>
         <textarea
           rows={4}
           value={definition.description ?? ''}
@@ -188,7 +198,7 @@ function FlowInspector({ readOnly }: { readOnly: boolean }) {
         />
       </label>
       <div className="inspector__meta">
-        key <code>{definition.key}</code> · {definition.nodes.length} steps · {definition.edges.length} connections
+        {t('inspectorChrome.flowMeta', { key: definition.key, steps: definition.nodes.length, connections: definition.edges.length })}
       </div>
     </div>
   );

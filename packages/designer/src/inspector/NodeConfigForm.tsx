@@ -1,7 +1,9 @@
 import { getNodeKind, type FlowNode, type ValidationProblem } from '@exflow/shared';
 import Form from '@rjsf/core';
-import type { RJSFSchema } from '@rjsf/utils';
+import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n as translations } from '../i18n/i18n.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { sameJson } from '../versions/diff.js';
@@ -19,7 +21,11 @@ export function NodeConfigForm({ node, problems, readOnly }: { node: FlowNode; p
   const definition = useDesigner(selectDefinition);
   const kind = getNodeKind(node.kind);
   const schema = kind?.configSchema as RJSFSchema | undefined;
-  const uiSchema = useMemo(() => ({ ...(schema ? uiSchemaFor(schema) : {}), 'ui:submitButtonOptions': { norender: true } }), [schema]);
+  const { i18n } = useTranslation();
+  const uiSchema = useMemo(
+    () => ({ ...(schema ? withFieldTitles(uiSchemaFor(schema), schema, node.kind) : {}), 'ui:submitButtonOptions': { norender: true } }),
+    [schema, node.kind, i18n.language], // eslint-disable-line react-hooks/exhaustive-deps -- the titles follow the language
+  );
   const extraErrors = useMemo(() => errorSchemaFor(problems), [problems]);
   const upstream = useMemo(() => upstreamFields(definition, node.id), [definition.edges, definition.nodes, node.id]); // eslint-disable-line react-hooks/exhaustive-deps -- upstreamFields reads only nodes and edges; renaming the flow must not recompute them
   const formContext = useMemo(() => ({ kind: node.kind, fields: [...upstream, ...INVOICE_FIELDS] }), [node.kind, upstream]);
@@ -49,4 +55,15 @@ export function NodeConfigForm({ node, problems, readOnly }: { node: FlowNode; p
       }}
     />
   );
+}
+
+/** A human task's field titles in the user's language (`humanTaskField.<name>`); other kinds and fields keep shared's. */
+function withFieldTitles(ui: UiSchema, schema: RJSFSchema, kind: string): UiSchema {
+  if (kind !== 'humanTask') return ui;
+  const out: UiSchema = { ...ui };
+  for (const name of Object.keys(schema.properties ?? {})) {
+    const key = `humanTaskField.${name}`;
+    if (translations.exists(key)) out[name] = { ...(out[name] as UiSchema | undefined), 'ui:title': translations.t(key as 'humanTaskField.queue') };
+  }
+  return out;
 }

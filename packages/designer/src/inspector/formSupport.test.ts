@@ -31,3 +31,17 @@ describe('inspector form support', () => {
     expect(groupsFor('decision', getNodeKind('decision')!.configSchema).map((g) => g.label)).toEqual(['Branches (checked in order)']);
   });
 });
+
+describe('uiSchemaFor and x-widget', () => {
+  it("edits a field the way its kind's schema hints: a widget for a value, a field for a list", () => {
+    const ui = uiSchemaFor({
+      type: 'object',
+      properties: {
+        queue: { type: 'string', 'x-widget': 'queue' },
+        dueIn: { type: 'string', 'x-widget': 'duration' },
+        candidateRoles: { type: 'array', items: { type: 'string' }, 'x-widget': 'roles' },
+      },
+    });
+    expect(ui).toMatchObject({ queue: { 'ui:widget': 'queue' }, dueIn: { 'ui:widget': 'duration' }, candidateRoles: { 'ui:field': 'roles' } });
+  });
+});

@@ -10,6 +10,8 @@ export type SchemaView = {
   items?: SchemaView;
   anyOf?: readonly unknown[];
   enum?: readonly unknown[];
+  /** How the designer edits the field (shared's node kinds declare it): `duration`, `queue`, `roles`. */
+  'x-widget'?: string;
 };
 
 /**
@@ -21,6 +23,8 @@ export function uiSchemaFor(schema: JsonSchema): UiSchema {
   const ui: UiSchema = {};
   const s = schema as SchemaView;
   if (s.type === 'object' && !s.properties) return { 'ui:field': 'json' };
+  // a list the tenant knows (roles) replaces the whole array editor; a single value gets a widget
+  if (s['x-widget']) return s.type === 'array' ? { 'ui:field': s['x-widget'] } : { 'ui:widget': s['x-widget'] };
   if (s.readOnly || 'const' in s) ui['ui:readonly'] = true;
   if (s.type === 'string' && /instructions|description/i.test(String(s.title ?? ''))) ui['ui:widget'] = 'textarea';
   for (const [name, child] of Object.entries<JsonSchema>(s.properties ?? {})) {
@@ -58,7 +62,7 @@ export function errorSchemaFor(problems: readonly ValidationProblem[]): ErrorSch
 const GROUP_HINTS: Record<string, { label: string; fields: string[] }[]> = {
   humanTask: [
     { label: 'Assignment', fields: ['queue', 'candidateRoles'] },
-    { label: 'SLA', fields: ['dueIn', 'priority'] },
+    { label: 'SLA', fields: ['dueIn', 'dueInBusinessDays', 'priority'] },
     { label: 'Task', fields: ['title', 'instructions'] },
     { label: 'Outcomes', fields: ['outcomes'] },
     { label: 'Form', fields: ['form'] },

@@ -1,6 +1,9 @@
 import type { IconButtonProps, ObjectFieldTemplateProps, RegistryFieldsType, RegistryWidgetsType } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { useState } from 'react';
+import { i18n } from '../i18n/i18n.js';
+import { QueueWidget, RolesField } from './AssignmentWidgets.js';
+import { DurationWidget } from './DurationWidget.js';
 import { FeelWidget } from './FeelWidget.js';
 import { groupsFor, isFilled } from './formSupport.js';
 import { JsonField } from './JsonField.js';
@@ -11,8 +14,8 @@ export const formValidator = customizeValidator({
   ajvOptionsOverrides: { strict: false },
 });
 
-export const formWidgets: RegistryWidgetsType = { feel: FeelWidget };
-export const formFields: RegistryFieldsType = { json: JsonField };
+export const formWidgets: RegistryWidgetsType = { feel: FeelWidget, duration: DurationWidget, queue: QueueWidget };
+export const formFields: RegistryFieldsType = { json: JsonField, roles: RolesField };
 
 function button(label: string, className: string) {
   return function Button({ onClick, disabled, title, id }: IconButtonProps) {
@@ -51,7 +54,11 @@ export function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
   return (
     <div className="form-groups" id={fieldPathId.$id}>
       {groupsFor(kind, schema as Record<string, unknown>).map((group) => (
-        <FormGroup key={group.label} label={group.label} filled={group.fields.some((f) => isFilled((formData as Record<string, unknown> | undefined)?.[f]))}>
+        <FormGroup
+          key={group.label}
+          label={groupLabel(group.label)}
+          filled={group.fields.some((f) => isFilled((formData as Record<string, unknown> | undefined)?.[f]))}
+        >
           {group.fields.map((f) => byName.get(f)?.content)}
         </FormGroup>
       ))}
@@ -73,4 +80,10 @@ function FormGroup({ label, filled, children }: { label: string; filled: boolean
       {open && <div className="form-group-box__body">{children}</div>}
     </section>
   );
+}
+
+/** A group's name in the user's language ("Assignment" → "Zuständigkeit"); unknown groups keep theirs. */
+function groupLabel(label: string): string {
+  const key = `configGroup.${label.toLowerCase()}`;
+  return i18n.exists(key) ? i18n.t(key as 'configGroup.sla') : label;
 }

@@ -1,4 +1,4 @@
-import { durationToMs, evaluateFeel, feelContext, type CaseContext, type RetryPolicy } from '@exflow/shared';
+import { evaluateFeel, feelContext, slaDueAt, type BusinessCalendar, type CaseContext, type RetryPolicy } from '@exflow/shared';
 import { newId } from '../store/ids.js';
 import { taskFacts } from './taskFacts.js';
 
@@ -77,6 +77,8 @@ interface EffectParams {
   onFailure?: string;
   /** A timer's wait (always set); a task's SLA (optional). */
   dueIn: string;
+  /** `dueIn`'s days are business days of the tenant's calendar. */
+  businessDays?: boolean;
   title: string;
   queue: string;
   candidateRoles?: string[];
@@ -92,12 +94,14 @@ interface EffectParams {
 /**
  * Turns the actions XState returned from a pure transition into rows: outbox effects for
  * services, tasks to open or close, timers to schedule or cancel. Pure given `now` and the
- * context the transition produced (tasks carry the inbox's facts from it).
+ * context the transition produced (tasks carry the inbox's facts from it) and the tenant's
+ * business calendar (SLAs counted in business days; see `needsBusinessCalendar`).
  */
 export function planEffects(
   actions: readonly ActionLike[],
   now: number,
   context?: { vars?: Record<string, unknown>; errors?: Record<string, unknown> },
+  calendar?: BusinessCalendar,
 ): EffectPlan {
   const plan: EffectPlan = {
     effects: [],
@@ -136,7 +140,7 @@ export function planEffects(
         plan.cancelEffectNodes.push(p.nodeId);
         break;
       case 'exflow.task.open': {
-        const dueMs = p.dueIn ? durationToMs(p.dueIn) : undefined;
+        const dueAt = p.dueIn ? slaDueAt(now, p.dueIn, { businessDays: p.businessDays, calendar }) : undefined;
         plan.openTasks.push({
           id: newId(),
           node_id: p.nodeId,
@@ -147,7 +151,7 @@ export function planEffects(
           form: p.form ?? null,
           outcomes: p.outcomes ?? [],
           priority: p.priority ?? 3,
-          due_at: dueMs === undefined ? null : new Date(now + dueMs).toISOString(),
+          due_at: dueAt === undefined ? null : new Date(dueAt).toISOString(),
           ...factsOf(),
         });
         break;
@@ -156,7 +160,12 @@ export function planEffects(
         plan.closeTaskNodes.push(p.nodeId);
         break;
       case 'exflow.timer.schedule':
-        plan.timers.push({ id: newId(), node_id: p.nodeId, timer_id: p.timerId, due_at: new Date(now + (durationToMs(p.dueIn) ?? 0)).toISOString() });
+        plan.timers.push({
+          id: newId(),
+          node_id: p.nodeId,
+          timer_id: p.timerId,
+          due_at: new Date(slaDueAt(now, p.dueIn, { businessDays: p.businessDays, calendar }) ?? now).toISOString(),
+        });
         break;
       case 'exflow.timer.cancel':
         plan.cancelTimerNodes.push(p.nodeId);
@@ -173,6 +182,13 @@ export function planEffects(
     }
   }
   return plan;
+}
+
+/** Whether any of the actions counts an SLA in business days, so the tenant's calendar must be read first. */
+export function needsBusinessCalendar(actions: readonly ActionLike[]): boolean {
+  return actions.some(
+    (a) => (a.type === 'exflow.task.open' || a.type === 'exflow.timer.schedule') && (a.params as EffectParams | undefined)?.businessDays === true,
+  );
 }
 
 /**

@@ -11,7 +11,8 @@ import { createEffectRepository } from '../store/effectRepository.js';
 import { newId } from '../store/ids.js';
 import { createInvoiceRepository } from '../store/invoiceRepository.js';
 import type { UnitOfWork } from '../store/unitOfWork.js';
-import { planEffects, type EffectPlan, type PlannedEffect } from './effectPlan.js';
+import { loadBusinessCalendar } from './businessCalendar.js';
+import { needsBusinessCalendar, planEffects, type EffectPlan, type PlannedEffect } from './effectPlan.js';
 import { createEventBus, createPublisher, type EventBus } from './eventBus.js';
 import { createKeyedMutex } from './keyedMutex.js';
 import { createMachineCache, type FlowMachine } from './machineCache.js';
@@ -245,7 +246,8 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
         continue;
       }
       const [next, actions] = transition(machine, current, withActor);
-      const plan = planEffects(actions, now(), next.context);
+      const calendar = needsBusinessCalendar(actions) ? await loadBusinessCalendar(exec, tenantId) : undefined;
+      const plan = planEffects(actions, now(), next.context, calendar);
       let state = statusOf(next, flow);
       const activeNodes = activeNodeIds(next.value);
       // a case in an incident stays in it while it still waits at an incident's step
@@ -380,7 +382,8 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       const exec = options.unit?.trx ?? db;
       const { machine, flow } = await loadMachine(exec, tenantId, input.definitionId, input.version);
       const [snapshot, actions] = initialTransition(machine, { invoice: invoiceForFeel(input.invoice), ...(input.triage ? { triage: input.triage } : {}) });
-      const plan = planEffects(actions, now(), snapshot.context);
+      const calendar = needsBusinessCalendar(actions) ? await loadBusinessCalendar(exec, tenantId) : undefined;
+      const plan = planEffects(actions, now(), snapshot.context, calendar);
       const caseId = newId();
       const state = statusOf(snapshot, flow);
       const activeNodes = activeNodeIds(snapshot.value);

@@ -4,10 +4,12 @@ import {
   type MigrationCase,
   type MigrationDryRun,
   type MigrationView,
+  type BusinessCalendar,
   type NodeMapping,
   type WorkflowDefinition,
 } from '@exflow/shared';
 import type { CaseChange } from '../engine/engine.js';
+import { loadBusinessCalendar } from '../engine/businessCalendar.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { createAuditRepository } from '../store/auditRepository.js';
@@ -68,6 +70,8 @@ interface Versions {
   to: WorkflowDefinition;
   mapping: NodeMapping;
   unmapped: string[];
+  /** The tenant's business calendar, for task SLAs counted in business days. */
+  calendar: BusinessCalendar;
 }
 
 /**
@@ -106,11 +110,17 @@ export function createCaseMigrations(db: Db, announcer?: MigrationAnnouncer) {
     if (mapped.problems.length) {
       throw unprocessable('migration-mapping', `The mapping names ${mapped.problems.length} step(s) the versions do not have`, mapped.problems);
     }
-    return { from: from.definition, to: to.definition, mapping: mapped.mapping, unmapped: mapped.unmapped };
+    return {
+      from: from.definition,
+      to: to.definition,
+      mapping: mapped.mapping,
+      unmapped: mapped.unmapped,
+      calendar: await loadBusinessCalendar(exec, tenantId),
+    };
   }
 
   function predict(v: Versions, running: RunningCase): MigrationCase {
-    const plan = planCaseMigration(v.from, v.to, v.mapping, running.state);
+    const plan = planCaseMigration(v.from, v.to, v.mapping, running.state, v.calendar);
     const base = { caseId: running.record.id, caseVersion: running.record.version, fromNodes: running.record.activeNodes };
     if (!plan.ok) return { ...base, canMove: false, blocks: plan.blocks, toNodes: [], tasks: [] };
     return {
@@ -173,7 +183,7 @@ export function createCaseMigrations(db: Db, announcer?: MigrationAnnouncer) {
       if (!locked || locked.record.version !== item.expectedVersion || locked.record.definitionVersion !== migration.fromVersion) {
         return skip(`The case moved since the dry run (version ${item.expectedVersion}, now ${locked?.record.version ?? 'gone'}); it was left as it is`);
       }
-      const plan = planCaseMigration(v.from, v.to, v.mapping, locked.state);
+      const plan = planCaseMigration(v.from, v.to, v.mapping, locked.state, v.calendar);
       if (!plan.ok) return skip(plan.blocks.map((b) => b.message).join('; '));
       const tasks: TaskState[] = locked.tasks.flatMap((before) => {
         const moved = plan.tasks.find((t) => t.taskId === before.id);

@@ -150,3 +150,13 @@ export const attachmentViewSchema = Type.Object({
 });
 /** `GET /cases/:id/attachments`. */
 export const attachmentListSchema = List(attachmentViewSchema, 10_000);
+/** `GET /assignment-options`: the queues and candidate roles a flow's task may name, for the designer's lists. */
+export const assignmentOptionsSchema = Type.Object({
+  queues: List(
+    Type.Object({ name: Id(), openTasks: Count('Open tasks in the queue now') }),
+    1000,
+    "Queues named by the tenant's flows (drafts and published versions) or holding tasks, by name",
+  ),
+  roles: List(Type.Object({ role: Id(), people: Count('Active users of the tenant with the role') }), 20, 'Roles that may work tasks'),
+});
+export type AssignmentOptions = Static<typeof assignmentOptionsSchema>;

@@ -12,6 +12,8 @@ export function createAjv(options: { strict?: boolean } = {}): Ajv {
   ajv.addFormat('email', /^[^\s@]+@[^\s@]+$/);
   ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
   ajv.addKeyword({ keyword: 'x-order' });
+  // how the designer edits a field (a duration picker, the tenant's queues or roles): a hint, never a rule
+  ajv.addKeyword({ keyword: 'x-widget' });
   return ajv;
 }
 

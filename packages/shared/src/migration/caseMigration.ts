@@ -3,6 +3,7 @@ import type { FlowNode, WorkflowDefinition } from '../definition/types.js';
 import { outgoing } from '../definition/validate.js';
 import type { HumanTaskConfig } from '../nodes/humanTask.js';
 import { activeNodeIds } from '../machine/activeNodes.js';
+import { slaDueAt, type BusinessCalendar } from '../time/businessCalendar.js';
 import { durationToMs } from '../time/duration.js';
 
 /** How the steps of version A map onto version B: `{ [nodeIdInA]: nodeIdInB }`. */
@@ -148,14 +149,21 @@ const JOINED = /^(.+)__(.+)__joined$/;
  * Where one case goes when it moves from version `from` to version `to` under `mapping`, or why
  * it cannot: every active step must map to a step of the same kind at the same place in the
  * parallel structure; an open task follows its step (queue, candidates and due time from B,
- * due counted from the task's creation as the runtime does); timers are re-planned from when
+ * due counted from the task's creation as the runtime does, in business days of `calendar` when
+ * the step says so); timers are re-planned from when
  * they were set; a service call or message wait in flight only carries over to the same,
  * unchanged step. Pure: the runtime applies what this returns, the dry run shows it.
  * @example
  * const plan = planCaseMigration(v1, v2, mapNodes(v1, v2).mapping, { status: 'open', value: 'review', ... });
  * if (plan.ok) plan.tasks[0].queue // B's queue for the task
  */
-export function planCaseMigration(from: WorkflowDefinition, to: WorkflowDefinition, mapping: NodeMapping, state: MigratingCase): CaseMigrationPlan {
+export function planCaseMigration(
+  from: WorkflowDefinition,
+  to: WorkflowDefinition,
+  mapping: NodeMapping,
+  state: MigratingCase,
+  calendar: BusinessCalendar = {},
+): CaseMigrationPlan {
   if (state.status !== 'open') {
     return {
       ok: false,
@@ -270,10 +278,10 @@ export function planCaseMigration(from: WorkflowDefinition, to: WorkflowDefiniti
     const node = b.nodes.get(target)!;
     if (node.kind === 'humanTask') {
       const config = node.config as unknown as HumanTaskConfig;
-      const dueMs = config.dueIn ? durationToMs(config.dueIn) : undefined;
       for (const task of state.openTasks.filter((t) => t.nodeId === nodeId)) {
         const candidateRoles = config.candidateRoles ?? [];
-        const dueAt = dueMs === undefined ? null : new Date(Date.parse(task.createdAt) + dueMs).toISOString();
+        const due = config.dueIn ? slaDueAt(Date.parse(task.createdAt), config.dueIn, { businessDays: config.dueInBusinessDays, calendar }) : undefined;
+        const dueAt = due === undefined ? null : new Date(due).toISOString();
         const keepsHolder = config.queue === task.queue && sameJson([...candidateRoles].sort(), [...task.candidateRoles].sort());
         tasks.push({
           taskId: task.id,

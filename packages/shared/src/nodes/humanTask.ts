@@ -17,6 +17,8 @@ export interface HumanTaskConfig {
   outcomes: TaskOutcome[];
   /** ISO 8601 duration until the task is due, e.g. PT24H. */
   dueIn?: string;
+  /** Count the days of `dueIn` as the tenant's business days (its `businessCalendar` policy), not calendar days. */
+  dueInBusinessDays?: boolean;
   /** 1 (highest) to 5. */
   priority?: number;
   /** Name under which the outcome and form data are kept for later steps. Default: the node id. */
@@ -55,8 +57,8 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
     required: ['title', 'queue', 'outcomes'],
     properties: {
       title: { type: 'string', title: 'Task title', minLength: 1 },
-      queue: { type: 'string', title: 'Queue', minLength: 1 },
-      candidateRoles: { type: 'array', title: 'Candidate roles', items: { type: 'string' } },
+      queue: { type: 'string', title: 'Queue', minLength: 1, 'x-widget': 'queue' },
+      candidateRoles: { type: 'array', title: 'Candidate roles', items: { type: 'string' }, 'x-widget': 'roles' },
       instructions: { type: 'string', title: 'Instructions' },
       form: { type: 'object', title: 'Form (JSON Schema)' },
       outcomes: {
@@ -73,7 +75,8 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
           },
         },
       },
-      dueIn: { type: 'string', title: 'Due in (ISO 8601, e.g. PT24H)', pattern: '^P' },
+      dueIn: { type: 'string', title: 'Due in', description: 'How long the task may wait before it is past its SLA', pattern: '^P', 'x-widget': 'duration' },
+      dueInBusinessDays: { type: 'boolean', title: 'Count business days (skip weekends and holidays)' },
       priority: { type: 'integer', title: 'Priority (1 highest)', minimum: 1, maximum: 5 },
       resultVar: { type: 'string', title: 'Keep the decision as', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
       maker: { type: 'boolean', title: 'Edits, corrects or submits the invoice (its roles may not approve it later)' },
@@ -135,10 +138,18 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
             form: config.form ?? null,
             outcomes: config.outcomes,
             dueIn: config.dueIn ?? null,
+            ...(config.dueInBusinessDays ? { businessDays: true } : {}),
             priority: config.priority ?? 3,
           },
         },
-        ...(timeout ? [{ type: 'exflow.timer.schedule', params: { nodeId: node.id, timerId, dueIn: config.dueIn } }] : []),
+        ...(timeout
+          ? [
+              {
+                type: 'exflow.timer.schedule',
+                params: { nodeId: node.id, timerId, dueIn: config.dueIn, ...(config.dueInBusinessDays ? { businessDays: true } : {}) },
+              },
+            ]
+          : []),
       ],
       exit: [{ type: 'exflow.task.close', params: { nodeId: node.id } }, ...(timeout ? [{ type: 'exflow.timer.cancel', params: { nodeId: node.id } }] : [])],
       on: {

@@ -8,6 +8,7 @@ import {
   policySchemaSchema,
   policiesViewSchema,
   policiesSavedSchema,
+  isKnownTimeZone,
 } from '@exflow/shared';
 import { apiKeyActor, mintApiKey } from '../../auth/apiKeys.js';
 import { ADMINS, READERS, ROLES } from '../../auth/roles.js';
@@ -88,6 +89,23 @@ export const POLICY_SCHEMA = {
       maxItems: 1000,
       items: { type: 'string', maxLength: 200 },
       description: 'Template packs the tenant may list and install (absent: all)',
+    },
+    businessCalendar: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Working days and holidays that SLAs counted in business days skip (default Monday to Friday, UTC, no holidays)',
+      properties: {
+        workingDays: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 7,
+          uniqueItems: true,
+          items: { type: 'integer', format: 'int32', minimum: 1, maximum: 7 },
+          description: 'ISO weekdays worked: 1 Monday … 7 Sunday',
+        },
+        holidays: { type: 'array', maxItems: 1000, items: { type: 'string', format: 'date', maxLength: 10 }, description: 'Dates nobody works (YYYY-MM-DD)' },
+        timeZone: { type: 'string', maxLength: 100, description: 'IANA time zone the days are counted in, e.g. Europe/Berlin (default UTC)' },
+      },
     },
     // check parameters triage and check nodes use (docs/checks.md, "Parameters")
     nonPoLimit: { type: 'number', minimum: 0 },
@@ -324,10 +342,16 @@ export const adminRoutes = defineRoutes([
       additionalProperties: false,
       properties: { policies: POLICY_SCHEMA, overridable: { type: 'array', maxItems: 100, items: { enum: Object.keys(POLICY_SCHEMA.properties) } } },
     },
-    responses: { '200': 'Saved', '422': 'A key your MSP does not let you override' },
+    responses: { '200': 'Saved', '422': 'A key your MSP does not let you override, or a business calendar time zone that is not an IANA zone' },
     responseSchemas: { '200': policiesSavedSchema },
     async handler(req, res, { db, principal }) {
       const { policies, overridable } = req.body as { policies: Record<string, unknown>; overridable?: string[] };
+      const timeZone = (policies.businessCalendar as { timeZone?: string } | undefined)?.timeZone;
+      if (timeZone !== undefined && !isKnownTimeZone(timeZone)) {
+        throw unprocessable('invalid-body', `"${timeZone}" is not an IANA time zone; write one like Europe/Berlin or UTC`, [
+          { path: '/policies/businessCalendar/timeZone', message: 'not a known time zone' },
+        ]);
+      }
       const { tenant, parent } = await loadTenantWithParent(db, principal.tenantId);
       if (parent) {
         // consent to pooling is the client's to give, never the MSP's to withhold or grant

@@ -1,5 +1,6 @@
 import type { Route } from '../route.js';
 import { adminRoutes } from './adminRoutes.js';
+import { assignmentRoutes } from './assignmentRoutes.js';
 import { aiModelRoutes } from './aiModelRoutes.js';
 import { aiRoutes } from './aiRoutes.js';
 import { auditRoutes } from './auditRoutes.js';
@@ -34,6 +35,7 @@ import { webhookRoutes } from './webhookRoutes.js';
 export const routes: Route[] = [
   ...authRoutes,
   ...definitionRoutes,
+  ...assignmentRoutes,
   ...migrationRoutes,
   ...invoiceRoutes,
   ...invoiceFormatRoutes,
