@@ -16,7 +16,8 @@
  * Run: `npx -y pnpm@10.34.8 bench:cases` (PostgreSQL from DATABASE_URL, default the local
  * one, in throw-away schemas; BENCH_SECONDS per phase, default 10; BENCH_IN_FLIGHT, default
  * "8,32,128"; BENCH_DB=pglite|postgres for one database; BENCH_PEER_ONLY=1 for bpmn-engine and the
- * raw rate alone; BENCH_TRACE=1 prints the step times of the first cases).
+ * raw rate alone; BENCH_PHASES=http,process,peer,raw for some phases (e.g. `http` under `--cpu-prof`);
+ * BENCH_TRACE=1 prints the step times of the first cases).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -530,24 +531,27 @@ const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a 
 console.log(`Cases to their end, ${SECONDS} s per phase, in flight ${IN_FLIGHT.join(' / ')}; shape: match → variance → review → approval → post → end`);
 const postgres = ONLY !== 'pglite';
 const pglite = ONLY !== 'postgres';
+const PHASES = (process.env.BENCH_PHASES ?? (process.env.BENCH_PEER_ONLY ? 'peer,raw' : 'http,process,peer,raw')).split(',');
+const phase = (name: string) => PHASES.includes(name);
 const httpPg =
-  postgres && !process.env.BENCH_PEER_ONLY
+  postgres && phase('http')
     ? await exflowOverHttp('PostgreSQL', DATABASE_URL).catch((e) => (console.log(`Exflow over HTTP on PostgreSQL skipped: ${(e as Error).message}`), undefined))
     : undefined;
-const httpLite = pglite && !process.env.BENCH_PEER_ONLY ? await exflowOverHttp('PGlite') : undefined;
+const httpLite = pglite && phase('http') ? await exflowOverHttp('PGlite') : undefined;
 const procPg =
-  postgres && !process.env.BENCH_PEER_ONLY
+  postgres && phase('process')
     ? await exflowInProcess('PostgreSQL', DATABASE_URL).catch(
         (e) => (console.log(`Exflow in process on PostgreSQL skipped: ${(e as Error).message}`), undefined),
       )
     : undefined;
-const procLite = pglite && !process.env.BENCH_PEER_ONLY ? await exflowInProcess('PGlite') : undefined;
-const peer = postgres
-  ? await withSchema((_db, pool) => bpmnEngineOnPostgres(pool)).catch((e) => (console.log(`bpmn-engine skipped: ${(e as Error).message}`), undefined))
-  : undefined;
-const rawPg = postgres ? await withSchema((db) => rawRate('PostgreSQL', db)).catch(() => undefined) : undefined;
+const procLite = pglite && phase('process') ? await exflowInProcess('PGlite') : undefined;
+const peer =
+  postgres && phase('peer')
+    ? await withSchema((_db, pool) => bpmnEngineOnPostgres(pool)).catch((e) => (console.log(`bpmn-engine skipped: ${(e as Error).message}`), undefined))
+    : undefined;
+const rawPg = postgres && phase('raw') ? await withSchema((db) => rawRate('PostgreSQL', db)).catch(() => undefined) : undefined;
 let rawLite: number | undefined;
-if (pglite) {
+if (pglite && phase('raw')) {
   const lite = openDatabase({});
   rawLite = await rawRate('PGlite', lite);
   await lite.destroy();
