@@ -20,6 +20,7 @@ import * as caseMigrations from './018_case_migrations.js';
 import * as credentials from './019_credentials.js';
 import * as notifications from './022_notifications.js';
 import * as templateInheritance from './024_template_inheritance.js';
+import * as rowChangeNotify from './027_row_change_notify.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -49,6 +50,7 @@ const migrations: [string, Migration][] = [
   ['019_credentials', credentials],
   ['022_notifications', notifications],
   ['024_template_inheritance', templateInheritance],
+  ['027_row_change_notify', rowChangeNotify],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
