@@ -241,7 +241,7 @@ async function startBenchExflow(databaseUrl?: string) {
   return { running, stop, definitionId: created.id as string };
 }
 
-/** BENCH_QUERIES=1: the SQL statements 20 cases cost, one at a time, per case and by statement. */
+/** BENCH_QUERIES=1: the SQL statements 20 cases cost, one at a time, per case and by statement (and, on PostgreSQL, every query of every pg client). */
 async function countQueries(running: RunningExflow, oneCase: (n: number) => Promise<void>) {
   for (let i = 0; i < 3; i++) await oneCase(-1 - i); // warm
   const counts = new Map<string, number>();
@@ -249,12 +249,21 @@ async function countQueries(running: RunningExflow, oneCase: (n: number) => Prom
     const key = q.sql.replace(/\s+/g, ' ').slice(0, 110);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   };
+  // every query any pg client of this process sends (knex's pool, the broadcast pool's NOTIFYs, the wake-up NOTIFYs)
+  const clientQuery = pg.Client.prototype.query;
+  let roundTrips = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    roundTrips++;
+    return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof clientQuery;
   running.db.on('query', count);
   const cases = 20;
   for (let i = 0; i < cases; i++) await oneCase(-100 - i);
   running.db.off('query', count);
+  pg.Client.prototype.query = clientQuery;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  console.log(`    ${(total / cases).toFixed(1)} statements per case:`);
+  if (roundTrips) console.log(`    ${(roundTrips / cases).toFixed(1)} queries per case from all pg clients (knex, broadcasts, wake-ups)`);
+  console.log(`    ${(total / cases).toFixed(1)} statements per case through knex:`);
   for (const [sql, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`    ${(n / cases).toFixed(2).padStart(6)}  ${sql}`);
 }
 
