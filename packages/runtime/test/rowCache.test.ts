@@ -2,6 +2,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tenantPolicies } from '../src/auth/tenancy.js';
 import { createDelegationRepository } from '../src/store/delegationRepository.js';
+import { createReferenceRepository } from '../src/store/referenceRepository.js';
+import { createRoutingRepository } from '../src/store/routingRepository.js';
 import type { Db } from '../src/store/db.js';
 import { createTenantRepository } from '../src/store/tenantRepository.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
@@ -119,6 +121,19 @@ describe.runIf(process.env.DATABASE_URL)('row changes reach the other runtime pr
       );
       await a.db.raw(`UPDATE tenants SET policies = jsonb_set(policies, '{priceTolerancePct}', '8') WHERE id = 'demo'`);
       await seen(8);
+
+      // tax rates and routing tables are remembered and forgotten the same way
+      const rates = createReferenceRepository(b.db);
+      const germanRate = async () => (await rates.taxRates('DE')).map((r) => Number(r.rate)).sort((x, y) => y - x)[0];
+      const before = await germanRate();
+      expect(await statements(b.db, () => rates.taxRates('DE'))).toEqual([]);
+      await a.db.raw(`UPDATE tax_rates SET rate = rate + 1 WHERE country = 'DE'`);
+      await eventually(async () => (await germanRate()) === before! + 1, PATIENCE_MS, 'process b to read the changed tax rate');
+      const routing = createRoutingRepository(b.db);
+      expect((await routing.get('demo')).rules.length).not.toBe(1); // the demo seed's table
+      expect(await statements(b.db, () => routing.get('demo'))).toEqual([]);
+      await createRoutingRepository(a.db).put('demo', { rules: [{ kinds: ['price-variance'], flow: 'some-flow' }] }, 'test');
+      await eventually(async () => (await routing.get('demo')).rules.length === 1, PATIENCE_MS, 'process b to read the new routing table');
     } finally {
       await sql.end();
     }

@@ -1,5 +1,6 @@
 import type { BankAccountChange, SupplierMaster, TaxRate } from '@exflow/shared';
 import type { Db } from './db.js';
+import { cachedRow, rowKeys } from './rowCache.js';
 
 export interface PurchaseOrderLine {
   lineId: string;
@@ -173,16 +174,20 @@ export function createReferenceRepository(db: Db) {
     },
 
     /** VAT rates of a country, with their validity. */
+    /** A country's VAT rates (from the row cache when it holds them: every intake's triage reads them). */
     async taxRates(country: string): Promise<TaxRate[]> {
-      const rows = await db('tax_rates')
-        .where({ country })
-        .select('country', 'rate', db.raw(`to_char(valid_from, 'YYYY-MM-DD') AS valid_from`), db.raw(`to_char(valid_to, 'YYYY-MM-DD') AS valid_to`));
-      return rows.map((r: any) => ({
-        country: r.country,
-        rate: String(r.rate),
-        validFrom: r.valid_from === '1970-01-01' ? null : r.valid_from,
-        validTo: r.valid_to,
-      }));
+      const rates = await cachedRow(db, rowKeys.taxRates(country), async () => {
+        const rows = await db('tax_rates')
+          .where({ country })
+          .select('country', 'rate', db.raw(`to_char(valid_from, 'YYYY-MM-DD') AS valid_from`), db.raw(`to_char(valid_to, 'YYYY-MM-DD') AS valid_to`));
+        return rows.map((r: any): TaxRate => ({
+          country: r.country,
+          rate: String(r.rate),
+          validFrom: r.valid_from === '1970-01-01' ? null : r.valid_from,
+          validTo: r.valid_to,
+        }));
+      });
+      return rates.map((r) => ({ ...r }));
     },
 
     /** Which of these (PO, line) pairs do not exist in the tenant. */

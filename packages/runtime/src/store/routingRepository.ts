@@ -1,5 +1,6 @@
 import type { RoutingTable } from '@exflow/shared';
 import type { Db } from './db.js';
+import { cachedRow, rowKeys, writeRow } from './rowCache.js';
 
 export interface StoredRoutingTable extends RoutingTable {
   updatedBy: string | null;
@@ -15,10 +16,19 @@ export interface EffectiveRoutingTable extends StoredRoutingTable {
 
 /** A tenant's routing table (finding kinds → exception flows); a tenant without one has no rules. */
 export function createRoutingRepository(db: Db) {
+  // from the row cache when it holds it (every intake's routing reads it); a tenant without a table is remembered as such
   const find = async (tenantId: string): Promise<StoredRoutingTable | undefined> => {
-    const row = await db('routing_tables').where({ tenant_id: tenantId }).first();
-    if (!row) return undefined;
-    return { rules: row.rules ?? [], updatedBy: row.updated_by, updatedAt: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at };
+    const { table } = await cachedRow(db, rowKeys.routing(tenantId), async () => {
+      const row = await db('routing_tables').where({ tenant_id: tenantId }).first();
+      if (!row) return { table: undefined };
+      const stored: StoredRoutingTable = {
+        rules: row.rules ?? [],
+        updatedBy: row.updated_by,
+        updatedAt: row.updated_at instanceof Date ? row.updated_at.toISOString() : row.updated_at,
+      };
+      return { table: stored };
+    });
+    return table && structuredClone(table);
   };
   return {
     async get(tenantId: string): Promise<StoredRoutingTable> {
@@ -39,19 +49,23 @@ export function createRoutingRepository(db: Db) {
     },
 
     async put(tenantId: string, table: RoutingTable, actor: string | null): Promise<void> {
-      await db('routing_tables')
-        .insert({ tenant_id: tenantId, rules: JSON.stringify(table.rules), updated_by: actor, updated_at: db.fn.now() })
-        .onConflict('tenant_id')
-        .merge();
+      await writeRow(db, rowKeys.routing(tenantId), () =>
+        db('routing_tables')
+          .insert({ tenant_id: tenantId, rules: JSON.stringify(table.rules), updated_by: actor, updated_at: db.fn.now() })
+          .onConflict('tenant_id')
+          .merge(),
+      );
     },
 
     /** Installs a table only when the tenant has none, so a tenant's own routing survives a pack re-install. */
     async putIfAbsent(tenantId: string, table: RoutingTable, actor: string | null): Promise<boolean> {
-      const rows = await db('routing_tables')
-        .insert({ tenant_id: tenantId, rules: JSON.stringify(table.rules), updated_by: actor })
-        .onConflict('tenant_id')
-        .ignore()
-        .returning('tenant_id');
+      const rows = await writeRow(db, rowKeys.routing(tenantId), () =>
+        db('routing_tables')
+          .insert({ tenant_id: tenantId, rules: JSON.stringify(table.rules), updated_by: actor })
+          .onConflict('tenant_id')
+          .ignore()
+          .returning('tenant_id'),
+      );
       return rows.length === 1;
     },
   };

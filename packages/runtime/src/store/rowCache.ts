@@ -35,7 +35,7 @@ function forget(cache: RowCache, key: string) {
 
 /**
  * Rows read on every request or transition that change rarely (a tenant and its policies, who
- * delegated to whom) remembered per database, so reading them costs no round trip. A change
+ * delegated to whom, a country's tax rates, a tenant's routing table) remembered per database, so reading them costs no round trip. A change
  * forgets the row at once in the process that made it (`writeRow`, used by the repository that
  * writes it; the key stays uncached until its transaction has ended) and in the others when its
  * commit's NOTIFY arrives. While the LISTEN connection is down nothing is
@@ -154,4 +154,6 @@ export async function writeRow<T>(db: Db, key: string, write: () => Promise<T>):
 export const rowKeys = {
   tenant: (id: string) => `tenant|${id}`,
   delegationsTo: (tenantId: string, user: string) => `delegations|${tenantId}|${user}`,
+  taxRates: (country: string) => `taxRates|${country}`,
+  routing: (tenantId: string) => `routing|${tenantId}`,
 };
