@@ -16,7 +16,8 @@
  * Run: `npx -y pnpm@10.34.8 bench:cases` (PostgreSQL from DATABASE_URL, default the local
  * one, in throw-away schemas; BENCH_SECONDS per phase, default 10; BENCH_IN_FLIGHT, default
  * "8,32,128"; BENCH_DB=pglite|postgres for one database; BENCH_PEER_ONLY=1 for bpmn-engine and the
- * raw rate alone; BENCH_TRACE=1 prints the step times of the first cases).
+ * raw rate alone; BENCH_PHASES=http,process,peer,raw for some phases (e.g. `http` under `--cpu-prof`);
+ * BENCH_TRACE=1 prints the step times of the first cases).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -240,7 +241,7 @@ async function startBenchExflow(databaseUrl?: string) {
   return { running, stop, definitionId: created.id as string };
 }
 
-/** BENCH_QUERIES=1: the SQL statements 20 cases cost, one at a time, per case and by statement. */
+/** BENCH_QUERIES=1: the SQL statements 20 cases cost, one at a time, per case and by statement (and, on PostgreSQL, every query of every pg client). */
 async function countQueries(running: RunningExflow, oneCase: (n: number) => Promise<void>) {
   for (let i = 0; i < 3; i++) await oneCase(-1 - i); // warm
   const counts = new Map<string, number>();
@@ -248,12 +249,21 @@ async function countQueries(running: RunningExflow, oneCase: (n: number) => Prom
     const key = q.sql.replace(/\s+/g, ' ').slice(0, 110);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   };
+  // every query any pg client of this process sends (knex's pool, the broadcast pool's NOTIFYs, the wake-up NOTIFYs)
+  const clientQuery = pg.Client.prototype.query;
+  let roundTrips = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    roundTrips++;
+    return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof clientQuery;
   running.db.on('query', count);
   const cases = 20;
   for (let i = 0; i < cases; i++) await oneCase(-100 - i);
   running.db.off('query', count);
+  pg.Client.prototype.query = clientQuery;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  console.log(`    ${(total / cases).toFixed(1)} statements per case:`);
+  if (roundTrips) console.log(`    ${(roundTrips / cases).toFixed(1)} queries per case from all pg clients (knex, broadcasts, wake-ups)`);
+  console.log(`    ${(total / cases).toFixed(1)} statements per case through knex:`);
   for (const [sql, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`    ${(n / cases).toFixed(2).padStart(6)}  ${sql}`);
 }
 
@@ -530,24 +540,27 @@ const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a 
 console.log(`Cases to their end, ${SECONDS} s per phase, in flight ${IN_FLIGHT.join(' / ')}; shape: match → variance → review → approval → post → end`);
 const postgres = ONLY !== 'pglite';
 const pglite = ONLY !== 'postgres';
+const PHASES = (process.env.BENCH_PHASES ?? (process.env.BENCH_PEER_ONLY ? 'peer,raw' : 'http,process,peer,raw')).split(',');
+const phase = (name: string) => PHASES.includes(name);
 const httpPg =
-  postgres && !process.env.BENCH_PEER_ONLY
+  postgres && phase('http')
     ? await exflowOverHttp('PostgreSQL', DATABASE_URL).catch((e) => (console.log(`Exflow over HTTP on PostgreSQL skipped: ${(e as Error).message}`), undefined))
     : undefined;
-const httpLite = pglite && !process.env.BENCH_PEER_ONLY ? await exflowOverHttp('PGlite') : undefined;
+const httpLite = pglite && phase('http') ? await exflowOverHttp('PGlite') : undefined;
 const procPg =
-  postgres && !process.env.BENCH_PEER_ONLY
+  postgres && phase('process')
     ? await exflowInProcess('PostgreSQL', DATABASE_URL).catch(
         (e) => (console.log(`Exflow in process on PostgreSQL skipped: ${(e as Error).message}`), undefined),
       )
     : undefined;
-const procLite = pglite && !process.env.BENCH_PEER_ONLY ? await exflowInProcess('PGlite') : undefined;
-const peer = postgres
-  ? await withSchema((_db, pool) => bpmnEngineOnPostgres(pool)).catch((e) => (console.log(`bpmn-engine skipped: ${(e as Error).message}`), undefined))
-  : undefined;
-const rawPg = postgres ? await withSchema((db) => rawRate('PostgreSQL', db)).catch(() => undefined) : undefined;
+const procLite = pglite && phase('process') ? await exflowInProcess('PGlite') : undefined;
+const peer =
+  postgres && phase('peer')
+    ? await withSchema((_db, pool) => bpmnEngineOnPostgres(pool)).catch((e) => (console.log(`bpmn-engine skipped: ${(e as Error).message}`), undefined))
+    : undefined;
+const rawPg = postgres && phase('raw') ? await withSchema((db) => rawRate('PostgreSQL', db)).catch(() => undefined) : undefined;
 let rawLite: number | undefined;
-if (pglite) {
+if (pglite && phase('raw')) {
   const lite = openDatabase({});
   rawLite = await rawRate('PGlite', lite);
   await lite.destroy();

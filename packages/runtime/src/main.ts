@@ -39,6 +39,7 @@ import { builtInServices } from './services/index.js';
 import type { ServiceHandler, ServiceRegistry } from './services/registry.js';
 import { DataDirInUseError } from './store/dataDirLock.js';
 import { migrate, openDatabase, type Db } from './store/db.js';
+import { startRowCache } from './store/rowCache.js';
 import { canUseTenantScope } from './store/tenantScope.js';
 
 export interface RunningExflow {
@@ -95,6 +96,11 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     throw e;
   });
   const connectors = createConnectorCalls({ connectors: options.connectors ?? builtInConnectors, secrets, egressAllow: config.egressAllow });
+  // tenants and delegations remembered between requests until a change to them commits (here or elsewhere)
+  const rowCache = startRowCache(db, {
+    postgres: config.databaseUrl ? { connectionString: config.databaseUrl, schema: config.databaseSchema } : undefined,
+    log,
+  });
   const issuer = await createEmbeddedIssuer(db, config.tokenTtl);
   // committed changes go out on the bus; realtime, the workers and the metrics subscribe to it
   const bus = createEventBus((e, event) => log('event listener failed', { event, error: e instanceof Error ? e.message : String(e) }));
@@ -166,6 +172,8 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   const port = (server.address() as AddressInfo).port;
 
   const workers = options.workers !== false;
+  // a retry put back for later wakes its worker when it falls due, not at the next idle poll
+  const announce = createPublisher(bus).workQueued;
   const effectPoller = workers
     ? startPoller(
         createEffectWorker({
@@ -176,6 +184,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
           batchSize: EFFECT_BATCH,
           defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
           leaseMs: options.leaseMs,
+          announce,
         }).tick,
         config.pollMs,
         (e) => log('effect poll failed', { error: String(e) }),
@@ -203,6 +212,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
           log,
           leaseMs: options.leaseMs,
           retryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
+          announce,
         }).tick,
         config.pollMs,
         (e) => log('webhook poll failed', { error: String(e) }),
@@ -270,6 +280,8 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     bus,
     effects: effectPoller,
     timers: timerPoller,
+    webhooks: webhookPoller,
+    messages: messagePoller,
     postgres: config.databaseUrl ? { db, connectionString: config.databaseUrl, schema: config.databaseSchema } : undefined,
     log,
   });
@@ -285,6 +297,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     async stop() {
       await wakeups.stop();
       await principals.stop();
+      await rowCache.stop();
       await Promise.all(pollers.map((p) => p.stop()));
       mailTransport?.close();
       await realtime.close();

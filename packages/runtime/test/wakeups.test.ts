@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { WorkflowDefinition } from '@exflow/shared';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
@@ -8,6 +11,45 @@ import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 const NO_POLL_MS = 600_000;
 const WAKE_PATIENCE_MS = 15_000;
 const echo = { echo: async () => ({ ok: true }) };
+
+/** start → wait for "goods.received" correlated by PO number → end. */
+const goodsFlow = (key: string): WorkflowDefinition => ({
+  schemaVersion: 1,
+  key,
+  name: key,
+  nodes: [
+    { id: 'start', kind: 'start' },
+    { id: 'goods', kind: 'waitForMessage', config: { message: 'goods.received', correlationKey: 'invoice.poNumber', timeout: 'P1D', resultVar: 'receipt' } },
+    { id: 'received', kind: 'end', config: { outcome: 'resolved' } },
+    { id: 'late', kind: 'end', config: { outcome: 'rejected' } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'goods' },
+    { id: 'e2', source: 'goods', target: 'received', sourcePort: 'out' },
+    { id: 'e3', source: 'goods', target: 'late', sourcePort: 'timeout' },
+  ],
+});
+
+/** A webhook receiver that answers 503 to the first delivery and 200 after, and lists the event types it took. */
+async function flakyReceiver() {
+  const taken: string[] = [];
+  let calls = 0;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (calls++ === 0) return void res.writeHead(503).end();
+      taken.push(JSON.parse(body).type);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    taken,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
 
 async function publish(client: ReturnType<typeof httpClient>, definition: object) {
   const created = await client('POST', '/api/v1/definitions', definition);
@@ -33,6 +75,55 @@ describe.each(testDatabaseKinds())('committed work wakes the workers, on %s', { 
     const posted = await owner('POST', '/api/v1/invoices?definition=wake-flow', plainInvoice('WAKE-1'));
     expect(posted.status).toBe(201);
     await closes(owner, posted.body.case.id);
+  });
+});
+
+describe.each(testDatabaseKinds())('webhook, message and retry workers are woken too, on %s', { timeout: TEST_TIMEOUT_MS }, (database) => {
+  let server: TestServer;
+  let receiver: Awaited<ReturnType<typeof flakyReceiver>> | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    await receiver?.close();
+  });
+
+  it('delivers a webhook and retries it after a 503, runs a service again after a failure, delivers a buffered message, all without idle polls', async () => {
+    let failures = 0;
+    const flaky = {
+      // fails once per case, then answers: the retry runs when its backoff ends, not at an idle poll
+      flaky: async ({ caseId }: { caseId: string }) => {
+        if (failures++ === 0) throw new Error(`not yet for ${caseId}`);
+        return { ok: true };
+      },
+    };
+    receiver = await flakyReceiver();
+    server = await startTestServer({ database, pollMs: NO_POLL_MS, services: flaky, baseBackoffMs: 300, egressAllow: ['127.0.0.1'] });
+    const owner = httpClient(server.url, await server.login('admin@demo.exflow'));
+    const erp = httpClient(server.url, await server.login('erp@demo.exflow'));
+    const sub = await owner('POST', '/api/v1/webhook-subscriptions', { url: receiver.url, eventTypes: ['case.opened'] });
+    expect(sub.status).toBe(201);
+
+    await publish(owner, serviceFlow('wake-retry', 'flaky'));
+    const retried = await owner('POST', '/api/v1/invoices?definition=wake-retry', plainInvoice('WAKE-R1'));
+    expect(retried.status).toBe(201);
+    await closes(owner, retried.body.case.id);
+    expect(failures).toBe(2);
+    // the case's case.opened webhook: first answered 503, then delivered by the retry
+    await eventually(
+      async () => receiver!.taken.includes('com.exflow.case.opened'),
+      WAKE_PATIENCE_MS,
+      'the webhook to be delivered on its retry without an idle poll',
+    );
+    const [delivery] = (await owner('GET', `/api/v1/webhook-subscriptions/${sub.body.id}/deliveries`)).body;
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 200 });
+
+    // a message that came before the case waited: the case claims it in its transition, the woken message worker delivers it
+    await publish(owner, goodsFlow('wake-goods'));
+    const early = await erp('POST', '/api/v1/messages', { name: 'goods.received', correlationKey: 'PO-WAKE', payload: { lines: 1 }, id: 'wake-m1' });
+    expect(early.status).toBe(202);
+    expect(early.body.status).toBe('buffered');
+    const waiting = await owner('POST', '/api/v1/invoices?definition=wake-goods', { ...plainInvoice('WAKE-M1'), poNumber: 'PO-WAKE' });
+    expect(waiting.status).toBe(201);
+    await closes(owner, waiting.body.case.id);
   });
 });
 

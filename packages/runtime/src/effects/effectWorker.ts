@@ -1,5 +1,6 @@
 import { nextRetry, type CaseEvent, type RetryPolicy } from '@exflow/shared';
 import type { Engine } from '../engine/engine.js';
+import type { WorkQueued } from '../engine/eventBus.js';
 import { CaseClosed, EffectFenced, EventNotAccepted } from '../errors.js';
 import { isNonRetryable, PermanentServiceError, type ServiceRegistry } from '../services/registry.js';
 import type { Db } from '../store/db.js';
@@ -19,6 +20,8 @@ export interface EffectWorkerOptions {
   leaseMs?: number;
   batchSize?: number;
   log?: (message: string, context: Record<string, unknown>) => void;
+  /** Announces a retry put back for later, so the worker is woken when it falls due (the publisher's `workQueued`). */
+  announce?: (queued: WorkQueued) => void;
 }
 
 const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanceof CaseClosed;
@@ -30,7 +33,7 @@ const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanc
  * the effect is marked in the same transaction.
  */
 export function createEffectWorker(options: EffectWorkerOptions) {
-  const { db, engine, services, defaultRetryPolicy, leaseMs = 30_000, batchSize = 10, log = () => {} } = options;
+  const { db, engine, services, defaultRetryPolicy, leaseMs = 30_000, batchSize = 10, log = () => {}, announce = () => {} } = options;
   const effects = createEffectRepository(db);
 
   /** What the case is told: an event (`service.done`, `service.failed`), or that it waits in an incident. */
@@ -62,7 +65,9 @@ export function createEffectWorker(options: EffectWorkerOptions) {
     let result: unknown;
     try {
       if (!handler) throw new PermanentServiceError(`No service named "${effect.service}" is registered`);
-      const record = await createCaseRepository(db).get(effect.tenantId, effect.caseId);
+      // the case as this process last wrote it (at or past the transition that queued the effect), else as stored
+      const record =
+        engine.recentCase(effect.tenantId, effect.caseId, effect.caseVersion) ?? (await createCaseRepository(db).get(effect.tenantId, effect.caseId));
       const invoice = record?.invoiceId ? await createInvoiceRepository(db).body(effect.tenantId, record.invoiceId) : null;
       result = await handler({
         tenantId: effect.tenantId,
@@ -102,6 +107,7 @@ export function createEffectWorker(options: EffectWorkerOptions) {
           error: message,
         });
         await effects.retryLater(effect, message, delay, typeof waitingFor === 'string' ? waitingFor : null);
+        announce({ effects: 0, timerDueAt: [], effectDueAt: [Date.now() + delay] });
         return;
       }
       log('effect failed for good', {

@@ -3,7 +3,7 @@ import { initialTransition, transition, type AnyMachineSnapshot, type StateValue
 import { CaseClosed, EventNotAccepted, notFound, VersionConflict } from '../errors.js';
 import { isLocalService, type ServiceRegistry } from '../services/registry.js';
 import { createAuditRepository } from '../store/auditRepository.js';
-import { createCaseRepository, LIVE_STATUSES, type CaseRecord, type CaseStatus, type IncidentWrite } from '../store/caseRepository.js';
+import { createCaseRepository, LIVE_STATUSES, type CaseRecord, type CaseStatus, type IncidentWrite, type WrittenTransition } from '../store/caseRepository.js';
 import { createIncidentRepository } from '../store/incidentRepository.js';
 import type { Db } from '../store/db.js';
 import { createDefinitionRepository } from '../store/definitionRepository.js';
@@ -75,22 +75,28 @@ const MAX_RETRIES = 25;
 /** Local steps one event may run in its transaction (a loop of checks stops here; the rest go to the outbox). */
 const MAX_LOCAL_STEPS = 16;
 
-/** Work a committed change left for the workers: outbox effects due now and timers. */
+/** Work a committed change left for the workers: outbox effects due now, timers, webhook deliveries, claimed messages. */
 interface Queued {
   effects: number;
   timerDueAt: number[];
+  webhooks: number;
+  messages: number;
 }
 
 /** The transitions one event caused (its own, then those of local steps), and the case after them. */
 interface Applied {
   changes: { change: CaseChange; queued: Queued }[];
   record: CaseRecord;
+  /** The case's invoice, once a local step read it (or intake gave it): the next local step needs no read. */
+  invoice?: Invoice | null;
 }
 
 const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanceof CaseClosed;
-const queuedBy = (plan: EffectPlan, local: number): Queued => ({
+const queuedBy = (plan: EffectPlan, local: number, written?: WrittenTransition): Queued => ({
   effects: plan.effects.length - local,
   timerDueAt: plan.timers.map((t) => Date.parse(t.due_at)),
+  webhooks: written?.webhooks ?? 0,
+  messages: written?.messages ?? 0,
 });
 
 function statusOf(snapshot: AnyMachineSnapshot, flow: FlowMachine['flow']): { status: CaseStatus; outcome: string | null } {
@@ -171,7 +177,8 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       let result: unknown;
       try {
         result = await trx.transaction(async (sp) => {
-          const invoice = invoiceId ? await createInvoiceRepository(sp).body(tenantId, invoiceId) : null;
+          if (applied.invoice === undefined) applied.invoice = invoiceId ? await createInvoiceRepository(sp).body(tenantId, invoiceId) : null;
+          const invoice = applied.invoice;
           const call = {
             tenantId,
             caseId,
@@ -200,6 +207,7 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
           'system',
           applied.record,
           budget,
+          applied.invoice,
         );
         applied.changes.push(...next.changes);
         applied.record = next.record;
@@ -218,6 +226,7 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
     actor: string | null,
     known?: CaseRecord,
     budget = { steps: MAX_LOCAL_STEPS },
+    invoice?: Invoice | null,
   ): Promise<Applied> {
     const cases = createCaseRepository(exec);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
@@ -280,22 +289,24 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
             action: 'incident.resolved',
             entity: 'incident',
             entityId: i.id,
-            data: { nodeId: i.nodeId, effectId: i.effectId, resolution: incidents!.resolution, version: written },
+            data: { nodeId: i.nodeId, effectId: i.effectId, resolution: incidents!.resolution, version: written!.version },
           });
         }
         return written;
       };
       const local = plan.effects.filter(isLocal);
       const commit = async (x: Db): Promise<Applied | null> => {
-        const version = await write(x);
-        if (version === null) return null;
+        const written = await write(x);
+        if (written === null) return null;
+        const { version } = written;
         const own = {
           change: toChange(tenantId, caseId, record.definitionId, version, state, activeNodes, event, actor, plan),
-          queued: queuedBy(plan, local.length),
+          queued: queuedBy(plan, local.length, written),
         };
         const applied: Applied = {
           changes: [own],
           record: { ...record, version, snapshot: snapshot as CaseRecord['snapshot'], status: state.status, outcome: state.outcome, activeNodes },
+          invoice,
         };
         if (local.length) own.queued.effects += await runLocal(x, applied, local, budget);
         return applied;
@@ -321,7 +332,7 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       const event = { type: 'incident.raised', ...incident };
       const { type, ...payload } = event;
       const empty = planEffects([], now());
-      const version = await cases.writeTransition({
+      const written = await cases.writeTransition({
         tenantId,
         caseId,
         expectedVersion: record.version,
@@ -333,12 +344,13 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
         plan: empty,
         incidents: { raise: { id: newId(), ...incident } },
       });
-      if (version !== null) {
+      if (written !== null) {
+        const { version } = written;
         return {
           changes: [
             {
               change: toChange(tenantId, caseId, record.definitionId, version, state, record.activeNodes, event as CaseEvent, 'system', empty),
-              queued: queuedBy(empty, 0),
+              queued: queuedBy(empty, 0, written),
             },
           ],
           record: { ...record, version, ...state },
@@ -350,6 +362,16 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
   }
 
   return {
+    /**
+     * The last committed state of a case this process changed recently, when it is at least at
+     * `minVersion`; `undefined` otherwise (read it from the database). Another process may have
+     * moved the case since: use it where reading the database now would be as good as then.
+     */
+    recentCase(tenantId: string, caseId: string, minVersion = 0): CaseRecord | undefined {
+      const record = recent.get(tenantId, caseId);
+      return record && record.version >= minVersion ? record : undefined;
+    },
+
     /**
      * The case waits in an incident at `incident.nodeId`: status `incident`, the step stays
      * current, an `incident.raised` event and audit row, an open incident row. A later
@@ -390,7 +412,7 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       const event = { type: 'case.started', invoiceId: input.invoiceId };
       const local = plan.effects.filter(isLocal);
       const begin = async (x: Db): Promise<Applied> => {
-        await createCaseRepository(x).writeTransition({
+        const written = await createCaseRepository(x).writeTransition({
           tenantId,
           caseId,
           expectedVersion: 0,
@@ -402,7 +424,10 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
           actor,
           plan,
         });
-        const own = { change: toChange(tenantId, caseId, input.definitionId, 1, state, activeNodes, event, actor, plan), queued: queuedBy(plan, local.length) };
+        const own = {
+          change: toChange(tenantId, caseId, input.definitionId, 1, state, activeNodes, event, actor, plan),
+          queued: queuedBy(plan, local.length, written ?? undefined),
+        };
         const at = new Date(now()).toISOString();
         const record: CaseRecord = {
           tenantId,
@@ -418,13 +443,20 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
           updatedAt: at,
           closedAt: null,
         };
-        const applied: Applied = { changes: [own], record };
+        // the invoice as intake stored it in this transaction (JSON: what a read would give back)
+        const invoice = input.invoiceId ? (JSON.parse(JSON.stringify(input.invoice)) as Invoice) : null;
+        const applied: Applied = { changes: [own], record, invoice };
         if (local.length) own.queued.effects += await runLocal(x, applied, local, { steps: MAX_LOCAL_STEPS });
         return applied;
       };
       const applied = local.length && !options.unit ? await db.transaction(begin) : await begin(exec);
-      if (options.unit) options.unit.afterCommit(() => publish(applied));
-      else publish(applied);
+      // remembered once committed, so the case's next event (a task completion, a service answer) needs no read
+      const committed = () => {
+        recent.set(applied.record);
+        publish(applied);
+      };
+      if (options.unit) options.unit.afterCommit(committed);
+      else committed();
       return applied.changes[applied.changes.length - 1]!.change;
     },
 

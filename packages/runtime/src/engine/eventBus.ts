@@ -9,9 +9,33 @@ export interface RuntimeEvents {
   'task.changed': { tenantId: string; task: TaskChangeSubject; change: TaskChangeKind };
   /** A principal's key was revoked or the user disabled: drop its live sockets. */
   'principal.revoked': { tenantId: string; principalId: string };
-  /** Outbox effects are due now, or a timer at `timerDueAt` (ms since epoch): wake the workers. */
-  'work.queued': { effects: number; timerDueAt: number[] };
+  /** Work committed for the workers: wake them (`*DueAt`: when a retry or timer falls due, ms since epoch). */
+  'work.queued': WorkQueued;
 }
+
+/** What a commit left for the workers, so they run at once instead of at their next idle poll. */
+export interface WorkQueued {
+  /** Outbox effects due now. */
+  effects: number;
+  /** Durable timers, by due time. */
+  timerDueAt: number[];
+  /** Webhook deliveries due now. */
+  webhooks?: number;
+  /** Buffered messages a case claimed (the message worker delivers them). */
+  messages?: number;
+  /** Effects put back for a retry, by due time (this process's worker wakes then). */
+  effectDueAt?: number[];
+  /** Webhook deliveries put back for a retry, by due time. */
+  webhookDueAt?: number[];
+}
+
+const hasWork = (w: WorkQueued) =>
+  w.effects > 0 ||
+  w.timerDueAt.length > 0 ||
+  (w.webhooks ?? 0) > 0 ||
+  (w.messages ?? 0) > 0 ||
+  Boolean(w.effectDueAt?.length) ||
+  Boolean(w.webhookDueAt?.length);
 
 type Listener<T> = (payload: T) => void;
 
@@ -50,9 +74,13 @@ export type EventBus = ReturnType<typeof createEventBus>;
  */
 export function createPublisher(bus: EventBus) {
   return {
-    caseChanged(change: CaseChange, queued?: { effects: number; timerDueAt: number[] }): void {
+    caseChanged(change: CaseChange, queued?: WorkQueued): void {
       bus.emit('case.changed', change);
-      if (queued && (queued.effects > 0 || queued.timerDueAt.length > 0)) bus.emit('work.queued', queued);
+      if (queued && hasWork(queued)) bus.emit('work.queued', queued);
+    },
+    /** Work committed outside a transition (a retry scheduled): wake the workers for it. */
+    workQueued(queued: WorkQueued): void {
+      if (hasWork(queued)) bus.emit('work.queued', queued);
     },
     taskChanged(tenantId: string, task: TaskChangeSubject, change: TaskChangeKind): void {
       bus.emit('task.changed', { tenantId, task, change });

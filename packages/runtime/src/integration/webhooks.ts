@@ -9,6 +9,7 @@ import type { SecretBox } from './secretBox.js';
 import { createAuditRepository } from '../store/auditRepository.js';
 import { createEgressAllowRepository } from '../store/egressAllowRepository.js';
 import { createWebhookRepository, type ClaimedDelivery } from '../store/webhookRepository.js';
+import type { WorkQueued } from '../engine/eventBus.js';
 
 /** A new Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64')}`;
@@ -57,6 +58,7 @@ export function createWebhookDeliveryWorker({
   retryPolicy,
   leaseMs = 30_000,
   log = () => {},
+  announce = () => {},
 }: {
   db: Db;
   /** Opens the sealed subscription secrets (credentials.ts). */
@@ -65,6 +67,8 @@ export function createWebhookDeliveryWorker({
   retryPolicy?: RetryPolicy;
   leaseMs?: number;
   log?: (m: string, c: Record<string, unknown>) => void;
+  /** Announces a delivery put back for a retry, so the worker is woken when it falls due (the publisher's `workQueued`). */
+  announce?: (queued: WorkQueued) => void;
 }) {
   const webhooks = createWebhookRepository(db);
 
@@ -119,8 +123,10 @@ export function createWebhookDeliveryWorker({
         nonRetryable: error instanceof PermanentServiceError,
         jitter: Math.random(),
       });
-      if (decision.retry) await webhooks.retryLater(d, decision.delayMs, status, message);
-      else await webhooks.failed(d, status, `${message} (${decision.reason})`);
+      if (decision.retry) {
+        await webhooks.retryLater(d, decision.delayMs, status, message);
+        announce({ effects: 0, timerDueAt: [], webhookDueAt: [Date.now() + decision.delayMs] });
+      } else await webhooks.failed(d, status, `${message} (${decision.reason})`);
     }
   }
 

@@ -10,6 +10,57 @@ export interface BroadcastConnectionOptions {
 /** What the Socket.IO Postgres adapter uses of a pool: `query` to NOTIFY, `connect` for its LISTEN client. */
 export type BroadcastConnections = Pick<pg.Pool, 'query' | 'connect' | 'end'>;
 
+/** The statement the Socket.IO Postgres adapter sends for every broadcast. */
+const ADAPTER_NOTIFY = 'SELECT pg_notify($1, $2)';
+const BATCH_NOTIFY = 'SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(c, p, n) ORDER BY n';
+
+interface Notice {
+  channel: string;
+  payload: string;
+  done: (error?: Error) => void;
+}
+
+/**
+ * The adapter sends one `SELECT pg_notify($1, $2)` per broadcast: a case transition broadcasts
+ * its case change and each task it opens, a task claim or completion one more, so about ten
+ * round trips per case. The NOTIFYs asked for in one event-loop turn go as one statement here
+ * (in their order, as one transaction: delivered together at its commit). PostgreSQL delivers
+ * identical notices of one transaction once, so a repeated one waits for the next batch.
+ * Any other query passes through.
+ */
+export function coalesceNotifies(query: pg.Pool['query']): pg.Pool['query'] {
+  let batch: Notice[] | undefined;
+  const flush = () => {
+    const sent = batch!;
+    batch = undefined;
+    const once: Notice[] = [];
+    for (const n of sent) {
+      if (once.some((m) => m.channel === n.channel && m.payload === n.payload)) enqueue(n);
+      else once.push(n);
+    }
+    const run =
+      once.length === 1
+        ? query(ADAPTER_NOTIFY, [once[0]!.channel, once[0]!.payload])
+        : query(BATCH_NOTIFY, [once.map((n) => n.channel), once.map((n) => n.payload)]);
+    run.then(
+      () => once.forEach((n) => n.done()),
+      (e: Error) => once.forEach((n) => n.done(e)),
+    );
+  };
+  const enqueue = (notice: Notice) => {
+    if (!batch) {
+      batch = [];
+      setImmediate(flush);
+    }
+    batch.push(notice);
+  };
+  return ((text: unknown, values?: unknown) => {
+    if (text !== ADAPTER_NOTIFY || !Array.isArray(values)) return query(text as string, values as unknown[]);
+    const [channel, payload] = values as [string, string];
+    return new Promise((resolve, reject) => enqueue({ channel, payload, done: (e) => (e ? reject(e) : resolve({ rows: [], rowCount: 1 })) }));
+  }) as pg.Pool['query'];
+}
+
 /**
  * Connections for the Socket.IO Postgres adapter that survive losing the database.
  *
@@ -41,7 +92,7 @@ export function createBroadcastConnections(options: BroadcastConnectionOptions):
     return Object.assign(client, { release: () => void client.end().catch(() => {}) });
   };
   return {
-    query: pool.query.bind(pool) as pg.Pool['query'],
+    query: coalesceNotifies(pool.query.bind(pool) as pg.Pool['query']),
     connect: connect as unknown as pg.Pool['connect'],
     end: () => pool.end(),
   };

@@ -101,6 +101,15 @@ export const OUTBOUND_EVENT_TYPES = [
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
 /** What a transition tells webhook subscribers: its case event, and the task and incident events in it. */
+/** A transition as written: the case's new version, and the work it left for the webhook and message workers. */
+export interface WrittenTransition {
+  version: number;
+  /** Webhook deliveries queued (one per subscription of each of its outbound events). */
+  webhooks: number;
+  /** Buffered messages the case claimed as it began to wait for them (the message worker delivers them). */
+  messages: number;
+}
+
 function outboundEvents(w: TransitionWrite): { event_type: OutboundEventType; key: string; data: Record<string, unknown> }[] {
   const closed = !LIVE_STATUSES.includes(w.status);
   const caseData = { status: w.status, outcome: w.outcome, activeNodes: w.activeNodes, event: w.event.type };
@@ -210,9 +219,9 @@ export function createCaseRepository(db: Db) {
      * Writes a transition: the case row (insert, or update guarded by the expected version),
      * its event, outbox effects, tasks opened and closed, timers scheduled and cancelled, and
      * the audit row, in ONE statement (data-modifying CTEs), so one round trip and atomic even
-     * outside a transaction. Returns the new version, or `null` if the version moved on.
+     * outside a transaction. Returns the new version and the work queued for the workers, or `null` if the version moved on.
      */
-    async writeTransition(w: TransitionWrite): Promise<number | null> {
+    async writeTransition(w: TransitionWrite): Promise<WrittenTransition | null> {
       const parts: string[] = [];
       const bindings: unknown[] = [];
       const snapshot = JSON.stringify(w.snapshot);
@@ -312,7 +321,8 @@ export function createCaseRepository(db: Db) {
           WHERE m.tenant_id = c.tenant_id AND m.id = (SELECT b.id FROM messages b
             WHERE b.tenant_id = c.tenant_id AND b.name = x.message_name AND b.correlation_key = x.correlation_key
               AND b.status = 'buffered' AND b.expires_at > now()
-            ORDER BY b.received_at, b.id LIMIT 1 FOR UPDATE SKIP LOCKED))`);
+            ORDER BY b.received_at, b.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING 1)`);
         bindings.push(subscriptions, subscriptions);
       }
       const outbound = outboundEvents(w);
@@ -322,7 +332,8 @@ export function createCaseRepository(db: Db) {
           SELECT c.tenant_id, gen_random_uuid()::text, s.id, c.id || ':' || c.version || ':' || x.key, x.event_type, c.id,
             x.data || jsonb_build_object('caseId', c.id, 'version', c.version)
           FROM c CROSS JOIN jsonb_to_recordset(?::jsonb) AS x(event_type text, key text, data jsonb)
-          JOIN webhook_subscriptions s ON s.tenant_id = c.tenant_id AND s.status = 'active' AND s.event_types @> jsonb_build_array(x.event_type))`);
+          JOIN webhook_subscriptions s ON s.tenant_id = c.tenant_id AND s.status = 'active' AND s.event_types @> jsonb_build_array(x.event_type)
+          RETURNING 1)`);
         bindings.push(JSON.stringify(outbound));
       }
       const raise = w.incidents?.raise;
@@ -340,9 +351,12 @@ export function createCaseRepository(db: Db) {
             AND i.node_id IN (SELECT jsonb_array_elements_text(?::jsonb)))`);
         bindings.push(w.incidents.resolution ?? 'resolved', JSON.stringify(w.incidents.resolveNodes));
       }
-      const result = await db.raw(`WITH ${parts.join(',\n')} SELECT version FROM c`, bindings as any[]);
-      const rows = result.rows as { version: number }[];
-      return rows.length ? rows[0].version : null;
+      // what the workers are to be woken for: webhook deliveries queued, buffered messages claimed
+      const webhooks = outbound.length ? '(SELECT count(*) FROM wd)' : '0';
+      const messages = plan.subscriptions.length ? '(SELECT count(*) FROM sb)' : '0';
+      const result = await db.raw(`WITH ${parts.join(',\n')} SELECT version, ${webhooks} AS webhooks, ${messages} AS messages FROM c`, bindings as any[]);
+      const rows = result.rows as { version: number; webhooks: number | string; messages: number | string }[];
+      return rows.length ? { version: rows[0].version, webhooks: Number(rows[0].webhooks), messages: Number(rows[0].messages) } : null;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { CompiledFlow, WorkflowDefinition } from '@exflow/shared';
 import type { Db } from './db.js';
+import { createLru, databaseMemory } from './databaseMemory.js';
 
 export interface DefinitionRecord {
   id: string;
@@ -137,9 +138,21 @@ export function createDefinitionRepository(db: Db) {
       return rows.map((r: any) => ({ definitionId: r.definition_id, version: r.version, publishedAt: iso(r.published_at), publishedBy: r.published_by }));
     },
 
+    /**
+     * A published version. Versions never change once committed, so each is read once per
+     * database and then remembered (a read inside a transaction is not: it may see a version
+     * its own transaction is publishing, which may yet roll back).
+     */
     async getVersion(tenantId: string, id: string, version: number): Promise<DefinitionVersionRecord | undefined> {
+      const remembered = databaseMemory(db, 'definitionVersions', () => createLru<DefinitionVersionRecord>(500));
+      const key = `${tenantId}\u0000${id}\u0000${version}`;
+      const hit = remembered.get(key);
+      if (hit) return hit;
       const row = await db('definition_versions').where({ tenant_id: tenantId, definition_id: id, version }).first();
-      return row ? toVersion(row) : undefined;
+      if (!row) return undefined;
+      const found = toVersion(row);
+      if (!db.isTransaction) remembered.set(key, found);
+      return found;
     },
 
     /** The latest published version of every definition in the tenant, for trigger matching. */

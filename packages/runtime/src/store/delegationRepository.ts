@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { cachedRow, rowKeys, writeRow } from './rowCache.js';
 
 export interface DelegationRecord {
   id: string;
@@ -23,31 +24,36 @@ const toDelegation = (r: any): DelegationRecord => ({
 export function createDelegationRepository(db: Db) {
   return {
     async insert(tenantId: string, d: Omit<DelegationRecord, 'revokedAt'>): Promise<void> {
-      await db('delegations').insert({ tenant_id: tenantId, id: d.id, from_user: d.fromUser, to_user: d.toUser, starts_at: d.startsAt, ends_at: d.endsAt });
+      await writeRow(db, rowKeys.delegationsTo(tenantId, d.toUser), () =>
+        db('delegations').insert({ tenant_id: tenantId, id: d.id, from_user: d.fromUser, to_user: d.toUser, starts_at: d.startsAt, ends_at: d.endsAt }),
+      );
     },
     /** Delegations not revoked that overlap [from, to). */
     async overlapping(tenantId: string, from: string, to: string): Promise<DelegationRecord[]> {
       const rows = await db('delegations').where({ tenant_id: tenantId }).whereNull('revoked_at').andWhere('starts_at', '<', to).andWhere('ends_at', '>', from);
       return rows.map(toDelegation);
     },
-    /** Who delegated to `user` at `at`. */
+    /**
+     * Who delegated to `user` at `at`. Asked on every task completion: the user's delegations not
+     * revoked (few: covers for absences) come from the row cache when it holds them, and are
+     * filtered by time here.
+     */
     async activeTo(tenantId: string, user: string, at: string): Promise<DelegationRecord[]> {
-      const rows = await db('delegations')
-        .where({ tenant_id: tenantId, to_user: user })
-        .whereNull('revoked_at')
-        .andWhere('starts_at', '<=', at)
-        .andWhere('ends_at', '>', at);
-      return rows.map(toDelegation);
+      const all = await cachedRow(db, rowKeys.delegationsTo(tenantId, user), async () =>
+        (await db('delegations').where({ tenant_id: tenantId, to_user: user }).whereNull('revoked_at').orderBy('starts_at')).map(toDelegation),
+      );
+      const when = Date.parse(at);
+      return all.filter((d) => Date.parse(d.startsAt) <= when && Date.parse(d.endsAt) > when).map((d) => ({ ...d }));
     },
     async list(tenantId: string): Promise<DelegationRecord[]> {
       return (await db('delegations').where({ tenant_id: tenantId }).orderBy('starts_at')).map(toDelegation);
     },
     async revoke(tenantId: string, id: string, by: string): Promise<boolean> {
-      const rows = await db('delegations')
-        .where({ tenant_id: tenantId, id, from_user: by })
-        .whereNull('revoked_at')
-        .update({ revoked_at: db.fn.now() })
-        .returning('id');
+      const delegation = await db('delegations').where({ tenant_id: tenantId, id }).first('to_user');
+      if (!delegation) return false;
+      const rows = await writeRow(db, rowKeys.delegationsTo(tenantId, delegation.to_user), () =>
+        db('delegations').where({ tenant_id: tenantId, id, from_user: by }).whereNull('revoked_at').update({ revoked_at: db.fn.now() }).returning('id'),
+      );
       return rows.length === 1;
     },
   };

@@ -165,7 +165,7 @@ export function createMigrationRepository(db: Db) {
      * place and its timers re-planned. Returns the new case version, or `null` if it moved on.
      */
     async writeMove(m: CaseMove): Promise<number | null> {
-      const version = await createCaseRepository(db).writeTransition({
+      const written = await createCaseRepository(db).writeTransition({
         tenantId: m.tenantId,
         caseId: m.caseId,
         expectedVersion: m.expectedVersion,
@@ -177,7 +177,8 @@ export function createMigrationRepository(db: Db) {
         actor: m.actor,
         plan: EMPTY_PLAN,
       });
-      if (version === null) return null;
+      if (written === null) return null;
+      const { version } = written;
       await db('cases').where({ tenant_id: m.tenantId, id: m.caseId }).update({ definition_version: m.definitionVersion });
       for (const t of m.tasks) {
         await db('tasks')

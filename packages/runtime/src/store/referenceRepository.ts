@@ -1,5 +1,6 @@
 import type { BankAccountChange, SupplierMaster, TaxRate } from '@exflow/shared';
 import type { Db } from './db.js';
+import { cachedRow, rowKeys } from './rowCache.js';
 
 export interface PurchaseOrderLine {
   lineId: string;
@@ -48,25 +49,23 @@ export interface SupplierInput {
 /** Reference data the checks compare invoices with: suppliers, purchase orders, receipts. */
 export function createReferenceRepository(db: Db) {
   return {
+    /** A purchase order with its lines and what was received of each, in one statement (every intake and 3-way match reads it). */
     async purchaseOrder(tenantId: string, poNumber: string): Promise<PurchaseOrder | undefined> {
-      const po = await db('purchase_orders').where({ tenant_id: tenantId, po_number: poNumber }).first();
+      // quantities as text, as a plain select gives them (JSON numbers would drop their scale)
+      const { rows } = await db.raw(
+        `SELECT po.po_number, po.supplier_id, po.currency, po.kind, po.business_unit,
+           coalesce((SELECT json_agg(json_build_object('line_id', l.line_id, 'description', l.description, 'quantity', l.quantity::text,
+                      'unit_price', l.unit_price::text, 'received', r.received::text, 'receipts', r.receipts) ORDER BY l.line_id)
+             FROM po_lines l
+             LEFT JOIN (SELECT line_id, sum(quantity) AS received, count(*) AS receipts FROM goods_receipts
+                        WHERE tenant_id = :tenantId AND po_number = :poNumber GROUP BY line_id) r ON r.line_id = l.line_id
+             WHERE l.tenant_id = po.tenant_id AND l.po_number = po.po_number), '[]'::json) AS lines
+         FROM purchase_orders po WHERE po.tenant_id = :tenantId AND po.po_number = :poNumber`,
+        { tenantId, poNumber },
+      );
+      const po = rows[0];
       if (!po) return undefined;
-      const lines = await db('po_lines as l')
-        .leftJoin(
-          db('goods_receipts')
-            .select('po_number', 'line_id')
-            .sum({ received: 'quantity' })
-            .count({ receipts: '*' })
-            .where({ tenant_id: tenantId, po_number: poNumber })
-            .groupBy('po_number', 'line_id')
-            .as('r'),
-          function () {
-            this.on('r.po_number', 'l.po_number').andOn('r.line_id', 'l.line_id');
-          },
-        )
-        .where({ 'l.tenant_id': tenantId, 'l.po_number': poNumber })
-        .orderBy('l.line_id')
-        .select('l.line_id', 'l.description', 'l.quantity', 'l.unit_price', 'r.received', 'r.receipts');
+      const lines = (typeof po.lines === 'string' ? JSON.parse(po.lines) : po.lines) as any[];
       return {
         poNumber: po.po_number,
         supplierId: po.supplier_id,
@@ -175,16 +174,20 @@ export function createReferenceRepository(db: Db) {
     },
 
     /** VAT rates of a country, with their validity. */
+    /** A country's VAT rates (from the row cache when it holds them: every intake's triage reads them). */
     async taxRates(country: string): Promise<TaxRate[]> {
-      const rows = await db('tax_rates')
-        .where({ country })
-        .select('country', 'rate', db.raw(`to_char(valid_from, 'YYYY-MM-DD') AS valid_from`), db.raw(`to_char(valid_to, 'YYYY-MM-DD') AS valid_to`));
-      return rows.map((r: any) => ({
-        country: r.country,
-        rate: String(r.rate),
-        validFrom: r.valid_from === '1970-01-01' ? null : r.valid_from,
-        validTo: r.valid_to,
-      }));
+      const rates = await cachedRow(db, rowKeys.taxRates(country), async () => {
+        const rows = await db('tax_rates')
+          .where({ country })
+          .select('country', 'rate', db.raw(`to_char(valid_from, 'YYYY-MM-DD') AS valid_from`), db.raw(`to_char(valid_to, 'YYYY-MM-DD') AS valid_to`));
+        return rows.map((r: any): TaxRate => ({
+          country: r.country,
+          rate: String(r.rate),
+          validFrom: r.valid_from === '1970-01-01' ? null : r.valid_from,
+          validTo: r.valid_to,
+        }));
+      });
+      return rates.map((r) => ({ ...r }));
     },
 
     /** Which of these (PO, line) pairs do not exist in the tenant. */

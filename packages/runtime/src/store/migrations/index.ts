@@ -22,6 +22,7 @@ import * as aiDrift from './021_ai_drift.js';
 import * as notifications from './022_notifications.js';
 import * as templateInheritance from './024_template_inheritance.js';
 import * as templateFanouts from './025_template_fanouts.js';
+import * as rowChangeNotify from './027_row_change_notify.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -53,6 +54,7 @@ const migrations: [string, Migration][] = [
   ['022_notifications', notifications],
   ['024_template_inheritance', templateInheritance],
   ['025_template_fanouts', templateFanouts],
+  ['027_row_change_notify', rowChangeNotify],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
