@@ -8,10 +8,10 @@ import { selectDefinition } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { sameJson } from '../versions/diff.js';
 import { invoiceFields, upstreamFields } from './availableFields.js';
-import { buttonTemplates, formFields, formValidator, formWidgets, ObjectFieldTemplate } from './formTheme.js';
+import { BaseInputTemplate, buttonTemplates, formFields, formValidator, formWidgets, ObjectFieldTemplate } from './formTheme.js';
 import { errorSchemaFor, uiSchemaFor } from './formSupport.js';
 
-const templates = { ButtonTemplates: buttonTemplates, ObjectFieldTemplate };
+const templates = { BaseInputTemplate, ButtonTemplates: buttonTemplates, ObjectFieldTemplate };
 const INVOICE_FIELDS = invoiceFields();
 const defaultsBehaviour = { emptyObjectFields: 'skipDefaults', arrayMinItems: { populate: 'never' } } as const;
 

@@ -1,4 +1,5 @@
-import type { IconButtonProps, ObjectFieldTemplateProps, RegistryFieldsType, RegistryWidgetsType } from '@rjsf/utils';
+import { getDefaultRegistry } from '@rjsf/core';
+import type { BaseInputTemplateProps, IconButtonProps, ObjectFieldTemplateProps, RegistryFieldsType, RegistryWidgetsType } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { useState } from 'react';
 import { i18n } from '../i18n/i18n.js';
@@ -86,4 +87,15 @@ function FormGroup({ label, filled, children }: { label: string; filled: boolean
 function groupLabel(label: string): string {
   const key = `configGroup.${label.toLowerCase()}`;
   return i18n.exists(key) ? i18n.t(key as 'configGroup.sla') : label;
+}
+
+const CoreInput = getDefaultRegistry().templates.BaseInputTemplate;
+
+/**
+ * rjsf's input, named for assistive technology where its visible label is hidden (the entries
+ * of a list of plain values, e.g. an approval's approve outcomes): axe counts an unnamed input
+ * as a serious finding.
+ */
+export function BaseInputTemplate(props: BaseInputTemplateProps) {
+  return props.hideLabel ? <CoreInput {...props} aria-label={props.label} /> : <CoreInput {...props} />;
 }

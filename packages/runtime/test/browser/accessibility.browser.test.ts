@@ -100,6 +100,17 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     });
   }
 
+  it('designer inspector of an approval step: no serious or critical axe findings (its approve outcomes are named inputs)', async () => {
+    await page.goto(`${server.url}/#/flows/${await flowId('price-variance')}`);
+    await page.waitForSelector('.react-flow__node[data-id="procurementReview"]');
+    await page.click('.react-flow__node[data-id="procurementReview"] .step__title');
+    await page.waitForSelector('#inspector form');
+    // the approve outcomes' entries have no visible label of their own: they must carry a name
+    expect(await page.locator('#inspector input[id$="approveOutcomes_0"]').getAttribute('aria-label')).toBeTruthy();
+    await page.screenshot({ path: join(ARTIFACTS, 'a11y-inspector-approval.png') });
+    expect(await seriousFindings(page)).toEqual([]);
+  });
+
   it('keyboard only: attaches a file in the task view', async () => {
     await page.goto(`${server.url}/#/tasks/${taskId}`);
     await page.waitForSelector('[data-testid=task-page] [data-testid=attach-file]');
