@@ -74,6 +74,8 @@ export interface Config {
   aiRetrainEvery: string;
   /** How often a process looks for a due retraining job, ms (`EXFLOW_AI_RETRAIN_POLL_MS`). */
   aiRetrainPollMs: number;
+  /** How often a process catches the insights rollup up, ms (`EXFLOW_INSIGHTS_ROLLUP_MS`, default 10 s). */
+  insightsRollupMs: number;
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointMs: Number(env.EXFLOW_AUDIT_CHECKPOINT_MS ?? 60_000),
     aiRetrainEvery: retrainEvery(env.EXFLOW_AI_RETRAIN_EVERY),
     aiRetrainPollMs: Number(env.EXFLOW_AI_RETRAIN_POLL_MS ?? 60_000),
+    insightsRollupMs: Number(env.EXFLOW_INSIGHTS_ROLLUP_MS ?? 10_000),
     seedDemo: env.EXFLOW_SEED_DEMO !== 'false',
     tokenTtl: env.EXFLOW_TOKEN_TTL ?? '8h',
     attachmentsDir: env.EXFLOW_ATTACHMENTS_DIR ? resolve(env.EXFLOW_ATTACHMENTS_DIR) : undefined,

@@ -108,7 +108,7 @@ const withoutIds = ({ caseIds: _c, invoiceIds: _i, ...row }: MetricRow) => row;
 
 /** The headline of a metric over one period: rates summed over their parts, durations as one bucket. */
 async function headline(ctx: HandlerContext, tenantId: string, metric: MetricName, q: InsightQuery) {
-  const rows = await createInsightsRepository(ctx.db).metric(tenantId, metric, { ...q, groupBy: 'all' });
+  const rows = await createInsightsRepository(ctx.db).metric(tenantId, metric, { ...q, groupBy: 'all' }, { ids: false });
   const sum = (key: 'numerator' | 'denominator' | 'count' | 'value') => rows.reduce((n, r) => n + (r[key] ?? 0), 0);
   if (metric === 'timeToResolve') return { value: rows[0]?.p50 ?? null, p90: rows[0]?.p90 ?? null, count: rows[0]?.count ?? 0 };
   if (metric === 'approvalAging') {
