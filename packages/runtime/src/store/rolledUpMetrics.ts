@@ -33,6 +33,47 @@ function caseWhere(sql: Sql, alias: string, f: InsightFilters): Sql {
   return sql;
 }
 
+/**
+ * The per-invoice rates without ids, from counts alone: the invoices received per bucket and
+ * channel (an index-only scan), and the distinct invoices among the fact rows of the period
+ * (each carries its invoice's received-at and channel) that make a hit. Exception rate: those
+ * with an exception case; touchless rate: all but those with a case that asked a person.
+ */
+function invoiceRateCounts(sql: Sql, tenantId: string, metric: 'exceptionRate' | 'touchlessRate', q: InsightQuery): Sql {
+  const f = q.filters ?? {};
+  const grp = metric === 'exceptionRate' ? 'channel' : `'all'`;
+  sql.add(
+    `, received AS (
+       SELECT ${bucket('i.received_at')} AS bucket, ${grp === 'channel' ? 'i.channel' : grp} AS grp, count(*)::int AS n
+       FROM invoices i ${f.businessUnit !== undefined ? 'LEFT JOIN purchase_orders po ON po.tenant_id = i.tenant_id AND po.po_number = i.po_number' : ''}
+       WHERE i.tenant_id = ? AND ${PERIOD('i.received_at')}`,
+    q.groupBy,
+    tenantId,
+    q.from,
+    q.to,
+  );
+  if (f.businessUnit !== undefined) sql.add(`AND coalesce(i.body->>'businessUnit', po.business_unit) = ?`, f.businessUnit);
+  if (f.supplier !== undefined) sql.add(`AND coalesce(i.supplier_id, i.supplier_name) = ?`, f.supplier);
+  if (f.channel !== undefined) sql.add(`AND i.channel = ?`, f.channel);
+  sql.add(
+    `GROUP BY 1, 2),
+     hits AS (
+       SELECT bucket, grp, count(*)::int AS n FROM (
+         SELECT DISTINCT ${bucket('f.received_at')} AS bucket, ${grp === 'channel' ? 'f.channel' : grp} AS grp, f.invoice_id
+         FROM facts f WHERE f.tenant_id = ? AND ${PERIOD('f.received_at')} AND ${metric === 'exceptionRate' ? 'f.exception' : 'f.human_tasks > 0'}`,
+    q.groupBy,
+    tenantId,
+    q.from,
+    q.to,
+  );
+  invoiceWhere(sql, 'f', f);
+  if (metric === 'exceptionRate') caseWhere(sql, 'f', f);
+  const numerator = metric === 'exceptionRate' ? 'coalesce(h.n, 0)' : 'r.n - coalesce(h.n, 0)';
+  return sql.add(`) d GROUP BY 1, 2)
+    SELECT r.bucket, r.grp, ${numerator} AS numerator, r.n AS denominator, (${numerator})::float8 / r.n AS value
+    FROM received r LEFT JOIN hits h ON h.bucket = r.bucket AND h.grp = r.grp`);
+}
+
 /** One executive metric's SELECT over the rollup; its columns are MetricRow's (as metricSelect's). */
 export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricName, q: InsightQuery, ids: boolean): Sql {
   const f = q.filters ?? {};
@@ -41,11 +82,13 @@ export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricN
   switch (metric) {
     case 'exceptionRate':
     case 'touchlessRate': {
+      if (!ids) return invoiceRateCounts(sql, tenantId, metric, q);
       // the invoices received in the period, and the cases of those invoices that make a hit
       sql.add(
         `, inv AS (
-           SELECT i.id, i.channel, i.received_at, coalesce(i.supplier_id, i.supplier_name) AS supplier, coalesce(i.body->>'businessUnit', po.business_unit) AS business_unit
-           FROM invoices i LEFT JOIN purchase_orders po ON po.tenant_id = i.tenant_id AND po.po_number = i.po_number
+           SELECT i.id, i.channel, i.received_at${f.supplier !== undefined ? ', coalesce(i.supplier_id, i.supplier_name) AS supplier' : ''}
+             ${f.businessUnit !== undefined ? `, coalesce(i.body->>'businessUnit', po.business_unit) AS business_unit` : ''}
+           FROM invoices i ${f.businessUnit !== undefined ? 'LEFT JOIN purchase_orders po ON po.tenant_id = i.tenant_id AND po.po_number = i.po_number' : ''}
            WHERE i.tenant_id = ? AND ${PERIOD('i.received_at')}),
          cases_of AS (SELECT f.invoice_id, f.case_id, f.exception, f.human_tasks, f.exception_kind, f.definition_id, f.definition_version
            FROM facts f WHERE f.tenant_id = ? AND ${PERIOD('f.received_at')}),`,
@@ -55,9 +98,13 @@ export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricN
         ...period,
       );
       if (metric === 'exceptionRate') {
-        caseWhere(sql.add(`hit AS (SELECT invoice_id, array_agg(case_id) AS case_ids FROM cases_of c WHERE c.exception`), 'c', f).add(`GROUP BY invoice_id),`);
+        caseWhere(
+          sql.add(`hit AS (SELECT invoice_id, ${ids ? 'array_agg(case_id)' : 'NULL::text[]'} AS case_ids FROM cases_of c WHERE c.exception`),
+          'c',
+          f,
+        ).add(`GROUP BY invoice_id),`);
       } else {
-        sql.add(`hit AS (SELECT i.id AS invoice_id, ARRAY(SELECT c.case_id FROM cases_of c WHERE c.invoice_id = i.id) AS case_ids FROM inv i
+        sql.add(`hit AS (SELECT i.id AS invoice_id, ${ids ? 'ARRAY(SELECT c.case_id FROM cases_of c WHERE c.invoice_id = i.id)' : 'NULL::text[]'} AS case_ids FROM inv i
           WHERE NOT EXISTS (SELECT 1 FROM cases_of c WHERE c.invoice_id = i.id AND c.human_tasks > 0)),`);
       }
       sql.add(
@@ -95,12 +142,15 @@ export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricN
       sql.add(
         `SELECT ${ageBucket(seconds('t.created_at', 'clock.now'))} AS bucket, t.queue || ' / ' || coalesce(t.business_unit, '(none)') AS grp,
           count(*)::int AS value, count(*)::int AS count ${ids ? ', array_agg(DISTINCT t.case_id) AS case_ids' : ''}
-        FROM tasks t JOIN facts f ON f.tenant_id = t.tenant_id AND f.case_id = t.case_id CROSS JOIN (SELECT ?::timestamptz AS now) clock
+        FROM tasks t CROSS JOIN (SELECT ?::timestamptz AS now) clock
         WHERE t.tenant_id = ? AND t.status = 'open' AND t.candidate_roles @> '["approver"]'::jsonb`,
         q.now,
         tenantId,
       );
-      return caseWhere(invoiceWhere(sql, 'f', f), 'f', f).add('GROUP BY 1, 2');
+      // every task's case has its facts: they are read only to filter by them
+      if (Object.values(f).some((v) => v !== undefined))
+        caseWhere(invoiceWhere(sql.add(`AND EXISTS (SELECT 1 FROM facts f WHERE f.case_id = t.case_id`), 'f', f), 'f', f).add(')');
+      return sql.add('GROUP BY 1, 2');
     }
     case 'repeatExceptions': {
       // one index probe per exception: the latest earlier exception of the same supplier and kind
@@ -108,7 +158,8 @@ export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricN
         AND e.supplier = f.supplier AND e.exception_kind = f.exception_kind AND e.opened_at < f.opened_at
         AND e.opened_at >= f.opened_at - make_interval(days => ?) AND e.case_id <> f.case_id))`;
       const windowDays = q.windowDays ?? 90;
-      sql.add(`, x AS (SELECT ${bucket('f.opened_at')} AS bucket, f.case_id, ${hit} AS hit`, q.groupBy, windowDays);
+      // materialized: \`hit\` is read twice below and must be worked out once
+      sql.add(`, x AS MATERIALIZED (SELECT ${bucket('f.opened_at')} AS bucket, f.case_id, ${hit} AS hit`, q.groupBy, windowDays);
       sql.add(`FROM facts f WHERE f.tenant_id = ? AND f.exception AND ${PERIOD('f.opened_at')}`, tenantId, ...period);
       caseWhere(invoiceWhere(sql, 'f', f), 'f', f).add(')');
       return sql.add(`SELECT bucket, 'all' AS grp, count(*) FILTER (WHERE hit)::int AS numerator, count(*)::int AS denominator,
