@@ -16,7 +16,8 @@
  * Run: `npx -y pnpm@10.34.8 bench:cases` (PostgreSQL from DATABASE_URL, default the local
  * one, in throw-away schemas; BENCH_SECONDS per phase, default 10; BENCH_IN_FLIGHT, default
  * "8,32,128"; BENCH_DB=pglite|postgres for one database; BENCH_PEER_ONLY=1 for bpmn-engine and the
- * raw rate alone; BENCH_TRACE=1 prints the step times of the first cases).
+ * raw rate alone; BENCH_TRACE=1 prints the step times of the first cases; BENCH_STORED=n runs the
+ * PostgreSQL phases on a kept schema that already holds n generated cases, for cost as work grows).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -32,12 +33,14 @@ import { openDatabase, type Db } from '../src/store/db.js';
 import { receiveInvoice } from '../src/ingest/intake.js';
 import { parseInvoice } from '@exflow/shared';
 import { BENCH_TENANT as TENANT, invoiceFor, login, post, setUpBenchTenant } from './support/benchTenant.js';
+import { prepareStoredCases } from './support/storedCases.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT ?? '8,32,128').split(',').map(Number);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ONLY = process.env.BENCH_DB;
 const WAIT_MS = 60_000;
+const STORED = Number(process.env.BENCH_STORED ?? 0);
 
 interface Result {
   perSecond: number;
@@ -127,7 +130,10 @@ const principal = (userId: string, roles: Principal['roles']): Principal => ({ u
 
 /** Starts a whole Exflow (API, Socket.IO, workers at their defaults) with the bench tenant, its users and the flow. */
 async function startBenchExflow(databaseUrl?: string) {
-  const schema = databaseUrl ? `bench_cases_${randomBytes(4).toString('hex')}` : undefined;
+  // BENCH_STORED=n: on PostgreSQL, n generated cases (2 % open) already stored, in a kept schema (BENCH_SCHEMA to name it)
+  const stored = databaseUrl && STORED > 0 ? (process.env.BENCH_SCHEMA ?? `bench_stored_${STORED}`) : undefined;
+  if (stored && databaseUrl) await prepareStoredCases({ databaseUrl, schema: stored, cases: STORED, openCases: Math.round(STORED * 0.02), audit: false });
+  const schema = stored ?? (databaseUrl ? `bench_cases_${randomBytes(4).toString('hex')}` : undefined);
   const config = {
     ...loadConfig({ EXFLOW_RATE_LIMIT_INTAKE: '100000000', EXFLOW_RATE_LIMIT_AUTH: '1000', EXFLOW_RATE_LIMIT_API: '100000000' }),
     port: 0,
@@ -141,10 +147,12 @@ async function startBenchExflow(databaseUrl?: string) {
     log: () => {},
     services: { erpPost: async ({ idempotencyKey }) => ({ posted: true, reference: idempotencyKey }) },
   });
-  const created = await setUpBenchTenant(running);
+  const created = stored
+    ? { id: (await running.db('definitions').where({ tenant_id: TENANT, key: 'bench-cases' }).first('id')).id }
+    : await setUpBenchTenant(running);
   const stop = async () => {
     await running.stop();
-    if (schema) {
+    if (schema && !stored) {
       const admin = openDatabase({ databaseUrl });
       await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
       await admin.destroy();
