@@ -153,14 +153,26 @@ export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricN
       return sql.add('GROUP BY 1, 2');
     }
     case 'repeatExceptions': {
-      // one index probe per exception: the latest earlier exception of the same supplier and kind
-      const hit = `(f.supplier IS NOT NULL AND EXISTS (SELECT 1 FROM facts e WHERE e.tenant_id = f.tenant_id AND e.exception
-        AND e.supplier = f.supplier AND e.exception_kind = f.exception_kind AND e.opened_at < f.opened_at
-        AND e.opened_at >= f.opened_at - make_interval(days => ?) AND e.case_id <> f.case_id))`;
+      // one ordered pass (no probe per exception, each of which would check the row-level policy again): for every exception
+      // opened from windowDays before the period, the latest strictly earlier opening of the same supplier and kind
       const windowDays = q.windowDays ?? 90;
-      // materialized: \`hit\` is read twice below and must be worked out once
-      sql.add(`, x AS MATERIALIZED (SELECT ${bucket('f.opened_at')} AS bucket, f.case_id, ${hit} AS hit`, q.groupBy, windowDays);
-      sql.add(`FROM facts f WHERE f.tenant_id = ? AND f.exception AND ${PERIOD('f.opened_at')}`, tenantId, ...period);
+      const filtered = Object.values(f).some((v) => v !== undefined);
+      sql.add(
+        `, w AS (
+           SELECT f.case_id, f.supplier, f.opened_at${filtered ? ', f.exception_kind, f.business_unit, f.channel, f.definition_id, f.definition_version' : ''},
+             max(f.opened_at) OVER (PARTITION BY f.supplier, f.exception_kind ORDER BY f.opened_at RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS prior_at
+           FROM facts f WHERE f.tenant_id = ? AND f.exception AND f.opened_at >= ?::timestamptz - make_interval(days => ?) AND f.opened_at < ?::timestamptz),
+         x AS MATERIALIZED (SELECT ${bucket('f.opened_at')} AS bucket, f.case_id,
+           f.supplier IS NOT NULL AND f.prior_at >= f.opened_at - make_interval(days => ?) AS hit
+           FROM w f WHERE ${PERIOD('f.opened_at')}`,
+        tenantId,
+        q.from,
+        windowDays,
+        q.to,
+        q.groupBy,
+        windowDays,
+        ...period,
+      );
       caseWhere(invoiceWhere(sql, 'f', f), 'f', f).add(')');
       return sql.add(`SELECT bucket, 'all' AS grp, count(*) FILTER (WHERE hit)::int AS numerator, count(*)::int AS denominator,
           (count(*) FILTER (WHERE hit))::float8 / count(*) AS value
