@@ -154,13 +154,16 @@ export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricN
     }
     case 'repeatExceptions': {
       // one ordered pass (no probe per exception, each of which would check the row-level policy again): for every exception
-      // opened from windowDays before the period, the latest strictly earlier opening of the same supplier and kind
+      // opened from windowDays before the period, the latest strictly earlier opening of the same supplier and kind (a frame
+      // that ends a microsecond, timestamptz's resolution, before the row: the maximum runs along, where EXCLUDE GROUP would
+      // work it out again for every row)
       const windowDays = q.windowDays ?? 90;
       const filtered = Object.values(f).some((v) => v !== undefined);
       sql.add(
         `, w AS (
            SELECT f.case_id, f.supplier, f.opened_at${filtered ? ', f.exception_kind, f.business_unit, f.channel, f.definition_id, f.definition_version' : ''},
-             max(f.opened_at) OVER (PARTITION BY f.supplier, f.exception_kind ORDER BY f.opened_at RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS prior_at
+             max(f.opened_at) OVER (PARTITION BY f.supplier, f.exception_kind ORDER BY f.opened_at
+               RANGE BETWEEN UNBOUNDED PRECEDING AND '1 microsecond'::interval PRECEDING) AS prior_at
            FROM facts f WHERE f.tenant_id = ? AND f.exception AND f.opened_at >= ?::timestamptz - make_interval(days => ?) AND f.opened_at < ?::timestamptz),
          x AS MATERIALIZED (SELECT ${bucket('f.opened_at')} AS bucket, f.case_id,
            f.supplier IS NOT NULL AND f.prior_at >= f.opened_at - make_interval(days => ?) AS hit
