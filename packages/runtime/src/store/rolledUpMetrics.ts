@@ -104,8 +104,10 @@ export function rolledUpMetricSql(tenantId: string, since: Date, metric: MetricN
           f,
         ).add(`GROUP BY invoice_id),`);
       } else {
-        sql.add(`hit AS (SELECT i.id AS invoice_id, ${ids ? 'ARRAY(SELECT c.case_id FROM cases_of c WHERE c.invoice_id = i.id)' : 'NULL::text[]'} AS case_ids FROM inv i
-          WHERE NOT EXISTS (SELECT 1 FROM cases_of c WHERE c.invoice_id = i.id AND c.human_tasks > 0)),`);
+        // one pass over the period's cases, grouped by invoice (a lookup per invoice would scan them all again)
+        sql.add(`per_invoice AS (SELECT invoice_id, bool_or(human_tasks > 0) AS asked, array_agg(case_id) AS case_ids FROM cases_of GROUP BY invoice_id),
+          hit AS (SELECT i.id AS invoice_id, coalesce(p.case_ids, '{}') AS case_ids FROM inv i LEFT JOIN per_invoice p ON p.invoice_id = i.id
+            WHERE NOT coalesce(p.asked, false)),`);
       }
       sql.add(
         `base AS (SELECT ${bucket('inv.received_at')} AS bucket, ${metric === 'exceptionRate' ? 'inv.channel' : `'all'`} AS grp, inv.id,
