@@ -17,15 +17,14 @@
  * one, in throw-away schemas; BENCH_SECONDS per phase, default 10; BENCH_IN_FLIGHT, default
  * "8,32,128"; BENCH_DB=pglite|postgres for one database; BENCH_PEER_ONLY=1 for bpmn-engine and the
  * raw rate alone; BENCH_PHASES=http,process,peer,raw for some phases (e.g. `http` under `--cpu-prof`);
- * BENCH_TRACE=1 prints the step times of the first cases).
+ * BENCH_TRACE=1 prints the step times of the first cases; BENCH_STORED=n runs the PostgreSQL phases
+ * on a kept schema that already holds n generated cases, for cost as work grows).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { WorkflowDefinition } from '@exflow/shared';
 import { Engine as BpmnEngine } from 'bpmn-engine';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { hashPassword } from '../src/auth/passwords.js';
 import type { Principal } from '../src/auth/roles.js';
 import { loadConfig } from '../src/config/config.js';
 import { createPublisher } from '../src/engine/eventBus.js';
@@ -33,70 +32,16 @@ import { startExflow, type RunningExflow } from '../src/main.js';
 import { createTaskWork } from '../src/tasks/taskWork.js';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { receiveInvoice } from '../src/ingest/intake.js';
-import { createUserRepository } from '../src/store/userRepository.js';
 import { parseInvoice } from '@exflow/shared';
+import { BENCH_TENANT as TENANT, invoiceFor, login, post, setUpBenchTenant } from './support/benchTenant.js';
+import { prepareStoredCases } from './support/storedCases.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT ?? '8,32,128').split(',').map(Number);
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ONLY = process.env.BENCH_DB;
-const TENANT = 'bench-cases';
 const WAIT_MS = 60_000;
-
-const task = (title: string, queue: string, role: string, outcome: string) => ({
-  title,
-  queue,
-  candidateRoles: [role],
-  outcomes: [{ id: outcome, label: outcome }],
-});
-
-/** The peer's shape: a match against the PO, a variance gateway, two people, a posting call. */
-const flow: WorkflowDefinition = {
-  schemaVersion: 1,
-  key: 'bench-cases',
-  name: 'Bench: invoice to posting',
-  nodes: [
-    { id: 'start', kind: 'start' },
-    { id: 'match', kind: 'threeWayMatch', config: { service: 'threeWayMatch', params: { priceTolerancePct: 2, quantityTolerancePct: 0 }, resultVar: 'match' } },
-    { id: 'variance', kind: 'decision', config: { branches: [{ id: 'ok', label: 'within tolerance', condition: 'match.withinTolerance = true' }] } },
-    { id: 'review', kind: 'humanTask', config: task('Review variance', 'bench-review', 'analyst', 'accept') },
-    // marked as an approval: design-time SoD (tenant policy default `refuse`) refuses an unmarked approve outcome
-    {
-      id: 'approval',
-      kind: 'humanTask',
-      config: { ...task('Approve invoice', 'bench-approval', 'approver', 'approve'), approval: { approveOutcomes: ['approve'] } },
-    },
-    { id: 'post', kind: 'service', config: { service: 'erpPost', params: {}, resultVar: 'post' } },
-    { id: 'end', kind: 'end', config: { outcome: 'resolved' } },
-  ],
-  edges: [
-    { id: 'e1', source: 'start', target: 'match' },
-    { id: 'e2', source: 'match', target: 'variance', sourcePort: 'done' },
-    { id: 'e3', source: 'variance', target: 'post', sourcePort: 'ok' },
-    { id: 'e4', source: 'variance', target: 'review', sourcePort: 'default' },
-    { id: 'e5', source: 'review', target: 'approval', sourcePort: 'accept' },
-    { id: 'e6', source: 'approval', target: 'post', sourcePort: 'approve' },
-    { id: 'e7', source: 'post', target: 'end', sourcePort: 'done' },
-  ],
-};
-
-/** An invoice against the ap-exceptions PO-1001 with the chair price 5 % over: always reviewed. */
-function invoiceFor(n: number) {
-  return {
-    invoiceNumber: `CASE-${randomBytes(5).toString('hex')}-${n}`,
-    issueDate: '2026-11-20',
-    currency: 'EUR',
-    supplier: { id: 'SUP-001', name: 'Nordic Office Supplies AB' },
-    poNumber: 'PO-1001',
-    netTotal: '4125.00',
-    taxTotal: '1031.25',
-    grossTotal: '5156.25',
-    lines: [
-      { lineId: '1', description: 'Ergonomic office chair', quantity: '10', unitPrice: '262.50', netAmount: '2625.00', poLineRef: '1' },
-      { lineId: '2', description: 'Height-adjustable desk', quantity: '5', unitPrice: '300.00', netAmount: '1500.00', poLineRef: '2' },
-    ],
-  };
-}
+const STORED = Number(process.env.BENCH_STORED ?? 0);
 
 interface Result {
   perSecond: number;
@@ -182,26 +127,14 @@ const report = (label: string, inFlight: number, r: Result) =>
     `${label.padEnd(34)} ${String(inFlight).padStart(4)} in flight  ${r.perSecond.toFixed(1).padStart(7)} cases/s   p50 ${String(r.p50).padStart(5)} ms   p99 ${String(r.p99).padStart(5)} ms   (${r.cases} cases${r.failed ? `, ${r.failed} failed` : ''})`,
   );
 
-async function post(running: RunningExflow, token: string, path: string, body: unknown) {
-  const response = await fetch(`${running.url}/api/v1${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
-
-async function login(running: RunningExflow, email: string) {
-  return (await post(running, '', '/auth/login', { email, password: 'bench' })).token as string;
-}
-
 const principal = (userId: string, roles: Principal['roles']): Principal => ({ userId, tenantId: TENANT, email: `${userId}@bench.test`, name: userId, roles });
 
 /** Starts a whole Exflow (API, Socket.IO, workers at their defaults) with the bench tenant, its users and the flow. */
 async function startBenchExflow(databaseUrl?: string) {
-  const schema = databaseUrl ? `bench_cases_${randomBytes(4).toString('hex')}` : undefined;
+  // BENCH_STORED=n: on PostgreSQL, n generated cases (2 % open) already stored, in a kept schema (BENCH_SCHEMA to name it)
+  const stored = databaseUrl && STORED > 0 ? (process.env.BENCH_SCHEMA ?? `bench_stored_${STORED}`) : undefined;
+  if (stored && databaseUrl) await prepareStoredCases({ databaseUrl, schema: stored, cases: STORED, openCases: Math.round(STORED * 0.02), audit: false });
+  const schema = stored ?? (databaseUrl ? `bench_cases_${randomBytes(4).toString('hex')}` : undefined);
   const config = {
     ...loadConfig({ EXFLOW_RATE_LIMIT_INTAKE: '100000000', EXFLOW_RATE_LIMIT_AUTH: '1000', EXFLOW_RATE_LIMIT_API: '100000000' }),
     port: 0,
@@ -215,24 +148,12 @@ async function startBenchExflow(databaseUrl?: string) {
     log: () => {},
     services: { erpPost: async ({ idempotencyKey }) => ({ posted: true, reference: idempotencyKey }) },
   });
-  const users = createUserRepository(running.db);
-  await users.upsertTenant(TENANT, 'Bench cases');
-  const passwordHash = await hashPassword('bench');
-  for (const [id, roles] of [
-    ['owner', ['process_owner']],
-    ['erp', ['integration']],
-    ['analyst', ['analyst']],
-    ['approver', ['approver']],
-  ] as const) {
-    await users.upsert({ tenantId: TENANT, id: `bench-${id}`, email: `${id}@bench.test`, name: `Bench ${id}`, roles: [...roles], passwordHash });
-  }
-  const owner = await login(running, 'owner@bench.test');
-  await post(running, owner, '/templates/ap-exceptions/install', { publish: false, referenceData: true });
-  const created = await post(running, owner, '/definitions', flow);
-  await post(running, owner, `/definitions/${created.id}/publish`, {});
+  const created = stored
+    ? { id: (await running.db('definitions').where({ tenant_id: TENANT, key: 'bench-cases' }).first('id')).id }
+    : await setUpBenchTenant(running);
   const stop = async () => {
     await running.stop();
-    if (schema) {
+    if (schema && !stored) {
       const admin = openDatabase({ databaseUrl });
       await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
       await admin.destroy();

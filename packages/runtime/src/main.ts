@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { durationToMs, type SuggestionProvider } from '@exflow/shared';
 import { createModelSuggestionProvider, type ScopedSuggestionProvider } from './ai/modelProvider.js';
 import { createRetrainingWorker } from './ai/retraining.js';
+import { createInsightRollupJob } from './store/insightRollup.js';
 import { createApp } from './app.js';
 import { jsonLog, type Log } from './logging.js';
 import { createAuthenticator } from './auth/authenticator.js';
@@ -239,6 +240,10 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
         (e) => log('template fan-out poll failed', { error: String(e) }),
       )
     : undefined;
+  // the insights rollup: built for a tenant that has none, then caught up (reads catch up too)
+  const rollupPoller = workers
+    ? startPoller(createInsightRollupJob({ db, log }).tick, config.insightsRollupMs, (e) => log('insights rollup failed', { error: String(e) }))
+    : undefined;
   // notifications: derived from durable facts, then sent (e-mail when SMTP is configured, chat always)
   const mailTransport = config.smtpUrl ? createTransport(config.smtpUrl) : undefined;
   const notifierPoller = workers
@@ -274,6 +279,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     notificationPoller,
     retrainPoller,
     fanOutPoller,
+    rollupPoller,
   ].filter((p) => p !== undefined);
   // committed work wakes the workers at once (here, and in the other processes through PostgreSQL)
   const wakeups = startWakeups({

@@ -76,6 +76,8 @@ export interface Config {
   aiRetrainPollMs: number;
   /** Model rows kept per tenant and kind; older versions are deleted when a new one is written (`EXFLOW_AI_KEEP_MODELS`, default 10). */
   aiKeepModels: number;
+  /** How often a process catches the insights rollup up, ms (`EXFLOW_INSIGHTS_ROLLUP_MS`, default 10 s). */
+  insightsRollupMs: number;
 }
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     aiRetrainEvery: retrainEvery(env.EXFLOW_AI_RETRAIN_EVERY),
     aiRetrainPollMs: Number(env.EXFLOW_AI_RETRAIN_POLL_MS ?? 60_000),
     aiKeepModels: Math.max(1, Math.floor(Number(env.EXFLOW_AI_KEEP_MODELS ?? 10)) || 10),
+    insightsRollupMs: Number(env.EXFLOW_INSIGHTS_ROLLUP_MS ?? 10_000),
     seedDemo: env.EXFLOW_SEED_DEMO !== 'false',
     tokenTtl: env.EXFLOW_TOKEN_TTL ?? '8h',
     attachmentsDir: env.EXFLOW_ATTACHMENTS_DIR ? resolve(env.EXFLOW_ATTACHMENTS_DIR) : undefined,

@@ -1,6 +1,7 @@
 import type { EventLogPage, InsightQuery } from '@exflow/shared';
 import type { Db } from './db.js';
-import { caseWhere, facts, Sql, stepStays } from './insightsRepository.js';
+import { caseWhere, facts, stepStays } from './insightsRepository.js';
+import { Sql } from './insightsSql.js';
 
 /**
  * Reads the rows of a process-mining export (docs/insights.md): which cases it holds, then

@@ -1,6 +1,5 @@
 import {
   caseExceptionKind,
-  EXCEPTION_KINDS,
   leadFindingKind,
   sortMetricRows,
   type InsightData,
@@ -10,6 +9,9 @@ import {
   type MetricRow,
 } from '@exflow/shared';
 import type { Db } from './db.js';
+import { createInsightRollup } from './insightRollup.js';
+import { CASE_EXCEPTION_KIND, CASE_VALUE_AT_RISK, LEAD_FINDING_KIND, Sql } from './insightsSql.js';
+import { ROLLED_UP_METRICS, rolledUpMetricSql } from './rolledUpMetrics.js';
 
 /**
  * The SQL twins of shared's metric definitions (`computeMetric`, docs/insights.md): the same
@@ -17,34 +19,6 @@ import type { Db } from './db.js';
  * tenant's rows only. `factsOf` reads the fact rows the pure definitions take, so a test can
  * check that both give the same answer.
  */
-
-/** Positional SQL with its bindings, composed in order. */
-export class Sql {
-  readonly parts: string[] = [];
-  readonly bindings: unknown[] = [];
-  add(text: string, ...bindings: unknown[]): this {
-    this.parts.push(text);
-    this.bindings.push(...bindings);
-    return this;
-  }
-  get text() {
-    return this.parts.join('\n');
-  }
-}
-
-const VALUE_AT_RISK = `'^-{0,1}[0-9]+([.][0-9]+){0,1}$'`; // no question marks: knex reads them as bindings
-
-/**
- * The leading kind of the findings triage stored with an invoice (shared's `leadFindingKind`):
- * most money at risk, then most severe, then the riskiest kind, then the first.
- */
-const LEAD_FINDING_KIND = (findings: string) => `(SELECT f.value->>'kind'
-    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${findings}) = 'array' THEN ${findings} ELSE '[]'::jsonb END) WITH ORDINALITY AS f(value, ord)
-    WHERE jsonb_typeof(f.value->'kind') = 'string'
-    ORDER BY CASE WHEN f.value->>'valueAtRisk' ~ ${VALUE_AT_RISK} THEN (f.value->>'valueAtRisk')::numeric ELSE 0 END DESC,
-      CASE f.value->>'severity' WHEN 'high' THEN 3 WHEN 'warning' THEN 2 WHEN 'info' THEN 1 ELSE 0 END DESC,
-      coalesce(array_position(ARRAY[${EXCEPTION_KINDS.map((k) => `'${k}'`).join(', ')}]::text[], f.value->>'kind'), ${EXCEPTION_KINDS.length}), f.ord
-    LIMIT 1)`;
 
 /**
  * The CTEs av … sv: the step stays of a tenant's cases (optionally only some, `caseFilter` being
@@ -86,11 +60,8 @@ export function facts(sql: Sql, tenantId: string, now: string): Sql {
        cf AS (
          SELECT c.id, c.invoice_id, c.definition_id, c.definition_version, c.status, c.outcome, c.opened_at, c.closed_at,
            inv.channel, inv.supplier, inv.business_unit, coalesce(tk.n, 0) AS human_tasks,
-           coalesce(inv.finding_kind, tk.kind, jsonb_path_query_first(c.snapshot, 'lax $.context.vars.*.findings[0].kind') #>> '{}',
-             CASE WHEN tk.n > 0 THEN 'unclassified' END) AS exception_kind,
-           coalesce(tk.var, (SELECT max((v.value->>'valueAtRisk')::numeric) FROM jsonb_each(
-               CASE WHEN jsonb_typeof(c.snapshot #> '{context,vars}') = 'object' THEN c.snapshot #> '{context,vars}' ELSE '{}'::jsonb END) v
-             WHERE jsonb_typeof(v.value) = 'object' AND (v.value->>'valueAtRisk') ~ ${VALUE_AT_RISK})) AS value_at_risk
+           ${CASE_EXCEPTION_KIND('inv.finding_kind', 'c', 'tk.kind', 'tk.n')} AS exception_kind,
+           ${CASE_VALUE_AT_RISK('c', 'tk.var')} AS value_at_risk
          FROM cases c LEFT JOIN inv ON inv.id = c.invoice_id LEFT JOIN tk ON tk.case_id = c.id
          WHERE c.tenant_id = ?),
        ex AS (SELECT * FROM cf WHERE exception_kind IS NOT NULL AND outcome IS DISTINCT FROM 'touchless'),
@@ -292,11 +263,25 @@ function toRow(r: Record<string, unknown>): MetricRow {
   return row;
 }
 
+export interface MetricOptions {
+  /** `raw`: from the case rows even when the tenant has a rollup (tests compare both) */
+  source?: 'rollup' | 'raw';
+  /** false: no case or invoice ids behind the figures (the summary) */
+  ids?: boolean;
+}
+
 export function createInsightsRepository(db: Db) {
   return {
     /** One metric's rows for one tenant, sorted by bucket then group. */
-    async metric(tenantId: string, metric: MetricName, q: InsightQuery): Promise<MetricRow[]> {
-      const sql = metricSelect(facts(new Sql(), tenantId, q.now), metric, q);
+    /**
+     * One metric's rows for one tenant, sorted by bucket then group. The executive metrics read the
+     * rollup once the tenant has one (with the cases changed since its mark worked out again, so the
+     * answer is the raw SQL's); `source:
+     * 'raw'` computes from the case rows; `ids: false` leaves out the cases behind each figure.
+     */
+    async metric(tenantId: string, metric: MetricName, q: InsightQuery, options: MetricOptions = {}): Promise<MetricRow[]> {
+      const since = options.source !== 'raw' && ROLLED_UP_METRICS.has(metric) ? await createInsightRollup(db).since(tenantId) : undefined;
+      const sql = since ? rolledUpMetricSql(tenantId, since, metric, q, options.ids !== false) : metricSelect(facts(new Sql(), tenantId, q.now), metric, q);
       const result = await db.raw(sql.text, sql.bindings as any[]);
       return sortMetricRows((result.rows as Record<string, unknown>[]).map(toRow));
     },

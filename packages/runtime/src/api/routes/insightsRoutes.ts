@@ -108,7 +108,7 @@ const withoutIds = ({ caseIds: _c, invoiceIds: _i, ...row }: MetricRow) => row;
 
 /** The headline of a metric over one period: rates summed over their parts, durations as one bucket. */
 async function headline(ctx: HandlerContext, tenantId: string, metric: MetricName, q: InsightQuery) {
-  const rows = await createInsightsRepository(ctx.db).metric(tenantId, metric, { ...q, groupBy: 'all' });
+  const rows = await createInsightsRepository(ctx.db).metric(tenantId, metric, { ...q, groupBy: 'all' }, { ids: false });
   const sum = (key: 'numerator' | 'denominator' | 'count' | 'value') => rows.reduce((n, r) => n + (r[key] ?? 0), 0);
   if (metric === 'timeToResolve') return { value: rows[0]?.p50 ?? null, p90: rows[0]?.p90 ?? null, count: rows[0]?.count ?? 0 };
   if (metric === 'approvalAging') {
@@ -186,7 +186,8 @@ export const insightsRoutes = defineRoutes([
       await requireInsightReader(ctx.db, ctx.principal);
       const metric = readMetric(param(req, 'metric'), 'metric');
       const q = readQuery(req);
-      const rows = await createInsightsRepository(ctx.db).metric(ctx.principal.tenantId, metric, q);
+      // the ids behind each figure are the drill-down's; this answer leaves them out, so it does not collect them
+      const rows = await createInsightsRepository(ctx.db).metric(ctx.principal.tenantId, metric, q, { ids: false });
       sendTable(req, res, `insights-${metric}`, { metric, period: { from: q.from, to: q.to }, groupBy: q.groupBy, filters: q.filters }, rows.map(withoutIds));
     },
   },

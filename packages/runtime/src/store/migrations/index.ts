@@ -18,6 +18,7 @@ import * as aiModels from './016_ai_models.js';
 import * as aiSuggestions from './017_ai_suggestions.js';
 import * as caseMigrations from './018_case_migrations.js';
 import * as credentials from './019_credentials.js';
+import * as insightRollups from './020_insight_rollups.js';
 import * as aiDrift from './021_ai_drift.js';
 import * as notifications from './022_notifications.js';
 import * as templateInheritance from './024_template_inheritance.js';
@@ -50,6 +51,7 @@ const migrations: [string, Migration][] = [
   ['017_ai_suggestions', aiSuggestions],
   ['018_case_migrations', caseMigrations],
   ['019_credentials', credentials],
+  ['020_insight_rollups', insightRollups],
   ['021_ai_drift', aiDrift],
   ['022_notifications', notifications],
   ['024_template_inheritance', templateInheritance],
