@@ -6,6 +6,8 @@ import { eventually, httpClient } from './support/http.js';
 import {
   apiKeyListSchema,
   apiKeyMintedSchema,
+  loginResponseSchema,
+  userViewSchema,
   auditListSchema,
   auditVerificationSchema,
   brandingSchema,
@@ -30,6 +32,7 @@ import {
   taskViewSchema,
   versionListSchema,
   versionRecordSchema,
+  validationAnswerSchema,
 } from '@exflow/shared';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { expectWire } from './support/wire.js';
@@ -84,6 +87,9 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     expectWire(versionListSchema, versions.body, 'GET /definitions/:id/versions');
     expectWire(definitionViewSchema, (await owner('GET', `/api/v1/definitions/${definitionId}`)).body, 'GET /definitions/:id');
     expectWire(definitionListSchema, (await owner('GET', '/api/v1/definitions')).body, 'GET /definitions');
+    const checked = await owner('POST', '/api/v1/definitions/validate', { ...priceVarianceFlow('pv-checked'), edges: [] });
+    expect(checked.body.ok).toBe(false);
+    expectWire(validationAnswerSchema, checked.body, 'POST /definitions/validate');
   });
 
   it('routes a 5 % price variance to procurement, streams every change, and resolves on approval', async () => {
@@ -202,6 +208,9 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       });
       return { status: r.status, body: (await r.json()) as unknown };
     };
+    const signedIn = await httpClient(server.url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' });
+    expectWire(loginResponseSchema, signedIn.body, 'POST /auth/login');
+    expectWire(userViewSchema, (await admin('GET', '/api/v1/auth/me')).body, 'GET /auth/me');
     expectWire(auditListSchema, (await admin('GET', '/api/v1/audit')).body, 'GET /audit');
     expectWire(auditVerificationSchema, (await admin('GET', '/api/v1/audit/verify')).body, 'GET /audit/verify');
     const minted = await admin('POST', '/api/v1/api-keys', { name: 'wire check', role: 'integration' });

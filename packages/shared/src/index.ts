@@ -153,6 +153,7 @@ export {
   versionSummarySchema,
   versionRecordSchema,
   versionListSchema,
+  validationAnswerSchema,
   bpmnImportResponseSchema,
   type BpmnImportResponse,
   type DefinitionSummary,
@@ -175,7 +176,13 @@ export {
   templateLayerListSchema,
   templateLayerViewSchema,
   templateOverridesSavedSchema,
+  templateListSchema,
+  templateInstallSchema,
+  type TemplatePackView,
+  type TemplateInstall,
   type TemplateFanOut,
+  type TemplateLayerSummary,
+  type TemplateLayerView,
 } from './api/templates.js';
 export {
   intakeTriageSchema,
@@ -202,7 +209,25 @@ export {
   type BrandingView,
   type ClientList,
   type PoliciesView,
+  type PoliciesSaved,
 } from './api/admin.js';
+export {
+  caseAuditListSchema,
+  commentListSchema,
+  commentPostedSchema,
+  attachmentViewSchema,
+  attachmentListSchema,
+  storedInvoiceSchema,
+  evidenceSchema,
+  type CaseAuditEntry,
+  type CommentView,
+  type CommentPosted,
+  type AttachmentView,
+  type StoredInvoiceView,
+  type PurchaseOrderEvidence,
+  type EvidenceView,
+} from './api/casework.js';
+export { userViewSchema, loginResponseSchema, type UserView, type LoginResponse } from './api/auth.js';
 export { auditListSchema, auditVerificationSchema, type AuditRecordView, type AuditVerificationView } from './api/audit.js';
 export { referenceUpsertedSchema, referenceCsvResultSchema, type ReferenceCsvAnswer } from './api/reference.js';
 export {
@@ -246,7 +271,19 @@ export {
   type OcelRelationship,
 } from './insights/eventLog.js';
 export { edgeFrequencies, type StepTransition } from './insights/heatmap.js';
-export { heatmapSchema, type Heatmap } from './api/insights.js';
+export {
+  heatmapSchema,
+  metricAnswerSchema,
+  summaryAnswerSchema,
+  drillAnswerSchema,
+  type Heatmap,
+  type MetricFigure,
+  type MetricAnswer,
+  type SummaryRow,
+  type SummaryAnswer,
+  type DrillCase,
+  type DrillAnswer,
+} from './api/insights.js';
 export {
   computeMetric,
   returnsByCase,

@@ -51,6 +51,7 @@ export type PoliciesView = Static<typeof policiesViewSchema>;
 
 /** `PUT /policies`: what is in force after the change, and the tenant's own settings. */
 export const policiesSavedSchema = Type.Object({ effective: OpenObject('The policies in force'), own: OpenObject("The tenant's own settings") });
+export type PoliciesSaved = Static<typeof policiesSavedSchema>;
 
 /** `GET /policies/schema`: the JSON Schema of the policies. */
 export const policySchemaSchema = OpenObject('JSON Schema of the tenant policies');

@@ -1,9 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { WorkflowDefinition } from '../definition/types.js';
+import type { ValidationProblem, WorkflowDefinition } from '../definition/types.js';
 import { Count, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
 
 const definitionBody = (description: string) =>
   OpenObject<WorkflowDefinition>(`${description} (a workflow definition, as POST /definitions/validate checks it)`);
+
+/** `POST /definitions/validate`: `validate`'s result (`ValidationResult`). */
+export const validationAnswerSchema = Type.Object({
+  ok: Type.Boolean({ description: 'No problems other than warnings' }),
+  problems: List(OpenObject<ValidationProblem>('A problem: code, message, nodeId or edgeId, path, severity'), 10_000),
+});
 
 /** A definition as `GET /definitions` lists it (without its draft). */
 export const definitionSummarySchema = Type.Object({

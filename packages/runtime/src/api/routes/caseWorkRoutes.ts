@@ -1,3 +1,13 @@
+import {
+  attachmentListSchema,
+  attachmentViewSchema,
+  caseAuditListSchema,
+  commentListSchema,
+  commentPostedSchema,
+  evidenceSchema,
+  type CommentPosted,
+  type EvidenceView,
+} from '@exflow/shared';
 import type { Request } from 'express';
 import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
 import { ProblemError, conflict, notFound, unprocessable } from '../../errors.js';
@@ -60,6 +70,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     responses: { '200': 'Audit entries', '404': 'Unknown case' },
+    responseSchemas: { '200': caseAuditListSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       res.json(await createAuditRepository(db).forCase(principal.tenantId, c.id));
@@ -72,6 +83,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     responses: { '200': '{ invoice, purchaseOrder, supplier }', '404': 'Unknown case' },
+    responseSchemas: { '200': evidenceSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const invoice = c.invoiceId ? await createInvoiceRepository(db).get(principal.tenantId, c.invoiceId) : undefined;
@@ -79,7 +91,7 @@ export const caseWorkRoutes = defineRoutes([
       // one after the other: reads share one connection (the tenant-scoped transaction)
       const purchaseOrder = invoice?.body.poNumber ? await evidence.purchaseOrder(principal.tenantId, invoice.body.poNumber) : null;
       const supplier = invoice?.body.supplier.id ? await evidence.supplier(principal.tenantId, invoice.body.supplier.id) : null;
-      res.json({ invoice: invoice ?? null, purchaseOrder, supplier });
+      res.json({ invoice: invoice ?? null, purchaseOrder, supplier } satisfies EvidenceView);
     },
   },
   {
@@ -122,6 +134,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: STAFF,
     responses: { '200': 'Comments', '404': 'Unknown case' },
+    responseSchemas: { '200': commentListSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       res.json(await createCommentRepository(db).forCase(principal.tenantId, c.id));
@@ -146,6 +159,7 @@ export const caseWorkRoutes = defineRoutes([
       '409': 'The case is closed',
       '422': 'Empty text, an unknown @mention or a task of another case (named in errors[].path)',
     },
+    responseSchemas: { '201': commentPostedSchema },
     async handler(req, res, { db, engine, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const { text, taskId } = req.body as { text: string; taskId?: string };
@@ -178,7 +192,7 @@ export const caseWorkRoutes = defineRoutes([
         },
       );
       const comment = (await comments.forCase(principal.tenantId, c.id)).find((x) => x.id === id);
-      res.status(201).json({ comment, case: { id: c.id, version: change.version } });
+      res.status(201).json({ comment: comment!, case: { id: c.id, version: change.version } } satisfies CommentPosted);
     },
   },
   {
@@ -188,6 +202,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: STAFF,
     responses: { '200': 'Attachments (without their bytes)', '404': 'Unknown case' },
+    responseSchemas: { '200': attachmentListSchema },
     async handler(req, res, { db, config, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       res.json(await createAttachmentRepository(db, config.attachmentsDir).forCase(principal.tenantId, c.id));
@@ -210,6 +225,7 @@ export const caseWorkRoutes = defineRoutes([
       '415': 'A media type not accepted',
       '422': 'No filename, empty file, or content that is not what Content-Type says',
     },
+    responseSchemas: { '201': attachmentViewSchema },
     async handler(req, res, { db, config, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const filename = cleanFilename(queryString(req, 'filename') ?? '');

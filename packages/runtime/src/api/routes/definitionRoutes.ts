@@ -10,6 +10,7 @@ import {
   versionListSchema,
   versionRecordSchema,
   versionSummarySchema,
+  validationAnswerSchema,
   type CompiledFlow,
   type DefinitionSummary,
   type DefinitionView,
@@ -103,6 +104,7 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': '{ ok, problems }' },
+    responseSchemas: { '200': validationAnswerSchema },
     async handler(req, res, { db, principal }) {
       res.json(validate(req.body, { sod: await sodPolicy(db, principal.tenantId) }));
     },

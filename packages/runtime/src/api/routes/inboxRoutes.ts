@@ -1,4 +1,4 @@
-import { inboxPageSchema, inboxSummarySchema, teamListSchema, type InboxPage, type InboxSummary, type TeamMember } from '@exflow/shared';
+import { commentListSchema, inboxPageSchema, inboxSummarySchema, teamListSchema, type InboxPage, type InboxSummary, type TeamMember } from '@exflow/shared';
 import type { Principal } from '../../auth/roles.js';
 import { STAFF, WORKERS } from '../../auth/roles.js';
 import { notFound, unprocessable } from '../../errors.js';
@@ -130,6 +130,7 @@ export const inboxRoutes = defineRoutes([
     tag: 'inbox',
     roles: STAFF,
     responses: { '200': 'Comments' },
+    responseSchemas: { '200': commentListSchema },
     async handler(_req, res, { db, principal }) {
       res.json(await createCommentRepository(db).mentioning(principal.tenantId, principal.userId, 20));
     },

@@ -1,4 +1,4 @@
-import { invoiceIntakeResponseSchema, invoiceSchema, parseInvoice } from '@exflow/shared';
+import { invoiceIntakeResponseSchema, invoiceSchema, parseInvoice, storedInvoiceSchema, type StoredInvoiceView } from '@exflow/shared';
 import { INTAKE, READERS, WORKERS } from '../../auth/roles.js';
 import { badRequest, notFound, unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
@@ -46,10 +46,11 @@ export const invoiceRoutes = defineRoutes([
     tag: 'invoices',
     roles: READERS,
     responses: { '200': 'Invoice', '404': 'Unknown invoice' },
+    responseSchemas: { '200': storedInvoiceSchema },
     async handler(req, res, { db, principal }) {
       const found = await createInvoiceRepository(db).get(principal.tenantId, param(req, 'id'));
       if (!found) throw notFound('invoice', param(req, 'id'));
-      res.json(found);
+      res.json(found satisfies StoredInvoiceView);
     },
   },
   {
