@@ -31,7 +31,11 @@ export interface CompiledFlow {
 }
 
 export interface CompileOptions {
-  /** The node kinds to compile with (default: the node catalogue). */
+  /**
+   * The node kinds to compile with (default: the node catalogue), e.g. a catalogue in which a
+   * kind has moved to its next version. Validation still reads the catalogue's declarations, so
+   * these are the catalogue's kinds, perhaps at other versions.
+   */
   kinds?: readonly NodeKind<unknown>[];
 }
 
