@@ -3,7 +3,7 @@ import type { WorkflowDefinition } from '@exflow/shared';
 import { io } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
-import { startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
+import { CHILD_DRILL_ENV, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { eventually, httpClient } from './support/http.js';
 import { plainInvoice } from './support/flows.js';
 import { startIdempotentReceiver } from './support/idempotentReceiver.js';
@@ -39,7 +39,7 @@ describe.runIf(process.env.DATABASE_URL)(
     const appName = `exflow_${schema}`;
     const url = new URL(process.env.DATABASE_URL ?? 'postgres://localhost/test');
     url.searchParams.set('application_name', appName);
-    const env = { DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' };
+    const env = { ...CHILD_DRILL_ENV, DATABASE_URL: url.toString(), DATABASE_SCHEMA: schema };
     const children: ChildRuntime[] = [];
     const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL, applicationName: 'exflow_drill_admin' });
 
@@ -65,8 +65,7 @@ describe.runIf(process.env.DATABASE_URL)(
         children.push(a);
         const b = await startChildRuntime({ ...env, EXFLOW_SEED_DEMO: 'false' });
         children.push(b);
-        const login = async (base: string) =>
-          (await httpClient(base)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' })).body.token as string;
+        const login = signInAsDemoAdmin;
         const tokenA = await login(a.url);
         const api = httpClient(a.url, tokenA);
         const created = await api('POST', '/api/v1/definitions', drillFlow(receiver.url));

@@ -1,12 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { WorkflowDefinition } from '@exflow/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/db.js';
 import { testDatabaseKinds } from '../src/testing/testServer.js';
-import { killHard, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
+import { childRuntimePlace, killHard, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { startIdempotentReceiver } from './support/idempotentReceiver.js';
 import { eventually, httpClient, PATIENCE_MS } from './support/http.js';
 import { plainInvoice } from './support/flows.js';
@@ -35,28 +30,13 @@ function crashFlow(receiver: string): WorkflowDefinition {
 }
 
 describe.each(testDatabaseKinds())('a runtime killed with SIGKILL loses nothing, on %s', (database) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'exflow-crash-'));
-  const schema = `crash_${randomBytes(5).toString('hex')}`;
-  const env: Record<string, string> =
-    database === 'postgres'
-      ? {
-          DATABASE_URL: process.env.DATABASE_URL!,
-          DATABASE_SCHEMA: schema,
-          EXFLOW_LEASE_MS: '1500',
-          EXFLOW_BACKOFF_MS: '100',
-          EXFLOW_EGRESS_ALLOW: '127.0.0.1',
-        }
-      : { DATABASE_URL: '', EXFLOW_DATA_DIR: dataDir, EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' };
+  const place = childRuntimePlace(database, 'crash');
+  const env = place.env;
   let child: ChildRuntime | undefined;
 
   afterAll(async () => {
     if (child) await stopGently(child);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (database === 'postgres') {
-      const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL });
-      await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-      await admin.destroy();
-    }
+    await place.remove();
   });
 
   it(
@@ -65,10 +45,7 @@ describe.each(testDatabaseKinds())('a runtime killed with SIGKILL loses nothing,
       const receiver = await startIdempotentReceiver(250);
       try {
         child = await startChildRuntime(env);
-        const login = async (url: string) => {
-          const r = await httpClient(url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' });
-          return httpClient(url, r.body.token);
-        };
+        const login = async (url: string) => httpClient(url, await signInAsDemoAdmin(url));
         let api = await login(child.url);
         const created = await api('POST', '/api/v1/definitions', crashFlow(receiver.url));
         expect((await api('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);

@@ -21,6 +21,8 @@ describe('docker-compose.yml', () => {
       expect(service.environment.DATABASE_URL).toMatch(/^postgres:\/\/exflow:exflow@postgres:5432\/exflow$/);
       expect(service.healthcheck.test.join(' ')).toContain('/health');
       expect(service.environment.EXFLOW_TRUST_PROXY).toBe('1');
+      // one sealing key for both processes, from the user's environment, required (no default key in the file)
+      expect(service.environment.EXFLOW_SECRETS_KEY).toMatch(/^\$\{EXFLOW_SECRETS_KEY:\?.+\}$/);
     }
     // one of them seeds the demo data and migrates first; the other waits for it to be healthy
     expect(runtimes.map(([, s]) => s.environment.EXFLOW_SEED_DEMO)).toEqual(['true', 'false']);

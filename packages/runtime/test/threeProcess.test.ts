@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { WorkflowDefinition } from '@exflow/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
-import { killHard, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
+import { childRuntimePlace, killHard, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { eventually, httpClient, type HttpResult } from './support/http.js';
 import { plainInvoice } from './support/flows.js';
 import { startIdempotentReceiver } from './support/idempotentReceiver.js';
@@ -35,21 +34,15 @@ function erpFlow(receiver: string): WorkflowDefinition {
 // Several runtime processes share one PostgreSQL (docs/scaling.md). PGlite is one process by
 // design (its data folder is locked), so there is nothing to spread over or to kill there.
 describe.runIf(process.env.DATABASE_URL)('three runtime processes on one PostgreSQL, one killed under load (PostgreSQL only: PGlite is one process)', () => {
-  const schema = `three_${randomBytes(5).toString('hex')}`;
-  const env = {
-    DATABASE_URL: process.env.DATABASE_URL!,
-    DATABASE_SCHEMA: schema,
-    EXFLOW_LEASE_MS: '1500',
-    EXFLOW_BACKOFF_MS: '100',
-    EXFLOW_EGRESS_ALLOW: '127.0.0.1',
-  };
+  const place = childRuntimePlace('postgres', 'three');
+  const env = place.env;
   const children: ChildRuntime[] = [];
   const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL });
 
   afterAll(async () => {
     for (const child of children) if (child.process.exitCode === null && child.process.signalCode === null) await stopGently(child);
-    await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
     await admin.destroy();
+    await place.remove();
   });
 
   it('loses nothing: every acknowledged case reaches its end, each ERP call acts once per key, event logs have no gaps', async () => {
@@ -62,7 +55,7 @@ describe.runIf(process.env.DATABASE_URL)('three runtime processes on one Postgre
       children.push(
         ...(await Promise.all([startChildRuntime({ ...env, EXFLOW_SEED_DEMO: 'false' }), startChildRuntime({ ...env, EXFLOW_SEED_DEMO: 'false' })])),
       );
-      const token = (await httpClient(first.url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' })).body.token as string;
+      const token = await signInAsDemoAdmin(first.url);
       const setup = httpClient(first.url, token);
       const created = await setup('POST', '/api/v1/definitions', erpFlow(receiver.url));
       expect((await setup('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
@@ -149,7 +142,7 @@ describe.runIf(process.env.DATABASE_URL)('three runtime processes on one Postgre
           `SELECT c.id, c.version, array_agg(e.seq ORDER BY e.seq) AS seqs, count(*) FILTER (WHERE e.type = 'service.done')::int AS erp_answers
            FROM ??.cases c JOIN ??.case_events e ON e.tenant_id = c.tenant_id AND e.case_id = c.id
           WHERE c.id = ANY(?) GROUP BY c.id, c.version`,
-          [schema, schema, acknowledged],
+          [place.schema, place.schema, acknowledged],
         )
       ).rows as { id: string; version: number; seqs: number[]; erp_answers: number }[];
       expect(rows.length).toBe(acknowledged.length);

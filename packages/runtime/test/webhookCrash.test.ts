@@ -1,15 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { WorkflowDefinition } from '@exflow/shared';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/store/db.js';
 import { TEST_SECRETS_KEY, testDatabaseKinds } from '../src/testing/testServer.js';
-import { killHard, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
+import { childRuntimePlace, killHard, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { eventually, httpClient, PATIENCE_MS } from './support/http.js';
 import { plainInvoice } from './support/flows.js';
 
@@ -78,24 +73,14 @@ async function startVerifyingReceiver(delayMs: number) {
 
 // issue 14's drill: a SIGKILL of the runtime mid-delivery; every event still reaches the receiver, signed, acted on once
 describe.each(testDatabaseKinds())('webhook deliveries survive a SIGKILL mid-delivery, on %s', (database) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'exflow-webhook-crash-'));
-  const schema = `whcrash_${randomBytes(5).toString('hex')}`;
   // webhook secrets are stored sealed: PostgreSQL needs the key (PGlite would generate one)
-  const common = { EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1', EXFLOW_SECRETS_KEY: TEST_SECRETS_KEY };
-  const env: Record<string, string> =
-    database === 'postgres'
-      ? { ...common, DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema }
-      : { ...common, DATABASE_URL: '', EXFLOW_DATA_DIR: dataDir };
+  const place = childRuntimePlace(database, 'whcrash', { EXFLOW_SECRETS_KEY: TEST_SECRETS_KEY });
+  const env = place.env;
   let child: ChildRuntime | undefined;
 
   afterAll(async () => {
     if (child) await stopGently(child);
-    rmSync(dataDir, { recursive: true, force: true });
-    if (database === 'postgres') {
-      const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL });
-      await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-      await admin.destroy();
-    }
+    await place.remove();
   });
 
   it(
@@ -104,10 +89,7 @@ describe.each(testDatabaseKinds())('webhook deliveries survive a SIGKILL mid-del
       const receiver = await startVerifyingReceiver(300);
       try {
         child = await startChildRuntime(env);
-        const login = async (url: string) => {
-          const r = await httpClient(url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' });
-          return httpClient(url, r.body.token);
-        };
+        const login = async (url: string) => httpClient(url, await signInAsDemoAdmin(url));
         let api = await login(child.url);
         const created = await api('POST', '/api/v1/definitions', timerFlow);
         expect((await api('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);

@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../../src/store/db.js';
+import { httpClient } from './http.js';
 
 const runtimeDir = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -60,4 +66,40 @@ export function stopGently(child: ChildRuntime): Promise<void> {
     child.process.once('exit', () => resolve());
     child.process.kill('SIGTERM');
   });
+}
+
+/**
+ * Where child runtimes of one test keep their data: a fresh PostgreSQL schema (`DATABASE_URL`)
+ * or a fresh PGlite folder; `env` starts a child there (with `extra`), `remove` drops it after.
+ * Children on one place share it: the first migrates and seeds, later ones join.
+ */
+export function childRuntimePlace(database: 'pglite' | 'postgres', prefix: string, extra: Record<string, string> = {}) {
+  const schema = `${prefix}_${randomBytes(5).toString('hex')}`;
+  const dataDir = database === 'pglite' ? mkdtempSync(join(tmpdir(), `exflow-${prefix}-`)) : undefined;
+  const env: Record<string, string> =
+    database === 'postgres'
+      ? { ...CHILD_DRILL_ENV, ...extra, DATABASE_URL: process.env.DATABASE_URL!, DATABASE_SCHEMA: schema }
+      : { ...CHILD_DRILL_ENV, ...extra, DATABASE_URL: '', EXFLOW_DATA_DIR: dataDir! };
+  return {
+    env,
+    schema,
+    async remove() {
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (database === 'postgres') {
+        const admin = openDatabase({ databaseUrl: process.env.DATABASE_URL });
+        await admin.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
+        await admin.destroy();
+      }
+    },
+  };
+}
+
+/** Short leases and back-offs (a drill sees recovery in seconds), and outside calls allowed to the test's loopback receivers. */
+export const CHILD_DRILL_ENV = { EXFLOW_LEASE_MS: '1500', EXFLOW_BACKOFF_MS: '100', EXFLOW_EGRESS_ALLOW: '127.0.0.1' } as const;
+
+/** Signs the demo tenant's admin in on a child runtime: the bearer token. */
+export async function signInAsDemoAdmin(url: string): Promise<string> {
+  const r = await httpClient(url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' });
+  if (r.status !== 200) throw new Error(`sign-in on ${url} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body.token as string;
 }
