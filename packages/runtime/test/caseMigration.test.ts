@@ -2,7 +2,7 @@ import type { Invoice, MigrationCase, MigrationDryRun, MigrationView } from '@ex
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT } from '../src/demo/seed.js';
 import { createTaskRepository } from '../src/store/taskRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceOf } from './support/approvalFlow.js';
 import { migratingV1 as v1, migratingV2 as v2 } from './support/migrationFlows.js';
 import { httpClient, TEST_TIMEOUT_MS } from './support/http.js';

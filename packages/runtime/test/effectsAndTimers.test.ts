@@ -3,7 +3,7 @@ import { createEffectWorker } from '../src/effects/effectWorker.js';
 import { createTimerWorker } from '../src/effects/timerWorker.js';
 import { builtInServices } from '../src/services/index.js';
 import { PermanentServiceError } from '../src/services/registry.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { createTestClock } from './support/clock.js';
 import { plainInvoice, serviceFlow, slaFlow } from './support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';

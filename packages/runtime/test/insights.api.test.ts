@@ -11,7 +11,7 @@ import {
 } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInsightsRepository } from '../src/store/insightsRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice } from './support/fixtures.js';
 import { eventually, httpClient } from './support/http.js';
 import { expectWire } from './support/wire.js';

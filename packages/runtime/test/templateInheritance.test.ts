@@ -8,7 +8,7 @@ import {
   type WorkflowDefinition,
 } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { createTenantRepository } from '../src/store/tenantRepository.js';
 import { httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 import { expectWire } from './support/wire.js';
