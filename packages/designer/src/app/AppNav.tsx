@@ -1,4 +1,4 @@
-import { canAdminister, canDesign } from '../inbox/workspaceRoute.js';
+import { canAdminister, canDesign } from '../workspace/workspaceRoute.js';
 
 export type AppArea = 'flows' | 'inbox' | 'incidents' | 'insights' | 'admin' | 'other';
 

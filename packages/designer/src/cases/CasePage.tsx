@@ -1,17 +1,17 @@
 import type { CompiledFlow, WorkflowDefinition } from '@exflow/shared';
 import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { describeApiError } from '../api/client.js';
-import { dateTime, money } from '../inbox/format.js';
-import { formatDuration } from '../inbox/sla.js';
-import { useNow } from '../inbox/useNow.js';
-import { useWorkspace } from '../inbox/WorkspaceApp.js';
-import type { AuditEntry, CaseDetail, CaseEvent, Effect, Evidence } from '../inbox/workspaceApi.js';
-import { workspaceHref } from '../inbox/workspaceRoute.js';
-import { AttachmentsPanel } from './AttachmentsPanel.js';
-import { CommentsPanel } from './CommentsPanel.js';
+import { dateTime, money } from '../workspace/format.js';
+import { formatDuration } from '../workspace/sla.js';
+import { useNow } from '../workspace/useNow.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { AuditEntry, CaseDetail, CaseEvent, Effect, Evidence } from '../workspace/workspaceApi.js';
+import { workspaceHref } from '../workspace/workspaceRoute.js';
+import { AttachmentsPanel } from '../workspace/AttachmentsPanel.js';
+import { CommentsPanel } from '../workspace/CommentsPanel.js';
 import { describeEvent, describeTaskHold, TASK_HOLD_ACTIONS } from './describeEvent.js';
-import { useLiveMessage } from './live.js';
-import { useCaseHistory } from './useCaseHistory.js';
+import { useLiveMessage } from '../workspace/live.js';
+import { useCaseHistory } from '../workspace/useCaseHistory.js';
 
 // the map draws with @xyflow: the case's facts and history show while it loads
 const CaseMap = lazy(() => import('./CaseMap.js').then((m) => ({ default: m.CaseMap })));

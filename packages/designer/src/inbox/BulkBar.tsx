@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { describeApiError } from '../api/client.js';
 import { selectSelected } from './inboxStore.js';
 import { useInbox, useInboxStore } from './InboxStoreProvider.js';
-import { useWorkspace } from './WorkspaceApp.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
 
 const WORKER_ROLES = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
 

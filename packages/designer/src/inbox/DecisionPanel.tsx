@@ -4,8 +4,8 @@ import { customizeValidator } from '@rjsf/validator-ajv8';
 import { useMemo, useRef, useState } from 'react';
 import { ApiError, describeApiError } from '../api/client.js';
 import { toErrorSchema } from './formErrors.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import type { AiSuggestion, Task } from './workspaceApi.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { AiSuggestion, Task } from '../workspace/workspaceApi.js';
 
 const validator = customizeValidator({ ajvOptionsOverrides: { strict: false } });
 

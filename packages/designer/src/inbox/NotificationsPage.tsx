@@ -1,8 +1,8 @@
 import { NOTIFICATION_KINDS, type NotificationKind, type NotificationPreferencesView, type NotificationView } from '@exflow/shared';
 import { useEffect, useState, type FormEvent } from 'react';
-import { dateTime } from './format.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import { workspaceHref } from './workspaceRoute.js';
+import { dateTime } from '../workspace/format.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import { workspaceHref } from '../workspace/workspaceRoute.js';
 
 const KIND_LABELS: Record<NotificationKind, string> = {
   taskAssigned: 'A task is assigned to me',

@@ -1,4 +1,4 @@
-import { slaState } from './sla.js';
+import { slaState } from '../workspace/sla.js';
 
 /** The SLA countdown: green, amber in the last fifth (or hour), red once overdue. */
 export function SlaChip({ dueAt, createdAt, now }: { dueAt: string | null; createdAt: string; now: number }) {

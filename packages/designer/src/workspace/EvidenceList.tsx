@@ -1,6 +1,6 @@
 import type { Finding } from '@exflow/shared';
-import { exceptionLabel, money } from '../inbox/format.js';
-import type { CaseDetail, Evidence } from '../inbox/workspaceApi.js';
+import { exceptionLabel, money } from './format.js';
+import type { CaseDetail, Evidence } from './workspaceApi.js';
 
 /** A finding as a check result kept in the case's context carries it (read from open JSON: only the kind is sure). */
 type FindingLike = Pick<Finding, 'kind'> & Partial<Pick<Finding, 'severity' | 'message' | 'valueAtRisk'>>;

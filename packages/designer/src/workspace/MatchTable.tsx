@@ -1,6 +1,6 @@
 import type { InvoiceLine, MatchResult } from '@exflow/shared';
-import { money } from '../inbox/format.js';
-import type { Evidence } from '../inbox/workspaceApi.js';
+import { money } from './format.js';
+import type { Evidence } from './workspaceApi.js';
 
 type Finding = MatchResult['findings'][number];
 

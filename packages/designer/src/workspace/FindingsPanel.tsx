@@ -1,6 +1,6 @@
 import type { TriageFinding } from '@exflow/shared';
-import { exceptionLabel, money } from '../inbox/format.js';
-import type { StoredInvoice } from '../inbox/workspaceApi.js';
+import { exceptionLabel, money } from './format.js';
+import type { StoredInvoice } from './workspaceApi.js';
 
 const OUTCOME_TEXT: Record<string, string> = {
   exception: 'Triage found these at intake and routed the invoice here.',

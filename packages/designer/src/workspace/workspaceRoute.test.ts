@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toErrorSchema } from './formErrors.js';
+import { toErrorSchema } from '../inbox/formErrors.js';
 import { parseWorkspaceRoute, readsInsights, workspaceHref } from './workspaceRoute.js';
 
 describe('parseWorkspaceRoute', () => {
