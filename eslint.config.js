@@ -46,4 +46,18 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
+  // The workspace's inbox and case pages never import each other; what both use lives in
+  // designer/src/workspace/ (docs/architecture.md).
+  {
+    files: ['packages/designer/src/inbox/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/cases/*'], message: 'inbox/ does not import cases/: move what both use to workspace/' }] }],
+    },
+  },
+  {
+    files: ['packages/designer/src/cases/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/inbox/*'], message: 'cases/ does not import inbox/: move what both use to workspace/' }] }],
+    },
+  },
 );

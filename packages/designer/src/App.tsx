@@ -8,8 +8,8 @@ import { AppNav, SkipLink } from './app/AppNav.js';
 import { useHashRoute } from './app/useHashRoute.js';
 import { LoginScreen } from './auth/LoginScreen.js';
 import { clearSession, loadActingIn, loadSession, saveSession, type Session } from './auth/session.js';
-import { readsInsights } from './inbox/workspaceRoute.js';
-import { useWorkspaceRoute } from './inbox/workspaceRoute.js';
+import { readsInsights } from './workspace/workspaceRoute.js';
+import { useWorkspaceRoute } from './workspace/workspaceRoute.js';
 import { LanguageSwitch } from './i18n/LanguageSwitch.js';
 import { useTranslation } from 'react-i18next';
 
@@ -17,7 +17,7 @@ import { useTranslation } from 'react-i18next';
 const DesignerPage = lazy(() => import('./app/DesignerPage.js').then((m) => ({ default: m.DesignerPage })));
 const FlowListPage = lazy(() => import('./flows/FlowListPage.js').then((m) => ({ default: m.FlowListPage })));
 const AdminPage = lazy(() => import('./admin/AdminPage.js').then((m) => ({ default: m.AdminPage })));
-const WorkspaceApp = lazy(() => import('./inbox/WorkspaceApp.js').then((m) => ({ default: m.WorkspaceApp })));
+const WorkspaceApp = lazy(() => import('./workspace/WorkspaceApp.js').then((m) => ({ default: m.WorkspaceApp })));
 
 /** The designer app: sign in, then the flow list or one flow's designer. */
 export function App() {

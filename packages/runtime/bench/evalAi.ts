@@ -12,7 +12,7 @@ import { expectedCalibrationError, macroF1, reliabilityCurve } from '@exflow/sha
 import { ANOMALY_THRESHOLD, trainTenant } from '../src/ai/training.js';
 import type { Role } from '../src/auth/roles.js';
 import { DEMO_TENANT } from '../src/demo/seed.js';
-import { startTestServer } from '../src/testing/testServer.js';
+import { startTestServer } from '../test/support/testServer.js';
 import { generateCorpus } from './aiCorpus.js';
 
 const DAYS = Number(process.env.AI_EVAL_DAYS ?? 730);

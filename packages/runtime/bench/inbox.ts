@@ -4,7 +4,7 @@
  * PostgreSQL (DATABASE_URL, default the local one, in a throw-away schema).
  * Run: `npx -y pnpm@10.34.8 bench:inbox` (BENCH_TASKS to change the 10,000, BENCH_DB=pglite|postgres for one).
  */
-import { startTestServer, type TestDatabaseKind, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, type TestDatabaseKind, type TestServer } from '../test/support/testServer.js';
 import { createInboxRepository, type InboxFilter } from '../src/store/inboxRepository.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);

@@ -76,6 +76,12 @@ export interface StartOptions {
   aiRetrainLeaseMs?: number;
   /** Lease of a client's row of a template fan-out, ms (default 10 minutes; tests shorten it). */
   fanOutLeaseMs?: number;
+  /**
+   * The clock of the engine (task SLAs, timer due times) and of the timer worker that fires
+   * timers, ms since the epoch (default `Date.now`). Tests move a clock forward instead of
+   * waiting out a timer.
+   */
+  now?: () => number;
 }
 
 /** Effects one claim takes (the effect worker's default batch). */
@@ -128,7 +134,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   // AI suggestions come from the tenant's trained model rows unless a caller gives its own models
   const suggestionProvider = options.suggestionProvider ?? createModelSuggestionProvider(db);
   const services = metrics.instrumentServices(builtInServices(options.services, { egressAllow: config.egressAllow, suggestionProvider, connectors }));
-  const engine = metrics.instrumentEngine(createEngine({ db, bus, services }));
+  const engine = metrics.instrumentEngine(createEngine({ db, bus, services, now: options.now }));
   // the effect worker also runs sub-flow steps, which open child cases through the engine
   const workerServices: ServiceRegistry = new Map([...services, [SUBFLOW_SERVICE, createSubflowService({ engine })]]);
   if (config.seedDemo) await seedDemo(db, engine, await Promise.all(['ap-exceptions', 'finance-ops'].map((name) => loadPack(resolve(templatesDir, name)))));
@@ -193,7 +199,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
       )
     : undefined;
   const timerPoller = workers
-    ? startPoller(createTimerWorker({ db, engine, log }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) }))
+    ? startPoller(createTimerWorker({ db, engine, log, now: options.now }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) }))
     : undefined;
   const checkpointPoller = workers
     ? startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) }))

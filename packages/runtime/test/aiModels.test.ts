@@ -9,7 +9,7 @@ import type { Role } from '../src/auth/roles.js';
 import { loadPack, installPack } from '../src/packs/templatePack.js';
 import { openDatabase } from '../src/store/db.js';
 import { createTenantRepository } from '../src/store/tenantRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { eventually, httpClient } from './support/http.js';
 
 const pack = () => loadPack(fileURLToPath(new URL('../../../templates/ap-exceptions', import.meta.url)));

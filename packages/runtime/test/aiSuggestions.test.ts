@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProblemError } from '../src/errors.js';
 import { createCaseAssistant } from '../src/services/caseAssistant.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { aiFlow, approvalStep, paymentRelease, varianceDecision } from './support/aiFlows.js';
 import { invoiceOf } from './support/approvalFlow.js';
 import { fakeSuggestionModel } from './support/fakeSuggestionModel.js';

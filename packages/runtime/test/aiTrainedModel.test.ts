@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trainTenant } from '../src/ai/training.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { aiFlow, supplierInvoice as invoice, teamDecision, varianceDecision } from './support/aiFlows.js';
 import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 

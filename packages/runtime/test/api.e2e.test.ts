@@ -1,24 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { eventually, httpClient } from './support/http.js';
 import {
   apiKeyListSchema,
-  templateCatalogueSchema,
-  templateInstallResultSchema,
-  validationResultSchema,
+  templateListSchema,
+  templateInstallSchema,
+  validationAnswerSchema,
   delegationListSchema,
   delegationViewSchema,
   effectiveRoutingSchema,
   egressAllowEntrySchema,
   egressAllowListSchema,
-  loginAnswerSchema,
-  signedInUserSchema,
+  loginResponseSchema,
+  userViewSchema,
   attachmentListSchema,
   attachmentViewSchema,
   caseAuditListSchema,
-  caseEvidenceSchema,
+  evidenceSchema,
   bulkChangedSchema,
   commentListSchema,
   commentPostedSchema,
@@ -105,6 +105,9 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     expectWire(versionListSchema, versions.body, 'GET /definitions/:id/versions');
     expectWire(definitionViewSchema, (await owner('GET', `/api/v1/definitions/${definitionId}`)).body, 'GET /definitions/:id');
     expectWire(definitionListSchema, (await owner('GET', '/api/v1/definitions')).body, 'GET /definitions');
+    const checked = await owner('POST', '/api/v1/definitions/validate', { ...priceVarianceFlow('pv-checked'), edges: [] });
+    expect(checked.body.ok).toBe(false);
+    expectWire(validationAnswerSchema, checked.body, 'POST /definitions/validate');
   });
 
   it('routes a 5 % price variance to procurement, streams every change, and resolves on approval', async () => {
@@ -223,6 +226,9 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
       });
       return { status: r.status, body: (await r.json()) as unknown };
     };
+    const signedIn = await httpClient(server.url)('POST', '/api/v1/auth/login', { email: 'admin@demo.exflow', password: 'demo' });
+    expectWire(loginResponseSchema, signedIn.body, 'POST /auth/login');
+    expectWire(userViewSchema, (await admin('GET', '/api/v1/auth/me')).body, 'GET /auth/me');
     expectWire(auditListSchema, (await admin('GET', '/api/v1/audit')).body, 'GET /audit');
     expectWire(auditVerificationSchema, (await admin('GET', '/api/v1/audit/verify')).body, 'GET /audit/verify');
     const minted = await admin('POST', '/api/v1/api-keys', { name: 'wire check', role: 'integration' });
@@ -296,7 +302,7 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     expectWire(caseAuditListSchema, (await analyst('GET', `/api/v1/cases/${caseId}/audit`)).body, 'GET /cases/:id/audit');
     const evidence = (await analyst('GET', `/api/v1/cases/${caseId}/evidence`)).body;
     expect(evidence.purchaseOrder?.lines.length).toBeGreaterThan(0);
-    expectWire(caseEvidenceSchema, evidence, 'GET /cases/:id/evidence');
+    expectWire(evidenceSchema, evidence, 'GET /cases/:id/evidence');
 
     const lead = await admin('PUT', '/api/v1/team/u-analyst2/lead', { lead: true });
     expect([lead.status, lead.body.lead]).toEqual([200, true]);
@@ -323,9 +329,9 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
     });
     expect(login.status).toBe(200);
     const signedIn = (await login.json()) as { token: string };
-    expectWire(loginAnswerSchema, signedIn, 'POST /auth/login');
+    expectWire(loginResponseSchema, signedIn, 'POST /auth/login');
     const approver2 = httpClient(server.url, signedIn.token);
-    expectWire(signedInUserSchema, (await approver2('GET', '/api/v1/auth/me')).body, 'GET /auth/me');
+    expectWire(userViewSchema, (await approver2('GET', '/api/v1/auth/me')).body, 'GET /auth/me');
 
     // a delegation that starts tomorrow changes nothing today; revoked at once
     const day = 86_400_000;
@@ -359,13 +365,13 @@ describe.each(testDatabaseKinds())('end to end over HTTP and Socket.IO on %s', (
   it('answers the template and validation routes as their wire schemas say', async () => {
     const catalogue = await owner('GET', '/api/v1/templates');
     expect(catalogue.body.map((p: { name: string }) => p.name)).toContain('ap-exceptions');
-    expectWire(templateCatalogueSchema, catalogue.body, 'GET /templates');
+    expectWire(templateListSchema, catalogue.body, 'GET /templates');
     const installed = await owner('POST', '/api/v1/templates/ap-exceptions/install', { publish: false, referenceData: true });
     expect(installed.status).toBe(200);
-    expectWire(templateInstallResultSchema, installed.body, 'POST /templates/:pack/install');
+    expectWire(templateInstallSchema, installed.body, 'POST /templates/:pack/install');
     const checked = await owner('POST', '/api/v1/definitions/validate', { ...priceVarianceFlow('pv-wire'), edges: [] });
     expect(checked.body.ok).toBe(false);
-    expectWire(validationResultSchema, checked.body, 'POST /definitions/validate');
+    expectWire(validationAnswerSchema, checked.body, 'POST /definitions/validate');
   });
 
   it("refuses a socket without a token and a room of another tenant's case", async () => {

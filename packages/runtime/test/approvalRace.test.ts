@@ -1,7 +1,7 @@
 import { taskAwaitingSecondApprovalSchema } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { approvalFlow, invoiceOf } from './support/approvalFlow.js';
 import { eventually, httpClient } from './support/http.js';
 import { expectWire } from './support/wire.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.js';
 import { auditHeadDigest, createAuditRepository } from '../src/store/auditRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
 
 /** Runs SQL the way someone past the triggers would: a superuser with triggers off for the session. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditCheckpointer, verifyAuditTrail } from '../src/auth/auditCheckpoints.js';
 import { createAuditRepository } from '../src/store/auditRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 
 describe.each(testDatabaseKinds())('the audit chain under concurrent writers, on %s', (database) => {
   let server: TestServer;

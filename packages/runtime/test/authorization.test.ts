@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../src/api/routes/index.js';
 import { ROLES, type Role } from '../src/auth/roles.js';
-import { startTestServer, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
 
 // Generated from the route table: every route, called with each role alone and with no

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { httpClient } from './support/http.js';
 import { quiescent, tableCounts } from './support/tableCounts.js';

@@ -4,7 +4,7 @@ import type { Principal } from '../src/auth/roles.js';
 import type { Engine } from '../src/engine/engine.js';
 import { receiveBatch } from '../src/ingest/batchIntake.js';
 import { invoiceWithChairPrice } from './support/fixtures.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 
 const invoice = (number: string): Invoice => {
   const parsed = parseInvoice(invoiceWithChairPrice(number, '250.00'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { bpmnImportResponseSchema } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice } from './support/fixtures.js';
 import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 import { expectWire } from './support/wire.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/engine.js';
 import { openDatabase } from '../src/store/db.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { eventually, httpClient } from './support/http.js';
 
 describe.each(testDatabaseKinds())('concurrent events on one case, on %s', (database) => {

@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config/config.js';
 import { erpConnector } from '../src/integration/connectors/erp/erpConnector.js';
 import { prepareSecrets } from '../src/integration/credentials.js';
 import { createSecretBox, embeddedSecretKey, secretKeyId } from '../src/integration/secretBox.js';
-import { startTestServer, TEST_SECRETS_KEY, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, TEST_SECRETS_KEY, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { createFakeErp } from './support/fakeErp.js';
 import { plainInvoice } from './support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';

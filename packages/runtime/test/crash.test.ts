@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from '@exflow/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testDatabaseKinds } from '../src/testing/testServer.js';
+import { testDatabaseKinds } from './support/testServer.js';
 import { childRuntimePlace, killHard, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { startIdempotentReceiver } from './support/idempotentReceiver.js';
 import { eventually, httpClient, PATIENCE_MS } from './support/http.js';

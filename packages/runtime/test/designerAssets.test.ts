@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { acceptedEncodings } from '../src/web/designerAssets.js';
 
 interface Raw {

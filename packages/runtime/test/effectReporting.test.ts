@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine/engine.js';
 import { createEffectWorker } from '../src/effects/effectWorker.js';
 import { builtInServices } from '../src/services/index.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { plainInvoice, serviceFlow } from './support/flows.js';
 import { eventually, httpClient } from './support/http.js';
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEffectWorker } from '../src/effects/effectWorker.js';
+import { createTimerWorker } from '../src/effects/timerWorker.js';
 import { builtInServices } from '../src/services/index.js';
 import { PermanentServiceError } from '../src/services/registry.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
+import { createTestClock } from './support/clock.js';
 import { plainInvoice, serviceFlow, slaFlow } from './support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
@@ -11,6 +13,8 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
   let owner: ReturnType<typeof httpClient>;
   const failuresLeft = new Map<string, number>();
   const calls = new Map<string, number>();
+  // timers fall due on this clock: a test advances it past a due time instead of waiting
+  const clock = createTestClock();
 
   async function publish(definition: object) {
     const created = await owner('POST', '/api/v1/definitions', definition);
@@ -23,6 +27,19 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     expect(posted.status).toBe(201);
     return posted.body.case.id as string;
   }
+
+  const caseAt = (caseId: string, nodeId: string) =>
+    eventually(
+      async () => {
+        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
+        return c.activeNodes.join() === nodeId && c;
+      },
+      PATIENCE_MS,
+      `case ${caseId} at ${nodeId}`,
+    );
+
+  /** Runs the timer worker once, on the test's clock: how many timers it fired. */
+  const fireDueTimers = () => createTimerWorker({ db: server.db, engine: server.engine, now: clock.now }).tick();
 
   const closed = (caseId: string) =>
     eventually(
@@ -38,6 +55,7 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     server = await startTestServer({
       database,
       seedDemo: true,
+      now: clock.now,
       services: {
         // fails as often as the test set for the invoice number, then answers
         flaky: async ({ invoice, idempotencyKey }) => {
@@ -60,8 +78,8 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     await publish(serviceFlow('flaky-flow', 'flaky', { errorEdge: true, retry: fiveAttempts }));
     await publish(serviceFlow('flaky-nowhere', 'flaky', { retry: fiveAttempts }));
     await publish(serviceFlow('refusing-flow', 'refusing', { errorEdge: true }));
-    await publish(serviceFlow('waiting-flow', 'flaky', { wait: 'PT1S' }));
-    await publish(slaFlow('sla-flow', 'PT1S'));
+    await publish(serviceFlow('waiting-flow', 'flaky', { wait: 'PT1H' }));
+    await publish(slaFlow('sla-flow', 'PT2H'));
     await publish(slaFlow('sla-long', 'PT1H'));
   });
   afterAll(() => server?.stop());
@@ -105,20 +123,32 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     expect(await closed(caseId)).toMatchObject({ status: 'incident', outcome: null, activeNodes: ['call'] });
   });
 
-  it('fires a durable wait timer as an event', async () => {
+  it('fires a durable wait timer as an event when it falls due, not before', async () => {
     const caseId = await open('waiting-flow', 'T-1');
-    // judged from the record, not by catching the case inside its one-second wait: a loaded
-    // machine may answer the poll only after the timer fired
+    const waiting = await caseAt(caseId, 'wait');
+    const [timer] = waiting.timers;
+    expect(timer).toMatchObject({ nodeId: 'wait', status: 'pending' });
+    // due an hour (of the engine's clock) after the service answered
+    expect(Date.parse(timer.dueAt) - clock.now()).toBeGreaterThan(59 * 60_000);
+    expect(Date.parse(timer.dueAt) - clock.now()).toBeLessThanOrEqual(60 * 60_000);
+    expect(await fireDueTimers()).toBe(0);
+    expect((await owner('GET', `/api/v1/cases/${caseId}`)).body).toMatchObject({ status: 'open', activeNodes: ['wait'] });
+
+    clock.advance('PT1H');
     const c = await closed(caseId);
     expect(c.status).toBe('resolved');
     expect(c.timers).toEqual([expect.objectContaining({ nodeId: 'wait', status: 'fired' })]);
-    const history = (await owner('GET', `/api/v1/cases/${caseId}/events`)).body as { type: string; createdAt: string }[];
+    const history = (await owner('GET', `/api/v1/cases/${caseId}/events`)).body as { type: string }[];
     expect(history.map((e) => e.type)).toEqual(['case.started', 'service.done', 'timer.fired']);
-    expect(Date.parse(history[2].createdAt) - Date.parse(history[1].createdAt)).toBeGreaterThanOrEqual(900);
   });
 
   it('escalates a task past its SLA: the task is cancelled and a new one opens', async () => {
     const caseId = await open('sla-flow', 'S-1');
+    await caseAt(caseId, 'review');
+    expect(await fireDueTimers()).toBe(0);
+    expect((await owner('GET', `/api/v1/tasks?caseId=${caseId}`)).body.map((t: { nodeId: string }) => t.nodeId)).toEqual(['review']);
+
+    clock.advance('PT2H');
     const escalated = await eventually(
       async () => {
         const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
@@ -135,7 +165,7 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
   it('completing a task before its SLA cancels the timer', async () => {
     const caseId = await open('sla-long', 'S-2');
     const task = await eventually(async () => (await owner('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], PATIENCE_MS, 'the task');
-    expect(Date.parse(task.dueAt) - Date.parse(task.createdAt)).toBeGreaterThan(59 * 60_000);
+    expect(Date.parse(task.dueAt) - clock.now()).toBeGreaterThan(59 * 60_000);
     expect((await owner('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'accept' })).status).toBe(200);
     const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
     expect(c.status).toBe('resolved');

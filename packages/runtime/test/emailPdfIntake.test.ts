@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AFRelationship, PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
 import { quiescent, tableCounts } from './support/tableCounts.js';
 

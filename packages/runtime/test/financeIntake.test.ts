@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { INVOICE_CSV_COLUMNS } from '@exflow/shared';
+import { INVOICE_CSV_COLUMNS, templateInstallSchema, templateListSchema } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
+import { expectWire } from './support/wire.js';
 import { readPackManifest, readSampleInvoice, settled } from './support/packRunner.js';
 import { quiescent, tableCounts } from './support/tableCounts.js';
 
@@ -228,6 +229,7 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
     it('lists the packs with their flows, installed in the demo tenant', async () => {
       const r = await owner('GET', '/api/v1/templates');
       expect(r.status).toBe(200);
+      expectWire(templateListSchema, r.body, 'GET /templates');
       expect(r.body.map((p: { name: string }) => p.name)).toEqual(['ap-exceptions', 'finance-ops']);
       const ap = r.body[0];
       expect(ap.flows.map((f: { key: string }) => f.key)).toContain('bank-account-change');
@@ -242,6 +244,7 @@ describe.each(testDatabaseKinds())('invoice and reference data intake formats on
       expect((await owner('POST', '/api/v1/templates/..%2Fetc/install', { publish: true, referenceData: false })).status).toBe(404);
       expect((await owner('POST', '/api/v1/templates/finance-ops/install', { publish: 'yes' })).status).toBe(422);
       const again = await owner('POST', '/api/v1/templates/finance-ops/install', { publish: true, referenceData: true });
+      expectWire(templateInstallSchema, again.body, 'POST /templates/:pack/install');
       expect(again.body).toEqual({
         pack: 'finance-ops',
         installed: [],

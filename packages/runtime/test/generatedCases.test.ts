@@ -3,7 +3,7 @@ import { generateCases } from '../bench/support/generateCases.js';
 import { BENCH_TENANT, invoiceFor, login, post, setUpBenchTenant } from '../bench/support/benchTenant.js';
 import { createAuditRepository } from '../src/store/auditRepository.js';
 import { createInsightRollup } from '../src/store/insightRollup.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { eventually, httpClient } from './support/http.js';
 
 /** Every key path of a JSON value (`a.b[].c`), arrays merged, so two rows' shapes compare as sets. */

@@ -2,7 +2,7 @@ import { getNodeKind } from '@exflow/shared';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentServiceError } from '../src/services/registry.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { plainInvoice, serviceFlow } from './support/flows.js';
 import { eventually, httpClient } from './support/http.js';
 

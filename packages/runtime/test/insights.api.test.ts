@@ -1,10 +1,22 @@
-import { computeMetric, EXECUTIVE_METRICS, INVOICE_CSV_COLUMNS, METRICS, type InsightQuery, type MetricRow, type WorkflowDefinition } from '@exflow/shared';
+import {
+  computeMetric,
+  EXECUTIVE_METRICS,
+  drillAnswerSchema,
+  INVOICE_CSV_COLUMNS,
+  metricAnswerSchema,
+  METRICS,
+  summaryAnswerSchema,
+  type InsightQuery,
+  type MetricRow,
+  type WorkflowDefinition,
+} from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInsightRollup } from '../src/store/insightRollup.js';
 import { createInsightsRepository } from '../src/store/insightsRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice } from './support/fixtures.js';
 import { eventually, httpClient } from './support/http.js';
+import { expectWire } from './support/wire.js';
 
 type Call = ReturnType<typeof httpClient>;
 
@@ -282,6 +294,22 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
     const viaQuery = await owner('GET', `/api/v1/insights/summary?${OCTOBER}&format=csv`);
     expect(viaQuery.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(String(viaQuery.body).split('\r\n')[0]).toMatch(/^metric,unit,value/);
+  });
+
+  it('answers the summary, every metric and the drill-down as their wire schemas say', async () => {
+    const summary = await owner('GET', `/api/v1/insights/summary?${OCTOBER}&flow=${flowId}`);
+    expect(summary.body.rows.length).toBeGreaterThan(0);
+    expectWire(summaryAnswerSchema, summary.body, 'GET /insights/summary');
+    for (const name of METRICS) {
+      for (const groupBy of ['month', 'all']) {
+        const r = await owner('GET', `/api/v1/insights/metrics/${name}?${OCTOBER.replace('groupBy=month', `groupBy=${groupBy}`)}&flow=${flowId}`);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        expectWire(metricAnswerSchema, r.body, `GET /insights/metrics/${name} by ${groupBy}`);
+      }
+    }
+    const drill = await owner('GET', `/api/v1/insights/cases?metric=backlog&${OCTOBER}&flow=${flowId}`);
+    expect(drill.body.rows.length).toBeGreaterThan(0);
+    expectWire(drillAnswerSchema, drill.body, 'GET /insights/cases');
   });
 
   it('refuses a bad query naming the parameter, and analysts who do not lead', async () => {

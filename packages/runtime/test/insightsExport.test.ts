@@ -3,7 +3,7 @@ import { createAjv, type OcelLog, type WorkflowDefinition } from '@exflow/shared
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOcelSqlite, writeOcelSqlite } from '../src/insights/ocelSqlite.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice } from './support/fixtures.js';
 import { slaFlow } from './support/flows.js';
 import { eventually, httpClient } from './support/http.js';

@@ -12,7 +12,8 @@ import {
   type WorkflowDefinition,
 } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
+import { createTestClock } from './support/clock.js';
 import { plainInvoice } from './support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 import { expectWire } from './support/wire.js';
@@ -96,6 +97,8 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
   let receiverUrl: string;
   let subscriptionId: string;
   const opened: string[] = [];
+  // message timeouts fall due on this clock: a test advances it instead of waiting
+  const clock = createTestClock();
 
   async function publish(definition: WorkflowDefinition) {
     const created = await admin('POST', '/api/v1/definitions', definition);
@@ -117,7 +120,7 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
 
   beforeAll(async () => {
     receiverUrl = await receiver.listen();
-    server = await startTestServer({ database, seedDemo: true, egressAllow: ['127.0.0.1'] });
+    server = await startTestServer({ database, seedDemo: true, egressAllow: ['127.0.0.1'], now: clock.now });
     admin = httpClient(server.url, await server.login('admin@demo.exflow'));
     erp = httpClient(server.url, await server.login('erp@demo.exflow'));
     const subscribed = await admin('POST', '/api/v1/webhook-subscriptions', {
@@ -130,7 +133,7 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     receiver.secrets.push(subscribed.body.secret);
     subscriptionId = subscribed.body.id;
     await publish(goodsFlow('goods-flow', 'P1D'));
-    await publish(goodsFlow('goods-quick', 'PT1S'));
+    await publish(goodsFlow('goods-quick', 'PT1H'));
   });
   afterAll(async () => {
     await server?.stop();
@@ -169,6 +172,8 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
 
     // had the redelivery been taken for a new message it would be buffered: a case waiting for PO-100 now gets nothing and times out
     const later = await open('goods-quick', 'GR-1b', 'PO-100');
+    expect(await getCase(later)).toMatchObject({ status: 'open', activeNodes: ['goods'] });
+    clock.advance('PT1H');
     expect(await closed(later)).toMatchObject({ status: 'rejected', activeNodes: ['late'] });
     expect(await received(later)).toHaveLength(0);
   });
@@ -189,6 +194,8 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
 
     // consumed: a second case for the same PO does not get it again
     const second = await open('goods-quick', 'GR-2b', 'PO-200');
+    expect(await getCase(second)).toMatchObject({ status: 'open', activeNodes: ['goods'] });
+    clock.advance('PT1H');
     expect(await closed(second)).toMatchObject({ status: 'rejected', activeNodes: ['late'] });
   });
 

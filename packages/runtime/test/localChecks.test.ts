@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localService } from '../src/services/registry.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { plainInvoice, serviceFlow } from './support/flows.js';
 import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLog, redact } from '../src/logging.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice } from './support/fixtures.js';
 import { eventually, httpClient } from './support/http.js';
 

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentServiceError } from '../src/services/registry.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { plainInvoice, serviceFlow, slaFlow } from './support/flows.js';
 import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../src/api/routes/index.js';
-import { startTestServer, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
 
 describe('the OpenAPI document matches the routes', () => {

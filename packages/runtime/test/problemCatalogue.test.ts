@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withProblemCatalogue } from '../src/api/problemDocs.js';
 import { problemCatalogue } from '../src/errors.js';
-import { startTestServer, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -2,7 +2,7 @@ import { createServer, connect as tcpConnect, type Server, type Socket as TcpSoc
 import { createCaseFeed } from '@exflow/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 

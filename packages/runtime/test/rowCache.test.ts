@@ -6,7 +6,7 @@ import { createReferenceRepository } from '../src/store/referenceRepository.js';
 import { createRoutingRepository } from '../src/store/routingRepository.js';
 import type { Db } from '../src/store/db.js';
 import { createTenantRepository } from '../src/store/tenantRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
 /** The statements `work` sends to `db`. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestServer, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
 
 // Every scrypt the runtime runs, counted by its key length (the password check asks for 32 bytes).

@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 
 /** start → correct (analyst, approver) → approve (approver): approver both makes and checks. */

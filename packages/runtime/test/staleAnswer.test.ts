@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEffectWorker } from '../src/effects/effectWorker.js';
 import { builtInServices } from '../src/services/index.js';
 import { createEffectRepository } from '../src/store/effectRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { plainInvoice } from './support/flows.js';
 import { eventually, httpClient } from './support/http.js';
 

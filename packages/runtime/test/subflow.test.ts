@@ -1,7 +1,7 @@
 import type { WorkflowDefinition } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubflowService } from '../src/integration/subflows.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { plainInvoice } from './support/flows.js';
 import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 

@@ -10,7 +10,7 @@ import {
   type WorkflowDefinition,
 } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { fanOutFlow } from '../src/packs/templateLayers.js';
 import { createTemplateFanOutRepository } from '../src/store/templateFanOutRepository.js';
 import { createTemplateRepository } from '../src/store/templateRepository.js';

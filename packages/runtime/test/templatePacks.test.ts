@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { addUser, createTenant, readPackManifest, readSampleDocument, readSampleInvoice, routeOf, runStep, settled } from './support/packRunner.js';
 
 const PACKS = ['ap-exceptions', 'finance-ops'];

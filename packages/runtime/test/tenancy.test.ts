@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenantScope } from '../src/store/tenantScope.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { readTemplate, invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { eventually, httpClient } from './support/http.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
-import { startTestServer, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { httpClient } from './support/http.js';
 
 // Behind nginx or an ingress every request comes from the proxy's address; the per-address rate

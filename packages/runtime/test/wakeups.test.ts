@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { WorkflowDefinition } from '@exflow/shared';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { plainInvoice, serviceFlow } from './support/flows.js';
 import { eventually, httpClient, TEST_TIMEOUT_MS } from './support/http.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { WorkflowDefinition } from '@exflow/shared';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_SECRETS_KEY, testDatabaseKinds } from '../src/testing/testServer.js';
+import { TEST_SECRETS_KEY, testDatabaseKinds } from './support/testServer.js';
 import { childRuntimePlace, killHard, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { eventually, httpClient, PATIENCE_MS } from './support/http.js';
 import { plainInvoice } from './support/flows.js';

@@ -1,11 +1,21 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { effectViewSchema, type WorkflowDefinition } from '@exflow/shared';
+import {
+  attachmentListSchema,
+  attachmentViewSchema,
+  caseAuditListSchema,
+  commentListSchema,
+  effectViewSchema,
+  commentPostedSchema,
+  evidenceSchema,
+  storedInvoiceSchema,
+  type WorkflowDefinition,
+} from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentServiceError } from '../src/services/registry.js';
 import { createAttachmentRepository } from '../src/store/attachmentRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from '../src/testing/testServer.js';
+import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceWithChairPrice, priceVarianceFlow } from './support/fixtures.js';
 import { plainInvoice, serviceFlow } from './support/flows.js';
 import { eventually, httpClient } from './support/http.js';
@@ -267,9 +277,12 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     });
     expect(posted.status).toBe(201);
     expect(posted.body.comment).toMatchObject({ author: 'u-analyst', authorName: 'Ari Analyst', mentions: ['u-analyst2', 'u-approver'], taskId: first.taskId });
+    expectWire(commentPostedSchema, posted.body, 'POST /cases/:id/comments');
     const comments = (await analyst2('GET', `/api/v1/cases/${first.caseId}/comments`)).body;
     expect(comments.map((c: any) => c.id)).toEqual([posted.body.comment.id]);
+    expectWire(commentListSchema, comments, 'GET /cases/:id/comments');
     const mentions = (await analyst2('GET', '/api/v1/inbox/mentions')).body;
+    expectWire(commentListSchema, mentions, 'GET /inbox/mentions');
     expect(mentions[0]).toMatchObject({ id: posted.body.comment.id, caseId: first.caseId });
     expect((await owner('GET', '/api/v1/inbox/mentions')).body).toEqual([]);
     const history = (await analyst('GET', `/api/v1/cases/${first.caseId}/events?after=${posted.body.case.version - 1}`)).body;
@@ -316,8 +329,10 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
       uploadedBy: 'u-analyst',
       taskId: first.taskId,
     });
+    expectWire(attachmentViewSchema, stored.body, 'POST /cases/:id/attachments');
     const list = (await analyst2('GET', `/api/v1/cases/${first.caseId}/attachments`)).body;
     expect(list.map((a: any) => a.id)).toEqual([stored.body.id]);
+    expectWire(attachmentListSchema, list, 'GET /cases/:id/attachments');
     const download = await fetch(`${server.url}/api/v1/cases/${first.caseId}/attachments/${stored.body.id}`, {
       headers: { authorization: `Bearer ${tokens.analyst2}` },
     });
@@ -327,6 +342,7 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
     expect((await analyst('GET', `/api/v1/cases/${first.caseId}/attachments/nope`)).status).toBe(404);
     const trail = (await analyst('GET', `/api/v1/cases/${first.caseId}/audit`)).body;
+    expectWire(caseAuditListSchema, trail, 'GET /cases/:id/audit');
     expect(trail.at(-1)).toMatchObject({
       action: 'attachment.added',
       entityId: stored.body.id,
@@ -359,6 +375,8 @@ describe.each(testDatabaseKinds())('analyst workspace API on %s', (database) => 
 
   it('serves the evidence: invoice, PO lines with their goods receipts, supplier master data', async () => {
     const evidence = (await analyst('GET', `/api/v1/cases/${first.caseId}/evidence`)).body;
+    expectWire(evidenceSchema, evidence, 'GET /cases/:id/evidence');
+    expectWire(storedInvoiceSchema, (await analyst('GET', `/api/v1/invoices/${evidence.invoice.id}`)).body, 'GET /invoices/:id');
     expect(evidence.invoice.body.invoiceNumber).toBe('WS-1');
     expect(evidence.purchaseOrder).toMatchObject({ poNumber: 'PO-1001', businessUnit: 'Operations' });
     expect(evidence.purchaseOrder.lines[0]).toMatchObject({

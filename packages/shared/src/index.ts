@@ -6,16 +6,17 @@ export { createAjv, describeAjvError } from './definition/ajv.js';
 export { effectiveFlow, mergePatch, overrideDiff, type OverrideOutcome, type TemplateOverrides } from './definition/inheritance.js';
 export { nodeCatalogue, getNodeKind } from './nodes/catalogue.js';
 export { defineNodeKind, type NodeKind, type PortSpec, type JsonSchema, type NodeGroup, type CompileContext } from './nodes/defineNodeKind.js';
+export type { KindAction, KindBehaviour, KindGuard } from './nodes/behaviour.js';
 export type { HumanTaskConfig, TaskOutcome } from './nodes/humanTask.js';
 export type { DecisionConfig, DecisionBranch } from './nodes/decision.js';
 export type { DecisionTableConfig, HitPolicy } from './nodes/decisionTable.js';
 export type { ServiceConfig } from './nodes/service.js';
 export { messageTimeoutId, type WaitForMessageConfig } from './nodes/waitForMessage.js';
 export { SUBFLOW_COMPLETED, SUBFLOW_SERVICE, type SubFlowConfig } from './nodes/subFlow.js';
-export { compile, CANCELLED_STATE, FAILED_STATE, type CompiledFlow, type CompileResult, type CaseOutcome } from './compile/compile.js';
+export { compile, CANCELLED_STATE, FAILED_STATE, type CompiledFlow, type CompileOptions, type CompileResult, type CaseOutcome } from './compile/compile.js';
 export { findParallelRegions } from './compile/regions.js';
-export { createFlowMachine, EFFECT_ACTIONS, type CaseEvent, type EffectActionType } from './machine/createFlowMachine.js';
-export { feelContext, initialCaseContext, type CaseContext, type CaseInput } from './machine/context.js';
+export { createFlowMachine, EFFECT_ACTIONS, type EffectActionType } from './machine/createFlowMachine.js';
+export { feelContext, initialCaseContext, type CaseContext, type CaseEvent, type CaseInput } from './machine/context.js';
 export { activeNodeIds } from './machine/activeNodes.js';
 export { checkFeelExpression, checkFeelUnaryTests, evaluateFeel, feelCondition, type FeelSyntaxError } from './feel/feel.js';
 export { decide, type DecisionTableResult, type DecisionTableSpec } from './feel/decisionTable.js';
@@ -131,11 +132,6 @@ export {
   taskCompletedSchema,
   taskAwaitingSecondApprovalSchema,
   bulkChangedSchema,
-  commentViewSchema,
-  commentListSchema,
-  commentPostedSchema,
-  attachmentViewSchema,
-  attachmentListSchema,
   type TaskView,
   type InboxTask,
   type InboxPage,
@@ -173,8 +169,8 @@ export {
   versionSummarySchema,
   versionRecordSchema,
   versionListSchema,
+  validationAnswerSchema,
   bpmnImportResponseSchema,
-  validationResultSchema,
   type BpmnImportResponse,
   type DefinitionSummary,
   type DefinitionView,
@@ -203,9 +199,13 @@ export {
   templateLayerListSchema,
   templateLayerViewSchema,
   templateOverridesSavedSchema,
-  templateCatalogueSchema,
-  templateInstallResultSchema,
+  templateListSchema,
+  templateInstallSchema,
+  type TemplatePackView,
+  type TemplateInstall,
   type TemplateFanOut,
+  type TemplateLayerSummary,
+  type TemplateLayerView,
   type TemplateFanOutFlow,
 } from './api/templates.js';
 export {
@@ -214,8 +214,6 @@ export {
   formatIntakeResponseSchema,
   emailIntakeResponseSchema,
   csvBatchResultSchema,
-  storedInvoiceSchema,
-  caseEvidenceSchema,
   type IntakeTriage,
   type InvoiceIntakeResponse,
   type EmailIntakeResponse,
@@ -230,8 +228,6 @@ export {
   policiesViewSchema,
   policiesSavedSchema,
   policySchemaSchema,
-  signedInUserSchema,
-  loginAnswerSchema,
   delegationViewSchema,
   delegationListSchema,
   egressAllowEntrySchema,
@@ -242,8 +238,26 @@ export {
   type BrandingView,
   type ClientList,
   type PoliciesView,
+  type PoliciesSaved,
 } from './api/admin.js';
-export { auditListSchema, auditVerificationSchema, caseAuditListSchema, type AuditRecordView, type AuditVerificationView } from './api/audit.js';
+export {
+  caseAuditListSchema,
+  commentListSchema,
+  commentPostedSchema,
+  attachmentViewSchema,
+  attachmentListSchema,
+  storedInvoiceSchema,
+  evidenceSchema,
+  type CaseAuditEntry,
+  type CommentView,
+  type CommentPosted,
+  type AttachmentView,
+  type StoredInvoiceView,
+  type PurchaseOrderEvidence,
+  type EvidenceView,
+} from './api/casework.js';
+export { userViewSchema, loginResponseSchema, type UserView, type LoginResponse } from './api/auth.js';
+export { auditListSchema, auditVerificationSchema, type AuditRecordView, type AuditVerificationView } from './api/audit.js';
 export { referenceUpsertedSchema, referenceCsvResultSchema, type ReferenceCsvAnswer } from './api/reference.js';
 export {
   caseChangedMessageSchema,
@@ -286,7 +300,19 @@ export {
   type OcelRelationship,
 } from './insights/eventLog.js';
 export { edgeFrequencies, type StepTransition } from './insights/heatmap.js';
-export { heatmapSchema, type Heatmap } from './api/insights.js';
+export {
+  heatmapSchema,
+  metricAnswerSchema,
+  summaryAnswerSchema,
+  drillAnswerSchema,
+  type Heatmap,
+  type MetricFigure,
+  type MetricAnswer,
+  type SummaryRow,
+  type SummaryAnswer,
+  type DrillCase,
+  type DrillAnswer,
+} from './api/insights.js';
 export {
   computeMetric,
   returnsByCase,

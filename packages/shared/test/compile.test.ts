@@ -120,8 +120,12 @@ describe.each(names)('fixture %s', (name) => {
     expect(flow.guards.filter((g) => !(g in guards))).toEqual([]);
   });
 
-  it('loads from its golden JSON and runs to a final state along the expected path', () => {
-    const flow = JSON.parse(readFileSync(goldenUrl(name), 'utf8')) as CompiledFlow;
+  it.each([
+    ['its golden JSON', goldenUrl(name)],
+    // stored before kinds had versions: unqualified guard and action names, no kindVersions
+    ['the JSON compiled before node kinds had versions', new URL(`unversioned/${name}.machine.json`, fixtures)],
+  ])('loads from %s and runs to a final state along the expected path', (_, url) => {
+    const flow = JSON.parse(readFileSync(url, 'utf8')) as CompiledFlow;
     const machine = createFlowMachine(flow);
     const scenario = scenarios[name];
     let [snapshot] = initialTransition(machine, scenario.input) as [AnyMachineSnapshot, unknown];

@@ -3,15 +3,27 @@ import type {
   AiAlertView,
   AiModelView,
   AssignmentOptions,
+  ApiKeyMinted,
+  ApiKeyView,
   BpmnImportResponse,
+  BrandingView,
+  ClientList,
+  LoginResponse,
   DefinitionSummary,
   DefinitionView,
   MigrationDryRun,
   MigrationView,
   NodeMapping,
   Heatmap,
+  PoliciesSaved,
+  PoliciesView,
   ReplayReport,
-  ValidationProblem,
+  TemplateInstall,
+  TemplateLayerSummary,
+  TemplateLayerView as WireTemplateLayerView,
+  TemplatePackView,
+  UserView,
+  ValidationResult,
   VersionRecord,
   VersionSummary,
   TemplateOverrides,
@@ -47,96 +59,32 @@ export class ApiError extends Error {
   }
 }
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  roles: string[];
-  tenantId: string;
-}
+/** The signed-in user (`GET /auth/me`, and the user of a sign-in). */
+export type User = UserView;
 
 /** Definitions and versions as the runtime answers them: the wire types declared in shared. */
 export type { DefinitionSummary, VersionSummary, VersionRecord };
 /** A definition with its draft. */
 export type DefinitionRecord = DefinitionView;
 
+/** Admin and tenancy answers: the wire types declared in shared (schemas the routes answer with). */
+export type { TemplateLayerSummary };
+/** Base vs override for one flow (GET /template-layers/:key), with the base and overrides typed as the designer edits them. */
+export type TemplateLayerView = Omit<WireTemplateLayerView, 'base' | 'overrides'> & { base: WorkflowDefinition; overrides: TemplateOverrides };
 /** The brand a tenant's users see (their MSP's for an MSP's clients). */
-export interface Branding {
-  productName: string;
-  logoUrl?: string;
-  primaryColor?: string;
-  accentColor?: string;
-  supportEmail?: string;
-  supportUrl?: string;
-}
-
+export type Branding = BrandingView;
 /** GET /policies: what is in force, what the tenant set itself, and what it may override. */
-export interface Policies {
-  effective: Record<string, unknown>;
-  own: Record<string, unknown>;
-  inherited: Record<string, unknown>;
-  overridable: string[];
-  ownOverridable: string[];
-}
+export type Policies = PoliciesView;
+export type ApiKey = ApiKeyView;
+/** A tenant as GET /clients names it. */
+export type Tenant = ClientList['tenant'];
 
-export interface ApiKey {
-  id: string;
-  name: string;
-  role: string;
-  createdBy: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
-export interface TemplatePack {
-  name: string;
-  title: string;
-  version: string;
-  description: string;
-  flows: { key: string; name: string; description: string | null; installed: boolean }[];
-  referenceData: { suppliers: number; purchaseOrders: number; goodsReceipts: number };
-}
-
-export interface TemplateInstall {
-  pack: string;
-  installed: string[];
-  skipped: string[];
-  routing?: 'installed' | 'kept';
-}
-
-export interface Tenant {
-  id: string;
-  name: string;
-}
+/** A template pack as GET /templates lists it. */
+export type TemplatePack = TemplatePackView;
+export type { TemplateInstall };
 
 /** The answer to publishing: the new version. */
 export type PublishResult = VersionSummary;
-
-interface OverrideOutcome {
-  nodeId: string;
-  status: 'kept' | 'conflict';
-  reason?: string;
-  message: string;
-}
-
-/** A flow of this client that stands on its MSP's base (GET /template-layers). */
-export interface TemplateLayerSummary {
-  key: string;
-  msp: string;
-  pack: string;
-  baseVersion: number;
-  report: OverrideOutcome[];
-}
-
-/** Base vs override for one flow (GET /template-layers/:key). */
-export interface TemplateLayerView extends TemplateLayerSummary {
-  diff: { nodeId: string; path: string; base: unknown; override: unknown }[];
-  overrides: TemplateOverrides;
-  /** The edges of the base on which the client may add steps. */
-  extensionPoints: string[];
-  base: WorkflowDefinition;
-}
 
 export interface ApiClientOptions {
   /** Default `/api/v1` (same origin: the runtime serves the designer). */
@@ -191,14 +139,13 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   return {
-    login: (email: string, password: string) => request<{ token: string; user: User }>('POST', '/auth/login', { email, password }),
+    login: (email: string, password: string) => request<LoginResponse>('POST', '/auth/login', { email, password }),
     listDefinitions: () => request<DefinitionSummary[]>('GET', '/definitions'),
     createDefinition: (definition: WorkflowDefinition) => request<DefinitionRecord>('POST', '/definitions', definition),
     getDefinition: (id: string) => request<DefinitionRecord>('GET', `/definitions/${encodeURIComponent(id)}`),
     saveDraft: (id: string, definition: WorkflowDefinition) => request<DefinitionRecord>('PUT', `/definitions/${encodeURIComponent(id)}/draft`, definition),
     deleteDefinition: (id: string) => request<void>('DELETE', `/definitions/${encodeURIComponent(id)}`),
-    validateDefinition: (definition: WorkflowDefinition) =>
-      request<{ ok: boolean; problems: ValidationProblem[] }>('POST', '/definitions/validate', definition),
+    validateDefinition: (definition: WorkflowDefinition) => request<ValidationResult>('POST', '/definitions/validate', definition),
     publish: (id: string) => request<PublishResult>('POST', `/definitions/${encodeURIComponent(id)}/publish`),
     replay: (id: string, body: { from: string; to: string; version?: number; limit?: number }) =>
       request<ReplayReport>('POST', `/definitions/${encodeURIComponent(id)}/replay`, body),
@@ -227,14 +174,14 @@ export function createApiClient(options: ApiClientOptions) {
     setBranding: (branding: Branding) => request<Branding>('PUT', '/branding', branding),
     getPolicies: () => request<Policies>('GET', '/policies'),
     getPolicySchema: () => request<Record<string, unknown>>('GET', '/policies/schema'),
-    setPolicies: (policies: Record<string, unknown>) => request<Pick<Policies, 'effective' | 'own'>>('PUT', '/policies', { policies }),
+    setPolicies: (policies: Record<string, unknown>) => request<PoliciesSaved>('PUT', '/policies', { policies }),
     listApiKeys: () => request<ApiKey[]>('GET', '/api-keys'),
-    createApiKey: (name: string, role: string) => request<{ id: string; name: string; role: string; key: string }>('POST', '/api-keys', { name, role }),
+    createApiKey: (name: string, role: string) => request<ApiKeyMinted>('POST', '/api-keys', { name, role }),
     revokeApiKey: (id: string) => request<void>('DELETE', `/api-keys/${encodeURIComponent(id)}`),
     listTemplates: () => request<TemplatePack[]>('GET', '/templates'),
     installTemplate: (pack: string, options: { publish: boolean; referenceData: boolean }) =>
       request<TemplateInstall>('POST', `/templates/${encodeURIComponent(pack)}/install`, options),
-    listClients: () => request<{ tenant: Tenant; clients: Tenant[] }>('GET', '/clients'),
+    listClients: () => request<ClientList>('GET', '/clients'),
     listAiModels: () => request<AiModelView[]>('GET', '/ai/models?limit=50'),
     trainAiModels: () => request<{ recommender: AiModelView | null; anomaly: AiModelView | null; skippedSteps: string[] }>('POST', '/ai/models/train'),
     getAiAgreement: () => request<AgreementRow[]>('GET', '/ai/agreement'),

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { canAdminister, canDesign } from '../inbox/workspaceRoute.js';
+import { canAdminister, canDesign } from '../workspace/workspaceRoute.js';
 
 export type AppArea = 'flows' | 'inbox' | 'incidents' | 'insights' | 'admin' | 'other';
 

@@ -1,11 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState } from 'react';
-import { dateTime, relative } from '../inbox/format.js';
-import { useNow } from '../inbox/useNow.js';
-import { useWorkspace } from '../inbox/WorkspaceApp.js';
-import type { Incident } from '../inbox/workspaceApi.js';
-import { workspaceHref } from '../inbox/workspaceRoute.js';
-import { useLive, useLiveMessage } from './live.js';
+import { dateTime, relative } from '../workspace/format.js';
+import { useNow } from '../workspace/useNow.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { Incident } from '../workspace/workspaceApi.js';
+import { workspaceHref } from '../workspace/workspaceRoute.js';
+import { useLive, useLiveMessage } from '../workspace/live.js';
 
 const RETRY_ROLES = ['tenant_admin', 'process_owner'];
 

@@ -1,4 +1,4 @@
-import type { AuditEntry, CaseEvent } from '../inbox/workspaceApi.js';
+import type { AuditEntry, CaseEvent } from '../workspace/workspaceApi.js';
 
 /** A line of the case timeline: what happened and, when the event says, why. */
 export interface EventLine {

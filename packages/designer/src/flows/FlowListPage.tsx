@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dateTime } from '../inbox/format.js';
+import { dateTime } from '../workspace/format.js';
 import { describeApiError, type DefinitionRecord, type DefinitionSummary, type TemplateLayerSummary, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { downloadJson, downloadText } from '../versions/download.js';

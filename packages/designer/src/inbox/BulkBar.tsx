@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { describeApiError } from '../api/client.js';
 import { selectSelected } from './inboxStore.js';
 import { useInbox, useInboxStore } from './InboxStoreProvider.js';
-import { useWorkspace } from './WorkspaceApp.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
 
 const WORKER_ROLES = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
 

@@ -5,8 +5,8 @@ import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, describeApiError } from '../api/client.js';
 import { plainFormErrors, plainServerError, toErrorSchema } from './formErrors.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import type { AiSuggestion, Task } from './workspaceApi.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { AiSuggestion, Task } from '../workspace/workspaceApi.js';
 
 const validator = customizeValidator({ ajvOptionsOverrides: { strict: false } });
 

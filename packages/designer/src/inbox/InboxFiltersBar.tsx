@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { selectFilters, selectSummary, selectView } from './inboxStore.js';
 import { useInbox, useInboxStore } from './InboxStoreProvider.js';
-import { exceptionLabel } from './format.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import type { InboxFilters } from './workspaceApi.js';
+import { exceptionLabel } from '../workspace/format.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { InboxFilters } from '../workspace/workspaceApi.js';
 
 /** Filters by exception kind, supplier, business unit, amount range and due date (and holder, in the team view). */
 export function InboxFiltersBar() {

@@ -1,18 +1,18 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useLiveMessage } from '../cases/live.js';
+import { useLiveMessage } from '../workspace/live.js';
 import { describeApiError } from '../api/client.js';
 import { BulkBar } from './BulkBar.js';
 import { InboxFiltersBar } from './InboxFiltersBar.js';
 import { createInboxStore, selectError, selectItems, selectLoading, selectNextCursor, selectSelected, selectSummary, selectView } from './inboxStore.js';
 import { InboxStoreProvider, useInbox, useInboxStore } from './InboxStoreProvider.js';
-import { SlaChip } from './SlaChip.js';
-import { dateTime, exceptionLabel, money } from './format.js';
+import { SlaChip } from '../workspace/SlaChip.js';
+import { dateTime, exceptionLabel, money } from '../workspace/format.js';
 import { useInboxData } from './useInboxData.js';
-import { useNow } from './useNow.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import type { Comment, InboxTask, InboxView } from './workspaceApi.js';
-import { workspaceHref } from './workspaceRoute.js';
+import { useNow } from '../workspace/useNow.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { Comment, InboxTask, InboxView } from '../workspace/workspaceApi.js';
+import { workspaceHref } from '../workspace/workspaceRoute.js';
 
 /** The task inbox: my tasks, the unclaimed ones I may take, the team's (leads); live. */
 export function InboxPage() {

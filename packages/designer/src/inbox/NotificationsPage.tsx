@@ -1,9 +1,9 @@
 import { NOTIFICATION_KINDS, type NotificationKind, type NotificationPreferencesView, type NotificationView } from '@exflow/shared';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dateTime } from './format.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import { workspaceHref } from './workspaceRoute.js';
+import { dateTime } from '../workspace/format.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import { workspaceHref } from '../workspace/workspaceRoute.js';
 
 /**
  * What a person is told, and where: each kind by e-mail and/or to their own chat webhook, and

@@ -1,7 +1,7 @@
 import { anomalyInWords, probabilityInWords } from '@exflow/shared';
-import { dateTime } from './format.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import type { AiSuggestion, Task } from './workspaceApi.js';
+import { dateTime } from '../workspace/format.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { AiSuggestion, Task } from '../workspace/workspaceApi.js';
 
 const MODE_TEXT: Record<AiSuggestion['mode'], string> = {
   prefill: 'Confident enough to pre-select it below. Check it, then accept it or choose another outcome.',

@@ -1,21 +1,21 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeApiError } from '../api/client.js';
-import { AttachmentsPanel } from '../cases/AttachmentsPanel.js';
-import { CommentsPanel } from '../cases/CommentsPanel.js';
-import { EvidenceList } from '../cases/EvidenceList.js';
-import { FindingsPanel } from '../cases/FindingsPanel.js';
-import { useLiveMessage } from '../cases/live.js';
-import { MatchTable } from '../cases/MatchTable.js';
-import { useCaseHistory } from '../cases/useCaseHistory.js';
+import { AttachmentsPanel } from '../workspace/AttachmentsPanel.js';
+import { CommentsPanel } from '../workspace/CommentsPanel.js';
+import { EvidenceList } from '../workspace/EvidenceList.js';
+import { FindingsPanel } from '../workspace/FindingsPanel.js';
+import { useLiveMessage } from '../workspace/live.js';
+import { MatchTable } from '../workspace/MatchTable.js';
+import { useCaseHistory } from '../workspace/useCaseHistory.js';
 import { DecisionPanel } from './DecisionPanel.js';
-import { calendarDate, dateTime, exceptionLabel, money } from './format.js';
-import { SlaChip } from './SlaChip.js';
+import { calendarDate, dateTime, exceptionLabel, money } from '../workspace/format.js';
+import { SlaChip } from '../workspace/SlaChip.js';
 import { SuggestionPanel } from './SuggestionPanel.js';
-import { useNow } from './useNow.js';
-import { useWorkspace } from './WorkspaceApp.js';
-import type { AiSuggestion, CaseDetail, Evidence, StoredInvoice, Task } from './workspaceApi.js';
-import { workspaceHref } from './workspaceRoute.js';
+import { useNow } from '../workspace/useNow.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import type { AiSuggestion, CaseDetail, Evidence, StoredInvoice, Task } from '../workspace/workspaceApi.js';
+import { workspaceHref } from '../workspace/workspaceRoute.js';
 
 const WORKER_ROLES = ['tenant_admin', 'process_owner', 'analyst', 'approver'];
 

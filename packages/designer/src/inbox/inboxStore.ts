@@ -1,5 +1,5 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand';
-import type { InboxFilters, InboxSummary, InboxTask, InboxView } from './workspaceApi.js';
+import type { InboxFilters, InboxSummary, InboxTask, InboxView } from '../workspace/workspaceApi.js';
 
 export interface FilterSlice {
   view: InboxView;

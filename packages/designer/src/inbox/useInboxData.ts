@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef } from 'react';
 import { describeApiError } from '../api/client.js';
-import { useLive, useLiveMessage, useRooms } from '../cases/live.js';
+import { useLive, useLiveMessage, useRooms } from '../workspace/live.js';
 import { selectSummary } from './inboxStore.js';
 import { useInbox, useInboxStore } from './InboxStoreProvider.js';
-import { useWorkspace } from './WorkspaceApp.js';
+import { useWorkspace } from '../workspace/WorkspaceApp.js';
 
 const REFRESH_MS = 120;
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { loadSession } from '../auth/session.js';
-import { useLiveMessage } from '../cases/live.js';
+import { useLiveMessage } from '../workspace/live.js';
 import { BarChart, type Bar } from './BarChart.js';
 import { createInsightsApi, insightsQuery, type DrillCase, type InsightParams, type MetricRow, type SummaryRow } from './insightsApi.js';
 import { PeriodPicker } from './PeriodPicker.js';

@@ -1,36 +1,10 @@
+import type { DrillAnswer, DrillCase, MetricAnswer, MetricFigure, SummaryAnswer, SummaryRow } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
+// Insights answers: the wire types declared in shared (schemas the routes answer with).
 /** One figure of a metric, as `GET /insights/metrics/:metric` answers it. */
-export interface MetricRow {
-  bucket: string | null;
-  group: string;
-  value: number | null;
-  numerator?: number;
-  denominator?: number;
-  count?: number;
-  p50?: number | null;
-  p90?: number | null;
-}
-
-export interface SummaryRow {
-  metric: string;
-  unit: 'ratio' | 'seconds' | 'tasks';
-  value: number | null;
-  previous: number | null;
-  numerator?: number;
-  denominator?: number;
-  olderThan7Days?: number;
-}
-
-export interface DrillCase {
-  id: string;
-  status: string;
-  outcome: string | null;
-  definitionId: string;
-  invoiceId: string | null;
-  openedAt: string;
-  closedAt: string | null;
-}
+export type MetricRow = MetricFigure;
+export type { SummaryRow, DrillCase };
 
 export interface InsightParams {
   [extra: string]: string | undefined;
@@ -68,10 +42,10 @@ export function createInsightsApi(options: ApiClientOptions) {
   }
   const json = async <T>(path: string) => (await (await send(path, 'application/json')).json()) as T;
   return {
-    summary: (p: InsightParams) => json<{ rows: SummaryRow[]; period: { from: string; to: string } }>(`/insights/summary?${insightsQuery(p)}`),
-    metric: (metric: string, p: InsightParams) => json<{ rows: MetricRow[] }>(`/insights/metrics/${metric}?${insightsQuery(p)}`),
+    summary: (p: InsightParams) => json<SummaryAnswer>(`/insights/summary?${insightsQuery(p)}`),
+    metric: (metric: string, p: InsightParams) => json<MetricAnswer>(`/insights/metrics/${metric}?${insightsQuery(p)}`),
     cases: (metric: string, p: InsightParams, bucket: string | null, group: string) =>
-      json<{ rows: DrillCase[]; invoiceIds: string[] }>(`/insights/cases?${insightsQuery({ ...p, metric, bucket: bucket ?? '', group })}`),
+      json<DrillAnswer>(`/insights/cases?${insightsQuery({ ...p, metric, bucket: bucket ?? '', group })}`),
     /** A file to save: CSV of a table, or a process-mining export (OCEL JSON, OCEL SQLite, XES). */
     file: async (path: string, accept = 'text/csv') => (await send(path, accept)).blob(),
   };

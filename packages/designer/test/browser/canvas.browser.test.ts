@@ -14,7 +14,7 @@ interface TestServer {
 
 // The designer as the runtime serves it, against the real API (imported by path at run time,
 // as in e2e/publish.e2e.test.ts: the designer does not depend on the runtime package).
-const serverModule = new URL('../../../runtime/src/testing/testServer.ts', import.meta.url);
+const serverModule = new URL('../../../runtime/test/support/testServer.ts', import.meta.url);
 const hasRuntime = existsSync(fileURLToPath(serverModule));
 
 const node = (id: string) => `.react-flow__node[data-id="${id}"]`;

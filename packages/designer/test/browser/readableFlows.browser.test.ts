@@ -11,7 +11,7 @@ interface TestServer {
   stop(): Promise<void>;
 }
 
-const serverModule = new URL('../../../runtime/src/testing/testServer.ts', import.meta.url);
+const serverModule = new URL('../../../runtime/test/support/testServer.ts', import.meta.url);
 const hasRuntime = existsSync(fileURLToPath(serverModule));
 const TEMPLATES = fileURLToPath(new URL('../../../../templates/', import.meta.url));
 

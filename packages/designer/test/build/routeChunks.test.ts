@@ -44,7 +44,7 @@ const DESIGNER_MARKERS = { xyflow: 'react-flow__renderer', elk: 'org.eclipse.elk
 
 describe('the web app is split per route', () => {
   const entry = Object.keys(manifest).find((k) => manifest[k].isEntry)!;
-  const inbox = filesFor(entry, 'src/inbox/WorkspaceApp.tsx');
+  const inbox = filesFor(entry, 'src/workspace/WorkspaceApp.tsx');
   const designer = filesFor(entry, 'src/app/DesignerPage.tsx');
 
   it('the inbox route downloads none of the designer: no @xyflow, no ELK, no form renderer, no designer page', () => {

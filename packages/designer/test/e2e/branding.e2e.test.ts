@@ -11,7 +11,7 @@ interface TestServer {
 }
 
 // imported by path at run time, as in publish.e2e.test.ts: the designer does not depend on the runtime
-const serverModule = new URL('../../../runtime/src/testing/testServer.ts', import.meta.url);
+const serverModule = new URL('../../../runtime/test/support/testServer.ts', import.meta.url);
 const hasRuntime = existsSync(fileURLToPath(serverModule));
 
 describe.skipIf(!hasRuntime || !hasChromium)('white-label branding of MSPs, in the browser', () => {

@@ -13,7 +13,7 @@ interface TestServer {
 
 // imported by path at run time: the designer does not depend on the runtime package, and its
 // type check must not follow into runtime sources
-const serverModule = new URL('../../../runtime/src/testing/testServer.ts', import.meta.url);
+const serverModule = new URL('../../../runtime/test/support/testServer.ts', import.meta.url);
 const hasRuntime = existsSync(fileURLToPath(serverModule));
 
 describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime', () => {

@@ -6,12 +6,20 @@ import { createTimerRepository } from '../store/timerRepository.js';
 /** Thrown inside the transition when another worker took the timer first: skip it. */
 const skipped = new Error('timer taken by another worker');
 
+interface TimerWorkerOptions {
+  db: Db;
+  engine: Engine;
+  log?: (m: string, c: Record<string, unknown>) => void;
+  /** The clock timers fall due by, ms since the epoch: the engine's, which set their due times (default `Date.now`). */
+  now?: () => number;
+}
+
 /** Fires due durable timers as `timer.fired` events; the timer row is marked in the same transaction. */
-export function createTimerWorker({ db, engine, log = () => {} }: { db: Db; engine: Engine; log?: (m: string, c: Record<string, unknown>) => void }) {
+export function createTimerWorker({ db, engine, log = () => {}, now = Date.now }: TimerWorkerOptions) {
   const timers = createTimerRepository(db);
   return {
     async tick(): Promise<number> {
-      const due = await timers.due(20);
+      const due = await timers.due(20, new Date(now()));
       let fired = 0;
       for (const timer of due) {
         try {

@@ -24,8 +24,9 @@ const toTimer = (r: any): TimerRecord => ({
 
 export function createTimerRepository(db: Db) {
   return {
-    async due(limit: number): Promise<TimerRecord[]> {
-      const rows = await db('timers').where('status', 'pending').andWhere('due_at', '<=', db.fn.now()).orderBy('due_at').limit(limit);
+    /** Pending timers due at `at` (the timer worker's clock), soonest first. */
+    async due(limit: number, at: Date): Promise<TimerRecord[]> {
+      const rows = await db('timers').where('status', 'pending').andWhere('due_at', '<=', at.toISOString()).orderBy('due_at').limit(limit);
       return rows.map(toTimer);
     },
 

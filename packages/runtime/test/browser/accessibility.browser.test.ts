@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
+import { startTestServer, type TestServer } from '../support/testServer.js';
 import { seriousFindings } from '../support/axe.js';
 import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
 import { invoiceWithChairPrice } from '../support/fixtures.js';

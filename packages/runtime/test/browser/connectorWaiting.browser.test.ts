@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpConnector } from '../../src/integration/connectors/erp/erpConnector.js';
-import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
+import { startTestServer, type TestServer } from '../support/testServer.js';
 import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
 import { createFakeErp } from '../support/fakeErp.js';
 import { plainInvoice } from '../support/flows.js';

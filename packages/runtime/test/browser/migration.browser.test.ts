@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TENANT } from '../../src/demo/seed.js';
-import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
+import { startTestServer, type TestServer } from '../support/testServer.js';
 import { invoiceOf } from '../support/approvalFlow.js';
 import { seriousFindings } from '../support/axe.js';
 import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';

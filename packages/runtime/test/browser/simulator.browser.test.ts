@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../src/testing/testServer.js';
+import { startTestServer, type TestServer } from '../support/testServer.js';
 import { seriousFindings } from '../support/axe.js';
 import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
 import { eventually, httpClient } from '../support/http.js';

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { hashPassword } from '../../src/auth/passwords.js';
 import type { Role } from '../../src/auth/roles.js';
 import type { PackExpectation, PackSample, PackStep } from '../../src/packs/templatePack.js';
-import type { TestServer } from '../../src/testing/testServer.js';
+import type { TestServer } from './testServer.js';
 import { DEMO_POLICIES } from '../../src/demo/seed.js';
 import { createTenantRepository } from '../../src/store/tenantRepository.js';
 import { createUserRepository } from '../../src/store/userRepository.js';

@@ -51,14 +51,10 @@ export type PoliciesView = Static<typeof policiesViewSchema>;
 
 /** `PUT /policies`: what is in force after the change, and the tenant's own settings. */
 export const policiesSavedSchema = Type.Object({ effective: OpenObject('The policies in force'), own: OpenObject("The tenant's own settings") });
+export type PoliciesSaved = Static<typeof policiesSavedSchema>;
 
 /** `GET /policies/schema`: the JSON Schema of the policies. */
 export const policySchemaSchema = OpenObject('JSON Schema of the tenant policies');
-
-/** The signed-in user (`GET /auth/me`, and `user` of the sign-in answer). */
-export const signedInUserSchema = Type.Object({ id: Id(), email: Text(320), name: Text(200), roles: List(Id(), 20), tenantId: Id() });
-/** `POST /auth/login`: a bearer token and who it is for. */
-export const loginAnswerSchema = Type.Object({ token: Text(10_000, 'Send as Authorization: Bearer <token>'), user: signedInUserSchema });
 
 /** A delegation of one's authority to a colleague for a period (`GET /delegations`). */
 export const delegationViewSchema = Type.Object({

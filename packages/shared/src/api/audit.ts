@@ -19,20 +19,6 @@ export const auditRecordSchema = Type.Object({
 export type AuditRecordView = Static<typeof auditRecordSchema>;
 export const auditListSchema = List(auditRecordSchema, 10_000_000, 'Oldest first');
 
-/** One row of a case's audit trail (`GET /cases/:id/audit`): who (with their name), what, when; without the chain fields. */
-export const caseAuditEntrySchema = Type.Object({
-  id: Id(),
-  caseId: Nullable(Id()),
-  actor: Nullable(Id()),
-  actorName: Nullable(Text(200)),
-  action: Id(),
-  entity: Id(),
-  entityId: Text(500),
-  data: OpenObject('What the action changed or decided'),
-  createdAt: Timestamp(),
-});
-export const caseAuditListSchema = List(caseAuditEntrySchema, 1_000_000, 'Oldest first');
-
 /** `GET /audit/verify`: the recomputed chains, every break and finding, the checkpoints counted. */
 export const auditVerificationSchema = Type.Object({
   intact: Type.Boolean(),

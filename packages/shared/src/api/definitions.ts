@@ -5,6 +5,12 @@ import { Count, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from '.
 const definitionBody = (description: string) =>
   OpenObject<WorkflowDefinition>(`${description} (a workflow definition, as POST /definitions/validate checks it)`);
 
+/** `POST /definitions/validate`: `validate`'s result (`ValidationResult`). */
+export const validationAnswerSchema = Type.Object({
+  ok: Type.Boolean({ description: 'No problems other than warnings' }),
+  problems: List(OpenObject<ValidationProblem>('A problem: code, message, nodeId or edgeId, path, severity'), 10_000),
+});
+
 /** A definition as `GET /definitions` lists it (without its draft). */
 export const definitionSummarySchema = Type.Object({
   id: Id(),
@@ -56,9 +62,3 @@ export const bpmnImportResponseSchema = Type.Object({
   problems: List(OpenObject('A validation problem of the draft (as POST /definitions/validate lists them)'), 10_000),
 });
 export type BpmnImportResponse = Static<typeof bpmnImportResponseSchema>;
-
-/** `POST /definitions/validate`: whether the definition may be published, and every problem (warnings included). */
-export const validationResultSchema = Type.Object({
-  ok: Type.Boolean(),
-  problems: List(OpenObject<ValidationProblem>('A problem: code, message, path, nodeId, edgeId, severity, pathNodeIds'), 10_000),
-});

@@ -3,7 +3,7 @@ import type { TriageFinding } from '../checks/triage.js';
 import type { TriageOutcome } from '../checks/routing.js';
 import type { SourceChannel } from '../invoice/invoice.js';
 import { CASE_STATUSES } from './cases.js';
-import { Count, Decimal, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
+import { Count, Decimal, Id, List, Nullable, OneOf, Text } from './wire.js';
 
 const CHANNELS = ['api', 'portal', 'email', 'edi', 'ubl', 'cii', 'x12', 'edifact', 'csv'] as const satisfies readonly SourceChannel[];
 const OUTCOMES = ['exception', 'started', 'touchless', 'unrouted'] as const satisfies readonly TriageOutcome[];
@@ -104,51 +104,3 @@ export const csvBatchResultSchema = Type.Object({
   warnings: List(Text(2000), 1000),
 });
 export type CsvBatchResult = Static<typeof csvBatchResultSchema>;
-
-/** A received invoice (`GET /invoices/:id`, `PUT /invoices/:id`): the canonical invoice as `body`, and what triage found. */
-export const storedInvoiceSchema = Type.Object({
-  id: Id(),
-  invoiceNumber: Text(200),
-  supplierName: Text(500),
-  channel: OneOf(CHANNELS),
-  receivedAt: Timestamp(),
-  body: OpenObject('The canonical invoice (as POST /invoices takes it)'),
-  findings: List(OpenObject('A triage finding: kind, severity, rule, figures, value at risk'), 1000),
-  triageOutcome: Nullable(OneOf(OUTCOMES)),
-  triage: Nullable(OpenObject("Triage's detail: the route and the value at risk")),
-});
-
-/** `GET /cases/:id/evidence`: what a case is judged on — its invoice, the purchase order (lines, goods receipts) and the supplier master record, each null when there is none. */
-export const caseEvidenceSchema = Type.Object({
-  invoice: Nullable(storedInvoiceSchema),
-  purchaseOrder: Nullable(
-    Type.Object({
-      poNumber: Id(),
-      supplierId: Nullable(Id()),
-      currency: Text(3),
-      kind: Id(),
-      businessUnit: Nullable(Text(200)),
-      lines: List(
-        Type.Object({
-          lineId: Id(),
-          description: Nullable(Text(1000)),
-          quantity: Decimal(),
-          unitPrice: Decimal(),
-          receivedQuantity: Decimal(),
-          receipts: List(Type.Object({ id: Id(), quantity: Decimal(), receivedAt: Text(40) }), 10_000),
-        }),
-        10_000,
-      ),
-    }),
-  ),
-  supplier: Nullable(
-    Type.Object({
-      id: Id(),
-      name: Text(500),
-      taxId: Nullable(Text(100)),
-      country: Nullable(Text(2)),
-      bankAccount: Nullable(Text(100)),
-      bankAccountChangedAt: Nullable(Timestamp()),
-    }),
-  ),
-});

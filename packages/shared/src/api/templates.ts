@@ -1,6 +1,33 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ValidationProblem } from '../definition/types.js';
-import { Count, Id, List, OneOf, OpenObject, Text, Timestamp } from './wire.js';
+import { Count, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
+
+const packExpectationSchema = Type.Object({ route: List(Id('A node id'), 1000), status: Id() });
+
+/** `GET /templates`: the template packs this tenant may install, and which of their flow keys it already has. */
+export const templateListSchema = List(
+  Type.Object({
+    name: Id(),
+    title: Text(200),
+    version: Id(),
+    description: Text(4000),
+    flows: List(Type.Object({ key: Id(), name: Text(200), description: Nullable(Text(4000)), installed: Type.Boolean() }), 100),
+    samples: List(Type.Object({ file: Text(500), flow: Id(), expect: packExpectationSchema, end: Type.Optional(packExpectationSchema) }), 1000),
+    referenceData: Type.Object({ suppliers: Count(), purchaseOrders: Count(), goodsReceipts: Count() }),
+  }),
+  1000,
+);
+export type TemplatePackView = Static<typeof templateListSchema>[number];
+
+/** `POST /templates/:pack/install`. */
+export const templateInstallSchema = Type.Object({
+  pack: Id(),
+  installed: List(Id('A flow key'), 100),
+  skipped: List(Id('A flow key the tenant already had'), 100),
+  referenceData: Nullable(Type.Object({ suppliers: Count(), purchaseOrders: Count(), goodsReceipts: Count() })),
+  routing: Type.Optional(OneOf(['installed', 'kept'] as const, "installed: the pack's routing table; kept: the tenant had one")),
+});
+export type TemplateInstall = Static<typeof templateInstallSchema>;
 
 /** `POST /template-packs`. */
 export const templatePackCreatedSchema = Type.Object({ name: Id(), version: Count(), flows: List(Id('A flow key'), 100) });
@@ -95,6 +122,9 @@ export const templateLayerListSchema = List(
   10_000,
 );
 
+/** A flow of a client that stands on its MSP's base, as `GET /template-layers` lists it. */
+export type TemplateLayerSummary = Static<typeof templateLayerListSchema>[number];
+
 /** `GET /template-layers/:key`: base vs override. */
 export const templateLayerViewSchema = Type.Object({
   key: Id(),
@@ -109,38 +139,7 @@ export const templateLayerViewSchema = Type.Object({
   effective: OpenObject('The effective flow: base with the overrides'),
 });
 
+export type TemplateLayerView = Static<typeof templateLayerViewSchema>;
+
 /** `PUT /template-layers/:key/overrides`. */
 export const templateOverridesSavedSchema = Type.Object({ key: Id(), version: Count(), report: List(overrideOutcomeSchema, 1000), diff: diffSchema });
-
-const sampleExpectation = Type.Object({ route: List(Id('A node id'), 500), status: Id() }, { description: 'The nodes the case passes and its status' });
-
-/** `GET /templates`: the built-in template packs, their flows (and which keys the tenant has), samples and reference data. */
-export const templateCatalogueSchema = List(
-  Type.Object({
-    name: Id(),
-    title: Text(200),
-    version: Text(50),
-    description: Text(5000),
-    flows: List(Type.Object({ key: Id(), name: Text(200), description: Type.Union([Text(5000), Type.Null()]), installed: Type.Boolean() }), 100),
-    samples: List(
-      Type.Object({
-        file: Text(500),
-        flow: Id(),
-        expect: sampleExpectation,
-        end: Type.Optional(sampleExpectation),
-      }),
-      1000,
-    ),
-    referenceData: Type.Object({ suppliers: Count(), purchaseOrders: Count(), goodsReceipts: Count() }),
-  }),
-  100,
-);
-
-/** `POST /templates/:pack/install`: what was installed, what was skipped (keys the tenant had), reference data and routing. */
-export const templateInstallResultSchema = Type.Object({
-  pack: Id(),
-  installed: List(Id('A flow key'), 100),
-  skipped: List(Id('A flow key'), 100),
-  referenceData: Type.Union([Type.Object({ suppliers: Count(), purchaseOrders: Count(), goodsReceipts: Count() }), Type.Null()]),
-  routing: Type.Optional(OneOf(['installed', 'kept'] as const)),
-});

@@ -119,37 +119,6 @@ export const taskAwaitingSecondApprovalSchema = Type.Object({ task: taskViewSche
 /** `POST /inbox/bulk/reassign` and `/inbox/bulk/priority`: how many tasks changed (all of those asked). */
 export const bulkChangedSchema = Type.Object({ changed: Count() });
 
-/** A comment on a case (`GET /cases/:id/comments`, `GET /inbox/mentions`). */
-export const commentViewSchema = Type.Object({
-  id: Id(),
-  caseId: Id(),
-  taskId: Nullable(Id()),
-  author: Id(),
-  authorName: Nullable(Text(200)),
-  text: Text(4000),
-  mentions: List(Id('A user id'), 100),
-  createdAt: Timestamp(),
-});
-/** Comments, oldest first on a case, newest first in the mentions. */
-export const commentListSchema = List(commentViewSchema, 10_000);
-/** `POST /cases/:id/comments`: the comment and the case version its event made. */
-export const commentPostedSchema = Type.Object({ comment: commentViewSchema, case: Type.Object({ id: Id(), version: Count() }) });
-
-/** A file attached to a case, without its bytes. */
-export const attachmentViewSchema = Type.Object({
-  id: Id(),
-  caseId: Id(),
-  taskId: Nullable(Id()),
-  filename: Text(255),
-  contentType: Text(200),
-  sizeBytes: Count(),
-  sha256: Text(64),
-  uploadedBy: Id(),
-  uploadedByName: Nullable(Text(200)),
-  createdAt: Timestamp(),
-});
-/** `GET /cases/:id/attachments`. */
-export const attachmentListSchema = List(attachmentViewSchema, 10_000);
 /** `GET /assignment-options`: the queues and candidate roles a flow's task may name, for the designer's lists. */
 export const assignmentOptionsSchema = Type.Object({
   queues: List(

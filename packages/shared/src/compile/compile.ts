@@ -1,7 +1,8 @@
 import type { FlowNode, ValidationProblem, WorkflowDefinition } from '../definition/types.js';
 import { outgoing, validate } from '../definition/validate.js';
-import { getNodeKind } from '../nodes/catalogue.js';
-import { stateTarget, type StateConfig } from '../nodes/defineNodeKind.js';
+import { nodeCatalogue } from '../nodes/catalogue.js';
+import { stateTarget, type NodeKind, type StateConfig } from '../nodes/defineNodeKind.js';
+import { qualifyBehaviour } from '../nodes/kindVersions.js';
 import { findParallelRegions, type ParallelRegion } from './regions.js';
 
 /** State id of the final state a case reaches when cancelled. */
@@ -21,6 +22,21 @@ export interface CompiledFlow {
   /** The named actions and guards the machine refers to (implemented by `createFlowMachine`). */
   actions: string[];
   guards: string[];
+  /**
+   * The version of each node kind the flow uses, by kind: `createFlowMachine` runs those
+   * versions' guards and actions, so a published flow keeps its behaviour when a kind moves on.
+   * Absent on flows compiled before kinds had versions (they run version 1 of each kind).
+   */
+  kindVersions?: Record<string, number>;
+}
+
+export interface CompileOptions {
+  /**
+   * The node kinds to compile with (default: the node catalogue), e.g. a catalogue in which a
+   * kind has moved to its next version. Validation still reads the catalogue's declarations, so
+   * these are the catalogue's kinds, perhaps at other versions.
+   */
+  kinds?: readonly NodeKind<unknown>[];
 }
 
 export type CompileResult = { ok: true; flow: CompiledFlow } | { ok: false; problems: ValidationProblem[] };
@@ -32,7 +48,9 @@ export type CompileResult = { ok: true; flow: CompiledFlow } | { ok: false; prob
  * const result = compile(definition);
  * if (result.ok) createFlowMachine(result.flow);
  */
-export function compile(definition: WorkflowDefinition): CompileResult {
+export function compile(definition: WorkflowDefinition, options: CompileOptions = {}): CompileResult {
+  const kinds = new Map((options.kinds ?? nodeCatalogue).map((k) => [k.kind, k]));
+  const getNodeKind = (kind: string) => kinds.get(kind);
   const validation = validate(definition, { sod: false });
   if (!validation.ok) return { ok: false, problems: validation.problems };
   const out = outgoing(definition);
@@ -58,7 +76,7 @@ export function compile(definition: WorkflowDefinition): CompileResult {
       node: (id: string) => nodes.get(id),
       targetFrom: (id: string, port: string) => (nodes.has(id) ? targetOf(nodes.get(id)!, port, redirect) : undefined),
     };
-    const state = reenterSelf(kind.compile!(node, node.config ?? {}, ctx), stateTarget(node.id));
+    const state = reenterSelf(qualifyBehaviour(kind, kind.compile!(node, node.config ?? {}, ctx)), stateTarget(node.id));
     collectNames(state, actions, guards);
     return { id: node.id, ...state };
   };
@@ -111,9 +129,11 @@ export function compile(definition: WorkflowDefinition): CompileResult {
   for (const node of definition.nodes) {
     if (node.kind === 'end') outcomes[node.id] = (node.config as { outcome: CaseOutcome }).outcome;
   }
+  const kindVersions: Record<string, number> = {};
+  for (const kind of [...new Set(definition.nodes.map((n) => n.kind))].sort()) kindVersions[kind] = getNodeKind(kind)!.version;
   return {
     ok: true,
-    flow: { key: definition.key, name: definition.name, machine, outcomes, actions: [...actions].sort(), guards: [...guards].sort() },
+    flow: { key: definition.key, name: definition.name, machine, outcomes, actions: [...actions].sort(), guards: [...guards].sort(), kindVersions },
   };
 }
 

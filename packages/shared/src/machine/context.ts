@@ -1,3 +1,9 @@
+/** Any event a case receives. Names are stable: they are stored in the event log. */
+export interface CaseEvent {
+  type: string;
+  [key: string]: unknown;
+}
+
 /** What a case knows, kept in the XState snapshot's context. */
 export interface CaseContext {
   invoice: Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { neverAutomatic, type AiGateStep } from '../ai/gate.js';
 import type { FlowNode } from '../definition/types.js';
+import { assignServiceResult, fromNode, type KindAction, type KindGuard } from './behaviour.js';
 import { defineNodeKind, type StateConfig } from './defineNodeKind.js';
 import type { HumanTaskConfig } from './humanTask.js';
 
@@ -31,8 +32,23 @@ export function aiGateStep(step: FlowNode): AiGateStep {
  * system instead; below it the suggestion is advice. A missing model or a failed call passes
  * the case on to the step with no suggestion (docs/ai.md).
  */
+/** The gate answered `auto` with this outcome: the step completes the human step after it. */
+const aiAutoResolve: KindGuard = ({ event }, params) => {
+  const result = event.result as { mode?: unknown; outcome?: unknown } | null | undefined;
+  return event.nodeId === params.nodeId && result?.mode === 'auto' && result.outcome === params.outcome;
+};
+
+/** Records the human step after it as decided by the system (gate mode `auto`). */
+const assignAiDecision: KindAction = ({ context, event }, params) => {
+  const result = event.result as { outcome: string; suggestionId?: string };
+  const decided = { outcome: result.outcome, data: { aiSuggestionId: result.suggestionId ?? null }, by: 'system' };
+  return { tasks: { ...context.tasks, [params.nodeId]: decided }, vars: { ...context.vars, [params.resultVar]: decided } };
+};
+
 export const aiSuggestion = defineNodeKind<AiSuggestionConfig>({
   kind: 'aiSuggestion',
+  version: 1,
+  behaviour: { guards: { aiAutoResolve, fromNode }, actions: { assignServiceResult, assignAiDecision } },
   label: 'AI suggestion',
   description:
     'Asks the model for the likely outcome of the next human step: pre-fills the task above the confidence threshold, advice below it. Never completes payment releases or approvals.',

@@ -1,4 +1,6 @@
-import { checkFeelExpression } from '../feel/feel.js';
+import { checkFeelExpression, feelCondition } from '../feel/feel.js';
+import { feelContext } from '../machine/context.js';
+import type { KindGuard } from './behaviour.js';
 import { defineNodeKind } from './defineNodeKind.js';
 
 export interface DecisionBranch {
@@ -11,8 +13,13 @@ export interface DecisionConfig {
   branches: DecisionBranch[];
 }
 
+/** A branch's FEEL condition holds for the case. */
+const feel: KindGuard = ({ context }, params) => feelCondition(params.expression, feelContext(context));
+
 export const decision = defineNodeKind<DecisionConfig>({
   kind: 'decision',
+  version: 1,
+  behaviour: { guards: { feel } },
   label: 'Decision',
   description: 'Routes the case down the first branch whose condition holds, else the default.',
   group: 'logic',

@@ -1,5 +1,8 @@
 import { checkFeelExpression, checkFeelUnaryTests } from '../feel/feel.js';
 import type { ValidationProblem } from '../definition/types.js';
+import { decide, type DecisionTableSpec } from '../feel/decisionTable.js';
+import { feelContext } from '../machine/context.js';
+import type { KindAction } from './behaviour.js';
 import { defineNodeKind } from './defineNodeKind.js';
 
 export type HitPolicy = 'FIRST' | 'UNIQUE' | 'COLLECT';
@@ -16,8 +19,15 @@ export interface DecisionTableConfig {
   resultVar?: string;
 }
 
+/** Decides the table (its params are the whole spec) and keeps the result under its name. */
+const decideTable: KindAction = ({ context }, params) => ({
+  vars: { ...context.vars, [params.resultVar]: decide(params as unknown as DecisionTableSpec, feelContext(context)).value },
+});
+
 export const decisionTable = defineNodeKind<DecisionTableConfig>({
   kind: 'decisionTable',
+  version: 1,
+  behaviour: { actions: { decideTable } },
   label: 'Decision table',
   description: 'Looks a result up in a table of rules (DMN hit policy FIRST, UNIQUE or COLLECT).',
   group: 'logic',

@@ -1,4 +1,5 @@
 import type { FlowEdge, FlowNode, ValidationProblem } from '../definition/types.js';
+import type { KindBehaviour } from './behaviour.js';
 
 /** A JSON Schema object as plain data (ajv checks it; the designer renders forms from it). */
 export type JsonSchema = Record<string, unknown>;
@@ -49,6 +50,17 @@ export interface NodeKind<C = Record<string, unknown>> {
   check?(node: FlowNode, config: C): ValidationProblem[];
   /** The XState state node for this node, or `undefined` for kinds the compiler handles itself. */
   compile?(node: FlowNode, config: C, ctx: CompileContext): StateConfig;
+  /**
+   * The version of this kind's `behaviour`. `compile` records it in the compiled flow
+   * (`kindVersions`), and a published version runs the behaviour of the kind versions it was
+   * compiled with. Raise it when `behaviour` changes what a running case does, and keep the old
+   * code in `earlier`.
+   */
+  version: number;
+  /** The guard and action code this version's compiled states run, by the names `compile` writes. */
+  behaviour?: KindBehaviour;
+  /** The behaviour of earlier versions, by version: cases compiled with them keep running it. */
+  earlier?: Readonly<Record<number, KindBehaviour>>;
 }
 
 /**

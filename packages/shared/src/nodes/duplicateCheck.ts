@@ -2,6 +2,7 @@ import { defineServiceNode } from './service.js';
 
 export const duplicateCheck = defineServiceNode({
   kind: 'duplicateCheck',
+  version: 1,
   service: 'duplicateCheck',
   label: 'Duplicate check',
   description: 'Looks for the same invoice among earlier ones: same supplier and number, or same amount, close dates and a near-identical number.',

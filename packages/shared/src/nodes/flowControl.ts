@@ -3,6 +3,7 @@ import { defineNodeKind } from './defineNodeKind.js';
 /** Runs every outgoing branch at once; the branches meet again at a join. */
 export const parallel = defineNodeKind<{ branches: number }>({
   kind: 'parallel',
+  version: 1,
   label: 'In parallel',
   description: 'Starts several branches at once; they meet again at a Join.',
   group: 'flow',
@@ -21,6 +22,7 @@ export const parallel = defineNodeKind<{ branches: number }>({
 /** Waits until every branch of the matching parallel node has arrived. */
 export const join = defineNodeKind<Record<string, never>>({
   kind: 'join',
+  version: 1,
   label: 'Join',
   description: 'Waits for every parallel branch, then goes on.',
   group: 'flow',
@@ -37,6 +39,7 @@ export type EndOutcome = 'resolved' | 'rejected' | 'cancelled';
 /** A final state: the case closes with this outcome. */
 export const end = defineNodeKind<{ outcome: EndOutcome }>({
   kind: 'end',
+  version: 1,
   label: 'End',
   description: 'Closes the case as resolved, rejected or cancelled.',
   group: 'end',

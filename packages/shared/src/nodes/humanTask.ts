@@ -1,5 +1,6 @@
 import { checkFeelExpression } from '../feel/feel.js';
 import { durationToMs } from '../time/duration.js';
+import { timerIs, type KindAction, type KindGuard } from './behaviour.js';
 import { defineNodeKind } from './defineNodeKind.js';
 
 export interface TaskOutcome {
@@ -40,8 +41,19 @@ export interface HumanTaskConfig {
   };
 }
 
+/** `task.completed` for this step with this outcome. */
+const taskOutcome: KindGuard = ({ event }, params) => event.nodeId === params.nodeId && event.outcome === params.outcome;
+
+/** Keeps the decision (outcome, form data, who) by node id and under the step's result name. */
+const assignTaskResult: KindAction = ({ context, event }, params) => {
+  const decided = { outcome: String(event.outcome), data: (event.data as Record<string, unknown>) ?? {}, by: (event.actor as string) ?? null };
+  return { tasks: { ...context.tasks, [params.nodeId]: decided }, vars: { ...context.vars, [params.resultVar]: decided } };
+};
+
 export const humanTask = defineNodeKind<HumanTaskConfig>({
   kind: 'humanTask',
+  version: 1,
+  behaviour: { guards: { taskOutcome, timerIs }, actions: { assignTaskResult } },
   label: 'Review / approval',
   description: 'A person decides: the case waits in a queue until someone completes the task.',
   group: 'people',

@@ -2,6 +2,7 @@ import { defineServiceNode } from './service.js';
 
 export const missingPoCheck = defineServiceNode({
   kind: 'missingPoCheck',
+  version: 1,
   service: 'missingPoCheck',
   label: 'PO check',
   description: 'Checks that the invoice names an existing purchase order of its supplier and currency; small invoices may pass as non-PO spend.',

@@ -1,4 +1,5 @@
 import { retryPolicySchema, type RetryPolicy } from '../retry/retryPolicy.js';
+import { assignServiceError, assignServiceResult, fromNode, type KindBehaviour } from './behaviour.js';
 import { defineNodeKind, type JsonSchema, type NodeGroup } from './defineNodeKind.js';
 
 export interface ServiceConfig {
@@ -12,6 +13,11 @@ export interface ServiceConfig {
 
 interface ServiceNodeOptions {
   kind: string;
+  /** The kind's version (see `NodeKind.version`); every service kind runs `serviceBehaviour` at version 1. */
+  version: number;
+  /** Behaviour of this kind's current version, when it is no longer `serviceBehaviour`. */
+  behaviour?: KindBehaviour;
+  earlier?: Readonly<Record<number, KindBehaviour>>;
   service?: string;
   label: string;
   description: string;
@@ -20,6 +26,9 @@ interface ServiceNodeOptions {
   paramsSchema: JsonSchema;
   defaultParams: Record<string, unknown>;
 }
+
+/** What a service step's compiled state runs: `service.done` keeps the result, `service.failed` the error. */
+const serviceBehaviour: KindBehaviour = { guards: { fromNode }, actions: { assignServiceResult, assignServiceError } };
 
 /**
  * Declares a node kind that calls a named service through the effect outbox. The runtime's
@@ -30,6 +39,9 @@ interface ServiceNodeOptions {
 export function defineServiceNode(options: ServiceNodeOptions) {
   return defineNodeKind<ServiceConfig>({
     kind: options.kind,
+    version: options.version,
+    behaviour: options.behaviour ?? serviceBehaviour,
+    ...(options.earlier ? { earlier: options.earlier } : {}),
     label: options.label,
     description: options.description,
     group: options.group,
@@ -84,6 +96,7 @@ export function defineServiceNode(options: ServiceNodeOptions) {
 
 export const service = defineServiceNode({
   kind: 'service',
+  version: 1,
   label: 'Service call',
   description: 'Calls any registered service by name.',
   group: 'integration',
@@ -94,6 +107,7 @@ export const service = defineServiceNode({
 
 export const threeWayMatch = defineServiceNode({
   kind: 'threeWayMatch',
+  version: 1,
   service: 'threeWayMatch',
   label: '3-way match',
   description: 'Compares each invoice line with its PO line and goods receipts, within tolerances.',
@@ -113,6 +127,7 @@ export const threeWayMatch = defineServiceNode({
 
 export const webhook = defineServiceNode({
   kind: 'webhook',
+  version: 1,
   service: 'webhook',
   label: 'Notify system (webhook)',
   description:
@@ -148,6 +163,7 @@ export const webhook = defineServiceNode({
 
 export const connectorCall = defineServiceNode({
   kind: 'connector',
+  version: 1,
   service: 'connector',
   label: 'Connector call',
   description:

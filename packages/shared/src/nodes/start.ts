@@ -8,6 +8,7 @@ export interface StartConfig {
 
 export const start = defineNodeKind<StartConfig>({
   kind: 'start',
+  version: 1,
   label: 'Invoice received',
   description: 'Where every case begins: the invoice exception that opened it.',
   group: 'flow',

@@ -1,3 +1,4 @@
+import { assignMessage, assignServiceError, assignServiceResult, fromNode, messageFor, type KindGuard } from './behaviour.js';
 import { defineNodeKind } from './defineNodeKind.js';
 
 export interface SubFlowConfig {
@@ -23,8 +24,14 @@ export const SUBFLOW_SERVICE = 'exflow.subflow';
  * @example
  * { id: 'approve', kind: 'subFlow', config: { flow: 'approval-chain' } }
  */
+/** A sub-flow's completion message for this step, with the child case's outcome `params.outcome`. */
+const messageOutcome: KindGuard = ({ event }, params) =>
+  event.nodeId === params.nodeId && event.name === params.message && (event.payload as { outcome?: unknown } | undefined)?.outcome === params.outcome;
+
 export const subFlow = defineNodeKind<SubFlowConfig>({
   kind: 'subFlow',
+  version: 1,
+  behaviour: { guards: { fromNode, messageFor, messageOutcome }, actions: { assignServiceResult, assignServiceError, assignMessage } },
   label: 'Sub-flow',
   description: 'Runs another published flow (for example a shared approval chain) as a child case and waits for its outcome.',
   group: 'integration',

@@ -2,6 +2,7 @@ import { defineServiceNode } from './service.js';
 
 export const supplierCheck = defineServiceNode({
   kind: 'supplierCheck',
+  version: 1,
   service: 'supplierCheck',
   label: 'Supplier check',
   description: 'Compares the supplier with master data: unknown supplier, tax id, bank account on the invoice, and recent bank account changes (fraud risk).',

@@ -2,6 +2,7 @@ import { defineServiceNode } from './service.js';
 
 export const taxCheck = defineServiceNode({
   kind: 'taxCheck',
+  version: 1,
   service: 'taxCheck',
   label: 'Tax check',
   description: 'Recomputes line tax, header tax and totals with a rounding tolerance, and checks each VAT rate against the supplier country.',

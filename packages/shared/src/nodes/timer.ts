@@ -1,4 +1,5 @@
 import { durationToMs } from '../time/duration.js';
+import { timerIs } from './behaviour.js';
 import { defineNodeKind } from './defineNodeKind.js';
 
 export interface TimerConfig {
@@ -8,6 +9,8 @@ export interface TimerConfig {
 
 export const timer = defineNodeKind<TimerConfig>({
   kind: 'timer',
+  version: 1,
+  behaviour: { guards: { timerIs } },
   label: 'Wait',
   description: 'Waits for a period (durable: it survives restarts), then goes on.',
   group: 'flow',

@@ -1,5 +1,6 @@
 import { checkFeelExpression } from '../feel/feel.js';
 import { durationToMs } from '../time/duration.js';
+import { assignMessage, messageFor, timerIs } from './behaviour.js';
 import { defineNodeKind } from './defineNodeKind.js';
 
 export interface WaitForMessageConfig {
@@ -27,6 +28,8 @@ export const messageTimeoutId = (nodeId: string): string => `${nodeId}:timeout`;
  */
 export const waitForMessage = defineNodeKind<WaitForMessageConfig>({
   kind: 'waitForMessage',
+  version: 1,
+  behaviour: { guards: { messageFor, timerIs }, actions: { assignMessage } },
   label: 'Wait for message',
   description: 'Waits for a message or CloudEvent from another system (goods received, ERP posted, supplier replied), matched by a key such as the PO number.',
   group: 'integration',

@@ -4,7 +4,8 @@ import { compile, type CaseOutcome } from '../compile/compile.js';
 import type { WorkflowDefinition } from '../definition/types.js';
 import { invoiceForFeel, parseInvoice } from '../invoice/invoice.js';
 import { activeNodeIds } from '../machine/activeNodes.js';
-import { createFlowMachine, type CaseEvent } from '../machine/createFlowMachine.js';
+import type { CaseEvent } from '../machine/context.js';
+import { createFlowMachine } from '../machine/createFlowMachine.js';
 
 /** What a person (or the clock) does while a test case runs: complete a node's task, or let its SLA timer run out. */
 export type TestCaseStep = { complete: string; outcome: string; data?: Record<string, unknown> } | { timeout: string };

@@ -1,4 +1,4 @@
-import { loginAnswerSchema, signedInUserSchema } from '@exflow/shared';
+import { loginResponseSchema, userViewSchema, type LoginResponse, type UserView } from '@exflow/shared';
 import { ANY_ROLE } from '../../auth/roles.js';
 import { verifyPassword } from '../../auth/passwords.js';
 import { ProblemError, unauthorized } from '../../errors.js';
@@ -19,7 +19,7 @@ export const authRoutes = defineRoutes([
       properties: { email: { type: 'string', minLength: 3, maxLength: 200 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
     },
     responses: { '200': '{ token, user }', '401': 'Wrong email or password' },
-    responseSchemas: { '200': loginAnswerSchema },
+    responseSchemas: { '200': loginResponseSchema },
     async handler(req, res, { db, issuer, authenticator }) {
       if (authenticator.mode !== 'embedded') {
         throw new ProblemError(
@@ -34,7 +34,11 @@ export const authRoutes = defineRoutes([
       if (!user || !matches) throw unauthorized('Wrong email or password');
       if (user.disabledAt) throw unauthorized('This account is disabled; ask your tenant admin');
       const principal = { userId: user.id, tenantId: user.tenantId, email: user.email, name: user.name, roles: user.roles as never };
-      res.json({ token: await issuer.sign(principal), user: { id: user.id, email: user.email, name: user.name, roles: user.roles, tenantId: user.tenantId } });
+      const answer: LoginResponse = {
+        token: await issuer.sign(principal),
+        user: { id: user.id, email: user.email, name: user.name, roles: user.roles, tenantId: user.tenantId },
+      };
+      res.json(answer);
     },
   },
   {
@@ -44,9 +48,9 @@ export const authRoutes = defineRoutes([
     tag: 'auth',
     roles: ANY_ROLE,
     responses: { '200': 'The signed-in user' },
-    responseSchemas: { '200': signedInUserSchema },
+    responseSchemas: { '200': userViewSchema },
     async handler(_req, res, { principal }) {
-      res.json({ id: principal.userId, email: principal.email, name: principal.name, roles: principal.roles, tenantId: principal.tenantId });
+      res.json({ id: principal.userId, email: principal.email, name: principal.name, roles: principal.roles, tenantId: principal.tenantId } satisfies UserView);
     },
   },
 ]);

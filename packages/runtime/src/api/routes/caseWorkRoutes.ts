@@ -2,10 +2,12 @@ import {
   attachmentListSchema,
   attachmentViewSchema,
   caseAuditListSchema,
-  caseEvidenceSchema,
   commentListSchema,
   commentPostedSchema,
   effectViewSchema,
+  evidenceSchema,
+  type CommentPosted,
+  type EvidenceView,
 } from '@exflow/shared';
 import type { Request } from 'express';
 import { READERS, STAFF, WORKERS } from '../../auth/roles.js';
@@ -83,7 +85,7 @@ export const caseWorkRoutes = defineRoutes([
     tag: 'cases',
     roles: READERS,
     responses: { '200': '{ invoice, purchaseOrder, supplier }', '404': 'Unknown case' },
-    responseSchemas: { '200': caseEvidenceSchema },
+    responseSchemas: { '200': evidenceSchema },
     async handler(req, res, { db, principal }) {
       const c = await loadCase(db, principal.tenantId, param(req, 'id'));
       const invoice = c.invoiceId ? await createInvoiceRepository(db).get(principal.tenantId, c.invoiceId) : undefined;
@@ -91,7 +93,7 @@ export const caseWorkRoutes = defineRoutes([
       // one after the other: reads share one connection (the tenant-scoped transaction)
       const purchaseOrder = invoice?.body.poNumber ? await evidence.purchaseOrder(principal.tenantId, invoice.body.poNumber) : null;
       const supplier = invoice?.body.supplier.id ? await evidence.supplier(principal.tenantId, invoice.body.supplier.id) : null;
-      res.json({ invoice: invoice ?? null, purchaseOrder, supplier });
+      res.json({ invoice: invoice ?? null, purchaseOrder, supplier } satisfies EvidenceView);
     },
   },
   {
@@ -173,7 +175,7 @@ export const caseWorkRoutes = defineRoutes([
         },
       );
       const comment = (await comments.forCase(principal.tenantId, c.id)).find((x) => x.id === id);
-      res.status(201).json({ comment, case: { id: c.id, version: change.version } });
+      res.status(201).json({ comment: comment!, case: { id: c.id, version: change.version } } satisfies CommentPosted);
     },
   },
   {

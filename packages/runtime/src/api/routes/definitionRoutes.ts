@@ -1,5 +1,5 @@
 import {
-  validationResultSchema,
+  validationAnswerSchema,
   bpmnImportResponseSchema,
   compile,
   definitionListSchema,
@@ -104,7 +104,7 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': '{ ok, problems }' },
-    responseSchemas: { '200': validationResultSchema },
+    responseSchemas: { '200': validationAnswerSchema },
     async handler(req, res, { db, principal }) {
       res.json(validate(req.body, { sod: await sodPolicy(db, principal.tenantId) }));
     },

@@ -1,8 +1,11 @@
 import {
+  drillAnswerSchema,
   edgeFrequencies,
   EXECUTIVE_METRICS,
   heatmapSchema,
+  metricAnswerSchema,
   METRICS,
+  summaryAnswerSchema,
   type Heatmap,
   type BucketUnit,
   type InsightFilters,
@@ -162,6 +165,7 @@ export const insightsRoutes = defineRoutes([
       '403': 'An analyst or approver who is not a lead',
       '422': 'A bad query parameter (named in errors[].path)',
     },
+    responseSchemas: { '200': summaryAnswerSchema },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);
@@ -182,6 +186,7 @@ export const insightsRoutes = defineRoutes([
       '403': 'An analyst or approver who is not a lead',
       '422': 'An unknown metric or a bad query parameter',
     },
+    responseSchemas: { '200': metricAnswerSchema },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const metric = readMetric(param(req, 'metric'), 'metric');
@@ -208,6 +213,7 @@ export const insightsRoutes = defineRoutes([
       '403': 'An analyst or approver who is not a lead',
       '422': 'A bad query parameter',
     },
+    responseSchemas: { '200': drillAnswerSchema },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const metric = readMetric(queryString(req, 'metric'), 'metric');

@@ -1,4 +1,4 @@
-import { invoiceIntakeResponseSchema, invoiceSchema, parseInvoice, storedInvoiceSchema } from '@exflow/shared';
+import { invoiceIntakeResponseSchema, invoiceSchema, parseInvoice, storedInvoiceSchema, type StoredInvoiceView } from '@exflow/shared';
 import { INTAKE, READERS, WORKERS } from '../../auth/roles.js';
 import { badRequest, notFound, unprocessable } from '../../errors.js';
 import { receiveInvoice } from '../../ingest/intake.js';
@@ -50,7 +50,7 @@ export const invoiceRoutes = defineRoutes([
     async handler(req, res, { db, principal }) {
       const found = await createInvoiceRepository(db).get(principal.tenantId, param(req, 'id'));
       if (!found) throw notFound('invoice', param(req, 'id'));
-      res.json(found);
+      res.json(found satisfies StoredInvoiceView);
     },
   },
   {

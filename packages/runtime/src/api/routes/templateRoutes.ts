@@ -1,5 +1,5 @@
-import { templateCatalogueSchema, templateInstallResultSchema } from '@exflow/shared';
 import { join } from 'node:path';
+import { templateInstallSchema, templateListSchema, type TemplateInstall, type TemplatePackView } from '@exflow/shared';
 import { DESIGNERS, READERS } from '../../auth/roles.js';
 import { tenantPolicies } from '../../auth/tenancy.js';
 import { forbidden, notFound } from '../../errors.js';
@@ -24,13 +24,13 @@ export const templateRoutes = defineRoutes([
     tag: 'templates',
     roles: READERS,
     responses: { '200': 'Packs' },
-    responseSchemas: { '200': templateCatalogueSchema },
+    responseSchemas: { '200': templateListSchema },
     async handler(_req, res, { db, principal }) {
       const existing = new Set((await createDefinitionRepository(db).list(principal.tenantId)).map((d) => d.key));
       const allowed = await allowedPacks(db, principal.tenantId);
       const packs = await Promise.all((await listPackNames(builtInTemplatesDir)).filter(allowed).map((name) => loadPack(join(builtInTemplatesDir, name))));
       res.json(
-        packs.map((p) => ({
+        packs.map((p): TemplatePackView => ({
           name: p.name,
           title: p.title,
           version: p.version,
@@ -67,7 +67,7 @@ export const templateRoutes = defineRoutes([
       '403': "The tenant's policy allowedTemplates does not include the pack",
       '404': 'No such pack',
     },
-    responseSchemas: { '200': templateInstallResultSchema },
+    responseSchemas: { '200': templateInstallSchema },
     async handler(req, res, { db, principal }) {
       const name = param(req, 'pack');
       if (!PACK_NAME.test(name) || !(await listPackNames(builtInTemplatesDir)).includes(name)) throw notFound('template pack', name);
@@ -76,7 +76,7 @@ export const templateRoutes = defineRoutes([
       const pack = await loadPack(join(builtInTemplatesDir, name));
       const { publish, referenceData } = req.body as { publish: boolean; referenceData: boolean };
       const result = await installPack(db, principal.tenantId, pack, { publish, referenceData, actor: principal.userId });
-      res.json({ pack: pack.name, ...result });
+      res.json({ pack: pack.name, ...result } satisfies TemplateInstall);
     },
   },
 ]);

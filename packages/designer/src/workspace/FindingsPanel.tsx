@@ -1,8 +1,8 @@
 import type { TriageFinding } from '@exflow/shared';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n/i18n.js';
-import { calendarDate, exceptionLabel, money } from '../inbox/format.js';
-import type { StoredInvoice } from '../inbox/workspaceApi.js';
+import { calendarDate, exceptionLabel, money } from './format.js';
+import type { StoredInvoice } from './workspaceApi.js';
 
 const OUTCOMES = ['exception', 'started', 'touchless', 'unrouted'] as const;
 const outcomeText = (outcome: string) =>

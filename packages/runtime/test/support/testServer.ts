@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type Config } from '../config/config.js';
-import { startExflow, type RunningExflow, type StartOptions } from '../main.js';
-import { openDatabase } from '../store/db.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { startExflow, type RunningExflow, type StartOptions } from '../../src/main.js';
+import { openDatabase } from '../../src/store/db.js';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
 

@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, describeApiError } from '../api/client.js';
-import { dateTime } from '../inbox/format.js';
-import { useWorkspace } from '../inbox/WorkspaceApp.js';
-import type { Comment } from '../inbox/workspaceApi.js';
+import { dateTime } from './format.js';
+import { useWorkspace } from './WorkspaceApp.js';
+import type { Comment } from './workspaceApi.js';
 
 /** Comments on a case; `@analyst2` mentions a colleague by the start of their e-mail. */
 export function CommentsPanel({ caseId, taskId, revision, closed }: { caseId: string; taskId?: string; revision: number; closed: boolean }) {

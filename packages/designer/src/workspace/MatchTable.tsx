@@ -1,7 +1,7 @@
 import type { InvoiceLine, MatchResult } from '@exflow/shared';
 import { useTranslation } from 'react-i18next';
-import { dateTime, money } from '../inbox/format.js';
-import type { Evidence } from '../inbox/workspaceApi.js';
+import { dateTime, money } from './format.js';
+import type { Evidence } from './workspaceApi.js';
 
 type Finding = MatchResult['findings'][number];
 

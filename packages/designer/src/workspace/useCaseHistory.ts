@@ -1,6 +1,6 @@
 import { createCaseFeed, type CaseFeed } from '@exflow/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CaseEvent, WorkspaceApi } from '../inbox/workspaceApi.js';
+import type { CaseEvent, WorkspaceApi } from './workspaceApi.js';
 import { useLive, useLiveMessage, useRooms, type CaseChanged } from './live.js';
 
 export interface CaseHistory {

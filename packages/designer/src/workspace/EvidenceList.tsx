@@ -1,13 +1,10 @@
+import type { Finding } from '@exflow/shared';
 import { useTranslation } from 'react-i18next';
-import { calendarDate, exceptionLabel, money } from '../inbox/format.js';
-import type { CaseDetail, Evidence } from '../inbox/workspaceApi.js';
+import { calendarDate, exceptionLabel, money } from './format.js';
+import type { CaseDetail, Evidence } from './workspaceApi.js';
 
-interface FindingLike {
-  kind: string;
-  severity?: string;
-  message?: string;
-  valueAtRisk?: string;
-}
+/** A finding as a check result kept in the case's context carries it (read from open JSON: only the kind is sure). */
+type FindingLike = Pick<Finding, 'kind'> & Partial<Pick<Finding, 'severity' | 'message' | 'valueAtRisk'>>;
 
 const findingsOf = (result: unknown): FindingLike[] | null => {
   const findings = result && typeof result === 'object' ? (result as { findings?: unknown }).findings : undefined;

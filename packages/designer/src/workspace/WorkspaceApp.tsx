@@ -6,17 +6,17 @@ import { loadActingIn } from '../auth/session.js';
 import { AppNav, SkipLink } from '../app/AppNav.js';
 import { Brand, SupportContact } from '../branding/Brand.js';
 import { IncidentsPage } from '../cases/IncidentsPage.js';
-import { LiveProvider, useLive } from '../cases/live.js';
+import { LiveProvider, useLive } from './live.js';
 import { InsightsPage } from '../insights/InsightsPage.js';
-import { InboxPage } from './InboxPage.js';
+import { InboxPage } from '../inbox/InboxPage.js';
 import './workspace.css';
 import { createWorkspaceApi, type TeamMember, type WorkspaceApi } from './workspaceApi.js';
 import { readsInsights, workspaceHref, type WorkspaceRoute } from './workspaceRoute.js';
 
 // the task view brings the form renderer (rjsf), the case view the flow map (@xyflow): loaded when opened, not with the inbox
-const TaskPage = lazy(() => import('./TaskPage.js').then((m) => ({ default: m.TaskPage })));
+const TaskPage = lazy(() => import('../inbox/TaskPage.js').then((m) => ({ default: m.TaskPage })));
 const CasePage = lazy(() => import('../cases/CasePage.js').then((m) => ({ default: m.CasePage })));
-const NotificationsPage = lazy(() => import('./NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
+const NotificationsPage = lazy(() => import('../inbox/NotificationsPage.js').then((m) => ({ default: m.NotificationsPage })));
 
 interface Workspace {
   api: WorkspaceApi;

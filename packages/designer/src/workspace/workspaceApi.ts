@@ -1,5 +1,12 @@
 import type {
+  AttachmentView,
+  CaseAuditEntry,
   CaseDetail,
+  CommentPosted,
+  CommentView,
+  EvidenceView,
+  EventAccepted,
+  StoredInvoiceView,
   CaseEventView,
   EffectView,
   IncidentView,
@@ -15,7 +22,6 @@ import type {
   TaskSuggestion,
   VersionRecord,
 } from '@exflow/shared';
-import type { Invoice, TriageFinding, TriageOutcome } from '@exflow/shared';
 import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
@@ -33,72 +39,13 @@ export type Effect = EffectView;
 export type Incident = IncidentView;
 export type CaseEvent = CaseEventView;
 
-export interface AuditEntry {
-  id: string;
-  actor: string | null;
-  actorName: string | null;
-  action: string;
-  entity: string;
-  entityId: string;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
-
-export interface Comment {
-  id: string;
-  caseId: string;
-  taskId: string | null;
-  author: string;
-  authorName: string | null;
-  text: string;
-  mentions: string[];
-  createdAt: string;
-}
-
-export interface Attachment {
-  id: string;
-  caseId: string;
-  taskId: string | null;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  uploadedBy: string;
-  uploadedByName: string | null;
-  createdAt: string;
-}
-
-export interface PurchaseOrderEvidence {
-  poNumber: string;
-  supplierId: string | null;
-  currency: string;
-  kind: string;
-  businessUnit: string | null;
-  lines: {
-    lineId: string;
-    description: string | null;
-    quantity: string;
-    unitPrice: string;
-    receivedQuantity: string;
-    receipts: { id: string; quantity: string; receivedAt: string }[];
-  }[];
-}
-
-export interface Evidence {
-  invoice: { id: string; invoiceNumber: string; channel: string; receivedAt: string; body: Invoice } | null;
-  purchaseOrder: PurchaseOrderEvidence | null;
-  supplier: { id: string; name: string; taxId: string | null; country: string | null; bankAccount: string | null; bankAccountChangedAt: string | null } | null;
-}
-
+/** Case work answers: the wire types declared in shared (schemas the routes answer with). */
+export type AuditEntry = CaseAuditEntry;
+export type Comment = CommentView;
+export type Attachment = AttachmentView;
+export type Evidence = EvidenceView;
 /** A received invoice as GET /invoices/:id returns it: the document and what triage stored with it. */
-export interface StoredInvoice {
-  id: string;
-  invoiceNumber: string;
-  channel: string;
-  receivedAt: string;
-  body: Invoice;
-  findings: TriageFinding[];
-  triageOutcome: TriageOutcome | null;
-}
+export type StoredInvoice = StoredInvoiceView;
 
 export type WorkspaceApi = ReturnType<typeof createWorkspaceApi>;
 
@@ -188,13 +135,13 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     evidence: (id: string) => json<Evidence>('GET', `/cases/${enc(id)}/evidence`),
     suggestion: (taskId: string) => json<TaskSuggestion>('GET', `/tasks/${enc(taskId)}/suggestion`),
     invoice: (id: string) => json<StoredInvoice>('GET', `/invoices/${enc(id)}`),
-    cancelCase: (id: string, reason: string) => json<{ version: number }>('POST', `/cases/${enc(id)}/events`, { type: 'case.cancel', reason }),
+    cancelCase: (id: string, reason: string) => json<EventAccepted>('POST', `/cases/${enc(id)}/events`, { type: 'case.cancel', reason }),
     incidents: (filters: { status?: 'open' | 'resolved' | 'all'; service?: string; definitionId?: string } = {}) =>
       json<Incident[]>('GET', `/incidents${query(filters)}`),
     retryEffect: (caseId: string, effectId: string) => json<Effect>('POST', `/cases/${enc(caseId)}/effects/${enc(effectId)}/retry`),
     comments: (caseId: string) => json<Comment[]>('GET', `/cases/${enc(caseId)}/comments`),
     addComment: (caseId: string, text: string, taskId?: string) =>
-      json<{ comment: Comment }>('POST', `/cases/${enc(caseId)}/comments`, { text, ...(taskId ? { taskId } : {}) }),
+      json<CommentPosted>('POST', `/cases/${enc(caseId)}/comments`, { text, ...(taskId ? { taskId } : {}) }),
     attachments: (caseId: string) => json<Attachment[]>('GET', `/cases/${enc(caseId)}/attachments`),
     upload: async (caseId: string, file: File, taskId?: string) =>
       (

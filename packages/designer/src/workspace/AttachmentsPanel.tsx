@@ -1,9 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, describeApiError } from '../api/client.js';
-import { dateTime } from '../inbox/format.js';
-import { useWorkspace } from '../inbox/WorkspaceApp.js';
-import type { Attachment } from '../inbox/workspaceApi.js';
+import { dateTime } from './format.js';
+import { useWorkspace } from './WorkspaceApp.js';
+import type { Attachment } from './workspaceApi.js';
 
 const ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.txt,.csv,.xml,.eml,.xlsx,.docx,application/pdf,image/*,text/plain,text/csv,application/xml,text/xml';
 
