@@ -62,7 +62,9 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
     definitionId = decodeURIComponent(/#\/flows\/([^/]+)/.exec(page.url())![1]);
 
     await page.click(`${node('procurementReview')} .step__title`);
-    await page.locator('[data-testid=inspector] input[id$="dueIn"]').fill('PT48H');
+    // the SLA is picked in hours or days (the widget writes the ISO 8601 duration)
+    await page.locator('[data-testid=inspector] input[id$="dueIn"]').fill('48');
+    expect(await page.locator('[data-testid=inspector] [data-testid=duration-unit]').inputValue()).toBe('hours');
     await expect.poll(() => page.locator('[data-testid=save-state]').textContent(), { timeout: 10_000 }).toBe('All changes saved');
 
     await page.click('[data-testid=publish]');
@@ -92,6 +94,8 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
   it('shows what changed between v1 and the draft on the canvas, then publishes v2', async () => {
     await page.click('[data-testid=tab-inspect]');
     await page.click(`${node('controllerEscalation')} .step__title`);
+    // a queue the tenant has no task in yet is typed once, from the picker's "New queue…"
+    await page.locator('[data-testid=inspector] [data-testid=queue-picker]').selectOption({ label: 'New queue…' });
     await page.locator('[data-testid=inspector] input[id$="queue"]').fill('cfo-office');
     await expect.poll(() => page.locator('[data-testid=publish-state]').textContent()).toBe('Draft · changes since v1');
 

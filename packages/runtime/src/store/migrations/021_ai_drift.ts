@@ -9,7 +9,8 @@ import type { Knex } from 'knex';
  *   (score, flagged, threshold, factors, model id), shown in the task view beside it.
  * - `ai_alerts`: a feature-drift alert has no exception kind and no agreement rate, and carries
  *   the features that moved (`details`); one open feature-drift alert per tenant.
- * - `invoices_received`: the drift check reads a tenant's newest invoices.
+ * The drift check reads a tenant's newest invoices through migration 020's `invoices_received`
+ * index (tenant, received_at), scanned backwards.
  */
 const statements = [
   `ALTER TABLE ai_models ADD COLUMN feature_distribution jsonb`,
@@ -17,7 +18,6 @@ const statements = [
   `ALTER TABLE ai_alerts ALTER COLUMN exception_kind DROP NOT NULL`,
   `ALTER TABLE ai_alerts ALTER COLUMN agreement_rate DROP NOT NULL`,
   `ALTER TABLE ai_alerts ADD COLUMN details jsonb`,
-  `CREATE INDEX invoices_received ON invoices (tenant_id, received_at DESC)`,
   `CREATE UNIQUE INDEX ai_alerts_one_open_feature_drift ON ai_alerts (tenant_id, kind) WHERE status = 'open' AND exception_kind IS NULL`,
 ];
 
@@ -27,7 +27,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP INDEX ai_alerts_one_open_feature_drift');
-  await knex.raw('DROP INDEX invoices_received');
   await knex.raw(`DELETE FROM ai_alerts WHERE exception_kind IS NULL OR agreement_rate IS NULL`);
   await knex.raw('ALTER TABLE ai_alerts DROP COLUMN details');
   await knex.raw('ALTER TABLE ai_alerts ALTER COLUMN agreement_rate SET NOT NULL');
