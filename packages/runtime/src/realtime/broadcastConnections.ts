@@ -30,6 +30,9 @@ interface Notice {
  */
 export function coalesceNotifies(query: pg.Pool['query']): pg.Pool['query'] {
   let batch: Notice[] | undefined;
+  // one batch at a time: a later batch (e.g. a repeat folded out of the one before) waits for the
+  // earlier to be sent, so notices arrive in the order they were queued
+  let previous: Promise<unknown> = Promise.resolve();
   const flush = () => {
     const sent = batch!;
     batch = undefined;
@@ -38,10 +41,12 @@ export function coalesceNotifies(query: pg.Pool['query']): pg.Pool['query'] {
       if (once.some((m) => m.channel === n.channel && m.payload === n.payload)) enqueue(n);
       else once.push(n);
     }
-    const run =
+    const run = previous.then(() =>
       once.length === 1
         ? query(ADAPTER_NOTIFY, [once[0]!.channel, once[0]!.payload])
-        : query(BATCH_NOTIFY, [once.map((n) => n.channel), once.map((n) => n.payload)]);
+        : query(BATCH_NOTIFY, [once.map((n) => n.channel), once.map((n) => n.payload)]),
+    );
+    previous = run.catch(() => undefined);
     run.then(
       () => once.forEach((n) => n.done()),
       (e: Error) => once.forEach((n) => n.done(e)),
