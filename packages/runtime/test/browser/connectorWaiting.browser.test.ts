@@ -88,7 +88,18 @@ describe.skipIf(!hasChromium)('a case waiting for the ERP, on the case page', { 
     await page.waitForSelector('[data-testid=inbox]');
     await page.goto(`${server.url}/#/cases/${caseId}`);
     const banner = page.locator('[data-testid=case-waiting]');
-    await banner.waitFor();
+    // a retry in flight when the page loads shows no banner (the effect is not pending then) and a
+    // failed retry writes no case event to refresh the page by: opened again, as a person would
+    await eventually(
+      async () => {
+        await page.goto(`${server.url}/#/cases/${caseId}`);
+        await page.reload();
+        await page.waitForSelector('[data-testid=effects]');
+        return (await banner.count()) > 0;
+      },
+      PATIENCE_MS,
+      'the waiting banner on the case page',
+    );
     expect(await banner.textContent()).toMatch(/Waiting for ERP at Fetch PO: the call failed \(ERP (unreachable|unavailable)[^)]*\); next retry /);
     expect(await page.locator('[data-testid=effects] .effect-chip').first().textContent()).toBe('waiting for ERP');
     await page.screenshot({ path: join(ARTIFACTS, 'case-waiting-for-erp.png'), fullPage: false });
