@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { EventBus } from '../engine/eventBus.js';
+import { listenOnChannel } from '../store/channelListener.js';
 
 export interface PrincipalCacheOptions {
   bus: EventBus;
@@ -57,49 +57,28 @@ export function createPrincipalCache(options: PrincipalCacheOptions): PrincipalC
   };
   const unsubscribe = bus.on('principal.revoked', ({ principalId }) => revoke(principalId));
 
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  let delay = options.relistenMs ?? 500;
-  const channel = principalsChannel(postgres?.schema);
-  const listen = async () => {
-    if (stopped || !postgres) return;
-    const c = new pg.Client({ connectionString: postgres.connectionString, application_name: `exflow-principals:${postgres.schema ?? 'public'}`.slice(0, 63) });
-    let lost = false;
-    const again = (e?: Error) => {
-      if (lost || stopped) return;
-      lost = true;
-      listening = false;
-      clear();
-      if (client === c) client = undefined;
-      c.end().catch(() => {});
-      log('principal listener lost its connection; principals are read from the database until it listens again', {
-        error: e?.message ?? 'connection ended',
-        inMs: delay,
-      });
-      retry = setTimeout(() => void listen(), delay);
-      delay = Math.min(delay * 2, 30_000);
-    };
-    c.on('error', again);
-    c.on('end', () => again());
-    c.on('notification', (n) => {
-      if (n.channel !== channel || !n.payload) return;
-      const at = n.payload.indexOf('|');
-      if (at > 0) revoke(n.payload.slice(at + 1));
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    } catch (e) {
-      return again(e as Error);
-    }
-    if (stopped) return void c.end().catch(() => {});
-    client = c;
-    delay = options.relistenMs ?? 500;
-    clear(); // whatever was revoked while we were not listening
-    listening = true;
-  };
-  void listen();
+  const listener = postgres
+    ? listenOnChannel({
+        connectionString: postgres.connectionString,
+        applicationName: `exflow-principals:${postgres.schema ?? 'public'}`,
+        channel: principalsChannel(postgres.schema),
+        relistenMs: options.relistenMs,
+        log,
+        lostMessage: 'principal listener lost its connection; principals are read from the database until it listens again',
+        onNotice(payload) {
+          const at = payload.indexOf('|');
+          if (at > 0) revoke(payload.slice(at + 1));
+        },
+        onLost() {
+          listening = false;
+          clear();
+        },
+        onListening() {
+          clear(); // whatever was revoked while we were not listening
+          listening = true;
+        },
+      })
+    : undefined;
 
   return {
     async get(tenantId, principalId, load, keep) {
@@ -114,12 +93,10 @@ export function createPrincipalCache(options: PrincipalCacheOptions): PrincipalC
       return value;
     },
     async stop() {
-      stopped = true;
       listening = false;
       unsubscribe();
-      clearTimeout(retry);
       entries.clear();
-      await client?.end().catch(() => {});
+      await listener?.stop();
     },
   };
 }

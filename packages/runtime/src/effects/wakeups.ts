@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { EventBus, WorkQueued } from '../engine/eventBus.js';
+import { listenOnChannel } from '../store/channelListener.js';
 import type { Db } from '../store/db.js';
 import type { Poller } from './poller.js';
 
@@ -74,57 +74,36 @@ export function startWakeups(options: WakeupOptions): { stop(): Promise<void> } 
     outgoing.timerDueAt = Number.isFinite(soonest) ? [soonest] : [];
   });
 
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  let delay = options.relistenMs ?? 500;
-  const listen = async () => {
-    if (stopped || !postgres) return;
-    const c = new pg.Client({ connectionString: postgres.connectionString, application_name: `exflow-wakeups:${postgres.schema ?? 'public'}`.slice(0, 63) });
-    let lost = false;
-    const again = (e?: Error) => {
-      if (lost || stopped) return;
-      lost = true;
-      if (client === c) client = undefined;
-      c.end().catch(() => {});
-      log('work listener lost its connection; it will listen again', { error: e?.message ?? 'connection ended', inMs: delay });
-      retry = setTimeout(() => void listen(), delay);
-      delay = Math.min(delay * 2, 30_000);
-    };
-    c.on('error', again);
-    c.on('end', () => again());
-    c.on('notification', (n) => {
-      if (n.channel !== channel || !n.payload) return;
-      try {
-        const notice = JSON.parse(n.payload) as WorkNotice;
-        if (notice.from !== self) wakeFor(notice);
-      } catch {
-        // not ours: ignore
-      }
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    } catch (e) {
-      return again(e as Error);
-    }
-    if (stopped) return void c.end().catch(() => {});
-    client = c;
-    delay = options.relistenMs ?? 500;
-    // whatever was announced while we were not listening
-    effects?.wake();
-    timers?.wake();
-    webhooks?.wake();
-    messages?.wake();
-  };
-  void listen();
+  const listener = postgres
+    ? listenOnChannel({
+        connectionString: postgres.connectionString,
+        applicationName: `exflow-wakeups:${postgres.schema ?? 'public'}`,
+        channel,
+        relistenMs: options.relistenMs,
+        log,
+        lostMessage: 'work listener lost its connection; it will listen again',
+        onNotice(payload) {
+          try {
+            const notice = JSON.parse(payload) as WorkNotice;
+            if (notice.from !== self) wakeFor(notice);
+          } catch {
+            // not ours: ignore
+          }
+        },
+        onListening() {
+          // whatever was announced while we were not listening
+          effects?.wake();
+          timers?.wake();
+          webhooks?.wake();
+          messages?.wake();
+        },
+      })
+    : undefined;
 
   return {
     async stop() {
-      stopped = true;
       unsubscribe();
-      clearTimeout(retry);
-      await client?.end().catch(() => {});
+      await listener?.stop();
     },
   };
 }

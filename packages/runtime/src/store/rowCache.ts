@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { listenOnChannel } from './channelListener.js';
 import type { Db } from './db.js';
 import { createLru, databaseMemory } from './databaseMemory.js';
 
@@ -53,56 +53,32 @@ export function startRowCache(db: Db, options: RowCacheOptions = {}): { stop(): 
     cache.entries.clear();
   };
 
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  let delay = options.relistenMs ?? 500;
-  const channel = rowsChannel(postgres?.schema);
-  const listen = async () => {
-    if (stopped || !postgres) return;
-    const c = new pg.Client({ connectionString: postgres.connectionString, application_name: `exflow-rows:${postgres.schema ?? 'public'}`.slice(0, 63) });
-    let lost = false;
-    const again = (e?: Error) => {
-      if (lost || stopped) return;
-      lost = true;
-      cache.listening = false;
-      clear();
-      if (client === c) client = undefined;
-      c.end().catch(() => {});
-      log('row cache lost its LISTEN connection; rows are read from the database until it listens again', {
-        error: e?.message ?? 'connection ended',
-        inMs: delay,
-      });
-      retry = setTimeout(() => void listen(), delay);
-      delay = Math.min(delay * 2, 30_000);
-    };
-    c.on('error', again);
-    c.on('end', () => again());
-    c.on('notification', (n) => {
-      if (n.channel === channel && n.payload) forget(cache, n.payload);
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    } catch (e) {
-      return again(e as Error);
-    }
-    if (stopped) return void c.end().catch(() => {});
-    client = c;
-    delay = options.relistenMs ?? 500;
-    clear(); // whatever changed while we were not listening
-    cache.listening = true;
-  };
-  void listen();
+  const listener = postgres
+    ? listenOnChannel({
+        connectionString: postgres.connectionString,
+        applicationName: `exflow-rows:${postgres.schema ?? 'public'}`,
+        channel: rowsChannel(postgres.schema),
+        relistenMs: options.relistenMs,
+        log,
+        lostMessage: 'row cache lost its LISTEN connection; rows are read from the database until it listens again',
+        onNotice: (key) => forget(cache, key),
+        onLost() {
+          cache.listening = false;
+          clear();
+        },
+        onListening() {
+          clear(); // whatever changed while we were not listening
+          cache.listening = true;
+        },
+      })
+    : undefined;
 
   return {
     async stop() {
-      stopped = true;
       cache.listening = false;
-      clearTimeout(retry);
       clear();
       if (memory.cache === cache) memory.cache = undefined;
-      await client?.end().catch(() => {});
+      await listener?.stop();
     },
   };
 }
