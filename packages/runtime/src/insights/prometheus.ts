@@ -223,10 +223,18 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
             return;
           }
         }
-        res.type(registry.contentType).send(await registry.metrics());
+        res.type(registry.contentType).send(exposition(await registry.metrics()));
       };
     },
   };
+}
+
+/**
+ * prom-client 15 writes a sample that is not a number as `Nan` (the event loop's lag mean before
+ * its first sample, for one); the text format spells it `NaN`, and strict parsers refuse `Nan`.
+ */
+export function exposition(text: string): string {
+  return text.replace(/^([^#\n].*) Nan$/gm, '$1 NaN');
 }
 
 export type RuntimeMetrics = ReturnType<typeof createRuntimeMetrics>;
