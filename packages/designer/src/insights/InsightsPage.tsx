@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { loadSession } from '../auth/session.js';
+import { dateTime } from '../workspace/format.js';
 import { useLiveMessage } from '../workspace/live.js';
 import { BarChart, type Bar } from './BarChart.js';
 import { createInsightsApi, insightsQuery, type DrillCase, type InsightParams, type MetricRow, type SummaryRow } from './insightsApi.js';
@@ -305,8 +306,8 @@ export function InsightsPage() {
                       <a href={`#/cases/${encodeURIComponent(c.id)}`}>{c.id.slice(0, 8)}</a>
                     </td>
                     <td>{c.outcome ?? c.status}</td>
-                    <td>{new Date(c.openedAt).toLocaleString()}</td>
-                    <td>{c.closedAt ? new Date(c.closedAt).toLocaleString() : '—'}</td>
+                    <td>{dateTime(c.openedAt)}</td>
+                    <td>{dateTime(c.closedAt)}</td>
                   </tr>
                 ))}
               </tbody>

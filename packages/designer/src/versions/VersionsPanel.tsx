@@ -4,6 +4,7 @@ import type { VersionSummary } from '../api/client.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { selectComparison } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
+import { dateTime } from '../workspace/format.js';
 import { diffDefinitions } from './diff.js';
 import { downloadJson } from './download.js';
 import { MigrationDialog } from './MigrationDialog.js';
@@ -113,7 +114,7 @@ export function VersionsPanel({
                 <div>
                   <strong>v{v.version}</strong> {v.version === latest && <span className="chip chip--ok">latest</span>}
                   <div className="version-list__meta">
-                    {new Date(v.publishedAt).toLocaleString()} · {v.publishedBy}
+                    {dateTime(v.publishedAt)} · {v.publishedBy}
                   </div>
                 </div>
                 <div className="version-list__actions">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDate, money } from './format.js';
+import { calendarDate, clockTime, dateTime, money } from './format.js';
 
 // Intl writes a narrow no-break space in some locales; compare on plain spaces
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -20,5 +20,34 @@ describe('calendarDate', () => {
   it('writes the same day in every time zone', () => {
     expect(calendarDate('2026-12-03', 'de-DE')).toBe('03.12.2026');
     expect(calendarDate('2026-12-03', 'en-GB')).toBe('3 Dec 2026');
+  });
+});
+
+describe('dateTime', () => {
+  // a local moment, so the test reads the same in every time zone the machine may have
+  const at = new Date(2025, 11, 3, 14, 5).toISOString();
+  it('always writes the year, in both languages', () => {
+    expect(plain(dateTime(at, 'en-GB'))).toBe('3 Dec 2025, 14:05');
+    expect(plain(dateTime(at, 'de-DE'))).toBe('3. Dez. 2025, 14:05');
+  });
+  it("writes this year's dates with their year too", () => {
+    const now = new Date();
+    const thisYear = new Date(now.getFullYear(), 0, 15, 9, 30).toISOString();
+    expect(dateTime(thisYear, 'en-GB')).toContain(String(now.getFullYear()));
+    expect(dateTime(thisYear, 'de-DE')).toContain(String(now.getFullYear()));
+  });
+  it('shows a dash for no moment', () => {
+    expect(dateTime(null, 'en-GB')).toBe('—');
+  });
+});
+
+describe('clockTime', () => {
+  const now = new Date(2025, 11, 3, 14, 0).getTime();
+  it('writes the time with seconds for a moment later the same day', () => {
+    expect(clockTime(new Date(2025, 11, 3, 14, 5, 30).toISOString(), now, 'en-GB')).toBe('14:05:30');
+    expect(clockTime(new Date(2025, 11, 3, 14, 5, 30).toISOString(), now, 'de-DE')).toBe('14:05:30');
+  });
+  it('writes the date too for a moment on another day', () => {
+    expect(plain(clockTime(new Date(2025, 11, 4, 8, 0).toISOString(), now, 'de-DE'))).toBe('4. Dez. 2025, 08:00');
   });
 });

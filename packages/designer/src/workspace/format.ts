@@ -34,10 +34,24 @@ export function money(amount: string | number | null | undefined, currency: stri
   }
 }
 
-/** A moment as day, month and time in the user's locale ("3 Dec, 14:05", "3. Dez., 14:05"). */
+/**
+ * A moment as day, month, year and time in the user's locale ("3 Dec 2025, 14:05",
+ * "3. Dez. 2025, 14:05"). The year is always written: audits and disputes span years, and a
+ * date without one is read as this year's.
+ */
 export function dateTime(iso: string | null | undefined, locale = currentLocale()): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+/**
+ * A moment soon to come, as a person waiting for it reads it: the time with seconds when it is
+ * on the same day as `now` ("14:05:30"), else the full {@link dateTime}.
+ */
+export function clockTime(iso: string, now: number, locale = currentLocale()): string {
+  const at = new Date(iso);
+  if (at.toDateString() !== new Date(now).toDateString()) return dateTime(iso, locale);
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
 }
 
 /** A calendar date ("2026-12-03") in the user's locale ("3 Dec 2026", "03.12.2026"); read as a date, not a moment. */
