@@ -180,7 +180,8 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
 
   const workers = options.workers !== false;
   // a retry put back for later wakes its worker when it falls due, not at the next idle poll
-  const announce = createPublisher(bus).workQueued;
+  const publisher = createPublisher(bus);
+  const announce = publisher.workQueued;
   const effectPoller = workers
     ? startPoller(
         createEffectWorker({
@@ -192,6 +193,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
           defaultRetryPolicy: options.baseBackoffMs === undefined ? undefined : { initialInterval: `PT${options.baseBackoffMs / 1000}S` },
           leaseMs: options.leaseMs,
           announce,
+          announceFailure: publisher.effectFailed,
         }).tick,
         config.pollMs,
         (e) => log('effect poll failed', { error: String(e) }),

@@ -262,9 +262,11 @@ export { referenceUpsertedSchema, referenceCsvResultSchema, type ReferenceCsvAns
 export {
   caseChangedMessageSchema,
   taskChangedMessageSchema,
+  effectFailedMessageSchema,
   TASK_CHANGES,
   type CaseChangedMessage,
   type TaskChangedMessage,
+  type EffectFailedMessage,
   type LiveMessages,
 } from './api/live.js';
 export {

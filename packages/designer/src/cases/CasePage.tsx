@@ -11,6 +11,8 @@ import type { AuditEntry, CaseDetail, CaseEvent, Effect, Evidence } from '../wor
 import { workspaceHref } from '../workspace/workspaceRoute.js';
 import { AttachmentsPanel } from '../workspace/AttachmentsPanel.js';
 import { CommentsPanel } from '../workspace/CommentsPanel.js';
+import { CallFailureBanner, useCallFailureMessages } from './CallFailureBanner.js';
+import { callFailures } from './callFailures.js';
 import { describeEvent, describeTaskHold, TASK_HOLD_ACTIONS } from './describeEvent.js';
 import { useLiveMessage } from '../workspace/live.js';
 import { useCaseHistory } from '../workspace/useCaseHistory.js';
@@ -59,6 +61,8 @@ export function CasePage({ caseId }: { caseId: string }) {
   useLiveMessage('task.changed', (message) => {
     if (message.caseId === caseId && message.change !== 'opened') void reload();
   });
+  // a failed attempt that is retried writes no case event: its message brings the effects up to date
+  const failureMessages = useCallFailureMessages(caseId, () => void reload());
 
   if (error && !detail)
     return (
@@ -117,10 +121,8 @@ export function CasePage({ caseId }: { caseId: string }) {
           {error}
         </div>
       )}
-      {waitingOn(detail.effects).map((w) => (
-        <div key={w.id} className="banner banner--warn" role="status" data-testid="case-waiting">
-          {t('casePage.waiting', { system: w.waitingFor, step: nodeLabel(w.nodeId), error: w.lastError, when: dateTime(w.nextRetryAt) })}
-        </div>
+      {callFailures(detail.effects, failureMessages, detail).map((f) => (
+        <CallFailureBanner key={f.effectId} failure={f} stepLabel={nodeLabel(f.nodeId)} />
       ))}
       {detail.context.cancellation && (
         <div className="banner banner--warn">
@@ -297,10 +299,6 @@ function TimerList({ detail, nodeLabel }: { detail: CaseDetail; nodeLabel(id: st
     </ul>
   );
 }
-
-/** Calls that failed and wait for an outside system (a connector's `waitingFor`), for the banner. */
-const waitingOn = (effects: Effect[]) =>
-  effects.filter((e): e is Effect & { waitingFor: string; nextRetryAt: string } => e.status === 'pending' && !!e.waitingFor && !!e.nextRetryAt);
 
 function EffectList({
   caseId,

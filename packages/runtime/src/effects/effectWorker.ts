@@ -1,4 +1,4 @@
-import { nextRetry, type CaseEvent, type RetryPolicy } from '@exflow/shared';
+import { DEFAULT_RETRY_POLICY, nextRetry, type CaseEvent, type EffectFailedMessage, type RetryPolicy } from '@exflow/shared';
 import type { Engine } from '../engine/engine.js';
 import type { WorkQueued } from '../engine/eventBus.js';
 import { CaseClosed, EffectFenced, EventNotAccepted } from '../errors.js';
@@ -22,6 +22,11 @@ export interface EffectWorkerOptions {
   log?: (message: string, context: Record<string, unknown>) => void;
   /** Announces a retry put back for later, so the worker is woken when it falls due (the publisher's `workQueued`). */
   announce?: (queued: WorkQueued) => void;
+  /**
+   * Tells watchers of the case that an attempt failed, once what follows (a retry, an incident,
+   * the error edge) is recorded (the publisher's `effectFailed`): a retry writes no case event.
+   */
+  announceFailure?: (tenantId: string, failure: EffectFailedMessage) => void;
 }
 
 const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanceof CaseClosed;
@@ -33,13 +38,24 @@ const isNotAccepted = (e: unknown) => e instanceof EventNotAccepted || e instanc
  * the effect is marked in the same transaction.
  */
 export function createEffectWorker(options: EffectWorkerOptions) {
-  const { db, engine, services, defaultRetryPolicy, leaseMs = 30_000, batchSize = 10, log = () => {}, announce = () => {} } = options;
+  const {
+    db,
+    engine,
+    services,
+    defaultRetryPolicy,
+    leaseMs = 30_000,
+    batchSize = 10,
+    log = () => {},
+    announce = () => {},
+    announceFailure = () => {},
+  } = options;
   const effects = createEffectRepository(db);
 
   /** What the case is told: an event (`service.done`, `service.failed`), or that it waits in an incident. */
   type Outcome = { send: CaseEvent } | { incident: { reason: string; error: string } };
 
-  async function report(effect: EffectRecord, outcome: Outcome, mark: (trx: Db) => Promise<boolean>) {
+  /** Records the outcome; false when the case had moved on and the effect was only marked finished. */
+  async function report(effect: EffectRecord, outcome: Outcome, mark: (trx: Db) => Promise<boolean>): Promise<boolean> {
     const within = async (trx: Db) => {
       if (!(await mark(trx))) throw new EffectFenced(effect.id);
       // the case left this step and came back: the answer belongs to the earlier visit
@@ -53,12 +69,33 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       } else {
         await engine.send(effect.tenantId, effect.caseId, outcome.send, 'system', { within });
       }
+      return true;
     } catch (e) {
       if (!isNotAccepted(e)) throw e;
       // the case moved on (cancelled, or the step was left): the effect is finished anyway
       await mark(db);
+      return false;
     }
   }
+
+  /** `effect.failed` for an attempt that failed: what the watchers of the case are told. */
+  const failure = (
+    effect: EffectRecord,
+    policy: RetryPolicy,
+    error: string,
+    waitingFor: string | null,
+    then: Pick<EffectFailedMessage, 'next' | 'retryAt' | 'gaveUp'>,
+  ): EffectFailedMessage => ({
+    caseId: effect.caseId,
+    effectId: effect.id,
+    nodeId: effect.nodeId,
+    service: effect.service,
+    attempt: effect.attempts - effect.policyAttemptsBase,
+    maxAttempts: policy.maximumAttempts ?? 0,
+    error: error.slice(0, 2000),
+    waitingFor,
+    ...then,
+  });
 
   async function run(effect: EffectRecord): Promise<void> {
     const handler = effect.service ? services.get(effect.service) : undefined;
@@ -83,20 +120,19 @@ export function createEffectWorker(options: EffectWorkerOptions) {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const code = (error as { code?: unknown })?.code;
-      const decision = nextRetry(
-        { ...defaultRetryPolicy, ...effect.retryPolicy },
-        {
-          attempt: effect.attempts - effect.policyAttemptsBase,
-          firstAttemptAt: Date.parse(effect.policyStartedAt),
-          now: Date.now(),
-          errorCode: typeof code === 'string' ? code : error instanceof Error ? error.name : undefined,
-          nonRetryable: isNonRetryable(error),
-          jitter: Math.random(),
-        },
-      );
+      const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...defaultRetryPolicy, ...effect.retryPolicy };
+      // a service that knows what it waits for says so (an open breaker also says until when)
+      const { waitingFor: said, retryAt } = error as { waitingFor?: unknown; retryAt?: unknown };
+      const waitingFor = typeof said === 'string' ? said : null;
+      const decision = nextRetry(policy, {
+        attempt: effect.attempts - effect.policyAttemptsBase,
+        firstAttemptAt: Date.parse(effect.policyStartedAt),
+        now: Date.now(),
+        errorCode: typeof code === 'string' ? code : error instanceof Error ? error.name : undefined,
+        nonRetryable: isNonRetryable(error),
+        jitter: Math.random(),
+      });
       if (decision.retry) {
-        // a service that knows what it waits for says so (an open breaker also says until when)
-        const { waitingFor, retryAt } = error as { waitingFor?: unknown; retryAt?: unknown };
         const delay = Math.max(decision.delayMs, typeof retryAt === 'number' ? retryAt - Date.now() : 0);
         log('effect failed, will retry', {
           effectId: effect.id,
@@ -106,8 +142,9 @@ export function createEffectWorker(options: EffectWorkerOptions) {
           delay,
           error: message,
         });
-        await effects.retryLater(effect, message, delay, typeof waitingFor === 'string' ? waitingFor : null);
+        const dueAt = await effects.retryLater(effect, message, delay, waitingFor);
         announce({ effects: 0, timerDueAt: [], effectDueAt: [Date.now() + delay] });
+        if (dueAt) announceFailure(effect.tenantId, failure(effect, policy, message, waitingFor, { next: 'retry', retryAt: dueAt, gaveUp: null }));
         return;
       }
       log('effect failed for good', {
@@ -119,12 +156,15 @@ export function createEffectWorker(options: EffectWorkerOptions) {
         error: message,
       });
       const fail = (trx: Db) => createEffectRepository(trx).fail(effect, message);
-      if (effect.onFailure === 'incident') {
-        // no error edge to take: the case waits at this step until someone retries the call
-        await report(effect, { incident: { reason: decision.reason, error: message } }, fail);
-        return;
+      // no error edge to take: the case waits at this step until someone retries the call
+      const outcome: Outcome =
+        effect.onFailure === 'incident'
+          ? { incident: { reason: decision.reason, error: message } }
+          : { send: { type: 'service.failed', nodeId: effect.nodeId, effectId: effect.id, error: message } };
+      if (await report(effect, outcome, fail)) {
+        const next = effect.onFailure === 'incident' ? 'incident' : 'error-edge';
+        announceFailure(effect.tenantId, failure(effect, policy, message, waitingFor, { next, retryAt: null, gaveUp: decision.reason }));
       }
-      await report(effect, { send: { type: 'service.failed', nodeId: effect.nodeId, effectId: effect.id, error: message } }, fail);
       return;
     }
     // The service answered: a failure to record that (fenced, a database error) is not a service

@@ -1,3 +1,4 @@
+import type { EffectFailedMessage } from '@exflow/shared';
 import type { TaskChangeKind, TaskChangeSubject } from '../realtime/realtime.js';
 import type { CaseChange } from './engine.js';
 
@@ -7,6 +8,8 @@ export interface RuntimeEvents {
   'case.changed': CaseChange;
   /** A person took, gave back, completed or re-ranked a task. */
   'task.changed': { tenantId: string; task: TaskChangeSubject; change: TaskChangeKind };
+  /** An attempt of an outbound call failed and its retry, incident or error edge is recorded (realtime: the case room). */
+  'effect.failed': { tenantId: string; failure: EffectFailedMessage };
   /** A principal's key was revoked or the user disabled: drop its live sockets. */
   'principal.revoked': { tenantId: string; principalId: string };
   /** Work committed for the workers: wake them (`*DueAt`: when a retry or timer falls due, ms since epoch). */
@@ -69,7 +72,8 @@ export function createEventBus(onError: (error: unknown, event: string) => void 
 export type EventBus = ReturnType<typeof createEventBus>;
 
 /**
- * The one publisher of committed changes: cases (with the work they queued) and tasks. Call it
+ * The one publisher of committed changes: cases (with the work they queued), tasks and failed
+ * attempts of outbound calls. Call it
  * only after the change committed (from a unit of work's `afterCommit`, or after the statement).
  */
 export function createPublisher(bus: EventBus) {
@@ -84,6 +88,10 @@ export function createPublisher(bus: EventBus) {
     },
     taskChanged(tenantId: string, task: TaskChangeSubject, change: TaskChangeKind): void {
       bus.emit('task.changed', { tenantId, task, change });
+    },
+    /** A failed attempt of an outbound call, once its retry (or incident, or error edge) committed. */
+    effectFailed(tenantId: string, failure: EffectFailedMessage): void {
+      bus.emit('effect.failed', { tenantId, failure });
     },
     async disconnect(tenantId: string, principalId: string): Promise<void> {
       bus.emit('principal.revoked', { tenantId, principalId });

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import type { CaseChangedMessage, TaskChangedMessage } from '@exflow/shared';
+import type { CaseChangedMessage, EffectFailedMessage, TaskChangedMessage } from '@exflow/shared';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import type pg from 'pg';
 import { Server, type Socket } from 'socket.io';
@@ -21,6 +21,8 @@ export type TaskChangeSubject = Pick<TaskRecord, 'id' | 'caseId' | 'queue' | 'ti
 export interface Realtime {
   caseChanged(change: CaseChange): void;
   taskChanged(tenantId: string, task: TaskChangeSubject, change: TaskChangeKind): void;
+  /** A failed attempt of an outbound call, to the case's room of its own tenant only. */
+  effectFailed(tenantId: string, failure: EffectFailedMessage): void;
   /**
    * Drops every live socket of a principal (a user id, or `apikey:<id>` for a key), on every
    * runtime process: call it after revoking a key or disabling a user has committed.
@@ -155,6 +157,9 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
         priority: task.priority,
       } satisfies TaskChangedMessage);
     },
+    effectFailed(tenantId, failure) {
+      io.to(roomOf(tenantId, 'case', failure.caseId)).emit('effect.failed', failure);
+    },
     async disconnect(tenantId, principalId) {
       // through the adapter: the sockets of every process sharing the PostgreSQL
       io.in(roomOf(tenantId, 'principal', principalId)).disconnectSockets(true);
@@ -167,6 +172,7 @@ export function createRealtime(http: HttpServer, authenticator: Authenticator, d
   const subscriptions = [
     bus.on('case.changed', (change) => realtime.caseChanged(change)),
     bus.on('task.changed', ({ tenantId, task, change }) => realtime.taskChanged(tenantId, task, change)),
+    bus.on('effect.failed', ({ tenantId, failure }) => realtime.effectFailed(tenantId, failure)),
     bus.on('principal.revoked', ({ tenantId, principalId }) => void realtime.disconnect(tenantId, principalId)),
   ];
   return {

@@ -103,9 +103,12 @@ export function createEffectRepository(db: Db) {
       return n === 1;
     },
 
-    /** Back in the queue after `delayMs`; `waitingFor` names what it waits for ("ERP"), when the service said. */
-    async retryLater(effect: EffectRecord, error: string, delayMs: number, waitingFor: string | null = null): Promise<void> {
-      await db('effects')
+    /**
+     * Back in the queue after `delayMs`; `waitingFor` names what it waits for ("ERP"), when the
+     * service said. Returns when it is due (ISO), or `null` when this worker no longer holds it.
+     */
+    async retryLater(effect: EffectRecord, error: string, delayMs: number, waitingFor: string | null = null): Promise<string | null> {
+      const rows: { run_at: unknown }[] = await db('effects')
         .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
         .update({
           status: 'pending',
@@ -113,7 +116,9 @@ export function createEffectRepository(db: Db) {
           locked_until: null,
           waiting_for: waitingFor,
           run_at: db.raw("now() + (? * interval '1 millisecond')", [delayMs]),
-        });
+        })
+        .returning(['run_at']);
+      return rows[0] ? iso(rows[0].run_at) : null;
     },
 
     /**

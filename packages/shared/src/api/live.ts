@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CASE_STATUSES } from './cases.js';
-import { Count, Id, List, Nullable, OneOf, Text } from './wire.js';
+import { Count, Id, List, Nullable, OneOf, Text, Timestamp } from './wire.js';
 
 /** How a task changed, as `task.changed` says it. */
 export const TASK_CHANGES = ['opened', 'claimed', 'released', 'completed', 'reassigned', 'reprioritised'] as const;
@@ -37,8 +37,37 @@ export const taskChangedMessageSchema = Type.Object({
 });
 export type TaskChangedMessage = Static<typeof taskChangedMessageSchema>;
 
+/** What follows a failed attempt of an outbound call, as `effect.failed` says it. */
+const EFFECT_FAILURE_NEXT = ['retry', 'incident', 'error-edge'] as const;
+
+/**
+ * `effect.failed`: an attempt of an outbound call (a service or connector step) failed. Sent to
+ * the case room once it is recorded: the retry is scheduled (`next: 'retry'`, `retryAt`), or the
+ * retry policy is spent and the case waits in an incident or took the step's error edge. A
+ * failed attempt that is retried changes no case version and writes no case event; this message
+ * is how a watcher learns of it.
+ */
+export const effectFailedMessageSchema = Type.Object({
+  caseId: Id(),
+  effectId: Id(),
+  nodeId: Id(),
+  service: Nullable(Id()),
+  attempt: Count('Which attempt of the current run of the retry policy failed, from 1'),
+  maxAttempts: Count('Attempts the retry policy allows in all; 0: no limit, it retries until its deadline'),
+  error: Text(2000),
+  /** What the call waits for before its next attempt ("ERP"), when the service said. */
+  waitingFor: Nullable(Id()),
+  next: OneOf(EFFECT_FAILURE_NEXT),
+  /** When the next attempt is due (`next: 'retry'`), else null. */
+  retryAt: Nullable(Timestamp()),
+  /** Why the retries stopped (`attempts`, `deadline`, `non-retryable`); null while retrying. */
+  gaveUp: Nullable(OneOf(['attempts', 'deadline', 'non-retryable'] as const)),
+});
+export type EffectFailedMessage = Static<typeof effectFailedMessageSchema>;
+
 /** Every Socket.IO message the runtime sends, by event name. */
 export interface LiveMessages {
   'case.changed': CaseChangedMessage;
   'task.changed': TaskChangedMessage;
+  'effect.failed': EffectFailedMessage;
 }

@@ -1,3 +1,4 @@
+import { callFailureDe } from './callFailure.js';
 import type { Catalogue } from './en.js';
 
 /** Every text of the web app in German; the keys are those of `en.ts`. */
@@ -457,8 +458,6 @@ export const de: Catalogue = {
     nowAt: 'jetzt bei',
     closed: 'geschlossen {{when}}',
     version: 'Version {{version}}',
-    waiting:
-      'Wartet auf {{system}} bei {{step}}: Der Aufruf ist fehlgeschlagen ({{error}}); nächster Versuch {{when}}. Der Fall läuft weiter, sobald {{system}} antwortet.',
     cancelledBy: 'Storniert von {{name}}: {{reason}}',
     loadingFlow: 'Ablauf wird geladen…',
     timeline: 'Verlauf',
@@ -539,4 +538,5 @@ export const de: Catalogue = {
     retrying: 'Wird wiederholt…',
     retry: 'Wiederholen',
   },
+  ...callFailureDe,
 };

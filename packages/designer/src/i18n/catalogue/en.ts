@@ -1,3 +1,5 @@
+import { callFailureEn } from './callFailure.js';
+
 /**
  * Every text of the web app in English, the source catalogue: keys are grouped by page, and
  * `de.ts` must have the same keys (typed, and checked by catalogue.test.ts). Plurals use
@@ -458,7 +460,6 @@ export const en = {
     nowAt: 'now at',
     closed: 'closed {{when}}',
     version: 'version {{version}}',
-    waiting: 'Waiting for {{system}} at {{step}}: the call failed ({{error}}); next retry {{when}}. The case resumes when {{system}} answers.',
     cancelledBy: 'Cancelled by {{name}}: {{reason}}',
     loadingFlow: 'Loading the flow…',
     timeline: 'Timeline',
@@ -539,8 +540,9 @@ export const en = {
     retrying: 'Retrying…',
     retry: 'Retry',
   },
+  ...callFailureEn,
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+export type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 /** The shape every catalogue has: the same keys as English, any text. */
 export type Catalogue = Strings<typeof en>;
