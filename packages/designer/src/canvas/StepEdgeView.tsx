@@ -2,15 +2,8 @@ import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { useDesignerStore } from '../store/DesignerStoreProvider.js';
 import type { StepEdge } from './derive.js';
-import { labelPoint, orthogonalRoute, snapRoute, svgPath, type EdgeRoute } from './edgePath.js';
-
-/** The orthogonal path to draw and where its label goes: ELK's route when it still fits the handles, else the canvas's own. */
-function edgeGeometry(route: EdgeRoute | undefined, source: { x: number; y: number }, target: { x: number; y: number }) {
-  const routed = route ? snapRoute(route.points, source, target) : null;
-  const points = routed ?? orthogonalRoute(source, target);
-  const label = routed && route?.label ? route.label : labelPoint(points);
-  return { path: svgPath(points), labelX: label.x, labelY: label.y, by: routed ? 'elk' : 'canvas' };
-}
+import { edgeGeometry } from './edgePath.js';
+import { useLabelOffset } from './labelOffset.js';
 
 /**
  * A connection, drawn orthogonally (ELK's route and label place where it has one), labelled with
@@ -24,6 +17,8 @@ function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
     () => edgeGeometry(route, { x: sourceX, y: sourceY }, { x: targetX, y: targetY }),
     [route, sourceX, sourceY, targetX, targetY],
   );
+  // labels of the step's other edges the canvas routed itself may sit on the same spot
+  const offset = useLabelOffset(id, props.source);
   const problems = data?.problems ?? [];
   const classes = ['flow-edge'];
   if (selected) classes.push('is-selected');
@@ -47,7 +42,7 @@ function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
         <EdgeLabelRenderer>
           <div
             className={`edge-label ${classes.slice(1).join(' ')}`}
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX + (offset?.x ?? 0)}px, ${labelY + (offset?.y ?? 0)}px)` }}
             data-edge-id={id}
             data-routed-by={by}
             title={problems.join('\n') || undefined}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelPoint, orthogonalRoute, placeRoutes, snapRoute, svgPath, type Point } from './edgePath.js';
+import { labelPoint, orthogonalRoute, placeRoutes, separateLabels, snapRoute, svgPath, type LabelBox, type Point } from './edgePath.js';
 
 const orthogonal = (points: Point[]) => points.every((p, i) => i === 0 || p.x === points[i - 1].x || p.y === points[i - 1].y);
 
@@ -116,5 +116,48 @@ describe('edge paths', () => {
         { x: 10.26, y: 0 },
       ]),
     ).toBe('M0 0 L10.3 0');
+  });
+});
+
+describe('labels of the edges leaving one step', () => {
+  const intersect = (a: LabelBox, b: LabelBox) => Math.abs(a.x - b.x) < (a.width + b.width) / 2 && Math.abs(a.y - b.y) < (a.height + b.height) / 2;
+  const noneIntersect = (boxes: LabelBox[]) => boxes.every((a, i) => boxes.every((b, j) => i === j || !intersect(a, b)));
+
+  it('moves apart the labels of a step with 4 outcomes routed by the canvas, so no two boxes intersect', () => {
+    // a decision's four outcome handles 22 px apart, all four targets in one column: the fallback
+    // router labels the two short jogs on their shared first segment and the long ones on their verticals
+    const source = (i: number) => ({ x: 212, y: 60 + 22 * i });
+    const targets = [-150, 70, 100, 300].map((y) => ({ x: 500, y }));
+    const sizes = [
+      { width: 90, height: 26 },
+      { width: 120, height: 26 },
+      { width: 70, height: 26 },
+      { width: 160, height: 26 },
+    ];
+    const labels = new Map(targets.map((target, i) => [`out${i}`, { ...labelPoint(orthogonalRoute(source(i), target)), ...sizes[i] }] as const));
+    // as the fallback router places them, some overlap
+    expect(noneIntersect([...labels.values()])).toBe(false);
+    const moved = separateLabels(labels);
+    const boxes = [...labels].map(([id, l]) => ({ ...l, ...moved.get(id)! }));
+    expect(noneIntersect(boxes)).toBe(true);
+    // labels move only down, and only those that touched another
+    for (const [id, l] of labels) expect(moved.get(id)!.y).toBeGreaterThanOrEqual(l.y);
+    expect(moved.get('out0')).toEqual({ x: labels.get('out0')!.x, y: labels.get('out0')!.y });
+  });
+
+  it('separates four labels stacked on one point, in a stable order, and leaves labels far apart alone', () => {
+    const same = new Map(['d', 'c', 'b', 'a'].map((id) => [id, { x: 100, y: 100, width: 80, height: 26 }] as const));
+    const moved = separateLabels(same, 4);
+    expect(['a', 'b', 'c', 'd'].map((id) => moved.get(id)!.y)).toEqual([100, 130, 160, 190]);
+    const far = new Map([
+      ['x', { x: 0, y: 0, width: 80, height: 26 }],
+      ['y', { x: 300, y: 0, width: 80, height: 26 }],
+    ]);
+    expect(separateLabels(far)).toEqual(
+      new Map([
+        ['x', { x: 0, y: 0 }],
+        ['y', { x: 300, y: 0 }],
+      ]),
+    );
   });
 });

@@ -96,6 +96,50 @@ export function labelPoint(points: readonly Point[]): Point {
   return best.at;
 }
 
+/**
+ * The orthogonal path to draw and where its label goes: ELK's route when it still fits the
+ * handles, else the canvas's own (`by: 'canvas'`).
+ */
+export function edgeGeometry(route: EdgeRoute | undefined, source: Point, target: Point) {
+  const routed = route ? snapRoute(route.points, source, target) : null;
+  const points = routed ?? orthogonalRoute(source, target);
+  const label = routed && route?.label ? route.label : labelPoint(points);
+  return { path: svgPath(points), labelX: label.x, labelY: label.y, by: routed ? ('elk' as const) : ('canvas' as const) };
+}
+
+/** A label's centre and size. */
+export interface LabelBox extends Point {
+  width: number;
+  height: number;
+}
+
+const apart = (a: LabelBox, b: LabelBox, gap: number) =>
+  Math.abs(a.x - b.x) >= (a.width + b.width) / 2 + gap || Math.abs(a.y - b.y) >= (a.height + b.height) / 2 + gap;
+
+/**
+ * The labels of edges leaving one step, moved apart so that no two boxes intersect (with `gap`
+ * px between them): taken from the top (then the left), each label that would touch one
+ * already placed moves down just below it. A label that touches none keeps its place, so
+ * labels far apart stay on their edges. For edges the canvas routes itself (ELK places its own
+ * labels apart).
+ * @example separateLabels(new Map([['a', box], ['b', box]])) // b moved below a
+ */
+export function separateLabels(labels: ReadonlyMap<string, LabelBox>, gap = 4): Map<string, Point> {
+  const order = [...labels].sort(([ida, a], [idb, b]) => a.y - b.y || a.x - b.x || (ida < idb ? -1 : ida > idb ? 1 : 0));
+  const placed: LabelBox[] = [];
+  const out = new Map<string, Point>();
+  for (const [id, label] of order) {
+    const box = { ...label };
+    // y only grows, and a box once passed is never touched again: at most one move per placed box
+    for (let hit = placed.find((p) => !apart(p, box, gap)); hit; hit = placed.find((p) => !apart(p, box, gap))) {
+      box.y = hit.y + (hit.height + box.height) / 2 + gap;
+    }
+    placed.push(box);
+    out.set(id, { x: box.x, y: box.y });
+  }
+  return out;
+}
+
 /** An SVG path through the points with straight segments (so it stays orthogonal). */
 export function svgPath(points: readonly Point[]): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${round(p.x)} ${round(p.y)}`).join(' ');

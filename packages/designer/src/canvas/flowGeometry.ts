@@ -6,7 +6,7 @@ import { estimateLabel, type LayoutInput, type StepGeometry } from './layout.js'
 let context: CanvasRenderingContext2D | null | undefined;
 
 /** An edge label's size as `.edge-label` draws it (13 px, 8 px padding, 1 px border, at most 160 px wide), with a margin. */
-function measureLabel(text: string): { width: number; height: number } {
+export function measureLabel(text: string): { width: number; height: number } {
   context ??= typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
   if (!context) return estimateLabel(text);
   context.font = `500 13px ${getComputedStyle(document.body).fontFamily}`;

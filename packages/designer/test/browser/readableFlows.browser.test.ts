@@ -31,6 +31,12 @@ interface CanvasReading {
   smallestText: number;
   labels: { id: string; by: string | null; box: { x: number; y: number; width: number; height: number } }[];
   steps: { id: string; box: { x: number; y: number; width: number; height: number } }[];
+  /**
+   * Every text on a step card (kind line, title, summary, ports, badges, heat figures): its CSS
+   * size, the size it is drawn at now (measured from the card's on-screen scale), and whether
+   * it sticks out of its card or its own box.
+   */
+  cardTexts: { step: string; what: string; text: string; css: number; drawn: number; overflows: boolean }[];
   /** Edge paths whose segments are not all horizontal or vertical. */
   slanted: { id: string; d: string }[];
   edges: number;
@@ -46,6 +52,28 @@ function readCanvas(page: Page): Promise<CanvasReading> {
       return { x: r.x, y: r.y, width: r.width, height: r.height };
     };
     const text = [...document.querySelectorAll('.step__title, .edge-label')].map((el) => parseFloat(getComputedStyle(el).fontSize) * zoom);
+    // measured, not assumed: the card's drawn width over its layout width is the scale it is drawn at,
+    // and a text's box against its card's is whether it fits, whatever font Chromium picked
+    const cardTexts = [...document.querySelectorAll<HTMLElement>('.react-flow__node .step')].flatMap((card) => {
+      const scale = card.getBoundingClientRect().width / card.offsetWidth;
+      const outer = card.getBoundingClientRect();
+      return [card, ...card.querySelectorAll<HTMLElement>('*')]
+        .filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim()))
+        .map((el) => {
+          const style = getComputedStyle(el);
+          const r = el.getBoundingClientRect();
+          const clipped = style.textOverflow === 'ellipsis' && style.overflow === 'hidden';
+          const outside = r.left < outer.left - 0.5 || r.right > outer.right + 0.5 || r.top < outer.top - 0.5 || r.bottom > outer.bottom + 0.5;
+          return {
+            step: card.getAttribute('data-node-id')!,
+            what: el.className || el.tagName.toLowerCase(),
+            text: el.textContent!.trim(),
+            css: parseFloat(style.fontSize),
+            drawn: parseFloat(style.fontSize) * scale,
+            overflows: outside || (!clipped && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0),
+          };
+        });
+    });
     const slanted: { id: string; d: string }[] = [];
     const paths = [...document.querySelectorAll('.react-flow__edge')];
     for (const edge of paths) {
@@ -65,10 +93,27 @@ function readCanvas(page: Page): Promise<CanvasReading> {
         box: box(el),
       })),
       steps: [...document.querySelectorAll('.react-flow__node')].map((el) => ({ id: el.getAttribute('data-id')!, box: box(el) })),
+      cardTexts,
       slanted,
       edges: paths.length,
     };
   });
+}
+
+/** The fit's minimum zoom (src/canvas/readableView.ts READABLE_ZOOM): a flow never opens smaller. */
+const MIN_ZOOM = 0.85;
+/** The smallest text a person should have to read on the canvas, on screen. */
+const SMALLEST_PX = 11;
+
+/** Card texts that would be drawn under 11 px at the minimum zoom, or are drawn under it now, or stick out. */
+function unreadableCardTexts(reading: CanvasReading): string[] {
+  const found: string[] = [];
+  for (const t of reading.cardTexts) {
+    if (t.css * MIN_ZOOM < SMALLEST_PX) found.push(`${t.step} ${t.what} "${t.text}": ${t.css} px is ${(t.css * MIN_ZOOM).toFixed(1)} px at zoom ${MIN_ZOOM}`);
+    if (t.drawn < SMALLEST_PX - 0.01) found.push(`${t.step} ${t.what} "${t.text}": drawn at ${t.drawn.toFixed(1)} px`);
+    if (t.overflows) found.push(`${t.step} ${t.what} "${t.text}": overflows its card`);
+  }
+  return found;
 }
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -141,10 +186,40 @@ describe.skipIf(!hasChromium || !hasRuntime)('readable flows in Chromium', () =>
       await page.screenshot({ path: `${ARTIFACTS}readable-${template.key}.png` });
       expect(reading.edges).toBe(template.edges.length);
       expect(reading.smallestText).toBeGreaterThanOrEqual(11);
+      // kind line, title, summary and ports of every step are on the cards and measured
+      expect(new Set(reading.cardTexts.map((t) => t.step)).size).toBe(template.nodes.length);
+      expect(reading.cardTexts.some((t) => t.what === 'step__kind')).toBe(true);
+      expect(unreadableCardTexts(reading)).toEqual([]);
       expect(reading.slanted).toEqual([]);
       expect(overlaps(reading)).toEqual([]);
     });
   }
+
+  it('a step moved by hand: the canvas routes its 4 outcome edges itself, and their labels stay apart', async () => {
+    const quantity = templates.find((t) => t.key === 'quantity-variance')!;
+    const outcomes = quantity.edges.filter((e) => e.source === 'procurementReview').map((e) => e.id);
+    expect(outcomes).toHaveLength(4);
+    await open(quantity, 'moved-readable');
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('exflow:opened-readable').length), { timeout: 15_000 }).toBe(1);
+    await routed(await page.locator('.edge-label').count());
+    // moved up and to the left, towards the steps it leads to: ELK's routes no longer fit
+    const step = (await page.locator('.react-flow__node[data-id=procurementReview] .step__title').boundingBox())!;
+    await page.mouse.move(step.x + step.width / 2, step.y + step.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(step.x + step.width / 2 + 150, step.y + step.height / 2 + 80, { steps: 10 });
+    await page.mouse.up();
+    const ours = async () => (await readCanvas(page)).labels.filter((l) => outcomes.includes(l.id));
+    await expect.poll(async () => (await ours()).filter((l) => l.by === 'canvas').length, { timeout: 15_000 }).toBe(4);
+    await page.screenshot({ path: `${ARTIFACTS}readable-moved-step.png` });
+    const labels = await ours();
+    const touching = labels.flatMap((a, i) =>
+      labels
+        .slice(i + 1)
+        .filter((b) => intersects(a.box, b.box))
+        .map((b) => `${a.id} × ${b.id}`),
+    );
+    expect(touching).toEqual([]);
+  });
 
   it('auto-layout keeps it readable: orthogonal ELK routes, labels apart, text at least 11 px', async () => {
     const nine = templates.find((t) => t.nodes.length === 9)!;
@@ -158,6 +233,7 @@ describe.skipIf(!hasChromium || !hasRuntime)('readable flows in Chromium', () =>
     const reading = await readCanvas(page);
     await page.screenshot({ path: `${ARTIFACTS}readable-auto-layout.png` });
     expect(reading.smallestText).toBeGreaterThanOrEqual(11);
+    expect(unreadableCardTexts(reading)).toEqual([]);
     expect(reading.slanted).toEqual([]);
     expect(overlaps(reading)).toEqual([]);
   });
