@@ -35,13 +35,13 @@ export function money(amount: string | number | null | undefined, currency: stri
 }
 
 /**
- * A moment as day, month, year and time in the user's locale ("3 Dec 2025, 14:05",
- * "3. Dez. 2025, 14:05"). The year is always written: audits and disputes span years, and a
- * date without one is read as this year's.
+ * A moment as day, month, year and time in the user's locale, the way it writes them
+ * ("3 Dec 2025, 14:05", "03.12.2025, 14:05", "Dec 3, 2025, 2:05 PM"). The year is always
+ * written: audits and disputes span years, and a date without one is read as this year's.
  */
 export function dateTime(iso: string | null | undefined, locale = currentLocale()): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /**
@@ -51,7 +51,7 @@ export function dateTime(iso: string | null | undefined, locale = currentLocale(
 export function clockTime(iso: string, now: number, locale = currentLocale()): string {
   const at = new Date(iso);
   if (at.toDateString() !== new Date(now).toDateString()) return dateTime(iso, locale);
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(at);
 }
 
 /** A calendar date ("2026-12-03") in the user's locale ("3 Dec 2026", "03.12.2026"); read as a date, not a moment. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, DIST, hasChromium, launchBrowser, signInPage } from './harness.js';
+import { ARTIFACTS, centre, DIST, hasChromium, launchBrowser, mouseDrag, signInPage } from './harness.js';
 
 interface TestServer {
   url: string;
@@ -202,12 +202,17 @@ describe.skipIf(!hasChromium || !hasRuntime)('readable flows in Chromium', () =>
     await open(quantity, 'moved-readable');
     await expect.poll(() => page.evaluate(() => performance.getEntriesByName('exflow:opened-readable').length), { timeout: 15_000 }).toBe(1);
     await routed(await page.locator('.edge-label').count());
-    // moved up and to the left, towards the steps it leads to: ELK's routes no longer fit
-    const step = (await page.locator('.react-flow__node[data-id=procurementReview] .step__title').boundingBox())!;
-    await page.mouse.move(step.x + step.width / 2, step.y + step.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(step.x + step.width / 2 + 150, step.y + step.height / 2 + 80, { steps: 10 });
-    await page.mouse.up();
+    // moved down and to the right, towards the steps it leads to: ELK's routes no longer fit
+    // the whole flow in view (the step opens right of the visible canvas at the readable zoom)
+    await page.getByRole('button', { name: 'Fit', exact: true }).click();
+    const title = '.react-flow__node[data-id=procurementReview] .step__title';
+    const inView = async () => {
+      const [pane, at] = [(await page.locator('.react-flow').boundingBox())!, await centre(page, title)];
+      return at.x > pane.x + 20 && at.x < pane.x + pane.width - 200 && at.y > pane.y + 20 && at.y < pane.y + pane.height - 120;
+    };
+    await expect.poll(inView, { timeout: 15_000 }).toBe(true);
+    const from = await centre(page, title);
+    await mouseDrag(page, from, { x: from.x + 120, y: from.y + 60 });
     const ours = async () => (await readCanvas(page)).labels.filter((l) => outcomes.includes(l.id));
     await expect.poll(async () => (await ours()).filter((l) => l.by === 'canvas').length, { timeout: 15_000 }).toBe(4);
     await page.screenshot({ path: `${ARTIFACTS}readable-moved-step.png` });

@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('a case whose ERP call fails, on the case page', {
     };
     const first = await eventually(async () => (await attemptShown()) || undefined, PATIENCE_MS, 'the failed-call banner');
     expect(await banner.first().textContent()).toMatch(
-      /^ERP call failed \(attempt \d+ of 500\): ERP (unreachable|unavailable)[^]*\. Retrying at \d\d:\d\d:\d\d( [AP]M)?\. The case waits at Fetch PO and goes on when ERP answers\.$/,
+      /^ERP call failed \(attempt \d+ of 500\): ERP (unreachable|unavailable)[^]*\. Retrying at \d{1,2}:\d\d:\d\d(\s[AP]M)?\. The case waits at Fetch PO and goes on when ERP answers\.$/,
     );
     expect(await page.locator('[data-testid=effects] .effect-chip').first().textContent()).toMatch(/^(waiting for ERP|running)$/);
     // the next failed attempt replaces the banner's attempt and time, without a reload
