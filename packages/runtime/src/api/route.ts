@@ -98,6 +98,11 @@ export interface Route {
    * document shows them as the response content.
    */
   responseSchemas?: Record<string, object>;
+  /**
+   * Success bodies that are files rather than JSON (an export, an attachment), by status: their
+   * media types. The OpenAPI document lists them without a schema, as OpenAPI 3.1 describes bytes.
+   */
+  responseFiles?: Record<string, readonly string[]>;
   handler(req: Request, res: Response, ctx: HandlerContext): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import {
+  clientsAnswerSchema,
   drillAnswerSchema,
   edgeFrequencies,
   EXECUTIVE_METRICS,
@@ -8,6 +9,8 @@ import {
   summaryAnswerSchema,
   type Heatmap,
   type BucketUnit,
+  type ClientSummaryRow,
+  type SummaryRow,
   type InsightFilters,
   type InsightQuery,
   type MetricName,
@@ -123,12 +126,12 @@ async function headline(db: Db, tenantId: string, metric: MetricName, q: Insight
   return { value: denominator ? numerator / denominator : null, numerator, denominator };
 }
 
-const UNIT: Record<string, string> = { timeToResolve: 'seconds', approvalAging: 'tasks' };
+const UNIT: Partial<Record<MetricName, SummaryRow['unit']>> = { timeToResolve: 'seconds', approvalAging: 'tasks' };
 
 async function summaryRows(db: Db, tenantId: string, q: InsightQuery) {
   const length = Date.parse(q.to) - Date.parse(q.from);
   const previous = { ...q, from: new Date(Date.parse(q.from) - length).toISOString(), to: q.from };
-  const rows: Record<string, unknown>[] = [];
+  const rows: SummaryRow[] = [];
   for (const metric of EXECUTIVE_METRICS) {
     const now = await headline(db, tenantId, metric, q);
     // approval aging is a snapshot of what is open now: it has no previous period
@@ -275,11 +278,12 @@ export const insightsRoutes = defineRoutes([
     roles: ['platform_admin'],
     query: QUERY_DOCS,
     responses: { '200': '{ period, rows: [{ tenantId, tenantName, metric, value, previous, ... }] }', '422': 'A bad query parameter' },
+    responseSchemas: { '200': clientsAnswerSchema },
     async handler(req, res, ctx) {
       const q = readQuery(req);
       // the caller's scope shows its own clients only; each client's figures are read in that client's scope
       const clients = await createInsightsRepository(ctx.db).clientsOf(ctx.principal.tenantId);
-      const rows: Record<string, unknown>[] = [];
+      const rows: ClientSummaryRow[] = [];
       for (const client of clients) {
         const summary = await ctx.readAsTenant(client.id, (db) => summaryRows(db, client.id, q));
         for (const row of summary.rows) rows.push({ tenantId: client.id, tenantName: client.name, ...row });
