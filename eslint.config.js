@@ -35,6 +35,16 @@ export default tseslint.config(
           selector: "CallExpression[callee.property.name='transaction']",
           message: 'A route opens no transaction: put the work in a store/ function or a service that opens it',
         },
+        // the handler's `ctx.db` is a knex instance (typed `Db`, so importing knex is not needed
+        // to query it): calling it, or its raw(), is SQL in a route
+        {
+          selector: "CallExpression[callee.property.name='raw']",
+          message: 'SQL belongs in store/: call a repository (tenant scoping: store/tenantScope.ts)',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(db|trx)$/], CallExpression[callee.name=/^(db|trx)$/]',
+          message: 'A route queries no table: call a repository in store/',
+        },
       ],
     },
   },

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
-import { approvalFlow, invoiceOf } from './support/approvalFlow.js';
-import { eventually, httpClient } from './support/http.js';
-
-type Client = ReturnType<typeof httpClient>;
+import { openApproval as openApprovalOf, signInAndPublish, type ApprovalPeople, type Client } from './support/approvalFlow.js';
+import { httpClient } from './support/http.js';
 
 /**
  * An API key is not a person of its own: it counts as the admin who minted it, and it never
@@ -11,24 +9,13 @@ type Client = ReturnType<typeof httpClient>;
  */
 describe.each(testDatabaseKinds())('API keys and segregation of duties, on %s', (database) => {
   let server: TestServer;
-  const as: Record<string, Client> = {};
+  let as: ApprovalPeople;
   const keys: Client[] = [];
-
-  async function openApproval(submitter: Client, number: string, gross: number) {
-    const posted = await submitter('POST', '/api/v1/invoices?definition=invoice-approval', invoiceOf(number, gross));
-    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-    const caseId: string = posted.body.case.id;
-    const task = await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the approval task');
-    return { caseId, taskId: task.id as string };
-  }
+  const openApproval = (submitter: Client, number: string, gross: number) => openApprovalOf(as, submitter, number, gross);
 
   beforeAll(async () => {
     server = await startTestServer({ database, workers: false });
-    for (const [name, email] of Object.entries({ admin: 'admin@demo.exflow', owner: 'owner@demo.exflow', approver: 'approver@demo.exflow' })) {
-      as[name] = httpClient(server.url, await server.login(email));
-    }
-    const created = await as.owner('POST', '/api/v1/definitions', approvalFlow);
-    expect((await as.owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+    as = await signInAndPublish(server);
     // two analyst keys of the same admin: analysts may intake and work tasks, up to 5,000
     for (const name of ['robot one', 'robot two']) {
       const minted = await as.admin('POST', '/api/v1/api-keys', { name, role: 'analyst' });

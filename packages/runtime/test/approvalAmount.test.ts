@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
-import { approvalFlow, invoiceOf } from './support/approvalFlow.js';
-import { eventually, httpClient } from './support/http.js';
-
-type Client = ReturnType<typeof httpClient>;
+import { approvalFlow, invoiceOf, signInAndPublish, type ApprovalPeople } from './support/approvalFlow.js';
+import { eventually } from './support/http.js';
 
 /** The approval flow, its amount taken from a FEEL expression that gives no number. */
 const unknownAmountFlow = {
@@ -17,23 +15,11 @@ const unknownAmountFlow = {
 
 describe.each(testDatabaseKinds())('the amount an approval is judged by, on %s', (database) => {
   let server: TestServer;
-  const as: Record<string, Client> = {};
+  let as: ApprovalPeople;
 
   beforeAll(async () => {
     server = await startTestServer({ database, workers: false });
-    for (const [name, email] of Object.entries({
-      owner: 'owner@demo.exflow',
-      analyst: 'analyst@demo.exflow',
-      approver: 'approver@demo.exflow',
-      approver2: 'approver2@demo.exflow',
-      admin: 'admin@demo.exflow',
-    })) {
-      as[name] = httpClient(server.url, await server.login(email));
-    }
-    for (const flow of [unknownAmountFlow, approvalFlow]) {
-      const created = await as.owner('POST', '/api/v1/definitions', flow);
-      expect((await as.owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
-    }
+    as = await signInAndPublish(server, [unknownAmountFlow, approvalFlow]);
   });
 
   async function openApproval(invoice: Record<string, unknown>) {

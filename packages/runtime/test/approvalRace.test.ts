@@ -2,11 +2,9 @@ import { taskAwaitingSecondApprovalSchema } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
-import { approvalFlow, invoiceOf } from './support/approvalFlow.js';
-import { eventually, httpClient } from './support/http.js';
+import { invoiceOf, openApproval, signInAndPublish, type ApprovalPeople } from './support/approvalFlow.js';
+import { eventually } from './support/http.js';
 import { expectWire } from './support/wire.js';
-
-type Client = ReturnType<typeof httpClient>;
 
 /**
  * Holds the task's row (PostgreSQL: `FOR UPDATE`; PGlite: its only connection) while `first`
@@ -108,36 +106,23 @@ function poolWaiters(db: Db) {
  */
 describe.each(testDatabaseKinds())('a second approval racing a correction, on %s', (database) => {
   let server: TestServer;
-  const as: Record<string, Client> = {};
+  let as: ApprovalPeople;
 
   beforeAll(async () => {
     server = await startTestServer({ database, workers: false });
-    for (const [name, email] of Object.entries({
-      admin: 'admin@demo.exflow',
-      owner: 'owner@demo.exflow',
-      approver: 'approver@demo.exflow',
-      approver2: 'approver2@demo.exflow',
-      auditor: 'auditor@demo.exflow',
-    })) {
-      as[name] = httpClient(server.url, await server.login(email));
-    }
-    const created = await as.owner('POST', '/api/v1/definitions', approvalFlow);
-    expect((await as.owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+    as = await signInAndPublish(server);
   });
   afterAll(() => server?.stop());
 
   /** Opens a case above the four-eyes threshold with its first approval given. */
   async function firstApproved(number: string) {
-    const posted = await as.owner('POST', '/api/v1/invoices?definition=invoice-approval', invoiceOf(number, 12_000));
-    expect(posted.status).toBe(201);
-    const caseId = posted.body.case.id as string;
-    const taskId = (await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the task')).id as string;
+    const { caseId, invoiceId, taskId } = await openApproval(as, as.owner, number, 12_000);
     const first = await as.approver('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
     expect(first.status).toBe(202);
     expectWire(taskAwaitingSecondApprovalSchema, first.body, 'POST /tasks/:id/complete (202)');
-    const correct = () => as.admin('PUT', `/api/v1/invoices/${posted.body.invoice.id}`, { ...invoiceOf(number, 12_000), businessUnit: 'Plant Cologne' });
+    const correct = () => as.admin('PUT', `/api/v1/invoices/${invoiceId}`, { ...invoiceOf(number, 12_000), businessUnit: 'Plant Cologne' });
     const approve = () => as.approver2('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'approve' });
-    return { invoiceId: posted.body.invoice.id as string, caseId, taskId, correct, approve };
+    return { invoiceId, caseId, taskId, correct, approve };
   }
 
   /** Whichever committed first, the case resolved only on approvals no correction withdrew. */

@@ -1,35 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { WorkflowDefinition } from '@exflow/shared';
 import { io } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
 import { CHILD_DRILL_ENV, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { eventually, httpClient } from './support/http.js';
-import { plainInvoice } from './support/flows.js';
+import { erpReviewFlow, plainInvoice } from './support/flows.js';
 import { startIdempotentReceiver } from './support/idempotentReceiver.js';
 
 const DRILLS = 5;
 const WORKERS = 4;
 
-/** start → notify the ERP (an effect) → review task → resolved. */
-function drillFlow(receiver: string): WorkflowDefinition {
-  return {
-    schemaVersion: 1,
-    key: 'drill-flow',
-    name: 'Connection-loss drill',
-    nodes: [
-      { id: 'start', kind: 'start' },
-      { id: 'notifyErp', kind: 'webhook', config: { service: 'webhook', params: { url: `${receiver}/erp` } } },
-      { id: 'review', kind: 'humanTask', config: { title: 'Review', queue: 'drill', candidateRoles: ['tenant_admin'], outcomes: [{ id: 'ok', label: 'OK' }] } },
-      { id: 'done', kind: 'end', config: { outcome: 'resolved' } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'notifyErp' },
-      { id: 'e2', source: 'notifyErp', target: 'review', sourcePort: 'done' },
-      { id: 'e3', source: 'review', target: 'done', sourcePort: 'ok' },
-    ],
-  };
-}
+const drillFlow = (receiver: string) => erpReviewFlow(receiver, { key: 'drill-flow', name: 'Connection-loss drill', queue: 'drill' });
 
 // PGlite runs inside the process: it has no connections that a failover or a pooler could cut.
 describe.runIf(process.env.DATABASE_URL)(

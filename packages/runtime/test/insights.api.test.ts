@@ -1,4 +1,5 @@
 import {
+  clientsAnswerSchema,
   computeMetric,
   EXECUTIVE_METRICS,
   drillAnswerSchema,
@@ -339,6 +340,7 @@ describe.each(testDatabaseKinds())('insights over cases the engine ran, on %s', 
     const north = httpClient(server.url, await server.login('platform@northledger.example'));
     const clients = await north('GET', '/api/v1/insights/clients');
     expect(clients.status, JSON.stringify(clients.body)).toBe(200);
+    expectWire(clientsAnswerSchema, clients.body, 'GET /insights/clients');
     expect([...new Set(clients.body.rows.map((r: { tenantId: string }) => r.tenantId))]).toEqual(['acme']);
     expect((await north('GET', '/api/v1/insights/summary', undefined, { 'X-Exflow-Tenant': 'acme' })).status).toBe(200);
     expect((await north('GET', '/api/v1/insights/summary', undefined, { 'X-Exflow-Tenant': 'demo' })).status).toBe(403);

@@ -44,6 +44,19 @@ describe('the OpenAPI document matches the routes', () => {
       for (const status of Object.keys(route.responseSchemas ?? {})) expect(route.responses, `${route.method} ${route.path}`).toHaveProperty(status);
   });
 
+  it('gives every success response with a body its schema, or for a file its media types', () => {
+    const missing = routes.flatMap((r) =>
+      Object.keys(r.responses)
+        .filter((status) => /^2/.test(status) && status !== '204' && !r.responseSchemas?.[status] && !r.responseFiles?.[status])
+        .map((status) => `${r.method.toUpperCase()} ${r.path} ${status}`),
+    );
+    expect(missing).toEqual([]);
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops as Record<string, { responses: Record<string, { content?: object }> }>))
+        for (const [status, response] of Object.entries(op.responses))
+          if (/^2/.test(status) && status !== '204') expect(response.content, `${method} ${path} ${status}`).toBeDefined();
+  });
+
   it('every documented operation exists on the server (never a 404 from the router)', async () => {
     const call = httpClient(server.url);
     for (const [path, ops] of Object.entries(doc.paths)) {

@@ -1,9 +1,10 @@
-import type { ReplayCaseResult, ReplayPathCount, WorkflowDefinition } from '@exflow/shared';
+import { replayAnswerSchema, type ReplayCaseResult, type ReplayPathCount, type WorkflowDefinition } from '@exflow/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { invoiceOf } from './support/approvalFlow.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 import { quiescent, tableCounts } from './support/tableCounts.js';
+import { expectWire } from './support/wire.js';
 
 /** gross above `threshold` needs an approver; below it is paid straight away. */
 function gated(threshold: number): WorkflowDefinition {
@@ -103,6 +104,7 @@ describe.each(testDatabaseKinds())('what-if replay over HTTP, on %s', { timeout:
     const before = await tableCounts(server.db);
     const r = await replay({});
     expect(r.status).toBe(200);
+    expectWire(replayAnswerSchema, r.body, 'the replay');
     expect(await tableCounts(server.db)).toEqual(before);
 
     const between = indexes((g) => g > 500 && g <= 1000);
@@ -136,6 +138,7 @@ describe.each(testDatabaseKinds())('what-if replay over HTTP, on %s', { timeout:
     const lowered = await replay({ limit: 1000 });
     const unanswered = indexes((g) => g > 300 && g <= 500);
     expect(lowered.body.stopped).toBe(unanswered.length);
+    expectWire(replayAnswerSchema, lowered.body, 'a replay with stopped runs');
     expect(
       lowered.body.cases
         .filter((c: { replayed: { stopped?: string } }) => c.replayed.stopped)

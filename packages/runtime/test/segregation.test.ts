@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
-import { approvalFlow, invoiceOf } from './support/approvalFlow.js';
-import { eventually, httpClient } from './support/http.js';
-
-type Client = ReturnType<typeof httpClient>;
+import { invoiceOf, openApproval as openApprovalOf, signInAndPublish, type ApprovalPeople, type Client } from './support/approvalFlow.js';
+import { eventually } from './support/http.js';
 
 describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s', (database) => {
   let server: TestServer;
-  const as: Record<string, Client> = {};
-
-  async function openApproval(submitter: Client, number: string, gross: number) {
-    const posted = await submitter('POST', '/api/v1/invoices?definition=invoice-approval', invoiceOf(number, gross));
-    expect(posted.status).toBe(201);
-    const caseId = posted.body.case.id;
-    const task = await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${caseId}`)).body[0], 5_000, 'the approval task');
-    return { caseId, taskId: task.id as string };
-  }
+  let as: ApprovalPeople;
+  const openApproval = (submitter: Client, number: string, gross: number) => openApprovalOf(as, submitter, number, gross);
 
   const refusals = async (taskId: string) =>
     ((await as.auditor('GET', '/api/v1/audit')).body as { action: string; entityId: string; data: { code: string } }[])
@@ -24,18 +15,7 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
 
   beforeAll(async () => {
     server = await startTestServer({ database, workers: false });
-    for (const [name, email] of Object.entries({
-      admin: 'admin@demo.exflow',
-      owner: 'owner@demo.exflow',
-      analyst: 'analyst@demo.exflow',
-      approver: 'approver@demo.exflow',
-      approver2: 'approver2@demo.exflow',
-      auditor: 'auditor@demo.exflow',
-    })) {
-      as[name] = httpClient(server.url, await server.login(email));
-    }
-    const created = await as.owner('POST', '/api/v1/definitions', approvalFlow);
-    expect((await as.owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+    as = await signInAndPublish(server);
   });
   afterAll(() => server?.stop());
 
@@ -49,9 +29,7 @@ describe.each(testDatabaseKinds())('segregation of duties in the engine, on %s',
   });
 
   it('refuses the approval to whoever last corrected the invoice, and records the correction', async () => {
-    const posted = await as.owner('POST', '/api/v1/invoices?definition=invoice-approval', invoiceOf('SOD-EDIT', 2_000));
-    const invoiceId = posted.body.invoice.id;
-    const taskId = (await eventually(async () => (await as.admin('GET', `/api/v1/tasks?caseId=${posted.body.case.id}`)).body[0], 5_000, 'the task')).id;
+    const { invoiceId, taskId } = await openApproval(as.owner, 'SOD-EDIT', 2_000);
     const corrected = await as.approver('PUT', `/api/v1/invoices/${invoiceId}`, { ...invoiceOf('SOD-EDIT', 2_000), poNumber: 'PO-1001' });
     expect(corrected.status).toBe(200);
     expect(corrected.body.body.poNumber).toBe('PO-1001');

@@ -91,6 +91,17 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     expect((await globex('GET', '/api/v1/clients')).status).toBe(403);
   });
 
+  it("gives an MSP each client's insight figures as read within that client (under row-level security on PostgreSQL)", async () => {
+    const clients = await northInAcme('GET', '/api/v1/insights/clients');
+    expect(clients.status, JSON.stringify(clients.body)).toBe(200);
+    const acmeRows = clients.body.rows.filter((r: { tenantId: string }) => r.tenantId === 'acme');
+    const inAcme = await northInAcme('GET', '/api/v1/insights/summary', undefined, { 'X-Exflow-Tenant': 'acme' });
+    expect(inAcme.status).toBe(200);
+    expect(acmeRows.map(({ tenantId: _t, tenantName: _n, ...row }: Record<string, unknown>) => row)).toEqual(inAcme.body.rows);
+    // Acme's one invoice counts: the figures are not those of a scope that sees no rows
+    expect(acmeRows.find((r: { metric: string }) => r.metric === 'exceptionRate')).toMatchObject({ tenantName: 'Acme Manufacturing', denominator: 1 });
+  });
+
   it("a platform admin's socket acts in its client with auth.tenant, and gets that client's changes", async () => {
     const northToken = await server.login('platform@northledger.example');
     const connect = (auth: Record<string, string>) => {

@@ -1,9 +1,8 @@
-import type { WorkflowDefinition } from '@exflow/shared';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/store/db.js';
 import { childRuntimePlace, killHard, signInAsDemoAdmin, startChildRuntime, stopGently, type ChildRuntime } from './support/childRuntime.js';
 import { eventually, httpClient, type HttpResult } from './support/http.js';
-import { plainInvoice } from './support/flows.js';
+import { erpReviewFlow, plainInvoice } from './support/flows.js';
 import { startIdempotentReceiver } from './support/idempotentReceiver.js';
 
 const SENDERS = 6;
@@ -11,25 +10,7 @@ const SENDERS = 6;
 const BEFORE_KILL = 9;
 const AFTER_KILL = 12;
 
-/** start → webhook to the ERP (an effect with an idempotency key) → review task → resolved. */
-function erpFlow(receiver: string): WorkflowDefinition {
-  return {
-    schemaVersion: 1,
-    key: 'three-process-flow',
-    name: 'Three processes, one killed',
-    nodes: [
-      { id: 'start', kind: 'start' },
-      { id: 'postToErp', kind: 'webhook', config: { service: 'webhook', params: { url: `${receiver}/erp` } } },
-      { id: 'review', kind: 'humanTask', config: { title: 'Review', queue: 'three', candidateRoles: ['tenant_admin'], outcomes: [{ id: 'ok', label: 'OK' }] } },
-      { id: 'done', kind: 'end', config: { outcome: 'resolved' } },
-    ],
-    edges: [
-      { id: 'e1', source: 'start', target: 'postToErp' },
-      { id: 'e2', source: 'postToErp', target: 'review', sourcePort: 'done' },
-      { id: 'e3', source: 'review', target: 'done', sourcePort: 'ok' },
-    ],
-  };
-}
+const erpFlow = (receiver: string) => erpReviewFlow(receiver, { key: 'three-process-flow', name: 'Three processes, one killed', queue: 'three' });
 
 // Several runtime processes share one PostgreSQL (docs/scaling.md). PGlite is one process by
 // design (its data folder is locked), so there is nothing to spread over or to kill there.

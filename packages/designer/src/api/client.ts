@@ -199,6 +199,12 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** The `ApiError` of a failed response, from its problem+json body (or its text, when it is not one). */
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  return new ApiError(response.status, toProblem(response, text ? safeJson(text) : undefined));
+}
+
 function toProblem(response: Response, data: unknown): Problem {
   if (data && typeof data === 'object' && 'title' in data) return data as Problem;
   return {

@@ -1,5 +1,5 @@
 import type { DrillAnswer, DrillCase, MetricAnswer, MetricFigure, SummaryAnswer, SummaryRow } from '@exflow/shared';
-import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
+import { apiErrorOf, type ApiClientOptions } from '../api/client.js';
 
 // Insights answers: the wire types declared in shared (schemas the routes answer with).
 /** One figure of a metric, as `GET /insights/metrics/:metric` answers it. */
@@ -28,16 +28,7 @@ export function createInsightsApi(options: ApiClientOptions) {
     const token = options.getToken();
     const response = await fetch(`${base}${path}`, { headers: { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
     if (response.status === 401) options.onUnauthorized?.();
-    if (!response.ok) {
-      const text = await response.text();
-      let problem: Problem;
-      try {
-        problem = JSON.parse(text) as Problem;
-      } catch {
-        problem = { type: 'about:blank', title: `HTTP ${response.status}`, status: response.status, detail: text.slice(0, 300) };
-      }
-      throw new ApiError(response.status, problem);
-    }
+    if (!response.ok) throw await apiErrorOf(response);
     return response;
   }
   const json = async <T>(path: string) => (await (await send(path, 'application/json')).json()) as T;

@@ -22,7 +22,7 @@ import type {
   TaskSuggestion,
   VersionRecord,
 } from '@exflow/shared';
-import { ApiError, type ApiClientOptions, type Problem } from '../api/client.js';
+import { ApiError, apiErrorOf, type ApiClientOptions } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
@@ -74,16 +74,7 @@ export function createWorkspaceApi(options: ApiClientOptions) {
       throw new ApiError(0, { type: 'about:blank', title: 'The server cannot be reached', status: 0, detail: `Check your network (${String(cause)})` });
     }
     if (response.status === 401) options.onUnauthorized?.();
-    if (!response.ok) {
-      const text = await response.text();
-      let problem: Problem;
-      try {
-        problem = JSON.parse(text) as Problem;
-      } catch {
-        problem = { type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status, detail: text.slice(0, 300) };
-      }
-      throw new ApiError(response.status, problem);
-    }
+    if (!response.ok) throw await apiErrorOf(response);
     return response;
   }
 

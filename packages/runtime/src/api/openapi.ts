@@ -86,10 +86,12 @@ export function buildOpenApi(routes: Route[], version: string) {
     for (const [status, description] of Object.entries(route.responses)) {
       const code = Number(status);
       const schema = route.responseSchemas?.[status];
+      const files = route.responseFiles?.[status];
+      const content = schema ? { 'application/json': { schema: plainJson(schema) } } : files && Object.fromEntries(files.map((type) => [type, {}]));
       responses[status] =
         code >= 400
           ? problemResponse(description, code >= 500 ? {} : rateLimitHeaders)
-          : { description, headers: rateLimitHeaders, ...(schema ? { content: { 'application/json': { schema: plainJson(schema) } } } : {}) };
+          : { description, headers: rateLimitHeaders, ...(content ? { content } : {}) };
     }
     for (const [status, response] of Object.entries(commonResponses(route))) responses[status] ??= response;
     (paths[path] ??= {})[route.method] = {

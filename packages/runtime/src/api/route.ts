@@ -12,6 +12,7 @@ import type { Realtime } from '../realtime/realtime.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { Log } from '../logging.js';
 import type { Db } from '../store/db.js';
+import type { TenantReader } from '../store/tenantScope.js';
 
 /** What every handler can use. Built once in `app.ts`. */
 export interface AppDeps {
@@ -47,6 +48,11 @@ export interface AppDeps {
 export interface HandlerContext extends AppDeps {
   /** The signed-in caller; absent only on public routes. */
   principal: Principal;
+  /**
+   * Reads a tenant other than the caller's (only one the caller may read, e.g. an MSP's
+   * client) under that tenant's own row-level security scope when reads are scoped.
+   */
+  readAsTenant: TenantReader;
 }
 
 /** The longest query parameter value the router accepts unless a route says otherwise. */
@@ -92,6 +98,11 @@ export interface Route {
    * document shows them as the response content.
    */
   responseSchemas?: Record<string, object>;
+  /**
+   * Success bodies that are files rather than JSON (an export, an attachment), by status: their
+   * media types. The OpenAPI document lists them without a schema, as OpenAPI 3.1 describes bytes.
+   */
+  responseFiles?: Record<string, readonly string[]>;
   handler(req: Request, res: Response, ctx: HandlerContext): Promise<void>;
 }
 

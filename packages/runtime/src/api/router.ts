@@ -4,7 +4,7 @@ import type { Principal } from '../auth/roles.js';
 import { actAsTenant } from '../auth/tenancy.js';
 import { forbidden, unauthorized, unprocessable } from '../errors.js';
 import { noteRequestScope } from '../logging.js';
-import { withTenantScope } from '../store/tenantScope.js';
+import { tenantReader, withTenantScope } from '../store/tenantScope.js';
 import { checkJsonBody, checkParameterLengths, checkRequestText, checkTextBody } from './inputGuard.js';
 import { readRawBody } from './rawBody.js';
 import type { AppDeps, Route } from './route.js';
@@ -18,6 +18,7 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 export function buildRouter(routes: Route[], deps: AppDeps): Router {
   const router = express.Router();
   const ajv = createAjv({ strict: false });
+  const readAsTenant = tenantReader(deps.db, deps.scopeReads);
   for (const route of routes) {
     const caseParam = route.path.startsWith('/cases/:id') ? 'id' : undefined;
     const checkBody = route.body ? ajv.compile(route.body) : undefined;
@@ -60,11 +61,11 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
       }
       if (principal && deps.scopeReads && route.method === 'get') {
         const who = principal;
-        await withTenantScope(deps.db, who.tenantId, (scoped) => route.handler(req, res, { ...deps, db: scoped, principal: who }));
+        await withTenantScope(deps.db, who.tenantId, (scoped) => route.handler(req, res, { ...deps, db: scoped, principal: who, readAsTenant }));
         return;
       }
       // public handlers never read the principal
-      await route.handler(req, res, { ...deps, principal: principal as Principal });
+      await route.handler(req, res, { ...deps, principal: principal as Principal, readAsTenant });
     });
   }
   return router;

@@ -87,6 +87,20 @@ const SUMMARY_COLUMNS = [
 
 const supplierKey = (r: any) => String(r.supplier_id ?? `name:${String(r.supplier_name).toLowerCase()}`);
 
+/** The columns of `invoices as i` that `toFacts` reads. */
+const FACT_COLUMNS = [
+  'tenant_id',
+  'id as invoice_id',
+  'issue_date',
+  'received_at',
+  'supplier_id',
+  'supplier_name',
+  'channel',
+  'body',
+  'findings',
+  'triage',
+].map((c) => `i.${c}`);
+
 const toFacts = (r: any): InvoiceFacts => ({
   tenantId: r.tenant_id,
   invoiceId: r.invoice_id,
@@ -98,7 +112,23 @@ const toFacts = (r: any): InvoiceFacts => ({
   triage: r.triage ?? null,
 });
 
+/** An invoice as history reads it (`toHistory`). */
+const toHistory = (r: any): HistoryInvoice => ({
+  issueDate: day(r.issue_date) ?? day(r.received_at)!,
+  grossTotal: Number(r.gross_total),
+  ...(r.bank_account ? { bankAccount: r.bank_account } : {}),
+  hadFindings: Boolean(r.had_findings),
+});
+
 export function createAiModelRepository(db: Db) {
+  /** The columns of `invoices` that `toHistory` reads. */
+  const historyColumns = () => [
+    'issue_date',
+    'received_at',
+    'gross_total',
+    db.raw(`body->'supplier'->>'bankAccount' AS bank_account`),
+    db.raw(`jsonb_array_length(findings) > 0 AS had_findings`),
+  ];
   return {
     /** Writes a new model row, one version above the tenant's latest of its kind. */
     async insert(model: Omit<AiModelRow, 'id' | 'version' | 'createdAt'>): Promise<AiModelSummary> {
@@ -161,18 +191,7 @@ export function createAiModelRepository(db: Db) {
           { column: 'i.id', order: 'desc' },
         ])
         .limit(limit)
-        .select(
-          'i.tenant_id',
-          'i.id as invoice_id',
-          'i.issue_date',
-          'i.received_at',
-          'i.supplier_id',
-          'i.supplier_name',
-          'i.channel',
-          'i.body',
-          'i.findings',
-          'i.triage',
-        );
+        .select(FACT_COLUMNS);
       return rows.map(toFacts);
     },
 
@@ -225,23 +244,7 @@ export function createAiModelRepository(db: Db) {
         .whereIn('t.tenant_id', tenantIds)
         .andWhere('t.status', 'completed')
         .whereNotNull('t.outcome')
-        .select(
-          't.tenant_id',
-          't.case_id',
-          't.node_id',
-          't.outcome',
-          't.completed_at',
-          'd.key as flow_key',
-          'i.id as invoice_id',
-          'i.issue_date',
-          'i.received_at',
-          'i.supplier_id',
-          'i.supplier_name',
-          'i.channel',
-          'i.body',
-          'i.findings',
-          'i.triage',
-        )
+        .select(...FACT_COLUMNS, 't.case_id', 't.node_id', 't.outcome', 't.completed_at', 'd.key as flow_key')
         .orderBy([{ column: 'i.issue_date' }, { column: 't.completed_at' }]);
       if (until) q.andWhere('i.issue_date', '<=', until);
       return (await q).map((r: any) => ({
@@ -257,33 +260,13 @@ export function createAiModelRepository(db: Db) {
     async invoiceHistory(tenantIds: string[]): Promise<(HistoryInvoice & { tenantId: string; invoiceId: string; supplierKey: string })[]> {
       const rows = await db('invoices')
         .whereIn('tenant_id', tenantIds)
-        .select(
-          'tenant_id',
-          'id',
-          'supplier_id',
-          'supplier_name',
-          'issue_date',
-          'received_at',
-          'gross_total',
-          db.raw(`body->'supplier'->>'bankAccount' AS bank_account`),
-          db.raw(`jsonb_array_length(findings) > 0 AS had_findings`),
-        );
-      return rows.map((r: any) => ({
-        tenantId: r.tenant_id,
-        invoiceId: r.id,
-        supplierKey: supplierKey(r),
-        issueDate: day(r.issue_date) ?? day(r.received_at)!,
-        grossTotal: Number(r.gross_total),
-        ...(r.bank_account ? { bankAccount: r.bank_account } : {}),
-        hadFindings: Boolean(r.had_findings),
-      }));
+        .select('tenant_id', 'id', 'supplier_id', 'supplier_name', ...historyColumns());
+      return rows.map((r: any) => ({ tenantId: r.tenant_id, invoiceId: r.id, supplierKey: supplierKey(r), ...toHistory(r) }));
     },
 
     /** One invoice with triage's verdict, and its case's flow key when it has a case. */
     async invoiceFacts(tenantId: string, invoiceId: string): Promise<InvoiceFacts | undefined> {
-      const row = await db('invoices')
-        .where({ tenant_id: tenantId, id: invoiceId })
-        .first('tenant_id', 'id as invoice_id', 'issue_date', 'received_at', 'supplier_id', 'supplier_name', 'channel', 'body', 'findings', 'triage');
+      const row = await db('invoices as i').where({ 'i.tenant_id': tenantId, 'i.id': invoiceId }).first(FACT_COLUMNS);
       return row ? toFacts(row) : undefined;
     },
 
@@ -297,19 +280,7 @@ export function createAiModelRepository(db: Db) {
           this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
         })
         .where({ 'c.tenant_id': tenantId, 'c.id': caseId })
-        .first(
-          'i.tenant_id',
-          'i.id as invoice_id',
-          'i.issue_date',
-          'i.received_at',
-          'i.supplier_id',
-          'i.supplier_name',
-          'i.channel',
-          'i.body',
-          'i.findings',
-          'i.triage',
-          'd.key as flow_key',
-        );
+        .first(...FACT_COLUMNS, 'd.key as flow_key');
       return row ? { ...toFacts(row), flowKey: row.flow_key } : undefined;
     },
 
@@ -321,21 +292,10 @@ export function createAiModelRepository(db: Db) {
         .andWhere('issue_date', '<=', facts.issueDate)
         .orderBy('issue_date', 'desc')
         .limit(500)
-        .select(
-          'issue_date',
-          'received_at',
-          'gross_total',
-          db.raw(`body->'supplier'->>'bankAccount' AS bank_account`),
-          db.raw(`jsonb_array_length(findings) > 0 AS had_findings`),
-        );
+        .select(historyColumns());
       if (facts.supplierKey.startsWith('name:')) q.andWhereRaw('lower(supplier_name) = ?', [facts.supplierKey.slice(5)]).whereNull('supplier_id');
       else q.andWhere('supplier_id', facts.supplierKey);
-      return (await q).map((r: any) => ({
-        issueDate: day(r.issue_date) ?? day(r.received_at)!,
-        grossTotal: Number(r.gross_total),
-        ...(r.bank_account ? { bankAccount: r.bank_account } : {}),
-        hadFindings: Boolean(r.had_findings),
-      }));
+      return (await q).map(toHistory);
     },
 
     // ---- the retraining job: one row per tenant, claimed with a lease

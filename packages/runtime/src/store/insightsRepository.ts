@@ -358,5 +358,14 @@ export function createInsightsRepository(db: Db) {
     async clientsOf(tenantId: string): Promise<{ id: string; name: string }[]> {
       return db('tenants').where({ parent_id: tenantId }).orderBy('id').select('id', 'name');
     },
+    /** The drill-down's cases: those of `ids` that are the tenant's, oldest first (times as the driver reads them). */
+    async casesByIds(tenantId: string, ids: string[]): Promise<Record<string, unknown>[]> {
+      if (!ids.length) return [];
+      return db('cases')
+        .where({ tenant_id: tenantId })
+        .whereIn('id', ids)
+        .orderBy('opened_at')
+        .select('id', 'status', 'outcome', 'definition_id as definitionId', 'invoice_id as invoiceId', 'opened_at as openedAt', 'closed_at as closedAt');
+    },
   };
 }

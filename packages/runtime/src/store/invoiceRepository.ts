@@ -22,6 +22,20 @@ export interface IdempotentEntry {
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
 
+/** The columns an invoice's data fills, on intake and on a correction alike. */
+const invoiceColumns = (invoice: Invoice) => ({
+  invoice_number: invoice.invoiceNumber,
+  invoice_number_key: normaliseInvoiceNumber(invoice.invoiceNumber),
+  issue_date: invoice.issueDate,
+  document_type: invoice.documentType,
+  supplier_id: invoice.supplier.id ?? null,
+  supplier_name: invoice.supplier.name,
+  po_number: invoice.poNumber ?? null,
+  currency: invoice.currency,
+  gross_total: invoice.grossTotal,
+  body: JSON.stringify(invoice),
+});
+
 export function createInvoiceRepository(db: Db) {
   const repository = {
     /**
@@ -40,17 +54,8 @@ export function createInvoiceRepository(db: Db) {
         .insert({
           tenant_id: tenantId,
           id,
-          invoice_number: invoice.invoiceNumber,
-          invoice_number_key: normaliseInvoiceNumber(invoice.invoiceNumber),
-          issue_date: invoice.issueDate,
-          document_type: invoice.documentType,
-          supplier_id: invoice.supplier.id ?? null,
-          supplier_name: invoice.supplier.name,
-          po_number: invoice.poNumber ?? null,
-          currency: invoice.currency,
-          gross_total: invoice.grossTotal,
+          ...invoiceColumns(invoice),
           channel,
-          body: JSON.stringify(invoice),
           received_by: actor,
           idempotency_key: idempotency?.key ?? null,
           request_hash: idempotency?.hash ?? null,
@@ -66,16 +71,7 @@ export function createInvoiceRepository(db: Db) {
       const rows = await db('invoices')
         .where({ tenant_id: tenantId, id })
         .update({
-          invoice_number: invoice.invoiceNumber,
-          invoice_number_key: normaliseInvoiceNumber(invoice.invoiceNumber),
-          issue_date: invoice.issueDate,
-          document_type: invoice.documentType,
-          supplier_id: invoice.supplier.id ?? null,
-          supplier_name: invoice.supplier.name,
-          po_number: invoice.poNumber ?? null,
-          currency: invoice.currency,
-          gross_total: invoice.grossTotal,
-          body: JSON.stringify(invoice),
+          ...invoiceColumns(invoice),
           last_edited_by: editor,
         })
         .returning('id');

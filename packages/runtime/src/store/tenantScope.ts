@@ -28,6 +28,21 @@ export function withTenantScope<T>(db: Db, tenantId: string, work: (scoped: Db) 
   );
 }
 
+/** Reads one tenant's rows with `work`, which gets the connection to read them on. */
+export type TenantReader = <T>(tenantId: string, work: (db: Db) => Promise<T>) => Promise<T>;
+
+/**
+ * How reads reach a tenant other than the one in scope (an MSP's figures of each client):
+ * with `scoped` (reads run under row-level security), each in that tenant's own scope, a
+ * read-only transaction of its own, since a scope admits one tenant and cannot be switched
+ * from inside it (the proof is the owner's to make); without, on `db` as it is. The caller
+ * decides which tenants it may read (an MSP its clients), as the repositories' filter does.
+ * @example tenantReader(db, true)('acme', (scoped) => createInsightsRepository(scoped).metric('acme', ...))
+ */
+export function tenantReader(db: Db, scoped: boolean): TenantReader {
+  return (tenantId, work) => (scoped ? withTenantScope(db, tenantId, work) : work(db));
+}
+
 /** Whether this PostgreSQL connection may become the application role (it exists and we are a member). */
 export async function canUseTenantScope(db: Db): Promise<boolean> {
   const result = await db.raw(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) AND pg_has_role(current_user, ?, 'MEMBER') AS usable`, [

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { seriousFindings } from '../support/axe.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { invoiceWithChairPrice } from '../support/fixtures.js';
 import { eventually, httpClient } from '../support/http.js';
 
@@ -50,10 +50,7 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
     // a listener from the start turns on Playwright's file-chooser interception, which a
     // waitForEvent('filechooser') alone turns on only asynchronously (racing the key press)
     page.on('filechooser', () => {});
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'admin@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'admin@demo.exflow');
     await page.waitForSelector('[data-testid=flow-table]');
   });
 

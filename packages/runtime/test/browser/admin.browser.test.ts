@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { httpClient } from '../support/http.js';
 
 // docs/workspace.md, "Admin area": an MSP's platform admin runs its brand, its policies and its
@@ -32,10 +32,7 @@ describe.skipIf(!hasChromium)('MSP admin area in Chromium', () => {
   });
 
   it('a platform admin lands on the flows, with links to Flows, Inbox, Incidents and Admin', async () => {
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'platform@northledger.example');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'platform@northledger.example');
     await page.waitForSelector('.flow-list h1:has-text("Flows")');
     expect(await page.locator('[data-testid=inbox]').count()).toBe(0);
     expect(await page.locator('nav[aria-label=Main] a').allTextContents()).toEqual(['Flows', 'Inbox', 'Incidents', 'Insights', 'Admin']);

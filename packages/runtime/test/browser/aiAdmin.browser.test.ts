@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { aiFlow, supplierInvoice, teamDecision, varianceDecision } from '../support/aiFlows.js';
 import { seriousFindings } from '../support/axe.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from '../support/http.js';
 
 const FLOW = 'ai-admin';
@@ -53,10 +53,7 @@ describe.skipIf(!hasChromium)('the AI section of the admin area, in Chromium', {
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'admin@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'admin@demo.exflow');
     await page.waitForSelector('[data-testid=nav-admin]');
   });
 

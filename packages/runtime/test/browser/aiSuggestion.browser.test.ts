@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../support/testServer.js';
 import { aiFlow, varianceDecision } from '../support/aiFlows.js';
 import { invoiceOf } from '../support/approvalFlow.js';
 import { seriousFindings } from '../support/axe.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { fakeSuggestionModel } from '../support/fakeSuggestionModel.js';
 import { eventually, httpClient } from '../support/http.js';
 
@@ -52,10 +52,7 @@ describe.skipIf(!hasChromium)('an analyst sees the AI suggestion with its reason
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'analyst@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'analyst@demo.exflow');
     await page.waitForSelector('[data-testid=inbox]');
   });
 

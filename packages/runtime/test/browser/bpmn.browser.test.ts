@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { httpClient } from '../support/http.js';
 
 const FIXTURE = new URL('../../../shared/test/fixtures/bpmn/invoice.v2.bpmn', import.meta.url);
@@ -33,10 +33,7 @@ describe.skipIf(!hasChromium)('BPMN import and export in Chromium', () => {
   });
 
   it("imports Camunda's invoice example from the flow list and exports a published version as BPMN", async () => {
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'owner@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'owner@demo.exflow');
     await page.waitForSelector('[data-testid=import-bpmn]');
     const chooser = page.waitForEvent('filechooser');
     await page.click('[data-testid=import-bpmn]');

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erpConnector } from '../../src/integration/connectors/erp/erpConnector.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { createFakeErp } from '../support/fakeErp.js';
 import { plainInvoice } from '../support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from '../support/http.js';
@@ -78,10 +78,7 @@ describe.skipIf(!hasChromium)('a case whose ERP call fails, on the case page', {
 
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'analyst@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'analyst@demo.exflow');
     await page.waitForSelector('[data-testid=inbox]');
     await page.goto(`${server.url}/#/cases/${caseId}`);
     await page.waitForSelector('[data-testid=effects]');

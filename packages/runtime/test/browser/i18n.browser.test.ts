@@ -3,19 +3,16 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { invoiceWithChairPrice } from '../support/fixtures.js';
 import { eventually, httpClient } from '../support/http.js';
 
 // Intl writes a (narrow) no-break space before "€" in German; compare on plain spaces
 const plain = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ').trim();
 
-async function signIn(page: Page, url: string, email: string) {
+async function openInbox(page: Page, server: TestServer, email: string) {
   page.on('pageerror', (e) => console.error(`page error (${email}):`, e.message));
-  await page.goto(url);
-  await page.fill('input[type=email]', email);
-  await page.fill('input[type=password]', 'demo');
-  await page.click('[data-testid=login-submit]');
+  await signIn(page, server, email);
   await page.waitForSelector('[data-testid=inbox]');
 }
 
@@ -54,7 +51,7 @@ describe.skipIf(!hasChromium)('the web app in German, in Chromium', () => {
 
   it('an English browser switches to German: inbox and task page in German, the amount written 3.750,00 €, the choice remembered', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' })).newPage();
-    await signIn(page, server.url, 'analyst@demo.exflow');
+    await openInbox(page, server, 'analyst@demo.exflow');
     await page.waitForSelector('.ws-side-title:has-text("Queues")');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
 
@@ -83,7 +80,7 @@ describe.skipIf(!hasChromium)('the web app in German, in Chromium', () => {
 
   it('a German browser starts in German, and a form refusal is in plain German words', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'de-DE' })).newPage();
-    await signIn(page, server.url, 'analyst@demo.exflow');
+    await openInbox(page, server, 'analyst@demo.exflow');
     await page.waitForSelector('.ws-side-title:has-text("Warteschlangen")');
     await page.goto(`${server.url}/#/tasks/${taskId}`);
     await page.click('[data-testid=task-claim]');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { invoiceWithChairPrice } from '../support/fixtures.js';
 import { eventually, httpClient } from '../support/http.js';
 
@@ -30,10 +30,7 @@ describe.skipIf(!hasChromium)('Insights page in Chromium', () => {
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'analyst@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'analyst@demo.exflow');
     await page.waitForSelector('[data-testid=inbox]');
   });
 
@@ -76,11 +73,7 @@ describe.skipIf(!hasChromium)('Insights page in Chromium', () => {
     const version = (await owner('GET', `/api/v1/definitions/${flowId}/versions`)).body[0].version as number;
     const designer = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     designer.on('pageerror', (e) => console.error('page error:', e.message));
-    await designer.goto(server.url);
-    await designer.fill('input[type=email]', 'owner@demo.exflow');
-    await designer.fill('input[type=password]', 'demo');
-    await designer.click('[data-testid=login-submit]');
-    await designer.waitForSelector('[data-testid=login-submit]', { state: 'detached' });
+    await signIn(designer, server, 'owner@demo.exflow');
     await designer.goto(`${server.url}/#/flows/${flowId}`);
     await designer.waitForSelector('.react-flow__node');
     await designer.click('[data-testid=heatmap-toggle]');

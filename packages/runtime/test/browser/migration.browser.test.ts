@@ -7,7 +7,7 @@ import { DEMO_TENANT } from '../../src/demo/seed.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { invoiceOf } from '../support/approvalFlow.js';
 import { seriousFindings } from '../support/axe.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { httpClient } from '../support/http.js';
 import { migratingV1, migratingV2 } from '../support/migrationFlows.js';
 
@@ -37,10 +37,7 @@ describe.skipIf(!hasChromium)('running-case migration dialog in Chromium', () =>
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'owner@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'owner@demo.exflow');
     await page.waitForSelector('[data-testid=flow-table]');
   });
 

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { seriousFindings } from '../support/axe.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { eventually, httpClient } from '../support/http.js';
 
 const template = (): WorkflowDefinition =>
@@ -60,10 +60,7 @@ describe.skipIf(!hasChromium)('simulator, test cases and the decision table grid
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'owner@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'owner@demo.exflow');
     await page.waitForSelector('[data-testid=flow-table]');
   });
 

@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { eventually, httpClient } from '../support/http.js';
 
 const template = (): WorkflowDefinition =>
@@ -43,10 +43,7 @@ describe.skipIf(!hasChromium)("a human task's assignment and SLA in the inspecto
     browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'owner@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'owner@demo.exflow');
     await page.waitForSelector('[data-testid=flow-table]');
     await page.goto(`${server.url}/#/flows/${flowId}`);
     await page.waitForSelector('.react-flow__node[data-id="procurementReview"]');

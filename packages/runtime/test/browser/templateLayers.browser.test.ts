@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { eventually, httpClient, PATIENCE_MS } from '../support/http.js';
 
 const flow = (queue: string) => ({
@@ -58,10 +58,7 @@ describe.skipIf(!hasChromium)('MSP base vs client override in Chromium', () => {
   });
 
   it("shows the client's overrides against the MSP's base, value by value", async () => {
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'admin@acme.example');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'admin@acme.example');
     await page.waitForSelector('[data-testid=nav-flows]');
     await page.click('[data-testid=nav-flows]');
     await page.click('[data-testid=layer-north-review]');

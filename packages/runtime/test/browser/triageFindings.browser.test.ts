@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { invoiceWithChairPrice } from '../support/fixtures.js';
 import { eventually, httpClient } from '../support/http.js';
 
@@ -48,10 +48,7 @@ describe.skipIf(!hasChromium)('triage findings on the task page, in Chromium', (
 
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 1100 } })).newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(server.url);
-    await page.fill('input[type=email]', 'analyst@demo.exflow');
-    await page.fill('input[type=password]', 'demo');
-    await page.click('[data-testid=login-submit]');
+    await signIn(page, server, 'analyst@demo.exflow');
     await page.waitForSelector('[data-testid=inbox]');
     await page.goto(`${server.url}/#/tasks/${encodeURIComponent(task.id)}`);
     await page.waitForSelector('[data-testid=triage-finding]');

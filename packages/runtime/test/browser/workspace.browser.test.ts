@@ -3,20 +3,17 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
 import { invoiceWithChairPrice } from '../support/fixtures.js';
 import { eventually, httpClient } from '../support/http.js';
 
 const row = (taskId: string) => `[data-testid=inbox-table] tr[data-task-id="${taskId}"]`;
 
 /** Signs in through the login screen, as a person would; analysts land in the inbox. */
-async function signIn(context: BrowserContext, url: string, email: string): Promise<Page> {
+async function openInbox(context: BrowserContext, server: TestServer, email: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error (${email}):`, e.message));
-  await page.goto(url);
-  await page.fill('input[type=email]', email);
-  await page.fill('input[type=password]', 'demo');
-  await page.click('[data-testid=login-submit]');
+  await signIn(page, server, email);
   await page.waitForSelector('[data-testid=inbox]');
   await page.waitForSelector('[data-testid=live-status]:has-text("Live")');
   return page;
@@ -63,8 +60,8 @@ describe.skipIf(!hasChromium)('analyst workspace in Chromium, two analysts side 
     caseId = target.caseId;
     browser = await launchBrowser();
     const viewport = { width: 1440, height: 900 };
-    ari = await signIn(await browser.newContext({ viewport }), server.url, 'analyst@demo.exflow');
-    bea = await signIn(await browser.newContext({ viewport }), server.url, 'analyst2@demo.exflow');
+    ari = await openInbox(await browser.newContext({ viewport }), server, 'analyst@demo.exflow');
+    bea = await openInbox(await browser.newContext({ viewport }), server, 'analyst2@demo.exflow');
   });
 
   afterAll(async () => {

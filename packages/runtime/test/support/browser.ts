@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TestServer } from './testServer.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -24,4 +25,16 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Signs in through the login screen as a person would (every demo user's password is `demo`),
+ * and waits until the screen is gone; where the user lands is the caller's to wait for.
+ */
+export async function signIn(page: Page, server: Pick<TestServer, 'url'>, email: string): Promise<void> {
+  await page.goto(server.url);
+  await page.fill('input[type=email]', email);
+  await page.fill('input[type=password]', 'demo');
+  await page.click('[data-testid=login-submit]');
+  await page.waitForSelector('[data-testid=login-submit]', { state: 'detached' });
 }

@@ -75,3 +75,23 @@ export function plainInvoice(number: string) {
     lines: [{ description: 'Service', quantity: '1', unitPrice: '100.00', netAmount: '100.00' }],
   };
 }
+
+/** start → a webhook to the ERP at `receiver` (an effect with an idempotency key) → a review task in `queue` → resolved. */
+export function erpReviewFlow(receiver: string, { key, name, queue }: { key: string; name: string; queue: string }): WorkflowDefinition {
+  return {
+    schemaVersion: 1,
+    key,
+    name,
+    nodes: [
+      { id: 'start', kind: 'start' },
+      { id: 'notifyErp', kind: 'webhook', config: { service: 'webhook', params: { url: `${receiver}/erp` } } },
+      { id: 'review', kind: 'humanTask', config: { title: 'Review', queue, candidateRoles: ['tenant_admin'], outcomes: [{ id: 'ok', label: 'OK' }] } },
+      { id: 'done', kind: 'end', config: { outcome: 'resolved' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', target: 'notifyErp' },
+      { id: 'e2', source: 'notifyErp', target: 'review', sourcePort: 'done' },
+      { id: 'e3', source: 'review', target: 'done', sourcePort: 'ok' },
+    ],
+  };
+}

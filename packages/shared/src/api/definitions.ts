@@ -62,3 +62,63 @@ export const bpmnImportResponseSchema = Type.Object({
   problems: List(OpenObject('A validation problem of the draft (as POST /definitions/validate lists them)'), 10_000),
 });
 export type BpmnImportResponse = Static<typeof bpmnImportResponseSchema>;
+
+const Ms = (description: string) => Nullable(Type.Number({ minimum: 0, maximum: 1e15, description }));
+const nodeCounts = (description: string) => Type.Record(Type.String({ maxLength: 200 }), Count(), { description, maxProperties: 4000 });
+const flowCounts = Type.Object({ nodes: nodeCounts('Runs through each node, by node id'), edges: nodeCounts('Runs along each edge, by edge id') });
+const pathCounts = List(Type.Object({ path: List(Id(), 10_000), cases: Count(), medianMs: Ms('Median duration of the runs that ended') }), 10_000);
+
+/** Where one replayed or original run went (`ReplayRun`). */
+const replayRunSchema = Type.Object({
+  path: List(Id(), 10_000, 'The nodes in order'),
+  edges: List(Id(), 10_000, 'The edges between them'),
+  queues: List(Id(), 10_000, 'The queues its tasks opened in'),
+  outcome: Nullable(Id('resolved, rejected, cancelled, failed; null when the run stopped before an end')),
+  stopped: Type.Optional(Text(2000, 'Why the run stopped before an end')),
+  startedAt: Nullable(Timestamp()),
+  endedAt: Nullable(Timestamp()),
+  durationMs: Ms('From start to end'),
+  tasks: List(
+    Type.Object({
+      nodeId: Id(),
+      queue: Id(),
+      openedAt: Nullable(Timestamp()),
+      dueAt: Nullable(Timestamp('Opened plus the step dueIn under the flow run; null without an SLA')),
+      closedAt: Nullable(Timestamp()),
+      late: Type.Boolean({ description: 'Closed after its due time' }),
+    }),
+    10_000,
+  ),
+});
+
+/**
+ * `POST /definitions/:id/replay`: shared's `replayCases` report (`ReplayReport`) for the
+ * cases closed in the period, with the version replayed through and the period.
+ */
+export const replayAnswerSchema = Type.Object({
+  version: Type.Union([Count(), Type.Literal('draft')], { description: 'The published version replayed through, or draft' }),
+  from: Timestamp(),
+  to: Timestamp(),
+  total: Count(),
+  outcomeDiffers: Count(),
+  pathDiffers: Count(),
+  queuesDiffer: Count(),
+  timesDiffer: Count(),
+  stopped: Count(),
+  late: Type.Object({ original: Count(), replayed: Count() }, { description: 'Tasks closed after their SLA due time' }),
+  paths: Type.Object({ original: pathCounts, replayed: pathCounts }, { description: 'Runs per path, most taken first' }),
+  counts: Type.Object({ original: flowCounts, replayed: flowCounts }),
+  cases: List(
+    Type.Object({
+      caseId: Id(),
+      original: replayRunSchema,
+      replayed: replayRunSchema,
+      outcomeDiffers: Type.Boolean(),
+      pathDiffers: Type.Boolean(),
+      queuesDiffer: Type.Boolean(),
+      timesDiffer: Type.Boolean({ description: "The duration, or a task's SLA due time or lateness, differs" }),
+    }),
+    1000,
+  ),
+});
+export type ReplayAnswer = Static<typeof replayAnswerSchema>;

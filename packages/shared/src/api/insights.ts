@@ -83,6 +83,13 @@ export type SummaryRow = Static<typeof summaryRowSchema>;
 export const summaryAnswerSchema = Type.Object({ period: periodSchema, previousPeriod: periodSchema, rows: List(summaryRowSchema, 20) });
 export type SummaryAnswer = Static<typeof summaryAnswerSchema>;
 
+/** One KPI tile of one client tenant (`GET /insights/clients`). */
+export const clientSummaryRowSchema = Type.Composite([Type.Object({ tenantId: Id(), tenantName: Text(200) }), summaryRowSchema]);
+export type ClientSummaryRow = Static<typeof clientSummaryRowSchema>;
+
+/** `GET /insights/clients` (as JSON): an MSP's executive metrics, each client's computed within that client. */
+export const clientsAnswerSchema = Type.Object({ period: periodSchema, rows: List(clientSummaryRowSchema, 100_000) });
+
 /** A case behind a figure (`GET /insights/cases`). */
 export const drillCaseSchema = Type.Object({
   id: Id(),

@@ -254,7 +254,8 @@ export const caseWorkRoutes = defineRoutes([
     summary: 'Download an attachment (as a file, never rendered inline)',
     tag: 'cases',
     roles: STAFF,
-    responses: { '200': 'The file', '404': 'Unknown case or attachment' },
+    responses: { '200': 'The file, with the media type it was uploaded with', '404': 'Unknown case or attachment' },
+    responseFiles: { '200': ['*/*'] },
     async handler(req, res, { db, config, principal }) {
       const caseId = param(req, 'id');
       const id = param(req, 'attachmentId');

@@ -6,6 +6,7 @@ import {
   definitionSchema,
   definitionViewSchema,
   invoiceForFeel,
+  replayAnswerSchema,
   replayCases,
   validate,
   versionListSchema,
@@ -14,6 +15,7 @@ import {
   type CompiledFlow,
   type DefinitionSummary,
   type DefinitionView,
+  type ReplayAnswer,
   type ReplayCase,
   type ReplayFlow,
   type SodPolicy,
@@ -286,6 +288,7 @@ export const definitionRoutes = defineRoutes([
       '404': 'Unknown definition or version',
       '422': 'A bad period, or a draft that does not compile (listed in errors)',
     },
+    responseSchemas: { '200': replayAnswerSchema },
     async handler(req, res, { db, principal }) {
       const { from, to, version, limit = 1000 } = req.body as { from: string; to: string; version?: number; limit?: number };
       if (Date.parse(to) <= Date.parse(from))
@@ -335,7 +338,8 @@ export const definitionRoutes = defineRoutes([
         };
       });
       const report = replayCases((run) => versions.get(byCase.get(run.caseId)!.definitionVersion)!, candidate, runs);
-      res.json({ version: version ?? 'draft', from, to, ...report });
+      const answer: ReplayAnswer = { version: version ?? 'draft', from, to, ...report };
+      res.json(answer);
     },
   },
   {
@@ -381,6 +385,7 @@ export const definitionRoutes = defineRoutes([
     tag: 'definitions',
     roles: READERS,
     responses: { '200': 'BPMN 2.0 XML (application/xml)', '404': 'Unknown definition or version' },
+    responseFiles: { '200': ['application/xml'] },
     async handler(req, res, { db, principal }) {
       const version = Number(param(req, 'version'));
       const found = Number.isInteger(version) ? await createDefinitionRepository(db).getVersion(principal.tenantId, param(req, 'id'), version) : undefined;

@@ -69,6 +69,7 @@ export const insightsExportRoutes = defineRoutes([
       '200': 'An OCEL 2.0 JSON log (application/json, a file download); the trailer Exflow-Export-Status says complete, or error when the file is cut short',
       ...EXPORT_RESPONSES,
     },
+    responseFiles: { '200': ['application/json'] },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);
@@ -91,6 +92,7 @@ export const insightsExportRoutes = defineRoutes([
     roles: INSIGHT_READERS,
     query: QUERY_DOCS,
     responses: { '200': 'An OCEL 2.0 SQLite database (application/vnd.sqlite3, a file download)', ...EXPORT_RESPONSES },
+    responseFiles: { '200': ['application/vnd.sqlite3'] },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);
@@ -121,6 +123,7 @@ export const insightsExportRoutes = defineRoutes([
       '200': 'An XES log (application/xml, a file download); the trailer Exflow-Export-Status says complete, or error when the file is cut short',
       ...EXPORT_RESPONSES,
     },
+    responseFiles: { '200': ['application/xml'] },
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);

@@ -1,4 +1,5 @@
 import {
+  clientsAnswerSchema,
   drillAnswerSchema,
   edgeFrequencies,
   EXECUTIVE_METRICS,
@@ -8,6 +9,8 @@ import {
   summaryAnswerSchema,
   type Heatmap,
   type BucketUnit,
+  type ClientSummaryRow,
+  type SummaryRow,
   type InsightFilters,
   type InsightQuery,
   type MetricName,
@@ -22,7 +25,7 @@ import { createHeatmapRepository } from '../../store/heatmapRepository.js';
 import { createInboxRepository } from '../../store/inboxRepository.js';
 import { createInsightsRepository } from '../../store/insightsRepository.js';
 import { param, queryString } from '../params.js';
-import { defineRoutes, type HandlerContext } from '../route.js';
+import { defineRoutes } from '../route.js';
 
 /** Who reads insights: admins, process owners, auditors, and analysts or approvers who lead a team. Not integrations. */
 export const INSIGHT_READERS: readonly Role[] = ['platform_admin', 'tenant_admin', 'process_owner', 'auditor', 'analyst', 'approver'];
@@ -110,8 +113,8 @@ function sendTable(req: Request, res: Response, name: string, meta: Record<strin
 const withoutIds = ({ caseIds: _c, invoiceIds: _i, ...row }: MetricRow) => row;
 
 /** The headline of a metric over one period: rates summed over their parts, durations as one bucket. */
-async function headline(ctx: HandlerContext, tenantId: string, metric: MetricName, q: InsightQuery) {
-  const rows = await createInsightsRepository(ctx.db).metric(tenantId, metric, { ...q, groupBy: 'all' }, { ids: false });
+async function headline(db: Db, tenantId: string, metric: MetricName, q: InsightQuery) {
+  const rows = await createInsightsRepository(db).metric(tenantId, metric, { ...q, groupBy: 'all' }, { ids: false });
   const sum = (key: 'numerator' | 'denominator' | 'count' | 'value') => rows.reduce((n, r) => n + (r[key] ?? 0), 0);
   if (metric === 'timeToResolve') return { value: rows[0]?.p50 ?? null, p90: rows[0]?.p90 ?? null, count: rows[0]?.count ?? 0 };
   if (metric === 'approvalAging') {
@@ -123,16 +126,16 @@ async function headline(ctx: HandlerContext, tenantId: string, metric: MetricNam
   return { value: denominator ? numerator / denominator : null, numerator, denominator };
 }
 
-const UNIT: Record<string, string> = { timeToResolve: 'seconds', approvalAging: 'tasks' };
+const UNIT: Partial<Record<MetricName, SummaryRow['unit']>> = { timeToResolve: 'seconds', approvalAging: 'tasks' };
 
-async function summaryRows(ctx: HandlerContext, tenantId: string, q: InsightQuery) {
+async function summaryRows(db: Db, tenantId: string, q: InsightQuery) {
   const length = Date.parse(q.to) - Date.parse(q.from);
   const previous = { ...q, from: new Date(Date.parse(q.from) - length).toISOString(), to: q.from };
-  const rows: Record<string, unknown>[] = [];
+  const rows: SummaryRow[] = [];
   for (const metric of EXECUTIVE_METRICS) {
-    const now = await headline(ctx, tenantId, metric, q);
+    const now = await headline(db, tenantId, metric, q);
     // approval aging is a snapshot of what is open now: it has no previous period
-    const before = metric === 'approvalAging' ? undefined : await headline(ctx, tenantId, metric, previous);
+    const before = metric === 'approvalAging' ? undefined : await headline(db, tenantId, metric, previous);
     rows.push({ metric, unit: UNIT[metric] ?? 'ratio', ...now, previous: before?.value ?? null });
   }
   return { rows, previous };
@@ -169,7 +172,7 @@ export const insightsRoutes = defineRoutes([
     async handler(req, res, ctx) {
       await requireInsightReader(ctx.db, ctx.principal);
       const q = readQuery(req);
-      const { rows, previous } = await summaryRows(ctx, ctx.principal.tenantId, q);
+      const { rows, previous } = await summaryRows(ctx.db, ctx.principal.tenantId, q);
       sendTable(req, res, 'insights-summary', { period: { from: q.from, to: q.to }, previousPeriod: { from: previous.from, to: previous.to } }, rows);
     },
   },
@@ -225,14 +228,7 @@ export const insightsRoutes = defineRoutes([
       );
       const caseIds = [...new Set(figures.flatMap((r) => r.caseIds))].sort();
       const invoiceIds = [...new Set(figures.flatMap((r) => r.invoiceIds ?? []))].sort();
-      const cases = caseIds.length
-        ? await ctx
-            .db('cases')
-            .where({ tenant_id: ctx.principal.tenantId })
-            .whereIn('id', caseIds)
-            .orderBy('opened_at')
-            .select('id', 'status', 'outcome', 'definition_id as definitionId', 'invoice_id as invoiceId', 'opened_at as openedAt', 'closed_at as closedAt')
-        : [];
+      const cases = await createInsightsRepository(ctx.db).casesByIds(ctx.principal.tenantId, caseIds);
       sendTable(req, res, `insights-${metric}-cases`, { metric, bucket: bucket ?? null, group: group ?? null, invoiceIds }, cases);
     },
   },
@@ -282,16 +278,16 @@ export const insightsRoutes = defineRoutes([
     roles: ['platform_admin'],
     query: QUERY_DOCS,
     responses: { '200': '{ period, rows: [{ tenantId, tenantName, metric, value, previous, ... }] }', '422': 'A bad query parameter' },
+    responseSchemas: { '200': clientsAnswerSchema },
     async handler(req, res, ctx) {
       const q = readQuery(req);
+      // the caller's scope shows its own clients only; each client's figures are read in that client's scope
       const clients = await createInsightsRepository(ctx.db).clientsOf(ctx.principal.tenantId);
-      const rows: Record<string, unknown>[] = [];
+      const rows: ClientSummaryRow[] = [];
       for (const client of clients) {
-        // reads run under row-level security for the caller's tenant: switch it to the client for its figures
-        if (ctx.scopeReads) await ctx.db.raw(`SELECT set_config('exflow.tenant_id', ?, true)`, [client.id]);
-        for (const row of (await summaryRows(ctx, client.id, q)).rows) rows.push({ tenantId: client.id, tenantName: client.name, ...row });
+        const summary = await ctx.readAsTenant(client.id, (db) => summaryRows(db, client.id, q));
+        for (const row of summary.rows) rows.push({ tenantId: client.id, tenantName: client.name, ...row });
       }
-      if (ctx.scopeReads) await ctx.db.raw(`SELECT set_config('exflow.tenant_id', ?, true)`, [ctx.principal.tenantId]);
       sendTable(req, res, 'insights-clients', { period: { from: q.from, to: q.to } }, rows);
     },
   },

@@ -17,15 +17,12 @@ import { receiveInvoice } from '../../ingest/intake.js';
 import { stableHash } from '../../ingest/stableHash.js';
 import { queryString } from '../params.js';
 import { defineRoutes, type Route } from '../route.js';
-import { idempotencyKey } from './invoiceFormatRoutes.js';
+import { definitionQuery, idempotencyKey, refusedDocument } from './invoiceFormatRoutes.js';
 
 /** Each parser refuses more than 5 MiB itself; the body limit only has to let that through. */
 const DOCUMENT_LIMIT = '5mb';
 /** An e-mail carries its attachments base64-encoded; readInvoiceEmail refuses more than 20 MiB. */
 const EMAIL_LIMIT = '21mb';
-const definitionQuery = {
-  definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' },
-};
 
 interface DocumentFormat {
   path: string;
@@ -66,14 +63,7 @@ function documentRoute(format: DocumentFormat): Route {
       const text = req.body as string;
       const parsed = format.parse(text);
       if (!parsed.ok) {
-        throw unprocessable(
-          format.refusal,
-          `The document was refused: ${parsed.problems
-            .slice(0, 3)
-            .map((p) => p.message)
-            .join('; ')}`,
-          parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
-        );
+        throw refusedDocument(format.refusal, parsed.problems);
       }
       const definition = queryString(req, 'definition');
       const result = await receiveInvoice(db, engine, principal, {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parseInvoiceCsv, parseUblInvoice, formatIntakeResponseSchema, csvBatchResultSchema } from '@exflow/shared';
 import type { Request } from 'express';
 import { INTAKE } from '../../auth/roles.js';
-import { badRequest, unprocessable } from '../../errors.js';
+import { badRequest, unprocessable, type ProblemCodeWithStatus } from '../../errors.js';
 import { receiveBatch, type BatchProgress, type BatchResult } from '../../ingest/batchIntake.js';
 import { receiveInvoice } from '../../ingest/intake.js';
 import { stableHash } from '../../ingest/stableHash.js';
@@ -17,7 +17,7 @@ const XML_LIMIT = '5mb';
 const CSV_LIMIT = '50mb';
 const NDJSON = 'application/x-ndjson';
 
-const definitionQuery = {
+export const definitionQuery = {
   definition: { type: 'string' as const, description: 'Key of the published flow to run; default: the first whose start trigger matches' },
 };
 
@@ -26,6 +26,18 @@ export function idempotencyKey(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
   if (key !== undefined && (key.length === 0 || key.length > 200)) throw badRequest('The Idempotency-Key header must be 1 to 200 characters');
   return key;
+}
+
+/** A document a parser refused: 422 with the first problems in the detail and each one in errors (its path and code). */
+export function refusedDocument(code: ProblemCodeWithStatus<422>, problems: readonly { path: string; message: string; code: string }[]) {
+  return unprocessable(
+    code,
+    `The document was refused: ${problems
+      .slice(0, 3)
+      .map((p) => p.message)
+      .join('; ')}`,
+    problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
+  );
 }
 
 async function assertPublished(db: Db, tenantId: string, key: string | undefined) {
@@ -68,14 +80,7 @@ export const invoiceFormatRoutes = defineRoutes([
         );
       }
       if (!parsed.ok) {
-        throw unprocessable(
-          'invalid-ubl',
-          `The document was refused: ${parsed.problems
-            .slice(0, 3)
-            .map((p) => p.message)
-            .join('; ')}`,
-          parsed.problems.map((p) => ({ path: p.path, message: p.message, code: p.code })),
-        );
+        throw refusedDocument('invalid-ubl', parsed.problems);
       }
       const definition = queryString(req, 'definition');
       const result = await receiveInvoice(db, engine, principal, {
