@@ -34,6 +34,18 @@ export function money(amount: string | number | null | undefined, currency: stri
   }
 }
 
+/** A number in the user's locale with at most `digits` decimals ("1,234.5", "1.234,5"); a dash for none. */
+export function decimal(value: number | null | undefined, digits = 0, locale = currentLocale()): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+}
+
+/** A share (0.125) as a percentage in the user's locale ("12.5%", "12,5 %"); a dash for none. */
+export function percent(share: number | null | undefined, digits = 1, locale = currentLocale()): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '—';
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(share);
+}
+
 /** A moment as day, month and time in the user's locale ("3 Dec, 14:05", "3. Dez., 14:05"). */
 export function dateTime(iso: string | null | undefined, locale = currentLocale()): string {
   if (!iso) return '—';

@@ -1,4 +1,7 @@
+import { adminDe } from './admin.js';
 import type { Catalogue } from './en.js';
+import { insightsDe } from './insights.js';
+import { problemsDe } from './problems.js';
 
 /** Every text of the web app in German; the keys are those of `en.ts`. */
 export const de: Catalogue = {
@@ -539,4 +542,7 @@ export const de: Catalogue = {
     retrying: 'Wird wiederholt…',
     retry: 'Wiederholen',
   },
+  ...insightsDe,
+  ...adminDe,
+  ...problemsDe,
 };

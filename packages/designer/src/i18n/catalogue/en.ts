@@ -1,3 +1,7 @@
+import { adminEn } from './admin.js';
+import { insightsEn } from './insights.js';
+import { problemsEn } from './problems.js';
+
 /**
  * Every text of the web app in English, the source catalogue: keys are grouped by page, and
  * `de.ts` must have the same keys (typed, and checked by catalogue.test.ts). Plurals use
@@ -539,8 +543,12 @@ export const en = {
     retrying: 'Retrying…',
     retry: 'Retry',
   },
+  ...insightsEn,
+  ...adminEn,
+  ...problemsEn,
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+/** A catalogue module's shape in another language: the same keys, any text. */
+export type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 /** The shape every catalogue has: the same keys as English, any text. */
 export type Catalogue = Strings<typeof en>;
