@@ -1,5 +1,5 @@
 import Form from '@rjsf/core';
-import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import { englishStringTranslator, TranslatableString, type IconButtonProps, type RJSFSchema, type UiSchema } from '@rjsf/utils';
 import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,27 @@ import { buttonTemplates, formValidator } from '../inspector/formTheme.js';
 import { en, type Catalogue } from '../i18n/catalogue/en.js';
 import { AdminSection } from './AdminSection.js';
 
-const templates = { ButtonTemplates: buttonTemplates };
+/** rjsf's "+ Add" in the user's language (the other buttons are symbols; their titles come from `translateString`). */
+function AddButton({ onClick, disabled, id }: IconButtonProps) {
+  const { t } = useTranslation();
+  return (
+    <button type="button" id={id} className="form-btn form-btn--add" onClick={onClick} disabled={disabled}>
+      {t('admin.policies.add')}
+    </button>
+  );
+}
+const templates = { ButtonTemplates: { ...buttonTemplates, AddButton } };
+
+/** The words rjsf shows itself (button titles), in the user's language; any other in rjsf's English. */
+const RJSF_WORDS: Partial<Record<TranslatableString, keyof Catalogue['admin']['policies']['rjsf']>> = {
+  [TranslatableString.AddButton]: 'add',
+  [TranslatableString.AddItemButton]: 'add',
+  [TranslatableString.CopyButton]: 'copy',
+  [TranslatableString.MoveDownButton]: 'moveDown',
+  [TranslatableString.MoveUpButton]: 'moveUp',
+  [TranslatableString.RemoveButton]: 'remove',
+  [TranslatableString.ClearButton]: 'clear',
+};
 const defaultsBehaviour = { emptyObjectFields: 'skipDefaults', arrayMinItems: { populate: 'never' } } as const;
 
 /**
@@ -42,7 +62,21 @@ export function PoliciesSection({ id }: { id: string }) {
     }
     return ui;
   }, [schema, policies, t]);
-  if (!schema || !policies)
+  // rjsf names an array's entries after its schema title ("Approval limits-1"), not its ui:title
+  const titled = useMemo<RJSFSchema | null>(
+    () =>
+      schema && {
+        ...schema,
+        properties: Object.fromEntries(
+          Object.entries(schema.properties ?? {}).map(([key, property]) => [
+            key,
+            typeof property === 'object' ? { ...property, title: policyTitle(key, t) } : property,
+          ]),
+        ),
+      },
+    [schema, t],
+  );
+  if (!schema || !policies || !titled)
     return (
       <AdminSection id={id} title={t('admin.policies.title')}>
         {message ? (
@@ -71,11 +105,15 @@ export function PoliciesSection({ id }: { id: string }) {
       <div className="admin-policies" data-testid="policies-form">
         <Form
           className="config-form"
-          schema={schema}
+          schema={titled}
           uiSchema={uiSchema}
           formData={draft}
           validator={formValidator}
           templates={templates}
+          translateString={(text, params) => {
+            const word = RJSF_WORDS[text];
+            return word ? t(`admin.policies.rjsf.${word}`) : englishStringTranslator(text, params);
+          }}
           idPrefix="policy"
           showErrorList={false}
           experimental_defaultFormStateBehavior={defaultsBehaviour}

@@ -34,6 +34,7 @@ function bucketLabel(bucket: string | null, t: T): string {
 const groupLabel = (group: string, t: T) => (group === 'all' ? t('insights.all') : group.replace('(none)', t('insights.noneGroup')));
 
 const CHANNELS = ['api', 'portal', 'email', 'edi', 'ubl', 'csv'] as const;
+const isChannel = (group: string): group is (typeof CHANNELS)[number] => (CHANNELS as readonly string[]).includes(group);
 const CASE_STATUSES = ['open', 'incident', 'resolved', 'rejected', 'cancelled', 'failed'] as const;
 const caseStatus = (status: string, t: T) =>
   (CASE_STATUSES as readonly string[]).includes(status) ? t(`insights.caseStatus.${status as (typeof CASE_STATUSES)[number]}`) : status;
@@ -59,7 +60,7 @@ const METRICS: {
     tile: (r) => share(r.value),
     bar: (r) => r.value ?? 0,
     format: share,
-    label: (r, t) => `${bucketLabel(r.bucket, t)} · ${groupLabel(r.group, t)}`,
+    label: (r, t) => `${bucketLabel(r.bucket, t)} · ${isChannel(r.group) ? t(`insights.channels.${r.group}`) : groupLabel(r.group, t)}`,
   },
   {
     id: 'timeToResolve',

@@ -30,6 +30,8 @@ export const adminEn = {
       save: 'Save policies',
       saved: 'Policies saved.',
       setByMsp: 'Set by your MSP',
+      add: '+ Add',
+      rjsf: { add: 'Add', copy: 'Copy', moveDown: 'Move down', moveUp: 'Move up', remove: 'Remove', clear: 'Clear' },
       field: {
         priceTolerancePct: 'Price tolerance (%)',
         quantityTolerancePct: 'Quantity tolerance (%)',
@@ -231,6 +233,8 @@ export const adminDe: Strings<typeof adminEn> = {
       save: 'Richtlinien speichern',
       saved: 'Richtlinien gespeichert.',
       setByMsp: 'Von Ihrem MSP festgelegt',
+      add: '+ Hinzufügen',
+      rjsf: { add: 'Hinzufügen', copy: 'Kopieren', moveDown: 'Nach unten', moveUp: 'Nach oben', remove: 'Entfernen', clear: 'Leeren' },
       field: {
         priceTolerancePct: 'Preistoleranz (%)',
         quantityTolerancePct: 'Mengentoleranz (%)',

@@ -75,7 +75,7 @@ export const insightsDe: Strings<typeof insightsEn> = {
     csvOf: 'CSV: {{what}}',
     tiles: 'Die fünf Kennzahlen für die Leitung',
     metric: {
-      exceptionRate: { title: 'Ausnahmequote nach Eingangskanal', help: 'Rechnungen mit Ausnahme ÷ eingegangene Rechnungen, je Kanal' },
+      exceptionRate: { title: 'Ausnahmequote je Kanal', help: 'Rechnungen mit Ausnahme ÷ eingegangene Rechnungen, je Kanal' },
       timeToResolve: { title: 'Zeit bis zur Klärung', help: 'Median von geschlossen − eröffnet über die geschlossenen Ausnahmen (p90 im Tooltip)' },
       approvalAging: { title: 'Alter offener Freigaben', help: 'Offene Freigabeaufgaben nach Rolle und Geschäftsbereich, nach Alter' },
       repeatExceptions: { title: 'Wiederholte Ausnahmen', help: 'Ausnahmen, deren Lieferant und Art innerhalb von 90 Tagen erneut auftraten' },
