@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/ApiProvider.js';
 import { AiSection } from './AiSection.js';
 import { loadActingIn } from '../auth/session.js';
@@ -13,23 +14,24 @@ import './admin.css';
  * keys, template packs, the AI models (docs/ai.md) and, for a platform admin in its own tenant, the client tenants to act in.
  */
 export function AdminPage() {
+  const { t } = useTranslation();
   const { user } = useApi();
   const platform = user.roles.includes('platform_admin');
   const acting = loadActingIn();
   const sections = [
-    { id: 'admin-branding', title: 'Branding' },
-    { id: 'admin-policies', title: 'Policies' },
-    { id: 'admin-api-keys', title: 'API keys' },
-    { id: 'admin-templates', title: 'Template packs' },
-    { id: 'admin-ai', title: 'AI models' },
-    ...(platform && !acting ? [{ id: 'admin-clients', title: 'Clients' }] : []),
+    { id: 'admin-branding', title: t('admin.branding.title') },
+    { id: 'admin-policies', title: t('admin.policies.title') },
+    { id: 'admin-api-keys', title: t('admin.apiKeys.title') },
+    { id: 'admin-templates', title: t('admin.templates.title') },
+    { id: 'admin-ai', title: t('admin.ai.title') },
+    ...(platform && !acting ? [{ id: 'admin-clients', title: t('admin.clients.title') }] : []),
   ];
   return (
     <div className="admin" data-testid="admin">
       <div className="admin__head">
-        <h1>Admin</h1>
-        <p>{acting ? `Settings of ${acting.name}, the client you act in.` : 'Settings of your tenant.'}</p>
-        <nav aria-label="Admin sections" className="admin__toc">
+        <h1>{t('admin.title')}</h1>
+        <p>{acting ? t('admin.actingIn', { name: acting.name }) : t('admin.ownTenant')}</p>
+        <nav aria-label={t('admin.sections')} className="admin__toc">
           {sections.map((s) => (
             <a
               key={s.id}

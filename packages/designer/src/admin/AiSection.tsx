@@ -1,53 +1,17 @@
 import type { AgreementRow, AiAlertView, AiModelView } from '@exflow/shared';
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/ApiProvider.js';
 import { describeApiError } from '../api/client.js';
+import { calendarDate, decimal, exceptionLabel, percent } from '../workspace/format.js';
 import { AdminSection } from './AdminSection.js';
 import { ReliabilityChart } from './ReliabilityChart.js';
 
-/** Every text of this section, in one place (for the translation catalogue). */
-const TEXT = {
-  title: 'AI models',
-  intro:
-    'Models learn from the decisions people make on this tenant’s cases; they suggest, people decide. Retrain after a change in how the team decides, or when an alert says the model no longer fits.',
-  retrain: 'Retrain now',
-  retraining: 'Training…',
-  trained: (r: AiModelView | null, a: AiModelView | null, skipped: number) =>
-    `Trained: ${r ? `recommender v${r.version} (${r.n} decisions)` : 'no recommender (too few decisions per step)'}, ${a ? `anomaly model v${a.version}` : 'no anomaly model'}${skipped ? `; ${skipped} step(s) had too few decisions` : ''}.`,
-  noModels: 'No model yet: it is trained once steps have at least 20 decisions with two outcomes or more.',
-  recommender: (m: AiModelView) => `Recommender v${m.version}, trained on ${m.n} decisions about invoices issued ${range(m)}`,
-  anomaly: (m: AiModelView) => `Anomaly model v${m.version}, ${m.n} invoices scored ${range(m)}`,
-  anomalyFlagged: (share: number) => `${pct(share)} of them at or above the flag threshold.`,
-  stepsCaption: 'Models per step (out-of-bag figures: each decision scored by the trees that did not learn from it)',
-  step: 'Step',
-  decisions: 'Decisions',
-  accuracy: 'Accuracy',
-  eceRaw: 'Calibration error before',
-  ece: 'Calibration error after',
-  method: 'Calibration',
-  reliabilityCaption: 'Reliability: what the model said against how often it was right',
-  said: 'Said (mean probability)',
-  right: 'Right',
-  cases: 'Suggestions',
-  agreementTitle: 'Agreement per exception kind',
-  agreementEmpty: 'No suggestion decided yet.',
-  kind: 'Exception kind',
-  suggestions: 'Suggestions',
-  auto: 'Completed by the system',
-  decided: 'Decided by people',
-  agreed: 'Agreed',
-  rate: 'Agreement',
-  alertsTitle: 'Open alerts',
-  alertsEmpty: 'No open alert.',
-  acknowledge: 'Acknowledge',
-  acknowledged: 'Alert acknowledged.',
-  agreementDrift: 'Agreement drift',
-  featureDrift: 'Feature drift',
-  movedFeatures: 'Moved:',
-};
-
-const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
-const range = (m: AiModelView) => (m.trainedFrom && m.trainedTo ? `${m.trainedFrom} to ${m.trainedTo}` : '');
+const pct = (share: number) => percent(share, 1);
+/** "2026-01-01 to 2026-06-30" in the user's locale and words; empty when the model does not say. */
+const range = (m: AiModelView, t: TFunction) =>
+  m.trainedFrom && m.trainedTo ? t('admin.ai.range', { from: calendarDate(m.trainedFrom), to: calendarDate(m.trainedTo) }) : '';
 
 interface StepMetrics {
   n: number;
@@ -63,6 +27,7 @@ interface StepMetrics {
  * button that retrains now.
  */
 export function AiSection({ id }: { id: string }) {
+  const { t } = useTranslation();
   const { api } = useApi();
   const [models, setModels] = useState<AiModelView[] | null>(null);
   const [agreement, setAgreement] = useState<AgreementRow[]>([]);
@@ -84,7 +49,15 @@ export function AiSection({ id }: { id: string }) {
     try {
       const result = await api.trainAiModels();
       await refresh();
-      setMessage({ tone: 'ok', text: TEXT.trained(result.recommender, result.anomaly, result.skippedSteps.length) });
+      const { recommender: r, anomaly: a, skippedSteps } = result;
+      setMessage({
+        tone: 'ok',
+        text: t('admin.ai.trained', {
+          recommender: r ? t('admin.ai.trainedRecommender', { version: r.version, n: r.n }) : t('admin.ai.noRecommender'),
+          anomaly: a ? t('admin.ai.trainedAnomaly', { version: a.version }) : t('admin.ai.noAnomaly'),
+          skipped: skippedSteps.length ? t('admin.ai.skippedSteps', { n: skippedSteps.length }) : '',
+        }),
+      });
     } catch (e) {
       setMessage({ tone: 'error', text: describeApiError(e) });
     } finally {
@@ -95,7 +68,7 @@ export function AiSection({ id }: { id: string }) {
     try {
       await api.acknowledgeAiAlert(alert.id);
       await refresh();
-      setMessage({ tone: 'ok', text: TEXT.acknowledged });
+      setMessage({ tone: 'ok', text: t('admin.ai.acknowledged') });
     } catch (e) {
       setMessage({ tone: 'error', text: describeApiError(e) });
     }
@@ -106,10 +79,10 @@ export function AiSection({ id }: { id: string }) {
   const steps = Object.entries((recommender?.metrics as { steps?: Record<string, StepMetrics> } | undefined)?.steps ?? {});
   const calibration = (recommender?.calibration ?? {}) as Record<string, { method?: string }>;
   return (
-    <AdminSection id={id} title={TEXT.title} intro={TEXT.intro}>
+    <AdminSection id={id} title={t('admin.ai.title')} intro={t('admin.ai.intro')}>
       <div className="admin-inline">
         <button type="button" className="btn btn--primary" onClick={() => void retrain()} disabled={busy} data-testid="ai-retrain">
-          {busy ? TEXT.retraining : TEXT.retrain}
+          {busy ? t('admin.ai.retraining') : t('admin.ai.retrain')}
         </button>
       </div>
       {message && (
@@ -117,20 +90,20 @@ export function AiSection({ id }: { id: string }) {
           {message.text}
         </p>
       )}
-      {models && !recommender && !anomaly && <p data-testid="ai-no-models">{TEXT.noModels}</p>}
+      {models && !recommender && !anomaly && <p data-testid="ai-no-models">{t('admin.ai.noModels')}</p>}
       {recommender && (
         <div className="admin-ai__model" data-testid="ai-recommender">
-          <p>{TEXT.recommender(recommender)}</p>
+          <p>{t('admin.ai.recommender', { version: recommender.version, n: recommender.n, range: range(recommender, t) })}</p>
           <table className="admin-table" data-testid="ai-steps">
-            <caption>{TEXT.stepsCaption}</caption>
+            <caption>{t('admin.ai.stepsCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">{TEXT.step}</th>
-                <th scope="col">{TEXT.decisions}</th>
-                <th scope="col">{TEXT.accuracy}</th>
-                <th scope="col">{TEXT.eceRaw}</th>
-                <th scope="col">{TEXT.ece}</th>
-                <th scope="col">{TEXT.method}</th>
+                <th scope="col">{t('admin.ai.step')}</th>
+                <th scope="col">{t('admin.ai.decisions')}</th>
+                <th scope="col">{t('admin.ai.accuracy')}</th>
+                <th scope="col">{t('admin.ai.eceRaw')}</th>
+                <th scope="col">{t('admin.ai.ece')}</th>
+                <th scope="col">{t('admin.ai.method')}</th>
               </tr>
             </thead>
             <tbody>
@@ -139,8 +112,8 @@ export function AiSection({ id }: { id: string }) {
                   <th scope="row">{key}</th>
                   <td>{m.n}</td>
                   <td>{pct(m.accuracy)}</td>
-                  <td>{m.eceRaw.toFixed(3)}</td>
-                  <td>{m.ece.toFixed(3)}</td>
+                  <td>{decimal(m.eceRaw, 3)}</td>
+                  <td>{decimal(m.ece, 3)}</td>
                   <td>{calibration[key]?.method ?? '—'}</td>
                 </tr>
               ))}
@@ -149,12 +122,12 @@ export function AiSection({ id }: { id: string }) {
           <div className="admin-ai__reliability">
             <ReliabilityChart bins={recommender.reliability} />
             <table className="admin-table" data-testid="ai-reliability">
-              <caption>{TEXT.reliabilityCaption}</caption>
+              <caption>{t('admin.ai.reliabilityCaption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{TEXT.said}</th>
-                  <th scope="col">{TEXT.right}</th>
-                  <th scope="col">{TEXT.cases}</th>
+                  <th scope="col">{t('admin.ai.said')}</th>
+                  <th scope="col">{t('admin.ai.right')}</th>
+                  <th scope="col">{t('admin.ai.cases')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -174,29 +147,29 @@ export function AiSection({ id }: { id: string }) {
       )}
       {anomaly && (
         <p data-testid="ai-anomaly-model">
-          {TEXT.anomaly(anomaly)}
-          {typeof anomaly.metrics.flaggedShare === 'number' ? `; ${TEXT.anomalyFlagged(anomaly.metrics.flaggedShare)}` : '.'}
+          {t('admin.ai.anomaly', { version: anomaly.version, n: anomaly.n, range: range(anomaly, t) })}
+          {typeof anomaly.metrics.flaggedShare === 'number' ? `; ${t('admin.ai.anomalyFlagged', { share: pct(anomaly.metrics.flaggedShare) })}` : '.'}
         </p>
       )}
-      <h3 className="admin-ai__head">{TEXT.agreementTitle}</h3>
+      <h3 className="admin-ai__head">{t('admin.ai.agreementTitle')}</h3>
       {agreement.length === 0 ? (
-        <p>{TEXT.agreementEmpty}</p>
+        <p>{t('admin.ai.agreementEmpty')}</p>
       ) : (
         <table className="admin-table" data-testid="ai-agreement">
           <thead>
             <tr>
-              <th scope="col">{TEXT.kind}</th>
-              <th scope="col">{TEXT.suggestions}</th>
-              <th scope="col">{TEXT.auto}</th>
-              <th scope="col">{TEXT.decided}</th>
-              <th scope="col">{TEXT.agreed}</th>
-              <th scope="col">{TEXT.rate}</th>
+              <th scope="col">{t('admin.ai.kind')}</th>
+              <th scope="col">{t('admin.ai.suggestions')}</th>
+              <th scope="col">{t('admin.ai.auto')}</th>
+              <th scope="col">{t('admin.ai.decided')}</th>
+              <th scope="col">{t('admin.ai.agreed')}</th>
+              <th scope="col">{t('admin.ai.rate')}</th>
             </tr>
           </thead>
           <tbody>
             {agreement.map((r) => (
               <tr key={r.exceptionKind ?? '-'}>
-                <th scope="row">{r.exceptionKind ?? '—'}</th>
+                <th scope="row">{exceptionLabel(r.exceptionKind)}</th>
                 <td>{r.suggestions}</td>
                 <td>{r.auto}</td>
                 <td>{r.decided}</td>
@@ -207,22 +180,30 @@ export function AiSection({ id }: { id: string }) {
           </tbody>
         </table>
       )}
-      <h3 className="admin-ai__head">{TEXT.alertsTitle}</h3>
+      <h3 className="admin-ai__head">{t('admin.ai.alertsTitle')}</h3>
       {alerts.length === 0 ? (
-        <p data-testid="ai-alerts-empty">{TEXT.alertsEmpty}</p>
+        <p data-testid="ai-alerts-empty">{t('admin.ai.alertsEmpty')}</p>
       ) : (
         <ul className="admin-ai__alerts" data-testid="ai-alerts">
           {alerts.map((a) => (
             <li key={a.id} data-kind={a.kind}>
-              <strong>{a.kind === 'feature-drift' ? TEXT.featureDrift : `${TEXT.agreementDrift}: ${a.exceptionKind ?? '—'}`}</strong> {a.message}
+              <strong>
+                {a.kind === 'feature-drift' ? t('admin.ai.featureDrift') : t('admin.ai.agreementDrift', { kind: exceptionLabel(a.exceptionKind) })}
+              </strong>{' '}
+              {a.message}
               {a.features.length > 0 && (
                 <span className="admin-ai__moved">
                   {' '}
-                  {TEXT.movedFeatures} {a.features.map((f) => `${f.feature} (PSI ${f.psi.toFixed(2)})`).join(', ')}
+                  {t('admin.ai.movedFeatures')} {a.features.map((f) => `${f.feature} (PSI ${decimal(f.psi, 2)})`).join(', ')}
                 </span>
               )}{' '}
-              <button type="button" className="btn btn--ghost btn--small" onClick={() => void acknowledge(a)} aria-label={`${TEXT.acknowledge}: ${a.message}`}>
-                {TEXT.acknowledge}
+              <button
+                type="button"
+                className="btn btn--ghost btn--small"
+                onClick={() => void acknowledge(a)}
+                aria-label={t('admin.ai.acknowledgeNamed', { message: a.message })}
+              >
+                {t('admin.ai.acknowledge')}
               </button>
             </li>
           ))}

@@ -1,12 +1,19 @@
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/ApiProvider.js';
 import { describeApiError, type ApiKey } from '../api/client.js';
+import { dateTime } from '../workspace/format.js';
 import { AdminSection } from './AdminSection.js';
 
-const KEY_ROLES = ['integration', 'auditor', 'analyst'];
+const KEY_ROLES = ['integration', 'auditor', 'analyst'] as const;
+
+const keyRole = (role: string, t: TFunction) =>
+  (KEY_ROLES as readonly string[]).includes(role) ? t(`admin.apiKeys.roles.${role as (typeof KEY_ROLES)[number]}`) : role;
 
 /** API keys for integrations: create (the secret is shown once), list, revoke. */
 export function ApiKeysSection({ id }: { id: string }) {
+  const { t } = useTranslation();
   const { api } = useApi();
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [name, setName] = useState('');
@@ -24,7 +31,7 @@ export function ApiKeysSection({ id }: { id: string }) {
       setError(null);
       await refresh();
     } catch (err) {
-      setError(describeApiError(err));
+      setError(describeApiError(err, { '/name': t('admin.apiKeys.name'), '/role': t('admin.apiKeys.role') }));
     }
   };
   const revoke = async (key: ApiKey) => {
@@ -36,32 +43,32 @@ export function ApiKeysSection({ id }: { id: string }) {
     }
   };
   return (
-    <AdminSection id={id} title="API keys" intro="For integrations (ERP, scanning, BI). A key acts for one role in this tenant.">
+    <AdminSection id={id} title={t('admin.apiKeys.title')} intro={t('admin.apiKeys.intro')}>
       <form className="admin-inline" onSubmit={create} data-testid="api-key-form">
         <label className="admin-field">
-          <span>Name</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="e.g. ERP connector" />
+          <span>{t('admin.apiKeys.name')}</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder={t('admin.apiKeys.namePlaceholder')} />
         </label>
         <label className="admin-field">
-          <span>Role</span>
+          <span>{t('admin.apiKeys.role')}</span>
           <select value={role} onChange={(e) => setRole(e.target.value)}>
             {KEY_ROLES.map((r) => (
               <option key={r} value={r}>
-                {r}
+                {t(`admin.apiKeys.roles.${r}`)}
               </option>
             ))}
           </select>
         </label>
         <button type="submit" className="btn btn--primary">
-          Create key
+          {t('admin.apiKeys.create')}
         </button>
       </form>
       {created && (
         <div className="admin-secret" role="status" data-testid="api-key-secret">
-          <strong>Key “{created.name}” — copy it now, it is not shown again:</strong>
+          <strong>{t('admin.apiKeys.copyNow', { name: created.name })}</strong>
           <code>{created.key}</code>
           <button type="button" className="btn btn--ghost btn--small" onClick={() => setCreated(null)}>
-            Done
+            {t('admin.apiKeys.done')}
           </button>
         </div>
       )}
@@ -74,12 +81,12 @@ export function ApiKeysSection({ id }: { id: string }) {
         <table className="admin-table" data-testid="api-keys">
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
+              <th scope="col">{t('admin.apiKeys.name')}</th>
+              <th scope="col">{t('admin.apiKeys.role')}</th>
+              <th scope="col">{t('admin.apiKeys.created')}</th>
+              <th scope="col">{t('admin.apiKeys.lastUsed')}</th>
               <th scope="col">
-                <span className="visually-hidden">Actions</span>
+                <span className="visually-hidden">{t('admin.apiKeys.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -87,15 +94,20 @@ export function ApiKeysSection({ id }: { id: string }) {
             {keys.map((k) => (
               <tr key={k.id} data-key-id={k.id}>
                 <td>{k.name}</td>
-                <td>{k.role}</td>
-                <td>{new Date(k.createdAt).toLocaleString()}</td>
-                <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never'}</td>
+                <td>{keyRole(k.role, t)}</td>
+                <td>{dateTime(k.createdAt)}</td>
+                <td>{k.lastUsedAt ? dateTime(k.lastUsedAt) : t('admin.apiKeys.never')}</td>
                 <td className="admin-table__actions">
                   {k.revokedAt ? (
-                    <span>Revoked</span>
+                    <span>{t('admin.apiKeys.revoked')}</span>
                   ) : (
-                    <button type="button" className="btn btn--danger-ghost btn--small" onClick={() => void revoke(k)} aria-label={`Revoke ${k.name}`}>
-                      Revoke
+                    <button
+                      type="button"
+                      className="btn btn--danger-ghost btn--small"
+                      onClick={() => void revoke(k)}
+                      aria-label={t('admin.apiKeys.revokeNamed', { name: k.name })}
+                    >
+                      {t('admin.apiKeys.revoke')}
                     </button>
                   )}
                 </td>
@@ -104,7 +116,7 @@ export function ApiKeysSection({ id }: { id: string }) {
           </tbody>
         </table>
       )}
-      {keys && keys.length === 0 && <p>No API keys yet.</p>}
+      {keys && keys.length === 0 && <p>{t('admin.apiKeys.none')}</p>}
     </AdminSection>
   );
 }

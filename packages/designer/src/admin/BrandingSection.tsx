@@ -1,20 +1,23 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/ApiProvider.js';
 import { describeApiError, type Branding } from '../api/client.js';
 import { useBrandingReload } from '../branding/BrandingProvider.js';
 import { AdminSection } from './AdminSection.js';
 
-const FIELDS: { key: keyof Branding; label: string; type: string; hint?: string }[] = [
-  { key: 'productName', label: 'Product name', type: 'text' },
-  { key: 'logoUrl', label: 'Logo URL', type: 'url', hint: 'https://… or a data:image URL' },
-  { key: 'primaryColor', label: 'Primary colour', type: 'color' },
-  { key: 'accentColor', label: 'Accent colour', type: 'color' },
-  { key: 'supportEmail', label: 'Support e-mail', type: 'email' },
-  { key: 'supportUrl', label: 'Support URL', type: 'url', hint: 'https://…' },
+/** The brand's fields; each is named `admin.branding.<key>` in the catalogue, its hint `admin.branding.<hint>`. */
+const FIELDS: { key: keyof Branding; type: string; hint?: 'logoHint' | 'urlHint' }[] = [
+  { key: 'productName', type: 'text' },
+  { key: 'logoUrl', type: 'url', hint: 'logoHint' },
+  { key: 'primaryColor', type: 'color' },
+  { key: 'accentColor', type: 'color' },
+  { key: 'supportEmail', type: 'email' },
+  { key: 'supportUrl', type: 'url', hint: 'urlHint' },
 ];
 
 /** The brand its users (and, for an MSP, its clients' users) see, with a live preview; only a platform admin saves it. */
 export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean }) {
+  const { t } = useTranslation();
   const { api } = useApi();
   const reloadBranding = useBrandingReload();
   const [draft, setDraft] = useState<Branding | null>(null);
@@ -27,8 +30,8 @@ export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean 
   }, [api]);
   if (!draft)
     return (
-      <AdminSection id={id} title="Branding">
-        <p>Loading…</p>
+      <AdminSection id={id} title={t('admin.branding.title')}>
+        <p>{t('common.loading')}</p>
       </AdminSection>
     );
   const save = async (e: FormEvent) => {
@@ -38,27 +41,23 @@ export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean 
     try {
       await api.setBranding(body);
       reloadBranding();
-      setMessage({ tone: 'ok', text: 'Brand saved.' });
+      setMessage({ tone: 'ok', text: t('admin.branding.saved') });
     } catch (err) {
-      setMessage({ tone: 'error', text: describeApiError(err) });
+      setMessage({ tone: 'error', text: describeApiError(err, Object.fromEntries(FIELDS.map((f) => [`/${f.key}`, t(`admin.branding.${f.key}`)]))) });
     }
   };
   return (
-    <AdminSection
-      id={id}
-      title="Branding"
-      intro={canEdit ? 'What your users and your clients\u2019 users see.' : 'Your brand is set by your MSP (a platform admin).'}
-    >
+    <AdminSection id={id} title={t('admin.branding.title')} intro={canEdit ? t('admin.branding.intro') : t('admin.branding.introReadOnly')}>
       <div className="admin-branding">
         <form className="admin-form" onSubmit={save} data-testid="branding-form">
           {FIELDS.map((f) => (
             <label key={f.key} className="admin-field">
-              <span>{f.label}</span>
+              <span>{t(`admin.branding.${f.key}`)}</span>
               <input
                 type={f.type}
                 name={f.key}
                 value={draft[f.key] ?? ''}
-                placeholder={f.hint}
+                placeholder={f.hint && t(`admin.branding.${f.hint}`)}
                 disabled={!canEdit}
                 required={f.key === 'productName'}
                 onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}
@@ -67,7 +66,7 @@ export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean 
           ))}
           {canEdit && (
             <button type="submit" className="btn btn--primary" data-testid="branding-save">
-              Save brand
+              {t('admin.branding.save')}
             </button>
           )}
           {message && (
@@ -83,9 +82,10 @@ export function BrandingSection({ id, canEdit }: { id: string; canEdit: boolean 
 }
 
 function BrandPreview({ branding }: { branding: Branding }) {
+  const { t } = useTranslation();
   return (
-    <figure className="brand-preview" data-testid="brand-preview" aria-label="Preview">
-      <figcaption>Preview</figcaption>
+    <figure className="brand-preview" data-testid="brand-preview" aria-label={t('admin.branding.preview')}>
+      <figcaption>{t('admin.branding.preview')}</figcaption>
       <div className="brand-preview__bar" style={{ borderTopColor: branding.accentColor }}>
         {branding.logoUrl ? (
           <img src={branding.logoUrl} alt="" className="brand__logo" />
@@ -94,13 +94,17 @@ function BrandPreview({ branding }: { branding: Branding }) {
             ⟶
           </span>
         )}
-        <strong style={{ color: branding.primaryColor }}>{branding.productName || 'Product name'}</strong>
+        <strong style={{ color: branding.primaryColor }}>{branding.productName || t('admin.branding.productName')}</strong>
       </div>
       <div className="brand-preview__body">
         <span className="brand-preview__button" style={{ background: branding.primaryColor }}>
-          Primary action
+          {t('admin.branding.primaryAction')}
         </span>
-        {(branding.supportEmail || branding.supportUrl) && <span>Help: {branding.supportUrl || branding.supportEmail}</span>}
+        {(branding.supportEmail || branding.supportUrl) && (
+          <span>
+            {t('common.help')} {branding.supportUrl || branding.supportEmail}
+          </span>
+        )}
       </div>
     </figure>
   );

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/ApiProvider.js';
 import { describeApiError, type Tenant } from '../api/client.js';
 import { switchTenant } from './acting.js';
@@ -6,6 +7,7 @@ import { AdminSection } from './AdminSection.js';
 
 /** An MSP's client tenants; "Act in this client" makes every call and socket of the session act there. */
 export function ClientsSection({ id }: { id: string }) {
+  const { t } = useTranslation();
   const { api } = useApi();
   const [data, setData] = useState<{ tenant: Tenant; clients: Tenant[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -13,13 +15,13 @@ export function ClientsSection({ id }: { id: string }) {
     api.listClients().then(setData, (e) => setError(describeApiError(e)));
   }, [api]);
   return (
-    <AdminSection id={id} title="Clients" intro="Client tenants of your MSP. Acting in one shows its flows, inbox and settings until you come back.">
+    <AdminSection id={id} title={t('admin.clients.title')} intro={t('admin.clients.intro')}>
       {error && (
         <p className="banner banner--error" role="alert">
           {error}
         </p>
       )}
-      {data && data.clients.length === 0 && <p>No client tenants yet.</p>}
+      {data && data.clients.length === 0 && <p>{t('admin.clients.none')}</p>}
       {data && data.clients.length > 0 && (
         <ul className="admin-packs" data-testid="clients">
           {data.clients.map((c) => (
@@ -33,7 +35,7 @@ export function ClientsSection({ id }: { id: string }) {
                 onClick={() => switchTenant({ id: c.id, name: c.name, home: data.tenant.name })}
                 aria-describedby={`client-${c.id}`}
               >
-                Act in this client
+                {t('admin.clients.actIn')}
               </button>
             </li>
           ))}

@@ -1,4 +1,5 @@
 import type { ReliabilityBin } from '@exflow/shared';
+import { useTranslation } from 'react-i18next';
 
 const SIZE = 160;
 const PAD = 20;
@@ -10,6 +11,7 @@ const scale = (v: number) => PAD + v * (SIZE - 2 * PAD);
  * The table beside it holds the same figures for a screen reader; the chart is labelled as a whole.
  */
 export function ReliabilityChart({ bins }: { bins: readonly ReliabilityBin[] }) {
+  const { t } = useTranslation();
   const filled = bins.filter((b) => b.count > 0 && b.predicted !== null && b.observed !== null);
   const most = Math.max(1, ...filled.map((b) => b.count));
   return (
@@ -19,7 +21,7 @@ export function ReliabilityChart({ bins }: { bins: readonly ReliabilityBin[] }) 
       height={SIZE}
       viewBox={`0 0 ${SIZE} ${SIZE}`}
       role="img"
-      aria-label="Reliability curve: the closer the dots to the diagonal, the better the probabilities mean what they say"
+      aria-label={t('admin.ai.chart')}
       data-testid="ai-reliability-chart"
     >
       <rect x={PAD} y={PAD} width={SIZE - 2 * PAD} height={SIZE - 2 * PAD} className="reliability-chart__frame" />
@@ -29,10 +31,10 @@ export function ReliabilityChart({ bins }: { bins: readonly ReliabilityBin[] }) 
         <circle key={b.from} cx={scale(b.predicted!)} cy={SIZE - scale(b.observed!)} r={2 + 4 * Math.sqrt(b.count / most)} className="reliability-chart__dot" />
       ))}
       <text x={SIZE / 2} y={SIZE - 4} textAnchor="middle" className="reliability-chart__label">
-        said
+        {t('admin.ai.chartSaid')}
       </text>
       <text x={8} y={SIZE / 2} textAnchor="middle" transform={`rotate(-90 8 ${SIZE / 2})`} className="reliability-chart__label">
-        right
+        {t('admin.ai.chartRight')}
       </text>
     </svg>
   );

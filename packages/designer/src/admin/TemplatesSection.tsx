@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/ApiProvider.js';
 import { describeApiError, type TemplatePack } from '../api/client.js';
 import { AdminSection } from './AdminSection.js';
 
 /** The template packs this tenant's policy allows, each installable here (flows published, reference data too). */
 export function TemplatesSection({ id }: { id: string }) {
+  const { t } = useTranslation();
   const { api } = useApi();
   const [packs, setPacks] = useState<TemplatePack[] | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -17,7 +19,11 @@ export function TemplatesSection({ id }: { id: string }) {
       const result = await api.installTemplate(pack.name, { publish: true, referenceData: true });
       setMessage({
         tone: 'ok',
-        text: `${pack.title}: installed ${result.installed.length ? result.installed.join(', ') : 'nothing new'}${result.skipped.length ? `; already there: ${result.skipped.join(', ')}` : ''}.`,
+        text: t('admin.templates.result', {
+          pack: pack.title,
+          installed: result.installed.length ? result.installed.join(', ') : t('admin.templates.nothingNew'),
+          skipped: result.skipped.length ? t('admin.templates.alreadyThere', { names: result.skipped.join(', ') }) : '',
+        }),
       });
       await refresh();
     } catch (err) {
@@ -27,7 +33,7 @@ export function TemplatesSection({ id }: { id: string }) {
     }
   };
   return (
-    <AdminSection id={id} title="Template packs" intro="Ready-made flows with their reference data and routing. Installing publishes the flows in this tenant.">
+    <AdminSection id={id} title={t('admin.templates.title')} intro={t('admin.templates.intro')}>
       {message && (
         <p
           className={message.tone === 'ok' ? 'admin-ok' : 'banner banner--error'}
@@ -38,9 +44,9 @@ export function TemplatesSection({ id }: { id: string }) {
         </p>
       )}
       {packs === null ? (
-        <p>Loading…</p>
+        <p>{t('common.loading')}</p>
       ) : packs.length === 0 ? (
-        <p>No template packs are allowed for this tenant.</p>
+        <p>{t('admin.templates.none')}</p>
       ) : (
         <ul className="admin-packs" data-testid="template-packs">
           {packs.map((pack) => {
@@ -59,7 +65,7 @@ export function TemplatesSection({ id }: { id: string }) {
                   onClick={() => void install(pack)}
                   aria-describedby={`pack-${pack.name}`}
                 >
-                  {busy === pack.name ? 'Installing…' : missing === 0 ? 'Installed' : 'Install'}
+                  {busy === pack.name ? t('admin.templates.installing') : missing === 0 ? t('admin.templates.installed') : t('admin.templates.install')}
                 </button>
               </li>
             );

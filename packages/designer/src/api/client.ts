@@ -29,6 +29,7 @@ import type {
   TemplateOverrides,
   WorkflowDefinition,
 } from '@exflow/shared';
+import { problemMessage, type FieldLabels } from './problemMessage.js';
 
 /** A problem+json body (RFC 9457), as every error response of the API carries. */
 export interface Problem {
@@ -36,6 +37,8 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
+  /** The problem's stable code (the runtime's problem catalogue); the app words known codes itself. */
+  code?: string;
   errors?: {
     path: string;
     message: string;
@@ -48,13 +51,16 @@ export interface Problem {
   }[];
 }
 
-/** An error response of the API: `problem` says what went wrong and, for 422, where. */
+/** The code of the problem the clients make up when no answer came at all (network down, server stopped). */
+export const UNREACHABLE = 'unreachable';
+
+/** An error response of the API: `problem` says what went wrong and, for 422, where; `message` says it in the user's language. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly problem: Problem,
   ) {
-    super(problem.detail ?? problem.title);
+    super(problemMessage(problem));
     this.name = 'ApiError';
   }
 }
@@ -127,6 +133,7 @@ export function createApiClient(options: ApiClientOptions) {
         type: 'about:blank',
         title: 'The server cannot be reached',
         status: 0,
+        code: UNREACHABLE,
         detail: `Check that the Exflow runtime is running (${String(cause)})`,
       });
     }
@@ -215,8 +222,12 @@ function toProblem(response: Response, data: unknown): Problem {
   };
 }
 
-/** One line per problem, for a message shown to the user. */
-export function describeApiError(error: unknown): string {
-  if (error instanceof ApiError) return error.problem.detail ? `${error.problem.title}: ${error.problem.detail}` : error.problem.title;
+/**
+ * One line per problem, for a message shown to the user, in their language (see
+ * `problemMessage`); `labels` names the fields of the page's form the server may refuse.
+ * @example describeApiError(e, { '/productName': t('admin.branding.productName') })
+ */
+export function describeApiError(error: unknown, labels?: FieldLabels): string {
+  if (error instanceof ApiError) return problemMessage(error.problem, labels);
   return error instanceof Error ? error.message : String(error);
 }

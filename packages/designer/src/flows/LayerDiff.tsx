@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeApiError, type TemplateLayerView } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { LayerOverridesEditor } from './LayerOverridesEditor.js';
@@ -10,6 +11,7 @@ const show = (value: unknown) => (value === null || value === undefined ? '—' 
  * value, and the last upgrade's conflicts; "Edit overrides" opens the layer's editor.
  */
 export function LayerDiff({ flowKey, onSaved }: { flowKey: string; onSaved?(): void }) {
+  const { t } = useTranslation();
   const { api } = useApi();
   const [layer, setLayer] = useState<TemplateLayerView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -19,22 +21,22 @@ export function LayerDiff({ flowKey, onSaved }: { flowKey: string; onSaved?(): v
     api.getTemplateLayer(flowKey).then(setLayer, (e: unknown) => setError(describeApiError(e)));
   }, [api, flowKey, saved]);
   if (error) return <div className="banner banner--error">{error}</div>;
-  if (!layer) return <>Loading the base…</>;
+  if (!layer) return <>{t('layer.loading')}</>;
   const conflicts = layer.report.filter((r) => r.status === 'conflict');
   return (
     <div data-testid={`layer-diff-${flowKey}`}>
       <p>
-        Stands on <strong>{layer.pack}</strong> v{layer.baseVersion} of {layer.msp}.{' '}
-        {layer.diff.length ? `${layer.diff.length} override(s):` : 'No overrides: the flow is the base as published.'}
+        {t('layer.standsOn', { pack: layer.pack, version: layer.baseVersion, msp: layer.msp })}{' '}
+        {layer.diff.length ? t('layer.overrides', { count: layer.diff.length }) : t('layer.noOverrides')}
       </p>
       {layer.diff.length > 0 && (
         <table className="flow-table">
           <thead>
             <tr>
-              <th>Step</th>
-              <th>Field</th>
-              <th>Base</th>
-              <th>Yours</th>
+              <th>{t('layer.step')}</th>
+              <th>{t('layer.field')}</th>
+              <th>{t('layer.base')}</th>
+              <th>{t('layer.yours')}</th>
             </tr>
           </thead>
           <tbody>
@@ -53,11 +55,11 @@ export function LayerDiff({ flowKey, onSaved }: { flowKey: string; onSaved?(): v
       )}
       {saved !== null && (
         <div className="banner" role="status" data-testid="layer-saved">
-          Saved: version {saved} of the flow is published with your overrides.
+          {t('layer.saved', { version: saved })}
         </div>
       )}
       <button type="button" className="button button--small" data-testid={`layer-edit-${flowKey}`} onClick={() => setEditing(!editing)}>
-        {editing ? 'Close the editor' : 'Edit overrides'}
+        {editing ? t('layer.closeEditor') : t('layer.edit')}
       </button>
       {editing && (
         <LayerOverridesEditor
@@ -72,7 +74,7 @@ export function LayerDiff({ flowKey, onSaved }: { flowKey: string; onSaved?(): v
       )}
       {conflicts.length > 0 && (
         <div className="banner banner--warn" role="status">
-          The last upgrade did not apply {conflicts.length} override(s):
+          {t('layer.conflicts', { count: conflicts.length })}
           <ul>
             {conflicts.map((c) => (
               <li key={c.nodeId}>{c.message}</li>

@@ -1,7 +1,9 @@
 import type { TemplateOverrides } from '@exflow/shared';
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, describeApiError, type TemplateLayerView } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
+import { kindLabel } from '../i18n/i18n.js';
 import { addedStep, currentValue, overridableFields, overridesWith } from './layerEdits.js';
 
 type Insert = NonNullable<TemplateOverrides['insert']>[number];
@@ -13,6 +15,7 @@ type Insert = NonNullable<TemplateOverrides['insert']>[number];
  * effective flow and publishes it, or answers which step and field break it.
  */
 export function LayerOverridesEditor({ layer, onSaved }: { layer: TemplateLayerView; onSaved(version: number): void }) {
+  const { t } = useTranslation();
   const { api } = useApi();
   const fields = useMemo(() => overridableFields(layer.base), [layer.base]);
   const [values, setValues] = useState<Record<string, string>>(() =>
@@ -32,7 +35,8 @@ export function LayerOverridesEditor({ layer, onSaved }: { layer: TemplateLayerV
       onSaved(saved.version);
     } catch (e) {
       const errors = e instanceof ApiError ? (e.problem.errors ?? []) : [];
-      setProblems(errors.length ? errors.map((x) => `${x.path}: ${x.message}`) : [describeApiError(e)]);
+      // the code's sentence in the user's words, then each step and field the server names
+      setProblems([describeApiError(e), ...errors.map((x) => `${x.path}: ${x.message}`)]);
     } finally {
       setBusy(false);
     }
@@ -48,10 +52,10 @@ export function LayerOverridesEditor({ layer, onSaved }: { layer: TemplateLayerV
       <table className="flow-table">
         <thead>
           <tr>
-            <th>Step</th>
-            <th>Setting</th>
-            <th>Base</th>
-            <th>Yours</th>
+            <th>{t('layer.step')}</th>
+            <th>{t('layer.setting')}</th>
+            <th>{t('layer.base')}</th>
+            <th>{t('layer.yours')}</th>
           </tr>
         </thead>
         <tbody>
@@ -80,19 +84,19 @@ export function LayerOverridesEditor({ layer, onSaved }: { layer: TemplateLayerV
       </table>
       {layer.extensionPoints.length > 0 && (
         <fieldset className="layer-editor__steps">
-          <legend>Your steps (on the edges the base allows)</legend>
+          <legend>{t('layer.yourSteps')}</legend>
           <ul>
             {inserts.map((i) => (
               <li key={i.node.id} data-testid={`added-step-${i.node.id}`}>
-                {i.node.id} ({i.node.kind}) after edge {i.edge}{' '}
+                {t('layer.afterEdge', { id: i.node.id, kind: kindLabel(i.node.kind, i.node.kind), edge: i.edge })}{' '}
                 <button type="button" className="button button--small" onClick={() => setInserts(inserts.filter((x) => x !== i))}>
-                  Remove
+                  {t('layer.remove')}
                 </button>
               </li>
             ))}
           </ul>
           <label>
-            Edge{' '}
+            {t('layer.edge')}{' '}
             <select data-testid="add-step-edge" value={draft.edge} onChange={(e) => setDraft({ ...draft, edge: e.target.value })}>
               {layer.extensionPoints.map((edge) => (
                 <option key={edge} value={edge}>
@@ -102,32 +106,33 @@ export function LayerOverridesEditor({ layer, onSaved }: { layer: TemplateLayerV
             </select>
           </label>
           <label>
-            Kind{' '}
+            {t('layer.kind')}{' '}
             <select data-testid="add-step-kind" value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as 'timer' | 'humanTask' })}>
-              <option value="timer">Wait</option>
-              <option value="humanTask">Review task</option>
+              <option value="timer">{t('layer.wait')}</option>
+              <option value="humanTask">{t('layer.reviewTask')}</option>
             </select>
           </label>
           <label>
-            Id <input data-testid="add-step-id" value={draft.id} onChange={(e) => setDraft({ ...draft, id: e.target.value })} />
+            {t('layer.id')} <input data-testid="add-step-id" value={draft.id} onChange={(e) => setDraft({ ...draft, id: e.target.value })} />
           </label>
           {draft.kind === 'timer' ? (
             <label>
-              Wait for <input data-testid="add-step-duration" value={draft.duration} onChange={(e) => setDraft({ ...draft, duration: e.target.value })} />
+              {t('layer.waitFor')}{' '}
+              <input data-testid="add-step-duration" value={draft.duration} onChange={(e) => setDraft({ ...draft, duration: e.target.value })} />
             </label>
           ) : (
             <label>
-              Queue <input data-testid="add-step-queue" value={draft.queue} onChange={(e) => setDraft({ ...draft, queue: e.target.value })} />
+              {t('layer.queue')} <input data-testid="add-step-queue" value={draft.queue} onChange={(e) => setDraft({ ...draft, queue: e.target.value })} />
             </label>
           )}
           <button type="button" className="button button--small" data-testid="add-step" onClick={add}>
-            Add step
+            {t('layer.addStep')}
           </button>
         </fieldset>
       )}
       {problems.length > 0 && (
         <div className="banner banner--error" role="alert" data-testid="layer-editor-problems">
-          Not saved:
+          {t('layer.notSaved')}
           <ul>
             {problems.map((p) => (
               <li key={p}>{p}</li>
@@ -136,7 +141,7 @@ export function LayerOverridesEditor({ layer, onSaved }: { layer: TemplateLayerV
         </div>
       )}
       <button type="button" className="button" disabled={busy} data-testid="save-overrides" onClick={() => void save()}>
-        {busy ? 'Saving…' : 'Save overrides and publish'}
+        {busy ? t('layer.saving') : t('layer.saveAndPublish')}
       </button>
     </div>
   );

@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+
 export interface Bar {
   /** Stable key, also the `data-bar` attribute tests and drill-downs use. */
   key: string;
@@ -28,7 +30,8 @@ export function BarChart({
   title: string;
   /** The value of a full bar (1 for rates); default the largest. */ scale?: number;
 }) {
-  if (!bars.length) return <p className="ins-empty">No figures in this period.</p>;
+  const { t } = useTranslation();
+  if (!bars.length) return <p className="ins-empty">{t('insights.noFigures')}</p>;
   const max = scale ?? (Math.max(...bars.map((b) => b.value), 0) || 1);
   const row = 26;
   // room for the longest label (about 6 px a character at 11 px), within reason
@@ -52,7 +55,7 @@ export function BarChart({
             role="button"
             tabIndex={0}
             aria-label={`${bar.label} ${format(bar.value)}`}
-            aria-description={`${bar.description}. Show the cases`}
+            aria-description={`${bar.description}. ${t('insights.showCases')}`}
             aria-pressed={selected === bar.key}
             data-bar={bar.key}
             className={`ins-bar ${selected === bar.key ? 'is-selected' : ''}`}

@@ -1,6 +1,9 @@
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { describeApiError } from '../api/client.js';
 import { loadSession } from '../auth/session.js';
-import { dateTime } from '../workspace/format.js';
+import { calendarDate, dateTime, decimal, percent } from '../workspace/format.js';
 import { useLiveMessage } from '../workspace/live.js';
 import { BarChart, type Bar } from './BarChart.js';
 import { createInsightsApi, insightsQuery, type DrillCase, type InsightParams, type MetricRow, type SummaryRow } from './insightsApi.js';
@@ -9,90 +12,104 @@ import { periodInstants, quickRange, type Period } from './period.js';
 import { ProcessMiningExport } from './ProcessMiningExport.js';
 import './insights.css';
 
-const percent = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(v >= 0.1 || v === 0 ? 0 : 1)} %`);
-function duration(seconds: number | null): string {
+type T = TFunction;
+const share = (v: number | null) => percent(v, v !== null && (v >= 0.1 || v === 0) ? 0 : 1);
+/** "12 min", "3.5 h", "2.5 d" (the units in the user's language). */
+function duration(seconds: number | null, t: T): string {
   if (seconds === null) return '—';
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 2 * 86_400) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} d`;
+  if (seconds < 3600) return `${decimal(Math.round(seconds / 60))} ${t('sla.minute')}`;
+  if (seconds < 2 * 86_400) return `${decimal(seconds / 3600, 1)} ${t('sla.hour')}`;
+  return `${decimal(seconds / 86_400, 1)} ${t('sla.day')}`;
 }
 
-/** How each of the five metrics is shown: its tile, its chart's bars and how a figure reads. */
+const AGE_BUCKETS: Record<string, 'upTo2' | 'upTo7' | 'upTo30' | 'over30'> = { '0-2d': 'upTo2', '3-7d': 'upTo7', '8-30d': 'upTo30', '>30d': 'over30' };
+/** A bucket as the user reads it: a day in their locale, an age in their words. */
+function bucketLabel(bucket: string | null, t: T): string {
+  if (bucket === null || bucket === 'all') return t('insights.all');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(bucket)) return calendarDate(bucket);
+  const age = AGE_BUCKETS[bucket];
+  return age ? t(`insights.age.${age}`) : bucket;
+}
+/** A group: "all" and the server's "(none)" in the user's words, "controller / (none)" too. */
+const groupLabel = (group: string, t: T) => (group === 'all' ? t('insights.all') : group.replace('(none)', t('insights.noneGroup')));
+
+const CHANNELS = ['api', 'portal', 'email', 'edi', 'ubl', 'csv'] as const;
+const isChannel = (group: string): group is (typeof CHANNELS)[number] => (CHANNELS as readonly string[]).includes(group);
+const CASE_STATUSES = ['open', 'incident', 'resolved', 'rejected', 'cancelled', 'failed'] as const;
+const caseStatus = (status: string, t: T) =>
+  (CASE_STATUSES as readonly string[]).includes(status) ? t(`insights.caseStatus.${status as (typeof CASE_STATUSES)[number]}`) : status;
+
+type MetricId = 'exceptionRate' | 'timeToResolve' | 'approvalAging' | 'repeatExceptions' | 'touchlessRate';
+
+/** How each of the five metrics is shown: its tile, its chart's bars and how a figure reads (its title and help are `insights.metric.<id>`). */
 const METRICS: {
-  id: string;
-  title: string;
-  help: string;
+  id: MetricId;
   /** Whether a higher value is better (the trend arrow's colour). */
   higherIsBetter: boolean;
-  tile(row: SummaryRow): string;
+  /** A share of 1 fills the bar (rates); else the largest bar does. */
+  rate: boolean;
+  tile(row: SummaryRow, t: T): string;
   bar(row: MetricRow): number;
-  format(v: number): string;
-  label(row: MetricRow): string;
+  format(v: number, t: T): string;
+  label(row: MetricRow, t: T): string;
 }[] = [
   {
     id: 'exceptionRate',
-    title: 'Exception rate by source',
-    help: 'Invoices with an exception ÷ invoices received, per channel',
     higherIsBetter: false,
-    tile: (r) => percent(r.value),
+    rate: true,
+    tile: (r) => share(r.value),
     bar: (r) => r.value ?? 0,
-    format: percent,
-    label: (r) => `${r.bucket} · ${r.group}`,
+    format: share,
+    label: (r, t) => `${bucketLabel(r.bucket, t)} · ${isChannel(r.group) ? t(`insights.channels.${r.group}`) : groupLabel(r.group, t)}`,
   },
   {
     id: 'timeToResolve',
-    title: 'Time to resolve',
-    help: 'Median of closed − opened over exceptions closed (p90 in the tooltip)',
     higherIsBetter: false,
-    tile: (r) => duration(r.value),
+    rate: false,
+    tile: (r, t) => duration(r.value, t),
     bar: (r) => r.p50 ?? 0,
-    format: (v) => duration(v),
-    label: (r) => `${r.bucket}`,
+    format: (v, t) => duration(v, t),
+    label: (r, t) => bucketLabel(r.bucket, t),
   },
   {
     id: 'approvalAging',
-    title: 'Approval aging',
-    help: 'Open approval tasks by role and business unit, by age',
     higherIsBetter: false,
-    tile: (r) => `${r.value ?? 0} open${r.olderThan7Days ? ` · ${r.olderThan7Days} > 7 d` : ''}`,
+    rate: false,
+    tile: (r, t) =>
+      `${t('insights.openTasks', { count: r.value ?? 0 })}${r.olderThan7Days ? ` · ${t('insights.olderThan7Days', { count: r.olderThan7Days })}` : ''}`,
     bar: (r) => r.value ?? 0,
-    format: (v) => `${v}`,
-    label: (r) => `${r.group} · ${r.bucket}`,
+    format: (v) => decimal(v),
+    label: (r, t) => `${groupLabel(r.group, t)} · ${bucketLabel(r.bucket, t)}`,
   },
   {
     id: 'repeatExceptions',
-    title: 'Repeat exceptions',
-    help: 'Exceptions whose supplier and kind recurred within 90 days',
     higherIsBetter: false,
-    tile: (r) => percent(r.value),
+    rate: true,
+    tile: (r) => share(r.value),
     bar: (r) => r.value ?? 0,
-    format: percent,
-    label: (r) => `${r.bucket}`,
+    format: share,
+    label: (r, t) => bucketLabel(r.bucket, t),
   },
   {
     id: 'touchlessRate',
-    title: 'Touchless rate',
-    help: 'Invoices no person had to touch ÷ invoices received',
     higherIsBetter: true,
-    tile: (r) => percent(r.value),
+    rate: true,
+    tile: (r) => share(r.value),
     bar: (r) => r.value ?? 0,
-    format: percent,
-    label: (r) => `${r.bucket}`,
+    format: share,
+    label: (r, t) => bucketLabel(r.bucket, t),
   },
 ];
 
 function Trend({ row, higherIsBetter }: { row: SummaryRow; higherIsBetter: boolean }) {
-  if (row.metric === 'approvalAging') return <span className="ins-trend">now</span>;
-  if (row.value === null || row.previous === null) return <span className="ins-trend">no previous figure</span>;
+  const { t } = useTranslation();
+  if (row.metric === 'approvalAging') return <span className="ins-trend">{t('insights.now')}</span>;
+  if (row.value === null || row.previous === null) return <span className="ins-trend">{t('insights.noPrevious')}</span>;
   const delta = row.value - row.previous;
-  if (Math.abs(delta) < 1e-9) return <span className="ins-trend">= previous period</span>;
+  if (Math.abs(delta) < 1e-9) return <span className="ins-trend">{t('insights.samePrevious')}</span>;
   const good = delta > 0 === higherIsBetter;
-  const shown = row.unit === 'seconds' ? duration(Math.abs(delta)) : `${(Math.abs(delta) * 100).toFixed(1)} pts`;
-  return (
-    <span className={`ins-trend ${good ? 'is-good' : 'is-bad'}`}>
-      {delta > 0 ? '▲' : '▼'} {shown} vs previous
-    </span>
-  );
+  const shown = row.unit === 'seconds' ? duration(Math.abs(delta), t) : t('insights.points', { value: decimal(Math.abs(delta) * 100, 1) });
+  return <span className={`ins-trend ${good ? 'is-good' : 'is-bad'}`}>{t('insights.vsPrevious', { change: `${delta > 0 ? '▲' : '▼'} ${shown}` })}</span>;
 }
 
 /** Saves what `path` answers as a file named `name` (the browser's download). */
@@ -111,6 +128,7 @@ async function download(api: ReturnType<typeof createInsightsApi>, path: string,
  * when cases change (coalesced), over the workspace's socket.
  */
 export function InsightsPage() {
+  const { t } = useTranslation();
   const api = useMemo(() => createInsightsApi({ getToken: () => loadSession()?.token ?? null }), []);
   const [period, setPeriod] = useState<Period>(() => quickRange('30d', new Date()));
   const [groupBy, setGroupBy] = useState<InsightParams['groupBy']>('week');
@@ -138,7 +156,7 @@ export function InsightsPage() {
         setSeries(Object.fromEntries(METRICS.map((m, i) => [m.id, rows[i].rows])));
         setError(null);
       },
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(describeApiError(e)),
     );
     return () => {
       live = false;
@@ -165,7 +183,7 @@ export function InsightsPage() {
       const found = await api.cases(metric, params, row.bucket, row.group);
       setDrill({ metric, bar, row, cases: found.rows, invoiceIds: found.invoiceIds });
     } catch (e) {
-      setError((e as Error).message);
+      setError(describeApiError(e));
     }
   };
 
@@ -173,25 +191,30 @@ export function InsightsPage() {
   return (
     <div className="ins-page" data-testid="insights">
       <div className="ins-toolbar">
-        <h1>Insights</h1>
+        <h1>{t('insights.title')}</h1>
         <PeriodPicker period={period} onChange={setPeriod} />
         <label>
-          By{' '}
+          {t('insights.by')}{' '}
           <select value={groupBy} onChange={(e) => setGroupBy(e.target.value as InsightParams['groupBy'])} data-testid="ins-group-by">
-            <option value="day">day</option>
-            <option value="week">week</option>
-            <option value="month">month</option>
+            {(['day', 'week', 'month'] as const).map((g) => (
+              <option key={g} value={g}>
+                {t(`insights.groupBy.${g}`)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
-          Business unit <input value={businessUnit} onChange={(e) => setBusinessUnit(e.target.value)} placeholder="all" size={12} />
+          {t('insights.businessUnit')}{' '}
+          <input value={businessUnit} onChange={(e) => setBusinessUnit(e.target.value)} placeholder={t('insights.all')} size={12} />
         </label>
         <label>
-          Channel{' '}
+          {t('insights.channel')}{' '}
           <select value={channel} onChange={(e) => setChannel(e.target.value)}>
-            <option value="">all</option>
-            {['api', 'portal', 'email', 'edi', 'ubl', 'csv'].map((c) => (
-              <option key={c}>{c}</option>
+            <option value="">{t('insights.all')}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t(`insights.channels.${c}`)}
+              </option>
             ))}
           </select>
         </label>
@@ -201,12 +224,12 @@ export function InsightsPage() {
           disabled={!params}
           onClick={() => params && void download(api, `/insights/summary?${insightsQuery(params)}`, `insights-summary-${stamp}.csv`)}
         >
-          Export summary CSV
+          {t('insights.exportSummary')}
         </button>
       </div>
       {'problem' in instants && (
         <p className="ins-error" role="alert" data-testid="ins-period-problem">
-          {instants.problem}
+          {t(`period.${instants.problem}`)}
         </p>
       )}
       {error && (
@@ -214,13 +237,13 @@ export function InsightsPage() {
           {error}
         </p>
       )}
-      <section className="ins-tiles" aria-label="The five executive metrics">
+      <section className="ins-tiles" aria-label={t('insights.tiles')}>
         {METRICS.map((m) => {
           const row = summary?.find((r) => r.metric === m.id);
           return (
-            <div key={m.id} className="ins-tile" data-testid={`tile-${m.id}`} title={m.help}>
-              <div className="ins-tile__title">{m.title}</div>
-              <div className="ins-tile__value">{row ? m.tile(row) : '…'}</div>
+            <div key={m.id} className="ins-tile" data-testid={`tile-${m.id}`} title={t(`insights.metric.${m.id}.help`)}>
+              <div className="ins-tile__title">{t(`insights.metric.${m.id}.title`)}</div>
+              <div className="ins-tile__value">{row ? m.tile(row, t) : '…'}</div>
               {row && <Trend row={row} higherIsBetter={m.higherIsBetter} />}
             </div>
           );
@@ -229,31 +252,34 @@ export function InsightsPage() {
       <div className="ins-grid">
         {METRICS.map((m) => {
           const rows = series[m.id] ?? [];
+          const title = t(`insights.metric.${m.id}.title`);
+          const format = (v: number) => m.format(v, t);
           const bars = rows.map((r) => ({
             key: `${r.bucket ?? ''}|${r.group}`,
-            label: m.label(r),
+            label: m.label(r, t),
             value: m.bar(r),
-            description: `${m.title}, ${m.label(r)}: ${m.format(m.bar(r))}${r.denominator !== undefined ? ` (${r.numerator} of ${r.denominator})` : ''}${r.p90 != null ? `, p90 ${duration(r.p90)}` : ''}`,
+            description: `${title}, ${m.label(r, t)}: ${format(m.bar(r))}${r.denominator !== undefined ? ` ${t('insights.ofTotal', { numerator: decimal(r.numerator), denominator: decimal(r.denominator) })}` : ''}${r.p90 != null ? `, ${t('insights.p90', { duration: duration(r.p90, t) })}` : ''}`,
           }));
           return (
             <section key={m.id} className="ws-card ins-card" data-testid={`chart-${m.id}`}>
               <header className="ins-card__head">
-                <h2>{m.title}</h2>
+                <h2>{title}</h2>
                 <button
                   type="button"
                   className="btn btn--ghost btn--small"
+                  aria-label={t('insights.csvOf', { what: title })}
                   disabled={!params}
                   onClick={() => params && void download(api, `/insights/metrics/${m.id}?${insightsQuery(params)}`, `insights-${m.id}-${stamp}.csv`)}
                 >
-                  CSV
+                  {t('insights.csv')}
                 </button>
               </header>
-              <p className="ins-help">{m.help}</p>
+              <p className="ins-help">{t(`insights.metric.${m.id}.help`)}</p>
               <BarChart
-                title={m.title}
+                title={title}
                 bars={bars}
-                scale={m.format === percent ? 1 : undefined}
-                format={m.format}
+                scale={m.rate ? 1 : undefined}
+                format={format}
                 selected={drill?.metric === m.id ? drill.bar.key : undefined}
                 onSelect={(bar) => void select(m.id, bar, rows[bars.indexOf(bar)])}
               />
@@ -263,12 +289,12 @@ export function InsightsPage() {
       </div>
       <ProcessMiningExport
         query={params ? insightsQuery(params) : null}
-        onExport={(path, name, accept) => download(api, path, name, accept).catch((e: Error) => setError(e.message))}
+        onExport={(path, name, accept) => download(api, path, name, accept).catch((e: unknown) => setError(describeApiError(e)))}
       />
       {drill && (
         <section className="ws-card" data-testid="drill" aria-live="polite">
           <header className="ins-card__head">
-            <h2>Cases behind “{drill.bar.description}”</h2>
+            <h2>{t('insights.casesBehind', { what: drill.bar.description })}</h2>
             <button
               type="button"
               className="btn btn--ghost btn--small"
@@ -282,21 +308,23 @@ export function InsightsPage() {
                 )
               }
             >
-              CSV
+              {t('insights.csv')}
             </button>
           </header>
           {drill.cases === null ? (
-            <p>Loading…</p>
+            <p>{t('common.loading')}</p>
           ) : drill.cases.length === 0 ? (
-            <p className="ins-empty">{drill.invoiceIds.length ? `${drill.invoiceIds.length} invoices without a case.` : 'No cases.'}</p>
+            <p className="ins-empty">
+              {drill.invoiceIds.length ? t('insights.invoicesWithoutCase', { count: drill.invoiceIds.length }) : t('insights.noCases')}
+            </p>
           ) : (
             <table className="ws-table">
               <thead>
                 <tr>
-                  <th>Case</th>
-                  <th>Status</th>
-                  <th>Opened</th>
-                  <th>Closed</th>
+                  <th>{t('insights.case')}</th>
+                  <th>{t('insights.status')}</th>
+                  <th>{t('insights.opened')}</th>
+                  <th>{t('insights.closed')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -305,7 +333,7 @@ export function InsightsPage() {
                     <td>
                       <a href={`#/cases/${encodeURIComponent(c.id)}`}>{c.id.slice(0, 8)}</a>
                     </td>
-                    <td>{c.outcome ?? c.status}</td>
+                    <td>{caseStatus(c.outcome ?? c.status, t)}</td>
                     <td>{dateTime(c.openedAt)}</td>
                     <td>{dateTime(c.closedAt)}</td>
                   </tr>

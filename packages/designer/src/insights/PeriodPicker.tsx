@@ -1,29 +1,33 @@
+import { useTranslation } from 'react-i18next';
 import { matchingRange, QUICK_RANGES, quickRange, type Period, type QuickRange } from './period.js';
 
 /** The period of the figures: a quick range, or any first and last day. */
 export function PeriodPicker({ period, onChange }: { period: Period; onChange(period: Period): void }) {
+  const { t } = useTranslation();
   const range = matchingRange(period, new Date());
   return (
     <fieldset className="ins-period" data-testid="ins-period">
-      <legend>Period</legend>
+      <legend>{t('period.legend')}</legend>
       <select
-        aria-label="Quick range"
+        aria-label={t('period.quickRange')}
         value={range}
         onChange={(e) => e.target.value && onChange(quickRange(e.target.value as QuickRange, new Date()))}
         data-testid="ins-quick-range"
       >
-        {range === '' && <option value="">Custom</option>}
+        {range === '' && <option value="">{t('period.custom')}</option>}
         {QUICK_RANGES.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.label}
+          <option key={r} value={r}>
+            {t(`period.range.${r}`)}
           </option>
         ))}
       </select>
       <label>
-        From <input type="date" value={period.from} max={period.to} onChange={(e) => onChange({ ...period, from: e.target.value })} data-testid="ins-from" />
+        {t('period.from')}{' '}
+        <input type="date" value={period.from} max={period.to} onChange={(e) => onChange({ ...period, from: e.target.value })} data-testid="ins-from" />
       </label>
       <label>
-        to <input type="date" value={period.to} min={period.from} onChange={(e) => onChange({ ...period, to: e.target.value })} data-testid="ins-to" />
+        {t('period.to')}{' '}
+        <input type="date" value={period.to} min={period.from} onChange={(e) => onChange({ ...period, to: e.target.value })} data-testid="ins-to" />
       </label>
     </fieldset>
   );

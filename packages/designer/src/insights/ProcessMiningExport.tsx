@@ -1,3 +1,6 @@
+import { useTranslation } from 'react-i18next';
+
+/** The formats, named as their tools name them (the same in every language). */
 const EXPORTS = [
   { path: 'ocel.json', label: 'OCEL 2.0 JSON', file: 'exflow-ocel.json', accept: 'application/json' },
   { path: 'ocel.sqlite', label: 'OCEL 2.0 SQLite', file: 'exflow-ocel.sqlite', accept: 'application/vnd.sqlite3' },
@@ -9,10 +12,11 @@ const EXPORTS = [
  * ProM...): the cases opened in the period that match the filters (docs/insights.md).
  */
 export function ProcessMiningExport({ query, onExport }: { query: string | null; onExport(path: string, name: string, accept: string): void }) {
+  const { t } = useTranslation();
   return (
     <section className="ws-card ins-export" aria-labelledby="ins-export-title" data-testid="process-mining-export">
-      <h2 id="ins-export-title">Process-mining export</h2>
-      <p className="ins-help">The cases opened in this period that match the filters, with their invoices, tasks, suppliers and purchase orders.</p>
+      <h2 id="ins-export-title">{t('miningExport.title')}</h2>
+      <p className="ins-help">{t('miningExport.help')}</p>
       <div className="ins-export__buttons">
         {EXPORTS.map((e) => (
           <button

@@ -18,7 +18,7 @@ describe('Insights periods', () => {
     const instants = periodInstants({ from: '2026-11-01', to: '2026-11-30' }) as { from: string; to: string };
     expect(new Date(instants.from).getTime()).toBe(new Date(2026, 10, 1).getTime());
     expect(new Date(instants.to).getTime()).toBe(new Date(2026, 11, 1).getTime());
-    expect(periodInstants({ from: '2026-11-30', to: '2026-11-01' })).toEqual({ problem: 'The last day is before the first day' });
-    expect(periodInstants({ from: '', to: '2026-11-01' })).toEqual({ problem: 'Choose the first day of the period' });
+    expect(periodInstants({ from: '2026-11-30', to: '2026-11-01' })).toEqual({ problem: 'endsBeforeStart' });
+    expect(periodInstants({ from: '', to: '2026-11-01' })).toEqual({ problem: 'noFirstDay' });
   });
 });

@@ -4,15 +4,12 @@ export interface Period {
   to: string;
 }
 
-export const QUICK_RANGES = [
-  { id: '7d', label: 'Last 7 days' },
-  { id: '30d', label: 'Last 30 days' },
-  { id: '90d', label: 'Last 90 days' },
-  { id: 'month', label: 'This month' },
-  { id: 'lastMonth', label: 'Last month' },
-  { id: 'quarter', label: 'This quarter' },
-] as const;
-export type QuickRange = (typeof QUICK_RANGES)[number]['id'];
+/** The quick ranges, in the order the picker offers them (their names are `period.range.<id>` in the catalogue). */
+export const QUICK_RANGES = ['7d', '30d', '90d', 'month', 'lastMonth', 'quarter'] as const;
+export type QuickRange = (typeof QUICK_RANGES)[number];
+
+/** Why days are not a period (the reason's words are `period.<problem>` in the catalogue). */
+export type PeriodProblem = 'noFirstDay' | 'noLastDay' | 'endsBeforeStart';
 
 const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
@@ -40,16 +37,16 @@ export function quickRange(range: QuickRange, today: Date): Period {
 
 /**
  * The API's half-open instants for a period of local days: from the first day's midnight to the
- * midnight after the last day; `null` with the reason when the days are not a period.
+ * midnight after the last day; the reason when the days are not a period.
  * @example periodInstants({ from: '2026-11-01', to: '2026-11-30' })
  */
-export function periodInstants(period: Period): { from: string; to: string } | { problem: string } {
+export function periodInstants(period: Period): { from: string; to: string } | { problem: PeriodProblem } {
   const parse = (text: string) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00`) : null);
   const from = parse(period.from);
   const to = parse(period.to);
-  if (!from || Number.isNaN(from.getTime())) return { problem: 'Choose the first day of the period' };
-  if (!to || Number.isNaN(to.getTime())) return { problem: 'Choose the last day of the period' };
-  if (to < from) return { problem: 'The last day is before the first day' };
+  if (!from || Number.isNaN(from.getTime())) return { problem: 'noFirstDay' };
+  if (!to || Number.isNaN(to.getTime())) return { problem: 'noLastDay' };
+  if (to < from) return { problem: 'endsBeforeStart' };
   const after = new Date(to.getFullYear(), to.getMonth(), to.getDate() + 1);
   return { from: from.toISOString(), to: after.toISOString() };
 }
@@ -58,8 +55,8 @@ export function periodInstants(period: Period): { from: string; to: string } | {
 export function matchingRange(period: Period, today: Date): QuickRange | '' {
   return (
     QUICK_RANGES.find((r) => {
-      const p = quickRange(r.id, today);
+      const p = quickRange(r, today);
       return p.from === period.from && p.to === period.to;
-    })?.id ?? ''
+    }) ?? ''
   );
 }

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { FieldProps, WidgetProps } from '@rjsf/utils';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -85,6 +86,6 @@ export function RolesField(props: FieldProps) {
 
 const KNOWN_ROLES = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'approver'] as const;
 
-function roleName(role: string, t: ReturnType<typeof useTranslation>['t']): string {
+function roleName(role: string, t: TFunction): string {
   return (KNOWN_ROLES as readonly string[]).includes(role) ? t(`role.${role as (typeof KNOWN_ROLES)[number]}`) : role;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarDate, clockTime, dateTime, money } from './format.js';
+import { calendarDate, clockTime, dateTime, decimal, money, percent } from './format.js';
 
 // Intl writes a narrow no-break space in some locales; compare on plain spaces
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -50,5 +50,16 @@ describe('clockTime', () => {
   });
   it('writes the date too for a moment on another day', () => {
     expect(plain(clockTime(new Date(2025, 11, 4, 8, 0).toISOString(), now, 'de-DE'))).toBe('04.12.2025, 08:00');
+  });
+});
+
+describe('numbers and shares', () => {
+  it("write decimals and percentages in the user's locale, a dash for none", () => {
+    expect(decimal(1234.56, 1, 'de-DE')).toBe('1.234,6');
+    expect(decimal(1234.56, 1, 'en-GB')).toBe('1,234.6');
+    expect(plain(percent(0.125, 1, 'de-DE'))).toBe('12,5 %');
+    expect(percent(0.125, 0, 'en-GB')).toBe('13%');
+    expect(percent(null)).toBe('—');
+    expect(decimal(Number.NaN)).toBe('—');
   });
 });

@@ -34,6 +34,18 @@ export function money(amount: string | number | null | undefined, currency: stri
   }
 }
 
+/** A number in the user's locale with at most `digits` decimals ("1,234.5", "1.234,5"); a dash for none. */
+export function decimal(value: number | null | undefined, digits = 0, locale = currentLocale()): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+}
+
+/** A share (0.125) as a percentage in the user's locale ("12.5%", "12,5 %"); a dash for none. */
+export function percent(share: number | null | undefined, digits = 1, locale = currentLocale()): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '—';
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(share);
+}
+
 /**
  * A moment as day, month, year and time in the user's locale, the way it writes them
  * ("3 Dec 2025, 14:05", "03.12.2025, 14:05", "Dec 3, 2025, 2:05 PM"). The year is always

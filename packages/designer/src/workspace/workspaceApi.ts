@@ -22,7 +22,7 @@ import type {
   TaskSuggestion,
   VersionRecord,
 } from '@exflow/shared';
-import { ApiError, apiErrorOf, type ApiClientOptions } from '../api/client.js';
+import { ApiError, UNREACHABLE, apiErrorOf, type ApiClientOptions } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
@@ -71,7 +71,13 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     try {
       response = await doFetch(`${base}${path}`, { method, headers, body: init.body });
     } catch (cause) {
-      throw new ApiError(0, { type: 'about:blank', title: 'The server cannot be reached', status: 0, detail: `Check your network (${String(cause)})` });
+      throw new ApiError(0, {
+        type: 'about:blank',
+        title: 'The server cannot be reached',
+        status: 0,
+        detail: `Check your network (${String(cause)})`,
+        code: UNREACHABLE,
+      });
     }
     if (response.status === 401) options.onUnauthorized?.();
     if (!response.ok) throw await apiErrorOf(response);

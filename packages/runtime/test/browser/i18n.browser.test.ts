@@ -91,4 +91,65 @@ describe.skipIf(!hasChromium)('the web app in German, in Chromium', () => {
     await page.waitForSelector('[data-testid=decision] :text("Reason ist erforderlich")');
     expect(await page.locator('[data-testid=decision] :text("must have required property")').count()).toBe(0);
   });
+  it('Insights and the admin area in German, and a save the server refuses is refused in German words naming the field', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'de-DE' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error (admin):', e.message));
+    await page.goto(server.url);
+    await page.fill('input[type=email]', 'admin@demo.exflow');
+    await page.fill('input[type=password]', 'demo');
+    await page.click('[data-testid=login-submit]');
+    await page.waitForSelector('[data-testid=flow-table]');
+
+    await page.goto(`${server.url}/#/insights`);
+    await page.waitForSelector('[data-testid=insights] h1:has-text("Auswertungen")');
+    await page.waitForSelector('[data-testid=chart-approvalAging] [data-bar]');
+    await page.waitForFunction(() => ![...document.querySelectorAll('.ins-tile__value')].some((t) => t.textContent === '…'));
+    expect(await page.textContent('[data-testid=tile-approvalAging] .ins-tile__title')).toBe('Alter offener Freigaben');
+    // the task of NOS-2026-0777 waits: "1 offen", its age bucket in German words
+    expect(await page.textContent('[data-testid=tile-approvalAging] .ins-tile__value')).toMatch(/^\d+ offen/);
+    expect(await page.locator('[data-testid=chart-approvalAging] [data-bar]').first().getAttribute('aria-label')).toMatch(/ · 0–2 T \d+$/);
+    expect(await page.locator('[data-testid=chart-approvalAging] [data-bar]').first().getAttribute('aria-description')).toMatch(
+      /^Alter offener Freigaben, .*Fälle anzeigen$/,
+    );
+    expect(plain(await page.textContent('[data-testid=tile-exceptionRate] .ins-tile__value'))).toMatch(/^\d+(,\d)? %$/);
+    expect(await page.locator('[data-testid=ins-quick-range] option:checked').textContent()).toBe('Letzte 30 Tage');
+    expect(await page.textContent('#ins-export-title')).toBe('Export für Process Mining');
+    await page.screenshot({ path: join(ARTIFACTS, 'i18n-insights-de.png'), fullPage: true });
+    // a period that ends before it starts is refused on the page, in German
+    await page.fill('[data-testid=ins-from]', '2026-11-30');
+    await page.fill('[data-testid=ins-to]', '2026-11-01');
+    expect(await page.textContent('[data-testid=ins-period-problem]')).toBe('Der letzte Tag liegt vor dem ersten');
+
+    await page.goto(`${server.url}/#/admin`);
+    await page.waitForSelector('[data-testid=admin] h1:has-text("Verwaltung")');
+    await page.waitForSelector('#admin-branding-title:has-text("Markenauftritt")');
+    await page.waitForSelector('#admin-api-keys-title:has-text("API-Schlüssel")');
+    await page.waitForSelector('[data-testid=policies-form] label:has-text("Preistoleranz (%)")');
+    await page.waitForSelector('[data-testid=policies-form] button[type=submit]:has-text("Richtlinien speichern")');
+    await page.waitForSelector('[data-testid=template-packs] button:has-text("Installier")');
+    await page.screenshot({ path: join(ARTIFACTS, 'i18n-admin-de.png'), fullPage: true });
+    await context.close();
+
+    // a platform admin edits the brand; the server refuses a product name of 61 characters (the limit is 60)
+    const msp = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'de-DE' })).newPage();
+    msp.on('pageerror', (e) => console.error('page error (platform admin):', e.message));
+    await msp.goto(server.url);
+    await msp.fill('input[type=email]', 'platform@northledger.example');
+    await msp.fill('input[type=password]', 'demo');
+    await msp.click('[data-testid=login-submit]');
+    await msp.waitForSelector('[data-testid=nav-admin]');
+    await msp.click('[data-testid=nav-admin]');
+    const name = msp.locator('[data-testid=branding-form] input[name=productName]');
+    await name.waitFor();
+    const before = await name.inputValue();
+    await name.fill('N'.repeat(61));
+    await msp.click('[data-testid=branding-save]');
+    const refusal = msp.locator('#admin-branding [role=alert]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe('Nicht angenommen: Produktname erlaubt höchstens 60 Zeichen');
+    const north = httpClient(server.url, await server.login('platform@northledger.example'));
+    expect((await north('GET', '/api/v1/branding')).body.productName).toBe(before);
+    await msp.screenshot({ path: join(ARTIFACTS, 'i18n-admin-refused-de.png') });
+  });
 });

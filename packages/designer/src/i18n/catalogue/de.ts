@@ -1,5 +1,8 @@
 import { callFailureDe } from './callFailure.js';
+import { adminDe } from './admin.js';
 import type { Catalogue } from './en.js';
+import { insightsDe } from './insights.js';
+import { problemsDe } from './problems.js';
 
 /** Every text of the web app in German; the keys are those of `en.ts`. */
 export const de: Catalogue = {
@@ -539,4 +542,7 @@ export const de: Catalogue = {
     retry: 'Wiederholen',
   },
   ...callFailureDe,
+  ...insightsDe,
+  ...adminDe,
+  ...problemsDe,
 };

@@ -1,4 +1,7 @@
 import { callFailureEn } from './callFailure.js';
+import { adminEn } from './admin.js';
+import { insightsEn } from './insights.js';
+import { problemsEn } from './problems.js';
 
 /**
  * Every text of the web app in English, the source catalogue: keys are grouped by page, and
@@ -541,8 +544,12 @@ export const en = {
     retry: 'Retry',
   },
   ...callFailureEn,
+  ...insightsEn,
+  ...adminEn,
+  ...problemsEn,
 };
 
+/** A catalogue module's shape in another language: the same keys, any text. */
 export type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 /** The shape every catalogue has: the same keys as English, any text. */
 export type Catalogue = Strings<typeof en>;
