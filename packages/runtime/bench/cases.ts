@@ -18,7 +18,8 @@
  * "8,32,128"; BENCH_DB=pglite|postgres for one database; BENCH_PEER_ONLY=1 for bpmn-engine and the
  * raw rate alone; BENCH_PHASES=http,process,peer,raw for some phases (e.g. `http` under `--cpu-prof`);
  * BENCH_TRACE=1 prints the step times of the first cases; BENCH_STORED=n runs the PostgreSQL phases
- * on a kept schema that already holds n generated cases, for cost as work grows).
+ * on a kept schema that already holds n generated cases, for cost as work grows). After each Exflow
+ * phase it prints the process's RSS and heap.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -121,6 +122,12 @@ function createMailbox() {
     },
   };
 }
+
+/** The process's memory after a phase (the runtime and this driver share it), with the cases it has run so far. */
+const memory = (ran: number) => {
+  const m = process.memoryUsage();
+  console.log(`    process RSS ${(m.rss / 2 ** 20).toFixed(0)} MB, heap used ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, after ${ran.toLocaleString('en')} cases`);
+};
 
 const report = (label: string, inFlight: number, r: Result) =>
   console.log(
@@ -242,6 +249,7 @@ async function exflowOverHttp(name: string, databaseUrl?: string) {
       const r = await closedLoop(inFlight, oneCase);
       results.set(inFlight, r);
       report(`Exflow over HTTP, ${name}`, inFlight, r);
+      memory([...results.values()].reduce((sum, x) => sum + x.cases, 0));
     }
     return results;
   } finally {
@@ -293,6 +301,7 @@ async function exflowInProcess(name: string, databaseUrl?: string) {
       const r = await closedLoop(inFlight, oneCase);
       results.set(inFlight, r);
       report(`Exflow in process, ${name}`, inFlight, r);
+      memory([...results.values()].reduce((sum, x) => sum + x.cases, 0));
     }
     off();
     return results;

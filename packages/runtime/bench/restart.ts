@@ -12,9 +12,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import type { WorkflowDefinition } from '@exflow/shared';
 import { openDatabase } from '../src/store/db.js';
-import { benchFlow, BENCH_TENANT } from './support/benchTenant.js';
+import { benchSlaFlow as flow, BENCH_TENANT } from './support/benchTenant.js';
 import { prepareStoredCases } from './support/storedCases.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,14 +24,6 @@ const load = () =>
   loadavg()
     .map((x) => x.toFixed(1))
     .join(' ');
-
-/** The bench flow with an SLA on review: a review past it goes to approval. */
-const flow: WorkflowDefinition = {
-  ...benchFlow,
-  key: 'bench-cases',
-  nodes: benchFlow.nodes.map((n) => (n.id === 'review' ? { ...n, config: { ...n.config, dueIn: 'PT1H' } } : n)),
-  edges: [...benchFlow.edges, { id: 'e8', source: 'review', target: 'approval', sourcePort: 'timeout' }],
-};
 
 console.log(`bench:restart — ${OPEN.toLocaleString('en')} open cases, ${TIMERS.toLocaleString('en')} due timers, schema ${SCHEMA} (load average ${load()})`);
 await prepareStoredCases({ databaseUrl: DATABASE_URL, schema: SCHEMA, cases: OPEN, openCases: OPEN, dueTimers: TIMERS, flow, audit: false });

@@ -86,6 +86,8 @@ export interface StartOptions {
 
 /** Effects one claim takes (the effect worker's default batch). */
 const EFFECT_BATCH = 10;
+/** Due timers one claim takes (the timer worker's default batch). */
+const TIMER_BATCH = 10;
 
 const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
 
@@ -201,7 +203,12 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
       )
     : undefined;
   const timerPoller = workers
-    ? startPoller(createTimerWorker({ db, engine, log, now: options.now }).tick, config.pollMs, (e) => log('timer poll failed', { error: String(e) }))
+    ? startPoller(
+        createTimerWorker({ db, engine, log, now: options.now, batchSize: TIMER_BATCH, leaseMs: options.leaseMs }).tick,
+        config.pollMs,
+        (e) => log('timer poll failed', { error: String(e) }),
+        { concurrency: config.timerConcurrency, fanOutAt: TIMER_BATCH },
+      )
     : undefined;
   const checkpointPoller = workers
     ? startPoller(auditCheckpoints.tick, config.auditCheckpointMs, (e) => log('audit checkpoint failed', { error: String(e) }))

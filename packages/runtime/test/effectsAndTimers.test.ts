@@ -38,7 +38,7 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
       `case ${caseId} at ${nodeId}`,
     );
 
-  /** Runs the timer worker once, on the test's clock: how many timers it fired. */
+  /** Runs the timer worker once, on the test's clock: how many due timers it claimed (and fired). */
   const fireDueTimers = () => createTimerWorker({ db: server.db, engine: server.engine, now: clock.now }).tick();
 
   const closed = (caseId: string) =>

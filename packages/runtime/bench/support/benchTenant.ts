@@ -44,6 +44,13 @@ export const benchFlow: WorkflowDefinition = {
   ],
 };
 
+/** The bench flow with an hour's SLA on review: a review past it goes to approval (the restart bench, the timer backlog test). */
+export const benchSlaFlow: WorkflowDefinition = {
+  ...benchFlow,
+  nodes: benchFlow.nodes.map((n) => (n.id === 'review' ? { ...n, config: { ...n.config, dueIn: 'PT1H' } } : n)),
+  edges: [...benchFlow.edges, { id: 'e8', source: 'review', target: 'approval', sourcePort: 'timeout' }],
+};
+
 /** An invoice against the ap-exceptions PO-1001 with the chair price 5 % over (always reviewed), or at the PO price (touchless). */
 export function invoiceFor(n: number, chairPrice = '262.50') {
   const chairs = (Number(chairPrice) * 10).toFixed(2);

@@ -32,6 +32,8 @@ export interface EngineOptions {
    */
   services?: ServiceRegistry;
   now?: () => number;
+  /** Open cases whose last committed state is remembered (default 10,000; the least recently used go first). */
+  recentCases?: number;
 }
 
 export interface StartOptions {
@@ -114,7 +116,7 @@ function persisted(snapshot: AnyMachineSnapshot) {
  * one statement per event. Events on one case are serialised in this process by a keyed
  * mutex and across processes by the version check (a lost race is retried).
  */
-export function createEngine({ db, bus = createEventBus(), services = new Map(), now = Date.now }: EngineOptions) {
+export function createEngine({ db, bus = createEventBus(), services = new Map(), now = Date.now, recentCases = 10_000 }: EngineOptions) {
   const machines = createMachineCache();
   const caseLock = createKeyedMutex();
   const publisher = createPublisher(bus);
@@ -158,7 +160,7 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
    * Only an optimisation: the version check in the write catches a stale entry (another
    * process moved the case), which is then dropped and re-read.
    */
-  const recent = createRecentCases(10_000);
+  const recent = createRecentCases(recentCases);
 
   /**
    * Runs the local effects a transition planned, in its transaction `trx`: each service is

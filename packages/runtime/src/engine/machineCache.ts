@@ -26,5 +26,8 @@ export function createMachineCache(max = 500) {
       const loaded = load();
       return loaded instanceof Promise ? loaded.then(build) : build(loaded);
     },
+    get size(): number {
+      return entries.size;
+    },
   };
 }

@@ -24,5 +24,8 @@ export function createRecentCases(max: number) {
     drop(tenantId: string, caseId: string): void {
       entries.delete(key(tenantId, caseId));
     },
+    get size(): number {
+      return entries.size;
+    },
   };
 }

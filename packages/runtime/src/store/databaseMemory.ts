@@ -39,5 +39,8 @@ export function createLru<V>(max: number) {
     clear(): void {
       entries.clear();
     },
+    get size(): number {
+      return entries.size;
+    },
   };
 }

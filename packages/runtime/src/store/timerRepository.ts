@@ -24,10 +24,23 @@ const toTimer = (r: any): TimerRecord => ({
 
 export function createTimerRepository(db: Db) {
   return {
-    /** Pending timers due at `at` (the timer worker's clock), soonest first. */
-    async due(limit: number, at: Date): Promise<TimerRecord[]> {
-      const rows = await db('timers').where('status', 'pending').andWhere('due_at', '<=', at.toISOString()).orderBy('due_at').limit(limit);
-      return rows.map(toTimer);
+    /**
+     * Leases up to `limit` pending timers due at `at` (the timer worker's clock), soonest first,
+     * for `leaseMs`: rows another worker holds (locked now, or leased and the lease not yet run
+     * out) are skipped, so lanes and processes claim different timers. The lease does not fire
+     * anything: `take` in the firing transition does, once.
+     */
+    async claim(limit: number, at: Date, leaseMs: number): Promise<TimerRecord[]> {
+      const result = await db.raw(
+        `UPDATE timers t SET claimed_until = now() + (? * interval '1 millisecond')
+         FROM (SELECT tenant_id, id FROM timers
+               WHERE status = 'pending' AND due_at <= ? AND (claimed_until IS NULL OR claimed_until < now())
+               ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due
+         WHERE t.tenant_id = due.tenant_id AND t.id = due.id
+         RETURNING t.*`,
+        [leaseMs, at.toISOString(), limit],
+      );
+      return (result.rows as unknown[]).map(toTimer);
     },
 
     /** Takes a due timer for firing; `false` if another worker has it or it was cancelled. */

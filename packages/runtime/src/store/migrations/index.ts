@@ -21,6 +21,7 @@ import * as credentials from './019_credentials.js';
 import * as insightRollups from './020_insight_rollups.js';
 import * as aiDrift from './021_ai_drift.js';
 import * as notifications from './022_notifications.js';
+import * as claimsAndCaseEffects from './023_claims_and_case_effects.js';
 import * as templateInheritance from './024_template_inheritance.js';
 import * as templateFanouts from './025_template_fanouts.js';
 import * as rowChangeNotify from './027_row_change_notify.js';
@@ -54,6 +55,7 @@ const migrations: [string, Migration][] = [
   ['020_insight_rollups', insightRollups],
   ['021_ai_drift', aiDrift],
   ['022_notifications', notifications],
+  ['023_claims_and_case_effects', claimsAndCaseEffects],
   ['024_template_inheritance', templateInheritance],
   ['025_template_fanouts', templateFanouts],
   ['027_row_change_notify', rowChangeNotify],
