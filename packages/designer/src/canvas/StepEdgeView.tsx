@@ -1,5 +1,6 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useDesignerStore } from '../store/DesignerStoreProvider.js';
 import type { StepEdge } from './derive.js';
 import { labelPoint, orthogonalRoute, snapRoute, svgPath, type EdgeRoute } from './edgePath.js';
@@ -18,6 +19,7 @@ function edgeGeometry(route: EdgeRoute | undefined, source: { x: number; y: numb
  */
 function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
   const store = useDesignerStore();
+  const { t } = useTranslation();
   const { id, data, selected, sourceX, sourceY, targetX, targetY, markerEnd } = props;
   const route = data?.route;
   const { path, labelX, labelY, by } = useMemo(
@@ -59,7 +61,7 @@ function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
             {problems.length > 0 && <span className="edge-label__badge">!</span>}
             {data?.label}
             {heat && (
-              <span className="edge-label__heat" data-testid="edge-heat" aria-label={`taken ${heat.count} time${heat.count === 1 ? '' : 's'}`}>
+              <span className="edge-label__heat" data-testid="edge-heat" aria-label={t('step.taken', { count: heat.count })}>
                 ×{heat.count}
               </span>
             )}

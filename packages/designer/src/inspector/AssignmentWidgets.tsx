@@ -1,5 +1,6 @@
 import type { FieldProps, WidgetProps } from '@rjsf/utils';
 import { useState } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useAssignmentOptions } from './useAssignmentOptions.js';
 
@@ -85,6 +86,7 @@ export function RolesField(props: FieldProps) {
 
 const KNOWN_ROLES = ['platform_admin', 'tenant_admin', 'process_owner', 'analyst', 'approver'] as const;
 
-function roleName(role: string, t: ReturnType<typeof useTranslation>['t']): string {
-  return (KNOWN_ROLES as readonly string[]).includes(role) ? t(`role.${role as (typeof KNOWN_ROLES)[number]}`) : role;
+function roleName(role: string, t: TFunction): string {
+  const known = (KNOWN_ROLES as readonly string[]).includes(role);
+  return known ? t(`role.${role}` as 'role.analyst') : role;
 }

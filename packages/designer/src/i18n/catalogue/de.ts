@@ -1,4 +1,10 @@
 import type { Catalogue } from './en.js';
+import { panelsDe } from './panels.js';
+import { gridDe } from './grid.js';
+import { stepsDe } from './steps.js';
+import { dialogsDe } from './dialogs.js';
+import { fieldsDe } from './fields.js';
+import { validationDe } from './validation.js';
 
 /** Every text of the web app in German; the keys are those of `en.ts`. */
 export const de: Catalogue = {
@@ -539,4 +545,10 @@ export const de: Catalogue = {
     retrying: 'Wird wiederholt…',
     retry: 'Wiederholen',
   },
+  ...panelsDe,
+  ...gridDe,
+  ...stepsDe,
+  ...dialogsDe,
+  ...fieldsDe,
+  ...validationDe,
 };

@@ -1,3 +1,10 @@
+import { panelsEn } from './panels.js';
+import { gridEn } from './grid.js';
+import { stepsEn } from './steps.js';
+import { dialogsEn } from './dialogs.js';
+import { fieldsEn } from './fields.js';
+import { validationEn } from './validation.js';
+
 /**
  * Every text of the web app in English, the source catalogue: keys are grouped by page, and
  * `de.ts` must have the same keys (typed, and checked by catalogue.test.ts). Plurals use
@@ -539,8 +546,14 @@ export const en = {
     retrying: 'Retrying…',
     retry: 'Retry',
   },
+  ...panelsEn,
+  ...gridEn,
+  ...stepsEn,
+  ...dialogsEn,
+  ...fieldsEn,
+  ...validationEn,
 };
 
-type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
+export type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 /** The shape every catalogue has: the same keys as English, any text. */
 export type Catalogue = Strings<typeof en>;
