@@ -25,7 +25,9 @@ function text(key: string, params?: Record<string, unknown>): string | undefined
  */
 export function portLabel(kind: string, port: Pick<PortSpec, 'id' | 'label'>): string {
   const branch = kind === 'parallel' ? /^b(\d+)$/.exec(port.id) : null;
-  const key = branch ? 'port.parallelBranch' : `port.${kind}.${port.id}`;
+  // the check and call kinds share the service's ports (done, failed)
+  const own = `port.${kind}.${port.id}`;
+  const key = branch ? 'port.parallelBranch' : i18n.exists(own) ? own : `port.service.${port.id}`;
   const params = branch ? { n: branch[1] } : {};
   // only the label shared generates is translated: the same id may carry a label the user typed
   if (!i18n.exists(key) || t(key, { ...params, lng: 'en' }) !== port.label) return port.label;
