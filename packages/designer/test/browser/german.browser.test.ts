@@ -87,10 +87,12 @@ describe.skipIf(!hasChromium || !hasRuntime)('the designer in German, served by 
     const overflowing = await page.evaluate(() =>
       [...document.querySelectorAll('.react-flow__node')].flatMap((step) => {
         const card = step.getBoundingClientRect();
-        return [...step.querySelectorAll('.step__kind, .step__title, .step__summary, .step__ports span')]
-          // a long name is cut with an ellipsis inside the card (its title attribute has it whole); it must never spill out
-          .filter((el) => el.getBoundingClientRect().right > card.right + 1)
-          .map((el) => `${step.getAttribute('data-id')}: ${el.textContent}`);
+        return (
+          [...step.querySelectorAll('.step__kind, .step__title, .step__summary, .step__ports span')]
+            // a long name is cut with an ellipsis inside the card (its title attribute has it whole); it must never spill out
+            .filter((el) => el.getBoundingClientRect().right > card.right + 1)
+            .map((el) => `${step.getAttribute('data-id')}: ${el.textContent}`)
+        );
       }),
     );
     expect(overflowing).toEqual([]);
