@@ -19,7 +19,7 @@ describe('validate: the schema', () => {
     const { name: _name, ...rest } = flow([start(), end()], edges('start>end'));
     const result = validate(rest);
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([{ code: 'schema', path: '/name', message: '/name is required' }]);
+    expect(result.problems).toEqual([{ code: 'schema', path: '/name', message: '/name is required', params: { rule: 'required', field: '/name' } }]);
   });
 
   it('names a field of a node that breaks its pattern', () => {
@@ -32,11 +32,20 @@ describe('validate: the schema', () => {
 
   it('names an unknown field on an edge', () => {
     const definition = flow([start(), end()], [{ id: 'e', source: 'start', target: 'end', colour: 'red' } as never]);
-    expect(problemsOf(definition)).toEqual([{ code: 'schema', path: '/edges/0/colour', message: '/edges/0/colour is not a known field' }]);
+    expect(problemsOf(definition)).toEqual([
+      {
+        code: 'schema',
+        path: '/edges/0/colour',
+        message: '/edges/0/colour is not a known field',
+        params: { rule: 'additionalProperties', field: '/edges/0/colour' },
+      },
+    ]);
   });
 
   it('reports a value that is not a definition at all, without throwing', () => {
-    expect(problemsOf(null)).toEqual([{ code: 'schema', path: '', message: '(document) must be object' }]);
+    expect(problemsOf(null)).toEqual([
+      { code: 'schema', path: '', message: '(document) must be object', params: { rule: 'type', field: '(document)', detail: 'must be object' } },
+    ]);
     expect(validate('flow').ok).toBe(false);
   });
 });

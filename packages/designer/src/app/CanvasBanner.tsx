@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+import { outcomeLabel } from '../i18n/designerText.js';
 import { selectSimulation } from '../store/simulationSlice.js';
 import { selectComparison, selectHeatmap } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
@@ -8,18 +10,19 @@ export function CanvasBanner({ notice }: { notice: string | null }) {
   const comparison = useDesigner(selectComparison);
   const simulation = useDesigner(selectSimulation);
   const heatmap = useDesigner(selectHeatmap);
+  const { t } = useTranslation();
   if (heatmap) {
     const day = (iso: string) => iso.slice(0, 10);
     const open = heatmap.figures.nodes.reduce((n, s) => n + s.openNow, 0);
     return (
       <div className="canvas-banner canvas-banner--heat" data-testid="heatmap-banner" role="status">
         <span>
-          Heatmap of <strong>{heatmap.label}</strong> · {day(heatmap.figures.period.from)} to {day(heatmap.figures.period.to)} · {open} open case
-          {open === 1 ? '' : 's'} now
+          {t('canvasBanner.heatmapOf')} <strong>{heatmap.label}</strong>
+          {t('canvasBanner.heatmapPeriod', { from: day(heatmap.figures.period.from), to: day(heatmap.figures.period.to), count: open })}
         </span>
-        <span className="legend legend--heat">edges: times taken</span>
+        <span className="legend legend--heat">{t('canvasBanner.edgesTaken')}</span>
         <button type="button" className="btn btn--small btn--secondary" onClick={() => store.getState().setHeatmap(null)}>
-          Exit heatmap
+          {t('canvasBanner.exitHeatmap')}
         </button>
       </div>
     );
@@ -28,12 +31,12 @@ export function CanvasBanner({ notice }: { notice: string | null }) {
     const { added, removed, changed } = comparison.diff.counts;
     return (
       <div className="canvas-banner canvas-banner--compare" data-testid="compare-banner">
-        Comparing <strong>{comparison.baseLabel}</strong> → <strong>{comparison.targetLabel}</strong>
-        <span className="legend legend--added">{added} added</span>
-        <span className="legend legend--removed">{removed} removed</span>
-        <span className="legend legend--changed">{changed} changed</span>
+        {t('canvasBanner.comparing')} <strong>{comparison.baseLabel}</strong> → <strong>{comparison.targetLabel}</strong>
+        <span className="legend legend--added">{t('canvasBanner.added', { count: added })}</span>
+        <span className="legend legend--removed">{t('canvasBanner.removed', { count: removed })}</span>
+        <span className="legend legend--changed">{t('canvasBanner.changed', { count: changed })}</span>
         <button type="button" className="btn btn--small btn--secondary" onClick={() => store.getState().setComparison(null)}>
-          Exit compare
+          {t('canvasBanner.exitCompare')}
         </button>
       </div>
     );
@@ -41,9 +44,11 @@ export function CanvasBanner({ notice }: { notice: string | null }) {
   if (simulation) {
     return (
       <div className="canvas-banner canvas-banner--sim">
-        Simulating · {simulation.status === 'done' ? `ended ${simulation.outcome}` : 'waiting'}
+        {simulation.status === 'done'
+          ? t('canvasBanner.simulatingEnded', { outcome: outcomeLabel(String(simulation.outcome)) })
+          : t('canvasBanner.simulatingWaiting')}
         <button type="button" className="btn btn--small btn--secondary" onClick={() => store.getState().stopSimulation()}>
-          Stop
+          {t('canvasBanner.stop')}
         </button>
       </div>
     );

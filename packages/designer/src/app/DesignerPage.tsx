@@ -1,6 +1,7 @@
 import '../canvas/canvasStyles.js';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeApiError, type DefinitionRecord } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { createDesignerStore, type DesignerStore } from '../store/designerStore.js';
@@ -13,6 +14,7 @@ export function DesignerPage({ definitionId, onBack }: { definitionId: string; o
   const { api } = useApi();
   const [loaded, setLoaded] = useState<{ record: DefinitionRecord; store: DesignerStore } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
   useEffect(() => {
     let live = true;
     setLoaded(null);
@@ -41,14 +43,14 @@ export function DesignerPage({ definitionId, onBack }: { definitionId: string; o
   if (error) {
     return (
       <div className="page-message">
-        <div className="banner banner--error">Cannot open this flow: {error}</div>
+        <div className="banner banner--error">{t('canvasBanner.cannotOpen', { message: error })}</div>
         <button type="button" className="btn btn--secondary" onClick={onBack}>
-          Back to flows
+          {t('canvasBanner.backToFlows')}
         </button>
       </div>
     );
   }
-  if (!loaded) return <div className="page-message">Opening flow…</div>;
+  if (!loaded) return <div className="page-message">{t('canvasBanner.opening')}</div>;
   return (
     <DesignerStoreProvider store={loaded.store}>
       <ReactFlowProvider>

@@ -1,6 +1,7 @@
 import type { ValidationProblem, WorkflowDefinition } from '@exflow/shared';
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError, describeApiError, type DefinitionRecord, type VersionRecord, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { Canvas } from '../canvas/Canvas.js';
@@ -16,17 +17,17 @@ import { SkipLinks } from './SkipLinks.js';
 import { TopBar } from './TopBar.js';
 import { useAutosave } from './useAutosave.js';
 
-const SKIP_TARGETS = [
-  { id: 'canvas', label: 'Skip to canvas' },
-  { id: 'inspector', label: 'Skip to inspector' },
-];
-
 /** The designer of one flow: palette, canvas, side panel, top bar; saves and publishes through the API. */
 export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord; onBack(): void }) {
   const { api } = useApi();
   const store = useDesignerStore();
   const flow = useReactFlow();
   const layout = useAutoLayout();
+  const { t } = useTranslation();
+  const skipTargets = [
+    { id: 'canvas', label: t('canvasBanner.skipCanvas') },
+    { id: 'inspector', label: t('canvasBanner.skipInspector') },
+  ];
   const comparison = useDesigner(selectComparison);
   const heatmap = useDesigner(selectHeatmap);
   const readOnly = comparison !== null || heatmap !== null;
@@ -90,7 +91,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
       const result = await api.publish(record.id);
       setPublishBlocked(false);
       setServerProblems(undefined);
-      setNotice(`Published version ${result.version}`);
+      setNotice(t('canvasBanner.publishedVersion', { version: result.version }));
       await refreshVersions();
     } catch (e) {
       if (e instanceof ApiError && e.status === 422 && e.problem.errors) {
@@ -108,7 +109,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
         );
         setPublishBlocked(true);
         store.getState().setPanel('problems');
-      } else setNotice(`Publish failed: ${describeApiError(e)}`);
+      } else setNotice(t('canvasBanner.publishFailed', { message: describeApiError(e) }));
     } finally {
       setPublishing(false);
     }
@@ -122,7 +123,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
       const [figures, definition] = await Promise.all([api.getHeatmap(record.id, latestVersion), loadVersion(latestVersion)]);
       store.getState().setHeatmap({ figures, definition, label: `v${latestVersion}` });
     } catch (e) {
-      setNotice(`Heatmap failed: ${describeApiError(e)}`);
+      setNotice(t('canvasBanner.heatmapFailed', { message: describeApiError(e) }));
     }
   };
 
@@ -132,13 +133,13 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
   useCanvasShortcuts({ readOnly, layout: runLayout, onHelp: openHelp });
   useEffect(() => {
     if (!notice) return;
-    const t = setTimeout(() => setNotice(null), 5000);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setNotice(null), 5000);
+    return () => clearTimeout(timer);
   }, [notice]);
 
   return (
     <div className="designer">
-      <SkipLinks targets={SKIP_TARGETS} />
+      <SkipLinks targets={skipTargets} />
       <TopBar
         saveState={saveState}
         versions={versions}
@@ -155,7 +156,7 @@ export function DesignerWorkspace({ record, onBack }: { record: DefinitionRecord
       />
       <div className="designer__body">
         <Palette disabled={readOnly} />
-        <main className="designer__canvas" id="canvas" tabIndex={-1} aria-label="Canvas">
+        <main className="designer__canvas" id="canvas" tabIndex={-1} aria-label={t('canvasBanner.canvas')}>
           <Canvas onOpenProblems={() => store.getState().setPanel('problems')} overlay={<CanvasBanner notice={notice} />} />
         </main>
         <SidePanel

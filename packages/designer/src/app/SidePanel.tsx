@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { ReplayReport, ValidationProblem, WorkflowDefinition } from '@exflow/shared';
 import type { VersionSummary } from '../api/client.js';
 import { ProblemsPanel } from '../canvas/ProblemsPanel.js';
@@ -11,14 +12,7 @@ import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js
 import { CompiledPanel } from '../versions/CompiledPanel.js';
 import { VersionsPanel } from '../versions/VersionsPanel.js';
 
-const TABS: { id: Tab; label: string }[] = [
-  { id: 'inspect', label: 'Inspect' },
-  { id: 'problems', label: 'Problems' },
-  { id: 'simulate', label: 'Simulate' },
-  { id: 'replay', label: 'Replay' },
-  { id: 'versions', label: 'Versions' },
-  { id: 'compiled', label: 'Compiled' },
-];
+const TABS = ['inspect', 'problems', 'simulate', 'replay', 'versions', 'compiled'] as const satisfies readonly Tab[];
 
 export interface SidePanelProps {
   definitionId: string;
@@ -37,22 +31,23 @@ export function SidePanel(props: SidePanelProps) {
   const panel = useDesigner(selectPanel);
   const problemCount = useDesigner(selectProblemCount);
   const simulating = useDesigner(selectSimulation) !== null;
+  const { t } = useTranslation();
   return (
-    <aside className="side-panel" aria-label="Details" id="inspector" tabIndex={-1}>
+    <aside className="side-panel" aria-label={t('sidePanel.details')} id="inspector" tabIndex={-1}>
       <nav className="tabs" role="tablist">
         {TABS.map((tab) => (
           <button
-            key={tab.id}
+            key={tab}
             type="button"
             role="tab"
-            aria-selected={panel === tab.id}
-            className={`tabs__tab ${panel === tab.id ? 'is-active' : ''}`}
-            onClick={() => store.getState().setPanel(tab.id)}
-            data-testid={`tab-${tab.id}`}
+            aria-selected={panel === tab}
+            className={`tabs__tab ${panel === tab ? 'is-active' : ''}`}
+            onClick={() => store.getState().setPanel(tab)}
+            data-testid={`tab-${tab}`}
           >
-            {tab.label}
-            {tab.id === 'problems' && problemCount > 0 && <span className="tabs__count">{problemCount}</span>}
-            {tab.id === 'simulate' && simulating && <span className="tabs__live" aria-label="running" />}
+            {t(`sidePanel.${tab}`)}
+            {tab === 'problems' && problemCount > 0 && <span className="tabs__count">{problemCount}</span>}
+            {tab === 'simulate' && simulating && <span className="tabs__live" aria-label={t('sidePanel.running')} />}
           </button>
         ))}
       </nav>

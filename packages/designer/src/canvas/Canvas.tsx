@@ -15,7 +15,9 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import type { WorkflowDefinition } from '@exflow/shared';
-import { useCallback, useEffect, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { kindLabel } from '../i18n/i18n.js';
 import { connectionProblem } from '../store/definitionOps.js';
 import { selectFocusRequest } from '../store/viewSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
@@ -74,6 +76,25 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
   const fitReadable = useReadableFit();
   const initialised = useNodesInitialized();
   const fitted = useRef(!opening.fit);
+  const { t, i18n } = useTranslation();
+  // React Flow's own texts (controls, minimap, keyboard help for steps and connections) in the user's language
+  const ariaLabelConfig = useMemo(
+    () => ({
+      'node.a11yDescription.default': t('flowControls.node'),
+      'node.a11yDescription.keyboardDisabled': t('flowControls.nodeKeyboard'),
+      'node.a11yDescription.ariaLiveMessage': ({ direction, x, y }: { direction: string; x: number; y: number }) =>
+        t('flowControls.moved', { direction, x, y }),
+      'edge.a11yDescription.default': t('flowControls.edge'),
+      'controls.ariaLabel': t('flowControls.controls'),
+      'controls.zoomIn.ariaLabel': t('flowControls.zoomIn'),
+      'controls.zoomOut.ariaLabel': t('flowControls.zoomOut'),
+      'controls.fitView.ariaLabel': t('flowControls.fitView'),
+      'controls.interactive.ariaLabel': t('flowControls.interactive'),
+      'minimap.ariaLabel': t('flowControls.minimap'),
+      'handle.ariaLabel': t('flowControls.handle'),
+    }),
+    [t, i18n.language], // eslint-disable-line react-hooks/exhaustive-deps -- the texts follow the language
+  );
   useEffect(() => {
     if (!initialised || fitted.current) return;
     fitted.current = true;
@@ -204,6 +225,7 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
         minZoom={0.05}
         maxZoom={2}
         proOptions={proOptions}
+        ariaLabelConfig={ariaLabelConfig}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.3} color="#c9d0db" />
         <Controls showInteractive={false} position="bottom-left" />
@@ -220,8 +242,8 @@ export function Canvas({ onOpenProblems, overlay }: { onOpenProblems(): void; ov
       {quickAdd && <QuickAdd at={quickAdd} onClose={() => setQuickAdd(null)} />}
       {nodes.length === 0 && !readOnly && (
         <div className="canvas__empty">
-          <strong>Start with a step</strong>
-          <span>Drag “Invoice received” from the palette, or double-click the canvas to search for a step.</span>
+          <strong>{t('emptyCanvas.title')}</strong>
+          <span>{t('emptyCanvas.hint', { start: kindLabel('start', 'Invoice received') })}</span>
         </div>
       )}
     </div>

@@ -1,13 +1,15 @@
+import { useTranslation } from 'react-i18next';
 import { selectProblemCount } from '../store/flowSlice.js';
 import { useDesigner } from '../store/DesignerStoreProvider.js';
 
 /** "2 problems" / "No problems": always on the canvas; opens the problem list. */
 export function ProblemPill({ onOpen }: { onOpen(): void }) {
   const count = useDesigner(selectProblemCount);
+  const { t } = useTranslation();
   return (
     <button type="button" className={`problem-pill ${count ? 'is-bad' : 'is-good'}`} onClick={onOpen} data-testid="problem-pill">
       <span className="problem-pill__dot" aria-hidden />
-      {count === 0 ? 'No problems' : `${count} problem${count === 1 ? '' : 's'}`}
+      {t('problems.pill', { count })}
     </button>
   );
 }

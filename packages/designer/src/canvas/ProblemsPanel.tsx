@@ -1,4 +1,6 @@
 import type { ValidationProblem } from '@exflow/shared';
+import { useTranslation } from 'react-i18next';
+import { problemText } from '../i18n/designerText.js';
 import { selectDefinition, selectProblems } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 
@@ -10,6 +12,7 @@ export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlock
   const problems = useDesigner(selectProblems);
   const definition = useDesigner(selectDefinition);
   const store = useDesignerStore();
+  const { t } = useTranslation();
   const blocking = problems.filter((p) => p.severity !== 'warning');
   const shown = !blocking.length && serverProblems?.length ? serverProblems : problems;
   const show = (p: ValidationProblem, target: { nodeId?: string; edgeId?: string }) => {
@@ -17,24 +20,20 @@ export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlock
     if (p.pathNodeIds?.length) store.getState().select({ nodeIds: p.pathNodeIds, edgeIds: p.pathEdgeIds ?? [] });
   };
   const nameOf = (p: ValidationProblem) => {
-    if (p.edgeId) return `Connection ${p.edgeId}`;
+    if (p.edgeId) return t('problems.connection', { id: p.edgeId });
     const node = definition.nodes.find((n) => n.id === p.nodeId);
-    return node ? (node.label ?? node.id) : 'Flow';
+    return node ? (node.label ?? node.id) : t('problems.flow');
   };
   return (
     <div className="problems" data-testid="problems-panel">
-      {publishBlocked && shown.length > 0 && (
-        <div className="banner banner--error">
-          Publishing is blocked by {shown.length} problem{shown.length === 1 ? '' : 's'}. Fix each one below; click it to find it on the canvas.
-        </div>
-      )}
+      {publishBlocked && shown.length > 0 && <div className="banner banner--error">{t('problems.blocked', { count: shown.length })}</div>}
       {shown.length === 0 ? (
         <div className="problems__none">
           <span className="problems__tick" aria-hidden>
             ✓
           </span>
-          <strong>No problems</strong>
-          <span>The flow is valid and can be simulated and published.</span>
+          <strong>{t('problems.none')}</strong>
+          <span>{t('problems.valid')}</span>
         </div>
       ) : (
         <ul className="problems__list">
@@ -55,7 +54,7 @@ export function ProblemsPanel({ publishBlocked, serverProblems }: { publishBlock
                   </span>
                   <span className="problem__body">
                     <span className="problem__where">{nameOf(p)}</span>
-                    <span className="problem__message">{p.message}</span>
+                    <span className="problem__message">{problemText(p, definition)}</span>
                   </span>
                 </button>
               </li>

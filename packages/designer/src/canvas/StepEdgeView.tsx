@@ -1,5 +1,6 @@
 import { BaseEdge, EdgeLabelRenderer, type EdgeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useDesignerStore } from '../store/DesignerStoreProvider.js';
 import type { StepEdge } from './derive.js';
 import { edgeGeometry } from './edgePath.js';
@@ -11,6 +12,7 @@ import { useLabelOffset } from './labelOffset.js';
  */
 function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
   const store = useDesignerStore();
+  const { t } = useTranslation();
   const { id, data, selected, sourceX, sourceY, targetX, targetY, markerEnd } = props;
   const route = data?.route;
   const { path, labelX, labelY, by } = useMemo(
@@ -54,7 +56,7 @@ function StepEdgeViewImpl(props: EdgeProps<StepEdge>) {
             {problems.length > 0 && <span className="edge-label__badge">!</span>}
             {data?.label}
             {heat && (
-              <span className="edge-label__heat" data-testid="edge-heat" aria-label={`taken ${heat.count} time${heat.count === 1 ? '' : 's'}`}>
+              <span className="edge-label__heat" data-testid="edge-heat" aria-label={t('step.taken', { count: heat.count })}>
                 ×{heat.count}
               </span>
             )}

@@ -33,8 +33,8 @@ describe('deriveCanvas', () => {
     const { nodes, edges } = deriveCanvas({ definition, problems });
     const e2 = edges.find((e) => e.id === 'e2')!;
     expect(e2.sourceHandle).toBe(ORPHAN_HANDLE);
-    expect(e2.data!.problems[0]).toMatch(/port "gone"/);
-    expect(nodes.find((n) => n.id === 'big')!.data.problems.join()).toMatch(/no edge for "large"/);
+    expect(e2.data!.problems[0]).toMatch(/output “gone”/);
+    expect(nodes.find((n) => n.id === 'big')!.data.problems.join()).toMatch(/no connection for “large”/);
   });
 
   it('puts heatmap figures on the steps (with a heat level) and widths on the edges by how often they were taken', () => {

@@ -1,5 +1,7 @@
 import { getNodeKind, type FlowEdge, type FlowNode, type Heatmap, type PortSpec, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
 import { MarkerType, type Edge, type EdgeMarker, type Node } from '@xyflow/react';
+import { portLabel, problemText } from '../i18n/designerText.js';
+import { i18n, kindLabel } from '../i18n/i18n.js';
 import type { ChangeKind, DefinitionDiff } from '../versions/diff.js';
 import type { EdgeRoute } from './edgePath.js';
 
@@ -53,6 +55,8 @@ export interface CanvasInput {
   heatmap?: Heatmap | null;
   /** Edge routes laid out by ELK, by edge id (see `placeRoutes`). */
   routes?: ReadonlyMap<string, EdgeRoute>;
+  /** The language the texts on the canvas are in: a switch derives every element again. */
+  language?: string;
 }
 
 export interface CanvasElements {
@@ -111,6 +115,7 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
         measured?.height,
         readOnly,
         flowNode.position ? -1 : index,
+        input.language,
       ];
       const cached = nodeCache.get(flowNode.id);
       const node =
@@ -144,6 +149,7 @@ export function createCanvasDeriver(): (input: CanvasInput) => CanvasElements {
         edgeHeat?.count,
         edgeHeat?.width,
         route,
+        input.language,
       ];
       const cached = edgeCache.get(flowEdge.id);
       const edge =
@@ -181,8 +187,8 @@ function groupProblems(problems: readonly ValidationProblem[], definition: Workf
   const nodeProblems = new Map<string, string[]>();
   const edgeProblems = new Map<string, string[]>();
   for (const p of problems) {
-    if (p.edgeId && edgeIds.has(p.edgeId)) push(edgeProblems, p.edgeId, p.message);
-    else if (p.nodeId) push(nodeProblems, p.nodeId, p.message);
+    if (p.edgeId && edgeIds.has(p.edgeId)) push(edgeProblems, p.edgeId, problemText(p, definition));
+    else if (p.nodeId) push(nodeProblems, p.nodeId, problemText(p, definition));
   }
   return { nodeProblems, edgeProblems };
 }
@@ -218,7 +224,7 @@ export function estimatedSize(portCount: number): { width: number; height: numbe
 function toStepNode(flowNode: FlowNode, index: number, d: NodeDecoration): StepNode {
   const kind = getNodeKind(flowNode.kind);
   const ghost = d.diffState === 'removed';
-  const ports = kind ? kind.outputs(flowNode.config ?? {}) : [];
+  const ports = kind ? kind.outputs(flowNode.config ?? {}).map((p) => ({ ...p, label: portLabel(flowNode.kind, p) })) : [];
   const estimate = estimatedSize(ports.length);
   return {
     id: flowNode.id,
@@ -234,7 +240,7 @@ function toStepNode(flowNode: FlowNode, index: number, d: NodeDecoration): StepN
     ...(d.measured ? { measured: d.measured } : {}),
     data: {
       node: flowNode,
-      kindLabel: kind?.label ?? `Unknown kind "${flowNode.kind}"`,
+      kindLabel: kind ? kindLabel(flowNode.kind, kind.label) : i18n.t('step.unknownKind', { kind: flowNode.kind }),
       icon: kind?.icon ?? '?',
       group: kind?.group ?? 'unknown',
       ports,
@@ -284,7 +290,7 @@ export function edgePort(flowEdge: FlowEdge, source: FlowNode): { port: PortSpec
   const ports = getNodeKind(source.kind)?.outputs(source.config ?? {}) ?? [];
   const portId = flowEdge.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined);
   const port = ports.find((p) => p.id === portId);
-  return { port, label: flowEdge.label ?? (port && ports.length > 1 ? port.label : undefined) };
+  return { port, label: flowEdge.label ?? (port && ports.length > 1 ? portLabel(source.kind, port) : undefined) };
 }
 
 function toStepEdge(flowEdge: FlowEdge, source: FlowNode, d: EdgeDecoration): StepEdge {

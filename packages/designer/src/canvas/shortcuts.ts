@@ -1,18 +1,18 @@
-/** Keyboard shortcuts of the canvas, listed once: the handler and the help overlay read this. */
+/** Keyboard shortcuts of the canvas, listed once: the handler and the help overlay read this (what each does: `shortcuts.<action>` in the catalogue). */
 export const SHORTCUTS = [
-  { keys: 'Ctrl+Z', action: 'undo', label: 'Undo' },
-  { keys: 'Ctrl+Shift+Z', action: 'redo', label: 'Redo (also Ctrl+Y)' },
-  { keys: 'Ctrl+C', action: 'copy', label: 'Copy selected steps' },
-  { keys: 'Ctrl+X', action: 'cut', label: 'Cut selected steps' },
-  { keys: 'Ctrl+V', action: 'paste', label: 'Paste (also into another flow)' },
-  { keys: 'Ctrl+D', action: 'duplicate', label: 'Duplicate selected steps' },
-  { keys: 'Ctrl+A', action: 'selectAll', label: 'Select everything' },
-  { keys: 'Delete', action: 'delete', label: 'Delete selection (also Backspace)' },
-  { keys: 'Shift+drag', action: 'boxSelect', label: 'Select with a box; Shift+click adds to the selection' },
-  { keys: 'Shift+1', action: 'fit', label: 'Zoom to fit' },
-  { keys: 'Shift+L', action: 'layout', label: 'Auto-layout' },
-  { keys: 'Double-click', action: 'quickAdd', label: 'Quick-add a step where you clicked' },
-  { keys: 'Esc', action: 'deselect', label: 'Clear the selection' },
+  { keys: 'Ctrl+Z', action: 'undo' },
+  { keys: 'Ctrl+Shift+Z', action: 'redo' },
+  { keys: 'Ctrl+C', action: 'copy' },
+  { keys: 'Ctrl+X', action: 'cut' },
+  { keys: 'Ctrl+V', action: 'paste' },
+  { keys: 'Ctrl+D', action: 'duplicate' },
+  { keys: 'Ctrl+A', action: 'selectAll' },
+  { keys: 'Delete', action: 'delete' },
+  { keys: 'Shift+drag', action: 'boxSelect' },
+  { keys: 'Shift+1', action: 'fit' },
+  { keys: 'Shift+L', action: 'layout' },
+  { keys: 'Double-click', action: 'quickAdd' },
+  { keys: 'Esc', action: 'deselect' },
 ] as const;
 
 export type ShortcutAction = 'undo' | 'redo' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'selectAll' | 'fit' | 'layout' | 'deselect' | 'help';

@@ -1,4 +1,5 @@
 import { useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { selectDefinition, selectProblems } from '../store/flowSlice.js';
 import { selectSelectedEdgeIds, selectSelectedNodeIds } from '../store/selectionSlice.js';
 import { selectSimulation } from '../store/simulationSlice.js';
@@ -23,6 +24,8 @@ export function useCanvasElements(measured: ReadonlyMap<string, { width: number;
   const comparison = useDesigner(selectComparison);
   const heatmap = useDesigner(selectHeatmap);
   const derive = useRef(createCanvasDeriver()).current;
+  const { i18n } = useTranslation();
+  const language = i18n.language;
   const path = useMemo(() => (simulation ? simulationPath(simulation) : null), [simulation]);
   const shown = comparison ? comparison.target : heatmap ? heatmap.definition : definition;
   const routes = useEdgeRoutes(shown, measured);
@@ -40,7 +43,8 @@ export function useCanvasElements(measured: ReadonlyMap<string, { width: number;
       readOnly,
       heatmap: heatmap?.figures ?? null,
       routes,
+      language,
     });
     return { ...elements, readOnly };
-  }, [derive, shown, problems, selectedNodeIds, selectedEdgeIds, measured, path, comparison, heatmap, routes]);
+  }, [derive, shown, problems, selectedNodeIds, selectedEdgeIds, measured, path, comparison, heatmap, routes, language]);
 }

@@ -8,13 +8,11 @@ import {
   type HitPolicy,
 } from '@exflow/shared';
 import { useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { feelErrorText } from '../i18n/designerText.js';
 import { useDesignerStore } from '../store/DesignerStoreProvider.js';
 
-const HIT_POLICIES: { id: HitPolicy; hint: string }[] = [
-  { id: 'UNIQUE', hint: 'exactly one rule may match' },
-  { id: 'FIRST', hint: 'the first matching rule, top to bottom' },
-  { id: 'COLLECT', hint: 'every matching rule, as a list' },
-];
+const HIT_POLICIES = ['UNIQUE', 'FIRST', 'COLLECT'] as const satisfies readonly HitPolicy[];
 
 const EMPTY: DecisionTableConfig = { hitPolicy: 'FIRST', inputs: [], outputs: [], rules: [] };
 
@@ -35,7 +33,7 @@ function FeelCell({ value, label, unary, readOnly, onChange }: { value: string; 
       />
       {error && (
         <span className="dt-cell__error" id={id}>
-          {error.message}
+          {feelErrorText(error, value, unary)}
         </span>
       )}
     </div>
@@ -51,6 +49,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
   const store = useDesignerStore();
   const config = { ...EMPTY, ...(node.config as Partial<DecisionTableConfig> | undefined) };
   const [importProblems, setImportProblems] = useState<string[]>([]);
+  const { t } = useTranslation();
   const fileInput = useRef<HTMLInputElement>(null);
   const update = (next: Partial<DecisionTableConfig>) => {
     if (!readOnly) store.getState().updateNodeConfig(node.id, { ...config, ...next });
@@ -65,7 +64,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
     [rules[r], rules[to]] = [rules[to]!, rules[r]!];
     setRules(rules);
   };
-  const inputName = (i: number) => config.inputs[i]?.label || config.inputs[i]?.expression || `input ${i + 1}`;
+  const inputName = (i: number) => config.inputs[i]?.label || config.inputs[i]?.expression || t('decisionTable.inputName', { n: i + 1 });
   const onRowKey = (r: number) => (e: KeyboardEvent) => {
     if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
       e.preventDefault();
@@ -95,20 +94,20 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
   };
 
   return (
-    <section className="dt-grid" data-testid="decision-grid" aria-label="Decision table">
+    <section className="dt-grid" data-testid="decision-grid" aria-label={t('decisionTable.table')}>
       <div className="dt-grid__header">
         <label>
-          Hit policy{' '}
+          {t('decisionTable.hitPolicy')}{' '}
           <select value={config.hitPolicy} disabled={readOnly} onChange={(e) => update({ hitPolicy: e.target.value as HitPolicy })} data-testid="dt-hit-policy">
             {HIT_POLICIES.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.id}: {p.hint}
+              <option key={p} value={p}>
+                {t(`decisionTable.${p}`)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Keep the result as{' '}
+          {t('decisionTable.keepResult')}{' '}
           <input
             value={config.resultVar ?? ''}
             placeholder={node.id}
@@ -127,16 +126,16 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
               <th scope="col">#</th>
               {config.inputs.map((input, i) => (
                 <th scope="col" key={`in-${i}`} className="dt-col--input">
-                  <span className="dt-col__kind">When</span>
+                  <span className="dt-col__kind">{t('decisionTable.when')}</span>
                   <input
-                    aria-label={`Input ${i + 1} label`}
+                    aria-label={t('decisionTable.inputLabel', { n: i + 1 })}
                     value={input.label ?? ''}
-                    placeholder="label"
+                    placeholder={t('decisionTable.labelPlaceholder')}
                     readOnly={readOnly}
                     onChange={(e) => update({ inputs: config.inputs.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)) })}
                   />
                   <FeelCell
-                    label={`Input ${i + 1} expression`}
+                    label={t('decisionTable.inputExpression', { n: i + 1 })}
                     value={input.expression}
                     unary={false}
                     readOnly={readOnly}
@@ -146,7 +145,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
                     <button
                       type="button"
                       className="btn btn--ghost dt-remove"
-                      aria-label={`Remove input ${inputName(i)}`}
+                      aria-label={t('decisionTable.removeInput', { name: inputName(i) })}
                       onClick={() =>
                         update({
                           inputs: config.inputs.filter((_, j) => j !== i),
@@ -161,9 +160,9 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
               ))}
               {config.outputs.map((output, i) => (
                 <th scope="col" key={`out-${i}`} className="dt-col--output">
-                  <span className="dt-col__kind">Then</span>
+                  <span className="dt-col__kind">{t('decisionTable.then')}</span>
                   <input
-                    aria-label={`Output ${i + 1} name`}
+                    aria-label={t('decisionTable.outputName', { n: i + 1 })}
                     value={output.name}
                     readOnly={readOnly}
                     onChange={(e) => update({ outputs: config.outputs.map((x, j) => (j === i ? { name: e.target.value } : x)) })}
@@ -172,7 +171,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
                     <button
                       type="button"
                       className="btn btn--ghost dt-remove"
-                      aria-label={`Remove output ${output.name}`}
+                      aria-label={t('decisionTable.removeOutput', { name: output.name })}
                       onClick={() =>
                         update({
                           outputs: config.outputs.filter((_, j) => j !== i),
@@ -186,7 +185,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
                 </th>
               ))}
               <th scope="col">
-                <span className="visually-hidden">Rule actions</span>
+                <span className="visually-hidden">{t('decisionTable.ruleActions')}</span>
               </th>
             </tr>
           </thead>
@@ -197,7 +196,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
                 {config.inputs.map((_, c) => (
                   <td key={`w${c}`}>
                     <FeelCell
-                      label={`Rule ${r + 1}, ${inputName(c)}`}
+                      label={t('decisionTable.cell', { rule: r + 1, column: inputName(c) })}
                       value={rule.when[c] ?? ''}
                       unary
                       readOnly={readOnly}
@@ -208,7 +207,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
                 {config.outputs.map((o, c) => (
                   <td key={`t${c}`}>
                     <FeelCell
-                      label={`Rule ${r + 1}, ${o.name || `output ${c + 1}`}`}
+                      label={t('decisionTable.cell', { rule: r + 1, column: o.name || t('decisionTable.outputFallback', { n: c + 1 }) })}
                       value={rule.then[c] ?? ''}
                       unary={false}
                       readOnly={readOnly}
@@ -219,13 +218,19 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
                 <td className="dt-row-actions">
                   {!readOnly && (
                     <>
-                      <button type="button" className="btn btn--ghost" aria-label={`Move rule ${r + 1} up`} disabled={r === 0} onClick={() => moveRule(r, -1)}>
+                      <button
+                        type="button"
+                        className="btn btn--ghost"
+                        aria-label={t('decisionTable.moveUp', { n: r + 1 })}
+                        disabled={r === 0}
+                        onClick={() => moveRule(r, -1)}
+                      >
                         ↑
                       </button>
                       <button
                         type="button"
                         className="btn btn--ghost"
-                        aria-label={`Move rule ${r + 1} down`}
+                        aria-label={t('decisionTable.moveDown', { n: r + 1 })}
                         disabled={r === config.rules.length - 1}
                         onClick={() => moveRule(r, 1)}
                       >
@@ -234,7 +239,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
                       <button
                         type="button"
                         className="btn btn--ghost"
-                        aria-label={`Remove rule ${r + 1}`}
+                        aria-label={t('decisionTable.removeRule', { n: r + 1 })}
                         onClick={() => setRules(config.rules.filter((_, i) => i !== r))}
                       >
                         ✕
@@ -255,7 +260,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
             data-testid="dt-add-rule"
             onClick={() => setRules([...config.rules, { when: config.inputs.map(() => '-'), then: config.outputs.map(() => 'null') }])}
           >
-            + Rule
+            {t('decisionTable.addRule')}
           </button>
           <button
             type="button"
@@ -264,7 +269,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
               update({ inputs: [...config.inputs, { expression: 'invoice.grossTotal' }], rules: config.rules.map((r) => ({ ...r, when: [...r.when, '-'] })) })
             }
           >
-            + Input
+            {t('decisionTable.addInput')}
           </button>
           <button
             type="button"
@@ -276,25 +281,25 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
               })
             }
           >
-            + Output
+            {t('decisionTable.addOutput')}
           </button>
         </div>
       )}
       <div className="dt-grid__buttons">
         <button type="button" className="btn btn--secondary" onClick={exportDmn} data-testid="dt-export">
-          Export DMN
+          {t('decisionTable.exportDmn')}
         </button>
         {!readOnly && (
           <>
             <button type="button" className="btn btn--secondary" onClick={() => fileInput.current?.click()} data-testid="dt-import">
-              Import DMN
+              {t('decisionTable.importDmn')}
             </button>
             <input
               ref={fileInput}
               type="file"
               accept=".dmn,.xml,application/xml,text/xml"
               hidden
-              aria-label="DMN file to import"
+              aria-label={t('decisionTable.dmnFile')}
               data-testid="dt-import-file"
               onChange={(e) => {
                 const file = e.target.files?.[0];
@@ -308,7 +313,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
       {importProblems.length > 0 && (
         <ul className="inspector__problems" role="alert">
           {importProblems.map((p, i) => (
-            <li key={i}>{p}</li>
+            <li key={i}>{t('decisionTable.importRefused', { problem: p })}</li>
           ))}
         </ul>
       )}

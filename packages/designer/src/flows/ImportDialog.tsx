@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { problemText } from '../i18n/designerText.js';
 import { ApiError, describeApiError, type DefinitionRecord } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { parseDefinitionImport, type ImportResult } from './flowFactory.js';
@@ -10,6 +12,7 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
   const [problems, setProblems] = useState<(ImportResult & { ok: false })['problems']>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
 
   const submit = async () => {
     setError(null);
@@ -32,16 +35,17 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
 
   return (
     <div className="modal-backdrop" role="presentation" onClick={onClose}>
-      <div className="modal modal--wide" role="dialog" aria-label="Import a flow" onClick={(e) => e.stopPropagation()} data-testid="import-dialog">
+      <div className="modal modal--wide" role="dialog" aria-label={t('importFlow.title')} onClick={(e) => e.stopPropagation()} data-testid="import-dialog">
         <header className="modal__head">
-          <h2>Import a flow</h2>
-          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">
+          <h2>{t('importFlow.title')}</h2>
+          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label={t('common.close')}>
             ✕
           </button>
         </header>
-        <p className="panel-intro">Paste a workflow definition (JSON) or choose a file. It is checked before anything is saved.</p>
+        <p className="panel-intro">{t('importFlow.intro')}</p>
         <input
           type="file"
+          aria-label={t('importFlow.file')}
           accept="application/json,.json"
           onChange={async (e) => {
             const file = e.target.files?.[0];
@@ -55,15 +59,16 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
           onChange={(e) => setText(e.target.value)}
           placeholder='{ "schemaVersion": 1, "key": "…", "nodes": [ … ], "edges": [ … ] }'
           spellCheck={false}
+          aria-label={t('importFlow.text')}
           data-testid="import-text"
         />
         {problems.length > 0 && (
           <div className="banner banner--error" data-testid="import-problems">
-            Not imported: {problems.length} problem{problems.length === 1 ? '' : 's'}
+            {t('importFlow.refused', { count: problems.length })}
             <ul>
               {problems.slice(0, 30).map((p, i) => (
                 <li key={i}>
-                  {p.nodeId || p.edgeId ? <code>{p.nodeId ?? p.edgeId}</code> : null} {p.message}
+                  {p.nodeId || p.edgeId ? <code>{p.nodeId ?? p.edgeId}</code> : null} {problemText({ code: '', ...p })}
                 </li>
               ))}
             </ul>
@@ -72,10 +77,10 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
         {error && problems.length === 0 && <div className="banner banner--error">{error}</div>}
         <footer className="modal__actions">
           <button type="button" className="btn btn--ghost" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="button" className="btn btn--primary" onClick={() => void submit()} disabled={busy || !text.trim()} data-testid="import-submit">
-            Import
+            {t('importFlow.import')}
           </button>
         </footer>
       </div>

@@ -1,13 +1,14 @@
 import type { WorkflowDefinition } from '@exflow/shared';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import priceVariance from '../../../../templates/ap-exceptions/price-variance.workflow.json';
 import { describeApiError, type DefinitionRecord } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { blankDefinition, freeKey, keyFromName } from './flowFactory.js';
 
-const TEMPLATES: { id: string; label: string; definition?: WorkflowDefinition }[] = [
-  { id: 'blank', label: 'Blank canvas' },
-  { id: 'price-variance', label: 'Template: price variance (3-way match, review, SLA escalation)', definition: priceVariance as WorkflowDefinition },
+const TEMPLATES: { id: 'blank' | 'priceVariance'; definition?: WorkflowDefinition }[] = [
+  { id: 'blank' },
+  { id: 'priceVariance', definition: priceVariance as WorkflowDefinition },
 ];
 
 /** Names a new flow and creates its draft, blank or from a template. */
@@ -25,11 +26,12 @@ export function NewFlowDialog({
   const [key, setKey] = useState('');
   const [template, setTemplate] = useState('blank');
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
   const effectiveKey = key || freeKey(keyFromName(name || 'new flow'), takenKeys);
   const create = async () => {
     setError(null);
-    const source = TEMPLATES.find((t) => t.id === template)?.definition;
-    const flowName = name.trim() || 'New flow';
+    const source = TEMPLATES.find((choice) => choice.id === template)?.definition;
+    const flowName = name.trim() || t('newFlow.defaultName');
     const definition = source ? { ...structuredClone(source), name: flowName, key: effectiveKey } : blankDefinition(flowName, effectiveKey);
     try {
       onCreated(await api.createDefinition(definition));
@@ -42,7 +44,7 @@ export function NewFlowDialog({
       <form
         className="modal"
         role="dialog"
-        aria-label="New flow"
+        aria-label={t('newFlow.title')}
         onClick={(e) => e.stopPropagation()}
         onSubmit={(e) => {
           e.preventDefault();
@@ -50,25 +52,25 @@ export function NewFlowDialog({
         }}
       >
         <header className="modal__head">
-          <h2>New flow</h2>
-          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">
+          <h2>{t('newFlow.title')}</h2>
+          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label={t('common.close')}>
             ✕
           </button>
         </header>
         <label className="inspector__field">
-          <span>Name</span>
-          <input autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Price variance EU" data-testid="new-flow-name" />
+          <span>{t('newFlow.name')}</span>
+          <input autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder={t('newFlow.namePlaceholder')} data-testid="new-flow-name" />
         </label>
         <label className="inspector__field">
-          <span>Key (permanent, used by triggers and the API)</span>
+          <span>{t('newFlow.key')}</span>
           <input value={effectiveKey} onChange={(e) => setKey(e.target.value.toLowerCase())} pattern="[a-z0-9][a-z0-9\-]{0,63}" />
         </label>
         <label className="inspector__field">
-          <span>Start from</span>
+          <span>{t('newFlow.startFrom')}</span>
           <select value={template} onChange={(e) => setTemplate(e.target.value)}>
-            {TEMPLATES.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.label}
+            {TEMPLATES.map((choice) => (
+              <option key={choice.id} value={choice.id}>
+                {t(`newFlow.${choice.id}`)}
               </option>
             ))}
           </select>
@@ -76,10 +78,10 @@ export function NewFlowDialog({
         {error && <div className="banner banner--error">{error}</div>}
         <footer className="modal__actions">
           <button type="button" className="btn btn--ghost" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="btn btn--primary" data-testid="new-flow-create">
-            Create
+            {t('newFlow.create')}
           </button>
         </footer>
       </form>

@@ -1,4 +1,5 @@
 import { validate, type ValidationProblem, type WorkflowDefinition } from '@exflow/shared';
+import { i18n } from '../i18n/i18n.js';
 
 /** A definition key from a name: lower case, digits and dashes, as the schema requires. */
 export function keyFromName(name: string): string {
@@ -29,7 +30,8 @@ export function duplicateDefinition(source: WorkflowDefinition, taken: ReadonlyS
 }
 
 export type ImportResult =
-  { ok: true; definition: WorkflowDefinition } | { ok: false; problems: Pick<ValidationProblem, 'message' | 'nodeId' | 'edgeId' | 'path'>[] };
+  | { ok: true; definition: WorkflowDefinition }
+  | { ok: false; problems: (Pick<ValidationProblem, 'message' | 'nodeId' | 'edgeId' | 'path' | 'params'> & { code?: string })[] };
 
 /**
  * Reads pasted or uploaded definition JSON and checks it with shared `validate()`: anything
@@ -40,7 +42,7 @@ export function parseDefinitionImport(text: string): ImportResult {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problems: [{ message: `This is not JSON: ${(e as Error).message}` }] };
+    return { ok: false, problems: [{ message: i18n.t('importFlow.notJson', { message: (e as Error).message }) }] };
   }
   const { ok, problems } = validate(value);
   return ok ? { ok: true, definition: value as WorkflowDefinition } : { ok: false, problems };

@@ -35,3 +35,25 @@ describe('the catalogues', () => {
     }
   });
 });
+
+describe('the catalogue modules', () => {
+  // every module beside en.ts / de.ts spreads its groups into them: a group name used by two
+  // modules would silently lose the first one's texts
+  const modules = import.meta.glob<Record<string, Tree>>('./catalogue/*.ts', { eager: true });
+
+  it('no two modules (nor en.ts itself) declare the same group', () => {
+    const owner = new Map<string, string>();
+    for (const [file, exported] of Object.entries(modules)) {
+      if (/\/(en|de)\.ts$/.test(file)) continue;
+      for (const [name, value] of Object.entries(exported)) {
+        if (!name.endsWith('En')) continue;
+        for (const group of Object.keys(value)) {
+          expect(owner.get(group), `${group} in ${file} and ${owner.get(group)}`).toBeUndefined();
+          owner.set(group, file);
+          expect((en as unknown as Tree)[group], `${group} of ${file} in en.ts`).toBe(value[group]);
+        }
+      }
+    }
+    expect(owner.size).toBeGreaterThan(20);
+  });
+});

@@ -1,6 +1,8 @@
 import { checkFeelExpression } from '@exflow/shared';
 import type { WidgetProps } from '@rjsf/utils';
 import { useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { feelErrorText } from '../i18n/designerText.js';
 import type { AvailableField } from './availableFields.js';
 
 export interface InspectorFormContext {
@@ -13,6 +15,7 @@ export interface InspectorFormContext {
  * `checkFeelExpression`, marks where it breaks, and offers the fields FEEL can read here.
  */
 export function FeelWidget(props: WidgetProps) {
+  const { t } = useTranslation();
   const { id, value, required, disabled, readonly, onChange, onBlur, onFocus, registry, placeholder } = props;
   const text = typeof value === 'string' ? value : '';
   const error =
@@ -49,19 +52,19 @@ export function FeelWidget(props: WidgetProps) {
           value={text}
           spellCheck={false}
           disabled={disabled || readonly}
-          placeholder={placeholder || 'FEEL, e.g. invoice.grossTotal > 10000'}
+          placeholder={placeholder || t('feel.placeholder')}
           aria-invalid={Boolean(error)}
           onChange={(e) => onChange(e.target.value)}
           onBlur={() => onBlur(id, text)}
           onFocus={() => onFocus(id, text)}
         />
-        <button type="button" className="feel__fields-toggle" onClick={() => setOpen((o) => !o)} aria-expanded={open} title="Fields you can use here">
+        <button type="button" className="feel__fields-toggle" onClick={() => setOpen((o) => !o)} aria-expanded={open} title={t('feel.fields')}>
           {'{ }'}
         </button>
       </div>
       {error ? (
         <p className="feel__status feel__status--error" role="alert">
-          {error.message}
+          {feelErrorText(error, text)}
           {text && error.position >= 0 && (
             <code className="feel__where">
               {text.slice(0, error.position)}
@@ -71,21 +74,21 @@ export function FeelWidget(props: WidgetProps) {
           )}
         </p>
       ) : text ? (
-        <p className="feel__status feel__status--ok">Valid FEEL</p>
+        <p className="feel__status feel__status--ok">{t('feel.valid')}</p>
       ) : null}
       {open && (
         <div className="feel__fields" data-testid="feel-fields">
-          <input type="search" placeholder="Filter fields…" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <input type="search" placeholder={t('feel.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
           <ul>
             {shown.map((f) => (
               <li key={f.path}>
-                <button type="button" onClick={() => insert(f.path)} title={`Insert ${f.path}`}>
+                <button type="button" onClick={() => insert(f.path)} title={t('feel.insert', { path: f.path })}>
                   <code>{f.path}</code>
                   <span>{f.hint ? `${f.source} · ${f.hint}` : f.source}</span>
                 </button>
               </li>
             ))}
-            {shown.length === 0 && <li className="feel__none">No field matches.</li>}
+            {shown.length === 0 && <li className="feel__none">{t('feel.noMatch')}</li>}
           </ul>
         </div>
       )}

@@ -1,8 +1,9 @@
 import { getNodeKind, type FlowNode, type ValidationProblem } from '@exflow/shared';
 import Form from '@rjsf/core';
-import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import { englishStringTranslator, TranslatableString, type RJSFSchema, type UiSchema } from '@rjsf/utils';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fieldHelp, fieldTitle } from '../i18n/designerText.js';
 import { i18n as translations } from '../i18n/i18n.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
@@ -29,7 +30,7 @@ export function NodeConfigForm({ node, problems, readOnly }: { node: FlowNode; p
   const extraErrors = useMemo(() => errorSchemaFor(problems), [problems]);
   const upstream = useMemo(() => upstreamFields(definition, node.id), [definition.edges, definition.nodes, node.id]); // eslint-disable-line react-hooks/exhaustive-deps -- upstreamFields reads only nodes and edges; renaming the flow must not recompute them
   const formContext = useMemo(() => ({ kind: node.kind, fields: [...upstream, ...INVOICE_FIELDS] }), [node.kind, upstream]);
-  if (!schema) return <p className="inspector__note">This step's kind “{node.kind}” is not in the catalogue, so it cannot be configured.</p>;
+  if (!schema) return <p className="inspector__note">{translations.t('form.notInCatalogue', { kind: node.kind })}</p>;
   return (
     <Form
       key={node.id}
@@ -42,6 +43,7 @@ export function NodeConfigForm({ node, problems, readOnly }: { node: FlowNode; p
       fields={formFields}
       templates={templates}
       formContext={formContext}
+      translateString={translateString}
       extraErrors={extraErrors}
       showErrorList={false}
       noValidate
@@ -57,13 +59,36 @@ export function NodeConfigForm({ node, problems, readOnly }: { node: FlowNode; p
   );
 }
 
-/** A human task's field titles in the user's language (`humanTaskField.<name>`); other kinds and fields keep shared's. */
-function withFieldTitles(ui: UiSchema, schema: RJSFSchema, kind: string): UiSchema {
-  if (kind !== 'humanTask') return ui;
+/**
+ * Every field's title and help in the user's language, by the field's schema path under the
+ * node kind (see `fieldTitle`); a field the catalogue does not name keeps shared's title.
+ */
+function withFieldTitles(ui: UiSchema, schema: RJSFSchema, kind: string, path = ''): UiSchema {
   const out: UiSchema = { ...ui };
-  for (const name of Object.keys(schema.properties ?? {})) {
-    const key = `humanTaskField.${name}`;
-    if (translations.exists(key)) out[name] = { ...(out[name] as UiSchema | undefined), 'ui:title': translations.t(key as 'humanTaskField.queue') };
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    if (typeof child !== 'object') continue;
+    const at = path ? `${path}/${name}` : name;
+    const title = fieldTitle(kind, at);
+    const help = fieldHelp(kind, at);
+    let childUi = withFieldTitles((out[name] as UiSchema | undefined) ?? {}, child, kind, at);
+    if (title) childUi = { ...childUi, 'ui:title': title };
+    if (help) childUi = { ...childUi, 'ui:description': help };
+    const values = (child.enum as unknown[] | undefined)?.map((v) => String(v));
+    if (values && translations.exists(`fieldValue.${name}.${values[0]}`))
+      childUi = { ...childUi, 'ui:enumNames': values.map((v) => translations.t(`fieldValue.${name}.${v}` as 'fieldValue.outcome.resolved')) };
+    const items = child.items;
+    if (items && typeof items === 'object' && !Array.isArray(items))
+      childUi = { ...childUi, items: withFieldTitles((childUi.items as UiSchema | undefined) ?? {}, items, kind, `${at}/*`) };
+    if (Object.keys(childUi).length) out[name] = childUi;
   }
   return out;
+}
+
+/** rjsf's own texts (Add item, Move up, …) from the catalogue (`form.<rjsf's name>`), else its English. */
+const rjsfNames = new Map(Object.entries(TranslatableString).map(([name, english]) => [english as string, name]));
+function translateString(key: TranslatableString, params?: string[]): string {
+  const name = rjsfNames.get(key);
+  const catalogueKey = `form.${name}`;
+  if (!name || !translations.exists(catalogueKey)) return englishStringTranslator(key, params);
+  return translations.t(catalogueKey as 'form.AddButton', { name: params?.[0] ?? '' });
 }

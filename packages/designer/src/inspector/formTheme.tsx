@@ -2,6 +2,7 @@ import { getDefaultRegistry } from '@rjsf/core';
 import type { BaseInputTemplateProps, IconButtonProps, ObjectFieldTemplateProps, RegistryFieldsType, RegistryWidgetsType } from '@rjsf/utils';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { useState } from 'react';
+import { fieldTitle } from '../i18n/designerText.js';
 import { i18n } from '../i18n/i18n.js';
 import { QueueWidget, RolesField } from './AssignmentWidgets.js';
 import { DurationWidget } from './DurationWidget.js';
@@ -18,18 +19,19 @@ export const formValidator = customizeValidator({
 export const formWidgets: RegistryWidgetsType = { feel: FeelWidget, duration: DurationWidget, queue: QueueWidget };
 export const formFields: RegistryFieldsType = { json: JsonField, roles: RolesField };
 
-function button(label: string, className: string) {
+/** A form button; a label given as a function is read on each render (it follows the language). */
+function button(label: string | (() => string), className: string) {
   return function Button({ onClick, disabled, title, id }: IconButtonProps) {
     return (
       <button type="button" id={id} className={`form-btn ${className}`} onClick={onClick} disabled={disabled} title={title} aria-label={title}>
-        {label}
+        {typeof label === 'function' ? label() : label}
       </button>
     );
   };
 }
 
 export const buttonTemplates = {
-  AddButton: button('+ Add', 'form-btn--add'),
+  AddButton: button(() => i18n.t('form.add'), 'form-btn--add'),
   CopyButton: button('⧉', 'form-btn--icon'),
   MoveUpButton: button('↑', 'form-btn--icon'),
   MoveDownButton: button('↓', 'form-btn--icon'),
@@ -57,7 +59,7 @@ export function ObjectFieldTemplate(props: ObjectFieldTemplateProps) {
       {groupsFor(kind, schema as Record<string, unknown>).map((group) => (
         <FormGroup
           key={group.label}
-          label={groupLabel(group.label)}
+          label={groupLabel(group.label, kind, group.fields)}
           filled={group.fields.some((f) => isFilled((formData as Record<string, unknown> | undefined)?.[f]))}
         >
           {group.fields.map((f) => byName.get(f)?.content)}
@@ -76,17 +78,21 @@ function FormGroup({ label, filled, children }: { label: string; filled: boolean
           {open ? '▾' : '▸'}
         </span>
         {label}
-        {filled && <span className="form-group-box__dot" title="Filled in" />}
+        {filled && <span className="form-group-box__dot" title={i18n.t('form.filledIn')} />}
       </button>
       {open && <div className="form-group-box__body">{children}</div>}
     </section>
   );
 }
 
-/** A group's name in the user's language ("Assignment" → "Zuständigkeit"); unknown groups keep theirs. */
-function groupLabel(label: string): string {
+/**
+ * A group's name in the user's language ("Assignment" → "Zuständigkeit"); a group of one list or
+ * object is named by that field's title; unknown groups keep theirs.
+ */
+function groupLabel(label: string, kind: string, fields: string[]): string {
   const key = `configGroup.${label.toLowerCase()}`;
-  return i18n.exists(key) ? i18n.t(key as 'configGroup.sla') : label;
+  if (i18n.exists(key)) return i18n.t(key as 'configGroup.sla');
+  return (fields.length === 1 ? fieldTitle(kind, fields[0]!) : undefined) ?? label;
 }
 
 const CoreInput = getDefaultRegistry().templates.BaseInputTemplate;

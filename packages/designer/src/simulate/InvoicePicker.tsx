@@ -1,5 +1,6 @@
 import { parseInvoice } from '@exflow/shared';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { sampleInvoices } from './samples.js';
 
 /** Choose a bundled sample invoice or paste one as JSON; shared's `parseInvoice` checks it. */
@@ -13,13 +14,14 @@ export function InvoicePicker({
   const [choice, setChoice] = useState(sampleInvoices[0].id);
   const [pasted, setPasted] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
+  const { t } = useTranslation();
   const start = () => {
     let raw: unknown;
     if (choice === 'paste') {
       try {
         raw = JSON.parse(pasted);
       } catch (e) {
-        setProblems([`Not JSON: ${(e as Error).message}`]);
+        setProblems([t('invoicePicker.notJson', { message: (e as Error).message })]);
         return;
       }
     } else raw = sampleInvoices.find((s) => s.id === choice)!.invoice;
@@ -34,14 +36,14 @@ export function InvoicePicker({
   return (
     <div className="invoice-picker">
       <label className="inspector__field">
-        <span>Sample invoice</span>
+        <span>{t('invoicePicker.sample')}</span>
         <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="sample-invoice">
           {sampleInvoices.map((s) => (
             <option key={s.id} value={s.id}>
-              {s.label}
+              {t(`invoicePicker.${s.id as 'small-po'}`, { defaultValue: s.label })}
             </option>
           ))}
-          <option value="paste">Paste invoice JSON…</option>
+          <option value="paste">{t('invoicePicker.paste')}</option>
         </select>
       </label>
       {choice === 'paste' && (
@@ -62,7 +64,7 @@ export function InvoicePicker({
         </ul>
       )}
       <button type="button" className="btn btn--primary btn--block" onClick={start} disabled={disabled} data-testid="sim-start">
-        ▶ Start simulation
+        {t('invoicePicker.start')}
       </button>
     </div>
   );

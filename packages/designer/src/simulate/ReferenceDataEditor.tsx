@@ -1,5 +1,7 @@
 import type { ReferenceData } from '@exflow/shared';
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n/i18n.js';
 import { selectReferenceData } from '../store/simulationSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { sampleReferenceData } from './samples.js';
@@ -8,10 +10,10 @@ const LISTS = ['suppliers', 'purchaseOrders', 'goodsReceipts', 'taxRates', 'earl
 
 /** Why `value` is not reference data, or null: an object whose known keys are lists. */
 function referenceProblem(value: unknown): string | null {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'Reference data is a JSON object: { "purchaseOrders": [ … ], … }';
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return i18n.t('reference.notObject');
   for (const key of LISTS) {
     const list = (value as Record<string, unknown>)[key];
-    if (list !== undefined && !Array.isArray(list)) return `${key} must be a list`;
+    if (list !== undefined && !Array.isArray(list)) return i18n.t('reference.notList', { key });
   }
   return null;
 }
@@ -22,6 +24,7 @@ export function ReferenceDataEditor() {
   const reference = useDesigner(selectReferenceData);
   const [text, setText] = useState(() => JSON.stringify(reference, null, 2));
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
   // reference data set elsewhere (simulating a saved test case) replaces the text
   const shown = useRef(reference);
   if (shown.current !== reference) {
@@ -35,7 +38,7 @@ export function ReferenceDataEditor() {
     try {
       value = JSON.parse(next);
     } catch (e) {
-      setError(`Not JSON: ${(e as Error).message}`);
+      setError(t('invoicePicker.notJson', { message: (e as Error).message }));
       return;
     }
     const problem = referenceProblem(value);
@@ -45,12 +48,15 @@ export function ReferenceDataEditor() {
       store.getState().setReferenceData(value as ReferenceData);
     }
   };
-  const counts = LISTS.filter((k) => reference[k]?.length).map((k) => `${reference[k]!.length} ${k}`);
+  const counts = LISTS.filter((k) => reference[k]?.length).map((k) => t(`reference.${k}`, { count: reference[k]!.length }));
   return (
     <details className="reference-editor" data-testid="reference-editor">
-      <summary>Reference data the checks use{counts.length ? ` (${counts.join(', ')})` : ''}</summary>
+      <summary>
+        {t('reference.summary')}
+        {counts.length ? ` (${counts.join(', ')})` : ''}
+      </summary>
       <label className="pending__label" htmlFor="sim-reference">
-        Purchase orders, goods receipts, suppliers, tax rates (JSON, as in a template's reference-data.json)
+        {t('reference.label')}
       </label>
       <textarea
         id="sim-reference"
@@ -69,7 +75,7 @@ export function ReferenceDataEditor() {
         </p>
       )}
       <button type="button" className="btn btn--ghost" onClick={() => change(JSON.stringify(sampleReferenceData, null, 2))}>
-        Reset to the sample data
+        {t('reference.reset')}
       </button>
     </details>
   );

@@ -1,6 +1,8 @@
 import type { ReplayReport } from '@exflow/shared';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeApiError } from '../api/client.js';
+import { outcomeLabel } from '../i18n/designerText.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { replayHeatmap } from './replayHeatmap.js';
@@ -34,6 +36,7 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
   const [report, setReport] = useState<ReplayReport | null>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   const run = async () => {
     setBusy(true);
@@ -60,23 +63,30 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
 
   return (
     <div className="replay" data-testid="replay-panel">
-      <p>Run the cases closed in a period through the saved draft, from their recorded answers. Nothing is written.</p>
+      <p>{t('replay.intro')}</p>
       <label>
-        From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        {t('replay.from')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
       </label>
       <label>
-        To <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        {t('replay.to')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </label>
       <button type="button" className="button" disabled={busy} onClick={() => void run()}>
-        {busy ? 'Replaying…' : 'Replay'}
+        {busy ? t('replay.running') : t('replay.run')}
       </button>
       {failure && <div className="banner banner--error">{failure}</div>}
       {report && (
         <>
           <p data-testid="replay-summary">
-            {report.total} case{report.total === 1 ? '' : 's'}: {report.pathDiffers} take another path, {report.outcomeDiffers} end differently,{' '}
-            {report.queuesDiffer} use other queues, {report.stopped} stop for want of a recorded answer, {report.timesDiffer} have other SLA due times or
-            durations. Late tasks: {report.late.original} published, {report.late.replayed} draft.
+            {t('replay.summary', {
+              count: report.total,
+              path: report.pathDiffers,
+              outcome: report.outcomeDiffers,
+              queues: report.queuesDiffer,
+              stopped: report.stopped,
+              times: report.timesDiffer,
+              lateBefore: report.late.original,
+              lateAfter: report.late.replayed,
+            })}
           </p>
           <button
             type="button"
@@ -86,18 +96,18 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
               store.getState().setHeatmap({
                 definition,
                 figures: replayHeatmap(report, 'replayed', definition, { from: `${from}T00:00:00Z`, to: `${to}T00:00:00Z` }),
-                label: 'the draft, replayed',
+                label: t('replay.draftReplayed'),
               })
             }
           >
-            Show the draft's counts and times on the canvas
+            {t('replay.onCanvas')}
           </button>
           <table className="replay__paths" data-testid="replay-paths">
             <thead>
               <tr>
-                <th>Path</th>
-                <th>Published: cases, median time</th>
-                <th>Draft: cases, median time</th>
+                <th>{t('replay.path')}</th>
+                <th>{t('replay.publishedTimes')}</th>
+                <th>{t('replay.draftTimes')}</th>
               </tr>
             </thead>
             <tbody>
@@ -117,9 +127,9 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
           <table className="replay__counts">
             <thead>
               <tr>
-                <th>Step</th>
-                <th>Published</th>
-                <th>Draft</th>
+                <th>{t('replay.step')}</th>
+                <th>{t('replay.published')}</th>
+                <th>{t('replay.draft')}</th>
               </tr>
             </thead>
             <tbody>
@@ -141,8 +151,13 @@ export function ReplayPanel({ runReplay }: { runReplay(body: { from: string; to:
                     store.getState().select({ nodeIds: c.replayed.path.filter((id) => definition.nodes.some((n) => n.id === id)), edgeIds: c.replayed.edges })
                   }
                 >
-                  {c.caseId}: {c.original.outcome ?? 'open'} in {formatDuration(c.original.durationMs)} → {c.replayed.stopped ?? c.replayed.outcome ?? 'open'}
-                  {c.replayed.durationMs !== null && ` in ${formatDuration(c.replayed.durationMs)}`}
+                  {t('replay.caseLine', {
+                    id: c.caseId,
+                    before: c.original.outcome ? outcomeLabel(c.original.outcome) : t('replay.open'),
+                    beforeTime: formatDuration(c.original.durationMs),
+                    after: c.replayed.stopped ?? (c.replayed.outcome ? outcomeLabel(c.replayed.outcome) : t('replay.open')),
+                  })}
+                  {c.replayed.durationMs !== null && t('replay.inTime', { time: formatDuration(c.replayed.durationMs) })}
                 </button>
               </li>
             ))}

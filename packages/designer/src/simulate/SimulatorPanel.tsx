@@ -1,6 +1,8 @@
 import type { CaseEvent } from '@exflow/shared';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useApi } from '../api/ApiProvider.js';
+import { outcomeLabel, problemText } from '../i18n/designerText.js';
 import { selectDefinition, selectProblemCount } from '../store/flowSlice.js';
 import { selectSimulation, selectSimulationError, selectSimulationStale, selectStepMode, selectTenantPolicies } from '../store/simulationSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
@@ -11,13 +13,7 @@ import { ReferenceDataEditor } from './ReferenceDataEditor.js';
 import { TestCasesSection } from './TestCasesSection.js';
 import { hasHiddenFrames, shownFrames, type SimFrame } from './simulator.js';
 
-const EVENT_LABELS: Record<string, string> = {
-  'case.started': 'Case started',
-  'service.done': 'Service completed',
-  'service.failed': 'Service failed',
-  'task.completed': 'Task completed',
-  'timer.fired': 'Timer fired',
-};
+const EVENTS = ['case.started', 'service.done', 'service.failed', 'task.completed', 'timer.fired'];
 
 /** Runs the compiled flow in the browser against a sample invoice; the user answers what it waits for. */
 export function SimulatorPanel() {
@@ -31,6 +27,8 @@ export function SimulatorPanel() {
   const [picked, setPicked] = useState<number | null>(null);
   const policies = useDesigner(selectTenantPolicies);
   const { api } = useApi();
+  const { t } = useTranslation();
+  const eventLabel = (type: string) => (EVENTS.includes(type) ? t(`simEvent.${type.replace('.', '_') as 'case_started'}`) : type);
   // the checks run with the tenant's policies, as in the runtime; without them (a role that may not read them) with the node's params
   useEffect(() => {
     let live = true;
@@ -64,29 +62,21 @@ export function SimulatorPanel() {
   };
 
   const toggle = (
-    <label className="toggle" title="Reveal the path one microstep at a time">
-      <input type="checkbox" checked={stepMode} onChange={(e) => store.getState().setStepMode(e.target.checked)} data-testid="step-mode" /> Step by step
+    <label className="toggle" title={t('simulator.stepByStepTitle')}>
+      <input type="checkbox" checked={stepMode} onChange={(e) => store.getState().setStepMode(e.target.checked)} data-testid="step-mode" />{' '}
+      {t('simulator.stepByStep')}
     </label>
   );
 
   if (!simulation) {
     return (
       <div className="simulator" data-testid="simulator">
-        <p className="panel-intro">
-          Try the flow with an invoice: the same compiled machine the runtime runs, here in your browser. Check steps run the real checks on the reference data
-          below. Nothing is sent.
-        </p>
+        <p className="panel-intro">{t('simulator.intro')}</p>
         <p className="panel-intro" data-testid="sim-policies">
-          {policies
-            ? "Checks use your tenant's policies where they set a parameter (as published cases will)."
-            : "Checks use each step's own parameters (your tenant's policies are not loaded)."}
+          {policies ? t('simulator.withPolicies') : t('simulator.withoutPolicies')}
         </p>
-        {problemCount > 0 && (
-          <div className="banner banner--warn">
-            Fix the {problemCount} problem{problemCount === 1 ? '' : 's'} first: only a valid flow can run.
-          </div>
-        )}
-        {error && <SimulationError message={error.message} problems={error.problems?.map((p) => p.message)} />}
+        {problemCount > 0 && <div className="banner banner--warn">{t('simulator.fixFirst', { count: problemCount })}</div>}
+        {error && <SimulationError message={error.message} problems={error.problems?.map((p) => problemText(p, definition))} />}
         {toggle}
         <ReferenceDataEditor />
         <InvoicePicker disabled={problemCount > 0} onStart={(parsed, raw) => store.getState().startSimulation(parsed.invoice, raw)} />
@@ -104,22 +94,22 @@ export function SimulatorPanel() {
       <div className={`sim-status ${simulation.status === 'done' ? `is-done is-${simulation.outcome}` : ''}`} data-testid="sim-status">
         {simulation.status === 'done' && !hidden ? (
           <>
-            Case ended: <strong>{simulation.outcome}</strong>
+            {t('simulator.ended')} <strong>{outcomeLabel(String(simulation.outcome))}</strong>
           </>
         ) : (
           <>
-            At <strong>{(frames.at(-1)?.active ?? []).map(labelOf).join(', ') || '—'}</strong>
-            {hidden ? ' · more steps to show' : ' · waiting'}
+            {t('simulator.at')} <strong>{(frames.at(-1)?.active ?? []).map(labelOf).join(', ') || '—'}</strong>
+            {hidden ? t('simulator.moreSteps') : t('simulator.waiting')}
           </>
         )}
       </div>
-      {stale && <div className="banner banner--warn">The flow changed since this run started. Restart to simulate the current draft.</div>}
+      {stale && <div className="banner banner--warn">{t('simulator.stale')}</div>}
       <div className="sim-controls">
         <button type="button" className="btn btn--secondary" disabled={!hidden} onClick={() => store.getState().stepSimulation()} data-testid="sim-step">
-          Step
+          {t('simulator.step')}
         </button>
         <button type="button" className="btn btn--secondary" disabled={!hidden} onClick={() => store.getState().runSimulationToWait()} data-testid="sim-run">
-          Run to next wait
+          {t('simulator.runToWait')}
         </button>
         <button
           type="button"
@@ -130,14 +120,14 @@ export function SimulatorPanel() {
           }}
           data-testid="sim-stop"
         >
-          Reset
+          {t('simulator.reset')}
         </button>
         {toggle}
       </div>
       {error && <SimulationError message={error.message} />}
       {!hidden && simulation.pending.length > 0 && (
         <section className="sim-section">
-          <h4>Waiting for</h4>
+          <h4>{t('simulator.waitingFor')}</h4>
           {simulation.pending.map((work) => (
             <PendingWorkCard
               key={`${work.type}:${work.nodeId}:${'timerId' in work ? work.timerId : ''}`}
@@ -149,15 +139,13 @@ export function SimulatorPanel() {
         </section>
       )}
       <section className="sim-section">
-        <h4>Path</h4>
+        <h4>{t('simulator.path')}</h4>
         <ol className="sim-timeline" data-testid="sim-timeline">
           {timeline.map(({ frame, index, event }) => (
             <li key={index} className={(picked ?? frames.length - 1) === index ? 'is-current' : ''}>
               {event && (
                 <span className="sim-timeline__event">
-                  {event.type === 'service.done' && simulation.checked.includes(String(event.nodeId))
-                    ? 'Check ran on the reference data'
-                    : (EVENT_LABELS[event.type] ?? event.type)}
+                  {event.type === 'service.done' && simulation.checked.includes(String(event.nodeId)) ? t('simulator.checkRan') : eventLabel(event.type)}
                   {event.outcome ? `: ${String(event.outcome)}` : ''}
                 </span>
               )}
@@ -170,10 +158,10 @@ export function SimulatorPanel() {
       </section>
       {current && (
         <section className="sim-section">
-          <h4>Case data {picked !== null ? `at step ${picked + 1}` : 'now'}</h4>
+          <h4>{picked !== null ? t('simulator.caseDataAt', { step: picked + 1 }) : t('simulator.caseDataNow')}</h4>
           {changes.length > 0 && (
             <p className="sim-changes">
-              Changed:{' '}
+              {t('simulator.changed')}{' '}
               {changes.map((c) => (
                 <code key={c}>{c}</code>
               ))}
@@ -183,7 +171,7 @@ export function SimulatorPanel() {
             {JSON.stringify({ vars: current.context.vars, tasks: current.context.tasks, errors: current.context.errors }, null, 2)}
           </pre>
           <details>
-            <summary>Invoice as FEEL sees it</summary>
+            <summary>{t('simulator.invoiceAsFeel')}</summary>
             <pre className="json-view">{JSON.stringify(current.context.invoice, null, 2)}</pre>
           </details>
         </section>

@@ -1,5 +1,7 @@
 import { parseInvoice } from '@exflow/shared';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { outcomeLabel } from '../i18n/designerText.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { selectSimulation, selectTestCaseRuns } from '../store/simulationSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
@@ -14,13 +16,14 @@ export function TestCasesSection() {
   const simulation = useDesigner(selectSimulation);
   const runs = useDesigner(selectTestCaseRuns);
   const [name, setName] = useState('');
+  const { t } = useTranslation();
   const testCases = definition.testCases ?? [];
   const labelOf = (id: string) => definition.nodes.find((n) => n.id === id)?.label ?? id;
   const ran = testCases.filter((t) => runs[t.id]);
   const passed = ran.filter((t) => runs[t.id]!.passed).length;
   return (
     <section className="sim-section" data-testid="test-cases" aria-labelledby="test-cases-title">
-      <h4 id="test-cases-title">Test cases</h4>
+      <h4 id="test-cases-title">{t('testCases.title')}</h4>
       {simulation && (
         <form
           className="test-case-save"
@@ -29,35 +32,33 @@ export function TestCasesSection() {
             if (store.getState().saveTestCase(name)) setName('');
           }}
         >
-          <label htmlFor="test-case-name">Save this run as a test case</label>
+          <label htmlFor="test-case-name">{t('testCases.saveAs')}</label>
           <div className="test-case-save__row">
             <input
               id="test-case-name"
               value={name}
               onChange={(e) => setName(e.target.value)}
-              placeholder="e.g. Price 5 % over, accepted"
+              placeholder={t('testCases.namePlaceholder')}
               maxLength={200}
               data-testid="test-case-name"
             />
             <button type="submit" className="btn btn--secondary" data-testid="test-case-save">
-              Save
+              {t('testCases.save')}
             </button>
           </div>
         </form>
       )}
       {testCases.length === 0 ? (
-        <p className="panel-intro">
-          No test cases yet. Run the flow with an invoice, answer its steps, then save the run: it becomes the route the flow must keep taking.
-        </p>
+        <p className="panel-intro">{t('testCases.none')}</p>
       ) : (
         <>
           <div className="test-case-summary">
             <button type="button" className="btn btn--primary" onClick={() => store.getState().runTestCases()} data-testid="test-cases-run">
-              ▶ Run all {testCases.length}
+              {t('testCases.runAll', { count: testCases.length })}
             </button>
             {ran.length > 0 && (
               <span role="status" data-testid="test-cases-summary">
-                {passed} of {ran.length} passed
+                {t('testCases.passed', { passed, count: ran.length })}
               </span>
             )}
           </div>
@@ -68,13 +69,13 @@ export function TestCasesSection() {
               return (
                 <li key={tc.id} className={`test-case is-${status.replace(' ', '-')}`} data-testid={`test-case-${tc.id}`} data-status={status}>
                   <div className="test-case__head">
-                    <span className="test-case__badge">{run ? (run.passed ? '✓ pass' : '✗ fail') : '–'}</span>
+                    <span className="test-case__badge">{run ? (run.passed ? t('testCases.pass') : t('testCases.fail')) : '–'}</span>
                     <strong>{tc.name}</strong>
                     <button
                       type="button"
                       className="btn btn--ghost"
-                      aria-label={`Simulate test case ${tc.name}`}
-                      title="Run its invoice in the simulator, with its reference data"
+                      aria-label={t('testCases.simulate', { name: tc.name })}
+                      title={t('testCases.simulateTitle')}
                       data-testid={`test-case-simulate-${tc.id}`}
                       onClick={() => {
                         const parsed = parseInvoice(tc.invoice);
@@ -89,20 +90,20 @@ export function TestCasesSection() {
                     <button
                       type="button"
                       className="btn btn--ghost"
-                      aria-label={`Delete test case ${tc.name}`}
+                      aria-label={t('testCases.delete', { name: tc.name })}
                       onClick={() => store.getState().deleteTestCase(tc.id)}
                     >
                       ✕
                     </button>
                   </div>
                   <p className="test-case__path">
-                    Expected: {tc.expect.route.map(labelOf).join(' → ')}
-                    {tc.expect.outcome ? ` (${tc.expect.outcome})` : ''}
+                    {t('testCases.expected')} {tc.expect.route.map(labelOf).join(' → ')}
+                    {tc.expect.outcome ? ` (${outcomeLabel(tc.expect.outcome)})` : ''}
                   </p>
                   {run && !run.passed && (
                     <>
                       <p className="test-case__path test-case__path--actual">
-                        Actual: {run.route.map(labelOf).join(' → ')} ({run.outcome})
+                        {t('testCases.actual')} {run.route.map(labelOf).join(' → ')} ({outcomeLabel(String(run.outcome))})
                       </p>
                       <RouteDiff expected={tc.expect.route} actual={run.route} labelOf={labelOf} />
                       <ul className="inspector__problems">
@@ -124,14 +125,15 @@ export function TestCasesSection() {
 
 /** Step by step: where the expected and actual paths part. */
 function RouteDiff({ expected, actual, labelOf }: { expected: string[]; actual: string[]; labelOf(id: string): string }) {
+  const { t } = useTranslation();
   const length = Math.max(expected.length, actual.length);
   return (
     <table className="route-diff" data-testid="route-diff">
       <thead>
         <tr>
           <th scope="col">#</th>
-          <th scope="col">Expected</th>
-          <th scope="col">Actual</th>
+          <th scope="col">{t('testCases.expectedCol')}</th>
+          <th scope="col">{t('testCases.actualCol')}</th>
         </tr>
       </thead>
       <tbody>

@@ -1,4 +1,6 @@
 import { getNodeKind, type FlowEdge, type FlowNode, type Position, type WorkflowDefinition } from '@exflow/shared';
+import { portLabel } from '../i18n/designerText.js';
+import { i18n } from '../i18n/i18n.js';
 
 /** Pure edits of a definition. Each returns a new definition and shares every untouched node and edge. */
 
@@ -73,17 +75,19 @@ export function connect(definition: WorkflowDefinition, c: PortConnection): { de
 export function connectionProblem(definition: WorkflowDefinition, c: { source: string; sourcePort?: string | null; target: string }): string | undefined {
   const source = definition.nodes.find((n) => n.id === c.source);
   const target = definition.nodes.find((n) => n.id === c.target);
-  if (!source || !target) return 'Both ends must be steps of this flow';
-  if (source.id === target.id) return 'A step cannot lead to itself';
+  if (!source || !target) return i18n.t('connection.bothEnds');
+  if (source.id === target.id) return i18n.t('connection.self');
   const targetKind = getNodeKind(target.kind);
-  if (targetKind?.inputs === 'none') return `"${target.label ?? target.id}" starts the flow; nothing can lead into it`;
+  if (targetKind?.inputs === 'none') return i18n.t('connection.intoStart', { step: target.label ?? target.id });
   const sourceKind = getNodeKind(source.kind);
   const ports = sourceKind?.outputs(source.config ?? {}) ?? [];
-  if (ports.length === 0) return `"${source.label ?? source.id}" ends the flow; nothing can follow it`;
+  const step = source.label ?? source.id;
+  if (ports.length === 0) return i18n.t('connection.afterEnd', { step });
   const port = c.sourcePort ?? (ports.length === 1 ? ports[0].id : undefined);
-  if (!port || !ports.some((p) => p.id === port)) return `"${source.label ?? source.id}" has no output "${c.sourcePort ?? ''}"`;
+  const declared = ports.find((p) => p.id === port);
+  if (!declared) return i18n.t('connection.noOutput', { step, port: c.sourcePort ?? '' });
   const taken = definition.edges.some((e) => e.source === source.id && effectivePort(definition, e) === port);
-  if (taken) return `Output "${port}" of "${source.label ?? source.id}" is already connected; a port leads to one place`;
+  if (taken) return i18n.t('connection.portTaken', { step, port: portLabel(source.kind, declared) });
   return undefined;
 }
 

@@ -3,6 +3,7 @@ import type { StateCreator } from 'zustand';
 import { sampleReferenceData } from '../simulate/samples.js';
 import { revealAll, sendToSimulation, startSimulation, stepForward, testCaseFromSimulation, type Simulation } from '../simulate/simulator.js';
 import type { DesignerState } from './designerStore.js';
+import { i18n } from '../i18n/i18n.js';
 
 export interface SimulationSlice {
   simulation: Simulation | null;
@@ -48,7 +49,7 @@ export const createSimulationSlice: StateCreator<DesignerState, [], [], Simulati
     const started = startSimulation(get().definition, { invoice: invoiceForFeel(invoice) }, checks);
     set({ simulationInvoice: raw ?? (invoice as unknown as Record<string, unknown>) });
     if (!started.ok) {
-      set({ simulation: null, simulationError: { message: 'The flow has problems to fix before it can run', problems: started.problems } });
+      set({ simulation: null, simulationError: { message: i18n.t('simulator.hasProblems'), problems: started.problems } });
       return false;
     }
     set({ simulation: get().stepMode ? started.simulation : revealAll(started.simulation), simulationError: null });
@@ -59,7 +60,13 @@ export const createSimulationSlice: StateCreator<DesignerState, [], [], Simulati
     if (!current) return false;
     const { accepted, simulation } = sendToSimulation(current, event);
     if (!accepted) {
-      set({ simulationError: { message: `The case is not waiting for "${event.type}"${event.nodeId ? ` from ${String(event.nodeId)}` : ''}` } });
+      set({
+        simulationError: {
+          message: event.nodeId
+            ? i18n.t('simulator.notWaitingFrom', { event: event.type, node: String(event.nodeId) })
+            : i18n.t('simulator.notWaiting', { event: event.type }),
+        },
+      });
       return false;
     }
     set({ simulation: get().stepMode ? simulation : revealAll(simulation), simulationError: null });

@@ -1,5 +1,6 @@
 import { compile } from '@exflow/shared';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { VersionSummary } from '../api/client.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { useDesigner } from '../store/DesignerStoreProvider.js';
@@ -8,6 +9,7 @@ import { useDesigner } from '../store/DesignerStoreProvider.js';
 export function CompiledPanel({ versions, loadCompiled }: { versions: VersionSummary[]; loadCompiled(version: number): Promise<unknown> }) {
   const definition = useDesigner(selectDefinition);
   const [choice, setChoice] = useState('draft');
+  const { t } = useTranslation();
   const [stored, setStored] = useState<{ version: string; compiled: unknown } | null>(null);
   const draft = useMemo(() => (choice === 'draft' ? compile(definition) : null), [choice, definition]);
   useEffect(() => {
@@ -27,28 +29,26 @@ export function CompiledPanel({ versions, loadCompiled }: { versions: VersionSum
       : null
     : stored?.version === choice
       ? JSON.stringify(stored.compiled, null, 2)
-      : 'Loading…';
+      : t('common.loading');
   return (
     <div className="compiled" data-testid="compiled-panel">
       <div className="compare-row">
-        <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label="Which machine">
-          <option value="draft">Draft (compiled now)</option>
+        <select value={choice} onChange={(e) => setChoice(e.target.value)} aria-label={t('compiled.which')}>
+          <option value="draft">{t('compiled.draft')}</option>
           {versions.map((v) => (
             <option key={v.version} value={String(v.version)}>
-              v{v.version} (as published)
+              {t('compiled.version', { version: v.version })}
             </option>
           ))}
         </select>
         {text && (
           <button type="button" className="btn btn--ghost btn--small" onClick={() => void navigator.clipboard?.writeText(text)}>
-            Copy
+            {t('compiled.copy')}
           </button>
         )}
       </div>
       {draft && !draft.ok ? (
-        <div className="banner banner--warn">
-          The draft does not compile yet: {draft.problems.length} problem{draft.problems.length === 1 ? '' : 's'} (see Problems).
-        </div>
+        <div className="banner banner--warn">{t('compiled.notCompiling', { count: draft.problems.length })}</div>
       ) : (
         <pre className="json-view json-view--tall" data-testid="compiled-json">
           {text}

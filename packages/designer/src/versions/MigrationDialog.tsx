@@ -1,5 +1,7 @@
 import { mapNodes, type MigrationDryRun, type MigrationView, type NodeMapping, type WorkflowDefinition } from '@exflow/shared';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { currentLocale, i18n } from '../i18n/i18n.js';
 import { describeApiError, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 
@@ -7,7 +9,8 @@ const UNMAPPED = '';
 /** Steps a case never waits at: nothing to map. */
 const PASSED_THROUGH = new Set(['start', 'decision', 'decisionTable', 'end', 'parallel']);
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : 'none');
+const when = (iso: string | null) =>
+  iso ? new Date(iso).toLocaleString(currentLocale(), { dateStyle: 'short', timeStyle: 'short' }) : i18n.t('migration.none');
 
 /**
  * Moves the running cases of one published version to another: the step mapping (by id, each
@@ -34,6 +37,7 @@ export function MigrationDialog({
   const [migration, setMigration] = useState<MigrationView | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { t } = useTranslation();
 
   useEffect(() => {
     let live = true;
@@ -87,17 +91,15 @@ export function MigrationDialog({
         data-testid="migration-dialog"
       >
         <header className="modal__head">
-          <h2 id="migration-title">Migrate running cases</h2>
-          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label="Close">
+          <h2 id="migration-title">{t('migration.title')}</h2>
+          <button type="button" className="btn btn--ghost btn--small" onClick={onClose} aria-label={t('common.close')}>
             ✕
           </button>
         </header>
-        <p className="panel-intro">
-          Cases stay on the version they started on until moved here. Check the dry run, then apply in batches; a batch can be rolled back.
-        </p>
+        <p className="panel-intro">{t('migration.intro')}</p>
         <div className="compare-row">
           <label>
-            From{' '}
+            {t('migration.from')}{' '}
             <select value={fromVersion} onChange={(e) => setFromVersion(Number(e.target.value))} data-testid="migration-from">
               {versions.map((v) => (
                 <option key={v.version} value={v.version}>
@@ -108,7 +110,7 @@ export function MigrationDialog({
           </label>
           <span aria-hidden>→</span>
           <label>
-            Target version{' '}
+            {t('migration.target')}{' '}
             <select value={toVersion} onChange={(e) => setToVersion(Number(e.target.value))} data-testid="migration-to">
               {versions.map((v) => (
                 <option key={v.version} value={v.version}>
@@ -121,12 +123,12 @@ export function MigrationDialog({
 
         {pair && mapped && (
           <section className="migration__section" aria-labelledby="migration-mapping">
-            <h3 id="migration-mapping">Step mapping</h3>
+            <h3 id="migration-mapping">{t('migration.mapping')}</h3>
             <table className="migration-table" data-testid="migration-mapping">
               <thead>
                 <tr>
-                  <th scope="col">Step in v{fromVersion}</th>
-                  <th scope="col">Step in v{toVersion}</th>
+                  <th scope="col">{t('migration.stepIn', { version: fromVersion })}</th>
+                  <th scope="col">{t('migration.stepIn', { version: toVersion })}</th>
                 </tr>
               </thead>
               <tbody>
@@ -141,11 +143,11 @@ export function MigrationDialog({
                         <select
                           value={target}
                           onChange={(e) => choose(n.id, e.target.value)}
-                          aria-label={`Target step for ${n.id}`}
+                          aria-label={t('migration.targetFor', { id: n.id })}
                           data-testid={`map-${n.id}`}
                         >
                           {/* a step B has under the same id always maps to it */}
-                          {!pair.to.nodes.some((t) => t.id === n.id) && <option value={UNMAPPED}>— not mapped —</option>}
+                          {!pair.to.nodes.some((t) => t.id === n.id) && <option value={UNMAPPED}>{t('migration.notMapped')}</option>}
                           {pair.to.nodes
                             .filter((t) => !PASSED_THROUGH.has(t.kind))
                             .map((t) => (
@@ -154,7 +156,7 @@ export function MigrationDialog({
                               </option>
                             ))}
                         </select>
-                        {target === UNMAPPED && <span className="chip chip--draft">unmapped</span>}
+                        {target === UNMAPPED && <span className="chip chip--draft">{t('migration.unmapped')}</span>}
                       </td>
                     </tr>
                   );
@@ -169,7 +171,7 @@ export function MigrationDialog({
                 onClick={() => void run(() => api.migrationDryRun(definitionId, body()), setDry)}
                 data-testid="migration-dry-run"
               >
-                Dry run
+                {t('migration.dryRun')}
               </button>
             </div>
           </section>
@@ -178,17 +180,18 @@ export function MigrationDialog({
         {dry && (
           <section className="migration__section" aria-labelledby="migration-cases">
             <h3 id="migration-cases">
-              Dry run: {dry.movable} of {dry.total} case{dry.total === 1 ? '' : 's'} can move{dry.blocked > 0 && `, ${dry.blocked} blocked`}
+              {t('migration.dryRunResult', { movable: dry.movable, count: dry.total })}
+              {dry.blocked > 0 && t('migration.blocked', { count: dry.blocked })}
             </h3>
             <div className="migration__scroll">
               <table className="migration-table" data-testid="migration-cases">
                 <thead>
                   <tr>
-                    <th scope="col">Case</th>
-                    <th scope="col">Step</th>
-                    <th scope="col">Queue</th>
-                    <th scope="col">Assignee</th>
-                    <th scope="col">SLA due</th>
+                    <th scope="col">{t('migration.case')}</th>
+                    <th scope="col">{t('migration.step')}</th>
+                    <th scope="col">{t('migration.queue')}</th>
+                    <th scope="col">{t('migration.assignee')}</th>
+                    <th scope="col">{t('migration.slaDue')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -206,8 +209,8 @@ export function MigrationDialog({
                         <td>
                           {task
                             ? task.assigneeBefore === task.assignee
-                              ? (task.assignee ?? 'unassigned')
-                              : `${task.assigneeBefore ?? 'unassigned'} → ${task.assignee ?? 'queue'}`
+                              ? (task.assignee ?? t('migration.unassigned'))
+                              : `${task.assigneeBefore ?? t('migration.unassigned')} → ${task.assignee ?? t('migration.toQueue')}`
                             : '—'}
                         </td>
                         <td>{task ? (task.dueAtBefore === task.dueAt ? when(task.dueAt) : `${when(task.dueAtBefore)} → ${when(task.dueAt)}`) : '—'}</td>
@@ -218,7 +221,7 @@ export function MigrationDialog({
                           <code>{c.caseId.slice(0, 8)}</code>
                         </td>
                         <td colSpan={4}>
-                          <span className="chip chip--blocked">cannot move</span> {c.blocks.map((b) => b.message).join('; ')}
+                          <span className="chip chip--blocked">{t('migration.cannotMove')}</span> {c.blocks.map((b) => b.message).join('; ')}
                         </td>
                       </tr>
                     );
@@ -235,7 +238,7 @@ export function MigrationDialog({
                   onClick={() => void run(() => api.createMigration(definitionId, { ...body(), batchSize: 50 }), setMigration)}
                   data-testid="migration-plan"
                 >
-                  Plan batches of 50
+                  {t('migration.plan')}
                 </button>
               </div>
             )}
@@ -244,7 +247,7 @@ export function MigrationDialog({
 
         {migration && (
           <section className="migration__section" aria-labelledby="migration-batches">
-            <h3 id="migration-batches">Batches</h3>
+            <h3 id="migration-batches">{t('migration.batches')}</h3>
             {migration.batches.filter((b) => b.status === 'pending').length > 1 && (
               <div className="modal__actions">
                 <button
@@ -254,7 +257,7 @@ export function MigrationDialog({
                   onClick={() => void run(() => api.applyMigration(definitionId, migration.id), setMigration)}
                   data-testid="migration-apply-all"
                 >
-                  Apply all pending batches
+                  {t('migration.applyAll')}
                 </button>
               </div>
             )}
@@ -262,10 +265,9 @@ export function MigrationDialog({
               {migration.batches.map((b) => (
                 <li key={b.n}>
                   <div>
-                    <strong>Batch {b.n}</strong> <span className={`chip ${b.status === 'applied' ? 'chip--ok' : 'chip--new'}`}>{b.status}</span>
-                    <div className="version-list__meta">
-                      {b.cases} cases · {b.migrated} migrated · {b.skipped} skipped · {b.rolledBack} rolled back
-                    </div>
+                    <strong>{t('migration.batch', { n: b.n })}</strong>{' '}
+                    <span className={`chip ${b.status === 'applied' ? 'chip--ok' : 'chip--new'}`}>{t(`migration.${b.status}`)}</span>
+                    <div className="version-list__meta">{t('migration.batchMeta', b)}</div>
                   </div>
                   <div className="version-list__actions">
                     {b.status === 'pending' && (
@@ -275,7 +277,7 @@ export function MigrationDialog({
                         disabled={busy}
                         onClick={() => void run(() => api.applyMigrationBatch(definitionId, migration.id, b.n), setMigration)}
                       >
-                        Apply batch {b.n}
+                        {t('migration.apply', { n: b.n })}
                       </button>
                     )}
                     {b.status === 'applied' && (
@@ -285,7 +287,7 @@ export function MigrationDialog({
                         disabled={busy}
                         onClick={() => void run(() => api.rollbackMigrationBatch(definitionId, migration.id, b.n), setMigration)}
                       >
-                        Roll back batch {b.n}
+                        {t('migration.rollBack', { n: b.n })}
                       </button>
                     )}
                   </div>

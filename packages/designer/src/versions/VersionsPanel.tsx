@@ -1,5 +1,6 @@
 import type { WorkflowDefinition } from '@exflow/shared';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { VersionSummary } from '../api/client.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { selectComparison } from '../store/viewSlice.js';
@@ -32,9 +33,10 @@ export function VersionsPanel({
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [migrating, setMigrating] = useState(false);
+  const { t } = useTranslation();
 
   const definitionOf = async (choice: string) => (choice === DRAFT ? draft : loadVersion(Number(choice)));
-  const labelOf = (choice: string) => (choice === DRAFT ? 'Draft' : `v${choice}`);
+  const labelOf = (choice: string) => (choice === DRAFT ? t('versions.draft') : `v${choice}`);
   const compare = async (from: string, to: string) => {
     setBusy(true);
     setFailure(null);
@@ -54,9 +56,9 @@ export function VersionsPanel({
     <div className="versions" data-testid="versions-panel">
       {error && <div className="banner banner--error">{error}</div>}
       <section className="sim-section">
-        <h4>Compare</h4>
+        <h4>{t('versions.compare')}</h4>
         <div className="compare-row">
-          <select value={base} onChange={(e) => setBase(e.target.value)} aria-label="Compare from">
+          <select value={base} onChange={(e) => setBase(e.target.value)} aria-label={t('versions.compareFrom')}>
             {options.map((o) => (
               <option key={o} value={o}>
                 {labelOf(o)}
@@ -64,7 +66,7 @@ export function VersionsPanel({
             ))}
           </select>
           <span aria-hidden>→</span>
-          <select value={target} onChange={(e) => setTarget(e.target.value)} aria-label="Compare to">
+          <select value={target} onChange={(e) => setTarget(e.target.value)} aria-label={t('versions.compareTo')}>
             {options.map((o) => (
               <option key={o} value={o}>
                 {labelOf(o)}
@@ -72,7 +74,7 @@ export function VersionsPanel({
             ))}
           </select>
           <button type="button" className="btn btn--secondary" disabled={busy || base === target} onClick={() => compare(base, target)} data-testid="compare">
-            Show changes
+            {t('versions.showChanges')}
           </button>
         </div>
         {comparison && (
@@ -81,52 +83,52 @@ export function VersionsPanel({
               <strong>
                 {comparison.baseLabel} → {comparison.targetLabel}
               </strong>
-              : {comparison.diff.counts.added} added, {comparison.diff.counts.removed} removed, {comparison.diff.counts.changed} changed
-              {comparison.diff.moved.length > 0 && `, ${comparison.diff.moved.length} moved`}
+              {t('versions.counts', comparison.diff.counts)}
+              {comparison.diff.moved.length > 0 && t('versions.moved', { count: comparison.diff.moved.length })}
             </div>
             <ul className="diff-list">
               {[
-                ...Object.entries(comparison.diff.nodes).map(([id, k]) => ({ id, k, what: 'step' })),
-                ...Object.entries(comparison.diff.edges).map(([id, k]) => ({ id, k, what: 'connection' })),
+                ...Object.entries(comparison.diff.nodes).map(([id, k]) => ({ id, k, what: 'step' as const })),
+                ...Object.entries(comparison.diff.edges).map(([id, k]) => ({ id, k, what: 'connection' as const })),
               ].map(({ id, k, what }) => (
                 <li key={`${what}-${id}`} className={`diff-list__item diff-${k}`}>
                   <button type="button" onClick={() => store.getState().reveal(what === 'step' ? { nodeId: id } : { edgeId: id })} disabled={k === 'removed'}>
-                    <span className="diff-list__kind">{k}</span> {what} <code>{id}</code>
+                    <span className="diff-list__kind">{t(`versions.${k}`)}</span> {t(`versions.${what}`)} <code>{id}</code>
                   </button>
                 </li>
               ))}
             </ul>
             <button type="button" className="btn btn--ghost" onClick={() => store.getState().setComparison(null)}>
-              Back to editing
+              {t('versions.back')}
             </button>
           </div>
         )}
         {failure && <div className="banner banner--error">{failure}</div>}
       </section>
       <section className="sim-section">
-        <h4>Published versions</h4>
+        <h4>{t('versions.published')}</h4>
         {versions.length === 0 ? (
-          <p className="panel-intro">Not published yet. Publishing turns the draft into version 1; versions never change afterwards.</p>
+          <p className="panel-intro">{t('versions.notYet')}</p>
         ) : (
           <ul className="version-list" data-testid="version-list">
             {versions.map((v) => (
               <li key={v.version}>
                 <div>
-                  <strong>v{v.version}</strong> {v.version === latest && <span className="chip chip--ok">latest</span>}
+                  <strong>v{v.version}</strong> {v.version === latest && <span className="chip chip--ok">{t('versions.latest')}</span>}
                   <div className="version-list__meta">
                     {dateTime(v.publishedAt)} · {v.publishedBy}
                   </div>
                 </div>
                 <div className="version-list__actions">
                   <button type="button" className="btn btn--ghost btn--small" onClick={() => compare(String(v.version), DRAFT)}>
-                    Diff with draft
+                    {t('versions.diffWithDraft')}
                   </button>
                   <button
                     type="button"
                     className="btn btn--ghost btn--small"
                     onClick={async () => downloadJson(`${draft.key}.v${v.version}.workflow.json`, await loadVersion(v.version))}
                   >
-                    Export
+                    {t('versions.export')}
                   </button>
                 </div>
               </li>
@@ -135,7 +137,7 @@ export function VersionsPanel({
         )}
         {versions.length > 1 && (
           <button type="button" className="btn btn--secondary" onClick={() => setMigrating(true)} data-testid="migrate-cases">
-            Migrate running cases
+            {t('versions.migrate')}
           </button>
         )}
       </section>

@@ -57,6 +57,7 @@ export function findParallelRegions(
         code: 'parallel.endInBranch',
         message: `End node "${endInBranch}" sits inside a branch of parallel "${node.id}"; branches must meet at a Join first`,
         nodeId: endInBranch,
+        params: { end: endInBranch, parallel: node.id },
       });
     } else if (joins.size !== 1) {
       problems.push({
@@ -66,6 +67,7 @@ export function findParallelRegions(
             ? `The branches of parallel "${node.id}" never meet at a Join; add one`
             : `The branches of parallel "${node.id}" meet at different joins (${[...joins].join(', ')}); use one`,
         nodeId: node.id,
+        params: { parallel: node.id, count: joins.size, joins: [...joins].join(', ') },
       });
     } else {
       const owner = new Map<string, string>();
@@ -76,6 +78,7 @@ export function findParallelRegions(
               code: 'parallel.sharedNode',
               message: `"${id}" is on two branches of parallel "${node.id}"; each step belongs to one branch`,
               nodeId: id,
+              params: { step: id, parallel: node.id },
             });
           }
           owner.set(id, branch.port);

@@ -36,4 +36,18 @@ export function describeAjvError(error: ErrorObject, root = ''): { path: string;
   return { path, message: `${field} ${error.message ?? 'is invalid'}` };
 }
 
+/**
+ * What one ajv error names, as data for a message in another language: the rule (ajv's
+ * keyword), the field and, for `enum`, the allowed values; other rules carry ajv's English detail.
+ * @example ajvErrorParams(error, '/config') // { rule: 'required', field: '/config/queue' }
+ */
+export function ajvErrorParams(error: ErrorObject, root = ''): Record<string, string> {
+  const { path, message } = describeAjvError(error, root);
+  const rule = error.keyword;
+  if (rule === 'required' || rule === 'additionalProperties') return { rule, field: path };
+  const field = path || '(document)';
+  if (rule === 'enum') return { rule, field, allowed: message.slice(`${field} must be one of `.length) };
+  return { rule, field, detail: error.message ?? 'is invalid' };
+}
+
 export type { ValidateFunction };

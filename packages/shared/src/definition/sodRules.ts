@@ -67,6 +67,7 @@ export function checkSegregation(definition: WorkflowDefinition, policy: SodPoli
         nodeId: approval.id,
         pathNodeIds: path.nodeIds,
         pathEdgeIds: path.edgeIds,
+        params: { roles: shared.join(', '), maker: names.get(maker.id)!, approval: names.get(approval.id)!, path: describe(path.nodeIds) },
       });
     }
   }
@@ -85,6 +86,7 @@ export function checkSegregation(definition: WorkflowDefinition, policy: SodPoli
         nodeId: node.id,
         path: '/config/approval',
         ...(path ? { pathNodeIds: path.nodeIds, pathEdgeIds: path.edgeIds } : {}),
+        params: { name: names.get(node.id)!, outcomes: approving.join(', '), path: path ? describe(path.nodeIds) : '' },
       });
       continue;
     }
@@ -113,6 +115,13 @@ export function checkSegregation(definition: WorkflowDefinition, policy: SodPoli
       nodeId: node.id,
       path: '/config/approval',
       ...(path ? { pathNodeIds: path.nodeIds, pathEdgeIds: path.edgeIds } : {}),
+      params: {
+        name: names.get(node.id)!,
+        path: path ? describe(path.nodeIds) : '',
+        escaping: escaping.join(', '),
+        declared: unknown.length === declared.length ? declared.join(', ') || 'none' : '',
+        submitters: submitters.length && policy.fourEyesThreshold === null ? submitters.join(', ') : '',
+      },
     });
   }
   return problems;

@@ -51,4 +51,9 @@ export interface ValidationProblem {
   pathNodeIds?: string[];
   /** The edges of that path, in order. */
   pathEdgeIds?: string[];
+  /**
+   * The values the message names (a step's name, a port, a count), so a client can say the
+   * message in another language by its code; `message` stays the English text.
+   */
+  params?: Record<string, string | number>;
 }

@@ -1,6 +1,6 @@
 import { findParallelRegions } from '../compile/regions.js';
 import { getNodeKind } from '../nodes/catalogue.js';
-import { createAjv, describeAjvError, type ValidateFunction } from './ajv.js';
+import { ajvErrorParams, createAjv, describeAjvError, type ValidateFunction } from './ajv.js';
 import { definitionSchema } from './schema.js';
 import { checkSegregation, type SodPolicy } from './sodRules.js';
 import type { FlowEdge, ValidationProblem, WorkflowDefinition } from './types.js';
@@ -53,7 +53,7 @@ export function validate(input: unknown, options: ValidateOptions = {}): Validat
   if (!v.definition(input)) {
     const problems = (v.definition.errors ?? []).map((e) => {
       const { path, message } = describeAjvError(e);
-      return { code: 'schema', message, path };
+      return { code: 'schema', message, path, params: ajvErrorParams(e) };
     });
     return { ok: false, problems };
   }
@@ -71,7 +71,8 @@ function checkTestCases({ nodes, testCases = [] }: WorkflowDefinition): Validati
   const seen = new Set<string>();
   testCases.forEach((tc, i) => {
     const path = `/testCases/${i}`;
-    if (seen.has(tc.id)) problems.push({ code: 'testCase.duplicateId', message: `Two test cases have the id "${tc.id}"`, path: `${path}/id` });
+    if (seen.has(tc.id))
+      problems.push({ code: 'testCase.duplicateId', message: `Two test cases have the id "${tc.id}"`, path: `${path}/id`, params: { id: tc.id } });
     seen.add(tc.id);
     tc.expect.route.forEach((id, j) => {
       if (!ids.has(id))
@@ -79,6 +80,7 @@ function checkTestCases({ nodes, testCases = [] }: WorkflowDefinition): Validati
           code: 'testCase.unknownNode',
           message: `Test case "${tc.name}" expects step "${id}", which the flow does not have`,
           path: `${path}/expect/route/${j}`,
+          params: { name: tc.name, step: id },
         });
     });
     (tc.steps ?? []).forEach((step, j) => {
@@ -89,12 +91,14 @@ function checkTestCases({ nodes, testCases = [] }: WorkflowDefinition): Validati
           code: 'testCase.step',
           message: `Test case "${tc.name}", step ${j + 1}: give either complete and outcome, or timeout`,
           path: `${path}/steps/${j}`,
+          params: { name: tc.name, n: j + 1 },
         });
       else if (!ids.has(node))
         problems.push({
           code: 'testCase.unknownNode',
           message: `Test case "${tc.name}", step ${j + 1} names step "${node}", which the flow does not have`,
           path: `${path}/steps/${j}`,
+          params: { name: tc.name, n: j + 1, step: node },
         });
     });
   });
@@ -105,12 +109,14 @@ function checkIds({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const seen = new Set<string>();
   for (const node of nodes) {
-    if (seen.has(node.id)) problems.push({ code: 'node.duplicateId', message: `Two nodes have the id "${node.id}"; ids must be unique`, nodeId: node.id });
+    if (seen.has(node.id))
+      problems.push({ code: 'node.duplicateId', message: `Two nodes have the id "${node.id}"; ids must be unique`, nodeId: node.id, params: { id: node.id } });
     seen.add(node.id);
   }
   const seenEdges = new Set<string>();
   for (const edge of edges) {
-    if (seenEdges.has(edge.id)) problems.push({ code: 'edge.duplicateId', message: `Two edges have the id "${edge.id}"; ids must be unique`, edgeId: edge.id });
+    if (seenEdges.has(edge.id))
+      problems.push({ code: 'edge.duplicateId', message: `Two edges have the id "${edge.id}"; ids must be unique`, edgeId: edge.id, params: { id: edge.id } });
     seenEdges.add(edge.id);
   }
   return problems;
@@ -124,12 +130,19 @@ function checkNodes({ nodes }: WorkflowDefinition): ValidationProblem[] {
       code: 'start.count',
       message: starts.length === 0 ? 'The flow has no start node; add one' : `The flow has ${starts.length} start nodes; keep exactly one`,
       nodeId: starts[1]?.id,
+      params: { count: starts.length },
     });
   }
   for (const node of nodes) {
     const kind = getNodeKind(node.kind);
     if (!kind) {
-      problems.push({ code: 'node.unknownKind', message: `Node "${node.id}" has unknown kind "${node.kind}"`, nodeId: node.id, path: '/kind' });
+      problems.push({
+        code: 'node.unknownKind',
+        message: `Node "${node.id}" has unknown kind "${node.kind}"`,
+        nodeId: node.id,
+        path: '/kind',
+        params: { id: node.id, kind: node.kind },
+      });
       continue;
     }
     const config = node.config ?? {};
@@ -137,7 +150,14 @@ function checkNodes({ nodes }: WorkflowDefinition): ValidationProblem[] {
     if (!check(config)) {
       for (const e of check.errors ?? []) {
         const { path, message } = describeAjvError(e, '/config');
-        problems.push({ code: 'node.config', message: `${kind.label} "${node.label ?? node.id}": ${message}`, nodeId: node.id, path });
+        const params = ajvErrorParams(e, '/config');
+        problems.push({
+          code: 'node.config',
+          message: `${kind.label} "${node.label ?? node.id}": ${message}`,
+          nodeId: node.id,
+          path,
+          params: { ...params, name: node.label ?? node.id },
+        });
       }
       continue;
     }
@@ -153,12 +173,29 @@ function checkEdges({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
   for (const edge of edges) {
     const source = byId.get(edge.source);
     const target = byId.get(edge.target);
-    if (!source) problems.push({ code: 'edge.missingSource', message: `Edge "${edge.id}" starts at missing node "${edge.source}"`, edgeId: edge.id });
-    if (!target) problems.push({ code: 'edge.missingTarget', message: `Edge "${edge.id}" points to missing node "${edge.target}"`, edgeId: edge.id });
+    if (!source)
+      problems.push({
+        code: 'edge.missingSource',
+        message: `Edge "${edge.id}" starts at missing node "${edge.source}"`,
+        edgeId: edge.id,
+        params: { id: edge.id, step: edge.source },
+      });
+    if (!target)
+      problems.push({
+        code: 'edge.missingTarget',
+        message: `Edge "${edge.id}" points to missing node "${edge.target}"`,
+        edgeId: edge.id,
+        params: { id: edge.id, step: edge.target },
+      });
     if (!source || !target) continue;
     const targetKind = getNodeKind(target.kind);
     if (targetKind?.inputs === 'none') {
-      problems.push({ code: 'edge.intoStart', message: `Edge "${edge.id}" leads into "${target.id}", which takes no incoming edges`, edgeId: edge.id });
+      problems.push({
+        code: 'edge.intoStart',
+        message: `Edge "${edge.id}" leads into "${target.id}", which takes no incoming edges`,
+        edgeId: edge.id,
+        params: { id: edge.id, step: target.label ?? target.id },
+      });
     }
     const sourceKind = getNodeKind(source.kind);
     if (!sourceKind) continue;
@@ -171,6 +208,7 @@ function checkEdges({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
         message: `Edge "${edge.id}" leaves "${source.id}" from port "${edge.sourcePort ?? ''}"; its ports are: ${names}`,
         edgeId: edge.id,
         nodeId: source.id,
+        params: { id: edge.id, step: source.label ?? source.id, port: edge.sourcePort ?? '', ports: names },
       });
       continue;
     }
@@ -181,6 +219,7 @@ function checkEdges({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
         message: `Port "${port}" of "${source.id}" already has edge "${used.get(key)!.id}"; a port leads to one place`,
         edgeId: edge.id,
         nodeId: source.id,
+        params: { step: source.label ?? source.id, port, other: used.get(key)!.id },
       });
     }
     used.set(key, edge);
@@ -195,7 +234,7 @@ function checkEdges({ nodes, edges }: WorkflowDefinition): ValidationProblem[] {
         code === 'decision.noDefault'
           ? `Decision "${node.label ?? node.id}" has no default ("otherwise") edge; connect one so every case has a way on`
           : `"${node.label ?? node.id}" has no edge for "${port.label}"; connect it`;
-      problems.push({ code, message, nodeId: node.id });
+      problems.push({ code, message, nodeId: node.id, params: { name: node.label ?? node.id, port: port.id, portLabel: port.label } });
     }
   }
   return problems;
@@ -235,12 +274,18 @@ function checkGraph(definition: WorkflowDefinition): ValidationProblem[] {
   }
   for (const node of definition.nodes) {
     if (!reached.has(node.id)) {
-      problems.push({ code: 'node.unreachable', message: `"${node.label ?? node.id}" cannot be reached from the start`, nodeId: node.id });
+      problems.push({
+        code: 'node.unreachable',
+        message: `"${node.label ?? node.id}" cannot be reached from the start`,
+        nodeId: node.id,
+        params: { name: node.label ?? node.id },
+      });
     } else if (!finishes.has(node.id)) {
       problems.push({
         code: 'node.deadEnd',
         message: `"${node.label ?? node.id}" never leads to an End node; give it a way out of its loop or end the flow with an End node`,
         nodeId: node.id,
+        params: { name: node.label ?? node.id },
       });
     }
   }
@@ -252,6 +297,7 @@ function checkGraph(definition: WorkflowDefinition): ValidationProblem[] {
         code: 'ai.notBeforeTask',
         message: `AI suggestion "${node.label ?? node.id}" must lead straight to the Review / approval step it suggests for; connect its edge to that step`,
         nodeId: node.id,
+        params: { name: node.label ?? node.id },
       });
     }
   }

@@ -100,6 +100,7 @@ export const decisionTable = defineNodeKind<DecisionTableConfig>({
           code: 'decisionTable.shape',
           message: `Rule ${r + 1} has ${rule.when.length} tests and ${rule.then.length} results; the table has ${config.inputs.length} inputs and ${config.outputs.length} outputs`,
           nodeId: node.id,
+          params: { rule: r + 1, tests: rule.when.length, results: rule.then.length, inputs: config.inputs.length, outputs: config.outputs.length },
           path: `/config/rules/${r}`,
         });
       }

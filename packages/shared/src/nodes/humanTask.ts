@@ -118,6 +118,7 @@ export const humanTask = defineNodeKind<HumanTaskConfig>({
             code: 'duration.invalid',
             message: `Due in "${config.dueIn}" is not an ISO 8601 duration like PT24H or P2D`,
             nodeId: node.id,
+            params: { value: config.dueIn },
             path: '/config/dueIn',
           },
         ]

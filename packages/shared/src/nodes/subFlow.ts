@@ -61,6 +61,7 @@ export const subFlow = defineNodeKind<SubFlowConfig>({
             code: 'subflow.result-name',
             message: `Step id "${node.id}" is not a name FEEL can read: set "Keep the result as"`,
             nodeId: node.id,
+            params: { id: node.id },
             path: '/config/resultVar',
           },
         ]

@@ -31,6 +31,7 @@ export const timer = defineNodeKind<TimerConfig>({
             code: 'duration.invalid',
             message: `Wait "${config.duration}" is not an ISO 8601 duration like PT4H or P2D`,
             nodeId: node.id,
+            params: { value: String(config.duration) },
             path: '/config/duration',
           },
         ]

@@ -68,6 +68,7 @@ export const waitForMessage = defineNodeKind<WaitForMessageConfig>({
             code: 'duration.invalid',
             message: `Timeout "${config.timeout}" is not an ISO 8601 duration like PT4H or P2D`,
             nodeId: node.id,
+            params: { value: config.timeout },
             path: '/config/timeout',
           },
         ]

@@ -3,6 +3,12 @@ import { adminDe } from './admin.js';
 import type { Catalogue } from './en.js';
 import { insightsDe } from './insights.js';
 import { problemsDe } from './problems.js';
+import { panelsDe } from './panels.js';
+import { gridDe } from './grid.js';
+import { stepsDe } from './steps.js';
+import { dialogsDe } from './dialogs.js';
+import { fieldsDe } from './fields.js';
+import { validationDe } from './validation.js';
 
 /** Every text of the web app in German; the keys are those of `en.ts`. */
 export const de: Catalogue = {
@@ -545,4 +551,10 @@ export const de: Catalogue = {
   ...insightsDe,
   ...adminDe,
   ...problemsDe,
+  ...panelsDe,
+  ...gridDe,
+  ...stepsDe,
+  ...dialogsDe,
+  ...fieldsDe,
+  ...validationDe,
 };

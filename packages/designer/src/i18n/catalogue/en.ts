@@ -2,6 +2,12 @@ import { callFailureEn } from './callFailure.js';
 import { adminEn } from './admin.js';
 import { insightsEn } from './insights.js';
 import { problemsEn } from './problems.js';
+import { panelsEn } from './panels.js';
+import { gridEn } from './grid.js';
+import { stepsEn } from './steps.js';
+import { dialogsEn } from './dialogs.js';
+import { fieldsEn } from './fields.js';
+import { validationEn } from './validation.js';
 
 /**
  * Every text of the web app in English, the source catalogue: keys are grouped by page, and
@@ -547,6 +553,12 @@ export const en = {
   ...insightsEn,
   ...adminEn,
   ...problemsEn,
+  ...panelsEn,
+  ...gridEn,
+  ...stepsEn,
+  ...dialogsEn,
+  ...fieldsEn,
+  ...validationEn,
 };
 
 /** A catalogue module's shape in another language: the same keys, any text. */
