@@ -17,7 +17,8 @@
  * one, in throw-away schemas; BENCH_SECONDS per phase, default 10; BENCH_IN_FLIGHT, default
  * "8,32,128"; BENCH_DB=pglite|postgres for one database; BENCH_PEER_ONLY=1 for bpmn-engine and the
  * raw rate alone; BENCH_PHASES=http,process,peer,raw for some phases (e.g. `http` under `--cpu-prof`);
- * BENCH_TRACE=1 prints the step times of the first cases; BENCH_STORED=n runs the PostgreSQL phases
+ * BENCH_TRACE=1 prints the step times of the first cases; BENCH_TAIL=1 per phase the p50 / p99 of each
+ * step and the event loop's delay, GC pauses and pool waits over it (support/tailTrace.ts); BENCH_STORED=n runs the PostgreSQL phases
  * on a kept schema that already holds n generated cases, for cost as work grows). After each Exflow
  * phase it prints the process's RSS and heap.
  */
@@ -36,6 +37,7 @@ import { receiveInvoice } from '../src/ingest/intake.js';
 import { parseInvoice } from '@exflow/shared';
 import { BENCH_TENANT as TENANT, invoiceFor, login, post, setUpBenchTenant } from './support/benchTenant.js';
 import { prepareStoredCases } from './support/storedCases.js';
+import { startTailTrace } from './support/tailTrace.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IN_FLIGHT = (process.env.BENCH_IN_FLIGHT ?? '8,32,128').split(',').map(Number);
@@ -52,13 +54,29 @@ interface Result {
   failed: number;
 }
 
-/** BENCH_TRACE=1: the time of each step of the first cases. */
+/** The phase's tail trace (BENCH_TAIL=1), while one runs. */
+let tail: ReturnType<typeof startTailTrace> | undefined;
+
+/** BENCH_TRACE=1: the time of each step of the first cases; BENCH_TAIL=1: of every case, for the phase's tail trace. */
 function stopwatch(n: number) {
-  let t = Date.now();
+  let t = performance.now();
   return (step: string) => {
-    if (process.env.BENCH_TRACE && n < 3) console.log(`    case ${n}: ${step} +${Date.now() - t} ms`);
-    t = Date.now();
+    const ms = performance.now() - t;
+    if (process.env.BENCH_TRACE && n < 3) console.log(`    case ${n}: ${step} +${ms.toFixed(0)} ms`);
+    if (n >= 0) tail?.step(step, ms);
+    t = performance.now();
   };
+}
+
+/** Runs a phase, with its tail trace when BENCH_TAIL is set. */
+async function traced<T>(db: Db, phase: () => Promise<T>): Promise<T> {
+  tail = process.env.BENCH_TAIL ? startTailTrace(db) : undefined;
+  try {
+    return await phase();
+  } finally {
+    tail?.stop();
+    tail = undefined;
+  }
 }
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN);
@@ -143,7 +161,12 @@ async function startBenchExflow(databaseUrl?: string) {
   if (stored && databaseUrl) await prepareStoredCases({ databaseUrl, schema: stored, cases: STORED, openCases: Math.round(STORED * 0.02), audit: false });
   const schema = stored ?? (databaseUrl ? `bench_cases_${randomBytes(4).toString('hex')}` : undefined);
   const config = {
-    ...loadConfig({ EXFLOW_RATE_LIMIT_INTAKE: '100000000', EXFLOW_RATE_LIMIT_AUTH: '1000', EXFLOW_RATE_LIMIT_API: '100000000' }),
+    ...loadConfig({
+      EXFLOW_RATE_LIMIT_INTAKE: '100000000',
+      EXFLOW_RATE_LIMIT_AUTH: '1000',
+      EXFLOW_RATE_LIMIT_API: '100000000',
+      EXFLOW_DATABASE_POOL_MAX: process.env.EXFLOW_DATABASE_POOL_MAX,
+    }),
     port: 0,
     databaseUrl,
     databaseSchema: schema,
@@ -186,10 +209,16 @@ async function countQueries(running: RunningExflow, oneCase: (n: number) => Prom
   } as typeof clientQuery;
   running.db.on('query', count);
   const cases = 20;
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
   for (let i = 0; i < cases; i++) await oneCase(-100 - i);
+  const used = process.cpuUsage(cpu);
+  const took = performance.now() - wall;
   running.db.off('query', count);
   pg.Client.prototype.query = clientQuery;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  // this process's CPU (the runtime, the bench's clients and the idle workers' polls), per case run alone
+  console.log(`    one case alone: ${(took / cases).toFixed(0)} ms wall, ${((used.user + used.system) / 1000 / cases).toFixed(1)} ms CPU of this process`);
   if (roundTrips) console.log(`    ${(roundTrips / cases).toFixed(1)} queries per case from all pg clients (knex, broadcasts, wake-ups)`);
   console.log(`    ${(total / cases).toFixed(1)} statements per case through knex:`);
   for (const [sql, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`    ${(n / cases).toFixed(2).padStart(6)}  ${sql}`);
@@ -232,11 +261,13 @@ async function exflowOverHttp(name: string, databaseUrl?: string) {
       const review = await mail.take<string>(`bench-review|${caseId}`);
       lap('review opened');
       await post(running, analyst, `/tasks/${review}/claim`, {});
+      lap('review claimed');
       await post(running, analyst, `/tasks/${review}/complete`, { outcome: 'accept' });
       lap('review done');
       const approval = await mail.take<string>(`bench-approval|${caseId}`);
       lap('approval opened');
       await post(running, approver, `/tasks/${approval}/claim`, {});
+      lap('approval claimed');
       await post(running, approver, `/tasks/${approval}/complete`, { outcome: 'approve' });
       lap('approval done');
       const status = await mail.take<string>(`end|${caseId}`);
@@ -246,7 +277,7 @@ async function exflowOverHttp(name: string, databaseUrl?: string) {
     if (process.env.BENCH_QUERIES) await countQueries(running, oneCase);
     const results = new Map<number, Result>();
     for (const inFlight of IN_FLIGHT) {
-      const r = await closedLoop(inFlight, oneCase);
+      const r = await traced(running.db, () => closedLoop(inFlight, oneCase));
       results.set(inFlight, r);
       report(`Exflow over HTTP, ${name}`, inFlight, r);
       memory([...results.values()].reduce((sum, x) => sum + x.cases, 0));
@@ -298,7 +329,7 @@ async function exflowInProcess(name: string, databaseUrl?: string) {
     };
     const results = new Map<number, Result>();
     for (const inFlight of IN_FLIGHT) {
-      const r = await closedLoop(inFlight, oneCase);
+      const r = await traced(running.db, () => closedLoop(inFlight, oneCase));
       results.set(inFlight, r);
       report(`Exflow in process, ${name}`, inFlight, r);
       memory([...results.values()].reduce((sum, x) => sum + x.cases, 0));

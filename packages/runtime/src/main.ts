@@ -98,6 +98,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     databaseUrl: config.databaseUrl,
     schema: config.databaseSchema,
     dataDir: config.databaseUrl ? undefined : config.dataDir || undefined,
+    poolMax: config.databasePoolMax,
   });
   await migrate(db, config.databaseSchema);
   const secrets = await prepareSecrets(config, db, log).catch(async (e: unknown) => {

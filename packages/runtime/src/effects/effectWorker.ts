@@ -4,9 +4,8 @@ import type { WorkQueued } from '../engine/eventBus.js';
 import { CaseClosed, EffectFenced, EventNotAccepted } from '../errors.js';
 import { isNonRetryable, PermanentServiceError, type ServiceRegistry } from '../services/registry.js';
 import type { Db } from '../store/db.js';
-import { createEffectRepository, type EffectRecord } from '../store/effectRepository.js';
+import { createEffectRepository, type ClaimedEffect, type EffectMark, type EffectRecord } from '../store/effectRepository.js';
 import { createCaseRepository } from '../store/caseRepository.js';
-import { createInvoiceRepository } from '../store/invoiceRepository.js';
 
 export interface EffectWorkerOptions {
   db: Db;
@@ -55,12 +54,12 @@ export function createEffectWorker(options: EffectWorkerOptions) {
   type Outcome = { send: CaseEvent } | { incident: { reason: string; error: string } };
 
   /** Records the outcome; false when the case had moved on and the effect was only marked finished. */
-  async function report(effect: EffectRecord, outcome: Outcome, mark: (trx: Db) => Promise<boolean>): Promise<boolean> {
+  async function report(effect: EffectRecord, outcome: Outcome, mark: (trx: Db) => Promise<EffectMark>): Promise<boolean> {
     const within = async (trx: Db) => {
-      if (!(await mark(trx))) throw new EffectFenced(effect.id);
+      const { marked, superseded } = await mark(trx);
+      if (!marked) throw new EffectFenced(effect.id);
       // the case left this step and came back: the answer belongs to the earlier visit
-      if (await createEffectRepository(trx).supersededBy(effect))
-        throw new EventNotAccepted(effect.caseId, `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
+      if (superseded) throw new EventNotAccepted(effect.caseId, `effect ${effect.id} answers an earlier visit of ${effect.nodeId}`);
     };
     try {
       if ('incident' in outcome) {
@@ -97,7 +96,7 @@ export function createEffectWorker(options: EffectWorkerOptions) {
     ...then,
   });
 
-  async function run(effect: EffectRecord): Promise<void> {
+  async function run(effect: ClaimedEffect): Promise<void> {
     const handler = effect.service ? services.get(effect.service) : undefined;
     let result: unknown;
     try {
@@ -105,7 +104,7 @@ export function createEffectWorker(options: EffectWorkerOptions) {
       // the case as this process last wrote it (at or past the transition that queued the effect), else as stored
       const record =
         engine.recentCase(effect.tenantId, effect.caseId, effect.caseVersion) ?? (await createCaseRepository(db).get(effect.tenantId, effect.caseId));
-      const invoice = record?.invoiceId ? await createInvoiceRepository(db).body(effect.tenantId, record.invoiceId) : null;
+      const invoice = record?.invoiceId ? effect.invoice : null;
       result = await handler({
         tenantId: effect.tenantId,
         caseId: effect.caseId,
@@ -155,7 +154,7 @@ export function createEffectWorker(options: EffectWorkerOptions) {
         reason: decision.reason,
         error: message,
       });
-      const fail = (trx: Db) => createEffectRepository(trx).fail(effect, message);
+      const fail = (trx: Db) => createEffectRepository(trx).mark(effect, { status: 'failed', error: message });
       // no error edge to take: the case waits at this step until someone retries the call
       const outcome: Outcome =
         effect.onFailure === 'incident'
@@ -170,7 +169,7 @@ export function createEffectWorker(options: EffectWorkerOptions) {
     // The service answered: a failure to record that (fenced, a database error) is not a service
     // failure. The effect stays running; when its lease runs out it is run again, same key.
     await report(effect, { send: { type: 'service.done', nodeId: effect.nodeId, effectId: effect.id, result } }, (trx) =>
-      createEffectRepository(trx).complete(effect, result),
+      createEffectRepository(trx).mark(effect, { status: 'done', result }),
     );
   }
 

@@ -67,6 +67,15 @@ export interface Decision<T> {
   result: T;
 }
 
+export interface DecideOptions {
+  /**
+   * Reads and locks the case row (`FOR UPDATE`) in the decision's transaction, instead of the
+   * engine's own read: a decider that also locks its own rows can take them in the same
+   * statement, the case's first. `undefined` when there is no such case.
+   */
+  lock?: (trx: Db) => Promise<CaseRecord | undefined>;
+}
+
 /** A decision's answer, and the case as committed when it applied an event. */
 export interface Decided<T> {
   result: T;
@@ -474,10 +483,11 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
       caseId: string,
       actor: string | null,
       decide: (trx: Db, record: CaseRecord) => Promise<Decision<T>>,
+      options: DecideOptions = {},
     ): Promise<Decided<T>> {
       const done = await caseLock.run(caseId, async () => {
         const decided = await db.transaction(async (trx) => {
-          const record = await createCaseRepository(trx).getForUpdate(tenantId, caseId);
+          const record = await (options.lock ?? ((x: Db) => createCaseRepository(x).getForUpdate(tenantId, caseId)))(trx);
           if (!record) throw notFound('case', caseId);
           const decision = await decide(trx, record);
           return { decision, applied: decision.event ? await apply(trx, tenantId, caseId, decision.event, actor, record) : undefined };

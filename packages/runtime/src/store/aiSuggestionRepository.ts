@@ -5,7 +5,8 @@ import { newId } from './ids.js';
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
-const toSuggestion = (r: any): AiSuggestionView => ({
+/** An `ai_suggestions` row (or its `to_jsonb`) as the API shows it. */
+export const toSuggestion = (r: any): AiSuggestionView => ({
   id: r.id,
   caseId: r.case_id,
   stepId: r.step_id,
@@ -100,32 +101,6 @@ export function createAiSuggestionRepository(db: Db) {
           { column: 'id', order: 'desc' },
         ])
         .first();
-      return row ? toSuggestion(row) : undefined;
-    },
-
-    /**
-     * Stores the person's decision beside the step's latest undecided suggestion (agreed when it
-     * is the suggested outcome). Returns the suggestion decided, or undefined when there was none.
-     */
-    async recordDecision(tenantId: string, decision: HumanDecision): Promise<AiSuggestionView | undefined> {
-      const open = await db('ai_suggestions')
-        .where({ tenant_id: tenantId, case_id: decision.caseId, step_id: decision.stepId })
-        .whereNull('decided_at')
-        .orderBy('created_at', 'desc')
-        .first();
-      if (!open) return undefined;
-      const [row] = await db('ai_suggestions')
-        .where({ tenant_id: tenantId, id: open.id })
-        .whereNull('decided_at')
-        .update({
-          task_id: decision.taskId,
-          human_outcome: decision.outcome,
-          human_user: decision.user,
-          decided_by: decision.user,
-          decided_at: db.fn.now(),
-          agreed: decision.outcome === open.suggested_outcome,
-        })
-        .returning('*');
       return row ? toSuggestion(row) : undefined;
     },
 

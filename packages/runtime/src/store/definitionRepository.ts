@@ -141,9 +141,10 @@ export function createDefinitionRepository(db: Db) {
     /**
      * A published version. Versions never change once committed, so each is read once per
      * database and then remembered (a read inside a transaction is not: it may see a version
-     * its own transaction is publishing, which may yet roll back).
+     * its own transaction is publishing, which may yet roll back), unless `committed` says the
+     * version is known to be committed already (a committed case runs on it).
      */
-    async getVersion(tenantId: string, id: string, version: number): Promise<DefinitionVersionRecord | undefined> {
+    async getVersion(tenantId: string, id: string, version: number, committed = false): Promise<DefinitionVersionRecord | undefined> {
       const remembered = databaseMemory(db, 'definitionVersions', () => createLru<DefinitionVersionRecord>(500));
       const key = `${tenantId}\u0000${id}\u0000${version}`;
       const hit = remembered.get(key);
@@ -151,7 +152,7 @@ export function createDefinitionRepository(db: Db) {
       const row = await db('definition_versions').where({ tenant_id: tenantId, definition_id: id, version }).first();
       if (!row) return undefined;
       const found = toVersion(row);
-      if (!db.isTransaction) remembered.set(key, found);
+      if (committed || !db.isTransaction) remembered.set(key, found);
       return found;
     },
 

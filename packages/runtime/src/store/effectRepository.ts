@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@exflow/shared';
+import type { Invoice, RetryPolicy } from '@exflow/shared';
 import type { Db } from './db.js';
 
 export interface EffectRecord {
@@ -27,6 +27,19 @@ export interface EffectRecord {
   /** When a call that failed is tried next (its `runAt`), while it waits; otherwise `null`. */
   nextRetryAt: string | null;
   result: unknown;
+}
+
+/** A claimed effect, with the body of its case's invoice (read by the claiming statement; `null` when the case has none). */
+export type ClaimedEffect = EffectRecord & { invoice: Invoice | null };
+
+/**
+ * What marking a running effect finished came to: `marked` false when fenced (a newer attempt
+ * holds it; nothing changed), and whether the case has since asked again for the same step (a
+ * later visit: then the effect's answer is stale).
+ */
+export interface EffectMark {
+  marked: boolean;
+  superseded: boolean;
 }
 
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
@@ -60,28 +73,47 @@ export function createEffectRepository(db: Db) {
      * Claims due effects for this worker: pending ones whose time has come, and running ones
      * whose lease ran out (their worker died). SKIP LOCKED lets any number of workers share.
      */
-    async claim(limit: number, leaseMs: number): Promise<EffectRecord[]> {
+    async claim(limit: number, leaseMs: number): Promise<ClaimedEffect[]> {
+      // the invoice comes with the claim: most services read it, and a read of its own is a round trip per effect
       const result = await db.raw(
         `UPDATE effects e SET status = 'running', attempts = e.attempts + 1, locked_until = now() + (? * interval '1 millisecond')
          FROM (SELECT tenant_id, id FROM effects
                WHERE (status = 'pending' AND run_at <= now()) OR (status = 'running' AND locked_until < now())
                ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED) due
          WHERE e.tenant_id = due.tenant_id AND e.id = due.id
-         RETURNING e.*`,
+         RETURNING e.*, (SELECT i.body FROM cases c JOIN invoices i ON i.tenant_id = c.tenant_id AND i.id = c.invoice_id
+           WHERE c.tenant_id = e.tenant_id AND c.id = e.case_id) AS invoice_body`,
         [leaseMs, limit],
       );
-      return result.rows.map(toEffect);
+      return result.rows.map((r: any) => ({ ...toEffect(r), invoice: r.invoice_body ?? null }));
     },
 
     /**
-     * Records success, fenced by the attempt number: a worker whose lease expired and whose
-     * effect was claimed again cannot overwrite the newer attempt. `false` when fenced.
+     * Marks a running effect finished (`set`), fenced by its attempt number, and tells in the
+     * same statement whether the case has since asked again for the same step.
      */
-    async complete(effect: EffectRecord, result: unknown): Promise<boolean> {
-      const n = await db('effects')
-        .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
-        .update({ status: 'done', result: JSON.stringify(result ?? null), completed_at: db.fn.now(), locked_until: null, waiting_for: null });
-      return n === 1;
+    async mark(effect: EffectRecord, set: { status: 'done'; result: unknown } | { status: 'failed'; error: string }): Promise<EffectMark> {
+      const result = await db.raw(
+        `WITH m AS (UPDATE effects SET status = ?, result = coalesce(?::jsonb, result), last_error = coalesce(?, last_error),
+             completed_at = now(), locked_until = NULL, waiting_for = NULL
+           WHERE tenant_id = ? AND id = ? AND status = 'running' AND attempts = ? RETURNING 1)
+         SELECT (SELECT count(*) FROM m) AS marked, EXISTS (SELECT 1 FROM effects
+           WHERE tenant_id = ? AND case_id = ? AND node_id = ? AND case_version > ?) AS superseded`,
+        [
+          set.status,
+          set.status === 'done' ? JSON.stringify(set.result ?? null) : null,
+          set.status === 'failed' ? set.error : null,
+          effect.tenantId,
+          effect.id,
+          effect.attempts,
+          effect.tenantId,
+          effect.caseId,
+          effect.nodeId,
+          effect.caseVersion,
+        ],
+      );
+      const row = result.rows[0] as { marked: number | string; superseded: boolean };
+      return { marked: Number(row.marked) === 1, superseded: row.superseded };
     },
 
     /**
@@ -93,13 +125,6 @@ export function createEffectRepository(db: Db) {
       const n = await db('effects')
         .where({ tenant_id: tenantId, id, status: 'pending' })
         .update({ status: 'done', attempts: db.raw('attempts + 1'), result: JSON.stringify(result ?? null), completed_at: db.fn.now(), locked_until: null });
-      return n === 1;
-    },
-
-    async fail(effect: EffectRecord, error: string): Promise<boolean> {
-      const n = await db('effects')
-        .where({ tenant_id: effect.tenantId, id: effect.id, status: 'running', attempts: effect.attempts })
-        .update({ status: 'failed', last_error: error, completed_at: db.fn.now(), locked_until: null, waiting_for: null });
       return n === 1;
     },
 
@@ -140,15 +165,6 @@ export function createEffectRepository(db: Db) {
         })
         .returning('*');
       return rows.length ? toEffect(rows[0]) : undefined;
-    },
-
-    /** Whether the case has since asked again for the same step (a later visit): then this effect's answer is stale. */
-    async supersededBy(effect: EffectRecord): Promise<boolean> {
-      const newer = await db('effects')
-        .where({ tenant_id: effect.tenantId, case_id: effect.caseId, node_id: effect.nodeId })
-        .andWhere('case_version', '>', effect.caseVersion)
-        .first('id');
-      return Boolean(newer);
     },
 
     async forCase(tenantId: string, caseId: string): Promise<EffectRecord[]> {

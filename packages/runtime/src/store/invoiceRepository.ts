@@ -1,4 +1,5 @@
 import { normaliseInvoiceNumber, type EarlierInvoice, type Invoice, type SourceChannel, type TriageFinding, type TriageOutcome } from '@exflow/shared';
+import type { Knex } from 'knex';
 import type { Db } from './db.js';
 
 export interface StoredInvoice {
@@ -147,41 +148,32 @@ export function createInvoiceRepository(db: Db) {
      * The duplicate check decides which really are (supplier, document type, edit distance).
      */
     async duplicateCandidates(tenantId: string, caseId: string, invoice: Invoice, windowDays: number, limit = 200): Promise<EarlierInvoice[]> {
-      const current = await db('cases as c')
+      const current = db('cases as c')
         .join('invoices as i', function () {
           this.on('i.tenant_id', 'c.tenant_id').andOn('i.id', 'c.invoice_id');
         })
         .where({ 'c.tenant_id': tenantId, 'c.id': caseId })
-        .first('i.id', 'i.received_at');
+        .select('i.received_at', 'i.id');
       return repository.receivedBefore(tenantId, current, invoice, windowDays, limit);
     },
 
     /** Like `duplicateCandidates`, for the invoice `invoiceId` itself (triage, before it has a case). */
     async duplicateCandidatesOfInvoice(tenantId: string, invoiceId: string, invoice: Invoice, windowDays: number, limit = 200): Promise<EarlierInvoice[]> {
-      const current = await db('invoices').where({ tenant_id: tenantId, id: invoiceId }).first('id', 'received_at');
+      const current = db('invoices').where({ tenant_id: tenantId, id: invoiceId }).select('received_at', 'id');
       return repository.receivedBefore(tenantId, current, invoice, windowDays, limit);
     },
 
-    async receivedBefore(
-      tenantId: string,
-      current: { id: string; received_at: Date | string } | undefined,
-      invoice: Invoice,
-      windowDays: number,
-      limit: number,
-    ): Promise<EarlierInvoice[]> {
+    /**
+     * Invoices received before the one `current` selects (its `received_at, id`; ties broken by
+     * id), in the same statement; all of them when it selects none.
+     */
+    async receivedBefore(tenantId: string, current: Knex.QueryBuilder, invoice: Invoice, windowDays: number, limit: number): Promise<EarlierInvoice[]> {
       const rows = await db('invoices as i')
         .leftJoin('cases as c', function () {
           this.on('c.tenant_id', 'i.tenant_id').andOn('c.invoice_id', 'i.id');
         })
         .where('i.tenant_id', tenantId)
-        .modify((q) => {
-          if (current)
-            q.whereNot('i.id', current.id).where((w) =>
-              w
-                .where('i.received_at', '<', current.received_at)
-                .orWhere((x) => x.where('i.received_at', current.received_at).andWhere('i.id', '<', current.id)),
-            );
-        })
+        .where((w) => w.whereNotExists(current.clone()).orWhereRaw('(i.received_at, i.id) < ?', [current.clone()]))
         .where((w) =>
           w
             .where('i.invoice_number_key', normaliseInvoiceNumber(invoice.invoiceNumber))

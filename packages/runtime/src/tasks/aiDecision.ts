@@ -1,3 +1,4 @@
+import type { AiSuggestionView } from '@exflow/shared';
 import { tenantPolicies } from '../auth/tenancy.js';
 import { createAiSuggestionRepository, type HumanDecision } from '../store/aiSuggestionRepository.js';
 import { createAuditRepository } from '../store/auditRepository.js';
@@ -9,14 +10,13 @@ export const DEFAULT_DRIFT_WINDOW = 50;
 export const DEFAULT_DRIFT_MIN_AGREEMENT = 0.8;
 
 /**
- * Stores a person's decision beside the AI suggestion for the step (agreed or overridden), and
- * raises a drift alert when the kind's agreement over the last `aiDriftWindow` decisions (a full
- * window) falls below `aiDriftMinAgreement`. Runs in the completion's transaction.
+ * Audits a person's decision stored beside the AI suggestion for the step (`decided`: agreed or
+ * overridden; the task's completing statement stored it), and raises a drift alert when the
+ * kind's agreement over the last `aiDriftWindow` decisions (a full window) falls below
+ * `aiDriftMinAgreement`. Runs in the completion's transaction.
  */
-export async function recordHumanDecision(db: Db, tenantId: string, decision: HumanDecision): Promise<void> {
+export async function recordHumanDecision(db: Db, tenantId: string, decision: HumanDecision, decided: AiSuggestionView): Promise<void> {
   const repo = createAiSuggestionRepository(db);
-  const decided = await repo.recordDecision(tenantId, decision);
-  if (!decided) return;
   const audit = createAuditRepository(db);
   await audit.record(tenantId, {
     caseId: decision.caseId,

@@ -39,7 +39,8 @@ export async function gateApproval(
   task: TaskRecord,
   outcome: string,
 ): Promise<ApprovalGateResult | undefined> {
-  const version = await createDefinitionRepository(db).getVersion(principal.tenantId, record.definitionId, record.definitionVersion);
+  // the locked case row was committed on this version, so it is committed too: remembered even in this transaction
+  const version = await createDefinitionRepository(db).getVersion(principal.tenantId, record.definitionId, record.definitionVersion, true);
   const node = version?.definition.nodes.find((n) => n.id === task.nodeId);
   const approval = (node?.config as HumanTaskConfig | undefined)?.approval;
   if (!approval) return undefined;

@@ -33,7 +33,8 @@ function formValidator(form: Record<string, unknown>) {
 
 /**
  * Decides a task completion inside the transition's transaction (`engine.decide`), on the case
- * row and the task row locked: the caller must be a candidate (own or delegated roles) and the
+ * row and the task row locked (`task`, locked with the case; `undefined` when there is none):
+ * the caller must be a candidate (own or delegated roles) and the
  * task open and not held by another; the outcome one of the task's, the data its form's; an
  * approval passes segregation of duties on the approvals as they stand now (a correction that
  * withdrew them committed before, or waits until this commits). Returns the event to apply (a
@@ -43,12 +44,12 @@ export async function decideCompletion(
   trx: Db,
   principal: Principal,
   record: CaseRecord,
+  task: TaskRecord | undefined,
   taskId: string,
   outcome: string,
   data: Record<string, unknown>,
 ): Promise<Decision<CompletionDecision>> {
   const tasks = createTaskRepository(trx);
-  const task = await tasks.getForUpdate(principal.tenantId, taskId);
   if (!task || task.caseId !== record.id) throw notFound('task', taskId);
   const authority = await delegatedAuthority(trx, principal);
   assertCandidate(task, principal, authority.roles);
@@ -97,8 +98,11 @@ export async function decideCompletion(
   }
   const completed = await tasks.complete(principal.tenantId, task.id, principal.userId, outcome, data);
   if (!completed) throw conflict('task-unavailable', 'The task was completed, cancelled or claimed by someone else meanwhile');
-  await recordHumanDecision(trx, principal.tenantId, { caseId: task.caseId, stepId: task.nodeId, taskId: task.id, outcome, user: principal.userId });
+  if (completed.suggestion) {
+    const decision = { caseId: task.caseId, stepId: task.nodeId, taskId: task.id, outcome, user: principal.userId };
+    await recordHumanDecision(trx, principal.tenantId, decision, completed.suggestion);
+  }
   const approvedBy = gate ? [...task.approvals, approval!] : undefined;
   const event = { type: 'task.completed', nodeId: task.nodeId, taskId: task.id, outcome, data, ...(approvedBy ? { approvedBy } : {}) } as CaseEvent;
-  return { event, result: { kind: 'completed', task: completed } };
+  return { event, result: { kind: 'completed', task: completed.task } };
 }

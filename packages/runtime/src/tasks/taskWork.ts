@@ -128,25 +128,31 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
   }
 
   return {
-    /** Takes an open task nobody else holds; decided on its locked row, claimed and audited together. */
+    /**
+     * Takes an open task nobody else holds, claimed and audited together: one statement when
+     * the claim is allowed (the usual case); when it claims nothing, decided again on the
+     * locked row, which says why (404, 403, 409), or claims it if it has become free meanwhile.
+     */
     async claim(principal: Principal, id: string): Promise<TaskRecord> {
-      const claimed = await db.transaction(async (trx) => {
-        const task = await lockTask(trx, principal, id);
-        assertCandidate(task, principal);
-        if (task.status !== 'open') throw conflict('task-unavailable', `Task is ${task.status}`);
-        if (task.assignee && task.assignee !== principal.userId) throw conflict('task-unavailable', `Task is already claimed by ${task.assignee}`);
-        const row = (await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId))!;
-        // who held a task, and when, is part of the case's trail
-        await createAuditRepository(trx).record(principal.tenantId, {
-          caseId: task.caseId,
-          actor: principal.userId,
-          action: 'task.claimed',
-          entity: 'task',
-          entityId: task.id,
-          data: { nodeId: task.nodeId, queue: task.queue },
-        });
-        return row;
-      });
+      const claimed =
+        (await createTaskRepository(db).claimAudited(principal.tenantId, id, principal.userId, principal.roles)) ??
+        (await db.transaction(async (trx) => {
+          const task = await lockTask(trx, principal, id);
+          assertCandidate(task, principal);
+          if (task.status !== 'open') throw conflict('task-unavailable', `Task is ${task.status}`);
+          if (task.assignee && task.assignee !== principal.userId) throw conflict('task-unavailable', `Task is already claimed by ${task.assignee}`);
+          const row = (await createTaskRepository(trx).claim(principal.tenantId, task.id, principal.userId))!;
+          // who held a task, and when, is part of the case's trail
+          await createAuditRepository(trx).record(principal.tenantId, {
+            caseId: task.caseId,
+            actor: principal.userId,
+            action: 'task.claimed',
+            entity: 'task',
+            entityId: task.id,
+            data: { nodeId: task.nodeId, queue: task.queue },
+          });
+          return row;
+        }));
       realtime.taskChanged(principal.tenantId, claimed, 'claimed');
       return claimed;
     },
@@ -180,9 +186,22 @@ export function createTaskWork({ db, engine, realtime }: TaskWorkDeps) {
      * first of two approvals is recorded and answered 202, the case waiting for a second person.
      */
     async complete(principal: Principal, id: string, outcome: string, data: Record<string, unknown>): Promise<CompletionResult> {
-      const { caseId } = await loadTask(db, principal, id); // which case to lock; all else is read once locked
-      const { result, change } = await engine.decide(principal.tenantId, caseId, principal.userId, (trx, record) =>
-        decideCompletion(trx, principal, record, id, outcome, data),
+      // which case to lock (remembered: it never changes); all else is read once locked
+      const caseId = await createTaskRepository(db).caseOf(principal.tenantId, id);
+      if (!caseId) throw notFound('task', id);
+      // the case and the task are locked by one statement (case first), the task handed to the decision
+      let task: TaskRecord | undefined;
+      const lock = async (trx: Db) => {
+        const locked = await createTaskRepository(trx).lockWithCase(principal.tenantId, caseId, id);
+        task = locked?.task;
+        return locked?.record;
+      };
+      const { result, change } = await engine.decide(
+        principal.tenantId,
+        caseId,
+        principal.userId,
+        (trx, record) => decideCompletion(trx, principal, record, task, id, outcome, data),
+        { lock },
       );
       if (result.kind === 'refused') throw new ProblemError(result.code, result.reason);
       if (result.kind === 'first-approval') {
