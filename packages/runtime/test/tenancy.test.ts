@@ -221,3 +221,21 @@ describe.each(testDatabaseKinds())('tenants cannot reach each other, on %s', (da
     expect((await httpClient(server.url, globexToken)('GET', '/api/v1/branding')).status).toBe(200);
   });
 });
+
+describe.runIf(process.env.DATABASE_URL)('cross-tenant reads on a small pool (PostgreSQL, row-level security)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ database: 'postgres', databasePoolMax: 2 });
+  });
+  afterAll(() => server?.stop());
+
+  it('answers more MSP client summaries at once than the pool has connections', async () => {
+    // each request reads its clients one scope after another, never holding one connection while it
+    // waits for a second: with the caller's scope held around them, two requests took both
+    // connections and waited for a third until knex gave up
+    const north = httpClient(server.url, await server.login('platform@northledger.example'));
+    const answers = await Promise.all(Array.from({ length: 4 }, () => north('GET', '/api/v1/insights/clients')));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(answers[0].body.rows.some((r: { tenantId: string }) => r.tenantId === 'acme')).toBe(true);
+  });
+});

@@ -90,6 +90,12 @@ export interface Route {
     | { type: 'integer'; description: string; minimum: number; maximum: number }
     | { type: 'boolean'; description: string }
   >;
+  /**
+   * A read across tenants (an MSP's clients): the router does not wrap it in the caller's scope;
+   * the handler reads every tenant, the caller's own too, through `readAsTenant`, one scope after
+   * another, so it never holds a pooled connection while it waits for a second one.
+   */
+  readsTenants?: true;
   /** Documented responses: status → description. */
   responses: Record<string, string>;
   /**

@@ -59,7 +59,7 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
           );
         }
       }
-      if (principal && deps.scopeReads && route.method === 'get') {
+      if (principal && deps.scopeReads && route.method === 'get' && !route.readsTenants) {
         const who = principal;
         await withTenantScope(deps.db, who.tenantId, (scoped) => route.handler(req, res, { ...deps, db: scoped, principal: who, readAsTenant }));
         return;

@@ -38,6 +38,8 @@ export interface TestServerOptions extends StartOptions {
   secretsKey?: string | null;
   /** As `EXFLOW_AI_RETRAIN_POLL_MS` (default 60 s). */
   aiRetrainPollMs?: number;
+  /** As `EXFLOW_DATABASE_POOL_MAX` (default 10). */
+  databasePoolMax?: number;
 }
 
 /** The key test servers seal secrets with unless told otherwise (base64 of 32 bytes; a test value, never a real one). */
@@ -70,6 +72,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     metricsToken: options.metricsToken,
     ...(options.designerDist ? { designerDist: options.designerDist } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.databasePoolMax ? { databasePoolMax: options.databasePoolMax } : {}),
     rateLimits: { auth: 10_000, intake: 1_000_000, api: 10_000_000, ...options.rateLimits },
     egressAllow: options.egressAllow ?? [],
     trustProxy: options.trustProxy ?? false,

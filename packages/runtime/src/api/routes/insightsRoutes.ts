@@ -279,10 +279,12 @@ export const insightsRoutes = defineRoutes([
     query: QUERY_DOCS,
     responses: { '200': '{ period, rows: [{ tenantId, tenantName, metric, value, previous, ... }] }', '422': 'A bad query parameter' },
     responseSchemas: { '200': clientsAnswerSchema },
+    readsTenants: true,
     async handler(req, res, ctx) {
       const q = readQuery(req);
       // the caller's scope shows its own clients only; each client's figures are read in that client's scope
-      const clients = await createInsightsRepository(ctx.db).clientsOf(ctx.principal.tenantId);
+      const msp = ctx.principal.tenantId;
+      const clients = await ctx.readAsTenant(msp, (db) => createInsightsRepository(db).clientsOf(msp));
       const rows: ClientSummaryRow[] = [];
       for (const client of clients) {
         const summary = await ctx.readAsTenant(client.id, (db) => summaryRows(db, client.id, q));
