@@ -6,9 +6,10 @@ import { describeApiError, type DefinitionRecord } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
 import { blankDefinition, freeKey, keyFromName } from './flowFactory.js';
 
-const TEMPLATES: { id: 'blank' | 'priceVariance'; definition?: WorkflowDefinition }[] = [
-  { id: 'blank' },
-  { id: 'priceVariance', definition: priceVariance as WorkflowDefinition },
+/** The choices: `id` is the option's value (a template's key), `label` its catalogue text. */
+const TEMPLATES: { id: string; label: 'blank' | 'priceVariance'; definition?: WorkflowDefinition }[] = [
+  { id: 'blank', label: 'blank' },
+  { id: 'price-variance', label: 'priceVariance', definition: priceVariance as WorkflowDefinition },
 ];
 
 /** Names a new flow and creates its draft, blank or from a template. */
@@ -70,7 +71,7 @@ export function NewFlowDialog({
           <select value={template} onChange={(e) => setTemplate(e.target.value)}>
             {TEMPLATES.map((choice) => (
               <option key={choice.id} value={choice.id}>
-                {t(`newFlow.${choice.id}`)}
+                {t(`newFlow.${choice.label}`)}
               </option>
             ))}
           </select>

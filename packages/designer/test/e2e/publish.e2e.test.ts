@@ -28,6 +28,17 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
     return (await response.json()) as T;
   };
   const node = (id: string) => `.react-flow__node[data-id="${id}"]`;
+  /** Clicks a step until the inspector shows it: a flow just opened may still be moving to its laid-out place. */
+  const selectStep = (id: string) =>
+    expect
+      .poll(
+        async () => {
+          await page.click(`${node(id)} .step__title`);
+          return page.locator(`[data-testid=inspector][data-node-id="${id}"]`).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -61,7 +72,7 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
     await page.waitForSelector(node('procurementReview'));
     definitionId = decodeURIComponent(/#\/flows\/([^/]+)/.exec(page.url())![1]);
 
-    await page.click(`${node('procurementReview')} .step__title`);
+    await selectStep('procurementReview');
     // the SLA is picked in hours or days (the widget writes the ISO 8601 duration)
     await page.locator('[data-testid=inspector] input[id$="dueIn"]').fill('48');
     expect(await page.locator('[data-testid=inspector] [data-testid=duration-unit]').inputValue()).toBe('hours');
@@ -93,7 +104,7 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
 
   it('shows what changed between v1 and the draft on the canvas, then publishes v2', async () => {
     await page.click('[data-testid=tab-inspect]');
-    await page.click(`${node('controllerEscalation')} .step__title`);
+    await selectStep('controllerEscalation');
     // a queue the tenant has no task in yet is typed once, from the picker's "New queue…"
     await page.locator('[data-testid=inspector] [data-testid=queue-picker]').selectOption({ label: 'New queue…' });
     await page.locator('[data-testid=inspector] input[id$="queue"]').fill('cfo-office');
