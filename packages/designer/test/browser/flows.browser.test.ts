@@ -48,7 +48,7 @@ describe.skipIf(!hasChromium)('flow list in Chromium', () => {
 
     await page.locator('[data-testid=import-text]').fill('{ "schemaVersion": 1, ');
     await page.click('[data-testid=import-submit]');
-    await expect.poll(() => problems.textContent()).toContain('not JSON');
+    await expect.poll(() => problems.textContent()).toContain('Not JSON');
     expect(api.store.size).toBe(1);
   });
 
