@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceVariance } from '../fixtures.js';
-import { ARTIFACTS, DIST, hasChromium, launchBrowser, signInPage } from './harness.js';
+import { ARTIFACTS, DIST, hasChromium, launchBrowser, selectStep, signInPage } from './harness.js';
 
 interface TestServer {
   url: string;
@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium || !hasRuntime)('the designer in German, served by 
   });
 
   it('shows the decision table grid and the inspector fields in German', async () => {
-    await page.click('.react-flow__node[data-id="route"] .step__title');
+    await selectStep(page, 'route');
     await page.click('[data-testid=tab-inspect]');
     const grid = page.locator('[data-testid=decision-grid]');
     await expect.poll(() => grid.getAttribute('aria-label')).toBe('Entscheidungstabelle');
@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium || !hasRuntime)('the designer in German, served by 
     await page.locator('[data-testid=decision-grid] [aria-label="Regel 1, Invoice total"]').fill('> 10000 and');
     await expect.poll(() => text('.dt-cell__error')).toMatch(/^FEEL-Syntaxfehler an Position \d+ in „> 10000 and“$/);
 
-    await page.click('.react-flow__node[data-id="procurementReview"] .step__title');
+    await selectStep(page, 'procurementReview');
     await expect.poll(() => page.locator('[data-testid=inspector]').innerText()).toContain('Fällig in');
   });
 

@@ -77,3 +77,17 @@ export async function centre(page: Page, selector: string): Promise<{ x: number;
   if (!box) throw new Error(`${selector} is not visible`);
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
+
+/**
+ * Clicks a step on the canvas until the inspector shows it: a flow just opened may still be moving
+ * to its laid-out place, and a click there lands on empty canvas.
+ */
+export async function selectStep(page: Page, id: string): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    await page.click(`.react-flow__node[data-id="${id}"] .step__title`);
+    const shown = page.locator(`[data-testid=inspector][data-node-id="${id}"]`);
+    if ((await shown.count()) > 0 || tries >= 20) return;
+    await shown.waitFor({ timeout: 1_000 }).catch(() => {});
+    if ((await shown.count()) > 0) return;
+  }
+}

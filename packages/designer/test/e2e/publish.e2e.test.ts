@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, DIST, hasChromium, launchBrowser } from '../browser/harness.js';
+import { ARTIFACTS, DIST, hasChromium, launchBrowser, selectStep } from '../browser/harness.js';
 
 interface TestServer {
   url: string;
@@ -28,17 +28,6 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
     return (await response.json()) as T;
   };
   const node = (id: string) => `.react-flow__node[data-id="${id}"]`;
-  /** Clicks a step until the inspector shows it: a flow just opened may still be moving to its laid-out place. */
-  const selectStep = (id: string) =>
-    expect
-      .poll(
-        async () => {
-          await page.click(`${node(id)} .step__title`);
-          return page.locator(`[data-testid=inspector][data-node-id="${id}"]`).count();
-        },
-        { timeout: 30_000 },
-      )
-      .toBe(1);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -72,7 +61,7 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
     await page.waitForSelector(node('procurementReview'));
     definitionId = decodeURIComponent(/#\/flows\/([^/]+)/.exec(page.url())![1]);
 
-    await selectStep('procurementReview');
+    await selectStep(page, 'procurementReview');
     // the SLA is picked in hours or days (the widget writes the ISO 8601 duration)
     await page.locator('[data-testid=inspector] input[id$="dueIn"]').fill('48');
     expect(await page.locator('[data-testid=inspector] [data-testid=duration-unit]').inputValue()).toBe('hours');
@@ -104,7 +93,7 @@ describe.skipIf(!hasRuntime || !hasChromium)('designer against the real runtime'
 
   it('shows what changed between v1 and the draft on the canvas, then publishes v2', async () => {
     await page.click('[data-testid=tab-inspect]');
-    await selectStep('controllerEscalation');
+    await selectStep(page, 'controllerEscalation');
     // a queue the tenant has no task in yet is typed once, from the picker's "New queue…"
     await page.locator('[data-testid=inspector] [data-testid=queue-picker]').selectOption({ label: 'New queue…' });
     await page.locator('[data-testid=inspector] input[id$="queue"]').fill('cfo-office');

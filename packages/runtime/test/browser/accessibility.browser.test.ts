@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { seriousFindings } from '../support/axe.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, selectStep, signIn } from '../support/browser.js';
 import { invoiceWithChairPrice } from '../support/fixtures.js';
 import { eventually, httpClient } from '../support/http.js';
 
@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('accessibility in Chromium', () => {
   it('designer inspector of an approval step: no serious or critical axe findings (its approve outcomes are named inputs)', async () => {
     await page.goto(`${server.url}/#/flows/${await flowId('price-variance')}`);
     await page.waitForSelector('.react-flow__node[data-id="procurementReview"]');
-    await page.click('.react-flow__node[data-id="procurementReview"] .step__title');
+    await selectStep(page, 'procurementReview');
     await page.waitForSelector('#inspector form');
     // the approve outcomes' entries have no visible label of their own: they must carry a name
     expect(await page.locator('#inspector input[id$="approveOutcomes_0"]').getAttribute('aria-label')).toBeTruthy();

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 import { seriousFindings } from '../support/axe.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, selectStep, signIn } from '../support/browser.js';
 import { eventually, httpClient } from '../support/http.js';
 
 const template = (): WorkflowDefinition =>
@@ -165,7 +165,7 @@ describe.skipIf(!hasChromium)('simulator, test cases and the decision table grid
   it('edits a decision table as a grid, exports it as DMN, imports one; axe finds nothing serious with the grid open', async () => {
     await page.goto(`${server.url}/#/flows/${tableFlowId}`);
     await page.waitForSelector('.react-flow__node[data-id="route"]');
-    await page.click('.react-flow__node[data-id="route"] .step__title');
+    await selectStep(page, 'route');
     await page.click('[data-testid=tab-inspect]');
     const grid = page.locator('[data-testid=decision-grid]');
     await grid.waitFor();

@@ -4,7 +4,7 @@ import type { WorkflowDefinition } from '@exflow/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/testServer.js';
-import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, signIn } from '../support/browser.js';
+import { ARTIFACTS, DESIGNER_DIST, hasChromium, launchBrowser, selectStep, signIn } from '../support/browser.js';
 import { eventually, httpClient } from '../support/http.js';
 
 const template = (): WorkflowDefinition =>
@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)("a human task's assignment and SLA in the inspecto
     await page.waitForSelector('[data-testid=flow-table]');
     await page.goto(`${server.url}/#/flows/${flowId}`);
     await page.waitForSelector('.react-flow__node[data-id="procurementReview"]');
-    await page.click('.react-flow__node[data-id="procurementReview"] .step__title');
+    await selectStep(page, 'procurementReview');
     await page.click('[data-testid=tab-inspect]');
     await page.waitForSelector('[data-testid=inspector][data-node-id=procurementReview]');
   });
@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium)("a human task's assignment and SLA in the inspecto
     expect(open.status, JSON.stringify(open.body)).toBe(201);
     await page.goto(`${server.url}/#/flows/${open.body.id}`);
     await page.waitForSelector('.react-flow__node[data-id="review"]');
-    await page.click('.react-flow__node[data-id="review"] .step__title');
+    await selectStep(page, 'review');
     const pad = page.locator('[data-testid=append-pad]');
     await pad.waitFor();
     const names = (await pad.locator('.append-pad__name').allTextContents()).map((s) => s.trim());
