@@ -52,7 +52,7 @@ export interface Problem {
 }
 
 /** The code of the problem the clients make up when no answer came at all (network down, server stopped). */
-export const UNREACHABLE = 'unreachable';
+const UNREACHABLE = 'unreachable';
 
 /** An error response of the API: `problem` says what went wrong and, for 422, where; `message` says it in the user's language. */
 export class ApiError extends Error {
@@ -129,13 +129,7 @@ export function createApiClient(options: ApiClientOptions) {
       const payload = body === undefined ? undefined : raw?.contentType ? String(body) : JSON.stringify(body);
       response = await doFetch(`${base}${path}`, { method, headers, body: payload });
     } catch (cause) {
-      throw new ApiError(0, {
-        type: 'about:blank',
-        title: 'The server cannot be reached',
-        status: 0,
-        code: UNREACHABLE,
-        detail: `Check that the Exflow runtime is running (${String(cause)})`,
-      });
+      throw unreachableError(cause);
     }
     if (response.status === 401) options.onUnauthorized?.();
     if (response.status === 204) return undefined as T;
@@ -204,6 +198,17 @@ function safeJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** What every API client throws when no answer came at all (network down, runtime stopped). */
+export function unreachableError(cause: unknown): ApiError {
+  return new ApiError(0, {
+    type: 'about:blank',
+    title: 'The server cannot be reached',
+    status: 0,
+    code: UNREACHABLE,
+    detail: `Check your network and that the Exflow runtime is running (${String(cause)})`,
+  });
 }
 
 /** The `ApiError` of a failed response, from its problem+json body (or its text, when it is not one). */

@@ -1,5 +1,5 @@
 import type { DrillAnswer, DrillCase, MetricAnswer, MetricFigure, SummaryAnswer, SummaryRow } from '@exflow/shared';
-import { ApiError, UNREACHABLE, apiErrorOf, type ApiClientOptions } from '../api/client.js';
+import { apiErrorOf, unreachableError, type ApiClientOptions } from '../api/client.js';
 
 // Insights answers: the wire types declared in shared (schemas the routes answer with).
 /** One figure of a metric, as `GET /insights/metrics/:metric` answers it. */
@@ -30,13 +30,7 @@ export function createInsightsApi(options: ApiClientOptions) {
     try {
       response = await fetch(`${base}${path}`, { headers: { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
     } catch (cause) {
-      throw new ApiError(0, {
-        type: 'about:blank',
-        title: 'The server cannot be reached',
-        status: 0,
-        detail: `Check your network (${String(cause)})`,
-        code: UNREACHABLE,
-      });
+      throw unreachableError(cause);
     }
     if (response.status === 401) options.onUnauthorized?.();
     if (!response.ok) throw await apiErrorOf(response);

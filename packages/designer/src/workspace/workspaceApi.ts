@@ -22,7 +22,7 @@ import type {
   TaskSuggestion,
   VersionRecord,
 } from '@exflow/shared';
-import { ApiError, UNREACHABLE, apiErrorOf, type ApiClientOptions } from '../api/client.js';
+import { apiErrorOf, unreachableError, type ApiClientOptions } from '../api/client.js';
 
 export type InboxView = 'mine' | 'unclaimed' | 'team';
 
@@ -71,13 +71,7 @@ export function createWorkspaceApi(options: ApiClientOptions) {
     try {
       response = await doFetch(`${base}${path}`, { method, headers, body: init.body });
     } catch (cause) {
-      throw new ApiError(0, {
-        type: 'about:blank',
-        title: 'The server cannot be reached',
-        status: 0,
-        detail: `Check your network (${String(cause)})`,
-        code: UNREACHABLE,
-      });
+      throw unreachableError(cause);
     }
     if (response.status === 401) options.onUnauthorized?.();
     if (!response.ok) throw await apiErrorOf(response);
