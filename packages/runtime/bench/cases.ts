@@ -24,6 +24,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { cpus } from 'node:os';
 import { Engine as BpmnEngine } from 'bpmn-engine';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
@@ -37,6 +38,7 @@ import { receiveInvoice } from '../src/ingest/intake.js';
 import { parseInvoice } from '@exflow/shared';
 import { BENCH_TENANT as TENANT, invoiceFor, login, post, setUpBenchTenant } from './support/benchTenant.js';
 import { prepareStoredCases } from './support/storedCases.js';
+import { type CpuPerCase, describeCpu, startCpuAccount } from './support/cpuAccount.js';
 import { startTailTrace } from './support/tailTrace.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -52,6 +54,7 @@ interface Result {
   p99: number;
   cases: number;
   failed: number;
+  cpu: CpuPerCase & { busyShare?: number };
 }
 
 /** The phase's tail trace (BENCH_TAIL=1), while one runs. */
@@ -89,6 +92,7 @@ async function closedLoop(inFlight: number, oneCase: (n: number) => Promise<void
   let n = 0;
   let firstError: unknown;
   const started = Date.now();
+  const cpu = startCpuAccount();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (Date.now() < end) {
@@ -105,8 +109,16 @@ async function closedLoop(inFlight: number, oneCase: (n: number) => Promise<void
   );
   if (firstError) console.log(`    (${failed} failed; first: ${(firstError as Error).message})`);
   const elapsed = (Date.now() - started) / 1000;
+  const spent = cpu.stop(latencies.length);
   latencies.sort((a, b) => a - b);
-  return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), cases: latencies.length, failed };
+  return {
+    perSecond: latencies.length / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    cases: latencies.length,
+    failed,
+    cpu: spent,
+  };
 }
 
 /** Messages that may arrive before anyone waits for them (a task can open before the POST answers). */
@@ -147,10 +159,12 @@ const memory = (ran: number) => {
   console.log(`    process RSS ${(m.rss / 2 ** 20).toFixed(0)} MB, heap used ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, after ${ran.toLocaleString('en')} cases`);
 };
 
-const report = (label: string, inFlight: number, r: Result) =>
+const report = (label: string, inFlight: number, r: Result) => {
   console.log(
     `${label.padEnd(34)} ${String(inFlight).padStart(4)} in flight  ${r.perSecond.toFixed(1).padStart(7)} cases/s   p50 ${String(r.p50).padStart(5)} ms   p99 ${String(r.p99).padStart(5)} ms   (${r.cases} cases${r.failed ? `, ${r.failed} failed` : ''})`,
   );
+  console.log(describeCpu(r.cpu));
+};
 
 const principal = (userId: string, roles: Principal['roles']): Principal => ({ userId, tenantId: TENANT, email: `${userId}@bench.test`, name: userId, roles });
 
@@ -541,5 +555,11 @@ console.log(
 const p99 = httpPg?.get(8)?.p99;
 console.log(
   `  target: Exflow HTTP at 8 in flight ≥ 4× bpmn-engine+pg (${ratio(httpPg?.get(8)?.perSecond, peer?.get(8)?.perSecond)}), p99 < 250 ms (${p99 ?? 'n/a'} ms)`,
+);
+const cpu8 = (r: Map<number, Result> | undefined) => r?.get(8)?.cpu.machineMs;
+const ceiling = (ms: number | undefined) =>
+  ms ? `${ms.toFixed(1)} ms (at most ${((cpus().length * 1000) / ms).toFixed(0)} cases/s on ${cpus().length} cores)` : 'n/a';
+console.log(
+  `  whole-machine CPU per case at 8 in flight: Exflow HTTP/PostgreSQL ${ceiling(cpu8(httpPg))}, Exflow in process/PostgreSQL ${ceiling(cpu8(procPg))}, bpmn-engine+pg ${ceiling(cpu8(peer))}`,
 );
 process.exit(0);

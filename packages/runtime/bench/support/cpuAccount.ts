@@ -1,0 +1,79 @@
+/**
+ * Where a phase's CPU went, per case: this process (runtime and driver, or the peer and its
+ * driver), the local PostgreSQL's processes, and the whole machine, from /proc (Linux only; on
+ * another system, or with PostgreSQL on another host, the figures it cannot read are left out).
+ * CPU time per case does not depend on how long a case waited, so it compares two systems on the
+ * same cores more steadily than cases/s does: on n cores, cases/s ≤ n × 1,000 / machine ms per case.
+ */
+import { cpus } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** utime + stime of every process named `postgres`, in ms; undefined where /proc cannot tell. */
+function postgresCpuMs(): number | undefined {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+        const fields = stat.slice(close + 2).split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      } catch {
+        // the process ended while we read
+      }
+    }
+    return ticks * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy CPU time of the whole machine (all cores), in ms. */
+function machineBusyMs(): number | undefined {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
+const processCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+export interface CpuPerCase {
+  processMs: number;
+  postgresMs?: number;
+  machineMs?: number;
+}
+
+/** Starts counting; `stop(cases)` answers the CPU per case since the start. */
+export function startCpuAccount() {
+  const before = { process: processCpuMs(), postgres: postgresCpuMs(), machine: machineBusyMs(), at: performance.now() };
+  return {
+    stop(cases: number): CpuPerCase & { busyShare?: number } {
+      const postgres = postgresCpuMs();
+      const machine = machineBusyMs();
+      const wallMs = performance.now() - before.at;
+      const per = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && cases > 0 ? (a - b) / cases : undefined);
+      return {
+        processMs: (processCpuMs() - before.process) / Math.max(cases, 1),
+        postgresMs: per(postgres, before.postgres),
+        machineMs: per(machine, before.machine),
+        busyShare: machine !== undefined && before.machine !== undefined ? (machine - before.machine) / (wallMs * cpus().length) : undefined,
+      };
+    },
+  };
+}
+
+export const describeCpu = (c: CpuPerCase & { busyShare?: number }) =>
+  `    CPU per case: this process ${c.processMs.toFixed(1)} ms` +
+  (c.postgresMs !== undefined ? `, PostgreSQL ${c.postgresMs.toFixed(1)} ms` : '') +
+  (c.machineMs !== undefined ? `, whole machine ${c.machineMs.toFixed(1)} ms` : '') +
+  (c.busyShare !== undefined ? ` (cores ${(c.busyShare * 100).toFixed(0)} % busy)` : '');
