@@ -3,7 +3,8 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentServiceError } from '../src/services/registry.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
-import { plainInvoice, serviceFlow } from './support/flows.js';
+import { invoiceCases } from './support/cases.js';
+import { serviceFlow } from './support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 import { expectWire } from './support/wire.js';
 
@@ -51,20 +52,7 @@ describe.each(testDatabaseKinds())('a failed attempt of an outbound call reaches
     socket.on('effect.failed', (m: EffectFailedMessage) => messages.push(m));
     return messages;
   };
-  async function open(flow: string, number: string) {
-    const posted = await owner('POST', `/api/v1/invoices?definition=${flow}`, plainInvoice(number));
-    expect(posted.status).toBe(201);
-    return posted.body.case.id as string;
-  }
-  const caseWhen = (caseId: string, done: (c: any) => boolean, what: string) =>
-    eventually(
-      async () => {
-        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-        return done(c) && c;
-      },
-      PATIENCE_MS,
-      what,
-    );
+  const { open, caseWhen } = invoiceCases(() => owner);
 
   beforeAll(async () => {
     server = await startTestServer({

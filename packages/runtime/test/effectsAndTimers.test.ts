@@ -5,6 +5,7 @@ import { builtInServices } from '../src/services/index.js';
 import { PermanentServiceError } from '../src/services/registry.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { createTestClock } from './support/clock.js';
+import { invoiceCases } from './support/cases.js';
 import { plainInvoice, serviceFlow, slaFlow } from './support/flows.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
@@ -22,11 +23,7 @@ describe.each(testDatabaseKinds())('effects, retries and durable timers, on %s',
     expect((await owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
   }
 
-  async function open(flow: string, number: string) {
-    const posted = await owner('POST', `/api/v1/invoices?definition=${flow}`, plainInvoice(number));
-    expect(posted.status).toBe(201);
-    return posted.body.case.id as string;
-  }
+  const { open } = invoiceCases(() => owner);
 
   const caseAt = (caseId: string, nodeId: string) =>
     eventually(

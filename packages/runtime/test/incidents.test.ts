@@ -3,7 +3,8 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentServiceError } from '../src/services/registry.js';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
-import { plainInvoice, serviceFlow } from './support/flows.js';
+import { invoiceCases } from './support/cases.js';
+import { serviceFlow } from './support/flows.js';
 import { eventually, httpClient } from './support/http.js';
 
 // Small intervals through the node's retry policy: the same code path as an hour-long outage.
@@ -23,20 +24,7 @@ describe.each(testDatabaseKinds())('retry policy as data, and incidents, on %s',
     expect((await owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
     return created.body.id as string;
   }
-  async function open(flow: string, number: string) {
-    const posted = await owner('POST', `/api/v1/invoices?definition=${flow}`, plainInvoice(number));
-    expect(posted.status).toBe(201);
-    return posted.body.case.id as string;
-  }
-  const caseWhen = (caseId: string, done: (c: any) => boolean, what: string) =>
-    eventually(
-      async () => {
-        const c = (await owner('GET', `/api/v1/cases/${caseId}`)).body;
-        return done(c) && c;
-      },
-      15_000,
-      what,
-    );
+  const { open, caseWhen } = invoiceCases(() => owner);
 
   beforeAll(async () => {
     server = await startTestServer({
