@@ -55,16 +55,20 @@ export interface HandlerContext extends AppDeps {
   readAsTenant: TenantReader;
 }
 
+/**
+ * What a `readsTenants` handler gets: no `db`. The router does not hold the caller's scope
+ * around such a handler, so a connection here would read every tenant's rows; the handler reads
+ * each tenant, its caller's own too, through `readAsTenant`, which scopes the connection it lends.
+ */
+export type TenantsHandlerContext = Omit<HandlerContext, 'db'>;
+
 /** The longest query parameter value the router accepts unless a route says otherwise. */
 export const MAX_QUERY_LENGTH = 500;
 /** The longest path parameter (an id, a key, a pack name) the router accepts. */
 export const MAX_PATH_PARAM_LENGTH = 200;
 
-/**
- * One REST route, declared as data: the router, the authorization check and the OpenAPI
- * document are all built from the same list, so they cannot disagree.
- */
-export interface Route {
+/** What every route declares, whichever tenants it reads. */
+interface RouteBase {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express path under the API base, e.g. `/definitions/:id`. */
   path: string;
@@ -90,12 +94,6 @@ export interface Route {
     | { type: 'integer'; description: string; minimum: number; maximum: number }
     | { type: 'boolean'; description: string }
   >;
-  /**
-   * A read across tenants (an MSP's clients): the router does not wrap it in the caller's scope;
-   * the handler reads every tenant, the caller's own too, through `readAsTenant`, one scope after
-   * another, so it never holds a pooled connection while it waits for a second one.
-   */
-  readsTenants?: true;
   /** Documented responses: status → description. */
   responses: Record<string, string>;
   /**
@@ -109,7 +107,29 @@ export interface Route {
    * media types. The OpenAPI document lists them without a schema, as OpenAPI 3.1 describes bytes.
    */
   responseFiles?: Record<string, readonly string[]>;
+}
+
+/** A route that reads (or writes) as its caller: a GET runs in the caller's tenant scope. */
+interface ScopedRoute extends RouteBase {
+  readsTenants?: undefined;
   handler(req: Request, res: Response, ctx: HandlerContext): Promise<void>;
 }
+
+/**
+ * A read across tenants (an MSP's clients): the router does not wrap it in the caller's scope;
+ * the handler reads every tenant, the caller's own too, through `readAsTenant`, one scope after
+ * another, so it never holds a pooled connection while it waits for a second one. Its context
+ * has no `db` to read unscoped by mistake.
+ */
+interface TenantsRoute extends RouteBase {
+  readsTenants: true;
+  handler(req: Request, res: Response, ctx: TenantsHandlerContext): Promise<void>;
+}
+
+/**
+ * One REST route, declared as data: the router, the authorization check and the OpenAPI
+ * document are all built from the same list, so they cannot disagree.
+ */
+export type Route = ScopedRoute | TenantsRoute;
 
 export const defineRoutes = (routes: Route[]): Route[] => routes;

@@ -59,7 +59,13 @@ export function buildRouter(routes: Route[], deps: AppDeps): Router {
           );
         }
       }
-      if (principal && deps.scopeReads && route.method === 'get' && !route.readsTenants) {
+      if (route.readsTenants) {
+        // no db in its context, not even at run time: every read goes through readAsTenant
+        const { db: _unscoped, ...tenantsDeps } = deps;
+        await route.handler(req, res, { ...tenantsDeps, principal: principal as Principal, readAsTenant });
+        return;
+      }
+      if (principal && deps.scopeReads && route.method === 'get') {
         const who = principal;
         await withTenantScope(deps.db, who.tenantId, (scoped) => route.handler(req, res, { ...deps, db: scoped, principal: who, readAsTenant }));
         return;
