@@ -427,4 +427,4 @@ export { scoreAnomaly, DEFAULT_ANOMALY_WEIGHTS, type AnomalyWeights } from './ai
 export { featureDistribution, featureDrift, PSI_THRESHOLDS, type FeatureDistribution, type FeatureShift } from './ai/drift.js';
 export { runCheck, purchaseOrderFrom, supplierFrom, bankAccountHistoryFrom, type ReferenceData } from './checks/referenceData.js';
 export { runTestCase, type FlowTestCase, type TestCaseStep, type TestCaseRun } from './testCases/runTestCase.js';
-export { decisionTableToDmn, dmnToDecisionTable, DMN13_NAMESPACE, type DmnImportResult } from './dmn/dmn.js';
+export { decisionTableToDmn, dmnToDecisionTable, DMN13_NAMESPACE, type DmnImportProblem, type DmnImportResult } from './dmn/dmn.js';

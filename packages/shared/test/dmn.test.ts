@@ -56,19 +56,37 @@ describe('DMN 1.3 decision tables', () => {
     const withPolicy = (attrs: string) => decisionTableToDmn(table, { id: 't' }).replace('hitPolicy="UNIQUE"', attrs);
     expect(dmnToDecisionTable(withPolicy('hitPolicy="PRIORITY"'))).toEqual({
       ok: false,
-      problems: ['Hit policy PRIORITY is not supported; use UNIQUE, FIRST, COLLECT'],
+      problems: [
+        {
+          code: 'dmn.hitPolicy',
+          message: 'Hit policy PRIORITY is not supported; use UNIQUE, FIRST, COLLECT',
+          params: { hitPolicy: 'PRIORITY', supported: 'UNIQUE, FIRST, COLLECT' },
+        },
+      ],
     });
     expect(dmnToDecisionTable(withPolicy('hitPolicy="COLLECT" aggregation="SUM"'))).toMatchObject({
       ok: false,
-      problems: [expect.stringMatching(/aggregation/)],
+      problems: [{ code: 'dmn.aggregation', message: expect.stringMatching(/aggregation/) }],
     });
     expect(dmnToDecisionTable('<definitions><decision id="a"/><decision id="b"/></definitions>')).toMatchObject({
       ok: false,
-      problems: [expect.stringMatching(/exactly one decision/)],
+      problems: [{ code: 'dmn.decisions', message: expect.stringMatching(/exactly one decision/), params: { decisions: 2, tables: 0 } }],
     });
-    expect(dmnToDecisionTable('<!DOCTYPE x [<!ENTITY a "b">]><definitions/>')).toMatchObject({ ok: false, problems: [expect.stringMatching(/DOCTYPE/)] });
+    expect(dmnToDecisionTable('<!DOCTYPE x [<!ENTITY a "b">]><definitions/>')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'xml.doctype', message: expect.stringMatching(/DOCTYPE/) }],
+    });
     expect(dmnToDecisionTable('<definitions><decision')).toMatchObject({ ok: false });
     const short = decisionTableToDmn(table, { id: 't' }).replace(/<inputEntry id="t_rule_1_in_2">.*?<\/inputEntry>/, '');
-    expect(dmnToDecisionTable(short)).toEqual({ ok: false, problems: ['Rule 1 has 1 input and 2 output entries; the table has 2 inputs and 2 outputs'] });
+    expect(dmnToDecisionTable(short)).toEqual({
+      ok: false,
+      problems: [
+        {
+          code: 'dmn.ruleEntries',
+          message: 'Rule 1 has 1 input and 2 output entries; the table has 2 inputs and 2 outputs',
+          params: { rule: 1, inputEntries: 1, outputEntries: 2, inputs: 2, outputs: 2 },
+        },
+      ],
+    });
   });
 });

@@ -9,11 +9,7 @@ import { useLive, useLiveMessage } from '../workspace/live.js';
 
 const RETRY_ROLES = ['tenant_admin', 'process_owner'];
 
-const REASONS: Record<string, string> = {
-  attempts: 'all attempts failed',
-  deadline: 'retried until the deadline',
-  'non-retryable': 'not retryable',
-};
+const REASONS = ['attempts', 'deadline', 'non-retryable'] as const;
 
 /**
  * Cases waiting at a step whose call failed past its retry policy, across the tenant. Retry
@@ -96,7 +92,9 @@ export function IncidentsPage() {
                 </td>
                 <td>
                   {i.error}
-                  <div className="ws-muted">{REASONS[i.reason] ?? i.reason}</div>
+                  <div className="ws-muted">
+                    {(REASONS as readonly string[]).includes(i.reason) ? t(`incidents.reason.${i.reason as (typeof REASONS)[number]}`) : i.reason}
+                  </div>
                 </td>
                 <td>{i.attempts}</td>
                 <td title={dateTime(i.raisedAt)}>{relative(i.raisedAt, now)}</td>

@@ -4,12 +4,13 @@ import {
   decisionTableToDmn,
   dmnToDecisionTable,
   type DecisionTableConfig,
+  type DmnImportProblem,
   type FlowNode,
   type HitPolicy,
 } from '@exflow/shared';
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { feelErrorText } from '../i18n/designerText.js';
+import { dmnRefusalText, feelErrorText } from '../i18n/designerText.js';
 import { useDesignerStore } from '../store/DesignerStoreProvider.js';
 
 const HIT_POLICIES = ['UNIQUE', 'FIRST', 'COLLECT'] as const satisfies readonly HitPolicy[];
@@ -48,7 +49,7 @@ function FeelCell({ value, label, unary, readOnly, onChange }: { value: string; 
 export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly: boolean }) {
   const store = useDesignerStore();
   const config = { ...EMPTY, ...(node.config as Partial<DecisionTableConfig> | undefined) };
-  const [importProblems, setImportProblems] = useState<string[]>([]);
+  const [importProblems, setImportProblems] = useState<DmnImportProblem[]>([]);
   const { t } = useTranslation();
   const fileInput = useRef<HTMLInputElement>(null);
   const update = (next: Partial<DecisionTableConfig>) => {
@@ -313,7 +314,7 @@ export function DecisionTableGrid({ node, readOnly }: { node: FlowNode; readOnly
       {importProblems.length > 0 && (
         <ul className="inspector__problems" role="alert">
           {importProblems.map((p, i) => (
-            <li key={i}>{t('decisionTable.importRefused', { problem: p })}</li>
+            <li key={i}>{t('decisionTable.importRefused', { problem: dmnRefusalText(p) })}</li>
           ))}
         </ul>
       )}

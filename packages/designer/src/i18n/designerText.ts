@@ -2,7 +2,9 @@ import {
   checkFeelExpression,
   checkFeelUnaryTests,
   getNodeKind,
+  type DmnImportProblem,
   type FeelSyntaxError,
+  type MigrationBlock,
   type PortSpec,
   type ValidationProblem,
   type WorkflowDefinition,
@@ -150,4 +152,41 @@ export function problemText(problem: Pick<ValidationProblem, 'code' | 'message' 
     default:
       return text(`flowProblem.${problem.code}`, params) ?? problem.message;
   }
+}
+
+/**
+ * Why a DMN file is not imported, in the user's language; a refusal the catalogue does not know
+ * keeps shared's English message.
+ * @example dmnRefusalText({ code: 'dmn.outputName', message: 'Output 2 has no name', params: { n: 2 } }) // 'Ausgabe 2 hat keinen Namen'
+ */
+export function dmnRefusalText(problem: DmnImportProblem): string {
+  return text(`dmnRefusal.${problem.code}`, problem.params) ?? problem.message;
+}
+
+/** A node kind's name for a text: the catalogue's, else shared's label, else the kind itself. */
+const kindName = (kind: string | undefined) => (kind ? kindLabel(kind, getNodeKind(kind)?.label ?? kind) : '');
+
+/** The blocks whose text names more than the step: without `params` they keep the server's message. */
+const NAMES_VALUES = new Set<MigrationBlock['code']>(['case.not-open', 'node.kind-changed', 'task.step-gone', 'parallel.shape-changed']);
+
+/**
+ * Why a case cannot move to the target version, in the user's language, from the block's code,
+ * step and values; a block without values (from an older server) or of a code the catalogue
+ * does not know keeps the server's English message.
+ * @example migrationBlockText({ code: 'node.unmapped', nodeId: 'review', message: '…' }) // 'Der Fall wartet bei „review“, …'
+ */
+export function migrationBlockText(block: Pick<MigrationBlock, 'code' | 'nodeId' | 'message' | 'params'>): string {
+  const params = block.params ?? {};
+  if (!block.nodeId && block.code !== 'case.not-open') return block.message;
+  if (!block.params && NAMES_VALUES.has(block.code)) return block.message;
+  const key = block.code === 'parallel.shape-changed' ? `migrationBlock.${block.code}.${params.shape}` : `migrationBlock.${block.code}`;
+  return (
+    text(key, {
+      ...params,
+      step: block.nodeId,
+      status: params.status && (text(`migrationBlock.caseStatus.${params.status}`) ?? params.status),
+      kind: kindName(params.kind),
+      targetKind: kindName(params.targetKind),
+    }) ?? block.message
+  );
 }

@@ -1,18 +1,8 @@
 import { anomalyInWords, probabilityInWords } from '@exflow/shared';
+import { useTranslation } from 'react-i18next';
 import { dateTime } from '../workspace/format.js';
 import { useWorkspace } from '../workspace/WorkspaceApp.js';
 import type { AiSuggestion, Task } from '../workspace/workspaceApi.js';
-
-const MODE_TEXT: Record<AiSuggestion['mode'], string> = {
-  prefill: 'Confident enough to pre-select it below. Check it, then accept it or choose another outcome.',
-  advice: 'Below the confidence this step needs, so it is advice only: nothing is pre-selected.',
-  auto: 'The system completed this step with it.',
-};
-
-const ANOMALY_TEXT = {
-  title: 'Invoice anomaly:',
-  flagged: 'Unusual for this supplier: check the reasons before deciding.',
-};
 
 /**
  * The AI suggestion for the task's step, explained: the outcome, how likely in words, the top
@@ -21,20 +11,22 @@ const ANOMALY_TEXT = {
  */
 export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: AiSuggestion }) {
   const { nameOf } = useWorkspace();
+  const { t } = useTranslation();
   const label = (outcome: string) => task.outcomes.find((o) => o.id === outcome)?.label ?? outcome;
   return (
     <section className="ai-suggestion" aria-labelledby="ai-suggestion-title" data-testid="ai-suggestion" data-mode={suggestion.mode}>
       <p className="ai-suggestion__mark" id="ai-suggestion-title">
-        <span aria-hidden="true">✦ </span>Suggested by AI — you decide
+        <span aria-hidden="true">✦ </span>
+        {t('aiPanel.mark')}
       </p>
       <p className="ai-suggestion__outcome">
         <strong data-testid="ai-suggestion-outcome">{label(suggestion.outcome)}</strong>{' '}
         <span data-testid="ai-suggestion-probability">({probabilityInWords(suggestion.probability)})</span>
       </p>
-      {!suggestion.humanOutcome && <p className="ai-suggestion__mode">{MODE_TEXT[suggestion.mode]}</p>}
+      {!suggestion.humanOutcome && <p className="ai-suggestion__mode">{t(`aiPanel.${suggestion.mode}`)}</p>}
       {suggestion.factors.length > 0 && (
         <>
-          <p className="ai-suggestion__why">Why:</p>
+          <p className="ai-suggestion__why">{t('aiPanel.why')}</p>
           <ul className="ai-suggestion__factors" data-testid="ai-suggestion-factors">
             {suggestion.factors.slice(0, 3).map((f) => (
               <li key={f.feature}>{f.text}</li>
@@ -45,7 +37,9 @@ export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: 
       {suggestion.anomaly && <AnomalyNote anomaly={suggestion.anomaly} />}
       {suggestion.humanOutcome && (
         <p className="ai-suggestion__decided" data-testid="ai-suggestion-decided">
-          {nameOf(suggestion.humanUser)} {suggestion.agreed ? 'agreed' : `chose ${label(suggestion.humanOutcome)} instead`}
+          {suggestion.agreed
+            ? t('aiPanel.agreed', { name: nameOf(suggestion.humanUser) })
+            : t('aiPanel.choseOther', { name: nameOf(suggestion.humanUser), outcome: label(suggestion.humanOutcome) })}
           {suggestion.decidedAt ? `, ${dateTime(suggestion.decidedAt)}` : ''}.
         </p>
       )}
@@ -55,12 +49,13 @@ export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: 
 
 /** How unusual the case's invoice is against its supplier's history, in words, with the top reasons. */
 function AnomalyNote({ anomaly }: { anomaly: NonNullable<AiSuggestion['anomaly']> }) {
+  const { t } = useTranslation();
   return (
     <div className={`ai-anomaly${anomaly.flagged ? ' ai-anomaly--flagged' : ''}`} data-testid="ai-anomaly" data-flagged={anomaly.flagged}>
       <p>
-        <strong>{ANOMALY_TEXT.title}</strong> <span data-testid="ai-anomaly-score">{anomalyInWords(anomaly.score, anomaly.flagged)}</span>
+        <strong>{t('aiPanel.anomaly')}</strong> <span data-testid="ai-anomaly-score">{anomalyInWords(anomaly.score, anomaly.flagged)}</span>
       </p>
-      {anomaly.flagged && <p className="ai-anomaly__flag">{ANOMALY_TEXT.flagged}</p>}
+      {anomaly.flagged && <p className="ai-anomaly__flag">{t('aiPanel.anomalyFlagged')}</p>}
       {anomaly.factors.length > 0 && (
         <ul className="ai-suggestion__factors" data-testid="ai-anomaly-factors">
           {anomaly.factors.slice(0, 3).map((f) => (

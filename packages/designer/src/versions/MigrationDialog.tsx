@@ -1,6 +1,7 @@
 import { mapNodes, type MigrationDryRun, type MigrationView, type NodeMapping, type WorkflowDefinition } from '@exflow/shared';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { migrationBlockText } from '../i18n/designerText.js';
 import { currentLocale, i18n } from '../i18n/i18n.js';
 import { describeApiError, type VersionSummary } from '../api/client.js';
 import { useApi } from '../api/ApiProvider.js';
@@ -221,7 +222,7 @@ export function MigrationDialog({
                           <code>{c.caseId.slice(0, 8)}</code>
                         </td>
                         <td colSpan={4}>
-                          <span className="chip chip--blocked">{t('migration.cannotMove')}</span> {c.blocks.map((b) => b.message).join('; ')}
+                          <span className="chip chip--blocked">{t('migration.cannotMove')}</span> {c.blocks.map(migrationBlockText).join('; ')}
                         </td>
                       </tr>
                     );

@@ -112,6 +112,10 @@ describe.skipIf(!hasChromium || !hasRuntime)('the designer in German, served by 
     expect(simulator).toContain('Beispielrechnung');
     expect(simulator).toContain('Testfälle');
     expect(await text('[data-testid=sim-start]')).toBe('▶ Simulation starten');
+    // counted with the singular where there is one (the sample has one tax rate)
+    expect(await text('[data-testid=reference-editor] summary')).toBe(
+      'Referenzdaten der Prüfungen (2 Lieferanten, 2 Bestellungen, 2 Wareneingänge, 1 Steuersatz)',
+    );
   });
 
   it('shows the decision table grid and the inspector fields in German', async () => {
@@ -125,6 +129,13 @@ describe.skipIf(!hasChromium || !hasRuntime)('the designer in German, served by 
     expect(await text('[data-testid=dt-add-rule]')).toBe('+ Regel');
     await page.locator('[data-testid=decision-grid] [aria-label="Regel 1, Invoice total"]').fill('> 10000 and');
     await expect.poll(() => text('.dt-cell__error')).toMatch(/^FEEL-Syntaxfehler an Position \d+ in „> 10000 and“$/);
+    // a DMN file the import refuses: why, in German
+    const priority = `<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/"><decision id="d"><decisionTable hitPolicy="PRIORITY">
+      <input><inputExpression><text>invoice.grossTotal</text></inputExpression></input><output name="queue"/></decisionTable></decision></definitions>`;
+    await page.setInputFiles('[data-testid=dt-import-file]', { name: 'route.dmn', mimeType: 'application/xml', buffer: Buffer.from(priority) });
+    await expect
+      .poll(() => text('[data-testid=decision-grid] ~ .inspector__problems, .inspector__problems[role=alert]'))
+      .toBe('Nicht importiert: Die Trefferrichtlinie PRIORITY wird nicht unterstützt; verwenden Sie UNIQUE, FIRST, COLLECT');
 
     await selectStep(page, 'procurementReview');
     await expect.poll(() => page.locator('[data-testid=inspector]').innerText()).toContain('Fällig in');

@@ -17,7 +17,14 @@ export const migrationBlockSchema = Type.Object({
     'subflow.child-running',
   ] as const),
   nodeId: Type.Optional(Id()),
-  message: Text(1000),
+  message: Text(1000, 'In English'),
+  params: Type.Optional(
+    Type.Record(Type.String({ maxLength: 40 }), Id(), {
+      maxProperties: 10,
+      description:
+        'The values the message names, language-free, for a client that words it itself: status (case.not-open); target, kind, targetKind for a step mapped elsewhere; shape (branches, placement, step) for parallel.shape-changed',
+    }),
+  ),
 });
 
 /** An open task before → after the move (same task id, updated in place). */

@@ -5,6 +5,8 @@ import type { DecisionTableConfig, HitPolicy } from '../nodes/decisionTable.js';
 export const DMN13_NAMESPACE = 'https://www.omg.org/spec/DMN/20191111/MODEL/';
 
 const HIT_POLICIES: readonly HitPolicy[] = ['UNIQUE', 'FIRST', 'COLLECT'];
+/** The largest DMN document read. */
+const DMN_MAX_BYTES = 1024 * 1024;
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const xmlId = (text: string) => text.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^(?![A-Za-z_])/, '_');
@@ -45,7 +47,32 @@ export function decisionTableToDmn(config: DecisionTableConfig, decision: { id: 
   return lines.join('\n');
 }
 
-export type DmnImportResult = { ok: true; config: DecisionTableConfig; name?: string } | { ok: false; problems: string[] };
+/**
+ * Why a DMN document is refused: `code` and `params` (language-free, for a translated text),
+ * `message` in English. The XML reader's refusals keep its codes (`xml.malformed`, `xml.tooLarge`,
+ * `xml.doctype`).
+ */
+export interface DmnImportProblem {
+  code:
+    | 'xml.malformed'
+    | 'xml.tooLarge'
+    | 'xml.doctype'
+    | 'dmn.root'
+    | 'dmn.decisions'
+    | 'dmn.hitPolicy'
+    | 'dmn.aggregation'
+    | 'dmn.inputExpression'
+    | 'dmn.outputName'
+    | 'dmn.noInput'
+    | 'dmn.noOutput'
+    | 'dmn.ruleEntries';
+  message: string;
+  params: Record<string, string | number>;
+}
+
+export type DmnImportResult = { ok: true; config: DecisionTableConfig; name?: string } | { ok: false; problems: DmnImportProblem[] };
+
+const refusal = (code: DmnImportProblem['code'], message: string, params: DmnImportProblem['params'] = {}): DmnImportProblem => ({ code, message, params });
 
 /**
  * Reads the decision-table subset of DMN 1.3 (also 1.1/1.2, which share the element names):
@@ -54,42 +81,67 @@ export type DmnImportResult = { ok: true; config: DecisionTableConfig; name?: st
  * `resultVar` is not part of DMN: keep the node's own.
  */
 export function dmnToDecisionTable(xml: string): DmnImportResult {
-  const parsed = parseXmlSafely(xml, 1024 * 1024);
-  if (!parsed.ok) return { ok: false, problems: parsed.problems.map((p) => p.message) };
-  if (parsed.rootName.replace(/^.*:/, '') !== 'definitions') return { ok: false, problems: ['A DMN document has <definitions> as its root element'] };
+  const parsed = parseXmlSafely(xml, DMN_MAX_BYTES);
+  if (!parsed.ok) {
+    // the reader speaks of UBL invoices: say the same in DMN's terms
+    const problems = parsed.problems.map((p) =>
+      p.code === 'xml.tooLarge'
+        ? refusal('xml.tooLarge', `The document is larger than ${DMN_MAX_BYTES} bytes`, { maxBytes: DMN_MAX_BYTES })
+        : p.code === 'xml.doctype'
+          ? refusal('xml.doctype', 'The document contains a DOCTYPE or ENTITY declaration (a DMN document never needs one); it is refused')
+          : refusal('xml.malformed', p.message),
+    );
+    return { ok: false, problems };
+  }
+  if (parsed.rootName.replace(/^.*:/, '') !== 'definitions') {
+    return { ok: false, problems: [refusal('dmn.root', 'A DMN document has <definitions> as its root element', { root: parsed.rootName })] };
+  }
   const decisions = childrenOf(parsed.root, 'decision');
   const tables = decisions.flatMap((d) => childrenOf(d, 'decisionTable'));
   if (decisions.length !== 1 || tables.length !== 1) {
     return {
       ok: false,
-      problems: [`Import needs exactly one decision with one decisionTable; the document has ${decisions.length} decision(s), ${tables.length} table(s)`],
+      problems: [
+        refusal(
+          'dmn.decisions',
+          `Import needs exactly one decision with one decisionTable; the document has ${decisions.length} decision(s), ${tables.length} table(s)`,
+          { decisions: decisions.length, tables: tables.length },
+        ),
+      ],
     };
   }
   const table = tables[0]!;
-  const problems: string[] = [];
+  const problems: DmnImportProblem[] = [];
   const hitPolicy = (attributeOf(table, 'hitPolicy') ?? 'UNIQUE') as HitPolicy;
-  if (!HIT_POLICIES.includes(hitPolicy)) problems.push(`Hit policy ${hitPolicy} is not supported; use ${HIT_POLICIES.join(', ')}`);
-  if (attributeOf(table, 'aggregation')) problems.push('COLLECT with an aggregation (SUM, COUNT, MIN, MAX) is not supported');
+  if (!HIT_POLICIES.includes(hitPolicy))
+    problems.push(
+      refusal('dmn.hitPolicy', `Hit policy ${hitPolicy} is not supported; use ${HIT_POLICIES.join(', ')}`, { hitPolicy, supported: HIT_POLICIES.join(', ') }),
+    );
+  if (attributeOf(table, 'aggregation')) problems.push(refusal('dmn.aggregation', 'COLLECT with an aggregation (SUM, COUNT, MIN, MAX) is not supported'));
   const inputs = childrenOf(table, 'input').map((input, i) => {
     const expression = textOf(childrenOf(childrenOf(input, 'inputExpression')[0] ?? {}, 'text')[0]);
-    if (!expression) problems.push(`Input ${i + 1} has no inputExpression text`);
+    if (!expression) problems.push(refusal('dmn.inputExpression', `Input ${i + 1} has no inputExpression text`, { n: i + 1 }));
     const label = attributeOf(input, 'label');
     return { ...(label !== undefined ? { label } : {}), expression: expression ?? '' };
   });
   const outputs = childrenOf(table, 'output').map((output, i) => {
     const name = attributeOf(output, 'name');
-    if (!name) problems.push(`Output ${i + 1} has no name`);
+    if (!name) problems.push(refusal('dmn.outputName', `Output ${i + 1} has no name`, { n: i + 1 }));
     return { name: name ?? '' };
   });
-  if (!inputs.length) problems.push('The table has no input');
-  if (!outputs.length) problems.push('The table has no output');
+  if (!inputs.length) problems.push(refusal('dmn.noInput', 'The table has no input'));
+  if (!outputs.length) problems.push(refusal('dmn.noOutput', 'The table has no output'));
   const entry = (element: XmlElement) => textOf(childrenOf(element, 'text')[0]);
   const rules = childrenOf(table, 'rule').map((rule, r) => {
     const when = childrenOf(rule, 'inputEntry').map((e) => entry(e) ?? '-');
     const then = childrenOf(rule, 'outputEntry').map((e) => entry(e) ?? 'null');
     if (when.length !== inputs.length || then.length !== outputs.length) {
       problems.push(
-        `Rule ${r + 1} has ${when.length} input and ${then.length} output entries; the table has ${inputs.length} inputs and ${outputs.length} outputs`,
+        refusal(
+          'dmn.ruleEntries',
+          `Rule ${r + 1} has ${when.length} input and ${then.length} output entries; the table has ${inputs.length} inputs and ${outputs.length} outputs`,
+          { rule: r + 1, inputEntries: when.length, outputEntries: then.length, inputs: inputs.length, outputs: outputs.length },
+        ),
       );
     }
     return { when, then };

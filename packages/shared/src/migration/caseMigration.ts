@@ -99,7 +99,15 @@ export interface MigrationBlock {
     | 'subscription.cannot-move'
     | 'subflow.child-running';
   nodeId?: string;
+  /** English, for logs and the API; the designer words it from `code`, `nodeId` and `params`. */
   message: string;
+  /**
+   * The values the message names, language-free: `status` (case.not-open); `target`, `kind`,
+   * `targetKind` (node kinds) for a step mapped elsewhere; `shape` for parallel.shape-changed:
+   * `branches` (the parallel's branches differ), `placement` (the parallel sits in another
+   * branch) or `step` (the step is mapped into another branch).
+   */
+  params?: Record<string, string>;
 }
 
 export type CaseMigrationPlan =
@@ -167,7 +175,13 @@ export function planCaseMigration(
   if (state.status !== 'open') {
     return {
       ok: false,
-      blocks: [{ code: 'case.not-open', message: `The case is ${state.status}; only open cases move (retry or resolve its incident first)` }],
+      blocks: [
+        {
+          code: 'case.not-open',
+          message: `The case is ${state.status}; only open cases move (retry or resolve its incident first)`,
+          params: { status: state.status },
+        },
+      ],
     };
   }
   const a = shapeOf(from);
@@ -186,11 +200,17 @@ export function planCaseMigration(
         code: 'parallel.shape-changed',
         nodeId: parallelId,
         message: `The case is inside parallel "${parallelId}", whose branches differ in the target version (or it is not mapped to a parallel with the same branches)`,
+        params: { shape: 'branches' },
       });
       return undefined;
     }
     if (!sameJson(mappedPath(a.path.get(parallelId) ?? []), b.path.get(target) ?? [])) {
-      blocks.push({ code: 'parallel.shape-changed', nodeId: parallelId, message: `Parallel "${parallelId}" sits in a different branch in the target version` });
+      blocks.push({
+        code: 'parallel.shape-changed',
+        nodeId: parallelId,
+        message: `Parallel "${parallelId}" sits in a different branch in the target version`,
+        params: { shape: 'placement', target },
+      });
       return undefined;
     }
     const next: Record<string, unknown> = {};
@@ -212,14 +232,25 @@ export function planCaseMigration(
       if (kindA !== kindB) {
         blocks.push(
           kindA === 'humanTask'
-            ? { code: 'task.step-gone', nodeId: value, message: `The open task of "${value}" has no task step to go to: "${target}" is a ${kindB} step` }
-            : { code: 'node.kind-changed', nodeId: value, message: `"${value}" (${kindA}) is mapped to "${target}", a ${kindB} step` },
+            ? {
+                code: 'task.step-gone',
+                nodeId: value,
+                message: `The open task of "${value}" has no task step to go to: "${target}" is a ${kindB} step`,
+                params: { target, targetKind: String(kindB) },
+              }
+            : {
+                code: 'node.kind-changed',
+                nodeId: value,
+                message: `"${value}" (${kindA}) is mapped to "${target}", a ${kindB} step`,
+                params: { kind: String(kindA), target, targetKind: String(kindB) },
+              },
         );
       } else if (!sameJson(mappedPath(a.path.get(value) ?? []), b.path.get(target) ?? [])) {
         blocks.push({
           code: 'parallel.shape-changed',
           nodeId: value,
           message: `"${value}" is mapped to "${target}", which sits in a different parallel branch`,
+          params: { shape: 'step', target },
         });
       }
       return target;

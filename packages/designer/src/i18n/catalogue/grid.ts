@@ -32,6 +32,25 @@ export const gridEn = {
     dmnFile: 'DMN file to import',
     importRefused: 'Not imported: {{problem}}',
   },
+  /** Why a DMN file is not imported, by the refusal's code. */
+  dmnRefusal: {
+    xml: {
+      malformed: 'The file is not well-formed XML',
+      tooLarge: 'The file is larger than {{maxBytes}} bytes',
+      doctype: 'The file contains a DOCTYPE or ENTITY declaration (a DMN document never needs one)',
+    },
+    dmn: {
+      root: 'A DMN document has <definitions> as its root element, this one <{{root}}>',
+      decisions: 'Import needs exactly one decision with one decisionTable; the file has {{decisions}} decision(s), {{tables}} table(s)',
+      hitPolicy: 'Hit policy {{hitPolicy}} is not supported; use {{supported}}',
+      aggregation: 'COLLECT with an aggregation (SUM, COUNT, MIN, MAX) is not supported',
+      inputExpression: 'Input {{n}} has no inputExpression text',
+      outputName: 'Output {{n}} has no name',
+      noInput: 'The table has no input',
+      noOutput: 'The table has no output',
+      ruleEntries: 'Rule {{rule}} has {{inputEntries}} input and {{outputEntries}} output entries; the table has {{inputs}} inputs and {{outputs}} outputs',
+    },
+  },
   feel: {
     empty: 'FEEL expression is empty',
     emptyUnary: 'FEEL unary test is empty (use "-" for any value)',
@@ -75,6 +94,25 @@ export const gridDe: Strings<typeof gridEn> = {
     importDmn: 'DMN importieren',
     dmnFile: 'Zu importierende DMN-Datei',
     importRefused: 'Nicht importiert: {{problem}}',
+  },
+  dmnRefusal: {
+    xml: {
+      malformed: 'Die Datei ist kein wohlgeformtes XML',
+      tooLarge: 'Die Datei ist größer als {{maxBytes}} Bytes',
+      doctype: 'Die Datei enthält eine DOCTYPE- oder ENTITY-Deklaration (ein DMN-Dokument braucht nie eine)',
+    },
+    dmn: {
+      root: 'Ein DMN-Dokument hat <definitions> als Wurzelelement, dieses <{{root}}>',
+      decisions: 'Der Import braucht genau eine Entscheidung mit einer decisionTable; die Datei hat {{decisions}} Entscheidung(en), {{tables}} Tabelle(n)',
+      hitPolicy: 'Die Trefferrichtlinie {{hitPolicy}} wird nicht unterstützt; verwenden Sie {{supported}}',
+      aggregation: 'COLLECT mit einer Aggregation (SUM, COUNT, MIN, MAX) wird nicht unterstützt',
+      inputExpression: 'Eingabe {{n}} hat keinen inputExpression-Text',
+      outputName: 'Ausgabe {{n}} hat keinen Namen',
+      noInput: 'Die Tabelle hat keine Eingabe',
+      noOutput: 'Die Tabelle hat keine Ausgabe',
+      ruleEntries:
+        'Regel {{rule}} hat {{inputEntries}} Eingabe- und {{outputEntries}} Ausgabeeinträge; die Tabelle hat {{inputs}} Eingaben und {{outputs}} Ausgaben',
+    },
   },
   feel: {
     empty: 'Der FEEL-Ausdruck ist leer',

@@ -78,11 +78,16 @@ export const panelsEn = {
     notObject: 'Reference data is a JSON object: { "purchaseOrders": [ … ], … }',
     notList: '{{key}} must be a list',
     reset: 'Reset to the sample data',
-    suppliers: '{{count}} suppliers',
-    purchaseOrders: '{{count}} purchase orders',
-    goodsReceipts: '{{count}} goods receipts',
-    taxRates: '{{count}} tax rates',
-    earlierInvoices: '{{count}} earlier invoices',
+    suppliers_one: '{{count}} supplier',
+    suppliers_other: '{{count}} suppliers',
+    purchaseOrders_one: '{{count}} purchase order',
+    purchaseOrders_other: '{{count}} purchase orders',
+    goodsReceipts_one: '{{count}} goods receipt',
+    goodsReceipts_other: '{{count}} goods receipts',
+    taxRates_one: '{{count}} tax rate',
+    taxRates_other: '{{count}} tax rates',
+    earlierInvoices_one: '{{count}} earlier invoice',
+    earlierInvoices_other: '{{count}} earlier invoices',
   },
   pending: {
     slaTimer: 'SLA timer',
@@ -203,6 +208,32 @@ export const panelsEn = {
     applied: 'applied',
     'rolled-back': 'rolled back',
   },
+  /** Why a case cannot move, by the block's code (and `shape` for a parallel); `step` is the step it waits at. */
+  migrationBlock: {
+    case: { 'not-open': 'The case is {{status}}; only open cases move (retry or resolve its incident first)' },
+    node: {
+      unmapped: 'The case waits at “{{step}}”, which has no step mapped to it in the target version',
+      'kind-changed': '“{{step}}” ({{kind}}) is mapped to “{{target}}”, a step of kind {{targetKind}}',
+    },
+    task: { 'step-gone': 'The open task of “{{step}}” has no task step to go to: “{{target}}” is a step of kind {{targetKind}}' },
+    parallel: {
+      'shape-changed': {
+        branches:
+          'The case is inside parallel “{{step}}”, whose branches differ in the target version (or it is not mapped to a parallel with the same branches)',
+        placement: 'Parallel “{{step}}” sits in a different branch in the target version',
+        step: '“{{step}}” is mapped to “{{target}}”, which sits in a different parallel branch',
+      },
+    },
+    effect: { 'in-flight': 'A call of “{{step}}” is in flight and its step is renamed or changed in the target version; migrate once it has answered' },
+    subscription: {
+      'cannot-move': 'The case waits for a message at “{{step}}”, which is renamed or changed in the target version; its subscription cannot carry over',
+    },
+    subflow: {
+      'child-running':
+        'The case waits at sub-flow “{{step}}” for its child case, and the step is renamed or changed in the target version; migrate once the child has finished',
+    },
+    caseStatus: { incident: 'in an incident', resolved: 'resolved', rejected: 'rejected', cancelled: 'cancelled', failed: 'failed' },
+  },
   canvasBanner: {
     heatmapOf: 'Heatmap of',
     heatmapPeriod_one: ' · {{from}} to {{to}} · {{count}} open case now',
@@ -306,11 +337,16 @@ export const panelsDe: Strings<typeof panelsEn> = {
     notObject: 'Referenzdaten sind ein JSON-Objekt: { "purchaseOrders": [ … ], … }',
     notList: '{{key}} muss eine Liste sein',
     reset: 'Auf die Beispieldaten zurücksetzen',
-    suppliers: '{{count}} Lieferanten',
-    purchaseOrders: '{{count}} Bestellungen',
-    goodsReceipts: '{{count}} Wareneingänge',
-    taxRates: '{{count}} Steuersätze',
-    earlierInvoices: '{{count}} frühere Rechnungen',
+    suppliers_one: '{{count}} Lieferant',
+    suppliers_other: '{{count}} Lieferanten',
+    purchaseOrders_one: '{{count}} Bestellung',
+    purchaseOrders_other: '{{count}} Bestellungen',
+    goodsReceipts_one: '{{count}} Wareneingang',
+    goodsReceipts_other: '{{count}} Wareneingänge',
+    taxRates_one: '{{count}} Steuersatz',
+    taxRates_other: '{{count}} Steuersätze',
+    earlierInvoices_one: '{{count}} frühere Rechnung',
+    earlierInvoices_other: '{{count}} frühere Rechnungen',
   },
   pending: {
     slaTimer: 'SLA-Timer',
@@ -432,6 +468,35 @@ export const panelsDe: Strings<typeof panelsEn> = {
     pending: 'offen',
     applied: 'angewendet',
     'rolled-back': 'zurückgerollt',
+  },
+  migrationBlock: {
+    case: { 'not-open': 'Der Fall ist {{status}}; nur offene Fälle werden verschoben (erst die Störung wiederholen oder lösen)' },
+    node: {
+      unmapped: 'Der Fall wartet bei „{{step}}“, dem in der Zielversion kein Schritt zugeordnet ist',
+      'kind-changed': '„{{step}}“ ({{kind}}) ist „{{target}}“ zugeordnet, einem Schritt der Art {{targetKind}}',
+    },
+    task: { 'step-gone': 'Die offene Aufgabe von „{{step}}“ hat keinen Aufgabenschritt als Ziel: „{{target}}“ ist ein Schritt der Art {{targetKind}}' },
+    parallel: {
+      'shape-changed': {
+        branches:
+          'Der Fall steht in der Parallelverzweigung „{{step}}“, deren Zweige sich in der Zielversion unterscheiden (oder die keiner Parallelverzweigung mit denselben Zweigen zugeordnet ist)',
+        placement: 'Die Parallelverzweigung „{{step}}“ liegt in der Zielversion in einem anderen Zweig',
+        step: '„{{step}}“ ist „{{target}}“ zugeordnet, das in einem anderen parallelen Zweig liegt',
+      },
+    },
+    effect: {
+      'in-flight':
+        'Ein Aufruf von „{{step}}“ läuft noch, und sein Schritt ist in der Zielversion umbenannt oder geändert; migrieren Sie, sobald er geantwortet hat',
+    },
+    subscription: {
+      'cannot-move':
+        'Der Fall wartet bei „{{step}}“ auf eine Nachricht, und der Schritt ist in der Zielversion umbenannt oder geändert; sein Abonnement kann nicht übernommen werden',
+    },
+    subflow: {
+      'child-running':
+        'Der Fall wartet beim Unterablauf „{{step}}“ auf seinen Kindfall, und der Schritt ist in der Zielversion umbenannt oder geändert; migrieren Sie, sobald der Kindfall beendet ist',
+    },
+    caseStatus: { incident: 'gestört', resolved: 'erledigt', rejected: 'abgelehnt', cancelled: 'abgebrochen', failed: 'fehlgeschlagen' },
   },
   canvasBanner: {
     heatmapOf: 'Heatmap von',
