@@ -1,4 +1,4 @@
-import { i18n } from '../i18n/i18n.js';
+import { i18n, runtimeText } from '../i18n/i18n.js';
 import { fieldLabel, plainFormError } from '../inbox/formErrors.js';
 import type { Problem } from './client.js';
 
@@ -60,6 +60,6 @@ export function problemMessage(problem: Problem, labels?: FieldLabels): string {
     return i18n.t('problem.fieldErrors', { errors: refusals.join('; ') });
   }
   const key = `problem.${code ?? ''}`;
-  if (code && i18n.exists(key)) return i18n.t(key as 'problem.forbidden');
+  if (code && i18n.exists(key)) return runtimeText(key);
   return problem.detail ? `${problem.title}: ${problem.detail}` : problem.title;
 }

@@ -9,10 +9,7 @@ import {
   type ValidationProblem,
   type WorkflowDefinition,
 } from '@exflow/shared';
-import { i18n, kindLabel } from './i18n.js';
-
-/** The catalogue by a key built at run time (the typed `t` knows only literal keys). */
-const t = (key: string, params?: Record<string, unknown>): string => (i18n.t as unknown as (k: string, o?: Record<string, unknown>) => string)(key, params);
+import { i18n, kindLabel, runtimeText as t } from './i18n.js';
 
 /** A catalogue text by a key built at run time, or undefined when the catalogue has none. */
 function text(key: string, params?: Record<string, unknown>): string | undefined {

@@ -48,15 +48,27 @@ export function currentLocale(): string {
 }
 
 /**
+ * The catalogue's text for a key built at run time (`kind.${kind}`), unchecked. i18next's typed
+ * `t` checks a key against the whole catalogue's type, which grows with every key (and at some
+ * size, TS2589 "excessively deep"); a run-time key cast to some literal key only pretends to be
+ * checked. Use the typed `t` for literal keys (checked, cheap) and this for built ones, after
+ * `i18n.exists` where the key may be missing.
+ * @example runtimeText(`kind.${kind}`) // 'Warten' in German for 'timer'
+ */
+export function runtimeText(key: string, options?: Record<string, unknown>): string {
+  return (i18n.t as unknown as (key: string, options?: Record<string, unknown>) => string)(key, options);
+}
+
+/**
  * A node kind's name in the user's language; a kind the catalogue does not name (a newer one)
  * keeps the label shared declares.
  * @example kindLabel('timer', 'Wait') // 'Warten' in German
  */
 export function kindLabel(kind: string, declared: string): string {
-  return i18n.exists(`kind.${kind}`) ? i18n.t(`kind.${kind}` as 'kind.timer') : declared;
+  return i18n.exists(`kind.${kind}`) ? runtimeText(`kind.${kind}`) : declared;
 }
 
 /** A node kind's description in the user's language, else the one shared declares. */
 export function kindDescription(kind: string, declared: string): string {
-  return i18n.exists(`kindHelp.${kind}`) ? i18n.t(`kindHelp.${kind}` as 'kindHelp.timer') : declared;
+  return i18n.exists(`kindHelp.${kind}`) ? runtimeText(`kindHelp.${kind}`) : declared;
 }

@@ -4,7 +4,7 @@ import { englishStringTranslator, TranslatableString, type RJSFSchema, type UiSc
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldHelp, fieldTitle } from '../i18n/designerText.js';
-import { i18n as translations } from '../i18n/i18n.js';
+import { i18n as translations, runtimeText } from '../i18n/i18n.js';
 import { selectDefinition } from '../store/flowSlice.js';
 import { useDesigner, useDesignerStore } from '../store/DesignerStoreProvider.js';
 import { sameJson } from '../versions/diff.js';
@@ -75,7 +75,7 @@ function withFieldTitles(ui: UiSchema, schema: RJSFSchema, kind: string, path = 
     if (help) childUi = { ...childUi, 'ui:description': help };
     const values = (child.enum as unknown[] | undefined)?.map((v) => String(v));
     if (values && translations.exists(`fieldValue.${name}.${values[0]}`))
-      childUi = { ...childUi, 'ui:enumNames': values.map((v) => translations.t(`fieldValue.${name}.${v}` as 'fieldValue.outcome.resolved')) };
+      childUi = { ...childUi, 'ui:enumNames': values.map((v) => runtimeText(`fieldValue.${name}.${v}`)) };
     const items = child.items;
     if (items && typeof items === 'object' && !Array.isArray(items))
       childUi = { ...childUi, items: withFieldTitles((childUi.items as UiSchema | undefined) ?? {}, items, kind, `${at}/*`) };

@@ -3,7 +3,7 @@ import type { BaseInputTemplateProps, IconButtonProps, ObjectFieldTemplateProps,
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { useState } from 'react';
 import { fieldTitle } from '../i18n/designerText.js';
-import { i18n } from '../i18n/i18n.js';
+import { i18n, runtimeText } from '../i18n/i18n.js';
 import { QueueWidget, RolesField } from './AssignmentWidgets.js';
 import { DurationWidget } from './DurationWidget.js';
 import { FeelWidget } from './FeelWidget.js';
@@ -91,7 +91,7 @@ function FormGroup({ label, filled, children }: { label: string; filled: boolean
  */
 function groupLabel(label: string, kind: string, fields: string[]): string {
   const key = `configGroup.${label.toLowerCase()}`;
-  if (i18n.exists(key)) return i18n.t(key as 'configGroup.sla');
+  if (i18n.exists(key)) return runtimeText(key);
   return (fields.length === 1 ? fieldTitle(kind, fields[0]!) : undefined) ?? label;
 }
 
