@@ -10,8 +10,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
+/** utime + stime of one process, in ms (`/proc/<pid>/stat`); undefined where /proc cannot tell. */
+export function pidCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
 /** utime + stime of every process named `postgres`, in ms; undefined where /proc cannot tell. */
-function postgresCpuMs(): number | undefined {
+export function postgresCpuMs(): number | undefined {
   try {
     let ticks = 0;
     for (const pid of readdirSync('/proc')) {
@@ -33,7 +44,7 @@ function postgresCpuMs(): number | undefined {
 }
 
 /** Busy CPU time of the whole machine (all cores), in ms. */
-function machineBusyMs(): number | undefined {
+export function machineBusyMs(): number | undefined {
   try {
     const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;
