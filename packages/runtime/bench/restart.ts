@@ -142,7 +142,10 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const healthy = Date.now() - started;
-  console.log(`  /health 200 after ${s(healthy)} (RSS ${rss().toFixed(0)} MB, load average ${load()})`);
+  // the process's own CPU time to here depends far less on the machine's load than the wall time
+  console.log(
+    `  /health 200 after ${s(healthy)} (the runtime's CPU until then ${s(pidCpuMs(child.pid!) ?? NaN)}; RSS ${rss().toFixed(0)} MB, load average ${load()})`,
+  );
   const at = (m: string) => milestones.get(m);
   const split = [
     ['modules loaded', at('starting')],
