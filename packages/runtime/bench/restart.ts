@@ -155,7 +155,7 @@ try {
   ].filter((e): e is [string, number] => e[1] !== undefined);
   if (split.length) console.log(`  start-up (the runtime's log, since its process started): ${split.map(([m, ms]) => `${m} ${s(ms)}`).join(', ')}`);
 
-  const cpu = { runtime: pidCpuMs(child.pid!), postgres: postgresCpuMs(), machine: machineBusyMs() };
+  const cpu = { runtime: pidCpuMs(child.pid!), postgres: postgresCpuMs()?.all, machine: machineBusyMs() };
   const left0 = await pendingDue();
   await sampleBackends();
   const drainFrom = Date.now();
@@ -177,7 +177,7 @@ try {
   await sampleBackends();
   const cpuLine =
     `runtime ${per(pidCpuMs(child.pid!), cpu.runtime)} ms, its PostgreSQL backends ${per(backendCpuMs(), 0)} ms ` +
-    `(every PostgreSQL process ${per(postgresCpuMs(), cpu.postgres)} ms), whole machine ${per(machineBusyMs(), cpu.machine)} ms`;
+    `(every PostgreSQL process ${per(postgresCpuMs()?.all, cpu.postgres)} ms), whole machine ${per(machineBusyMs(), cpu.machine)} ms`;
   console.log(
     `  every due timer handled after ${(handled / 1000).toFixed(1)} s: ${left0.toLocaleString('en')} in ${s(Date.now() - drainFrom)} after /health, ` +
       `${(left0 / ((Date.now() - drainFrom) / 1000)).toFixed(0)} timers/s; CPU per timer: ${cpuLine}; RSS ${rss().toFixed(0)} MB, load average ${load()}` +
