@@ -86,8 +86,6 @@ export interface StartOptions {
 
 /** Effects one claim takes (the effect worker's default batch). */
 const EFFECT_BATCH = 10;
-/** Due timers one claim takes (the timer worker's default batch). */
-const TIMER_BATCH = 10;
 
 const templatesDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../templates');
 
@@ -100,7 +98,11 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     dataDir: config.databaseUrl ? undefined : config.dataDir || undefined,
     poolMax: config.databasePoolMax,
   });
+  // start-up milestones carry the ms since the process started, for the restart bench's split
+  const since = () => ({ sinceStartMs: Math.round(performance.now()) });
+  log('starting', since());
   await migrate(db, config.databaseSchema);
+  log('database migrated', since());
   const secrets = await prepareSecrets(config, db, log).catch(async (e: unknown) => {
     await db.destroy();
     throw e;
@@ -180,6 +182,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   metrics.countSocketClients(realtime.clients);
   await new Promise<void>((ready) => server.listen(config.port, ready));
   const port = (server.address() as AddressInfo).port;
+  log('listening', { port, ...since() });
 
   const workers = options.workers !== false;
   // a retry put back for later wakes its worker when it falls due, not at the next idle poll
@@ -205,10 +208,10 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     : undefined;
   const timerPoller = workers
     ? startPoller(
-        createTimerWorker({ db, engine, log, now: options.now, batchSize: TIMER_BATCH, leaseMs: options.leaseMs }).tick,
+        createTimerWorker({ db, engine, log, now: options.now, batchSize: config.timerBatch, leaseMs: options.leaseMs }).tick,
         config.pollMs,
         (e) => log('timer poll failed', { error: String(e) }),
-        { concurrency: config.timerConcurrency, fanOutAt: TIMER_BATCH },
+        { concurrency: config.timerConcurrency, fanOutAt: config.timerBatch },
       )
     : undefined;
   const checkpointPoller = workers
@@ -307,6 +310,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     postgres: config.databaseUrl ? { db, connectionString: config.databaseUrl, schema: config.databaseSchema } : undefined,
     log,
   });
+  if (workers) log('workers started', since());
 
   return {
     url: `http://localhost:${port}`,

@@ -91,4 +91,33 @@ describe.each(testDatabaseKinds())('Prometheus /metrics on %s', (database) => {
     expect(after.get(`exflow_http_requests_total{method="GET",route="/api/v1/tasks",status="200"}`)).toBeGreaterThanOrEqual(1);
     expect([...after.keys()].some((k) => k.includes(posted.body.case.id))).toBe(false); // routes, not raw URLs
   });
+
+  it('counts failed effects and their retries (read through their own partial index, migration 028)', async () => {
+    const owner = httpClient(server.url, await server.login('owner@demo.exflow'));
+    const created = await owner('POST', '/api/v1/definitions', priceVarianceFlow('prom-failed'));
+    expect((await owner('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
+    const posted = await owner('POST', '/api/v1/invoices?definition=prom-failed', invoiceWithChairPrice('PROM-F1', '140.00'));
+    expect(posted.status).toBe(201);
+    const { tenant_id } = await server.db('cases').where({ id: posted.body.case.id }).first('tenant_id');
+    const before = parseExposition((await scrape()).text);
+    // two effects that gave up after three attempts each (workers leave failed effects alone)
+    await server.db('effects').insert(
+      [1, 2].map((n) => ({
+        tenant_id,
+        id: `prom-failed-${n}`,
+        case_id: posted.body.case.id,
+        case_version: 1,
+        node_id: 'review',
+        kind: 'service',
+        service: 'erpPost',
+        status: 'failed',
+        attempts: 3,
+        last_error: 'ERP down',
+      })),
+    );
+    const after = parseExposition((await scrape()).text);
+    const failed = 'exflow_effects{status="failed"}';
+    expect(after.get(failed)! - (before.get(failed) ?? 0)).toBe(2);
+    expect(after.get('exflow_effect_retries')! - before.get('exflow_effect_retries')!).toBe(4);
+  });
 });

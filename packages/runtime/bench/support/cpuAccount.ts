@@ -10,6 +10,17 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
+/** utime + stime of one process, in ms (`/proc/<pid>/stat`); undefined where /proc cannot tell. */
+export function pidCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The local TCP ports of this process's sockets (from /proc/self/fd and /proc/net/tcp). */
 function ownTcpPorts(): Set<number> {
   const inodes = new Set<string>();
@@ -42,7 +53,7 @@ function ownTcpPorts(): Set<number> {
  * process's connections (`own`: their title names the client's port), so that other clients of a
  * shared server (another test run) can be left out; undefined where /proc cannot tell.
  */
-function postgresCpuMs(): { all: number; own: number } | undefined {
+export function postgresCpuMs(): { all: number; own: number } | undefined {
   try {
     const ports = ownTcpPorts();
     let all = 0;
@@ -69,7 +80,7 @@ function postgresCpuMs(): { all: number; own: number } | undefined {
 }
 
 /** Busy CPU time of the whole machine (all cores), in ms. */
-function machineBusyMs(): number | undefined {
+export function machineBusyMs(): number | undefined {
   try {
     const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     return (user! + nice! + system! + irq! + softirq! + steal!) * TICK_MS;

@@ -21,6 +21,8 @@ export interface Config {
   effectConcurrency: number;
   /** Claimed timer batches fired at once in this process (`EXFLOW_TIMER_CONCURRENCY`). */
   timerConcurrency: number;
+  /** Due timers one claim of the timer worker takes (`EXFLOW_TIMER_BATCH`). */
+  timerBatch: number;
   /** Most PostgreSQL connections the runtime's query pool opens (`EXFLOW_DATABASE_POOL_MAX`; PGlite has one). */
   databasePoolMax: number;
   /** How often the runtime signs a checkpoint of each tenant's audit head that moved, ms. */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollMs: Number(env.EXFLOW_POLL_MS ?? 200),
     effectConcurrency: Math.max(1, Math.floor(Number(env.EXFLOW_EFFECT_CONCURRENCY ?? 4)) || 4),
     timerConcurrency: Math.max(1, Math.floor(Number(env.EXFLOW_TIMER_CONCURRENCY ?? 4)) || 4),
+    timerBatch: Math.max(1, Math.floor(Number(env.EXFLOW_TIMER_BATCH ?? 10)) || 10),
     databasePoolMax: Math.max(2, Math.floor(Number(env.EXFLOW_DATABASE_POOL_MAX ?? 10)) || 10),
     auditCheckpointMs: Number(env.EXFLOW_AUDIT_CHECKPOINT_MS ?? 60_000),
     aiRetrainEvery: retrainEvery(env.EXFLOW_AI_RETRAIN_EVERY),

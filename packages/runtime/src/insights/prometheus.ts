@@ -77,9 +77,13 @@ export function createRuntimeMetrics(db: Db, options: { defaultMetrics?: boolean
   const read = () =>
     (snapshot ??= (async () => {
       try {
+        // each part reads its partial index (effects_due, effects_failed: migration 028), not the
+        // whole outbox, which keeps every effect ever run
         const effects = await db.raw(`SELECT status, count(*)::int AS n, coalesce(sum(greatest(attempts - 1, 0)), 0)::int AS retries,
             coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE status = 'pending' AND run_at <= now())), 0)::float8 AS oldest
-          FROM effects WHERE status IN ('pending', 'running', 'failed') GROUP BY status`);
+          FROM effects WHERE status IN ('pending', 'running') GROUP BY status
+          UNION ALL
+          SELECT 'failed', count(*)::int, coalesce(sum(greatest(attempts - 1, 0)), 0)::int, 0 FROM effects WHERE status = 'failed'`);
         const timers = await db.raw(
           `SELECT coalesce(extract(epoch FROM now() - min(due_at)), 0)::float8 AS lag FROM timers WHERE status = 'pending' AND due_at <= now()`,
         );

@@ -25,6 +25,7 @@ import * as claimsAndCaseEffects from './023_claims_and_case_effects.js';
 import * as templateInheritance from './024_template_inheritance.js';
 import * as templateFanouts from './025_template_fanouts.js';
 import * as rowChangeNotify from './027_row_change_notify.js';
+import * as failedEffectsIndex from './028_failed_effects_index.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -59,6 +60,7 @@ const migrations: [string, Migration][] = [
   ['024_template_inheritance', templateInheritance],
   ['025_template_fanouts', templateFanouts],
   ['027_row_change_notify', rowChangeNotify],
+  ['028_failed_effects_index', failedEffectsIndex],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
