@@ -1,4 +1,5 @@
-import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
+import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { CaseEvent } from './context.js';
 
 /** What a pure step gives: the next snapshot and the actions to run (effects, as data). */
 export type FlowStep = [snapshot: AnyMachineSnapshot, actions: Array<{ type: string; params?: unknown }>];
@@ -61,6 +62,6 @@ export function flowInitialTransition(machine: AnyStateMachine, input: unknown):
  * inert scope: the same next snapshot and actions, without an actor built per call.
  * @example const [next, effects] = flowTransition(machine, snapshot, { type: 'task.completed', nodeId: 'review', outcome: 'approve' });
  */
-export function flowTransition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject): FlowStep {
+export function flowTransition(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: CaseEvent): FlowStep {
   return step(machine, (scope) => machine.transition(snapshot, event, scope) as AnyMachineSnapshot);
 }
