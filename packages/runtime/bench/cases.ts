@@ -20,7 +20,8 @@
  * BENCH_TRACE=1 prints the step times of the first cases; BENCH_TAIL=1 per phase the p50 / p99 of each
  * step and the event loop's delay, GC pauses and pool waits over it (support/tailTrace.ts); BENCH_STORED=n runs the PostgreSQL phases
  * on a kept schema that already holds n generated cases, for cost as work grows). After each Exflow
- * phase it prints the process's RSS and heap.
+ * phase it prints the process's RSS and heap (BENCH_RSS_EVERY=n also every n cases), and after
+ * every phase the CPU a case cost (support/cpuAccount.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -47,6 +48,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const ONLY = process.env.BENCH_DB;
 const WAIT_MS = 60_000;
 const STORED = Number(process.env.BENCH_STORED ?? 0);
+/** BENCH_RSS_EVERY=n: the process's memory every n cases of a phase (a long phase shows whether it levels off). */
+const RSS_EVERY = Number(process.env.BENCH_RSS_EVERY ?? 0);
 
 interface Result {
   perSecond: number;
@@ -100,6 +103,7 @@ async function closedLoop(inFlight: number, oneCase: (n: number) => Promise<void
         try {
           await oneCase(n++);
           latencies.push(Date.now() - t);
+          if (RSS_EVERY && latencies.length % RSS_EVERY === 0) memory(latencies.length);
         } catch (e) {
           failed++;
           firstError ??= e;

@@ -6,14 +6,47 @@
  * same cores more steadily than cases/s does: on n cores, cases/s ≤ n × 1,000 / machine ms per case.
  */
 import { cpus } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** utime + stime of every process named `postgres`, in ms; undefined where /proc cannot tell. */
-function postgresCpuMs(): number | undefined {
+/** The local TCP ports of this process's sockets (from /proc/self/fd and /proc/net/tcp). */
+function ownTcpPorts(): Set<number> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    } catch {
+      // closed while we read
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+    let rows: string[] = [];
+    try {
+      rows = readFileSync(table, 'utf8').split('\n').slice(1);
+    } catch {
+      // no IPv6 table
+    }
+    for (const row of rows) {
+      const cols = row.trim().split(/\s+/);
+      if (cols.length > 9 && inodes.has(cols[9]!)) ports.add(parseInt(cols[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
+
+/**
+ * utime + stime, in ms, of every process named `postgres` (`all`) and of the backends serving this
+ * process's connections (`own`: their title names the client's port), so that other clients of a
+ * shared server (another test run) can be left out; undefined where /proc cannot tell.
+ */
+function postgresCpuMs(): { all: number; own: number } | undefined {
   try {
-    let ticks = 0;
+    const ports = ownTcpPorts();
+    let all = 0;
+    let own = 0;
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
@@ -21,12 +54,15 @@ function postgresCpuMs(): number | undefined {
         const close = stat.lastIndexOf(')');
         if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
         const fields = stat.slice(close + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        all += ticks;
+        const port = /\((\d+)\)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1];
+        if (port && ports.has(Number(port))) own += ticks;
       } catch {
         // the process ended while we read
       }
     }
-    return ticks * TICK_MS;
+    return { all: all * TICK_MS, own: own * TICK_MS };
   } catch {
     return undefined;
   }
@@ -49,7 +85,10 @@ const processCpuMs = () => {
 
 export interface CpuPerCase {
   processMs: number;
+  /** all of the local PostgreSQL's processes */
   postgresMs?: number;
+  /** the backends of this process's connections only (a backend that closed during the phase is missed) */
+  ownBackendsMs?: number;
   machineMs?: number;
 }
 
@@ -64,7 +103,8 @@ export function startCpuAccount() {
       const per = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && cases > 0 ? (a - b) / cases : undefined);
       return {
         processMs: (processCpuMs() - before.process) / Math.max(cases, 1),
-        postgresMs: per(postgres, before.postgres),
+        postgresMs: per(postgres?.all, before.postgres?.all),
+        ownBackendsMs: per(postgres?.own, before.postgres?.own),
         machineMs: per(machine, before.machine),
         busyShare: machine !== undefined && before.machine !== undefined ? (machine - before.machine) / (wallMs * cpus().length) : undefined,
       };
@@ -74,6 +114,6 @@ export function startCpuAccount() {
 
 export const describeCpu = (c: CpuPerCase & { busyShare?: number }) =>
   `    CPU per case: this process ${c.processMs.toFixed(1)} ms` +
-  (c.postgresMs !== undefined ? `, PostgreSQL ${c.postgresMs.toFixed(1)} ms` : '') +
+  (c.postgresMs !== undefined ? `, PostgreSQL ${c.postgresMs.toFixed(1)} ms (its backends for this process ${c.ownBackendsMs?.toFixed(1)} ms)` : '') +
   (c.machineMs !== undefined ? `, whole machine ${c.machineMs.toFixed(1)} ms` : '') +
   (c.busyShare !== undefined ? ` (cores ${(c.busyShare * 100).toFixed(0)} % busy)` : '');
