@@ -18,6 +18,7 @@ export { findParallelRegions } from './compile/regions.js';
 export { createFlowMachine, EFFECT_ACTIONS, type EffectActionType } from './machine/createFlowMachine.js';
 export { feelContext, initialCaseContext, type CaseContext, type CaseEvent, type CaseInput } from './machine/context.js';
 export { activeNodeIds } from './machine/activeNodes.js';
+export { flowInitialTransition, flowTransition, type FlowStep } from './machine/transitions.js';
 export { checkFeelExpression, checkFeelUnaryTests, evaluateFeel, feelCondition, type FeelSyntaxError } from './feel/feel.js';
 export { decide, type DecisionTableResult, type DecisionTableSpec } from './feel/decisionTable.js';
 export { durationToMs } from './time/duration.js';

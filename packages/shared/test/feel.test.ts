@@ -1,3 +1,4 @@
+import { evaluate } from 'feelin';
 import { describe, expect, it } from 'vitest';
 import { checkFeelExpression, checkFeelUnaryTests, decide, evaluateFeel, feelCondition, type DecisionTableSpec } from '../src/index.js';
 
@@ -60,6 +61,50 @@ describe('evaluateFeel and feelCondition', () => {
     expect(feelCondition('x', { x: true })).toBe(true);
     expect(feelCondition('x > 1', { x: 2 })).toBe(true);
     for (const text of ['1', 'null', '"true"', 'x', 'x > 1']) expect(feelCondition(text, {}), text).toBe(false);
+  });
+
+  it('gives what feelin gives on the whole context, for names with spaces and symbols too', () => {
+    const context = {
+      'a b': 2,
+      a: 100,
+      b: 5,
+      'x-y': 3,
+      x: 10,
+      y: 1,
+      "Customer's Total": 7,
+      invoice: { 'gross total': 1200, grossTotal: 1, lines: [{ 'net amount': 4 }, { 'net amount': 6 }] },
+      'date and time': 'shadowed?',
+      unrelated: { deep: [1, 2, 3] },
+    };
+    const texts = [
+      'a b + 1',
+      'a + b',
+      'x-y',
+      'x - y',
+      "Customer's Total * 2",
+      'invoice.gross total > 1000',
+      'invoice.grossTotal',
+      'sum(invoice.lines.net amount)',
+      'date and time("2026-12-01T10:00:00") < date and time("2026-12-02T10:00:00")',
+      'for l in invoice.lines return l.net amount',
+      'count(unrelated.deep)',
+      'nothing.here',
+    ];
+    for (const text of texts) expect(evaluateFeel(text, context), text).toEqual(evaluate(text, context).value);
+  });
+
+  it('reads only the entries the expression names', () => {
+    const context = {
+      match: { withinTolerance: true },
+      invoice: {
+        get lines(): never {
+          throw new Error('read an entry the expression does not name');
+        },
+      },
+    };
+    expect(feelCondition('match.withinTolerance = true', context)).toBe(true);
+    // the same context whole: feelin copies every entry, and the getter throws
+    expect(() => evaluate('match.withinTolerance = true', context)).toThrow('does not name');
   });
 });
 

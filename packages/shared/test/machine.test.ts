@@ -1,6 +1,6 @@
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { activeNodeIds, type CaseEvent } from '../src/index.js';
+import { activeNodeIds, flowInitialTransition, flowTransition, type CaseEvent } from '../src/index.js';
 import { build, decision, edges, effects, end, flow, join, parallel, service, start, task, types } from './helpers.js';
 
 function begin(machine: AnyStateMachine, invoice: Record<string, unknown> = {}) {
@@ -292,5 +292,82 @@ describe('an edge from a step back to itself', () => {
     expect(types(actions)).toEqual(['exflow.task.close', 'exflow.task.open']);
     const [done] = transition(machine, again, { type: 'task.completed', nodeId: 'review', outcome: 'approve', data: {} });
     expect(done.status).toBe('done');
+  });
+});
+
+describe('flowInitialTransition and flowTransition (one inert scope per machine)', () => {
+  const steps = (actions: ReadonlyArray<{ type: string; params?: unknown }>) => actions.map((a) => ({ type: a.type, params: a.params }));
+  const same = (
+    ours: [AnyMachineSnapshot, ReadonlyArray<{ type: string; params?: unknown }>],
+    xstate: [AnyMachineSnapshot, ReadonlyArray<{ type: string; params?: unknown }>],
+  ) => {
+    expect(ours[0].value).toEqual(xstate[0].value);
+    expect(ours[0].context).toEqual(xstate[0].context);
+    expect(ours[0].status).toBe(xstate[0].status);
+    expect(ours[0].output).toEqual(xstate[0].output);
+    expect(steps(ours[1])).toEqual(steps(xstate[1]));
+  };
+
+  it("gives XState's snapshots and actions, step by step, on a machine used again and again", () => {
+    const { machine } = build(reviewFlow);
+    const events: CaseEvent[] = [
+      { type: 'service.done', nodeId: 'check', result: { score: 7 } },
+      { type: 'task.completed', nodeId: 'review', outcome: 'maybe' }, // refused
+      { type: 'timer.fired', timerId: 'review:sla' },
+      { type: 'case.comment', actor: 'u1' },
+      { type: 'task.completed', nodeId: 'escalation', outcome: 'approve', data: { why: 'ok' }, actor: 'u2' },
+    ];
+    for (let run = 0; run < 2; run++) {
+      let ours = flowInitialTransition(machine, { invoice: { grossTotal: 5 } });
+      let xstate = initialTransition(machine, { invoice: { grossTotal: 5 } }) as [AnyMachineSnapshot, { type: string }[]];
+      same(ours, xstate);
+      expect(steps(ours[1]).map((a) => a.type)).toContain('exflow.service');
+      for (const event of events) {
+        const before = ours[0];
+        ours = flowTransition(machine, ours[0], event);
+        xstate = transition(machine, xstate[0], event) as [AnyMachineSnapshot, { type: string }[]];
+        same(ours, xstate);
+        if (event.outcome === 'maybe') {
+          expect(ours[0]).toBe(before);
+          expect(ours[1]).toEqual([]);
+        }
+      }
+      expect(ours[0].status).toBe('done');
+    }
+  });
+
+  it('each call gets only its own actions, also across machines and in parallel branches', () => {
+    const checks = flow(
+      [start(), parallel('p'), service('match'), service('tax'), join('j'), task('review', ['ok']), end()],
+      edges('start>p', 'p.b1>match', 'p.b2>tax', 'match.done>j', 'tax.done>j', 'j>review', 'review.ok>end'),
+    );
+    const a = build(checks).machine;
+    const b = build(reviewFlow).machine;
+    const [startA, actionsA] = flowInitialTransition(a, { invoice: {} });
+    const [startB, actionsB] = flowInitialTransition(b, { invoice: {} });
+    expect(types(actionsA)).toEqual(['exflow.service', 'exflow.service']);
+    expect(types(actionsB)).toEqual(['exflow.service']);
+    const [half, halfActions] = flowTransition(a, startA, { type: 'service.done', nodeId: 'tax' });
+    expect(types(halfActions)).not.toContain('exflow.task.open');
+    const [both, bothActions] = flowTransition(a, half, { type: 'service.done', nodeId: 'match' });
+    expect(activeNodeIds(both.value)).toEqual(['review']);
+    expect(types(bothActions)).toContain('exflow.task.open');
+    const [, reviewActions] = flowTransition(b, startB, { type: 'service.done', nodeId: 'check' });
+    expect(types(reviewActions)).toEqual(['exflow.service.cancel', 'exflow.task.open', 'exflow.timer.schedule']);
+    expect(types(actionsA)).toEqual(['exflow.service', 'exflow.service']);
+  });
+
+  it('evaluates decisions as XState does', () => {
+    const { machine } = build(
+      flow(
+        [start(), decision('route', { big: 'invoice.grossTotal > 1000' }), end('big'), end('small')],
+        edges('start>route', 'route.big>big', 'route.default>small'),
+      ),
+    );
+    for (const grossTotal of [5000, 10]) {
+      const ours = flowInitialTransition(machine, { invoice: { grossTotal } });
+      same(ours, initialTransition(machine, { invoice: { grossTotal } }) as [AnyMachineSnapshot, { type: string }[]]);
+      expect(ours[0].value).toBe(grossTotal > 1000 ? 'big' : 'small');
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { activeNodeIds, invoiceForFeel, type CaseChangedMessage, type CaseEvent, type Invoice } from '@exflow/shared';
-import { initialTransition, transition, type AnyMachineSnapshot, type StateValue } from 'xstate';
+import { activeNodeIds, flowInitialTransition, flowTransition, invoiceForFeel, type CaseChangedMessage, type CaseEvent, type Invoice } from '@exflow/shared';
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
 import { CaseClosed, EventNotAccepted, notFound, VersionConflict } from '../errors.js';
 import { isLocalService, type ServiceRegistry } from '../services/registry.js';
 import { createAuditRepository } from '../store/auditRepository.js';
@@ -265,7 +265,7 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
         );
         continue;
       }
-      const [next, actions] = transition(machine, current, withActor);
+      const [next, actions] = flowTransition(machine, current, withActor);
       const calendar = needsBusinessCalendar(actions) ? await loadBusinessCalendar(exec, tenantId) : undefined;
       const plan = planEffects(actions, now(), next.context, calendar);
       let state = statusOf(next, flow);
@@ -414,7 +414,7 @@ export function createEngine({ db, bus = createEventBus(), services = new Map(),
     ): Promise<CaseChange> {
       const exec = options.unit?.trx ?? db;
       const { machine, flow } = await loadMachine(exec, tenantId, input.definitionId, input.version);
-      const [snapshot, actions] = initialTransition(machine, { invoice: invoiceForFeel(input.invoice), ...(input.triage ? { triage: input.triage } : {}) });
+      const [snapshot, actions] = flowInitialTransition(machine, { invoice: invoiceForFeel(input.invoice), ...(input.triage ? { triage: input.triage } : {}) });
       const calendar = needsBusinessCalendar(actions) ? await loadBusinessCalendar(exec, tenantId) : undefined;
       const plan = planEffects(actions, now(), snapshot.context, calendar);
       const caseId = newId();

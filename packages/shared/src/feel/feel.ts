@@ -51,6 +51,38 @@ export function checkFeelUnaryTests(text: string): FeelSyntaxError | undefined {
   return unaryTestsVerdict(text);
 }
 
+/** What separates the words of a FEEL name: spaces and the symbols a name may hold (lezer-feel's `normalizeContextKey`). */
+const NAME_SEPARATORS = /[\s./\-'+*]+/;
+const wordsOf = new Map<string, string[]>();
+
+/** The words of a context key; the text must hold every one of them to name the key. */
+function keyWords(key: string): string[] {
+  let words = wordsOf.get(key);
+  if (!words) {
+    words = key.split(NAME_SEPARATORS).filter(Boolean);
+    if (wordsOf.size >= 5000) wordsOf.clear();
+    wordsOf.set(key, words);
+  }
+  return words;
+}
+
+/**
+ * The entries of a context that an expression can name: those whose key's every word occurs in
+ * the text (a key of no words is kept). FEEL reads a context entry only by its name written in
+ * the expression (no construct lists or looks up the top-level context), and lezer-feel's parser
+ * consults a key only when its whole name, word by word, is in the text; so the others change
+ * neither the parse nor the value. feelin copies the context it is given (deeply, to convert
+ * dates) and its parser walks it: for `match.withinTolerance = true` against a case's whole
+ * context (the invoice, its lines, triage's findings, every result) that was most of the time of
+ * an evaluation (docs/benchmarks.md, perf stop 4).
+ */
+function namedIn(text: string, context: Record<string, unknown>): Record<string, unknown> {
+  if (Object.getPrototypeOf(context) !== Object.prototype) return context;
+  const keys = Object.keys(context);
+  const named = keys.filter((key) => keyWords(key).every((word) => text.includes(word)));
+  return named.length === keys.length ? context : Object.fromEntries(named.map((key) => [key, context[key]]));
+}
+
 /**
  * Evaluates a FEEL expression against a context. Missing variables and evaluation errors give
  * `null`, as FEEL says.
@@ -60,7 +92,7 @@ export function evaluateFeel(text: string, context: Record<string, unknown>): un
   // feelin throws on a few texts its parser accepts (e.g. `x in >> 2`); a user's
   // expression must not be able to crash a transition.
   try {
-    return evaluate(text, context).value;
+    return evaluate(text, namedIn(text, context)).value;
   } catch {
     return null;
   }
