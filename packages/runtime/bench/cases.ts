@@ -20,7 +20,8 @@
  * BENCH_TRACE=1 prints the step times of the first cases; BENCH_TAIL=1 per phase the p50 / p99 of each
  * step and the event loop's delay, GC pauses and pool waits over it (support/tailTrace.ts); BENCH_STORED=n runs the PostgreSQL phases
  * on a kept schema that already holds n generated cases, for cost as work grows). After each Exflow
- * phase it prints the process's RSS and heap.
+ * phase it prints the process's RSS and heap (BENCH_RSS_EVERY=n also every n cases), and after
+ * every phase the CPU a case cost (support/cpuAccount.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -47,6 +48,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 const ONLY = process.env.BENCH_DB;
 const WAIT_MS = 60_000;
 const STORED = Number(process.env.BENCH_STORED ?? 0);
+/** BENCH_RSS_EVERY=n: the process's memory every n cases of a phase (a long phase shows whether it levels off). */
+const RSS_EVERY = Number(process.env.BENCH_RSS_EVERY ?? 0);
 
 interface Result {
   perSecond: number;
@@ -84,15 +87,15 @@ async function traced<T>(db: Db, phase: () => Promise<T>): Promise<T> {
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN);
 
-/** `inFlight` drivers each run one case after another until the phase ends; cases/s and latency per case (on PostgreSQL at `databaseUrl`, its own backends' CPU too). */
-async function closedLoop(inFlight: number, oneCase: (n: number) => Promise<void>, databaseUrl?: string): Promise<Result> {
+/** `inFlight` drivers each run one case after another until the phase ends; cases/s and latency per case. */
+async function closedLoop(inFlight: number, oneCase: (n: number) => Promise<void>): Promise<Result> {
   const end = Date.now() + SECONDS * 1000;
   const latencies: number[] = [];
   let failed = 0;
   let n = 0;
   let firstError: unknown;
-  const cpu = await startCpuAccount(databaseUrl);
   const started = Date.now();
+  const cpu = startCpuAccount();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (Date.now() < end) {
@@ -100,6 +103,7 @@ async function closedLoop(inFlight: number, oneCase: (n: number) => Promise<void
         try {
           await oneCase(n++);
           latencies.push(Date.now() - t);
+          if (RSS_EVERY && latencies.length % RSS_EVERY === 0) memory(latencies.length);
         } catch (e) {
           failed++;
           firstError ??= e;
@@ -109,7 +113,7 @@ async function closedLoop(inFlight: number, oneCase: (n: number) => Promise<void
   );
   if (firstError) console.log(`    (${failed} failed; first: ${(firstError as Error).message})`);
   const elapsed = (Date.now() - started) / 1000;
-  const spent = await cpu.stop(latencies.length);
+  const spent = cpu.stop(latencies.length);
   latencies.sort((a, b) => a - b);
   return {
     perSecond: latencies.length / elapsed,
@@ -223,13 +227,13 @@ async function countQueries(running: RunningExflow, oneCase: (n: number) => Prom
   } as typeof clientQuery;
   running.db.on('query', count);
   const cases = 20;
-  const backends = await startCpuAccount(databaseUrl);
+  const backends = startCpuAccount();
   const cpu = process.cpuUsage();
   const wall = performance.now();
   for (let i = 0; i < cases; i++) await oneCase(-100 - i);
   const used = process.cpuUsage(cpu);
   const took = performance.now() - wall;
-  const spent = await backends.stop(cases);
+  const spent = backends.stop(cases);
   running.db.off('query', count);
   pg.Client.prototype.query = clientQuery;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
@@ -305,7 +309,7 @@ async function exflowOverHttp(name: string, databaseUrl?: string) {
     if (process.env.BENCH_QUERIES) await countQueries(running, oneCase, databaseUrl);
     const results = new Map<number, Result>();
     for (const inFlight of IN_FLIGHT) {
-      const r = await traced(running.db, () => closedLoop(inFlight, oneCase, databaseUrl));
+      const r = await traced(running.db, () => closedLoop(inFlight, oneCase));
       results.set(inFlight, r);
       report(`Exflow over HTTP, ${name}`, inFlight, r);
       memory([...results.values()].reduce((sum, x) => sum + x.cases, 0));
@@ -357,7 +361,7 @@ async function exflowInProcess(name: string, databaseUrl?: string) {
     };
     const results = new Map<number, Result>();
     for (const inFlight of IN_FLIGHT) {
-      const r = await traced(running.db, () => closedLoop(inFlight, oneCase, databaseUrl));
+      const r = await traced(running.db, () => closedLoop(inFlight, oneCase));
       results.set(inFlight, r);
       report(`Exflow in process, ${name}`, inFlight, r);
       memory([...results.values()].reduce((sum, x) => sum + x.cases, 0));
@@ -478,7 +482,7 @@ async function bpmnEngineOnPostgres(pool: pg.Pool) {
   };
   const results = new Map<number, Result>();
   for (const inFlight of IN_FLIGHT) {
-    const r = await closedLoop(inFlight, oneCase, DATABASE_URL);
+    const r = await closedLoop(inFlight, oneCase);
     results.set(inFlight, r);
     report('bpmn-engine 25 + PostgreSQL', inFlight, r);
   }

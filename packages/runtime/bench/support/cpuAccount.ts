@@ -7,23 +7,11 @@
  */
 import { cpus } from 'node:os';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import pg from 'pg';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** utime + stime of one process, in ms; undefined when it is gone. */
-function pidCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The local TCP ports of this process's sockets (its PostgreSQL connections among them). */
-function ownTcpPorts(): number[] {
+/** The local TCP ports of this process's sockets (from /proc/self/fd and /proc/net/tcp). */
+function ownTcpPorts(): Set<number> {
   const inodes = new Set<string>();
   for (const fd of readdirSync('/proc/self/fd')) {
     try {
@@ -33,49 +21,32 @@ function ownTcpPorts(): number[] {
       // closed while we read
     }
   }
-  const ports: number[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+  const ports = new Set<number>();
+  for (const table of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+    let rows: string[] = [];
     try {
-      for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-        const f = line.trim().split(/\s+/);
-        if (f.length > 9 && inodes.has(f[9]!)) ports.push(parseInt(f[1]!.split(':')[1]!, 16));
-      }
+      rows = readFileSync(table, 'utf8').split('\n').slice(1);
     } catch {
-      // no such table
+      // no IPv6 table
+    }
+    for (const row of rows) {
+      const cols = row.trim().split(/\s+/);
+      if (cols.length > 9 && inodes.has(cols[9]!)) ports.add(parseInt(cols[1]!.split(':')[1]!, 16));
     }
   }
   return ports;
 }
 
 /**
- * CPU ms of each PostgreSQL backend serving this process's connections (found by their client
- * port in pg_stat_activity), so other clients of the same server (other test runs) do not count.
+ * utime + stime, in ms, of every process named `postgres` (`all`) and of the backends serving this
+ * process's connections (`own`: their title names the client's port), so that other clients of a
+ * shared server (another test run) can be left out; undefined where /proc cannot tell.
  */
-async function ownBackendsCpuMs(databaseUrl: string | undefined): Promise<Map<number, number> | undefined> {
-  if (!databaseUrl) return undefined;
-  const client = new pg.Client({ connectionString: databaseUrl });
+function postgresCpuMs(): { all: number; own: number } | undefined {
   try {
-    await client.connect();
-    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[]) AND pid <> pg_backend_pid()', [
-      ownTcpPorts(),
-    ]);
-    const cpu = new Map<number, number>();
-    for (const { pid } of rows) {
-      const ms = pidCpuMs(pid);
-      if (ms !== undefined) cpu.set(pid, ms);
-    }
-    return cpu;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** utime + stime of every process named `postgres`, in ms; undefined where /proc cannot tell. */
-function postgresCpuMs(): number | undefined {
-  try {
-    let ticks = 0;
+    const ports = ownTcpPorts();
+    let all = 0;
+    let own = 0;
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
@@ -83,12 +54,15 @@ function postgresCpuMs(): number | undefined {
         const close = stat.lastIndexOf(')');
         if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
         const fields = stat.slice(close + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        all += ticks;
+        const port = /\((\d+)\)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1];
+        if (port && ports.has(Number(port))) own += ticks;
       } catch {
         // the process ended while we read
       }
     }
-    return ticks * TICK_MS;
+    return { all: all * TICK_MS, own: own * TICK_MS };
   } catch {
     return undefined;
   }
@@ -111,33 +85,26 @@ const processCpuMs = () => {
 
 export interface CpuPerCase {
   processMs: number;
+  /** all of the local PostgreSQL's processes */
   postgresMs?: number;
-  /** Of `postgresMs`, the backends of this process's own connections (those open at the phase's end). */
+  /** the backends of this process's connections only (a backend that closed during the phase is missed) */
   ownBackendsMs?: number;
   machineMs?: number;
 }
 
-/** Starts counting; `stop(cases)` answers the CPU per case since the start (with `databaseUrl`, also of this process's own backends). */
-export async function startCpuAccount(databaseUrl?: string) {
-  const backends = await ownBackendsCpuMs(databaseUrl);
+/** Starts counting; `stop(cases)` answers the CPU per case since the start. */
+export function startCpuAccount() {
   const before = { process: processCpuMs(), postgres: postgresCpuMs(), machine: machineBusyMs(), at: performance.now() };
   return {
-    async stop(cases: number): Promise<CpuPerCase & { busyShare?: number }> {
-      const after = await ownBackendsCpuMs(databaseUrl);
-      let own: number | undefined;
-      if (after && backends) {
-        own = 0;
-        // a backend that started during the phase counts from zero
-        for (const [pid, ms] of after) own += ms - (backends.get(pid) ?? 0);
-      }
+    stop(cases: number): CpuPerCase & { busyShare?: number } {
       const postgres = postgresCpuMs();
       const machine = machineBusyMs();
       const wallMs = performance.now() - before.at;
       const per = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && cases > 0 ? (a - b) / cases : undefined);
       return {
         processMs: (processCpuMs() - before.process) / Math.max(cases, 1),
-        postgresMs: per(postgres, before.postgres),
-        ownBackendsMs: per(own, 0),
+        postgresMs: per(postgres?.all, before.postgres?.all),
+        ownBackendsMs: per(postgres?.own, before.postgres?.own),
         machineMs: per(machine, before.machine),
         busyShare: machine !== undefined && before.machine !== undefined ? (machine - before.machine) / (wallMs * cpus().length) : undefined,
       };
@@ -147,7 +114,6 @@ export async function startCpuAccount(databaseUrl?: string) {
 
 export const describeCpu = (c: CpuPerCase & { busyShare?: number }) =>
   `    CPU per case: this process ${c.processMs.toFixed(1)} ms` +
-  (c.postgresMs !== undefined ? `, PostgreSQL ${c.postgresMs.toFixed(1)} ms` : '') +
-  (c.ownBackendsMs !== undefined ? ` (its own backends ${c.ownBackendsMs.toFixed(1)} ms)` : '') +
+  (c.postgresMs !== undefined ? `, PostgreSQL ${c.postgresMs.toFixed(1)} ms (its backends for this process ${c.ownBackendsMs?.toFixed(1)} ms)` : '') +
   (c.machineMs !== undefined ? `, whole machine ${c.machineMs.toFixed(1)} ms` : '') +
   (c.busyShare !== undefined ? ` (cores ${(c.busyShare * 100).toFixed(0)} % busy)` : '');
