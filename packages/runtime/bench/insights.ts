@@ -3,7 +3,7 @@
  * PostgreSQL (issue 12). The cases are generated through SQL in the shape the engine writes
  * (bench/support/generateCases.ts: 2 % open, the rest closed over the last 365 days) into a
  * schema that is kept (BENCH_SCHEMA, default `bench_insights_1m`) and reused by the next run;
- * the rollup (migration 020) is built once and timed. Then, for each metric, the median of
+ * the rollup (migration 020) is built once with them and timed (support/storedCases.ts). Then, for each metric, the median of
  * BENCH_RUNS (default 7) runs after a warm one of:
  *
  * - the repository call the API makes, in the read-only tenant scope (row-level security on):

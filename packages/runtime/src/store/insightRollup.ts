@@ -71,6 +71,11 @@ export function createInsightRollup(db: Db) {
     async rebuild(tenantId: string): Promise<number> {
       const started = await db.raw(`SELECT statement_timestamp() - make_interval(secs => ?::float8 / 1000) AS mark`, [OVERLAP_MS]);
       const result = await db.raw(UPSERT_FACTS(''), [tenantId]);
+      // the planner's statistics must know the rows just written before anything joins them by
+      // case: until autovacuum analyzes the table (minutes later, or not before a busy spell ends)
+      // it plans for the table as it was, and a catch-up joined a million-case tenant's rows in a
+      // nested loop for 40 minutes (docs/benchmarks.md, stop 12)
+      await db.raw('ANALYZE insight_case_facts');
       await db.raw(
         `INSERT INTO insight_rollup_marks (tenant_id, rolled_up_to, built_at) VALUES (?, ?, now())
          ON CONFLICT (tenant_id) DO UPDATE SET rolled_up_to = EXCLUDED.rolled_up_to, built_at = EXCLUDED.built_at`,
