@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('simulator, test cases and the decision table grid
     await page.screenshot({ path: join(ARTIFACTS, 'simulator-template-case.png') });
     // back at the start, the editor holds the test case's reference data for the next run
     await page.click('[data-testid=sim-stop]');
-    expect(await page.locator('[data-testid=reference-editor] summary').textContent()).toContain('1 purchase orders, 2 goods receipts');
+    expect(await page.locator('[data-testid=reference-editor] summary').textContent()).toContain('1 purchase order, 2 goods receipts');
     expect(await page.locator('[data-testid=reference-json]').inputValue()).toContain('PO-1001');
   });
 
