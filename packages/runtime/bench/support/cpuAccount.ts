@@ -10,12 +10,18 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** utime + stime of one process, in ms (`/proc/<pid>/stat`); undefined where /proc cannot tell. */
+/** A process's name and utime + stime in ms (`/proc/<pid>/stat`, fields 2, 14 and 15). */
+function readStat(pid: number | string): { name: string; ms: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return { name: stat.slice(stat.indexOf('(') + 1, close), ms: (Number(fields[11]) + Number(fields[12])) * TICK_MS };
+}
+
+/** utime + stime of one process, in ms; undefined where /proc cannot tell. */
 export function pidCpuMs(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return readStat(pid).ms;
   } catch {
     return undefined;
   }
@@ -61,19 +67,16 @@ export function postgresCpuMs(): { all: number; own: number } | undefined {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const close = stat.lastIndexOf(')');
-        if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-        const fields = stat.slice(close + 2).split(' ');
-        const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-        all += ticks;
+        const { name, ms } = readStat(pid);
+        if (name !== 'postgres') continue;
+        all += ms;
         const port = /\((\d+)\)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1];
-        if (port && ports.has(Number(port))) own += ticks;
+        if (port && ports.has(Number(port))) own += ms;
       } catch {
         // the process ended while we read
       }
     }
-    return { all: all * TICK_MS, own: own * TICK_MS };
+    return { all, own };
   } catch {
     return undefined;
   }
