@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('running-case migration dialog in Chromium', () =>
     expect(await page.locator('#migration-cases').textContent()).toBe('Dry run: 3 of 4 cases can move, 1 blocked');
     const rows = await page.locator('[data-testid=migration-cases] tbody tr').allTextContents();
     expect(rows.filter((r) => r.includes('review → check') && r.includes('ap-review → ap-senior'))).toHaveLength(3);
-    expect(rows.filter((r) => r.includes('cannot move') && r.includes('"hold"'))).toHaveLength(1);
+    expect(rows.filter((r) => r.includes('cannot move') && r.includes('“hold”'))).toHaveLength(1);
     expect(await seriousFindings(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'migration-dry-run.png') });
 
