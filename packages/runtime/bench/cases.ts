@@ -211,7 +211,7 @@ async function startBenchExflow(databaseUrl?: string) {
 }
 
 /** BENCH_QUERIES=1: the SQL statements 20 cases cost, one at a time, per case and by statement (and, on PostgreSQL, every query of every pg client). */
-async function countQueries(running: RunningExflow, oneCase: (n: number) => Promise<void>) {
+async function countQueries(running: RunningExflow, oneCase: (n: number) => Promise<void>, databaseUrl?: string) {
   for (let i = 0; i < 3; i++) await oneCase(-1 - i); // warm
   const counts = new Map<string, number>();
   const count = (q: { sql: string }) => {
@@ -227,19 +227,33 @@ async function countQueries(running: RunningExflow, oneCase: (n: number) => Prom
   } as typeof clientQuery;
   running.db.on('query', count);
   const cases = 20;
+  const backends = startCpuAccount();
   const cpu = process.cpuUsage();
   const wall = performance.now();
   for (let i = 0; i < cases; i++) await oneCase(-100 - i);
   const used = process.cpuUsage(cpu);
   const took = performance.now() - wall;
+  const spent = backends.stop(cases);
   running.db.off('query', count);
   pg.Client.prototype.query = clientQuery;
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   // this process's CPU (the runtime, the bench's clients and the idle workers' polls), per case run alone
-  console.log(`    one case alone: ${(took / cases).toFixed(0)} ms wall, ${((used.user + used.system) / 1000 / cases).toFixed(1)} ms CPU of this process`);
+  console.log(
+    `    one case alone: ${(took / cases).toFixed(0)} ms wall, ${((used.user + used.system) / 1000 / cases).toFixed(1)} ms CPU of this process` +
+      (spent.ownBackendsMs !== undefined ? `, ${spent.ownBackendsMs.toFixed(1)} ms of its own PostgreSQL backends` : ''),
+  );
   if (roundTrips) console.log(`    ${(roundTrips / cases).toFixed(1)} queries per case from all pg clients (knex, broadcasts, wake-ups)`);
   console.log(`    ${(total / cases).toFixed(1)} statements per case through knex:`);
   for (const [sql, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`    ${(n / cases).toFixed(2).padStart(6)}  ${sql}`);
+  if (databaseUrl) {
+    // the named statements of one pooled connection (store/db.ts): a statement planned anew on each call shows custom plans only
+    const { rows } = await running.db.raw(
+      `SELECT generic_plans, custom_plans, left(regexp_replace(statement, '\\s+', ' ', 'g'), 90) AS text FROM pg_prepared_statements WHERE name LIKE 'exflow\\_%' ORDER BY generic_plans + custom_plans DESC LIMIT 25`,
+    );
+    console.log(`    prepared statements of one pooled connection (generic plans, custom plans):`);
+    for (const r of rows as { generic_plans: number; custom_plans: number; text: string }[])
+      console.log(`    ${String(r.generic_plans).padStart(5)} ${String(r.custom_plans).padStart(5)}  ${r.text}`);
+  }
 }
 
 /** Exflow driven over its REST API, waiting on Socket.IO messages. */
@@ -292,7 +306,7 @@ async function exflowOverHttp(name: string, databaseUrl?: string) {
       lap('end');
       if (status !== 'resolved') throw new Error(`case ${caseId} ended ${status}`);
     };
-    if (process.env.BENCH_QUERIES) await countQueries(running, oneCase);
+    if (process.env.BENCH_QUERIES) await countQueries(running, oneCase, databaseUrl);
     const results = new Map<number, Result>();
     for (const inFlight of IN_FLIGHT) {
       const r = await traced(running.db, () => closedLoop(inFlight, oneCase));
