@@ -54,6 +54,41 @@ describe.runIf(process.env.DATABASE_URL)('repeated statements are prepared once 
     expect((await all()).rows).toEqual([{ id: 1, label: 'schema 0', note: null }]);
   });
 
+  it('filters a text named as the owner by row-level security when a transaction switches role, as a tenant scope does', async () => {
+    const [a] = dbs as [Db];
+    const schema = schemas[0]!;
+    const role = `${schema}_reader`;
+    await admin.raw('INSERT INTO ??.items VALUES (2, ?)', [schema, 'other']);
+    await admin.raw('ALTER TABLE ??.items ENABLE ROW LEVEL SECURITY', [schema]);
+    // the policy reads a setting at execution, as exflow_current_tenant() does (tenantScope.ts)
+    await admin.raw(`CREATE POLICY only_label ON ??.items USING (label = current_setting('prep.label', true))`, [schema]);
+    await admin.raw(`CREATE ROLE ?? NOLOGIN`, [role]);
+    try {
+      await admin.raw('GRANT USAGE ON SCHEMA ?? TO ??', [schema, role]);
+      await admin.raw('GRANT SELECT ON ??.items TO ??', [schema, role]);
+      const labels = async (db: Db) => (await db.raw('SELECT label FROM items ORDER BY id')).rows.map((r: { label: string }) => r.label);
+      // named, and planned, by the owner, whom row-level security does not restrict
+      expect(await labels(a)).toEqual(['schema 0', 'other']);
+      expect(await labels(a)).toEqual(['schema 0', 'other']);
+      expect((await prepared(a)).some((s) => s.includes('SELECT label FROM items'))).toBe(true);
+      for (const label of ['other', 'schema 0']) {
+        const seen = await a.transaction(async (trx) => {
+          await trx.raw(`SELECT set_config('prep.label', ?, true), set_config('role', ?, true)`, [label, role]);
+          return labels(trx);
+        });
+        expect(seen).toEqual([label]);
+      }
+      expect(await labels(a)).toEqual(['schema 0', 'other']);
+    } finally {
+      await admin.raw('DROP POLICY only_label ON ??.items', [schema]);
+      await admin.raw('ALTER TABLE ??.items DISABLE ROW LEVEL SECURITY', [schema]);
+      await admin.raw('DELETE FROM ??.items WHERE id = 2', [schema]);
+      await admin.raw('REVOKE ALL ON ??.items FROM ??', [schema, role]);
+      await admin.raw('REVOKE ALL ON SCHEMA ?? FROM ??', [schema, role]);
+      await admin.raw('DROP ROLE ??', [role]);
+    }
+  });
+
   it('keeps statements with a second statement after a semicolon unnamed', async () => {
     const [a] = dbs as [Db];
     for (let i = 0; i < 3; i++) await a.raw('SELECT 1 AS one; SELECT 2 AS two');
