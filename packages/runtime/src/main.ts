@@ -320,16 +320,20 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     bus,
     issuer,
     suggestionProvider,
+    // A gentle stop, in the order that leaves nothing half done: stop accepting connections (requests
+    // under way run on), stop the workers (a claim under way finishes), then the broadcaster (it still
+    // carries what those committed to the other processes, then tells them this one left), then the
+    // connections the last of them used.
     async stop() {
+      server.close();
       await wakeups.stop();
-      await principals.stop();
-      await rowCache.stop();
       await Promise.all(pollers.map((p) => p.stop()));
       mailTransport?.close();
+      // closes the sockets, then waits for the HTTP server: for the requests under way to be answered
       await realtime.close();
       await broadcastPool?.end();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      await principals.stop();
+      await rowCache.stop();
       await db.destroy();
     },
   };

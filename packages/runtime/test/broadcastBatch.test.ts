@@ -3,6 +3,26 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { coalesceNotifies } from '../src/realtime/broadcastConnections.js';
 import { eventually, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
+describe('the NOTIFYs still queued when the broadcaster stops', () => {
+  it('are sent before settled() resolves, so ending the pool after it loses none', async () => {
+    const sent: string[] = [];
+    let ended = false;
+    const { query, settled } = coalesceNotifies(((_text: string, values?: unknown[]) => {
+      if (ended) return Promise.reject(new Error('Cannot use a pool after calling end on the pool'));
+      sent.push(String(values?.[1] ?? ''));
+      return new Promise((resolve) => setTimeout(() => resolve({ rows: [], rowCount: 1 }), 5));
+    }) as pg.Pool['query']);
+    // what the Socket.IO adapter does as it closes: one last NOTIFY (asked for, not awaited)
+    const goodbye = query('SELECT pg_notify($1, $2)', ['c', 'closing']);
+    // a repeat of it waits for a batch of its own
+    const repeat = query('SELECT pg_notify($1, $2)', ['c', 'closing']);
+    await settled();
+    ended = true;
+    await expect(Promise.all([goodbye, repeat])).resolves.toHaveLength(2);
+    expect(sent).toEqual(['closing', 'closing']);
+  });
+});
+
 describe.runIf(process.env.DATABASE_URL)('broadcast NOTIFYs of one event-loop turn go as one statement', { timeout: TEST_TIMEOUT_MS }, () => {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
   const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -20,7 +40,7 @@ describe.runIf(process.env.DATABASE_URL)('broadcast NOTIFYs of one event-loop tu
     });
     await listener.query(`LISTEN "${channel}"`);
     const sent: string[] = [];
-    const query = coalesceNotifies(((text: string, values?: unknown[]) => {
+    const { query } = coalesceNotifies(((text: string, values?: unknown[]) => {
       sent.push(text);
       return pool.query(text, values);
     }) as pg.Pool['query']);

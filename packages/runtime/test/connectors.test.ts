@@ -10,7 +10,7 @@ import { prepareSecrets } from '../src/integration/credentials.js';
 import { createSecretBox, embeddedSecretKey, secretKeyId } from '../src/integration/secretBox.js';
 import { startTestServer, TEST_SECRETS_KEY, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { createFakeErp } from './support/fakeErp.js';
-import { plainInvoice } from './support/flows.js';
+import { invoiceCases } from './support/cases.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
 const TOKEN = 'erp-token-0f9d2c1b7a';
@@ -96,11 +96,7 @@ describe.each(testDatabaseKinds())('connectors and credentials, on %s', { timeou
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect((await admin('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
   }
-  async function open(flow: string, number: string, poNumber: string) {
-    const posted = await admin('POST', `/api/v1/invoices?definition=${flow}`, { ...plainInvoice(number), poNumber });
-    expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-    return posted.body.case.id as string;
-  }
+  const { open } = invoiceCases(() => admin);
   const getCase = async (id: string) => (await admin('GET', `/api/v1/cases/${id}`)).body;
 
   beforeAll(async () => {

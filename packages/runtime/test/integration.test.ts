@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { createTestClock } from './support/clock.js';
-import { plainInvoice } from './support/flows.js';
+import { invoiceCases } from './support/cases.js';
 import { eventually, httpClient, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 import { expectWire } from './support/wire.js';
 
@@ -96,7 +96,6 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
   const receiver = startReceiver();
   let receiverUrl: string;
   let subscriptionId: string;
-  const opened: string[] = [];
   // message timeouts fall due on this clock: a test advances it instead of waiting
   const clock = createTestClock();
 
@@ -106,12 +105,8 @@ describe.each(testDatabaseKinds())('cases waiting for the outside world, on %s',
     expect((await admin('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
   }
 
-  async function open(flow: string, number: string, poNumber: string) {
-    const posted = await admin('POST', `/api/v1/invoices?definition=${flow}`, { ...plainInvoice(number), poNumber });
-    expect(posted.status).toBe(201);
-    opened.push(posted.body.case.id);
-    return posted.body.case.id as string;
-  }
+  // every case opened here: the webhook checks count the deliveries each one caused
+  const { open, opened } = invoiceCases(() => admin);
 
   const getCase = async (caseId: string) => (await admin('GET', `/api/v1/cases/${caseId}`)).body;
   const closed = (caseId: string) => eventually(async () => ((c) => c.status !== 'open' && c)(await getCase(caseId)), PATIENCE_MS, `case ${caseId} to close`);
@@ -324,8 +319,8 @@ describe.each(testDatabaseKinds())('a buffered message is claimed in the transit
     expect((await admin('POST', `/api/v1/definitions/${created.body.id}/publish`)).status).toBe(201);
     const early = await admin('POST', '/api/v1/messages', { name: 'goods.received', correlationKey: 'PO-900', payload: { ok: true } });
     expect(early.body.status).toBe('buffered');
-    const posted = await admin('POST', '/api/v1/invoices?definition=goods-flow', { ...plainInvoice('GR-9'), poNumber: 'PO-900' });
+    const caseId = await invoiceCases(() => admin).open('goods-flow', 'GR-9', 'PO-900');
     const message = (await admin('GET', `/api/v1/messages/${early.body.id}`)).body;
-    expect(message).toMatchObject({ status: 'claimed', claimedCaseId: posted.body.case.id, claimedNodeId: 'goods' });
+    expect(message).toMatchObject({ status: 'claimed', claimedCaseId: caseId, claimedNodeId: 'goods' });
   });
 });

@@ -364,7 +364,7 @@ export {
   type AiGateInput,
   type AiGateDecision,
 } from './ai/gate.js';
-export { probabilityInWords, anomalyInWords } from './ai/words.js';
+export { probabilityInWords, anomalyInWords, probabilityBand, anomalyBand, type ProbabilityBand, type AnomalyBand } from './ai/words.js';
 export { maskPii, DEFAULT_MASKED_FIELDS, type Masked } from './ai/mask.js';
 export {
   aiSuggestionViewSchema,
@@ -407,13 +407,13 @@ export {
   invoiceFeatures,
   supplierHistory,
   toVector,
-  describeFeature,
   FEATURE_NAMES,
   type Features,
   type FeatureInput,
   type HistoryInvoice,
   type SupplierHistory,
 } from './ai/features.js';
+export { factorReason, featureReason, type FactorReason } from './ai/reasons.js';
 export {
   applyCalibration,
   expectedCalibrationError,

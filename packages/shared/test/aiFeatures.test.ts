@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeFeature, invoiceFeatures, supplierHistory, toVector, FEATURE_NAMES, type HistoryInvoice } from '../src/ai/features.js';
+import { invoiceFeatures, supplierHistory, toVector, FEATURE_NAMES, type HistoryInvoice, type Features } from '../src/ai/features.js';
+import { featureReason } from '../src/ai/reasons.js';
 import { scoreAnomaly } from '../src/ai/anomaly.js';
 import type { Finding } from '../src/checks/finding.js';
 import type { Invoice } from '../src/invoice/invoice.js';
@@ -75,13 +76,20 @@ describe('invoiceFeatures', () => {
     const text = FEATURE_NAMES.filter((n) => n.startsWith('text.')).reduce((s, n) => s + f[n]!, 0);
     expect(text).toBeCloseTo(1); // the bag of words is normalised
   });
-  it('says every feature in words an analyst reads', () => {
+  const describeFeature = (name: string, f: Features) => featureReason(name, f).text;
+  it('says every feature in words an analyst reads, and as a code with the values it names', () => {
     const f = invoiceFeatures({ invoice: invoice(), ...base });
     expect(describeFeature('varianceOverTolerancePct', f)).toBe('Price variance 3.0 points beyond the tolerance');
     expect(describeFeature('finding.priceVariance', f)).toBe('Triage found a price variance');
     expect(describeFeature('channel.email', f)).toBe('Received through email');
     expect(describeFeature('supplierExceptionRate', f)).toBe("25 % of this supplier's earlier invoices had exceptions");
     for (const name of FEATURE_NAMES) expect(describeFeature(name, f), name).not.toBe(name);
+    expect(featureReason('varianceOverTolerancePct', f)).toMatchObject({ code: 'beyondTolerance', params: { points: 3 } });
+    expect(featureReason('finding.priceVariance', { 'finding.priceVariance': 2 })).toEqual({
+      code: 'findingRepeated',
+      params: { kind: 'priceVariance', times: 2 },
+      text: 'Triage found a price variance (2 times)',
+    });
   });
   it('marks a bank account the supplier never used, a round amount and a weekend date', () => {
     const odd = invoice({ issueDate: '2026-04-04', grossTotal: '5000.00', supplier: { name: 'Nordic Office', bankAccount: 'GB29NWBK6016' } });
@@ -103,6 +111,8 @@ describe('scoreAnomaly', () => {
     expect(scored.score).toBeGreaterThan(0.8);
     expect(scored.factors.map((f) => f.feature)).toEqual(expect.arrayContaining(['newBankAccount', 'amountZ', 'roundAmount', 'weekend']));
     expect(scored.factors.find((f) => f.feature === 'newBankAccount')!.text).toMatch(/none of the supplier's 8 earlier invoices/);
+    expect(scored.factors.find((f) => f.feature === 'newBankAccount')).toMatchObject({ code: 'unknownBankAccount', params: { account: 'GB29NW', count: 8 } });
+    expect(scored.factors.find((f) => f.feature === 'roundAmount')!.text).toBe("Round amount 9,000.00; 0 % of this supplier's invoices are round");
     expect(scored.factors[0]!.weight).toBeGreaterThanOrEqual(scored.factors[1]!.weight);
   });
   it('does not score a supplier without history', () => {

@@ -1,13 +1,13 @@
-import { anomalyInWords, probabilityInWords } from '@exflow/shared';
 import { useTranslation } from 'react-i18next';
 import { dateTime } from '../workspace/format.js';
 import { useWorkspace } from '../workspace/WorkspaceApp.js';
+import { anomalyText, factorText, probabilityText } from './suggestionText.js';
 import type { AiSuggestion, Task } from '../workspace/workspaceApi.js';
 
 /**
  * The AI suggestion for the task's step, explained: the outcome, how likely in words, the top
- * reasons in words, and a clear mark that a person decides. After the decision it says whether
- * the person agreed or chose otherwise.
+ * reasons in words (all in the user's language), and a clear mark that a person decides. After
+ * the decision it says whether the person agreed or chose otherwise.
  */
 export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: AiSuggestion }) {
   const { nameOf } = useWorkspace();
@@ -21,7 +21,7 @@ export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: 
       </p>
       <p className="ai-suggestion__outcome">
         <strong data-testid="ai-suggestion-outcome">{label(suggestion.outcome)}</strong>{' '}
-        <span data-testid="ai-suggestion-probability">({probabilityInWords(suggestion.probability)})</span>
+        <span data-testid="ai-suggestion-probability">({probabilityText(suggestion.probability)})</span>
       </p>
       {!suggestion.humanOutcome && <p className="ai-suggestion__mode">{t(`aiPanel.${suggestion.mode}`)}</p>}
       {suggestion.factors.length > 0 && (
@@ -29,7 +29,7 @@ export function SuggestionPanel({ task, suggestion }: { task: Task; suggestion: 
           <p className="ai-suggestion__why">{t('aiPanel.why')}</p>
           <ul className="ai-suggestion__factors" data-testid="ai-suggestion-factors">
             {suggestion.factors.slice(0, 3).map((f) => (
-              <li key={f.feature}>{f.text}</li>
+              <li key={f.feature}>{factorText(f)}</li>
             ))}
           </ul>
         </>
@@ -53,13 +53,13 @@ function AnomalyNote({ anomaly }: { anomaly: NonNullable<AiSuggestion['anomaly']
   return (
     <div className={`ai-anomaly${anomaly.flagged ? ' ai-anomaly--flagged' : ''}`} data-testid="ai-anomaly" data-flagged={anomaly.flagged}>
       <p>
-        <strong>{t('aiPanel.anomaly')}</strong> <span data-testid="ai-anomaly-score">{anomalyInWords(anomaly.score, anomaly.flagged)}</span>
+        <strong>{t('aiPanel.anomaly')}</strong> <span data-testid="ai-anomaly-score">{anomalyText(anomaly.score, anomaly.flagged)}</span>
       </p>
       {anomaly.flagged && <p className="ai-anomaly__flag">{t('aiPanel.anomalyFlagged')}</p>}
       {anomaly.factors.length > 0 && (
         <ul className="ai-suggestion__factors" data-testid="ai-anomaly-factors">
           {anomaly.factors.slice(0, 3).map((f) => (
-            <li key={f.feature}>{f.text}</li>
+            <li key={f.feature}>{factorText(f)}</li>
           ))}
         </ul>
       )}

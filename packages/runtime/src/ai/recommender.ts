@@ -1,7 +1,7 @@
 import {
   applyCalibration,
-  describeFeature,
   expectedCalibrationError,
+  featureReason,
   fitCalibration,
   FEATURE_NAMES,
   type Calibration,
@@ -169,7 +169,7 @@ export function scoreStep(step: LoadedStep, vector: number[]): Scored {
  * Why the forest chose `outcome`: each feature that differs from what the decisions of the
  * other outcomes typically show (their median) is set to that value in turn, and the drop in
  * the outcome's share of votes is its weight (occlusion against a contrast). The `limit`
- * largest, in words; when no single feature moves the vote (a unanimous forest), the features
+ * largest, in words (and as a code with values, for the designer to word); when no single feature moves the vote (a unanimous forest), the features
  * furthest from the contrast, with weight 0.
  */
 export function explainStep(step: LoadedStep, vector: number[], features: Features, outcome: string, limit = 3): SuggestionFactor[] {
@@ -200,5 +200,5 @@ export function explainStep(step: LoadedStep, vector: number[], features: Featur
       return true;
     })
     .slice(0, limit)
-    .map((f) => ({ feature: f.feature, weight: Math.round(f.weight * 1000) / 1000, text: describeFeature(f.feature, features) }));
+    .map((f) => ({ feature: f.feature, weight: Math.round(f.weight * 1000) / 1000, ...featureReason(f.feature, features) }));
 }

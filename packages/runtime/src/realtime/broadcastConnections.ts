@@ -26,9 +26,10 @@ interface Notice {
  * round trips per case. The NOTIFYs asked for in one event-loop turn go as one statement here
  * (in their order, as one transaction: delivered together at its commit). PostgreSQL delivers
  * identical notices of one transaction once, so a repeated one waits for the next batch.
- * Any other query passes through.
+ * Any other query passes through. `settled()` resolves once every NOTIFY asked for so far has
+ * been sent (or has failed): the pool may end only then.
  */
-export function coalesceNotifies(query: pg.Pool['query']): pg.Pool['query'] {
+export function coalesceNotifies(query: pg.Pool['query']): { query: pg.Pool['query']; settled: () => Promise<void> } {
   let batch: Notice[] | undefined;
   // one batch at a time: a later batch (e.g. a repeat folded out of the one before) waits for the
   // earlier to be sent, so notices arrive in the order they were queued
@@ -59,11 +60,19 @@ export function coalesceNotifies(query: pg.Pool['query']): pg.Pool['query'] {
     }
     batch.push(notice);
   };
-  return ((text: unknown, values?: unknown) => {
+  const coalesced = ((text: unknown, values?: unknown) => {
     if (text !== ADAPTER_NOTIFY || !Array.isArray(values)) return query(text as string, values as unknown[]);
     const [channel, payload] = values as [string, string];
     return new Promise((resolve, reject) => enqueue({ channel, payload, done: (e) => (e ? reject(e) : resolve({ rows: [], rowCount: 1 })) }));
   }) as pg.Pool['query'];
+  // a batch still waiting for its turn is sent first; a repeat it folds out queues one more batch
+  const settled = async (): Promise<void> => {
+    while (batch) await new Promise((turn) => setImmediate(turn));
+    const sending = previous;
+    await sending;
+    if (batch || previous !== sending) return settled();
+  };
+  return { query: coalesced, settled };
 }
 
 /**
@@ -96,9 +105,14 @@ export function createBroadcastConnections(options: BroadcastConnectionOptions):
     }
     return Object.assign(client, { release: () => void client.end().catch(() => {}) });
   };
+  const notifies = coalesceNotifies(pool.query.bind(pool) as pg.Pool['query']);
   return {
-    query: coalesceNotifies(pool.query.bind(pool) as pg.Pool['query']),
+    query: notifies.query,
     connect: connect as unknown as pg.Pool['connect'],
-    end: () => pool.end(),
+    // the adapter's last NOTIFY (this process leaving, sent as the realtime closes) goes out before the pool ends
+    end: async () => {
+      await notifies.settled();
+      await pool.end();
+    },
   };
 }

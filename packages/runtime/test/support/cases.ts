@@ -14,12 +14,21 @@ type Call = ReturnType<typeof httpClient>;
  * await caseWhen(id, (c) => c.status === 'resolved', 'the case to resolve');
  */
 export function invoiceCases(client: () => Call) {
+  const opened: string[] = [];
   return {
-    /** Posts a plain invoice numbered `number` to `flow` (its key) and returns the case it opened. */
-    async open(flow: string, number: string): Promise<string> {
-      const posted = await client()('POST', `/api/v1/invoices?definition=${flow}`, plainInvoice(number));
+    /** Every case `open` opened, in order (a test that checks what each case caused reads it). */
+    opened,
+    /**
+     * Posts a plain invoice numbered `number` to `flow` (its key), against purchase order
+     * `poNumber` when given, and returns the case it opened.
+     */
+    async open(flow: string, number: string, poNumber?: string): Promise<string> {
+      const invoice = poNumber === undefined ? plainInvoice(number) : { ...plainInvoice(number), poNumber };
+      const posted = await client()('POST', `/api/v1/invoices?definition=${flow}`, invoice);
       expect(posted.status, JSON.stringify(posted.body)).toBe(201);
-      return posted.body.case.id as string;
+      const caseId = posted.body.case.id as string;
+      opened.push(caseId);
+      return caseId;
     },
     /** The case as `GET /cases/:id` returns it, once `done` holds for it. */
     caseWhen(caseId: string, done: (c: any) => boolean, what: string): Promise<any> {

@@ -60,10 +60,12 @@ export function killHard(child: ChildRuntime): Promise<void> {
   });
 }
 
+/** SIGTERM, as an orchestrator stops a process; resolves once it exited and its output has all been read. */
 export function stopGently(child: ChildRuntime): Promise<void> {
   return new Promise((resolve) => {
     child.process.removeAllListeners('exit');
-    child.process.once('exit', () => resolve());
+    // 'close', not 'exit': the last lines it wrote may still be in the pipe when it exits
+    child.process.once('close', () => resolve());
     child.process.kill('SIGTERM');
   });
 }

@@ -1,3 +1,4 @@
+import { factorReason, shown } from './reasons.js';
 import type { SuggestionFactor } from './suggestion.js';
 import { isRoundAmount, isWeekend, type SupplierHistory } from './features.js';
 import type { Invoice, InvoiceParty } from '../invoice/invoice.js';
@@ -28,9 +29,6 @@ export const DEFAULT_ANOMALY_WEIGHTS: AnomalyWeights = { amount: 0.5, frequency:
 /** Earlier invoices a supplier needs before its invoices are scored at all. */
 export const MIN_ANOMALY_HISTORY = 3;
 
-const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const pct = (share: number) => `${Math.round(share * 100)} %`;
-
 /**
  * The anomaly score of an invoice with its reasons, or null when the supplier has fewer than
  * {@link MIN_ANOMALY_HISTORY} earlier invoices (nothing to compare with).
@@ -49,7 +47,11 @@ export function scoreAnomaly(
     factors.push({
       feature: 'amountZ',
       weight: weights.amount * (Math.abs(z) - 2),
-      text: `Gross ${money(gross)} is ${Math.abs(z).toFixed(1)} standard deviations ${z > 0 ? 'above' : 'below'} this supplier's usual (typical ${money(history.typicalAmount)})`,
+      ...factorReason(z > 0 ? 'unusualAmountAbove' : 'unusualAmountBelow', {
+        gross: shown(gross, 2),
+        z: shown(Math.abs(z), 1),
+        typical: shown(history.typicalAmount, 2),
+      }),
     });
   }
   if (history.typicalIntervalDays !== null && history.typicalIntervalDays >= 4 && history.daysSinceLast !== null) {
@@ -58,7 +60,7 @@ export function scoreAnomaly(
       factors.push({
         feature: 'intervalRatio',
         weight: weights.frequency * (1 - ratio / 0.35),
-        text: `Sent ${Math.max(0, Math.round(history.daysSinceLast))} days after the previous invoice; this supplier usually invoices every ${Math.round(history.typicalIntervalDays)} days`,
+        ...factorReason('sentEarly', { days: Math.max(0, Math.round(history.daysSinceLast)), usualDays: Math.round(history.typicalIntervalDays) }),
       });
     }
   }
@@ -67,21 +69,21 @@ export function scoreAnomaly(
     factors.push({
       feature: 'newBankAccount',
       weight: weights.newBankAccount,
-      text: `Bank account ${account.slice(0, 6)}… is on none of the supplier's ${history.count} earlier invoices`,
+      ...factorReason('unknownBankAccount', { account: account.slice(0, 6), count: history.count }),
     });
   }
   if (isRoundAmount(gross) && history.roundShare < 0.2) {
     factors.push({
       feature: 'roundAmount',
       weight: weights.roundAmount * (1 - history.roundShare),
-      text: `Round amount ${money(gross)}; ${pct(history.roundShare)} of this supplier's invoices are round`,
+      ...factorReason('unusualRoundAmount', { gross: shown(gross, 2), pct: Math.round(history.roundShare * 100) }),
     });
   }
   if (isWeekend(invoice.issueDate) && history.weekendShare < 0.1) {
     factors.push({
       feature: 'weekend',
       weight: weights.weekend * (1 - history.weekendShare),
-      text: `Dated on a weekend (${invoice.issueDate.slice(0, 10)}); ${pct(history.weekendShare)} of this supplier's invoices are`,
+      ...factorReason('unusualWeekend', { date: invoice.issueDate.slice(0, 10), pct: Math.round(history.weekendShare * 100) }),
     });
   }
   factors.sort((a, b) => b.weight - a.weight);

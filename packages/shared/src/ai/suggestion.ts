@@ -9,8 +9,14 @@
 export interface SuggestionFactor {
   /** Feature name as the feature function emits it, e.g. `variancePct`. */
   feature: string;
-  /** Plain-language reason, e.g. "Price 4.2 % above the PO (tolerance 2 %)". */
+  /** Plain-language reason in English, e.g. "Price 4.2 % above the PO". */
   text: string;
+  /**
+   * What `text` says as a stable code and the values it names (`factorReason`), for a client
+   * that words it in its user's language; absent on factors stored before codes existed.
+   */
+  code?: string;
+  params?: Record<string, string | number>;
   /** Signed contribution towards the suggested outcome (log-odds or share); larger |weight| first. */
   weight: number;
 }

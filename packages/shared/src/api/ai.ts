@@ -1,6 +1,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Count, Id, List, Nullable, OneOf, Text, Timestamp } from './wire.js';
 
+/**
+ * One reason behind a suggestion or an anomaly score: `text` in English, and (on factors
+ * stored since codes exist) the `code` and `params` a client words in its user's language.
+ */
+export const factorViewSchema = Type.Object({
+  feature: Id(),
+  text: Text(500),
+  weight: Type.Number({ minimum: -1000, maximum: 1000 }),
+  code: Type.Optional(Id("What the text says, e.g. `variancePct`; the designer words it in the user's language")),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 200 }), Type.Number()]), { description: 'The values the text names' })),
+});
+
 const Probability = (description?: string) => Type.Number({ minimum: 0, maximum: 1, ...(description ? { description } : {}) });
 
 /** A suggestion the AI step recorded for a human step, with the human's decision once made. */
@@ -13,7 +25,7 @@ export const aiSuggestionViewSchema = Type.Object({
   outcome: Id('The suggested outcome'),
   probability: Probability('Calibrated probability of the suggested outcome'),
   alternatives: List(Type.Object({ outcome: Id(), probability: Probability() }), 50),
-  factors: List(Type.Object({ feature: Id(), text: Text(500), weight: Type.Number() }), 50),
+  factors: List(factorViewSchema, 50),
   modelId: Id(),
   threshold: Probability(),
   mode: OneOf(['auto', 'prefill', 'advice'] as const, 'auto: the system completed the step; prefill: the task opens with it chosen; advice: shown only'),
@@ -29,7 +41,7 @@ export const aiSuggestionViewSchema = Type.Object({
         score: Probability("0 ordinary .. 1 highly unusual against the supplier's history"),
         flagged: Type.Boolean({ description: 'score at or above the threshold' }),
         threshold: Probability(),
-        factors: List(Type.Object({ feature: Id(), text: Text(500), weight: Type.Number() }), 20),
+        factors: List(factorViewSchema, 20),
         modelId: Id(),
       },
       { description: "The anomaly score of the case's invoice taken with the suggestion (null: no anomaly model, or too little supplier history)" },

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { factorViewSchema } from './ai.js';
 import { Count, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
 
 const Probability = (description?: string) => Type.Number({ minimum: 0, maximum: 1, ...(description ? { description } : {}) });
@@ -37,19 +38,13 @@ export const aiTrainingResultSchema = Type.Object({
   skippedSteps: List(Text(500), 1000, 'Flow steps (<flow key>/<node id>) with too few decisions, or one outcome only'),
 });
 
-const factorSchema = Type.Object({
-  feature: Id(),
-  text: Text(500),
-  weight: Type.Number({ minimum: -1000, maximum: 1000 }),
-});
-
 /** `GET /invoices/:id/anomaly`. */
 export const anomalyViewSchema = Type.Object({
   invoiceId: Id(),
   score: Nullable(Probability('0 ordinary .. 1 highly unusual; null: no anomaly model yet, or the supplier has too little history')),
   flagged: Type.Boolean({ description: 'score at or above the threshold' }),
   threshold: Nullable(Probability()),
-  factors: List(factorSchema, 20),
+  factors: List(factorViewSchema, 20),
   modelId: Nullable(Id()),
 });
 export type AnomalyView = Static<typeof anomalyViewSchema>;

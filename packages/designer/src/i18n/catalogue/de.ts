@@ -1,4 +1,5 @@
 import { callFailureDe } from './callFailure.js';
+import { aiReasonsDe } from './aiReasons.js';
 import { adminDe } from './admin.js';
 import type { Catalogue } from './en.js';
 import { insightsDe } from './insights.js';
@@ -560,6 +561,7 @@ export const de: Catalogue = {
     anomalyFlagged: 'Ungewöhnlich für diesen Lieferanten: Prüfen Sie die Gründe, bevor Sie entscheiden.',
   },
   ...callFailureDe,
+  ...aiReasonsDe,
   ...insightsDe,
   ...adminDe,
   ...problemsDe,

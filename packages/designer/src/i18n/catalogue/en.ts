@@ -1,4 +1,5 @@
 import { callFailureEn } from './callFailure.js';
+import { aiReasonsEn } from './aiReasons.js';
 import { adminEn } from './admin.js';
 import { insightsEn } from './insights.js';
 import { problemsEn } from './problems.js';
@@ -562,6 +563,7 @@ export const en = {
     anomalyFlagged: 'Unusual for this supplier: check the reasons before deciding.',
   },
   ...callFailureEn,
+  ...aiReasonsEn,
   ...insightsEn,
   ...adminEn,
   ...problemsEn,
