@@ -39,6 +39,7 @@ import { createRealtime } from './realtime/realtime.js';
 import { builtInServices } from './services/index.js';
 import type { ServiceHandler, ServiceRegistry } from './services/registry.js';
 import { DataDirInUseError } from './store/dataDirLock.js';
+import { answeredThenClosed } from './api/answeredThenClosed.js';
 import { migrate, openDatabase, type Db } from './store/db.js';
 import { startRowCache } from './store/rowCache.js';
 import { canUseTenantScope } from './store/tenantScope.js';
@@ -169,6 +170,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
   // so the server never closes a socket a client is just writing a request to ("other side closed").
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const answers = answeredThenClosed(server);
   // several processes on one PostgreSQL broadcast through it; PGlite is one process
   const broadcastPool = config.databaseUrl
     ? createBroadcastConnections({ connectionString: config.databaseUrl, schema: config.databaseSchema, log })
@@ -325,6 +327,7 @@ export async function startExflow(config: Config, options: StartOptions = {}): P
     // carries what those committed to the other processes, then tells them this one left), then the
     // connections the last of them used.
     async stop() {
+      answers.closing();
       server.close();
       await wakeups.stop();
       await Promise.all(pollers.map((p) => p.stop()));
