@@ -64,9 +64,14 @@ export function createTimerRepository(db: Db) {
       return { timers: rows.map(toTimer), last: last && { dueAt: last.due_key, id: last.id } };
     },
 
-    /** Takes a due timer for firing; `false` if another worker has it or it was cancelled. */
+    /**
+     * Takes a due timer for firing; `false` if another worker fired it first or it was cancelled.
+     * Waits for the row's lock rather than skipping it: another lane's claim that saw the row
+     * unleased in its snapshot locks it until its statement ends, and a timer skipped then stayed
+     * pending until its lease ran out (docs/benchmarks.md, "Timer drain").
+     */
     async take(timer: TimerRecord): Promise<boolean> {
-      const locked = await db('timers').where({ tenant_id: timer.tenantId, id: timer.id, status: 'pending' }).forUpdate().skipLocked().first('id');
+      const locked = await db('timers').where({ tenant_id: timer.tenantId, id: timer.id, status: 'pending' }).forUpdate().first('id');
       if (!locked) return false;
       await db('timers').where({ tenant_id: timer.tenantId, id: timer.id }).update({ status: 'fired', fired_at: db.fn.now() });
       return true;
