@@ -10,6 +10,19 @@ export interface TimerRecord {
   status: 'pending' | 'fired' | 'cancelled';
 }
 
+/** Where a claim stopped: the `(due_at, id)` of the last timer it took. */
+export interface TimerCursor {
+  /** due_at as the database wrote it (full precision) */
+  dueAt: string;
+  id: string;
+}
+
+export interface TimerClaim {
+  timers: TimerRecord[];
+  /** the last timer taken, in claim order; undefined when none was */
+  last?: TimerCursor;
+}
+
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string));
 
 const toTimer = (r: any): TimerRecord => ({
@@ -25,27 +38,40 @@ const toTimer = (r: any): TimerRecord => ({
 export function createTimerRepository(db: Db) {
   return {
     /**
-     * Leases up to `limit` pending timers due at `at` (the timer worker's clock), soonest first,
-     * for `leaseMs`: rows another worker holds (locked now, or leased and the lease not yet run
-     * out) are skipped, so lanes and processes claim different timers. The lease does not fire
-     * anything: `take` in the firing transition does, once.
+     * Leases up to `limit` pending timers due at `at` (the timer worker's clock), in `(due_at, id)`
+     * order, for `leaseMs`: rows another worker holds (locked now, or leased and the lease not yet
+     * run out) are skipped, so lanes and processes claim different timers. With `after` (the
+     * `last` of an earlier claim) the scan starts past that timer instead of at the soonest due
+     * one, so it does not walk again the index entries of the timers fired since. The lease does
+     * not fire anything: `take` in the firing transition does, once.
      */
-    async claim(limit: number, at: Date, leaseMs: number): Promise<TimerRecord[]> {
+    async claim(limit: number, at: Date, leaseMs: number, after?: TimerCursor): Promise<TimerClaim> {
       const result = await db.raw(
-        `UPDATE timers t SET claimed_until = now() + (? * interval '1 millisecond')
-         FROM (SELECT tenant_id, id FROM timers
-               WHERE status = 'pending' AND due_at <= ? AND (claimed_until IS NULL OR claimed_until < now())
-               ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED) due
-         WHERE t.tenant_id = due.tenant_id AND t.id = due.id
-         RETURNING t.*`,
-        [leaseMs, at.toISOString(), limit],
+        `WITH claimed AS (
+           UPDATE timers t SET claimed_until = now() + (? * interval '1 millisecond')
+           FROM (SELECT tenant_id, id FROM timers
+                 WHERE status = 'pending' AND due_at <= ?${after ? ' AND (due_at, id) > (?::timestamptz, ?)' : ''}
+                   AND (claimed_until IS NULL OR claimed_until < now())
+                 ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED) due
+           WHERE t.tenant_id = due.tenant_id AND t.id = due.id
+           RETURNING t.*)
+         SELECT *, due_at::text AS due_key FROM claimed ORDER BY due_at, id`,
+        [leaseMs, at.toISOString(), ...(after ? [after.dueAt, after.id] : []), limit],
       );
-      return (result.rows as unknown[]).map(toTimer);
+      const rows = result.rows as { due_key: string; id: string }[];
+      // the cursor keeps the database's own text of due_at: an ISO string from a Date drops microseconds
+      const last = rows.at(-1);
+      return { timers: rows.map(toTimer), last: last && { dueAt: last.due_key, id: last.id } };
     },
 
-    /** Takes a due timer for firing; `false` if another worker has it or it was cancelled. */
+    /**
+     * Takes a due timer for firing; `false` if another worker fired it first or it was cancelled.
+     * Waits for the row's lock rather than skipping it: another lane's claim that saw the row
+     * unleased in its snapshot locks it until its statement ends, and a timer skipped then stayed
+     * pending until its lease ran out (docs/benchmarks.md, "Timer drain").
+     */
     async take(timer: TimerRecord): Promise<boolean> {
-      const locked = await db('timers').where({ tenant_id: timer.tenantId, id: timer.id, status: 'pending' }).forUpdate().skipLocked().first('id');
+      const locked = await db('timers').where({ tenant_id: timer.tenantId, id: timer.id, status: 'pending' }).forUpdate().first('id');
       if (!locked) return false;
       await db('timers').where({ tenant_id: timer.tenantId, id: timer.id }).update({ status: 'fired', fired_at: db.fn.now() });
       return true;

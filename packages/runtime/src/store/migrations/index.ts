@@ -26,6 +26,7 @@ import * as templateInheritance from './024_template_inheritance.js';
 import * as templateFanouts from './025_template_fanouts.js';
 import * as rowChangeNotify from './027_row_change_notify.js';
 import * as failedEffectsIndex from './028_failed_effects_index.js';
+import * as timersDueKeyset from './029_timers_due_keyset.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -61,6 +62,7 @@ const migrations: [string, Migration][] = [
   ['025_template_fanouts', templateFanouts],
   ['027_row_change_notify', rowChangeNotify],
   ['028_failed_effects_index', failedEffectsIndex],
+  ['029_timers_due_keyset', timersDueKeyset],
 ];
 
 export const migrationSource: Knex.MigrationSource<[string, Migration]> = {
