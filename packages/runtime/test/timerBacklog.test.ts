@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCases } from '../bench/support/generateCases.js';
-import { BENCH_TENANT, benchSlaFlow, setUpBenchTenant } from '../bench/support/benchTenant.js';
+import { BENCH_TENANT } from '../bench/support/benchTenant.js';
 import { startPoller, type Poller } from '../src/effects/poller.js';
 import { createTimerWorker } from '../src/effects/timerWorker.js';
 import { createEngine } from '../src/engine/engine.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
+import { startServerWithDueTimers } from './support/dueTimers.js';
+import { testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { eventually, PATIENCE_MS, TEST_TIMEOUT_MS } from './support/http.js';
 
 const TIMERS = 500;
@@ -17,20 +17,7 @@ describe.each(testDatabaseKinds())('a backlog of due timers drains without waiti
   let server: TestServer;
 
   beforeAll(async () => {
-    // no workers of its own: the test runs the timer workers it watches
-    server = await startTestServer({ database, seedDemo: false, workers: false });
-    const definitionId = (await setUpBenchTenant(server, benchSlaFlow)).id;
-    // every other open case waits in review with its SLA timer due (the restart bench's shape)
-    await generateCases(server.db, {
-      tenantId: BENCH_TENANT,
-      definitionId,
-      definitionVersion: 1,
-      cases: 2 * TIMERS,
-      openCases: 2 * TIMERS,
-      dueTimers: TIMERS,
-      audit: false,
-      chunk: 250,
-    });
+    server = await startServerWithDueTimers(database, TIMERS);
   });
   afterAll(() => server?.stop());
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCases } from '../bench/support/generateCases.js';
-import { BENCH_TENANT, benchSlaFlow, setUpBenchTenant } from '../bench/support/benchTenant.js';
+import { BENCH_TENANT } from '../bench/support/benchTenant.js';
 import { createTimerWorker } from '../src/effects/timerWorker.js';
 import { createEngine } from '../src/engine/engine.js';
 import { createTimerRepository } from '../src/store/timerRepository.js';
-import { startTestServer, testDatabaseKinds, type TestServer } from './support/testServer.js';
+import { startServerWithDueTimers } from './support/dueTimers.js';
+import { testDatabaseKinds, type TestServer } from './support/testServer.js';
 import { TEST_TIMEOUT_MS } from './support/http.js';
 
 const BATCH = 10;
@@ -13,18 +13,7 @@ describe.each(testDatabaseKinds())('the timer claim resumes after its last full 
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ database, seedDemo: false, workers: false });
-    const definitionId = (await setUpBenchTenant(server, benchSlaFlow)).id;
-    await generateCases(server.db, {
-      tenantId: BENCH_TENANT,
-      definitionId,
-      definitionVersion: 1,
-      cases: 6 * BATCH,
-      openCases: 6 * BATCH,
-      dueTimers: 3 * BATCH,
-      audit: false,
-      chunk: 250,
-    });
+    server = await startServerWithDueTimers(database, 3 * BATCH);
   });
   afterAll(() => server?.stop());
 
