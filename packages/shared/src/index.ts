@@ -364,7 +364,7 @@ export {
   type AiGateInput,
   type AiGateDecision,
 } from './ai/gate.js';
-export { probabilityInWords, anomalyInWords, probabilityBand, anomalyBand, type ProbabilityBand, type AnomalyBand } from './ai/words.js';
+export { probabilityInWords, anomalyInWords, probabilityBand, anomalyBand, wholePercent, type ProbabilityBand, type AnomalyBand } from './ai/words.js';
 export { maskPii, DEFAULT_MASKED_FIELDS, type Masked } from './ai/mask.js';
 export {
   aiSuggestionViewSchema,

@@ -1,15 +1,13 @@
-import { anomalyBand, probabilityBand, type SuggestionFactor } from '@exflow/shared';
+import { anomalyBand, probabilityBand, wholePercent, type SuggestionFactor } from '@exflow/shared';
 import { currentLocale, i18n, runtimeText as t } from '../i18n/i18n.js';
 import { decimal, exceptionLabel } from '../workspace/format.js';
-
-const share = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 100);
 
 /**
  * How likely a suggested outcome is, in the user's language, with its percentage.
  * @example probabilityText(0.93) // 'wahrscheinlich, 93 %' in German
  */
 export function probabilityText(probability: number): string {
-  return t(`aiWords.probability.${probabilityBand(probability)}`, { pct: decimal(share(probability)) });
+  return t(`aiWords.probability.${probabilityBand(probability)}`, { pct: decimal(wholePercent(probability)) });
 }
 
 /**
@@ -17,7 +15,7 @@ export function probabilityText(probability: number): string {
  * @example anomalyText(0.86, true) // 'sehr ungewöhnlich, 86 %' in German
  */
 export function anomalyText(score: number, flagged: boolean): string {
-  return t(`aiWords.anomaly.${anomalyBand(score, flagged)}`, { pct: decimal(share(score)) });
+  return t(`aiWords.anomaly.${anomalyBand(score, flagged)}`, { pct: decimal(wholePercent(score)) });
 }
 
 /** Amounts the reason quotes as money (always with cents); the invoice's currency is not in it. */

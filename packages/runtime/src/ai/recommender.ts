@@ -169,8 +169,9 @@ export function scoreStep(step: LoadedStep, vector: number[]): Scored {
  * Why the forest chose `outcome`: each feature that differs from what the decisions of the
  * other outcomes typically show (their median) is set to that value in turn, and the drop in
  * the outcome's share of votes is its weight (occlusion against a contrast). The `limit`
- * largest, in words (and as a code with values, for the designer to word); when no single feature moves the vote (a unanimous forest), the features
- * furthest from the contrast, with weight 0.
+ * largest, in words (and as a code with values, for the designer to word); when no single
+ * feature moves the vote (a unanimous forest), the features furthest from the contrast, with
+ * weight 0.
  */
 export function explainStep(step: LoadedStep, vector: number[], features: Features, outcome: string, limit = 3): SuggestionFactor[] {
   const k = step.model.outcomes.indexOf(outcome);

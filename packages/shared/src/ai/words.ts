@@ -19,7 +19,11 @@ const ANOMALY_WORDS: Record<AnomalyBand, string> = {
   ordinary: 'ordinary',
 };
 
-const percent = (share: number) => Math.round(Math.min(1, Math.max(0, share)) * 100);
+/**
+ * A share (0..1) as a whole percentage, clamped to 0..100: what the words below quote.
+ * @example wholePercent(0.934) // 93
+ */
+export const wholePercent = (share: number) => Math.round(Math.min(1, Math.max(0, share)) * 100);
 
 /**
  * The word for a calibrated probability: almost certain from 0.97, likely from 0.8, probable
@@ -53,7 +57,7 @@ export function anomalyBand(score: number, flagged: boolean): AnomalyBand {
  * @example probabilityInWords(0.93) // 'likely, 93 %'
  */
 export function probabilityInWords(probability: number): string {
-  return `${PROBABILITY_WORDS[probabilityBand(probability)]}, ${percent(probability)} %`;
+  return `${PROBABILITY_WORDS[probabilityBand(probability)]}, ${wholePercent(probability)} %`;
 }
 
 /**
@@ -61,5 +65,5 @@ export function probabilityInWords(probability: number): string {
  * @example anomalyInWords(0.86, true) // 'highly unusual, 86 %'
  */
 export function anomalyInWords(score: number, flagged: boolean): string {
-  return `${ANOMALY_WORDS[anomalyBand(score, flagged)]}, ${percent(score)} %`;
+  return `${ANOMALY_WORDS[anomalyBand(score, flagged)]}, ${wholePercent(score)} %`;
 }

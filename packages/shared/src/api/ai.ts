@@ -13,7 +13,8 @@ export const factorViewSchema = Type.Object({
   params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 200 }), Type.Number()]), { description: 'The values the text names' })),
 });
 
-const Probability = (description?: string) => Type.Number({ minimum: 0, maximum: 1, ...(description ? { description } : {}) });
+/** A probability or share, 0..1. */
+export const Probability = (description?: string) => Type.Number({ minimum: 0, maximum: 1, ...(description ? { description } : {}) });
 
 /** A suggestion the AI step recorded for a human step, with the human's decision once made. */
 export const aiSuggestionViewSchema = Type.Object({

@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { factorViewSchema } from './ai.js';
+import { factorViewSchema, Probability } from './ai.js';
 import { Count, Id, List, Nullable, OneOf, OpenObject, Text, Timestamp } from './wire.js';
 
-const Probability = (description?: string) => Type.Number({ minimum: 0, maximum: 1, ...(description ? { description } : {}) });
 const Day = (description?: string) => Type.String({ format: 'date', maxLength: 10, ...(description ? { description } : {}) });
 
 const reliabilityBinSchema = Type.Object({
